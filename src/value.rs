@@ -1,0 +1,36 @@
+//! Values and result sets: what the store gives back for a query and the renderers print.
+
+use serde::Serialize;
+
+/// One cell of a result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+impl Value {
+    /// The cell as text for table, CSV and TSV output; `None` for null.
+    pub fn as_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Value::Null => None,
+            Value::Int(i) => Some(i.to_string().into()),
+            Value::Real(f) => Some(f.to_string().into()),
+            Value::Text(s) => Some(s.as_str().into()),
+        }
+    }
+}
+
+/// The rows of a result with their column names, in order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct ResultSet {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// The query ended with `| timeline`: table output draws the rows on a time axis.
+    /// Each row then has the columns `start` and `end` (ISO dates or null).
+    #[serde(skip)]
+    pub timeline: bool,
+}
