@@ -29,7 +29,7 @@ pub fn normalise(text: &str) -> String {
     }
     fold_into(text.nfkc(), &mut out);
     for _ in 1..MAX_ROUNDS {
-        if is_nfkc_quick(out.chars()) == IsNormalized::Yes {
+        if out.is_ascii() || is_nfkc_quick(out.chars()) == IsNormalized::Yes {
             break;
         }
         let mut next = String::with_capacity(out.len());
@@ -103,15 +103,12 @@ impl Folder<'_> {
     /// A Latin letter outside ASCII: its canonical decomposition without combining
     /// marks.
     fn push_latin(&mut self, c: char) {
-        let mut first = true;
         decompose_canonical(c, |d| {
             if !is_combining_mark(d) {
                 self.push_letter(d);
-            } else if first {
-                // A decomposition that starts with a mark has no Latin base: keep it.
+            } else if !self.after_latin {
                 self.push_mark(d);
             }
-            first = false;
         });
     }
 
