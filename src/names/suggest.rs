@@ -27,15 +27,15 @@ const VARIANT_LEN: usize = 3;
 ///
 /// The base is the normalised Damerau–Levenshtein similarity over characters
 /// (`1 - edits / longer length`; a transposition is one edit), raised Jaro–Winkler
-/// style by a common prefix: each of up to [`PREFIX_CAP`] common leading characters
-/// closes [`PREFIX_WEIGHT`] of the remaining gap (only when the base is at least
-/// [`PREFIX_BONUS_MIN_BASE`]). So `bakku`/`baku` ≈ 0.85,
+/// style by a common prefix: each of up to 4 common leading characters
+/// closes a tenth of the remaining gap (only when the base is at least
+/// 0.5). So `bakku`/`baku` ≈ 0.85,
 /// `tehrn`/`tehran` ≈ 0.89, `netanyah`/`netanyahu` ≈ 0.93.
 ///
 /// When either name has several words, the words of the one with fewer words are
 /// also matched against the best words of the other (`netanyah` against
 /// `benjamin netanyahu`, `aliyev ilham` against `ilham aliyev`); that score, damped
-/// by [`WORD_MATCH_FACTOR`], counts if higher. The measure is symmetric.
+/// by 0.85, counts if higher. The measure is symmetric.
 pub fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
@@ -91,8 +91,8 @@ fn edit_similarity(a: &str, b: &str) -> f64 {
 /// Ranks candidates for a did-you-mean message.
 ///
 /// `candidates` are (display text, normalised text) pairs. Returns up to `max` display
-/// texts, best first, each with [`similarity`] at least [`SUGGEST_THRESHOLD`] and within
-/// [`SUGGEST_MARGIN`] of the best. Candidates whose normalised text was already
+/// texts, best first, each with [`similarity`] at least 0.7 and within
+/// 0.15 of the best. Candidates whose normalised text was already
 /// suggested are skipped (so `Türkiye` and `Turkiye` give one suggestion, the first one
 /// passed); ties keep the order in which candidates were passed.
 pub fn suggest<'a>(
