@@ -72,6 +72,8 @@ pub(crate) fn last_day_of_month(year: i64, month: u32) -> Option<Day> {
 /// `day` as `YYYY-MM-DD`. Years 0000..=9999 have four digits; later years are written with
 /// all their digits (`170000002-01-01`), earlier ones with a minus sign and at least four
 /// digits (`-1985-01-01`), as the EDTF corpus writes them. `None` for `NEG_INF`/`POS_INF`.
+/// Up to year 9999 the text parses back with `parse_date`; later years are only readable
+/// there as whole `Y`-years (`Y170000002`), so such text is for display.
 pub fn format_day(day: Day) -> Option<String> {
     if day == NEG_INF || day == POS_INF {
         return None;

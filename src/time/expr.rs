@@ -908,3 +908,342 @@ fn two_digits(text: &str) -> Option<u32> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(y: i64, m: u32, d: u32) -> Day {
+        day_from_ymd(y, m, d).unwrap()
+    }
+
+    fn range(text: &str) -> (Day, Day) {
+        parse_date(text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+            .range()
+    }
+
+    fn reason(text: &str) -> String {
+        match parse_date(text) {
+            Ok(expr) => panic!("{text} accepted as {expr:?}"),
+            Err(TimeError::InvalidDate { text: t, reason }) => {
+                assert_eq!(t, text);
+                reason
+            }
+            Err(other) => panic!("{text}: unexpected error {other}"),
+        }
+    }
+
+    #[test]
+    fn years_months_and_days() {
+        assert_eq!(range("2025"), (day(2025, 1, 1), day(2025, 12, 31)));
+        assert_eq!(range("2025-02"), (day(2025, 2, 1), day(2025, 2, 28)));
+        assert_eq!(range("2024-02"), (day(2024, 2, 1), day(2024, 2, 29)));
+        assert_eq!(range("2025-04-28"), (day(2025, 4, 28), day(2025, 4, 28)));
+        assert_eq!(range("  2025-04-28 "), (day(2025, 4, 28), day(2025, 4, 28)));
+        assert_eq!(range("0000"), (day(0, 1, 1), day(0, 12, 31)));
+    }
+
+    #[test]
+    fn early_mid_and_late_split_years_and_months_in_thirds() {
+        assert_eq!(range("early 2024"), (day(2024, 1, 1), day(2024, 4, 30)));
+        assert_eq!(range("mid 2024"), (day(2024, 5, 1), day(2024, 8, 31)));
+        assert_eq!(range("late 2024"), (day(2024, 9, 1), day(2024, 12, 31)));
+        assert_eq!(range("early 2025-02"), (day(2025, 2, 1), day(2025, 2, 10)));
+        assert_eq!(range("mid 2025-02"), (day(2025, 2, 11), day(2025, 2, 20)));
+        assert_eq!(range("late 2025-02"), (day(2025, 2, 21), day(2025, 2, 28)));
+        assert_eq!(range("late 2024-02"), (day(2024, 2, 21), day(2024, 2, 29)));
+        assert_eq!(range("late 2025-01"), (day(2025, 1, 21), day(2025, 1, 31)));
+        assert_eq!(range("EARLY \t 2024"), range("early 2024"));
+        assert_eq!(range("Mid   2025-02"), range("mid 2025-02"));
+        assert!(!parse_date("early 2024").unwrap().is_interval());
+    }
+
+    #[test]
+    fn quarters_and_halves() {
+        assert_eq!(range("2024-Q1"), (day(2024, 1, 1), day(2024, 3, 31)));
+        assert_eq!(range("2024-Q2"), (day(2024, 4, 1), day(2024, 6, 30)));
+        assert_eq!(range("2024-Q3"), (day(2024, 7, 1), day(2024, 9, 30)));
+        assert_eq!(range("2024-Q4"), (day(2024, 10, 1), day(2024, 12, 31)));
+        assert_eq!(range("2024-H1"), (day(2024, 1, 1), day(2024, 6, 30)));
+        assert_eq!(range("2024-H2"), (day(2024, 7, 1), day(2024, 12, 31)));
+        assert_eq!(range("2024-q3"), range("2024-Q3"));
+        assert_eq!(range("2024-h1"), range("2024-H1"));
+        assert!(reason("2024-Q5").contains("Q1 to Q4"));
+        assert!(reason("2024-H3").contains("H1 and H2"));
+        assert!(reason("2024-Q1-05").contains("no day"));
+    }
+
+    #[test]
+    fn before_and_after_are_unknown_points_beyond_a_date() {
+        let before = parse_date("before 2024-06").unwrap();
+        assert_eq!(before.range(), (NEG_INF, day(2024, 5, 31)));
+        assert_eq!(before.earliest(), Edge::Open);
+        assert_eq!(before.latest(), Edge::Day(day(2024, 5, 31)));
+        assert_eq!(before.start_range(), before.range());
+        assert_eq!(before.end_range(), before.range());
+        assert!(before.is_before_or_after());
+        assert!(!before.is_interval());
+
+        let after = parse_date("after 2024").unwrap();
+        assert_eq!(after.range(), (day(2025, 1, 1), POS_INF));
+        assert_eq!(after.earliest(), Edge::Day(day(2025, 1, 1)));
+        assert_eq!(after.latest(), Edge::Open);
+
+        assert_eq!(range("BEFORE early 2024"), (NEG_INF, day(2023, 12, 31)));
+        assert_eq!(range("After  2024-Q1"), (day(2024, 4, 1), POS_INF));
+        assert_eq!(
+            parse_date("before 2024?").unwrap().qualifiers().symbol(),
+            Some('?')
+        );
+        assert!(reason("before").contains("needs a date"));
+        assert!(reason("before after 2024").contains("nested"));
+        assert!(reason("before 2020/2021").contains("not an interval"));
+    }
+
+    #[test]
+    fn qualifiers_are_kept_and_do_not_change_bounds() {
+        for (text, symbol) in [("2024?", '?'), ("2024~", '~'), ("2024%", '%')] {
+            let expr = parse_date(text).unwrap();
+            assert_eq!(expr.range(), range("2024"), "{text}");
+            assert_eq!(expr.qualifiers().symbol(), Some(symbol), "{text}");
+        }
+        let plain = parse_date("2024").unwrap().qualifiers();
+        assert!(plain.is_empty());
+        assert_eq!(plain.symbol(), None);
+
+        let interval = parse_date("1984?/2004~").unwrap();
+        assert_eq!(
+            interval.qualifiers(),
+            Qualifiers {
+                uncertain: true,
+                approximate: true
+            }
+        );
+        let (start, end) = interval.side_qualifiers();
+        assert_eq!((start.symbol(), end.symbol()), (Some('?'), Some('~')));
+        assert!(reason("2024?~").contains("one qualifier"));
+        assert!(reason("?").contains("qualifier needs a date"));
+        assert!(reason("1985-04-12T10:00:00?").contains("date-time"));
+    }
+
+    #[test]
+    fn unspecified_digits() {
+        assert_eq!(range("201X"), (day(2010, 1, 1), day(2019, 12, 31)));
+        assert_eq!(range("20XX"), (day(2000, 1, 1), day(2099, 12, 31)));
+        assert_eq!(range("2XXX"), (day(2000, 1, 1), day(2999, 12, 31)));
+        assert_eq!(range("2004-XX"), (day(2004, 1, 1), day(2004, 12, 31)));
+        assert_eq!(range("1985-XX-XX"), (day(1985, 1, 1), day(1985, 12, 31)));
+        assert_eq!(range("1985-04-XX"), (day(1985, 4, 1), day(1985, 4, 30)));
+        assert_eq!(range("201X-XX"), range("201X"));
+        assert_eq!(range("2004-0X"), (day(2004, 1, 1), day(2004, 9, 30)));
+        assert_eq!(range("2004-1X"), (day(2004, 10, 1), day(2004, 12, 31)));
+        assert_eq!(range("2004-1X-XX"), range("2004-1X"));
+        assert_eq!(range("1985-04-0X"), (day(1985, 4, 1), day(1985, 4, 9)));
+        assert_eq!(range("1985-04-3X"), (day(1985, 4, 30), day(1985, 4, 30)));
+        assert_eq!(range("2024-02-2X"), (day(2024, 2, 20), day(2024, 2, 29)));
+        assert_eq!(range("-198X"), (day(-1989, 1, 1), day(-1980, 12, 31)));
+        for bad in [
+            "2X1X",
+            "20XX-04",
+            "2004-X1",
+            "2004-XX-05",
+            "1985-04-X1",
+            "201X-05",
+        ] {
+            assert!(reason(bad).contains("rightmost"), "{bad}");
+        }
+        assert!(reason("XXXX").contains("first digit"));
+        assert!(reason("2025-02-3X").contains("no day 3X"));
+        assert!(parse_date("2004-2X").is_err());
+        assert!(parse_date("201XT10:00:00").is_err());
+    }
+
+    #[test]
+    fn seasons_and_sub_year_groupings() {
+        assert_eq!(range("2001-21"), (day(2001, 3, 1), day(2001, 5, 31)));
+        assert_eq!(range("2001-22"), (day(2001, 6, 1), day(2001, 8, 31)));
+        assert_eq!(range("2001-23"), (day(2001, 9, 1), day(2001, 11, 30)));
+        assert_eq!(range("2001-24"), (day(2001, 12, 1), day(2002, 2, 28)));
+        assert_eq!(range("2023-24"), (day(2023, 12, 1), day(2024, 2, 29)));
+        assert_eq!(range("2001-34"), range("2001-Q2"));
+        assert_eq!(range("2001-33"), range("2001-Q1"));
+        assert_eq!(range("2001-36"), range("2001-Q4"));
+        assert_eq!(range("2001-37"), range("early 2001"));
+        assert_eq!(range("2001-38"), range("mid 2001"));
+        assert_eq!(range("2001-39"), range("late 2001"));
+        assert_eq!(range("2001-40"), range("2001-H1"));
+        assert_eq!(range("2001-41"), range("2001-H2"));
+        assert_eq!(
+            parse_date("2001-21~").unwrap().qualifiers().symbol(),
+            Some('~')
+        );
+        assert!(reason("2001-25").contains("hemisphere"));
+        assert!(reason("2001-42").contains("does not exist"));
+        assert!(reason("2001-21-05").contains("season has no day"));
+    }
+
+    #[test]
+    fn long_and_negative_years() {
+        assert_eq!(
+            range("Y170000002"),
+            (day(170_000_002, 1, 1), day(170_000_002, 12, 31))
+        );
+        assert_eq!(
+            range("Y-170000002"),
+            (day(-170_000_002, 1, 1), day(-170_000_002, 12, 31))
+        );
+        assert_eq!(range("-1985"), (day(-1985, 1, 1), day(-1985, 12, 31)));
+        assert_eq!(range("-0004-02"), (day(-4, 2, 1), day(-4, 2, 29)));
+        assert_eq!(range("early Y170000002"), {
+            let (lo, _) = range("Y170000002");
+            (lo, day(170_000_002, 4, 30))
+        });
+        assert!(reason("Y2024").contains("without Y (2024)"));
+        assert!(reason("Y-17E7").contains("exponential"));
+        assert!(reason("Y99999999999999999999").contains("out of range"));
+        assert!(reason("Y1000000000001").contains("out of range"));
+        assert!(reason("-Y170000002").contains("Y-170000002"));
+        assert!(reason("12345").contains("Y12345"));
+        assert!(reason("-0000").contains("year zero"));
+        assert!(reason("Y170000002-01").contains("nothing else"));
+    }
+
+    #[test]
+    fn date_times_bound_to_their_day_and_are_validated() {
+        let d = (day(1985, 4, 12), day(1985, 4, 12));
+        for ok in [
+            "1985-04-12T23:20:30",
+            "1985-04-12T00:00:00Z",
+            "1985-04-12T23:59:59+14:00",
+            "1985-04-12T23:20:30-04",
+            "1985-04-12T23:20:30-12:30",
+            "1985-04-12T23:20:30.25Z",
+        ] {
+            assert_eq!(range(ok), d, "{ok}");
+        }
+        assert!(reason("1985-04-12T24:00:00").contains("hour 24"));
+        assert!(reason("1985-04-12T23:60:00").contains("00 to 59"));
+        assert!(reason("1985-04-12T23:20:30+14:01").contains("±14:00"));
+        assert!(reason("1985-04-12T23:20:30-15").contains("±14:00"));
+        for bad in [
+            "1985-04-12T23:20",
+            "1985-04-12T",
+            "1985-04-12T23:20:30+4",
+            "1985-04-12T23:20:30+04:3",
+            "1985-04-12T23:20:30.Z",
+            "1985-04-12T23:20:30Z+01",
+        ] {
+            assert!(reason(bad).contains("hh:mm:ss"), "{bad}");
+        }
+        assert!(reason("1985-04T10:00:00").contains("complete date"));
+    }
+
+    #[test]
+    fn intervals_give_start_and_end_ranges() {
+        let both = parse_date("2023-01/2024-06").unwrap();
+        assert!(both.is_interval());
+        assert_eq!(both.start_range(), (day(2023, 1, 1), day(2023, 1, 31)));
+        assert_eq!(both.end_range(), (day(2024, 6, 1), day(2024, 6, 30)));
+        assert_eq!(both.range(), (day(2023, 1, 1), day(2024, 6, 30)));
+        assert_eq!(both.earliest(), Edge::Day(day(2023, 1, 1)));
+        assert_eq!(both.latest(), Edge::Day(day(2024, 6, 30)));
+
+        let open_end = parse_date("1985-04-12/..").unwrap();
+        assert_eq!(open_end.end_range(), (POS_INF, POS_INF));
+        assert_eq!(open_end.range(), (day(1985, 4, 12), POS_INF));
+        assert_eq!(open_end.latest(), Edge::Open);
+
+        let open_start = parse_date("../2024").unwrap();
+        assert_eq!(open_start.start_range(), (NEG_INF, NEG_INF));
+        assert_eq!(open_start.end_range(), range("2024"));
+        assert_eq!(open_start.earliest(), Edge::Open);
+
+        let unknown_end = parse_date("1985/").unwrap();
+        assert_eq!(unknown_end.end_range(), (day(1985, 1, 1), POS_INF));
+        assert_eq!(unknown_end.latest(), Edge::Unknown);
+
+        let unknown_start = parse_date("/1985").unwrap();
+        assert_eq!(unknown_start.start_range(), (NEG_INF, day(1985, 12, 31)));
+        assert_eq!(unknown_start.earliest(), Edge::Unknown);
+
+        assert_eq!(
+            parse_date("2024-Q1 / late 2024").unwrap().range(),
+            (day(2024, 1, 1), day(2024, 12, 31))
+        );
+        assert_eq!(
+            range("2004-02-01/2004"),
+            (day(2004, 2, 1), day(2004, 12, 31))
+        );
+
+        assert!(reason("2005/2004").contains("before it starts"));
+        assert!(reason("2024/2025/2026").contains("exactly one"));
+        for empty in ["/", "../..", "../", "/.."] {
+            assert!(reason(empty).contains("at least one side"), "{empty}");
+        }
+        assert!(reason("before 2020/2024").contains("not an interval"));
+        assert!(reason("2020/after 2024").contains("cannot be"));
+    }
+
+    #[test]
+    fn invalid_dates_are_refused_with_a_reason() {
+        assert!(reason("2025-02-30").contains("February 2025 has 28 days"));
+        assert!(reason("2025-04-31").contains("April 2025 has 30 days"));
+        assert!(reason("2025-13").contains("month 13 does not exist"));
+        assert!(reason("1985-00").contains("month 00 does not exist"));
+        assert!(reason("2004-20").contains("month 20 does not exist"));
+        assert!(reason("1985-1").contains("two digits"));
+        assert!(reason("1985-01-5").contains("two digits"));
+        assert!(reason("1985-01-00").contains("day 00"));
+        assert!(reason("198").contains("198X"));
+        assert!(reason("hello").contains("not a date"));
+        assert!(reason("20050924T100000").contains("2005-09-24"));
+        assert!(reason("").contains("empty"));
+        assert!(reason("   ").contains("empty"));
+        assert!(reason("2024-01-01-01").contains("too many parts"));
+        assert!(reason("early 2024-04-05").contains("takes a year"));
+        assert!(reason("early 201X").contains("takes a year"));
+        assert!(reason("late").contains("takes a year"));
+        assert!(reason("mid hello").contains("takes a year"));
+        assert!(parse_date("today").is_err());
+        assert!(parse_date("2024-").is_err());
+        assert!(parse_date("2024-é").is_err());
+        assert!(parse_date("y170000002").is_err());
+        let message = parse_date("2025-02-30").unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "`2025-02-30` is not a valid date: February 2025 has 28 days"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn no_text_makes_the_parser_panic(text in "\\PC{0,24}") {
+            if let Ok(expr) = parse_date(&text) {
+                let (lo, hi) = expr.range();
+                prop_assert!(lo <= hi);
+            }
+        }
+
+        #[test]
+        fn date_like_text_never_panics_and_bounds_are_ordered(
+            text in "(early |mid |late |before |after )?[-Y]?[0-9X]{1,5}(-[0-9XQHqh]{1,2}){0,2}(T[0-9:+Z-]{0,12})?[?~%]?(/(\\.\\.|[0-9X]{4}(-[0-9X]{2})?)?)?"
+        ) {
+            if let Ok(expr) = parse_date(&text) {
+                let (lo, hi) = expr.range();
+                prop_assert!(lo <= hi, "{}", text);
+                let (slo, shi) = expr.start_range();
+                let (elo, ehi) = expr.end_range();
+                prop_assert!(slo <= shi && elo <= ehi, "{}", text);
+            }
+        }
+
+        #[test]
+        // Years up to 9999: later ones are written as Y-years, which have no month or day.
+        fn every_valid_day_parses_to_itself(d in -3_000_000i64..=2_932_896i64) {
+            let text = super::super::format_day(d).unwrap_or_default();
+            prop_assert_eq!(range(&text), (d, d));
+        }
+    }
+}
