@@ -154,3 +154,44 @@ fn loc_level_2_examples_are_refused_or_consistent() {
         }
     }
 }
+
+#[test]
+fn seed_article_times_all_read() {
+    use super::{relation_bounds, TimeFields};
+    let seed = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/data/seed-article.jsonl"
+    ));
+    let mut with_time = 0;
+    for (number, line) in seed
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let record: Value = serde_json::from_str(line).unwrap();
+        if let Some(published) = record["published"].as_str() {
+            parse_date(published).unwrap_or_else(|e| panic!("line {}: {e}", number + 1));
+        }
+        if record["type"] != "relation" {
+            continue;
+        }
+        let fields = TimeFields {
+            when: record["when"].as_str(),
+            from: record["from"].as_str(),
+            to: record["to"].as_str(),
+            at: record["at"].as_str(),
+        };
+        let bounds =
+            relation_bounds(&fields).unwrap_or_else(|e| panic!("line {}: {e}", number + 1));
+        if let Some(b) = bounds {
+            assert!(
+                b.start_lo <= b.start_hi && b.end_lo <= b.end_hi,
+                "line {}",
+                number + 1
+            );
+            assert!(b.start_lo <= b.end_hi, "line {}", number + 1);
+            with_time += 1;
+        }
+    }
+    assert!(with_time >= 30, "only {with_time} relations with a time");
+}
