@@ -33,4 +33,9 @@ pub struct ResultSet {
     /// Each row then has the columns `start` and `end` (ISO dates or null).
     #[serde(skip)]
     pub timeline: bool,
+    /// Per row, the relation's time bounds `[start_lo, start_hi, end_lo, end_hi]` as days
+    /// since 1970-01-01 (`i64::MIN` / `i64::MAX` where unknown or open), `None` for a row
+    /// without a time. Filled only when `timeline` is true; the timeline draws from it.
+    #[serde(skip)]
+    pub times: Vec<Option<[i64; 4]>>,
 }
