@@ -1,0 +1,310 @@
+//! The command line: arguments (clap derive; the doc comments are the help text) and the
+//! commands that drive the store. Each command is one variant of [`Command`] and one
+//! function below; results go to stdout, messages to stderr.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use factstore::store::{Format, ImportOptions, Mode, Store, StoreError};
+
+/// The sample facts bundled with the binary: the facts of the seed article.
+pub const DEMO_DATA: &str = include_str!("../data/demo.jsonl");
+
+/// The store used when neither --db nor FACTSTORE_DB names one.
+const DEFAULT_DB: &str = "facts.db";
+
+/// factstore: an embedded fact store with names in every script, dated relations with
+/// fuzzy dates, and a query language.
+#[derive(Debug, Parser)]
+#[command(name = "factstore", version, arg_required_else_help = true)]
+pub struct Cli {
+    /// The store file. Defaults to the environment variable FACTSTORE_DB, else ./facts.db.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty store (an existing store is kept and its schema upgraded).
+    Init,
+    /// Import JSON Lines or CSV files, each whole or not at all.
+    Import(ImportArgs),
+    /// Write the whole store as JSON Lines (to stdout unless FILE is given).
+    Export(ExportArgs),
+    /// Check the store's integrity; exits with status 1 if problems are found.
+    Check,
+    /// Show counts of entities, relations, predicates and sources, and the time span.
+    Stats,
+    /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
+    /// given; FACTSTORE_DB is not used) and show what it holds.
+    Demo,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to import, in order; `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The files' format; by default taken from each file's extension (.jsonl, .csv),
+    /// and JSON Lines for standard input.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Check the files fully (ids included) without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write; `-` or nothing writes to standard output.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// The import formats as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Jsonl => Format::JsonLines,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// What can make a command fail.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The command line asks for something that cannot be done as asked.
+    #[error("{0}")]
+    Usage(String),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl CliError {
+    /// The exit status: 2 for wrong input (usage, bad data), 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Store(e) => e.exit_code(),
+            CliError::Usage(_) => 2,
+            CliError::Io { .. } => 1,
+        }
+    }
+
+    /// True when the error is only a closed output pipe (e.g. `factstore export | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        let io_error = match self {
+            CliError::Io { source, .. } => Some(source),
+            CliError::Store(StoreError::Io { source, .. }) => Some(source),
+            _ => None,
+        };
+        io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl Cli {
+    /// The store's path: --db, else FACTSTORE_DB, else ./facts.db.
+    pub fn store_path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .or_else(|| {
+                std::env::var_os("FACTSTORE_DB")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run(cli: Cli) -> Result<i32, CliError> {
+    let path = cli.store_path();
+    match &cli.command {
+        None => Err(CliError::Usage(
+            "no command given; run `factstore --help` to see the commands".to_string(),
+        )),
+        Some(Command::Init) => init(&path),
+        Some(Command::Import(args)) => import(&path, args),
+        Some(Command::Export(args)) => export(&path, args),
+        Some(Command::Check) => check(&path),
+        Some(Command::Stats) => stats(&path),
+        Some(Command::Demo) => demo(cli.db.as_deref()),
+    }
+}
+
+fn init(path: &Path) -> Result<i32, CliError> {
+    let existed = path.exists();
+    Store::open(path, Mode::Create)?;
+    if existed {
+        eprintln!("{} is a factstore store, up to date.", path.display());
+    } else {
+        eprintln!("Created an empty store at {}.", path.display());
+    }
+    Ok(0)
+}
+
+fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
+    let formats = args
+        .files
+        .iter()
+        .map(|file| file_format(file, args.format))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut store = if args.dry_run && !path.exists() {
+        // Check against an empty store without creating a file.
+        Store::open_in_memory()?
+    } else if args.dry_run {
+        Store::open(path, Mode::ReadWrite)?
+    } else {
+        Store::open(path, Mode::Create)?
+    };
+    let mut out = io::stdout().lock();
+    for (file, format) in args.files.iter().zip(formats) {
+        let (reader, name, size): (Box<dyn BufRead>, String, Option<u64>) = if is_stdin(file) {
+            (
+                Box::new(BufReader::new(io::stdin().lock())),
+                "<stdin>".to_string(),
+                None,
+            )
+        } else {
+            let f = File::open(file).map_err(|source| CliError::Io {
+                what: format!("cannot open {} for import", file.display()),
+                source,
+            })?;
+            let size = f.metadata().ok().map(|m| m.len());
+            (
+                Box::new(BufReader::with_capacity(1 << 18, f)),
+                file.display().to_string(),
+                size,
+            )
+        };
+        let opts = ImportOptions {
+            dry_run: args.dry_run,
+            progress: true,
+            size_hint: size,
+        };
+        let summary = store.import(reader, format, &name, opts)?;
+        write!(out, "{summary}").map_err(stdout_error)?;
+    }
+    Ok(0)
+}
+
+fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
+}
+
+fn file_format(file: &Path, given: Option<FormatArg>) -> Result<Format, CliError> {
+    if let Some(f) = given {
+        return Ok(f.into());
+    }
+    if is_stdin(file) {
+        return Ok(Format::JsonLines);
+    }
+    Format::from_path(file).ok_or_else(|| {
+        CliError::Usage(format!(
+            "cannot tell the format of {} from its extension; name it .jsonl or .csv, or give \
+             --format jsonl or --format csv",
+            file.display()
+        ))
+    })
+}
+
+fn stdout_error(source: io::Error) -> CliError {
+    CliError::Io {
+        what: "cannot write to standard output".to_string(),
+        source,
+    }
+}
+
+fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
+    let store = Store::open(path, Mode::ReadOnly)?;
+    match args.file.as_deref().filter(|f| !is_stdin(f)) {
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            store.export(&mut out)?;
+        }
+        Some(file) => {
+            let f = File::create(file).map_err(|source| CliError::Io {
+                what: format!("cannot create {} for the export", file.display()),
+                source,
+            })?;
+            let mut out = BufWriter::new(f);
+            store.export(&mut out)?;
+        }
+    }
+    Ok(0)
+}
+
+fn check(path: &Path) -> Result<i32, CliError> {
+    let store = Store::open(path, Mode::ReadOnly)?;
+    let problems = store.check()?;
+    let mut out = io::stdout().lock();
+    if problems.is_empty() {
+        writeln!(out, "{}: no problems found.", path.display()).map_err(stdout_error)?;
+        return Ok(0);
+    }
+    for p in &problems {
+        writeln!(out, "{p}").map_err(stdout_error)?;
+    }
+    eprintln!("{}: {} problem(s) found.", path.display(), problems.len());
+    Ok(1)
+}
+
+fn stats(path: &Path) -> Result<i32, CliError> {
+    let store = Store::open(path, Mode::ReadOnly)?;
+    let stats = store.stats()?;
+    write!(io::stdout().lock(), "{stats}").map_err(stdout_error)?;
+    Ok(0)
+}
+
+fn demo(db: Option<&Path>) -> Result<i32, CliError> {
+    let temp;
+    let path = match db {
+        Some(p) => p.to_path_buf(),
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("factstore-demo-")
+                .tempdir()
+                .map_err(|source| CliError::Io {
+                    what: "cannot create a temporary directory for the demo store".to_string(),
+                    source,
+                })?;
+            temp.path().join("demo.db")
+        }
+    };
+    let mut store = Store::open(&path, Mode::Create)?;
+    let summary = store.import(
+        DEMO_DATA.as_bytes(),
+        Format::JsonLines,
+        "demo data",
+        ImportOptions::default(),
+    )?;
+    eprint!("{summary}");
+    if db.is_some() {
+        eprintln!("The demo store is kept at {}.", path.display());
+    }
+    let stats = store.stats()?;
+    write!(io::stdout().lock(), "{stats}").map_err(stdout_error)?;
+    Ok(0)
+}
