@@ -6,7 +6,14 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::time::Duration;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use factstore::lang::{self, ast};
+use factstore::output::{self, RenderOptions};
+use factstore::statement::{self, Outcome};
 use factstore::store::{Format, ImportOptions, Mode, Store, StoreError};
 
 /// The sample facts bundled with the binary: the facts of the seed article.
@@ -41,6 +48,13 @@ pub enum Command {
     Check,
     /// Show counts of entities, relations, predicates and sources, and the time span.
     Stats,
+    /// Run one statement of the query language (a query, `path`, `save`, `run`, `saved`,
+    /// `drop`) and print its result.
+    Query(QueryArgs),
+    /// Run a saved query with its arguments: `factstore run NAME ARG…`.
+    Run(RunArgs),
+    /// Print the SQL a query compiles to and its bound parameters.
+    Explain(ExplainArgs),
     /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
     /// given; FACTSTORE_DB is not used) and show what it holds.
     Demo,
@@ -59,6 +73,70 @@ pub struct ImportArgs {
     /// Check the files fully (ids included) without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// Where a statement comes from: the argument, `--file`, or standard input (`-`).
+#[derive(Debug, Args)]
+pub struct StatementArgs {
+    /// The statement; `-` reads it from standard input.
+    #[arg(
+        value_name = "TEXT",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub text: Option<String>,
+    /// Read the statement from a file.
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// A value for `$NAME` in the statement: an entity (name, id or "quoted name") or a
+    /// period (2024, 2024-Q3, mid 2024, 2023..2024). Repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+}
+
+/// How results are printed.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format; table when standard output is a terminal, JSON otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<output::Format>,
+    /// Print at most N rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Stop a query that runs longer than this many seconds (exit status 1).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+}
+
+/// Arguments of `query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub statement: StatementArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The saved query's name (`factstore query saved` lists them).
+    pub name: String,
+    /// Its arguments, in order: entities (names, ids) or periods.
+    #[arg(value_name = "ARG")]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub statement: StatementArgs,
+    /// Add SQLite's query plan.
+    #[arg(long)]
+    pub plan: bool,
 }
 
 /// Arguments of `export`.
@@ -95,6 +173,12 @@ pub enum CliError {
     /// The command line asks for something that cannot be done as asked.
     #[error("{0}")]
     Usage(String),
+    /// A statement of the language failed; rendered with its text and a caret.
+    #[error("{}", .error.render(Some(.text)))]
+    Statement {
+        error: factstore::error::Error,
+        text: String,
+    },
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -109,6 +193,7 @@ impl CliError {
         match self {
             CliError::Store(e) => e.exit_code(),
             CliError::Usage(_) => 2,
+            CliError::Statement { error, .. } => error.exit_code(),
             CliError::Io { .. } => 1,
         }
     }
@@ -118,6 +203,10 @@ impl CliError {
         let io_error = match self {
             CliError::Io { source, .. } => Some(source),
             CliError::Store(StoreError::Io { source, .. }) => Some(source),
+            CliError::Statement {
+                error: factstore::error::Error::Io(source),
+                ..
+            } => Some(source),
             _ => None,
         };
         io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
@@ -150,6 +239,9 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Export(args)) => export(&path, args),
         Some(Command::Check) => check(&path),
         Some(Command::Stats) => stats(&path),
+        Some(Command::Query(args)) => query(&path, args),
+        Some(Command::Run(args)) => run_saved(&path, args),
+        Some(Command::Explain(args)) => explain(&path, args),
         Some(Command::Demo) => demo(cli.db.as_deref()),
     }
 }
@@ -307,4 +399,208 @@ fn demo(db: Option<&Path>) -> Result<i32, CliError> {
     let stats = store.stats()?;
     write!(io::stdout().lock(), "{stats}").map_err(stdout_error)?;
     Ok(0)
+}
+
+/// The text of a statement from its argument, `--file` or standard input.
+fn statement_text(args: &StatementArgs) -> Result<String, CliError> {
+    if let Some(file) = &args.file {
+        return std::fs::read_to_string(file).map_err(|source| CliError::Io {
+            what: format!("cannot read the statement from {}", file.display()),
+            source,
+        });
+    }
+    match args.text.as_deref() {
+        Some("-") | None => {
+            let mut text = String::new();
+            io::Read::read_to_string(&mut io::stdin().lock(), &mut text).map_err(|source| {
+                CliError::Io {
+                    what: "cannot read the statement from standard input".to_string(),
+                    source,
+                }
+            })?;
+            Ok(text)
+        }
+        Some(t) => Ok(t.to_string()),
+    }
+}
+
+/// One `run` argument or `--param` value as the language reads it: as written if it is
+/// one term or period (`Baku`, `2024-Q3`, `mid 2024`, `"Ilham Aliyev"`), else as a
+/// quoted name.
+fn argument_text(value: &str) -> String {
+    let probe = format!("run p({value})");
+    match lang::parse(&probe) {
+        Ok(ast::Statement {
+            kind: ast::StatementKind::Run(r),
+            ..
+        }) if r.args.len() == 1 && r.stages.is_empty() => value.to_string(),
+        _ => quote(value),
+    }
+}
+
+fn quote(value: &str) -> String {
+    let mut s = String::with_capacity(value.len() + 2);
+    s.push('"');
+    for c in value.chars() {
+        if c == '"' || c == '\\' {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('"');
+    s
+}
+
+fn parse_params(params: &[String]) -> Result<HashMap<String, ast::Arg>, CliError> {
+    let mut out = HashMap::new();
+    for p in params {
+        let Some((name, value)) = p.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--param {p}: write it as NAME=VALUE, e.g. --param who=Baku"
+            )));
+        };
+        let name = name.trim().trim_start_matches('$').to_string();
+        let probe = format!("run p({})", argument_text(value.trim()));
+        let arg = match lang::parse(&probe) {
+            Ok(ast::Statement {
+                kind: ast::StatementKind::Run(mut r),
+                ..
+            }) if r.args.len() == 1 => r.args.remove(0),
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "--param {p}: `{value}` is neither an entity nor a period"
+                )))
+            }
+        };
+        out.insert(name, arg);
+    }
+    Ok(out)
+}
+
+fn options(
+    output: &OutputArgs,
+    params: HashMap<String, ast::Arg>,
+) -> Result<statement::Options, CliError> {
+    let timeout = match output.timeout {
+        None => None,
+        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
+        Some(t) => {
+            return Err(CliError::Usage(format!(
+                "--timeout {t}: give a number of seconds greater than 0"
+            )))
+        }
+    };
+    Ok(statement::Options {
+        params,
+        limit: output.limit,
+        timeout,
+    })
+}
+
+fn query(path: &Path, args: &QueryArgs) -> Result<i32, CliError> {
+    let text = statement_text(&args.statement)?;
+    let params = parse_params(&args.statement.params)?;
+    let opts = options(&args.output, params)?;
+    execute(path, &text, &opts, args.output.format)
+}
+
+fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
+    let probe = format!("drop {}", args.name);
+    if !matches!(
+        lang::parse(&probe),
+        Ok(ast::Statement {
+            kind: ast::StatementKind::Drop(_),
+            ..
+        })
+    ) {
+        return Err(CliError::Usage(format!(
+            "`{}` is not a saved query name (letters, digits and _, not starting with a digit)",
+            args.name
+        )));
+    }
+    let list: Vec<String> = args.args.iter().map(|a| argument_text(a)).collect();
+    let text = format!("run {}({})", args.name, list.join(", "));
+    let opts = options(&args.output, HashMap::new())?;
+    execute(path, &text, &opts, args.output.format)
+}
+
+/// Parses, opens the store as the statement needs (read-only unless it saves or drops),
+/// runs and prints.
+fn execute(
+    path: &Path,
+    text: &str,
+    opts: &statement::Options,
+    format: Option<output::Format>,
+) -> Result<i32, CliError> {
+    let fail = |error: factstore::error::Error| CliError::Statement {
+        error,
+        text: text.to_string(),
+    };
+    let stmt = lang::parse(text).map_err(|e| fail(e.into()))?;
+    let mode = if statement::writes(&stmt) {
+        Mode::ReadWrite
+    } else {
+        Mode::ReadOnly
+    };
+    let store = Store::open(path, mode)?;
+    let outcome = statement::execute(&store, text, opts).map_err(fail)?;
+    match outcome {
+        Outcome::Message(m) => {
+            eprintln!("{m}");
+        }
+        Outcome::Rows(rows) => {
+            let stdout = io::stdout();
+            let terminal = stdout.is_terminal();
+            let format = format.unwrap_or(if terminal {
+                output::Format::Table
+            } else {
+                output::Format::Json
+            });
+            let render_opts = RenderOptions {
+                width: if terminal {
+                    terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
+                } else {
+                    None
+                },
+                color: terminal,
+            };
+            let mut out = stdout.lock();
+            output::render(&rows, format, &render_opts, &mut out).map_err(stdout_error)?;
+            out.flush().map_err(stdout_error)?;
+        }
+    }
+    Ok(0)
+}
+
+fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {
+    let text = statement_text(&args.statement)?;
+    let params = parse_params(&args.statement.params)?;
+    let opts = statement::Options {
+        params,
+        ..statement::Options::default()
+    };
+    let store = Store::open(path, Mode::ReadOnly)?;
+    let sql = statement::explain(&store, &text, &opts, args.plan).map_err(|error| {
+        CliError::Statement {
+            error,
+            text: text.clone(),
+        }
+    })?;
+    io::stdout()
+        .lock()
+        .write_all(sql.as_bytes())
+        .map_err(stdout_error)?;
+    Ok(0)
+}
+
+impl CliError {
+    /// The error for people: `error: ` and one clear paragraph.
+    pub fn render(&self) -> String {
+        let text = self.to_string();
+        if text.starts_with("error: ") {
+            text
+        } else {
+            format!("error: {text}")
+        }
+    }
 }

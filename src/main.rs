@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Ok(status) => status,
         Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
-            eprintln!("factstore: {e}");
+            eprintln!("{}", e.render());
             e.exit_code()
         }
     };

@@ -134,7 +134,12 @@ pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, E
 
 /// The SQL a statement compiles to, with its parameters; with `query_plan`, SQLite's
 /// plan for it too.
-pub fn explain(store: &Store, text: &str, opts: &Options, query_plan: bool) -> Result<String, Error> {
+pub fn explain(
+    store: &Store,
+    text: &str,
+    opts: &Options,
+    query_plan: bool,
+) -> Result<String, Error> {
     let plan = prepare(store, text, opts)?;
     let Plan::Select(select) = &plan else {
         return Err(Error::Usage(
@@ -232,7 +237,9 @@ pub fn apply_stages(rows: &mut ResultSet, stages: &[Stage]) {
                 }
                 std::cmp::Ordering::Equal
             }),
-            Stage::Limit(n) => rows.rows.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
+            Stage::Limit(n) => rows
+                .rows
+                .truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
             Stage::Distinct => {
                 let mut seen: Vec<Vec<Value>> = Vec::new();
                 rows.rows.retain(|r| {
@@ -256,8 +263,9 @@ pub fn apply_stages(rows: &mut ResultSet, stages: &[Stage]) {
                 if by.is_empty() && groups.is_empty() {
                     groups.push((Vec::new(), 0));
                 }
-                groups.sort_by(|a, b| b.1.cmp(&a.1));
-                let mut columns: Vec<String> = by.iter().map(|&i| rows.columns[i].clone()).collect();
+                groups.sort_by_key(|g| std::cmp::Reverse(g.1));
+                let mut columns: Vec<String> =
+                    by.iter().map(|&i| rows.columns[i].clone()).collect();
                 columns.push("count".into());
                 rows.columns = columns;
                 rows.rows = groups

@@ -13,25 +13,72 @@ pub struct PlanError {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlanErrorKind {
-    UnknownEntity { text: String, suggestions: Vec<String> },
-    AmbiguousEntity { text: String, candidates: Vec<(String, String)> },
-    UnknownPredicate { id: String, suggestions: Vec<String> },
-    UnknownKind { kind: String, suggestions: Vec<String> },
-    UnknownStatus { word: String },
-    UnknownColumn { name: String, available: Vec<String> },
-    UnboundVariable { name: String },
-    VariableKindClash { name: String },
-    BadDate { text: String, reason: String },
-    EmptyPeriod { text: String },
+    UnknownEntity {
+        text: String,
+        suggestions: Vec<String>,
+    },
+    AmbiguousEntity {
+        text: String,
+        candidates: Vec<(String, String)>,
+    },
+    UnknownPredicate {
+        id: String,
+        suggestions: Vec<String>,
+    },
+    UnknownKind {
+        kind: String,
+        suggestions: Vec<String>,
+    },
+    UnknownStatus {
+        word: String,
+    },
+    UnknownColumn {
+        name: String,
+        available: Vec<String>,
+    },
+    UnboundVariable {
+        name: String,
+    },
+    VariableKindClash {
+        name: String,
+    },
+    BadDate {
+        text: String,
+        reason: String,
+    },
+    EmptyPeriod {
+        text: String,
+    },
     TimelineWithoutRelation,
-    TooManyHops { max: u64 },
-    UnknownSavedQuery { name: String, suggestions: Vec<String> },
-    WrongArgumentCount { name: String, expected: usize, given: usize },
-    UnknownParameter { name: String },
-    ParameterMismatch { name: String, expected: &'static str },
-    DuplicateParameter { name: String },
-    SavedQueryBody { name: String, message: String },
-    TooComplex { reason: String },
+    TooManyHops {
+        max: u64,
+    },
+    UnknownSavedQuery {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    WrongArgumentCount {
+        name: String,
+        expected: usize,
+        given: usize,
+    },
+    UnknownParameter {
+        name: String,
+    },
+    ParameterMismatch {
+        name: String,
+        expected: &'static str,
+    },
+    DuplicateParameter {
+        name: String,
+    },
+    SavedQueryBody {
+        name: String,
+        message: String,
+    },
+    TooComplex {
+        reason: String,
+    },
     Catalog(String),
 }
 
@@ -89,12 +136,10 @@ impl PlanError {
             UnknownStatus { .. } => {
                 Some("statuses are occurred, planned, alleged, denied, or any".into())
             }
-            UnknownColumn { available, .. } => {
-                Some(format!("columns here: {}", list(available)))
+            UnknownColumn { available, .. } => Some(format!("columns here: {}", list(available))),
+            UnboundVariable { .. } => {
+                Some("a variable inside `not` must also appear in a clause outside it".into())
             }
-            UnboundVariable { .. } => Some(
-                "a variable inside `not` must also appear in a clause outside it".into(),
-            ),
             TimelineWithoutRelation => {
                 Some("timeline draws relations: add a relation clause".into())
             }
@@ -134,7 +179,10 @@ impl fmt::Display for PlanError {
             UnknownStatus { word } => write!(f, "unknown status `{word}`"),
             UnknownColumn { name, .. } => write!(f, "unknown column `{name}`"),
             UnboundVariable { name } => {
-                write!(f, "variable `?{name}` is not bound by any clause outside `not`")
+                write!(
+                    f,
+                    "variable `?{name}` is not bound by any clause outside `not`"
+                )
             }
             VariableKindClash { name } => write!(
                 f,
@@ -156,7 +204,10 @@ impl fmt::Display for PlanError {
             ),
             UnknownParameter { name } => write!(f, "no value for parameter `${name}`"),
             ParameterMismatch { name, expected } => {
-                write!(f, "parameter `${name}` is used as {expected} but its value is not one")
+                write!(
+                    f,
+                    "parameter `${name}` is used as {expected} but its value is not one"
+                )
             }
             DuplicateParameter { name } => write!(f, "parameter `{name}` is listed twice"),
             SavedQueryBody { name, message } => {

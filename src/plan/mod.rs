@@ -8,7 +8,7 @@ mod columns;
 mod error;
 mod resolve;
 
-pub use columns::{ColumnDef, ColumnSource, ColumnType, RelField};
+pub use columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
 pub use error::{PlanError, PlanErrorKind};
 pub use resolve::resolve;
 
@@ -178,7 +178,10 @@ impl RelationMatch {
 pub enum Clause {
     Relation(RelationMatch),
     /// `?x:kind` alone.
-    Kind { var: usize, kind: String },
+    Kind {
+        var: usize,
+        kind: String,
+    },
     Not(Box<Clause>),
 }
 

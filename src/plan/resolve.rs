@@ -11,6 +11,9 @@ use crate::time::{self, NEG_INF, POS_INF};
 
 /// How deep saved queries may call each other through `run`.
 const MAX_RUN_DEPTH: usize = 8;
+/// Most pipeline stages (after repeated `limit`s and `distinct`s are merged) a query
+/// may have: each reshaping stage nests the SQL one level deeper.
+const MAX_STAGES: usize = 64;
 
 /// What `$name` stands for while resolving.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,9 +163,9 @@ impl<'c> Resolver<'c> {
         negated: bool,
     ) -> Result<Clause, PlanError> {
         match &c.kind {
-            ast::ClauseKind::Not(inner) => Ok(Clause::Not(Box::new(
-                self.clause(inner, scope, true)?,
-            ))),
+            ast::ClauseKind::Not(inner) => {
+                Ok(Clause::Not(Box::new(self.clause(inner, scope, true)?)))
+            }
             ast::ClauseKind::Kind { var, kind } => {
                 let kind_name = self.kind(kind)?;
                 let idx = self.entity_var(&var.name, var.span, scope, negated)?;
@@ -227,12 +230,18 @@ impl<'c> Resolver<'c> {
             if !negated {
                 scope.bound[i] = true;
             } else if !scope.bound[i] {
-                return Err(PlanError::new(K::UnboundVariable { name: name.into() }, span));
+                return Err(PlanError::new(
+                    K::UnboundVariable { name: name.into() },
+                    span,
+                ));
             }
             return Ok(i);
         }
         if negated {
-            return Err(PlanError::new(K::UnboundVariable { name: name.into() }, span));
+            return Err(PlanError::new(
+                K::UnboundVariable { name: name.into() },
+                span,
+            ));
         }
         scope.entity_vars.push(EntityVar {
             name: name.into(),
@@ -300,10 +309,7 @@ impl<'c> Resolver<'c> {
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => {
-                let suggestions = self
-                    .catalog
-                    .entity_suggestions(text)
-                    .map_err(catalog_err)?;
+                let suggestions = self.catalog.entity_suggestions(text).map_err(catalog_err)?;
                 Err(PlanError::new(
                     K::UnknownEntity {
                         text: text.into(),
@@ -328,7 +334,7 @@ impl<'c> Resolver<'c> {
         }
         let kinds = self.kinds.as_deref().unwrap_or_default();
         let wanted = kind.name.to_lowercase();
-        if kinds.iter().any(|k| *k == wanted) {
+        if kinds.contains(&wanted) {
             return Ok(wanted);
         }
         Err(PlanError::new(
@@ -599,6 +605,23 @@ impl<'c> Resolver<'c> {
                         .collect::<Result<_, PlanError>>()?,
                 ),
             };
+            // Repeated limits and distincts collapse into one.
+            match (out.last_mut(), &stage) {
+                (Some(Stage::Limit(prev)), Stage::Limit(n)) => {
+                    *prev = (*prev).min(*n);
+                    continue;
+                }
+                (Some(Stage::Distinct), Stage::Distinct) => continue,
+                _ => {}
+            }
+            if out.len() >= MAX_STAGES {
+                return Err(PlanError::new(
+                    K::TooComplex {
+                        reason: format!("more than {MAX_STAGES} pipeline stages"),
+                    },
+                    s.span,
+                ));
+            }
             current = after_stage(&current, &stage);
             out.push(stage);
         }
@@ -854,7 +877,9 @@ fn column_index(c: &ast::Column, columns: &[ColumnDef]) -> Result<usize, PlanErr
         .position(|col| col.name == name)
         .or_else(|| {
             let lower = name.to_lowercase();
-            columns.iter().position(|col| col.name.to_lowercase() == lower)
+            columns
+                .iter()
+                .position(|col| col.name.to_lowercase() == lower)
         })
         .ok_or_else(|| {
             PlanError::new(

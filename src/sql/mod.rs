@@ -78,7 +78,14 @@ pub fn compile(select: &Select, extra_limit: Option<u64>) -> Result<SqlQuery, Sq
     let level0 = "s0";
     let mut branches = Vec::with_capacity(combos.len());
     for combo in &combos {
-        branches.push(branch(select, &relations, combo, &mut params, level0, timeline));
+        branches.push(branch(
+            select,
+            &relations,
+            combo,
+            &mut params,
+            level0,
+            timeline,
+        ));
     }
     let ncols = select.columns.len();
     let mut current = Level {
@@ -89,10 +96,7 @@ pub fn compile(select: &Select, extra_limit: Option<u64>) -> Result<SqlQuery, Sq
             branches.remove(0)
         } else {
             let cols = column_list(level0, ncols, if timeline { 4 } else { 0 });
-            format!(
-                "SELECT {cols} FROM ({})",
-                branches.join("\nUNION ALL\n")
-            )
+            format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
         },
         order: Vec::new(),
         sealed: false,
@@ -137,10 +141,16 @@ impl Params {
         format!("?{}", self.0.len())
     }
     fn int_list(&mut self, vs: &[i64]) -> String {
-        vs.iter().map(|v| self.int(*v)).collect::<Vec<_>>().join(", ")
+        vs.iter()
+            .map(|v| self.int(*v))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
     fn text_list(&mut self, vs: &[String]) -> String {
-        vs.iter().map(|v| self.text(v)).collect::<Vec<_>>().join(", ")
+        vs.iter()
+            .map(|v| self.text(v))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -270,21 +280,30 @@ fn branch(
             ColumnSource::EntityName(v) => format!("{}.{}", entity_alias(v), ident("name")),
             ColumnSource::EntityId(v) => format!("{}.{}", entity_alias(v), ident("id")),
             ColumnSource::Predicate(j) => format!("{}.{}", pred_alias(j), ident("id")),
-            ColumnSource::Relation(f) => {
-                relation_field(single.as_deref().unwrap_or("NULL"), f)
-            }
+            ColumnSource::Relation(f) => relation_field(single.as_deref().unwrap_or("NULL"), f),
             ColumnSource::Count | ColumnSource::Previous(_) => "NULL".to_string(),
         };
         cols.push(format!("{expr} AS {}", col(level, i)));
     }
     if timeline {
         let r = rel_alias(0);
-        for (i, b) in ["start_lo", "start_hi", "end_lo", "end_hi"].iter().enumerate() {
+        for (i, b) in ["start_lo", "start_hi", "end_lo", "end_hi"]
+            .iter()
+            .enumerate()
+        {
             cols.push(format!("{r}.{} AS {}", ident(b), hidden_col(level, i)));
         }
     }
     let mut sql = String::new();
-    let _ = write!(sql, "SELECT {}", if cols.is_empty() { "1".into() } else { cols.join(", ") });
+    let _ = write!(
+        sql,
+        "SELECT {}",
+        if cols.is_empty() {
+            "1".into()
+        } else {
+            cols.join(", ")
+        }
+    );
     if !from.is_empty() {
         let _ = write!(sql, "\nFROM {}", from.join(", "));
     }
@@ -382,7 +401,11 @@ fn relation_conditions(
     }
     if reverse {
         // A relation of an entity with itself reads the same both ways: list it once.
-        out.push(format!("{r}.{} <> {r}.{}", ident("subject"), ident("object")));
+        out.push(format!(
+            "{r}.{} <> {r}.{}",
+            ident("subject"),
+            ident("object")
+        ));
     }
     if let Some(statuses) = &m.statuses {
         let list = params.text_list(statuses);
@@ -456,10 +479,7 @@ fn condition(c: &crate::plan::Clause, params: &mut Params, counter: &mut usize) 
                 let alias = ident(&format!("n{counter}"));
                 let mut conds = Vec::new();
                 relation_conditions(&alias, m, o, params, &mut conds);
-                let mut sub = format!(
-                    "EXISTS (SELECT 1 FROM {} AS {alias}",
-                    ident("relation")
-                );
+                let mut sub = format!("EXISTS (SELECT 1 FROM {} AS {alias}", ident("relation"));
                 if !conds.is_empty() {
                     let _ = write!(sub, " WHERE {}", conds.join(" AND "));
                 }
@@ -499,7 +519,11 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
                 .map(|(j, i)| format!("{} AS {}", col(&cur.name, *i), col(&name, j)))
                 .collect();
             for h in 0..cur.hidden {
-                cols.push(format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h)));
+                cols.push(format!(
+                    "{} AS {}",
+                    hidden_col(&cur.name, h),
+                    hidden_col(&name, h)
+                ));
             }
             // Keys on columns that are kept stay pending; the inner SELECT is sorted
             // by all of them, so rows keep their order either way.
@@ -571,7 +595,13 @@ fn finish(cur: &Level) -> String {
     let keys: Vec<String> = cur
         .order
         .iter()
-        .map(|(k, d)| format!("{}{}", key_sql(&cur.name, *k), if *d { " DESC" } else { "" }))
+        .map(|(k, d)| {
+            format!(
+                "{}{}",
+                key_sql(&cur.name, *k),
+                if *d { " DESC" } else { "" }
+            )
+        })
         .collect();
     format!("{}\nORDER BY {}", cur.text, keys.join(", "))
 }
@@ -582,9 +612,10 @@ fn wrap(cur: Level, level_no: &mut usize) -> Level {
     let name = next_level(level_no);
     let cols = (0..cur.columns.len())
         .map(|i| format!("{} AS {}", col(&cur.name, i), col(&name, i)))
-        .chain((0..cur.hidden).map(|h| {
-            format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h))
-        }))
+        .chain(
+            (0..cur.hidden)
+                .map(|h| format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h))),
+        )
         .collect::<Vec<_>>()
         .join(", ");
     let columns: Vec<ColumnDef> = cur

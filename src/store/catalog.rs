@@ -1,6 +1,8 @@
 //! The planner's view of the store: entity, predicate, kind and saved-query lookups
 //! through the indexes (no scan of every name per lookup).
 
+use std::collections::HashMap;
+
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::names;
@@ -26,26 +28,30 @@ impl<'c> StoreCatalog<'c> {
             .optional()
     }
 
-    /// Names starting with `prefix` (normalised), as (display, normalised) pairs: one
-    /// range scan of the `alias_norm` index.
-    fn names_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>, rusqlite::Error> {
-        let pair = |r: &rusqlite::Row<'_>| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?));
+    /// Names starting with `prefix` (normalised) as (alias, normalised alias, entity
+    /// key, entity name): one range scan of the `alias_norm` index.
+    fn names_with_prefix(&self, prefix: &str) -> Result<Vec<NameRow>, rusqlite::Error> {
+        let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        let base =
+            "SELECT a.text, a.norm, e.key, e.name FROM alias a JOIN entity e ON e.key = a.entity";
         match names::prefix_upper_bound(prefix) {
             Some(upper) => self
                 .conn
-                .prepare_cached(
-                    "SELECT text, norm FROM alias WHERE norm >= ?1 AND norm < ?2 LIMIT ?3",
-                )?
-                .query_map(params![prefix, upper, PROBE_LIMIT], pair)?
+                .prepare_cached(&format!(
+                    "{base} WHERE a.norm >= ?1 AND a.norm < ?2 LIMIT ?3"
+                ))?
+                .query_map(params![prefix, upper, PROBE_LIMIT], row)?
                 .collect(),
             None => self
                 .conn
-                .prepare_cached("SELECT text, norm FROM alias WHERE norm >= ?1 LIMIT ?2")?
-                .query_map(params![prefix, PROBE_LIMIT], pair)?
+                .prepare_cached(&format!("{base} WHERE a.norm >= ?1 LIMIT ?2"))?
+                .query_map(params![prefix, PROBE_LIMIT], row)?
                 .collect(),
         }
     }
 }
+
+type NameRow = (String, String, i64, String);
 
 fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRef> {
     Ok(EntityRef {
@@ -93,19 +99,45 @@ impl Catalog for StoreCatalog<'_> {
 
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError> {
         let norm = names::normalise(text);
+        // (alias as written, normalised) with the entity it names.
         let mut candidates: Vec<(String, String)> = Vec::new();
+        let mut owner: HashMap<String, (i64, String)> = HashMap::new();
         for prefix in names::candidate_prefixes(&norm) {
-            for pair in self.names_with_prefix(&prefix).map_err(err)? {
+            for (display, alias_norm, key, name) in self.names_with_prefix(&prefix).map_err(err)? {
+                owner.entry(display.clone()).or_insert((key, name));
+                let pair = (display, alias_norm);
                 if !candidates.contains(&pair) {
                     candidates.push(pair);
                 }
             }
         }
-        Ok(names::suggest(
+        let ranked = names::suggest(
             &norm,
             candidates.iter().map(|(d, n)| (d.as_str(), n.as_str())),
-            3,
-        ))
+            8,
+        );
+        // One suggestion per entity: its best-matching name, with the display name
+        // beside an alias.
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for display in ranked {
+            let Some((key, name)) = owner.get(&display) else {
+                continue;
+            };
+            if seen.contains(key) {
+                continue;
+            }
+            seen.push(*key);
+            out.push(if display == *name {
+                display
+            } else {
+                format!("{display} ({name})")
+            });
+            if out.len() == 3 {
+                break;
+            }
+        }
+        Ok(out)
     }
 
     fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError> {
@@ -113,7 +145,7 @@ impl Catalog for StoreCatalog<'_> {
             .conn
             .prepare_cached("SELECT key, id, symmetric FROM predicate WHERE id = ?1")
             .map_err(err)?;
-        let lookup = |id: &str| {
+        let mut lookup = |id: &str| {
             stmt.query_row(params![id], |r| {
                 Ok(PredicateRef {
                     key: r.get(0)?,

@@ -2,10 +2,13 @@
 //! export, checks and statistics. The lead's query code reads through
 //! [`Store::connection`].
 
+pub mod catalog;
 mod check;
 mod export;
 mod import;
 mod open;
+pub mod path;
+pub mod query;
 mod stats;
 
 use std::path::{Path, PathBuf};

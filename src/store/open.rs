@@ -51,6 +51,8 @@ impl Store {
         let mut conn = Connection::open_with_flags(&path, flags).map_err(open_error)?;
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_error)?;
+        // `rarray(?)` binds a list of keys as one parameter (path search).
+        rusqlite::vtab::array::load_module(&conn).map_err(open_error)?;
 
         // Look before writing anything: a newer or foreign file must stay untouched.
         let version = user_version(&conn).map_err(open_error)?;

@@ -262,7 +262,8 @@ fn render(
     let mut preds: HashMap<i64, (String, bool)> = HashMap::new();
     let mut rel_time: HashMap<i64, String> = HashMap::new();
     let mut name_stmt = conn.prepare_cached("SELECT name FROM entity WHERE key = ?1")?;
-    let mut pred_stmt = conn.prepare_cached("SELECT id, symmetric FROM predicate WHERE key = ?1")?;
+    let mut pred_stmt =
+        conn.prepare_cached("SELECT id, symmetric FROM predicate WHERE key = ?1")?;
     let mut time_stmt = conn.prepare_cached(
         "SELECT when_text, from_text, to_text, at_text, start_lo FROM relation WHERE key = ?1",
     )?;

@@ -23,7 +23,10 @@ const CORPUS: &[(&str, &str)] = &[
     ("join_two_clauses", "?p president_of ?c, ?p visited ?place"),
     ("join_chain", "?a aide_of ?b, ?b president_of ?c"),
     ("not_clause", "?c:country, not ?c -- Israel, not ?c -- Iran"),
-    ("not_relation", "?p:person, ?p visited ?x, not ?p received _"),
+    (
+        "not_relation",
+        "?p:person, ?p visited ?x, not ?p received _",
+    ),
     ("pred_alternatives", "?a visited|received ?b"),
     ("pred_variable", "Israel ?r ?what"),
     ("pred_any", "?a * Baku status any"),
@@ -48,9 +51,15 @@ const CORPUS: &[(&str, &str)] = &[
     ("before", "?a ?r ?b before 2023-02"),
     ("certainly_before", "?a ?r ?b certainly before 2024"),
     ("after", "?a ?r ?b after 2025-04-28 status any"),
-    ("certainly_after", "?a ?r ?b certainly after 2025-04-28 status any"),
+    (
+        "certainly_after",
+        "?a ?r ?b certainly after 2025-04-28 status any",
+    ),
     ("two_filters", "?a ?r ?b after 2022 before 2024-01-01"),
-    ("show_columns", "?who visited ?where | show ?who, when, source"),
+    (
+        "show_columns",
+        "?who visited ?where | show ?who, when, source",
+    ),
     ("sort_desc", "?a ?r ?b | sort start desc | limit 3"),
     ("limit", "?a ?r ?b | limit 2"),
     ("count", "?a ?r ?b | count"),
@@ -58,7 +67,10 @@ const CORPUS: &[(&str, &str)] = &[
     ("count_by_pred", "?a ?r ?b | count by ?r | limit 3"),
     ("distinct", "?x visited ?y status any | show ?x | distinct"),
     ("timeline", "Iran -- Azerbaijan | timeline"),
-    ("comment_and_newlines", "# who went where\n?who visited\n  ?where"),
+    (
+        "comment_and_newlines",
+        "# who went where\n?who visited\n  ?where",
+    ),
     ("keywords_any_case", "?a ?r ?b WITHIN 2024 | SORT start"),
 ];
 
@@ -89,7 +101,15 @@ fn sql_text_holds_no_user_text() {
     for (_, query) in CORPUS {
         let sql = db.ok(&["explain", query]);
         let text = sql.split("-- parameters").next().unwrap_or_default();
-        for word in ["Baku", "baku", "بيزيشكيان", "Israel", "2024", "visited", "country"] {
+        for word in [
+            "Baku",
+            "baku",
+            "بيزيشكيان",
+            "Israel",
+            "2024",
+            "visited",
+            "country",
+        ] {
             assert!(!text.contains(word), "{word} in SQL of {query}:\n{text}");
         }
     }

@@ -83,7 +83,11 @@ fn anything_within_2024() {
     let r = rows(&db, "?a ?r ?b within 2024");
     assert_eq!(
         sorted(column(&r, "r")),
-        ["naval_exercise_with", "reopened_embassy_in", "sentenced_to_death"]
+        [
+            "naval_exercise_with",
+            "reopened_embassy_in",
+            "sentenced_to_death"
+        ]
     );
 }
 
@@ -115,10 +119,7 @@ fn certainly_before_2024() {
 fn countries_with_no_relation_to_israel_or_iran() {
     let db = seed_store();
     let r = rows(&db, "?c:country, not ?c -- Israel, not ?c -- Iran");
-    assert_eq!(
-        sorted(column(&r, "c")),
-        ["Armenia", "United Arab Emirates"]
-    );
+    assert_eq!(sorted(column(&r, "c")), ["Armenia", "United Arab Emirates"]);
 }
 
 #[test]
@@ -163,10 +164,7 @@ fn path_with_any_status_goes_through_baku() {
     let r = rows(&db, "path Netanyahu to Pezeshkian status any");
     assert!(r.iter().all(|row| row["hops"] == 2), "{r:?}");
     let paths = column(&r, "path");
-    assert!(
-        paths.iter().any(|p| p.contains("Baku")),
-        "{paths:#?}"
-    );
+    assert!(paths.iter().any(|p| p.contains("Baku")), "{paths:#?}");
 }
 
 #[test]

@@ -16,7 +16,11 @@ fn hostile_queries() -> Vec<String> {
         "?x \u{202E}visited Baku".to_string(),
         format!("?x visited \"{}\"", "a".repeat(1_000_000)),
         format!("?x visited {}", "B".repeat(1_000_000)),
-        format!("{}?x visited Baku{}", "(".repeat(10_000), ")".repeat(10_000)),
+        format!(
+            "{}?x visited Baku{}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        ),
         format!("?x visited Baku {}", "| ".repeat(10_000)),
         format!("?x visited Baku {}", "| limit 1 ".repeat(10_000)),
         format!("{}?x visited Baku", "not ".repeat(10_000)),
@@ -48,13 +52,24 @@ fn hostile_queries_never_crash_and_change_nothing() {
             out.code,
             out.stderr.chars().take(500).collect::<String>()
         );
-        assert!(!out.stderr.contains("panicked"), "{shown:?}: {}", out.stderr);
+        assert!(
+            !out.stderr.contains("panicked"),
+            "{shown:?}: {}",
+            out.stderr
+        );
         if out.code == 0 {
             let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
             assert!(v.is_array(), "{shown:?}");
         } else {
-            assert!(out.stdout.is_empty(), "{shown:?} printed to stdout on error");
-            assert!(out.stderr.starts_with("error: "), "{shown:?}: {}", out.stderr);
+            assert!(
+                out.stdout.is_empty(),
+                "{shown:?} printed to stdout on error"
+            );
+            assert!(
+                out.stderr.starts_with("error: "),
+                "{shown:?}: {}",
+                out.stderr
+            );
         }
     }
     assert_eq!(db.ok(&["export"]), before, "the store changed");

@@ -6,7 +6,9 @@ use std::process::{Command, Stdio};
 
 /// A file under the shared folder beside the checkout (tests only).
 pub fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel)
 }
 
 /// What a run of the binary gave.
