@@ -30,3 +30,6 @@ pub use parse::{
     STATUS_WORDS,
 };
 pub use spans::clear_spans;
+
+#[cfg(test)]
+mod proptests;
