@@ -762,7 +762,7 @@ impl Importer<'_> {
             to: rec.text("to")?,
             at: rec.text("at")?,
         };
-        let bounds = time::relation_bounds(&fields).map_err(|e| time_fault(&fields, e))?;
+        let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
         let status = rec.text("status")?.unwrap_or("occurred");
         if !STATUSES.contains(&status) {
             return Err(Fault::field(
@@ -1161,22 +1161,25 @@ impl Importer<'_> {
     }
 }
 
-/// Names the field of a time error: the first of `when`, `from`, `to`, `at` that is not a
-/// date by itself, or all of them when only their combination is wrong.
-fn time_fault(fields: &time::TimeFields, e: time::TimeError) -> Fault {
-    for (field, text) in [
-        ("when", fields.when),
-        ("from", fields.from),
-        ("to", fields.to),
-        ("at", fields.at),
-    ] {
-        if let Some(text) = text {
-            if text != ".." && time::parse_date(text).is_err() {
-                return Fault::field(field, format!("invalid date `{text}`: {e}"));
-            }
-        }
+/// The field a time error concerns, and why (the time module names the field; its
+/// message is kept without the field prefix, which the import error adds).
+fn time_fault(e: time::TimeError) -> Fault {
+    use time::TimeError;
+    match e {
+        TimeError::InField { field, source } => Fault::field(field, source.to_string()),
+        TimeError::ConflictingFields { second, .. } => Fault::field(second, e.to_string()),
+        TimeError::NotSingleDate {
+            field,
+            text,
+            what,
+            advice,
+        } => Fault::field(
+            field,
+            format!("`{text}` is {what}, but `{field}` takes a single date{advice}"),
+        ),
+        TimeError::EndsBeforeStart { .. } => Fault::field("to", e.to_string()),
+        TimeError::InvalidDate { .. } => Fault::field("when/from/to/at", e.to_string()),
     }
-    Fault::field("when/from/to/at", format!("invalid time: {e}"))
 }
 
 /// serde_json's message without its own " at line L column C" suffix (we give ours).
