@@ -179,3 +179,73 @@ fn push_limited(problems: &mut Vec<Problem>, rule: &'static str, details: Vec<St
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Format, ImportOptions, Store};
+
+    fn store_with_data() -> Store {
+        let mut s = Store::open_in_memory().unwrap();
+        let text = r#"{"type":"entity","id":"a","kind":"person","name":"A"}
+{"type":"entity","id":"b","kind":"city","name":"B"}
+{"type":"relation","subject":"a","predicate":"visited","object":"b","when":"2025-04"}
+"#;
+        s.import(
+            text.as_bytes(),
+            Format::JsonLines,
+            "t",
+            ImportOptions::default(),
+        )
+        .unwrap();
+        s
+    }
+
+    fn rules(s: &Store) -> Vec<&'static str> {
+        s.check().unwrap().into_iter().map(|p| p.rule).collect()
+    }
+
+    #[test]
+    fn a_sound_store_has_no_problems() {
+        assert!(rules(&Store::open_in_memory().unwrap()).is_empty());
+        assert!(rules(&store_with_data()).is_empty());
+    }
+
+    #[test]
+    fn broken_rules_are_reported() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                "UPDATE relation SET start_lo = end_hi + 1",
+                &["start bounds reversed", "ends before it starts"],
+            ),
+            (
+                "UPDATE relation SET end_lo = end_hi + 5",
+                &["end bounds reversed"],
+            ),
+            ("UPDATE relation SET end_hi = NULL", &["partial bounds"]),
+            (
+                "DELETE FROM alias WHERE is_name = 1 AND text = 'A'",
+                &["entity without a name"],
+            ),
+            (
+                "PRAGMA foreign_keys = OFF; UPDATE relation SET subject = 999",
+                &["sqlite foreign key", "dangling subject"],
+            ),
+            (
+                "PRAGMA foreign_keys = OFF; UPDATE relation SET place = 77",
+                &["sqlite foreign key", "dangling place"],
+            ),
+            (
+                "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; \
+                 UPDATE relation SET status = 'maybe'",
+                &["unknown status"],
+            ),
+        ];
+        for (sql, expected) in cases {
+            let s = store_with_data();
+            s.connection().execute_batch(sql).unwrap();
+            let mut got = rules(&s);
+            got.dedup();
+            assert_eq!(&got, expected, "{sql}");
+        }
+    }
+}

@@ -202,3 +202,81 @@ impl Store {
         out.flush().map_err(io)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Format, ImportOptions, Store};
+
+    fn export(store: &Store) -> String {
+        let mut out = Vec::new();
+        store.export(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn import(store: &mut Store, text: &str) {
+        store
+            .import(
+                text.as_bytes(),
+                Format::JsonLines,
+                "t",
+                ImportOptions::default(),
+            )
+            .unwrap();
+    }
+
+    const DATA: &str = r#"{"type": "relation", "subject": "a", "predicate": "met", "object": "b", "from": "2024", "status": "occurred", "confidence": 0.75, "note": ""}
+{"type": "relation", "subject": "b", "predicate": "undeclared", "object": "a", "status": "alleged", "place": "b"}
+{"type": "predicate", "id": "met", "label": "met with", "symmetric": true, "description": "d"}
+{"type": "predicate", "id": "plain", "symmetric": false}
+{"type": "entity", "id": "a", "kind": "person", "name": "A \"quoted\"", "aliases": ["أ", "A"], "note": "n"}
+{"type": "entity", "id": "b", "kind": "city", "name": "B", "aliases": []}
+{"type": "source", "id": "s", "title": "T", "url": "http://x"}
+{"type": "saved_query", "name": "q", "params": ["x", "y"], "body": "$x met $y"}
+"#;
+
+    #[test]
+    fn export_writes_records_in_order_without_defaults() {
+        let mut s = Store::open_in_memory().unwrap();
+        import(&mut s, DATA);
+        let expected = concat!(
+            r#"{"type":"source","id":"s","title":"T","url":"http://x"}"#,
+            "\n",
+            r#"{"type":"predicate","id":"met","label":"met with","symmetric":true,"description":"d"}"#,
+            "\n",
+            r#"{"type":"predicate","id":"plain"}"#,
+            "\n",
+            r#"{"type":"entity","id":"a","kind":"person","name":"A \"quoted\"","aliases":["أ","A"],"note":"n"}"#,
+            "\n",
+            r#"{"type":"entity","id":"b","kind":"city","name":"B"}"#,
+            "\n",
+            r#"{"type":"relation","subject":"a","predicate":"met","object":"b","from":"2024","confidence":0.75}"#,
+            "\n",
+            r#"{"type":"relation","subject":"b","predicate":"undeclared","object":"a","status":"alleged","place":"b"}"#,
+            "\n",
+            r#"{"type":"saved_query","name":"q","params":["x","y"],"body":"$x met $y"}"#,
+            "\n",
+        );
+        assert_eq!(export(&s), expected);
+    }
+
+    #[test]
+    fn export_import_export_is_identical() {
+        let mut first = Store::open_in_memory().unwrap();
+        import(&mut first, DATA);
+        let once = export(&first);
+        let mut second = Store::open_in_memory().unwrap();
+        import(&mut second, &once);
+        assert_eq!(export(&second), once);
+        // And re-importing the export into the first store adds nothing.
+        let sum = first
+            .import(
+                once.as_bytes(),
+                Format::JsonLines,
+                "t",
+                ImportOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(sum.relations.added, 0);
+        assert_eq!(sum.entities.added, 0);
+    }
+}

@@ -679,10 +679,13 @@ impl Importer<'_> {
             self.summary.aliases_added +=
                 insert.execute(params![key, name, names::normalise(name), 1, 0])? as u64;
         }
-        for (i, alias) in aliases.iter().enumerate() {
-            let ord = first_ord.max(1) + i as i64;
-            self.summary.aliases_added +=
+        // Aliases are numbered in record order; merged ones continue after the stored ones.
+        let mut ord = first_ord.max(1);
+        for alias in &aliases {
+            let added =
                 insert.execute(params![key, alias, names::normalise(alias), 0, ord])? as u64;
+            ord += added as i64;
+            self.summary.aliases_added += added;
         }
         Ok(())
     }
@@ -759,7 +762,7 @@ impl Importer<'_> {
             to: rec.text("to")?,
             at: rec.text("at")?,
         };
-        let bounds = time::relation_bounds(&fields).map_err(|e| time_fault(&fields, e))?;
+        let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
         let status = rec.text("status")?.unwrap_or("occurred");
         if !STATUSES.contains(&status) {
             return Err(Fault::field(
@@ -1158,22 +1161,25 @@ impl Importer<'_> {
     }
 }
 
-/// Names the field of a time error: the first of `when`, `from`, `to`, `at` that is not a
-/// date by itself, or all of them when only their combination is wrong.
-fn time_fault(fields: &time::TimeFields, e: time::TimeError) -> Fault {
-    for (field, text) in [
-        ("when", fields.when),
-        ("from", fields.from),
-        ("to", fields.to),
-        ("at", fields.at),
-    ] {
-        if let Some(text) = text {
-            if text != ".." && time::parse_date(text).is_err() {
-                return Fault::field(field, format!("invalid date `{text}`: {e}"));
-            }
-        }
+/// The field a time error concerns, and why (the time module names the field; its
+/// message is kept without the field prefix, which the import error adds).
+fn time_fault(e: time::TimeError) -> Fault {
+    use time::TimeError;
+    match e {
+        TimeError::InField { field, source } => Fault::field(field, source.to_string()),
+        TimeError::ConflictingFields { second, .. } => Fault::field(second, e.to_string()),
+        TimeError::NotSingleDate {
+            field,
+            text,
+            what,
+            advice,
+        } => Fault::field(
+            field,
+            format!("`{text}` is {what}, but `{field}` takes a single date{advice}"),
+        ),
+        TimeError::EndsBeforeStart { .. } => Fault::field("to", e.to_string()),
+        TimeError::InvalidDate { .. } => Fault::field("when/from/to/at", e.to_string()),
     }
-    Fault::field("when/from/to/at", format!("invalid time: {e}"))
 }
 
 /// serde_json's message without its own " at line L column C" suffix (we give ours).
@@ -1182,5 +1188,431 @@ fn json_reason(e: &serde_json::Error) -> Cow<'_, str> {
     match full.rfind(" at line ") {
         Some(i) => Cow::Owned(full[..i].to_string()),
         None => Cow::Owned(full),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Store {
+        Store::open_in_memory().unwrap()
+    }
+
+    fn jsonl(store: &mut Store, text: &str) -> Result<ImportSummary, StoreError> {
+        store.import(
+            text.as_bytes(),
+            Format::JsonLines,
+            "test.jsonl",
+            ImportOptions::default(),
+        )
+    }
+
+    fn csv(store: &mut Store, text: &str) -> Result<ImportSummary, StoreError> {
+        store.import(
+            text.as_bytes(),
+            Format::Csv,
+            "test.csv",
+            ImportOptions::default(),
+        )
+    }
+
+    fn count(store: &Store, table: &str) -> i64 {
+        store
+            .connection()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// The line and field of a bad-record error.
+    fn bad(err: StoreError) -> (u64, Option<String>, String) {
+        match err {
+            StoreError::BadRecord {
+                line,
+                field,
+                reason,
+                ..
+            } => (line, field, reason),
+            other => panic!("expected a bad record, got {other}"),
+        }
+    }
+
+    const BASE: &str = r#"{"type":"entity","id":"a","kind":"person","name":"Alpha","aliases":["Alef","ألف"]}
+{"type":"entity","id":"b","kind":"city","name":"Beta"}
+{"type":"source","id":"src-1","title":"T","published":"2025-04-28"}
+"#;
+
+    #[test]
+    fn relation_may_name_entities_defined_later() {
+        let mut s = store();
+        let text = r#"{"type":"relation","subject":"x","predicate":"visited","object":"y","when":"2025-04"}
+{"type":"entity","id":"x","kind":"person","name":"X"}
+{"type":"entity","id":"y","kind":"city","name":"Y"}
+"#;
+        let sum = jsonl(&mut s, text).unwrap();
+        assert_eq!(
+            sum.relations,
+            RecordCounts {
+                added: 1,
+                present: 0
+            }
+        );
+        assert_eq!(sum.new_predicates, vec!["visited".to_string()]);
+        let (lo, hi): (i64, i64) = s
+            .connection()
+            .query_row("SELECT start_lo, end_hi FROM relation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(Some(lo), time::day_from_ymd(2025, 4, 1));
+        assert_eq!(Some(hi), time::day_from_ymd(2025, 4, 30));
+    }
+
+    #[test]
+    fn reimport_adds_nothing_and_source_distinguishes_relations() {
+        let mut s = store();
+        let text = format!(
+            "{BASE}{}\n{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b","source":"src-1"}"#,
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b"}"#
+        );
+        let first = jsonl(&mut s, &text).unwrap();
+        assert_eq!(first.relations.added, 2);
+        assert_eq!(first.entities.added, 2);
+        assert_eq!(first.aliases_added, 4);
+        let again = jsonl(&mut s, &text).unwrap();
+        assert_eq!(
+            again.relations,
+            RecordCounts {
+                added: 0,
+                present: 2
+            }
+        );
+        assert_eq!(
+            again.entities,
+            RecordCounts {
+                added: 0,
+                present: 2
+            }
+        );
+        assert_eq!(
+            again.sources,
+            RecordCounts {
+                added: 0,
+                present: 1
+            }
+        );
+        assert_eq!(again.aliases_added, 0);
+        assert!(again.new_predicates.is_empty());
+        assert_eq!(count(&s, "relation"), 2);
+    }
+
+    #[test]
+    fn bad_line_rolls_back_the_whole_file() {
+        let mut s = store();
+        let text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"nowhere"}"#
+        );
+        let (line, field, reason) = bad(jsonl(&mut s, &text).unwrap_err());
+        assert_eq!(line, 4);
+        assert_eq!(field.as_deref(), Some("object"));
+        assert!(reason.contains("nowhere"), "{reason}");
+        for table in ["entity", "alias", "source", "predicate", "relation"] {
+            assert_eq!(count(&s, table), 0, "{table}");
+        }
+    }
+
+    #[test]
+    fn each_kind_of_bad_record_names_line_and_field() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (r#"{"type":"entity","id":"c","kind":"person""#, None),
+            (
+                r#"{"type":"entity","id":"c","kind":"person"}"#,
+                Some("name"),
+            ),
+            (
+                r#"{"type":"entity","id":"C-1","kind":"person","name":"C"}"#,
+                Some("id"),
+            ),
+            (
+                r#"{"type":"entity","id":"c","kind":5,"name":"C"}"#,
+                Some("kind"),
+            ),
+            (
+                r#"{"type":"entity","id":"c","kind":"k","name":"C","aliases":["x",3]}"#,
+                Some("aliases[1]"),
+            ),
+            (
+                r#"{"type":"entity","id":"c","kind":"k","name":"C","nmae":"D"}"#,
+                Some("nmae"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","when":"2025-02-30"}"#,
+                Some("when"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","from":"2025-13"}"#,
+                Some("from"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"rumoured"}"#,
+                Some("status"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","confidence":1.5}"#,
+                Some("confidence"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","confidence":"high"}"#,
+                Some("confidence"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","source":"nope"}"#,
+                Some("source"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","place":"nope"}"#,
+                Some("place"),
+            ),
+            (
+                r#"{"type":"relation","predicate":"p","object":"b"}"#,
+                Some("subject"),
+            ),
+            (r#"{"type":"source","title":"no id"}"#, Some("id")),
+            (
+                r#"{"type":"source","id":"s2","published":"2025-02-30"}"#,
+                Some("published"),
+            ),
+            (
+                r#"{"type":"predicate","id":"p","symmetric":"yes"}"#,
+                Some("symmetric"),
+            ),
+            (r#"{"type":"fact","id":"p"}"#, Some("type")),
+            (r#"{"id":"p"}"#, Some("type")),
+            (r#"[1,2]"#, None),
+            (
+                r#"{"type":"entity","id":"a","kind":"city","name":"Alpha"}"#,
+                Some("kind"),
+            ),
+            (
+                r#"{"type":"entity","id":"a","kind":"person","name":"Other"}"#,
+                Some("name"),
+            ),
+        ];
+        for (record, field) in cases {
+            let mut s = store();
+            let text = format!("{BASE}{record}\n");
+            let (line, got, reason) = bad(jsonl(&mut s, &text).unwrap_err());
+            assert_eq!(line, 4, "{record}: {reason}");
+            assert_eq!(got.as_deref(), *field, "{record}: {reason}");
+            assert_eq!(count(&s, "entity"), 0, "{record}");
+        }
+    }
+
+    #[test]
+    fn invalid_json_gives_the_column() {
+        let mut s = store();
+        let err = jsonl(&mut s, "\n{\"type\": \"entity\", \"id\": }\n").unwrap_err();
+        match err {
+            StoreError::BadRecord { line, column, .. } => {
+                assert_eq!(line, 2);
+                assert_eq!(column, Some(26));
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn aliases_are_merged_into_an_existing_entity() {
+        let mut s = store();
+        jsonl(&mut s, BASE).unwrap();
+        let sum = jsonl(
+            &mut s,
+            r#"{"type":"entity","id":"a","kind":"person","name":"Alpha","aliases":["Alef","Alfa"]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sum.entities,
+            RecordCounts {
+                added: 0,
+                present: 1
+            }
+        );
+        assert_eq!(sum.aliases_added, 1);
+        let ords: Vec<(String, i64)> = s
+            .connection()
+            .prepare("SELECT text, ord FROM alias WHERE is_name = 0 ORDER BY ord")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ords.last(), Some(&("Alfa".to_string(), 3)));
+        let norm: String = s
+            .connection()
+            .query_row("SELECT norm FROM alias WHERE text = 'Alfa'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(norm, names::normalise("Alfa"));
+    }
+
+    #[test]
+    fn undeclared_predicate_is_completed_by_a_later_declaration() {
+        let mut s = store();
+        let sum = jsonl(
+            &mut s,
+            &format!(
+                "{BASE}{}\n",
+                r#"{"type":"relation","subject":"a","predicate":"met","object":"b"}"#
+            ),
+        )
+        .unwrap();
+        assert_eq!(sum.new_predicates, vec!["met".to_string()]);
+        let sum = jsonl(
+            &mut s,
+            r#"{"type":"predicate","id":"met","label":"met with","symmetric":true}"#,
+        )
+        .unwrap();
+        assert_eq!(sum.predicates.added, 1);
+        let (declared, symmetric): (bool, bool) = s
+            .connection()
+            .query_row(
+                "SELECT declared, symmetric FROM predicate WHERE id = 'met'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(declared && symmetric);
+        let err = jsonl(
+            &mut s,
+            r#"{"type":"predicate","id":"met","symmetric":false}"#,
+        )
+        .unwrap_err();
+        assert_eq!(bad(err).1.as_deref(), Some("symmetric"));
+    }
+
+    #[test]
+    fn dry_run_checks_everything_and_writes_nothing() {
+        let mut s = store();
+        let opts = ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        };
+        let text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b"}"#
+        );
+        let sum = s
+            .import(text.as_bytes(), Format::JsonLines, "t", opts)
+            .unwrap();
+        assert!(sum.dry_run);
+        assert_eq!(sum.relations.added, 1);
+        assert_eq!(count(&s, "entity"), 0);
+        assert_eq!(count(&s, "predicate"), 0);
+        let bad_text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"zz"}"#
+        );
+        let err = s
+            .import(bad_text.as_bytes(), Format::JsonLines, "t", opts)
+            .unwrap_err();
+        assert_eq!(bad(err).0, 4);
+    }
+
+    #[test]
+    fn csv_relations_and_entities_import() {
+        let mut s = store();
+        let sum = csv(
+            &mut s,
+            "id,kind,name,aliases\na,person,Alpha,Alef|ألف\nb,city,Beta,\n",
+        )
+        .unwrap();
+        assert_eq!(sum.entities.added, 2);
+        assert_eq!(count(&s, "alias"), 4);
+        let sum = csv(
+            &mut s,
+            "subject,predicate,object,when,status,confidence,quote\n\
+             a,visited,b,2025-04-28,planned,0.5,\"a, quoted \"\"text\"\"\"\n\
+             b,hosted,a,,,,\n",
+        )
+        .unwrap();
+        assert_eq!(sum.relations.added, 2);
+        assert_eq!(
+            sum.new_predicates,
+            vec!["visited".to_string(), "hosted".to_string()]
+        );
+        let (status, confidence, quote): (String, f64, String) = s
+            .connection()
+            .query_row(
+                "SELECT status, confidence, quote FROM relation ORDER BY key LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), confidence), ("planned", 0.5));
+        assert_eq!(quote, "a, quoted \"text\"");
+    }
+
+    #[test]
+    fn csv_errors_name_line_and_column() {
+        let mut s = store();
+        let (line, field, _) = bad(csv(&mut s, "subject,predicate,object,wen\n").unwrap_err());
+        assert_eq!((line, field.as_deref()), (1, Some("wen")));
+        let (line, field, _) = bad(csv(
+            &mut s,
+            "subject,predicate,object,confidence\na,p,b,0.5\na,p,b,lots\n",
+        )
+        .unwrap_err());
+        assert_eq!((line, field.as_deref()), (3, Some("confidence")));
+        let (line, _, reason) = bad(csv(&mut s, "id,kind,name\na,person\n").unwrap_err());
+        assert_eq!(line, 2, "{reason}");
+        let (line, _, _) = bad(csv(&mut s, "foo,bar\n1,2\n").unwrap_err());
+        assert_eq!(line, 1);
+        assert_eq!(count(&s, "entity"), 0);
+    }
+
+    #[test]
+    fn saved_queries_import_once() {
+        let mut s = store();
+        let line =
+            r#"{"type":"saved_query","name":"visits","params":["who"],"body":"$who visited ?x"}"#;
+        assert_eq!(jsonl(&mut s, line).unwrap().saved_queries.added, 1);
+        assert_eq!(jsonl(&mut s, line).unwrap().saved_queries.present, 1);
+        let other = r#"{"type":"saved_query","name":"visits","params":[],"body":"?x visited ?y"}"#;
+        assert!(jsonl(&mut s, other).is_err());
+        let params: String = s
+            .connection()
+            .query_row("SELECT params FROM saved_query", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(params, r#"["who"]"#);
+    }
+
+    #[test]
+    fn fingerprint_separates_fields() {
+        let mut a = Fingerprint::new();
+        a.text(Some("ab"));
+        a.text(Some("c"));
+        let mut b = Fingerprint::new();
+        b.text(Some("a"));
+        b.text(Some("bc"));
+        assert_ne!(a.finish(), b.finish());
+        let mut c = Fingerprint::new();
+        c.text(None);
+        let mut d = Fingerprint::new();
+        d.text(Some(""));
+        assert_ne!(c.finish(), d.finish());
+    }
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(
+            Format::from_path(Path::new("a.JSONL")),
+            Some(Format::JsonLines)
+        );
+        assert_eq!(Format::from_path(Path::new("dir/a.csv")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("a.txt")), None);
+        assert_eq!(Format::from_path(Path::new("noext")), None);
     }
 }

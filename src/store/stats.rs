@@ -148,3 +148,48 @@ impl fmt::Display for Stats {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Format, ImportOptions, Store};
+
+    #[test]
+    fn stats_count_and_span() {
+        let mut s = Store::open_in_memory().unwrap();
+        let text = r#"{"type":"entity","id":"a","kind":"person","name":"A","aliases":["Ā"]}
+{"type":"entity","id":"b","kind":"city","name":"B"}
+{"type":"entity","id":"c","kind":"city","name":"C"}
+{"type":"relation","subject":"a","predicate":"visited","object":"b","when":"2023-01"}
+{"type":"relation","subject":"a","predicate":"visited","object":"c","at":"2025-04-28"}
+{"type":"relation","subject":"b","predicate":"near","object":"c"}
+"#;
+        s.import(
+            text.as_bytes(),
+            Format::JsonLines,
+            "t",
+            ImportOptions::default(),
+        )
+        .unwrap();
+        let st = s.stats().unwrap();
+        assert_eq!(st.entities, 3);
+        assert_eq!(
+            st.entities_by_kind,
+            vec![("city".to_string(), 2), ("person".to_string(), 1)]
+        );
+        assert_eq!((st.relations, st.predicates, st.aliases), (3, 2, 4));
+        assert_eq!(st.first_date.as_deref(), Some("2023-01-01"));
+        assert_eq!(st.last_date.as_deref(), Some("2025-04-28"));
+        assert_eq!(st.top_predicates[0], ("visited".to_string(), 2));
+        assert_eq!(st.relations_per_year, vec![(2023, 1), (2025, 1)]);
+        let shown = st.to_string();
+        assert!(shown.contains("2023-01-01 .. 2025-04-28"), "{shown}");
+    }
+
+    #[test]
+    fn empty_store_has_no_span() {
+        let st = Store::open_in_memory().unwrap().stats().unwrap();
+        assert_eq!(st.relations, 0);
+        assert_eq!(st.first_date, None);
+        assert!(st.to_string().contains("no dated relations"));
+    }
+}

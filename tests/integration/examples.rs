@@ -1,10 +1,10 @@
 //! Every example of LANGUAGE.md's table, run through the binary on a store made from
 //! the seed article's facts.
 
-use crate::support::{seed_store, Run};
+use crate::support::{seed_store, TempStore};
 use serde_json::Value;
 
-fn rows(db: &Run, q: &str) -> Vec<serde_json::Map<String, Value>> {
+fn rows(db: &TempStore, q: &str) -> Vec<serde_json::Map<String, Value>> {
     let out = db.ok(&["query", "--format", "json", q]);
     let v: Value = serde_json::from_str(&out).expect("query output is JSON");
     v.as_array()
@@ -171,7 +171,7 @@ fn path_with_any_status_goes_through_baku() {
 fn misspelt_entity_is_an_error_with_a_suggestion() {
     let db = seed_store();
     let out = db.run(&["query", "--format", "json", "?who visited Bakku"]);
-    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.status, 2, "{out:?}");
     assert!(out.stdout.is_empty(), "{out:?}");
     assert!(out.stderr.contains("`Bakku`"), "{}", out.stderr);
     assert!(out.stderr.contains("1:14"), "{}", out.stderr);

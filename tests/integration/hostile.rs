@@ -44,12 +44,12 @@ fn hostile_queries_never_crash_and_change_nothing() {
     let before = db.ok(&["export"]);
     for q in hostile_queries() {
         // Through stdin: one argument may not exceed 128 KiB on Linux.
-        let out = db.run_with_stdin(&["query", "--format", "json", "-"], Some(&q));
+        let out = db.run_with_stdin(&["query", "--format", "json", "-"], &q);
         let shown: String = q.chars().take(60).collect();
         assert!(
-            out.code == 0 || out.code == 2,
+            out.status == 0 || out.status == 2,
             "query {shown:?} exited {}: {}",
-            out.code,
+            out.status,
             out.stderr.chars().take(500).collect::<String>()
         );
         assert!(
@@ -57,7 +57,7 @@ fn hostile_queries_never_crash_and_change_nothing() {
             "{shown:?}: {}",
             out.stderr
         );
-        if out.code == 0 {
+        if out.status == 0 {
             let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON");
             assert!(v.is_array(), "{shown:?}");
         } else {

@@ -1,85 +1,108 @@
-//! Running the real binary on a temporary store.
+//! Running the `factstore` binary in tests: arguments, standard input, what it printed
+//! and returned, and temporary stores.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// A file under the shared folder beside the checkout (tests only).
-pub fn shared(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared")
-        .join(rel)
-}
+/// The sample data shared by the project.
+pub const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/seed-article.jsonl"
+);
 
-/// What a run of the binary gave.
+/// What one run of the binary gave.
 #[derive(Debug)]
 pub struct Output {
-    pub code: i32,
+    pub status: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
-/// A temporary directory with a store path in it.
-pub struct Run {
-    pub dir: tempfile::TempDir,
+/// Runs `factstore ARGS` with no FACTSTORE_DB in the environment and empty stdin.
+pub fn factstore(args: &[&str]) -> Output {
+    factstore_with_stdin(args, "")
+}
+
+/// Runs `factstore ARGS` with `input` on standard input.
+pub fn factstore_with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_factstore"))
+        .args(args)
+        .env_remove("FACTSTORE_DB")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the factstore binary runs");
+    {
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // The binary may exit before reading everything; that is not a test failure.
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("factstore finishes");
+    Output {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `factstore --db DB ARGS…`.
+pub fn on(db: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["--db", db.to_str().expect("temp paths are UTF-8")];
+    all.extend_from_slice(args);
+    factstore(&all)
+}
+
+/// The store's export, asserting that it succeeds.
+pub fn export(db: &Path) -> String {
+    let run = on(db, &["export"]);
+    assert_eq!(run.status, 0, "export failed: {}", run.stderr);
+    run.stdout
+}
+
+/// `SELECT count(*) FROM table` on a store file.
+pub fn count(db: &Path, table: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).expect("the store opens");
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .expect("the table exists")
+}
+
+/// A temporary directory with a store path in it (the file is not created).
+pub struct TempStore {
+    /// Kept so the directory lives as long as the store.
+    _dir: tempfile::TempDir,
     pub db: PathBuf,
 }
 
-impl Run {
-    /// A fresh directory; the store file is not created.
-    pub fn new() -> Run {
+impl TempStore {
+    pub fn new() -> TempStore {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("facts.db");
-        Run { dir, db }
-    }
-
-    pub fn command(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_factstore"));
-        c.arg("--db").arg(&self.db);
-        c.current_dir(self.dir.path());
-        c.env_remove("FACTSTORE_DB");
-        c
+        TempStore { _dir: dir, db }
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        self.run_with_stdin(args, None)
+        on(&self.db, args)
     }
 
-    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
-        let mut c = self.command();
-        c.args(args)
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = c.spawn().expect("run factstore");
-        if let Some(input) = stdin {
-            let mut pipe = child.stdin.take().expect("stdin");
-            pipe.write_all(input.as_bytes()).expect("write stdin");
-        }
-        let out = child.wait_with_output().expect("wait for factstore");
-        Output {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut all = vec!["--db", self.db.to_str().expect("temp paths are UTF-8")];
+        all.extend_from_slice(args);
+        factstore_with_stdin(&all, stdin)
     }
 
     /// Runs and expects success; gives stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert_eq!(out.code, 0, "factstore {args:?} failed: {out:?}");
+        assert_eq!(out.status, 0, "factstore {args:?} failed: {out:?}");
         out.stdout
     }
 }
 
 /// A store holding the seed article's facts.
-pub fn seed_store() -> Run {
-    let run = Run::new();
-    let seed = shared("data/seed-article.jsonl");
-    run.ok(&["import", seed.to_str().expect("utf-8 path")]);
-    run
+pub fn seed_store() -> TempStore {
+    let store = TempStore::new();
+    store.ok(&["import", SEED]);
+    store
 }
