@@ -4,5 +4,6 @@
 mod corpus;
 mod examples;
 mod hostile;
+mod scripts;
 mod store;
 mod support;

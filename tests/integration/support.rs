@@ -92,6 +92,16 @@ impl TempStore {
         factstore_with_stdin(&all, stdin)
     }
 
+    /// A command for `factstore --db DB ARGS…` to spawn by hand.
+    pub fn command_for(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_factstore"));
+        c.arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .env_remove("FACTSTORE_DB");
+        c
+    }
+
     /// Runs and expects success; gives stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
