@@ -176,7 +176,7 @@ pub enum CliError {
     /// A statement of the language failed; rendered with its text and a caret.
     #[error("{}", .error.render(Some(.text)))]
     Statement {
-        error: factstore::error::Error,
+        error: Box<factstore::error::Error>,
         text: String,
     },
     #[error("{what}: {source}")]
@@ -203,10 +203,10 @@ impl CliError {
         let io_error = match self {
             CliError::Io { source, .. } => Some(source),
             CliError::Store(StoreError::Io { source, .. }) => Some(source),
-            CliError::Statement {
-                error: factstore::error::Error::Io(source),
-                ..
-            } => Some(source),
+            CliError::Statement { error, .. } => match error.as_ref() {
+                factstore::error::Error::Io(source) => Some(source),
+                _ => None,
+            },
             _ => None,
         };
         io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
@@ -494,6 +494,7 @@ fn options(
         params,
         limit: output.limit,
         timeout,
+        graph: output.format.is_some_and(output::Format::is_graph),
     })
 }
 
@@ -533,7 +534,7 @@ fn execute(
     format: Option<output::Format>,
 ) -> Result<i32, CliError> {
     let fail = |error: factstore::error::Error| CliError::Statement {
-        error,
+        error: Box::new(error),
         text: text.to_string(),
     };
     let stmt = lang::parse(text).map_err(|e| fail(e.into()))?;
@@ -582,7 +583,7 @@ fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {
     let store = Store::open(path, Mode::ReadOnly)?;
     let sql = statement::explain(&store, &text, &opts, args.plan).map_err(|error| {
         CliError::Statement {
-            error,
+            error: Box::new(error),
             text: text.clone(),
         }
     })?;

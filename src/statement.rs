@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::lang::{self, ast};
 use crate::plan::{self, Plan, Stage};
 use crate::sql;
-use crate::store::{catalog::StoreCatalog, path, query, Store};
+use crate::store::{catalog::StoreCatalog, graph, path, query, Store};
 use crate::value::{ResultSet, Value};
 
 /// How to run a statement.
@@ -23,6 +23,8 @@ pub struct Options {
     pub limit: Option<u64>,
     /// Interrupt the query after this long.
     pub timeout: Option<Duration>,
+    /// Also build the result's graph (for `--format dot|mermaid`).
+    pub graph: bool,
 }
 
 /// What a statement gives.
@@ -60,8 +62,15 @@ pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, E
     let conn = store.connection();
     match plan {
         Plan::Select(select) => {
-            let q = sql::compile(select, opts.limit)?;
-            let rows = with_timeout(store, opts.timeout, || query::run(conn, &q))?;
+            let compile = sql::CompileOptions {
+                limit: opts.limit,
+                relation_keys: opts.graph,
+            };
+            let q = sql::compile(select, compile)?;
+            let mut rows = with_timeout(store, opts.timeout, || query::run(conn, &q))?;
+            if opts.graph {
+                rows.graph = Some(graph::build(conn, &rows)?);
+            }
             Ok(Outcome::Rows(rows))
         }
         Plan::Path(p) => {
@@ -71,6 +80,9 @@ pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, E
                 stages.push(Stage::Limit(n));
             }
             apply_stages(&mut rows, &stages);
+            if opts.graph {
+                rows.graph = Some(graph::build(conn, &rows)?);
+            }
             Ok(Outcome::Rows(rows))
         }
         Plan::Save {
@@ -148,7 +160,11 @@ pub fn explain(
                 .into(),
         ));
     };
-    let q = sql::compile(select, opts.limit)?;
+    let compile = sql::CompileOptions {
+        limit: opts.limit,
+        relation_keys: false,
+    };
+    let q = sql::compile(select, compile)?;
     let mut out = String::new();
     out.push_str(&q.text);
     out.push_str("\n\n-- parameters\n");

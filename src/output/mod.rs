@@ -7,6 +7,7 @@
 
 mod axis;
 mod delimited;
+mod graph;
 mod json;
 mod table;
 mod text;
@@ -31,6 +32,17 @@ pub enum Format {
     Csv,
     /// Tab-separated values with a header row; tabs, line breaks and backslashes escaped.
     Tsv,
+    /// Graphviz DOT: entities as nodes (shaped by kind), relations as edges.
+    Dot,
+    /// Mermaid flowchart: entities as nodes (shaped by kind), relations as edges.
+    Mermaid,
+}
+
+impl Format {
+    /// The graph formats, which draw entities and relations rather than rows.
+    pub fn is_graph(self) -> bool {
+        matches!(self, Format::Dot | Format::Mermaid)
+    }
 }
 
 /// How to render for the place the output goes.
@@ -59,6 +71,8 @@ pub fn render(
         Format::Jsonl => json::write_jsonl(result, &mut out)?,
         Format::Csv => delimited::write_delimited(result, Delimited::Csv, &mut out)?,
         Format::Tsv => delimited::write_delimited(result, Delimited::Tsv, &mut out)?,
+        Format::Dot => graph::write_dot(result, &mut out)?,
+        Format::Mermaid => graph::write_mermaid(result, &mut out)?,
     }
     out.flush()
 }

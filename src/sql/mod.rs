@@ -27,6 +27,9 @@ pub struct SqlQuery {
     /// The statement's last four result columns are the bounds (start_lo, start_hi,
     /// end_lo, end_hi) of the first relation clause, for drawing a timeline.
     pub timeline: bool,
+    /// After those, this many columns hold the keys of the relations each row matched
+    /// (one per relation clause), for drawing the result as a graph.
+    pub relation_keys: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -62,8 +65,17 @@ pub fn ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// Compiles a planned query. `extra_limit` adds a final `LIMIT` (the CLI's `--limit`).
-pub fn compile(select: &Select, extra_limit: Option<u64>) -> Result<SqlQuery, SqlError> {
+/// What to compile besides the plan itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// A final `LIMIT` (the CLI's `--limit`).
+    pub limit: Option<u64>,
+    /// Also give the keys of the matched relations (for graph output).
+    pub relation_keys: bool,
+}
+
+/// Compiles a planned query.
+pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlError> {
     let mut params = Params::default();
     let relations: Vec<&RelationMatch> = select
         .clauses
@@ -75,6 +87,12 @@ pub fn compile(select: &Select, extra_limit: Option<u64>) -> Result<SqlQuery, Sq
         .collect();
     let combos = orientation_combinations(&relations)?;
     let timeline = select.timeline && !relations.is_empty();
+    let keys = if opts.relation_keys {
+        relations.len()
+    } else {
+        0
+    };
+    let hidden = if timeline { 4 } else { 0 } + keys;
     let level0 = "s0";
     let mut branches = Vec::with_capacity(combos.len());
     for combo in &combos {
@@ -84,32 +102,34 @@ pub fn compile(select: &Select, extra_limit: Option<u64>) -> Result<SqlQuery, Sq
             combo,
             &mut params,
             level0,
-            timeline,
+            Hidden { timeline, keys },
         ));
     }
     let ncols = select.columns.len();
     let mut current = Level {
         name: level0.to_string(),
         columns: select.columns.clone(),
-        hidden: if timeline { 4 } else { 0 },
+        hidden,
         text: if branches.len() == 1 {
             branches.remove(0)
         } else {
-            let cols = column_list(level0, ncols, if timeline { 4 } else { 0 });
+            let cols = column_list(level0, ncols, hidden);
             format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
         },
         order: Vec::new(),
         sealed: false,
     };
     let mut stages: Vec<Stage> = select.stages.clone();
-    if let Some(n) = extra_limit {
+    if let Some(n) = opts.limit {
         stages.push(Stage::Limit(n));
     }
     let mut level_no = 1;
     for stage in &stages {
         current = apply_stage(current, stage, &mut params, &mut level_no);
     }
-    if timeline && current.hidden == 4 {
+    // A count drops the hidden columns with the rows they belonged to.
+    let kept = current.hidden == hidden;
+    if timeline && kept {
         current = order_by_time(current, &mut level_no);
     }
     let columns = current
@@ -124,7 +144,8 @@ pub fn compile(select: &Select, extra_limit: Option<u64>) -> Result<SqlQuery, Sq
         text: finish(&current),
         params: params.0,
         columns,
-        timeline: timeline && current.hidden == 4,
+        timeline: timeline && kept,
+        relation_keys: if kept { keys } else { 0 },
     })
 }
 
@@ -229,13 +250,22 @@ fn pred_alias(j: usize) -> String {
 }
 
 /// One branch: the clauses as a join with each relation clause read one way round.
+/// The hidden columns a branch gives after the output columns.
+#[derive(Debug, Clone, Copy)]
+struct Hidden {
+    /// The four bounds of the first relation clause.
+    timeline: bool,
+    /// The keys of the first `keys` relation clauses.
+    keys: usize,
+}
+
 fn branch(
     select: &Select,
     relations: &[&RelationMatch],
     orientation: &[Orientation],
     params: &mut Params,
     level: &str,
-    timeline: bool,
+    hidden: Hidden,
 ) -> String {
     let mut from: Vec<String> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
@@ -285,14 +315,22 @@ fn branch(
         };
         cols.push(format!("{expr} AS {}", col(level, i)));
     }
-    if timeline {
+    let mut h = 0;
+    if hidden.timeline {
         let r = rel_alias(0);
-        for (i, b) in ["start_lo", "start_hi", "end_lo", "end_hi"]
-            .iter()
-            .enumerate()
-        {
-            cols.push(format!("{r}.{} AS {}", ident(b), hidden_col(level, i)));
+        for b in ["start_lo", "start_hi", "end_lo", "end_hi"] {
+            cols.push(format!("{r}.{} AS {}", ident(b), hidden_col(level, h)));
+            h += 1;
         }
+    }
+    for i in 0..hidden.keys {
+        cols.push(format!(
+            "{}.{} AS {}",
+            rel_alias(i),
+            ident("key"),
+            hidden_col(level, h)
+        ));
+        h += 1;
     }
     let mut sql = String::new();
     let _ = write!(

@@ -5,6 +5,7 @@
 pub mod catalog;
 mod check;
 mod export;
+pub mod graph;
 mod import;
 mod open;
 pub mod path;

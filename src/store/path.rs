@@ -315,6 +315,9 @@ fn render(
             pred_ids.push(pid.clone());
             whens.push(rel_time[&e.relation].clone());
         }
+        result
+            .relation_keys
+            .extend(chain.iter().map(|(e, _)| e.relation));
         result.rows.push(vec![
             Value::Int(chain.len() as i64),
             Value::Text(path),

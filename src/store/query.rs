@@ -15,22 +15,32 @@ pub fn run(conn: &Connection, q: &SqlQuery) -> Result<ResultSet, rusqlite::Error
         timeline: q.timeline,
         ..ResultSet::default()
     };
-    for_each_row(conn, q, |row, times| {
+    for_each_row(conn, q, |row, hidden| {
         result.rows.push(row);
         if q.timeline {
-            result.times.push(times);
+            result.times.push(hidden.times);
         }
+        result.relation_keys.extend(hidden.relation_keys);
         Ok(())
     })?;
     Ok(result)
 }
 
-/// Runs `q` and hands each row (and, for a timeline, its four bounds) to `f` as it
-/// comes, so that output can stream.
+/// What a row carries besides its cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowExtras {
+    /// For a timeline, the four bounds of the row's relation, if it has a time.
+    pub times: Option<[i64; 4]>,
+    /// The keys of the relations the row matched (graph output).
+    pub relation_keys: Vec<i64>,
+}
+
+/// Runs `q` and hands each row (and what it carries besides) to `f` as it comes, so
+/// that output can stream.
 pub fn for_each_row(
     conn: &Connection,
     q: &SqlQuery,
-    mut f: impl FnMut(Vec<Value>, Option<[i64; 4]>) -> Result<(), rusqlite::Error>,
+    mut f: impl FnMut(Vec<Value>, RowExtras) -> Result<(), rusqlite::Error>,
 ) -> Result<(), rusqlite::Error> {
     let mut stmt = conn.prepare(&q.text)?;
     for (i, p) in q.params.iter().enumerate() {
@@ -46,7 +56,9 @@ pub fn for_each_row(
         for (i, c) in q.columns.iter().enumerate() {
             out.push(cell(row.get_ref(i)?, c.ty));
         }
-        let times = if q.timeline {
+        let mut extras = RowExtras::default();
+        let mut next = n;
+        if q.timeline {
             let mut b = [0i64; 4];
             let mut known = true;
             for (k, slot) in b.iter_mut().enumerate() {
@@ -55,11 +67,15 @@ pub fn for_each_row(
                     _ => known = false,
                 }
             }
-            known.then_some(b)
-        } else {
-            None
-        };
-        f(out, times)?;
+            extras.times = known.then_some(b);
+            next += 4;
+        }
+        for k in 0..q.relation_keys {
+            if let ValueRef::Integer(key) = row.get_ref(next + k)? {
+                extras.relation_keys.push(key);
+            }
+        }
+        f(out, extras)?;
     }
     Ok(())
 }

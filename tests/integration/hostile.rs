@@ -25,7 +25,7 @@ fn hostile_queries() -> Vec<String> {
         format!("?x visited Baku {}", "| limit 1 ".repeat(10_000)),
         format!("{}?x visited Baku", "not ".repeat(10_000)),
         format!("?x visited Baku in {}", "2024..".repeat(10_000)),
-        "?x visited|visited|visited|visited ?y".repeat(1),
+        "?x visited|visited|visited|visited ?y".to_string(),
         "\u{FEFF}?x visited Baku".to_string(),
         "?x visited Baku status \u{0}".to_string(),
         "?".to_string(),

@@ -7,3 +7,4 @@ mod hostile;
 mod scripts;
 mod store;
 mod support;
+mod views;
