@@ -544,19 +544,25 @@ fn execute(
         Mode::ReadOnly
     };
     let store = Store::open(path, mode)?;
-    let outcome = statement::execute(&store, text, opts).map_err(fail)?;
-    match outcome {
+    let plan = statement::prepare(&store, text, opts).map_err(fail)?;
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let format = format.unwrap_or(if terminal {
+        output::Format::Table
+    } else {
+        output::Format::Json
+    });
+    // Formats for programs stream: rows are written as they come.
+    let streamed = statement::stream(&store, &plan, opts, format, BufWriter::new(stdout.lock()))
+        .map_err(fail)?;
+    if streamed {
+        return Ok(0);
+    }
+    match statement::run_plan(&store, &plan, opts).map_err(fail)? {
         Outcome::Message(m) => {
             eprintln!("{m}");
         }
         Outcome::Rows(rows) => {
-            let stdout = io::stdout();
-            let terminal = stdout.is_terminal();
-            let format = format.unwrap_or(if terminal {
-                output::Format::Table
-            } else {
-                output::Format::Json
-            });
             let render_opts = RenderOptions {
                 width: if terminal {
                     terminal_size::terminal_size().map(|(w, _)| w.0 as usize)

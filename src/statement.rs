@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::lang::{self, ast};
+use crate::output;
 use crate::plan::{self, Plan, Stage};
 use crate::sql;
 use crate::store::{catalog::StoreCatalog, graph, path, query, Store};
@@ -195,14 +196,49 @@ pub fn explain(
     Ok(out.trim_end().to_string() + "\n")
 }
 
+/// Runs a query and writes its rows to `out` as they arrive, in a streaming format
+/// (JSON, JSON Lines, CSV, TSV). Gives `false`, having written nothing, when the
+/// statement is not a plain query or the format needs every row first (table,
+/// timeline, graphs): the caller then uses [`run_plan`] and renders.
+pub fn stream<W: std::io::Write>(
+    store: &Store,
+    plan: &Plan,
+    opts: &Options,
+    format: output::Format,
+    out: W,
+) -> Result<bool, Error> {
+    let Plan::Select(select) = plan else {
+        return Ok(false);
+    };
+    if opts.graph || select.timeline {
+        return Ok(false);
+    }
+    let compile = sql::CompileOptions {
+        limit: opts.limit,
+        relation_keys: false,
+    };
+    let q = sql::compile(select, compile)?;
+    let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
+    let Some(writer) = output::RowWriter::new(format, &names, out) else {
+        return Ok(false);
+    };
+    let mut writer = writer?;
+    let conn = store.connection();
+    with_timeout(store, opts.timeout, || {
+        query::for_each_row::<Error>(conn, &q, |row, _| Ok(writer.row(&row)?))
+    })?;
+    writer.finish()?;
+    Ok(true)
+}
+
 /// Runs `f`, interrupting SQLite if it takes longer than `timeout`.
-fn with_timeout<T>(
+fn with_timeout<T, E: Into<Error>>(
     store: &Store,
     timeout: Option<Duration>,
-    f: impl FnOnce() -> Result<T, rusqlite::Error>,
+    f: impl FnOnce() -> Result<T, E>,
 ) -> Result<T, Error> {
     let Some(limit) = timeout else {
-        return f().map_err(Error::from);
+        return f().map_err(Into::into);
     };
     let handle = store.connection().get_interrupt_handle();
     let fired = Arc::new(AtomicBool::new(false));
@@ -216,11 +252,11 @@ fn with_timeout<T>(
             }
         })
     };
-    let result = f();
+    let result = f().map_err(Into::into);
     let _ = done_tx.send(());
     let _ = watcher.join();
     match result {
-        Err(rusqlite::Error::SqliteFailure(e, _))
+        Err(Error::Database(rusqlite::Error::SqliteFailure(e, _)))
             if e.code == rusqlite::ErrorCode::OperationInterrupted =>
         {
             if fired.load(Ordering::SeqCst) {
@@ -229,7 +265,7 @@ fn with_timeout<T>(
                 Err(Error::Interrupted)
             }
         }
-        other => other.map_err(Error::from),
+        other => other,
     }
 }
 

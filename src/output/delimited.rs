@@ -7,9 +7,6 @@
 //! exactly one tab between fields.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
-
-use crate::value::{ResultSet, Value};
 
 /// The two delimited formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,41 +15,8 @@ pub(crate) enum Delimited {
     Tsv,
 }
 
-/// Writes the header and the rows as CSV or TSV.
-pub(crate) fn write_delimited(
-    result: &ResultSet,
-    kind: Delimited,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    if result.columns.is_empty() {
-        return Ok(());
-    }
-    let mut builder = csv::WriterBuilder::new();
-    if kind == Delimited::Tsv {
-        builder.delimiter(b'\t').quote_style(csv::QuoteStyle::Never);
-    }
-    let mut writer = builder.from_writer(&mut *out);
-    let field = |text: &str| -> String {
-        match kind {
-            Delimited::Csv => text.to_owned(),
-            Delimited::Tsv => escape_tsv(text).into_owned(),
-        }
-    };
-    writer.write_record(result.columns.iter().map(|name| field(name)))?;
-    for row in &result.rows {
-        let record = (0..result.columns.len()).map(|i| {
-            row.get(i)
-                .and_then(Value::as_text)
-                .map(|text| field(&text))
-                .unwrap_or_default()
-        });
-        writer.write_record(record)?;
-    }
-    writer.flush()
-}
-
 /// A TSV field: backslash, tab, line feed and carriage return written as `\\`, `\t`, `\n`, `\r`.
-fn escape_tsv(text: &str) -> Cow<'_, str> {
+pub(crate) fn escape_tsv(text: &str) -> Cow<'_, str> {
     if !text.contains(['\\', '\t', '\n', '\r']) {
         return Cow::Borrowed(text);
     }
@@ -73,10 +37,16 @@ fn escape_tsv(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::output::tests::sample;
+    use crate::output::{Format, RenderOptions};
+    use crate::value::{ResultSet, Value};
 
     fn render(result: &ResultSet, kind: Delimited) -> String {
         let mut out = Vec::new();
-        write_delimited(result, kind, &mut out).unwrap();
+        let format = match kind {
+            Delimited::Csv => Format::Csv,
+            Delimited::Tsv => Format::Tsv,
+        };
+        crate::output::render(result, format, &RenderOptions::default(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -7,34 +7,14 @@
 
 use std::io::{self, Write};
 
-use crate::value::{ResultSet, Value};
-
-/// Writes the rows as one JSON array.
-pub(crate) fn write_json(result: &ResultSet, out: &mut dyn Write) -> io::Result<()> {
-    if result.rows.is_empty() {
-        return out.write_all(b"[]\n");
-    }
-    out.write_all(b"[\n")?;
-    let last = result.rows.len() - 1;
-    for (i, row) in result.rows.iter().enumerate() {
-        out.write_all(b"  ")?;
-        write_object(&result.columns, row, out)?;
-        out.write_all(if i < last { b",\n" } else { b"\n" })?;
-    }
-    out.write_all(b"]\n")
-}
-
-/// Writes the rows as JSON Lines.
-pub(crate) fn write_jsonl(result: &ResultSet, out: &mut dyn Write) -> io::Result<()> {
-    for row in &result.rows {
-        write_object(&result.columns, row, out)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
+use crate::value::Value;
 
 /// Writes one row as an object whose keys follow the column order.
-fn write_object(columns: &[String], row: &[Value], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_object(
+    columns: &[String],
+    row: &[Value],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     out.write_all(b"{")?;
     for (i, name) in columns.iter().enumerate() {
         if i > 0 {
@@ -49,18 +29,19 @@ fn write_object(columns: &[String], row: &[Value], out: &mut dyn Write) -> io::R
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::output::tests::sample;
+    use crate::output::{render, Format, RenderOptions};
+    use crate::value::{ResultSet, Value};
 
     fn json_of(result: &ResultSet) -> String {
         let mut out = Vec::new();
-        write_json(result, &mut out).unwrap();
+        render(result, Format::Json, &RenderOptions::default(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
     fn jsonl_of(result: &ResultSet) -> String {
         let mut out = Vec::new();
-        write_jsonl(result, &mut out).unwrap();
+        render(result, Format::Jsonl, &RenderOptions::default(), &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -9,6 +9,7 @@ mod axis;
 mod delimited;
 mod graph;
 mod json;
+mod stream;
 mod table;
 mod text;
 mod timeline;
@@ -17,7 +18,7 @@ use std::io::{self, BufWriter, Write};
 
 use crate::value::ResultSet;
 
-use delimited::Delimited;
+pub use stream::RowWriter;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,10 +68,15 @@ pub fn render(
     match format {
         Format::Table if result.timeline => timeline::write_timeline(result, opts, &mut out)?,
         Format::Table => table::write_table(result, opts, &mut out)?,
-        Format::Json => json::write_json(result, &mut out)?,
-        Format::Jsonl => json::write_jsonl(result, &mut out)?,
-        Format::Csv => delimited::write_delimited(result, Delimited::Csv, &mut out)?,
-        Format::Tsv => delimited::write_delimited(result, Delimited::Tsv, &mut out)?,
+        Format::Json | Format::Jsonl | Format::Csv | Format::Tsv => {
+            if let Some(writer) = RowWriter::new(format, &result.columns, &mut out) {
+                let mut writer = writer?;
+                for row in &result.rows {
+                    writer.row(row)?;
+                }
+                writer.finish()?;
+            }
+        }
         Format::Dot => graph::write_dot(result, &mut out)?,
         Format::Mermaid => graph::write_mermaid(result, &mut out)?,
     }

@@ -15,7 +15,7 @@ pub fn run(conn: &Connection, q: &SqlQuery) -> Result<ResultSet, rusqlite::Error
         timeline: q.timeline,
         ..ResultSet::default()
     };
-    for_each_row(conn, q, |row, hidden| {
+    for_each_row::<rusqlite::Error>(conn, q, |row, hidden| {
         result.rows.push(row);
         if q.timeline {
             result.times.push(hidden.times);
@@ -37,11 +37,11 @@ pub struct RowExtras {
 
 /// Runs `q` and hands each row (and what it carries besides) to `f` as it comes, so
 /// that output can stream.
-pub fn for_each_row(
+pub fn for_each_row<E: From<rusqlite::Error>>(
     conn: &Connection,
     q: &SqlQuery,
-    mut f: impl FnMut(Vec<Value>, RowExtras) -> Result<(), rusqlite::Error>,
-) -> Result<(), rusqlite::Error> {
+    mut f: impl FnMut(Vec<Value>, RowExtras) -> Result<(), E>,
+) -> Result<(), E> {
     let mut stmt = conn.prepare(&q.text)?;
     for (i, p) in q.params.iter().enumerate() {
         match p {
