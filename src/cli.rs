@@ -263,6 +263,13 @@ fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
         .iter()
         .map(|file| file_format(file, args.format))
         .collect::<Result<Vec<_>, _>>()?;
+    // Refuse missing or unreadable files before a store is created for them.
+    for file in args.files.iter().filter(|f| !is_stdin(f)) {
+        File::open(file).map_err(|source| CliError::Io {
+            what: format!("cannot open {} for import", file.display()),
+            source,
+        })?;
+    }
     let mut store = if args.dry_run && !path.exists() {
         // Check against an empty store without creating a file.
         Store::open_in_memory()?

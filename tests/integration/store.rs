@@ -328,6 +328,16 @@ fn demo_without_db_uses_a_temporary_store() {
 }
 
 #[test]
+fn a_missing_import_file_creates_no_store() {
+    let dir = Dir::new();
+    let db = dir.path("facts.db");
+    let run = on(&db, &["import", s(&dir.path("nope.jsonl"))]);
+    assert_eq!(run.status, 1);
+    assert!(run.stderr.contains("nope.jsonl"), "{}", run.stderr);
+    assert!(!db.exists());
+}
+
+#[test]
 fn usage_errors_exit_2() {
     assert_eq!(factstore(&["import"]).status, 2);
     assert_eq!(factstore(&["no-such-command"]).status, 2);
