@@ -8,11 +8,19 @@
 //! - [`output::render`]: result set → table, JSON, JSON Lines, CSV or TSV.
 //!
 //! Supporting modules: [`time`] (date expressions → bounds), [`names`] (normalisation
-//! and suggestions).
+//! and suggestions), [`statement`] (one statement end to end, for the CLI and the REPL),
+//! [`error`] (the crate's error and its rendering for people).
 
+// Errors carry spans, hints and suggestions; they are built on the cold path only.
+#![allow(clippy::result_large_err)]
+
+pub mod error;
 pub mod lang;
 pub mod names;
 pub mod output;
+pub mod plan;
+pub mod sql;
+pub mod statement;
 pub mod store;
 pub mod time;
 pub mod value;

@@ -33,4 +33,42 @@ pub struct ResultSet {
     /// Each row then has the columns `start` and `end` (ISO dates or null).
     #[serde(skip)]
     pub timeline: bool,
+    /// Per row, the relation's time bounds `[start_lo, start_hi, end_lo, end_hi]` as days
+    /// since 1970-01-01 (`i64::MIN` / `i64::MAX` where unknown or open), `None` for a row
+    /// without a time. Filled only when `timeline` is true; the timeline draws from it.
+    #[serde(skip)]
+    pub times: Vec<Option<[i64; 4]>>,
+    /// The keys of the relations the rows matched, when asked for (graph output).
+    #[serde(skip)]
+    pub relation_keys: Vec<i64>,
+    /// The result as a graph of entities and relations, for `--format dot|mermaid`.
+    #[serde(skip)]
+    pub graph: Option<Graph>,
+}
+
+/// Entities as nodes and relations as edges.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Graph {
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphNode {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphEdge {
+    /// Entity ids.
+    pub from: String,
+    pub to: String,
+    pub predicate: String,
+    /// The time as written, if any.
+    pub when: Option<String>,
+    /// The predicate is symmetric: drawn without an arrow head.
+    pub symmetric: bool,
+    pub status: String,
 }

@@ -1,4 +1,35 @@
-//! The query language: lexing and parsing (nom) into the AST of [`ast`], and parse errors.
+//! The query language: lexing (nom) and parsing into the AST of [`ast`], the canonical
+//! printing of that AST, and parse errors with their positions for people.
 //!
-//! SKELETON: the lang helper adds the parser.
+//! - [`parse`]: text → [`ast::Statement`], or a [`ParseError`] saying what was expected
+//!   where, and what was found.
+//! - `Display` on every AST node ([`print`]): canonical text that parses back to the same
+//!   tree, spans aside.
+//! - [`snippet`] and [`line_col`]: show a span of a query to a person (used for parse and
+//!   planner errors alike).
+//!
+//! Choices where LANGUAGE.md is silent:
+//! - Strings know two escapes, `\"` and `\\`; any other backslash is an error.
+//! - `path`, `save`, `run`, `saved` and `drop` always begin their statement when they
+//!   come first: a query whose first subject is spelt so writes it in quotes.
+//! - Names of saved queries cannot be keywords.
+//! - A date token in a term position is an error: names that look like dates are quoted.
+//! - In `via a|b`, `|` joins predicate ids unless a stage keyword follows it; in
+//!   `status a|b` it joins only status words (occurred, planned, alleged, denied).
+//! - `path` options (`max`, `via`, `status`) may come in any order, each at most once.
 pub mod ast;
+mod error;
+mod lex;
+mod parse;
+mod print;
+mod spans;
+
+pub use error::{line_col, snippet, ParseError};
+pub use parse::{
+    is_clause_keyword, parse, CLAUSE_KEYWORDS, MAX_NOT_DEPTH, STAGE_KEYWORDS, STATEMENT_KEYWORDS,
+    STATUS_WORDS,
+};
+pub use spans::clear_spans;
+
+#[cfg(test)]
+mod proptests;

@@ -1,4 +1,18 @@
-//! Names: normalisation for matching (NFKC, case, Latin diacritics, Arabic orthography)
-//! and did-you-mean suggestions.
+//! Names: normalisation for matching (NFKC, case, Latin diacritics, Arabic orthography),
+//! similarity and did-you-mean suggestions, prefix keys for fetching suggestion
+//! candidates from an index, and script direction detection.
 //!
-//! SKELETON: the names helper replaces this file.
+//! - [`normalise`]: the matching form of a name; the store indexes it for every name
+//!   and alias, the resolver applies it to every query term.
+//! - [`similarity`] and [`suggest`]: rank known names against an unknown one.
+//! - [`candidate_prefixes`] and [`prefix_upper_bound`]: the indexed range queries that
+//!   fetch a small set of candidates for [`suggest`] without scanning every name.
+//! - [`has_rtl`]: whether a text needs right-to-left handling when rendered.
+
+mod normalise;
+mod script;
+mod suggest;
+
+pub use normalise::normalise;
+pub use script::has_rtl;
+pub use suggest::{candidate_prefixes, prefix_upper_bound, similarity, suggest};

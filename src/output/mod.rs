@@ -1,3 +1,201 @@
-//! Output: renders a result set as a table, JSON, JSON Lines, CSV or TSV to any writer.
+//! Output: renders a result set as a table (or, after `| timeline`, a timeline), JSON,
+//! JSON Lines, CSV or TSV to any writer.
 //!
-//! SKELETON: the output helper replaces this file.
+//! Only the table and the timeline are for people: they alone are aligned, cut to the
+//! terminal's width, marked for right-to-left text and, when asked, coloured. The other
+//! formats carry the values unchanged for programs.
+
+mod axis;
+mod delimited;
+mod graph;
+mod json;
+mod stream;
+mod table;
+mod text;
+mod timeline;
+
+use std::io::{self, BufWriter, Write};
+
+use crate::value::ResultSet;
+
+pub use stream::RowWriter;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal; a timeline when the query ended with `| timeline`.
+    Table,
+    /// One JSON array of objects keyed by column name.
+    Json,
+    /// JSON Lines: one object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// Tab-separated values with a header row; tabs, line breaks and backslashes escaped.
+    Tsv,
+    /// Graphviz DOT: entities as nodes (shaped by kind), relations as edges.
+    Dot,
+    /// Mermaid flowchart: entities as nodes (shaped by kind), relations as edges.
+    Mermaid,
+}
+
+impl Format {
+    /// The graph formats, which draw entities and relations rather than rows.
+    pub fn is_graph(self) -> bool {
+        matches!(self, Format::Dot | Format::Mermaid)
+    }
+}
+
+/// How to render for the place the output goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    /// The terminal's width in columns that tables and timelines fit into; `None` for no
+    /// limit (tables are not cut; timelines use a default chart width).
+    pub width: Option<usize>,
+    /// ANSI styles (bold headers, dim nulls) in table and timeline output; never used by the
+    /// other formats.
+    pub color: bool,
+}
+
+/// Writes the result in the format to `out`.
+pub fn render(
+    result: &ResultSet,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut out = BufWriter::new(out);
+    match format {
+        Format::Table if result.timeline => timeline::write_timeline(result, opts, &mut out)?,
+        Format::Table => table::write_table(result, opts, &mut out)?,
+        Format::Json | Format::Jsonl | Format::Csv | Format::Tsv => {
+            if let Some(writer) = RowWriter::new(format, &result.columns, &mut out) {
+                let mut writer = writer?;
+                for row in &result.rows {
+                    writer.row(row)?;
+                }
+                writer.finish()?;
+            }
+        }
+        Format::Dot => graph::write_dot(result, &mut out)?,
+        Format::Mermaid => graph::write_mermaid(result, &mut out)?,
+    }
+    out.flush()
+}
+
+/// The line that closes a table or timeline: `(1 row)`, `(3 rows)`.
+fn row_count_line(rows: usize) -> String {
+    if rows == 1 {
+        "(1 row)".to_owned()
+    } else {
+        format!("({rows} rows)")
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    /// A small result with nulls, numbers, Arabic and CJK text, and a quote holding commas,
+    /// quotes, a tab and a line break.
+    pub(crate) fn sample() -> ResultSet {
+        let text = |s: &str| Value::Text(s.to_owned());
+        ResultSet {
+            columns: ["who", "who.id", "count", "share", "quote"]
+                .map(String::from)
+                .to_vec(),
+            rows: vec![
+                vec![
+                    text("Masoud Pezeshkian"),
+                    text("pezeshkian"),
+                    Value::Int(2),
+                    Value::Real(0.5),
+                    text("He said, \"we came as friends\"\tand left.\nThen: more"),
+                ],
+                vec![
+                    text("إلهام علييف"),
+                    text("aliyev"),
+                    Value::Int(-13),
+                    Value::Null,
+                    text("قال: \"أهلاً\""),
+                ],
+                vec![
+                    text("北京"),
+                    Value::Null,
+                    Value::Int(1234567),
+                    Value::Real(2.25),
+                    Value::Null,
+                ],
+            ],
+            ..ResultSet::default()
+        }
+    }
+
+    fn render_to_string(result: &ResultSet, format: Format, opts: RenderOptions) -> String {
+        let mut out = Vec::new();
+        render(result, format, &opts, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn every_format_renders_the_sample() {
+        let result = sample();
+        for format in [
+            Format::Table,
+            Format::Json,
+            Format::Jsonl,
+            Format::Csv,
+            Format::Tsv,
+        ] {
+            let text = render_to_string(&result, format, RenderOptions::default());
+            assert!(text.contains("Masoud Pezeshkian"), "{format:?}");
+            assert!(text.contains("إلهام علييف"), "{format:?}");
+            assert!(text.ends_with('\n'), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn only_the_table_gets_marks_and_colours() {
+        let result = sample();
+        let opts = RenderOptions {
+            width: Some(60),
+            color: true,
+        };
+        let table = render_to_string(&result, Format::Table, opts);
+        assert!(table.contains('\u{200E}'));
+        assert!(table.contains("\x1b["));
+        for format in [Format::Json, Format::Jsonl, Format::Csv, Format::Tsv] {
+            let text = render_to_string(&result, format, opts);
+            assert!(!text.contains('\u{200E}'), "{format:?}");
+            assert!(!text.contains('\x1b'), "{format:?}");
+            assert!(!text.contains('…'), "{format:?}");
+        }
+    }
+
+    #[test]
+    fn timeline_flag_changes_only_the_table() {
+        let mut result = sample();
+        let plain = render_to_string(&result, Format::Json, RenderOptions::default());
+        result.timeline = true;
+        assert_eq!(
+            render_to_string(&result, Format::Json, RenderOptions::default()),
+            plain
+        );
+    }
+
+    #[test]
+    fn formats_parse_from_their_names() {
+        use clap::ValueEnum;
+        assert_eq!(Format::from_str("jsonl", true), Ok(Format::Jsonl));
+        assert_eq!(Format::from_str("TSV", true), Ok(Format::Tsv));
+        assert!(Format::from_str("xml", true).is_err());
+    }
+
+    #[test]
+    fn row_count_line_is_singular_for_one() {
+        assert_eq!(row_count_line(0), "(0 rows)");
+        assert_eq!(row_count_line(1), "(1 row)");
+        assert_eq!(row_count_line(3), "(3 rows)");
+    }
+}

@@ -1,4 +1,208 @@
 //! The store: one SQLite file. Opening (pragmas, migrations from `schema/`), import,
-//! export, checks, statistics and typed reads.
-//!
-//! SKELETON: the store helper replaces this file.
+//! export, checks and statistics. The lead's query code reads through
+//! [`Store::connection`].
+
+pub mod catalog;
+mod check;
+mod export;
+pub mod graph;
+mod import;
+mod open;
+pub mod path;
+pub mod query;
+mod stats;
+
+use std::path::{Path, PathBuf};
+
+pub use check::Problem;
+pub use import::{Format, ImportOptions, ImportSummary, RecordCounts};
+pub use open::{Mode, SCHEMA_VERSION};
+pub use stats::Stats;
+
+/// Everything that can go wrong in the store layer. Each message says what happened,
+/// where, and what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A read-only command was pointed at a file that does not exist.
+    #[error("{}", missing_message(.path))]
+    Missing { path: PathBuf },
+
+    /// SQLite could not open the file, or the file is not a SQLite database.
+    #[error("cannot open the store {}: {source}. Check the path and the file's permissions.", .path.display())]
+    Open {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// The file is a SQLite database but not a factstore store.
+    #[error(
+        "{} is a SQLite database but not a factstore store (it has tables but no schema \
+         version). Point --db at a factstore file or at a new path.",
+        .path.display()
+    )]
+    Foreign { path: PathBuf },
+
+    /// The file was written by a newer factstore.
+    #[error(
+        "the store {} has schema version {found}, but this factstore only knows versions up to \
+         {known}. It was left untouched; use a newer factstore to open it.",
+        .path.display()
+    )]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    /// A read-only command met a store with an older schema.
+    #[error("{}", upgrade_message(.path, *.found, *.known))]
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+
+    /// Applying a schema migration failed; nothing of it was written.
+    #[error("cannot upgrade the store {} with migration {migration}: {source}. The store was left as it was.", .path.display())]
+    Migration {
+        path: PathBuf,
+        migration: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// A record of an imported file is wrong; nothing of that file was written.
+    #[error("{}", bad_record_message(.file, *.line, *.column, .field.as_deref(), .reason))]
+    BadRecord {
+        file: String,
+        line: u64,
+        column: Option<u64>,
+        field: Option<String>,
+        reason: String,
+    },
+
+    /// Reading an input or writing an output failed.
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The store holds something its own rules forbid.
+    #[error("the store {what}. Run `factstore check` to see every problem; restore the store from a backup or an export if needed.")]
+    Corrupt { what: String },
+
+    /// A database operation failed.
+    #[error("{}", sqlite_message(.context, .source))]
+    Sqlite {
+        context: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+fn missing_message(path: &Path) -> String {
+    let p = path.display();
+    format!(
+        "no store at {p}: the file does not exist. Create one with `factstore --db {p} init`, \
+         or by importing data with `factstore --db {p} import FILE`."
+    )
+}
+
+fn upgrade_message(path: &Path, found: i64, known: i64) -> String {
+    let p = path.display();
+    format!(
+        "the store {p} has schema version {found} and needs an upgrade to version {known}, \
+         which a read-only command does not do. Upgrade it in place with \
+         `factstore --db {p} init` (the data is kept), then run the command again."
+    )
+}
+
+fn bad_record_message(
+    file: &str,
+    line: u64,
+    column: Option<u64>,
+    field: Option<&str>,
+    reason: &str,
+) -> String {
+    let place = match column {
+        Some(c) => format!("{file}:{line}:{c}"),
+        None => format!("{file}:{line}"),
+    };
+    let field = match field {
+        Some(f) => format!(" field `{f}`:"),
+        None => String::new(),
+    };
+    format!(
+        "{place}:{field} {reason}. Nothing from {file} was imported; correct line {line} and \
+         import the file again."
+    )
+}
+
+fn sqlite_message(context: &str, source: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    let hint = match source.sqlite_error_code() {
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            " The store is locked by another process; wait for it to finish and try again."
+        }
+        Some(ErrorCode::DatabaseCorrupt) | Some(ErrorCode::NotADatabase) => {
+            " The file looks damaged; run `factstore check` and restore it from a backup or an export."
+        }
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::PermissionDenied) => {
+            " The file or its directory is not writable; check permissions."
+        }
+        Some(ErrorCode::DiskFull) => " The disk is full; free some space and try again.",
+        _ => "",
+    };
+    format!("{context}: {source}.{hint}")
+}
+
+impl StoreError {
+    /// The process exit status for this error: 2 when the input was wrong (bad import
+    /// data), 1 for everything else (I/O, missing, locked, corrupt or newer store).
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            StoreError::BadRecord { .. } => 2,
+            _ => 1,
+        }
+    }
+
+    pub(crate) fn sqlite(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + Copy {
+        move |source| StoreError::Sqlite { context, source }
+    }
+}
+
+/// An open store: one SQLite connection with the schema up to date.
+pub struct Store {
+    conn: rusqlite::Connection,
+    path: PathBuf,
+    mode: Mode,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("mode", &self.mode)
+            .finish()
+    }
+}
+
+impl Store {
+    /// The SQLite connection, for code that runs its own queries on the store.
+    pub fn connection(&self) -> &rusqlite::Connection {
+        &self.conn
+    }
+
+    /// The path of the store's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How the store was opened.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+}

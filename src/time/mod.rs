@@ -1,7 +1,20 @@
 //! Dates: date expressions and EDTF (levels 0 and 1) turned into day bounds, and the four
 //! bounds of a relation's time from its `when`/`from`/`to`/`at` fields.
 //!
-//! SKELETON: the time helper replaces this file.
+//! - [`calendar`]: days since 1970-01-01 (proleptic Gregorian) to and from dates, text.
+//! - [`expr`]: [`parse_date`] for every form of DATA.md's "Date expressions" table.
+//! - [`relation`]: [`relation_bounds`] for DATA.md's "Time of a relation" table.
+
+pub mod calendar;
+pub mod expr;
+pub mod relation;
+
+#[cfg(test)]
+mod corpus_tests;
+
+pub use calendar::{day_from_ymd, days_in_month, format_day, is_leap_year, today, ymd};
+pub use expr::{parse_date, DateExpr, Edge, Qualifiers};
+pub use relation::{relation_bounds, Bounds, TimeFields};
 
 /// A day: days since 1970-01-01 in the proleptic Gregorian calendar.
 pub type Day = i64;
@@ -9,3 +22,59 @@ pub type Day = i64;
 pub const NEG_INF: Day = i64::MIN;
 /// Plus infinity: an unknown or open upper bound.
 pub const POS_INF: Day = i64::MAX;
+
+/// Why a date or a relation's time cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// The text is not a valid date expression.
+    #[error("`{text}` is not a valid date: {reason}")]
+    InvalidDate {
+        /// The text as given.
+        text: String,
+        /// Why, with what to write instead.
+        reason: String,
+    },
+    /// A relation's time field holds an invalid date.
+    #[error("field `{field}`: {source}")]
+    InField {
+        /// `when`, `from`, `to` or `at`.
+        field: &'static str,
+        /// What is wrong with its value.
+        source: Box<TimeError>,
+    },
+    /// Two time fields that exclude each other were both given.
+    #[error(
+        "fields `{first}` and `{second}` cannot be given together: use `when` for something \
+         that happened within a period, `from`/`to` for something that held over time, or \
+         `at` for something observed to hold on a date"
+    )]
+    ConflictingFields {
+        /// The first field named.
+        first: &'static str,
+        /// The field it conflicts with.
+        second: &'static str,
+    },
+    /// A field that needs one date was given an interval or `before`/`after`.
+    #[error("field `{field}`: `{text}` is {what}, but `{field}` takes a single date{advice}")]
+    NotSingleDate {
+        /// The field.
+        field: &'static str,
+        /// The text as given.
+        text: String,
+        /// What it is instead (an interval, a `before`/`after` date).
+        what: &'static str,
+        /// What to write instead (starts with `; ` or is empty).
+        advice: &'static str,
+    },
+    /// `from` is later than `to`.
+    #[error(
+        "`from` ({from}) is later than `to` ({to}): the relation would end before it starts; \
+         correct the dates or swap them"
+    )]
+    EndsBeforeStart {
+        /// The `from` text.
+        from: String,
+        /// The `to` text.
+        to: String,
+    },
+}

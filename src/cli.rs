@@ -1,0 +1,620 @@
+//! The command line: arguments (clap derive; the doc comments are the help text) and the
+//! commands that drive the store. Each command is one variant of [`Command`] and one
+//! function below; results go to stdout, messages to stderr.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use factstore::lang::{self, ast};
+use factstore::output::{self, RenderOptions};
+use factstore::statement::{self, Outcome};
+use factstore::store::{Format, ImportOptions, Mode, Store, StoreError};
+
+/// The sample facts bundled with the binary: the facts of the seed article.
+pub const DEMO_DATA: &str = include_str!("../data/demo.jsonl");
+
+/// The store used when neither --db nor FACTSTORE_DB names one.
+const DEFAULT_DB: &str = "facts.db";
+
+/// factstore: an embedded fact store with names in every script, dated relations with
+/// fuzzy dates, and a query language.
+#[derive(Debug, Parser)]
+#[command(name = "factstore", version, arg_required_else_help = true)]
+pub struct Cli {
+    /// The store file. Defaults to the environment variable FACTSTORE_DB, else ./facts.db.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an empty store (an existing store is kept and its schema upgraded).
+    Init,
+    /// Import JSON Lines or CSV files, each whole or not at all.
+    Import(ImportArgs),
+    /// Write the whole store as JSON Lines (to stdout unless FILE is given).
+    Export(ExportArgs),
+    /// Check the store's integrity; exits with status 1 if problems are found.
+    Check,
+    /// Show counts of entities, relations, predicates and sources, and the time span.
+    Stats,
+    /// Run one statement of the query language (a query, `path`, `save`, `run`, `saved`,
+    /// `drop`) and print its result.
+    Query(QueryArgs),
+    /// Run a saved query with its arguments: `factstore run NAME ARG…`.
+    Run(RunArgs),
+    /// Print the SQL a query compiles to and its bound parameters.
+    Explain(ExplainArgs),
+    /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
+    /// given; FACTSTORE_DB is not used) and show what it holds.
+    Demo,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to import, in order; `-` reads standard input.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// The files' format; by default taken from each file's extension (.jsonl, .csv),
+    /// and JSON Lines for standard input.
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// Check the files fully (ids included) without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// Where a statement comes from: the argument, `--file`, or standard input (`-`).
+#[derive(Debug, Args)]
+pub struct StatementArgs {
+    /// The statement; `-` reads it from standard input.
+    #[arg(
+        value_name = "TEXT",
+        required_unless_present = "file",
+        conflicts_with = "file"
+    )]
+    pub text: Option<String>,
+    /// Read the statement from a file.
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// A value for `$NAME` in the statement: an entity (name, id or "quoted name") or a
+    /// period (2024, 2024-Q3, mid 2024, 2023..2024). Repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+}
+
+/// How results are printed.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format; table when standard output is a terminal, JSON otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<output::Format>,
+    /// Print at most N rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Stop a query that runs longer than this many seconds (exit status 1).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+}
+
+/// Arguments of `query`.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(flatten)]
+    pub statement: StatementArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The saved query's name (`factstore query saved` lists them).
+    pub name: String,
+    /// Its arguments, in order: entities (names, ids) or periods.
+    #[arg(value_name = "ARG")]
+    pub args: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Arguments of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub statement: StatementArgs,
+    /// Add SQLite's query plan.
+    #[arg(long)]
+    pub plan: bool,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write; `-` or nothing writes to standard output.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// The import formats as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Jsonl => Format::JsonLines,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+/// What can make a command fail.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The command line asks for something that cannot be done as asked.
+    #[error("{0}")]
+    Usage(String),
+    /// A statement of the language failed; rendered with its text and a caret.
+    #[error("{}", .error.render(Some(.text)))]
+    Statement {
+        error: Box<factstore::error::Error>,
+        text: String,
+    },
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl CliError {
+    /// The exit status: 2 for wrong input (usage, bad data), 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Store(e) => e.exit_code(),
+            CliError::Usage(_) => 2,
+            CliError::Statement { error, .. } => error.exit_code(),
+            CliError::Io { .. } => 1,
+        }
+    }
+
+    /// True when the error is only a closed output pipe (e.g. `factstore export | head`).
+    pub fn is_broken_pipe(&self) -> bool {
+        let io_error = match self {
+            CliError::Io { source, .. } => Some(source),
+            CliError::Store(StoreError::Io { source, .. }) => Some(source),
+            CliError::Statement { error, .. } => match error.as_ref() {
+                factstore::error::Error::Io(source) => Some(source),
+                _ => None,
+            },
+            _ => None,
+        };
+        io_error.is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+impl Cli {
+    /// The store's path: --db, else FACTSTORE_DB, else ./facts.db.
+    pub fn store_path(&self) -> PathBuf {
+        self.db
+            .clone()
+            .or_else(|| {
+                std::env::var_os("FACTSTORE_DB")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+    }
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run(cli: Cli) -> Result<i32, CliError> {
+    let path = cli.store_path();
+    match &cli.command {
+        None => Err(CliError::Usage(
+            "no command given; run `factstore --help` to see the commands".to_string(),
+        )),
+        Some(Command::Init) => init(&path),
+        Some(Command::Import(args)) => import(&path, args),
+        Some(Command::Export(args)) => export(&path, args),
+        Some(Command::Check) => check(&path),
+        Some(Command::Stats) => stats(&path),
+        Some(Command::Query(args)) => query(&path, args),
+        Some(Command::Run(args)) => run_saved(&path, args),
+        Some(Command::Explain(args)) => explain(&path, args),
+        Some(Command::Demo) => demo(cli.db.as_deref()),
+    }
+}
+
+fn init(path: &Path) -> Result<i32, CliError> {
+    let existed = path.exists();
+    Store::open(path, Mode::Create)?;
+    if existed {
+        eprintln!("{} is a factstore store, up to date.", path.display());
+    } else {
+        eprintln!("Created an empty store at {}.", path.display());
+    }
+    Ok(0)
+}
+
+fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
+    let formats = args
+        .files
+        .iter()
+        .map(|file| file_format(file, args.format))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Refuse missing or unreadable files before a store is created for them.
+    for file in args.files.iter().filter(|f| !is_stdin(f)) {
+        File::open(file).map_err(|source| CliError::Io {
+            what: format!("cannot open {} for import", file.display()),
+            source,
+        })?;
+    }
+    let mut store = if args.dry_run && !path.exists() {
+        // Check against an empty store without creating a file.
+        Store::open_in_memory()?
+    } else if args.dry_run {
+        Store::open(path, Mode::ReadWrite)?
+    } else {
+        Store::open(path, Mode::Create)?
+    };
+    let mut out = io::stdout().lock();
+    for (file, format) in args.files.iter().zip(formats) {
+        let (reader, name, size): (Box<dyn BufRead>, String, Option<u64>) = if is_stdin(file) {
+            (
+                Box::new(BufReader::new(io::stdin().lock())),
+                "<stdin>".to_string(),
+                None,
+            )
+        } else {
+            let f = File::open(file).map_err(|source| CliError::Io {
+                what: format!("cannot open {} for import", file.display()),
+                source,
+            })?;
+            let size = f.metadata().ok().map(|m| m.len());
+            (
+                Box::new(BufReader::with_capacity(1 << 18, f)),
+                file.display().to_string(),
+                size,
+            )
+        };
+        let opts = ImportOptions {
+            dry_run: args.dry_run,
+            progress: true,
+            size_hint: size,
+        };
+        let summary = store.import(reader, format, &name, opts)?;
+        write!(out, "{summary}").map_err(stdout_error)?;
+    }
+    Ok(0)
+}
+
+fn is_stdin(file: &Path) -> bool {
+    file.as_os_str() == "-"
+}
+
+fn file_format(file: &Path, given: Option<FormatArg>) -> Result<Format, CliError> {
+    if let Some(f) = given {
+        return Ok(f.into());
+    }
+    if is_stdin(file) {
+        return Ok(Format::JsonLines);
+    }
+    Format::from_path(file).ok_or_else(|| {
+        CliError::Usage(format!(
+            "cannot tell the format of {} from its extension; name it .jsonl or .csv, or give \
+             --format jsonl or --format csv",
+            file.display()
+        ))
+    })
+}
+
+fn stdout_error(source: io::Error) -> CliError {
+    CliError::Io {
+        what: "cannot write to standard output".to_string(),
+        source,
+    }
+}
+
+fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
+    let store = Store::open(path, Mode::ReadOnly)?;
+    match args.file.as_deref().filter(|f| !is_stdin(f)) {
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            store.export(&mut out)?;
+        }
+        Some(file) => {
+            let f = File::create(file).map_err(|source| CliError::Io {
+                what: format!("cannot create {} for the export", file.display()),
+                source,
+            })?;
+            let mut out = BufWriter::new(f);
+            store.export(&mut out)?;
+        }
+    }
+    Ok(0)
+}
+
+fn check(path: &Path) -> Result<i32, CliError> {
+    let store = Store::open(path, Mode::ReadOnly)?;
+    let problems = store.check()?;
+    let mut out = io::stdout().lock();
+    if problems.is_empty() {
+        writeln!(out, "{}: no problems found.", path.display()).map_err(stdout_error)?;
+        return Ok(0);
+    }
+    for p in &problems {
+        writeln!(out, "{p}").map_err(stdout_error)?;
+    }
+    eprintln!("{}: {} problem(s) found.", path.display(), problems.len());
+    Ok(1)
+}
+
+fn stats(path: &Path) -> Result<i32, CliError> {
+    let store = Store::open(path, Mode::ReadOnly)?;
+    let stats = store.stats()?;
+    write!(io::stdout().lock(), "{stats}").map_err(stdout_error)?;
+    Ok(0)
+}
+
+fn demo(db: Option<&Path>) -> Result<i32, CliError> {
+    let temp;
+    let path = match db {
+        Some(p) => p.to_path_buf(),
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("factstore-demo-")
+                .tempdir()
+                .map_err(|source| CliError::Io {
+                    what: "cannot create a temporary directory for the demo store".to_string(),
+                    source,
+                })?;
+            temp.path().join("demo.db")
+        }
+    };
+    let mut store = Store::open(&path, Mode::Create)?;
+    let summary = store.import(
+        DEMO_DATA.as_bytes(),
+        Format::JsonLines,
+        "demo data",
+        ImportOptions::default(),
+    )?;
+    eprint!("{summary}");
+    if db.is_some() {
+        eprintln!("The demo store is kept at {}.", path.display());
+    }
+    let stats = store.stats()?;
+    write!(io::stdout().lock(), "{stats}").map_err(stdout_error)?;
+    Ok(0)
+}
+
+/// The text of a statement from its argument, `--file` or standard input.
+fn statement_text(args: &StatementArgs) -> Result<String, CliError> {
+    if let Some(file) = &args.file {
+        return std::fs::read_to_string(file).map_err(|source| CliError::Io {
+            what: format!("cannot read the statement from {}", file.display()),
+            source,
+        });
+    }
+    match args.text.as_deref() {
+        Some("-") | None => {
+            let mut text = String::new();
+            io::Read::read_to_string(&mut io::stdin().lock(), &mut text).map_err(|source| {
+                CliError::Io {
+                    what: "cannot read the statement from standard input".to_string(),
+                    source,
+                }
+            })?;
+            Ok(text)
+        }
+        Some(t) => Ok(t.to_string()),
+    }
+}
+
+/// One `run` argument or `--param` value as the language reads it: as written if it is
+/// one term or period (`Baku`, `2024-Q3`, `mid 2024`, `"Ilham Aliyev"`), else as a
+/// quoted name.
+fn argument_text(value: &str) -> String {
+    let probe = format!("run p({value})");
+    match lang::parse(&probe) {
+        Ok(ast::Statement {
+            kind: ast::StatementKind::Run(r),
+            ..
+        }) if r.args.len() == 1 && r.stages.is_empty() => value.to_string(),
+        _ => quote(value),
+    }
+}
+
+fn quote(value: &str) -> String {
+    let mut s = String::with_capacity(value.len() + 2);
+    s.push('"');
+    for c in value.chars() {
+        if c == '"' || c == '\\' {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('"');
+    s
+}
+
+fn parse_params(params: &[String]) -> Result<HashMap<String, ast::Arg>, CliError> {
+    let mut out = HashMap::new();
+    for p in params {
+        let Some((name, value)) = p.split_once('=') else {
+            return Err(CliError::Usage(format!(
+                "--param {p}: write it as NAME=VALUE, e.g. --param who=Baku"
+            )));
+        };
+        let name = name.trim().trim_start_matches('$').to_string();
+        let probe = format!("run p({})", argument_text(value.trim()));
+        let arg = match lang::parse(&probe) {
+            Ok(ast::Statement {
+                kind: ast::StatementKind::Run(mut r),
+                ..
+            }) if r.args.len() == 1 => r.args.remove(0),
+            _ => {
+                return Err(CliError::Usage(format!(
+                    "--param {p}: `{value}` is neither an entity nor a period"
+                )))
+            }
+        };
+        out.insert(name, arg);
+    }
+    Ok(out)
+}
+
+fn options(
+    output: &OutputArgs,
+    params: HashMap<String, ast::Arg>,
+) -> Result<statement::Options, CliError> {
+    let timeout = match output.timeout {
+        None => None,
+        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
+        Some(t) => {
+            return Err(CliError::Usage(format!(
+                "--timeout {t}: give a number of seconds greater than 0"
+            )))
+        }
+    };
+    Ok(statement::Options {
+        params,
+        limit: output.limit,
+        timeout,
+        graph: output.format.is_some_and(output::Format::is_graph),
+    })
+}
+
+fn query(path: &Path, args: &QueryArgs) -> Result<i32, CliError> {
+    let text = statement_text(&args.statement)?;
+    let params = parse_params(&args.statement.params)?;
+    let opts = options(&args.output, params)?;
+    execute(path, &text, &opts, args.output.format)
+}
+
+fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
+    let probe = format!("drop {}", args.name);
+    if !matches!(
+        lang::parse(&probe),
+        Ok(ast::Statement {
+            kind: ast::StatementKind::Drop(_),
+            ..
+        })
+    ) {
+        return Err(CliError::Usage(format!(
+            "`{}` is not a saved query name (letters, digits and _, not starting with a digit)",
+            args.name
+        )));
+    }
+    let list: Vec<String> = args.args.iter().map(|a| argument_text(a)).collect();
+    let text = format!("run {}({})", args.name, list.join(", "));
+    let opts = options(&args.output, HashMap::new())?;
+    execute(path, &text, &opts, args.output.format)
+}
+
+/// Parses, opens the store as the statement needs (read-only unless it saves or drops),
+/// runs and prints.
+fn execute(
+    path: &Path,
+    text: &str,
+    opts: &statement::Options,
+    format: Option<output::Format>,
+) -> Result<i32, CliError> {
+    let fail = |error: factstore::error::Error| CliError::Statement {
+        error: Box::new(error),
+        text: text.to_string(),
+    };
+    let stmt = lang::parse(text).map_err(|e| fail(e.into()))?;
+    let mode = if statement::writes(&stmt) {
+        Mode::ReadWrite
+    } else {
+        Mode::ReadOnly
+    };
+    let store = Store::open(path, mode)?;
+    let plan = statement::prepare(&store, text, opts).map_err(fail)?;
+    let stdout = io::stdout();
+    let terminal = stdout.is_terminal();
+    let format = format.unwrap_or(if terminal {
+        output::Format::Table
+    } else {
+        output::Format::Json
+    });
+    // Formats for programs stream: rows are written as they come.
+    let streamed = statement::stream(&store, &plan, opts, format, BufWriter::new(stdout.lock()))
+        .map_err(fail)?;
+    if streamed {
+        return Ok(0);
+    }
+    match statement::run_plan(&store, &plan, opts).map_err(fail)? {
+        Outcome::Message(m) => {
+            eprintln!("{m}");
+        }
+        Outcome::Rows(rows) => {
+            let render_opts = RenderOptions {
+                width: if terminal {
+                    terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
+                } else {
+                    None
+                },
+                color: terminal,
+            };
+            let mut out = stdout.lock();
+            output::render(&rows, format, &render_opts, &mut out).map_err(stdout_error)?;
+            out.flush().map_err(stdout_error)?;
+        }
+    }
+    Ok(0)
+}
+
+fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {
+    let text = statement_text(&args.statement)?;
+    let params = parse_params(&args.statement.params)?;
+    let opts = statement::Options {
+        params,
+        ..statement::Options::default()
+    };
+    let store = Store::open(path, Mode::ReadOnly)?;
+    let sql = statement::explain(&store, &text, &opts, args.plan).map_err(|error| {
+        CliError::Statement {
+            error: Box::new(error),
+            text: text.clone(),
+        }
+    })?;
+    io::stdout()
+        .lock()
+        .write_all(sql.as_bytes())
+        .map_err(stdout_error)?;
+    Ok(0)
+}
+
+impl CliError {
+    /// The error for people: `error: ` and one clear paragraph.
+    pub fn render(&self) -> String {
+        let text = self.to_string();
+        if text.starts_with("error: ") {
+            text
+        } else {
+            format!("error: {text}")
+        }
+    }
+}

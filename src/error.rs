@@ -1,0 +1,89 @@
+//! The crate's error: one variant per layer, an exit status for each, and the rendering
+//! for people (what, where with a caret under the column, what to try).
+
+use std::time::Duration;
+
+use crate::lang::{self, ast::Span, ParseError};
+use crate::plan::PlanError;
+use crate::sql::SqlError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Parse(#[from] ParseError),
+    #[error("{0}")]
+    Plan(#[from] PlanError),
+    #[error("{0}")]
+    Sql(#[from] SqlError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("the query failed in the store: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("the query was stopped after the timeout of {} s; narrow it (a named entity, a period, `limit`) or raise --timeout", .0.as_secs_f64())]
+    Timeout(Duration),
+    #[error("the query was interrupted")]
+    Interrupted,
+    #[error("a saved query named `{0}` exists already; use `save replace {0} …` to replace it")]
+    SavedExists(String),
+    #[error("no saved query named `{0}`; `saved` lists them")]
+    SavedMissing(String),
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl Error {
+    /// 2 for wrong input (syntax, unknown names, bad data, usage), 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Parse(_) | Error::Sql(_) | Error::SavedExists(_) | Error::SavedMissing(_) => 2,
+            Error::Usage(_) => 2,
+            Error::Plan(e) => {
+                if e.is_user_error() {
+                    2
+                } else {
+                    1
+                }
+            }
+            Error::Store(e) => e.exit_code(),
+            Error::Database(_) | Error::Timeout(_) | Error::Interrupted | Error::Io(_) => 1,
+        }
+    }
+
+    fn span(&self) -> Option<Span> {
+        match self {
+            Error::Parse(e) => Some(e.span),
+            Error::Plan(e) => e.span,
+            _ => None,
+        }
+    }
+
+    /// The error for people: the message with its position, the statement's line with a
+    /// caret under the offending columns, and a hint where there is one.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let mut out = String::from("error: ");
+        out.push_str(&self.to_string());
+        if let (Some(src), Some(span)) = (source, self.span()) {
+            if !matches!(self, Error::Parse(_)) {
+                let (line, col) = lang::line_col(src, span.start);
+                out.push_str(&format!(" at {line}:{col}"));
+            }
+            out.push('\n');
+            out.push_str(&lang::snippet(src, span));
+        }
+        let hint = match self {
+            Error::Plan(e) => e.hint(),
+            _ => None,
+        };
+        if let Some(h) = hint {
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str("hint: ");
+            out.push_str(&h);
+        }
+        out.trim_end().to_string()
+    }
+}

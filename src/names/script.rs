@@ -1,0 +1,82 @@
+//! Script direction: whether a text contains strong right-to-left characters.
+
+use unicode_normalization::char::is_combining_mark;
+
+/// True if `text` contains a strong right-to-left character (bidi class R or AL):
+/// letters of Hebrew, Arabic (with its supplements and presentation forms), Syriac,
+/// Thaana, NKo, Samaritan, Mandaic and the right-to-left scripts of the supplementary
+/// planes, or the right-to-left mark. Combining marks and Arabic-Indic digits in those
+/// blocks are not strong and do not count on their own.
+pub fn has_rtl(text: &str) -> bool {
+    text.chars().any(is_strong_rtl)
+}
+
+/// Whether `c` has a strong right-to-left bidi class (R or AL), by block, minus the
+/// marks, digits and number signs inside the blocks.
+fn is_strong_rtl(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
+    if c == '\u{200F}' {
+        return true; // RIGHT-TO-LEFT MARK
+    }
+    let in_rtl_block = matches!(
+        c,
+        '\u{0590}'..='\u{08FF}'      // Hebrew, Arabic, Syriac, Thaana, NKo, Samaritan, Mandaic, Arabic ext.
+            | '\u{FB1D}'..='\u{FDFF}' // Hebrew and Arabic presentation forms A
+            | '\u{FE70}'..='\u{FEFE}' // Arabic presentation forms B
+            | '\u{10800}'..='\u{10FFF}' // historic RTL scripts, Hanifi Rohingya, Yezidi, …
+            | '\u{1E800}'..='\u{1EFFF}' // Mende Kikakui, Adlam, Arabic mathematical symbols
+    );
+    in_rtl_block && !is_combining_mark(c) && !is_weak_in_rtl_block(c)
+}
+
+/// Digits, number signs and neutral punctuation inside the right-to-left blocks.
+fn is_weak_in_rtl_block(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0600}'..='\u{0605}'       // Arabic number signs
+            | '\u{0609}'..='\u{060A}' // per mille, per ten thousand
+            | '\u{060C}'              // Arabic comma (CS)
+            | '\u{060E}'..='\u{060F}' // poetic verse sign, misra sign
+            | '\u{0660}'..='\u{0669}' // Arabic-Indic digits (AN)
+            | '\u{066A}'..='\u{066C}' // percent sign, decimal and thousands separators
+            | '\u{06DD}'..='\u{06DE}' // end of ayah, rub el hizb
+            | '\u{06E9}'              // place of sajdah
+            | '\u{06F0}'..='\u{06F9}' // Persian digits (EN)
+            | '\u{0890}'..='\u{0891}' // Arabic pound and piastre marks above
+            | '\u{08E2}'              // disputed end of ayah
+            | '\u{FD3E}'..='\u{FD3F}' // ornate parentheses
+            | '\u{10D30}'..='\u{10D39}' // Hanifi Rohingya digits
+            | '\u{10E60}'..='\u{10E7E}' // Rumi numerals
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_rtl_scripts() {
+        assert!(has_rtl("باكو"));
+        assert!(has_rtl("Baku (باكو)"));
+        assert!(has_rtl("בנימין נתניהו"));
+        assert!(has_rtl("ܐܪܡܝܐ")); // Syriac
+        assert!(has_rtl("ދިވެހި")); // Thaana
+        assert!(has_rtl("ߒߞߏ")); // NKo
+        assert!(has_rtl("\u{FEFB}")); // lam-alef presentation form
+        assert!(has_rtl("بزشکیان"));
+        assert!(has_rtl("𞤀𞤣𞤤𞤢𞤥")); // Adlam
+    }
+
+    #[test]
+    fn ltr_and_neutral_text_is_not_rtl() {
+        assert!(!has_rtl("Baku"));
+        assert!(!has_rtl("Türkiye 2024"));
+        assert!(!has_rtl(""));
+        assert!(!has_rtl("Москва 東京"));
+        assert!(!has_rtl("٢٠٢٤")); // Arabic-Indic digits are weak
+        assert!(!has_rtl("a\u{064E}")); // a lone haraka is a mark
+        assert!(!has_rtl("\u{FEFF}x"));
+    }
+}

@@ -1,0 +1,108 @@
+//! Streaming output for programs: JSON, JSON Lines, CSV and TSV written row by row as
+//! rows arrive, so memory stays flat however many rows a query gives. The batch
+//! renderers of these formats go through the same writer.
+
+use std::io::{self, Write};
+
+use super::delimited::{escape_tsv, Delimited};
+use super::json::write_object;
+use super::Format;
+use crate::value::Value;
+
+/// Writes rows in one of the streaming formats.
+pub struct RowWriter<W: Write> {
+    kind: Kind<W>,
+    columns: Vec<String>,
+    rows: usize,
+}
+
+enum Kind<W: Write> {
+    Json(W),
+    Jsonl(W),
+    Delimited(Box<csv::Writer<W>>, Delimited),
+}
+
+impl<W: Write> RowWriter<W> {
+    /// A writer for `format`, or `None` for the formats that need every row before
+    /// writing (table, timeline, graphs).
+    pub fn new(format: Format, columns: &[String], out: W) -> Option<io::Result<Self>> {
+        let kind = match format {
+            Format::Json => Kind::Json(out),
+            Format::Jsonl => Kind::Jsonl(out),
+            Format::Csv | Format::Tsv => {
+                let delimited = if format == Format::Csv {
+                    Delimited::Csv
+                } else {
+                    Delimited::Tsv
+                };
+                let mut builder = csv::WriterBuilder::new();
+                if delimited == Delimited::Tsv {
+                    builder.delimiter(b'\t').quote_style(csv::QuoteStyle::Never);
+                }
+                Kind::Delimited(Box::new(builder.from_writer(out)), delimited)
+            }
+            Format::Table | Format::Dot | Format::Mermaid => return None,
+        };
+        let mut writer = RowWriter {
+            kind,
+            columns: columns.to_vec(),
+            rows: 0,
+        };
+        Some(writer.header().map(|_| writer))
+    }
+
+    fn header(&mut self) -> io::Result<()> {
+        if let Kind::Delimited(w, kind) = &mut self.kind {
+            if !self.columns.is_empty() {
+                w.write_record(self.columns.iter().map(|c| field(c, *kind)))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one row.
+    pub fn row(&mut self, row: &[Value]) -> io::Result<()> {
+        match &mut self.kind {
+            Kind::Json(out) => {
+                out.write_all(if self.rows == 0 { b"[\n  " } else { b",\n  " })?;
+                write_object(&self.columns, row, out)?;
+            }
+            Kind::Jsonl(out) => {
+                write_object(&self.columns, row, out)?;
+                out.write_all(b"\n")?;
+            }
+            Kind::Delimited(w, kind) => {
+                if !self.columns.is_empty() {
+                    let kind = *kind;
+                    w.write_record((0..self.columns.len()).map(|i| {
+                        row.get(i)
+                            .and_then(Value::as_text)
+                            .map(|text| field(&text, kind))
+                            .unwrap_or_default()
+                    }))?;
+                }
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Closes the output (the JSON array's bracket) and flushes it.
+    pub fn finish(self) -> io::Result<()> {
+        match self.kind {
+            Kind::Json(mut out) => {
+                out.write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+                out.flush()
+            }
+            Kind::Jsonl(mut out) => out.flush(),
+            Kind::Delimited(mut w, _) => w.flush(),
+        }
+    }
+}
+
+fn field(text: &str, kind: Delimited) -> String {
+    match kind {
+        Delimited::Csv => text.to_owned(),
+        Delimited::Tsv => escape_tsv(text).into_owned(),
+    }
+}

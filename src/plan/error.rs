@@ -1,0 +1,222 @@
+//! Errors of the planner: what in the statement does not fit the store, where, and what
+//! to try instead.
+
+use crate::lang::ast::Span;
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanError {
+    pub kind: PlanErrorKind,
+    /// Where in the statement's text; `None` for errors of the whole statement.
+    pub span: Option<Span>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlanErrorKind {
+    UnknownEntity {
+        text: String,
+        suggestions: Vec<String>,
+    },
+    AmbiguousEntity {
+        text: String,
+        candidates: Vec<(String, String)>,
+    },
+    UnknownPredicate {
+        id: String,
+        suggestions: Vec<String>,
+    },
+    UnknownKind {
+        kind: String,
+        suggestions: Vec<String>,
+    },
+    UnknownStatus {
+        word: String,
+    },
+    UnknownColumn {
+        name: String,
+        available: Vec<String>,
+    },
+    UnboundVariable {
+        name: String,
+    },
+    VariableKindClash {
+        name: String,
+    },
+    BadDate {
+        text: String,
+        reason: String,
+    },
+    EmptyPeriod {
+        text: String,
+    },
+    TimelineWithoutRelation,
+    TooManyHops {
+        max: u64,
+    },
+    UnknownSavedQuery {
+        name: String,
+        suggestions: Vec<String>,
+    },
+    WrongArgumentCount {
+        name: String,
+        expected: usize,
+        given: usize,
+    },
+    UnknownParameter {
+        name: String,
+    },
+    ParameterMismatch {
+        name: String,
+        expected: &'static str,
+    },
+    DuplicateParameter {
+        name: String,
+    },
+    SavedQueryBody {
+        name: String,
+        message: String,
+    },
+    TooComplex {
+        reason: String,
+    },
+    Catalog(String),
+}
+
+impl PlanError {
+    pub fn new(kind: PlanErrorKind, span: Span) -> Self {
+        PlanError {
+            kind,
+            span: Some(span),
+        }
+    }
+
+    pub fn whole(kind: PlanErrorKind) -> Self {
+        PlanError { kind, span: None }
+    }
+
+    /// True for errors in the input (exit status 2); false for a failing store.
+    pub fn is_user_error(&self) -> bool {
+        !matches!(self.kind, PlanErrorKind::Catalog(_))
+    }
+
+    /// A hint on what to try, where there is one.
+    pub fn hint(&self) -> Option<String> {
+        use PlanErrorKind::*;
+        let list = |v: &[String]| {
+            v.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match &self.kind {
+            UnknownEntity { suggestions, .. } if !suggestions.is_empty() => {
+                Some(format!("did you mean {}?", or_list(suggestions)))
+            }
+            UnknownEntity { .. } => Some(
+                "names are matched ignoring case, accents and Arabic spelling variants; \
+                 quote a name with spaces: \"Ilham Aliyev\""
+                    .into(),
+            ),
+            AmbiguousEntity { candidates, .. } => Some(format!(
+                "use one of the ids: {}",
+                candidates
+                    .iter()
+                    .map(|(id, name)| format!("{id} ({name})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            UnknownPredicate { suggestions, .. } | UnknownKind { suggestions, .. }
+                if !suggestions.is_empty() =>
+            {
+                Some(format!("did you mean {}?", or_list(suggestions)))
+            }
+            UnknownSavedQuery { suggestions, .. } if !suggestions.is_empty() => {
+                Some(format!("did you mean {}?", or_list(suggestions)))
+            }
+            UnknownStatus { .. } => {
+                Some("statuses are occurred, planned, alleged, denied, or any".into())
+            }
+            UnknownColumn { available, .. } => Some(format!("columns here: {}", list(available))),
+            UnboundVariable { .. } => {
+                Some("a variable inside `not` must also appear in a clause outside it".into())
+            }
+            TimelineWithoutRelation => {
+                Some("timeline draws relations: add a relation clause".into())
+            }
+            WrongArgumentCount { .. } | UnknownSavedQuery { .. } => {
+                Some("`saved` lists the saved queries with their parameters".into())
+            }
+            _ => None,
+        }
+    }
+}
+
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use PlanErrorKind::*;
+        match &self.kind {
+            UnknownEntity { text, .. } => write!(f, "unknown entity `{text}`"),
+            AmbiguousEntity { text, candidates } => write!(
+                f,
+                "`{text}` names {} entities: {}",
+                candidates.len(),
+                candidates
+                    .iter()
+                    .map(|(id, name)| format!("{name} ({id})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            UnknownPredicate { id, .. } => write!(f, "unknown predicate `{id}`"),
+            UnknownKind { kind, .. } => write!(f, "unknown kind `{kind}`"),
+            UnknownStatus { word } => write!(f, "unknown status `{word}`"),
+            UnknownColumn { name, .. } => write!(f, "unknown column `{name}`"),
+            UnboundVariable { name } => {
+                write!(
+                    f,
+                    "variable `?{name}` is not bound by any clause outside `not`"
+                )
+            }
+            VariableKindClash { name } => write!(
+                f,
+                "`?{name}` is used both as an entity and as a predicate variable"
+            ),
+            BadDate { text, reason } => write!(f, "invalid date `{text}`: {reason}"),
+            EmptyPeriod { text } => write!(f, "the period `{text}` ends before it starts"),
+            TimelineWithoutRelation => write!(f, "`timeline` needs a relation clause"),
+            TooManyHops { max } => write!(f, "`path` searches at most {max} hops"),
+            UnknownSavedQuery { name, .. } => write!(f, "no saved query named `{name}`"),
+            WrongArgumentCount {
+                name,
+                expected,
+                given,
+            } => write!(
+                f,
+                "`{name}` takes {expected} argument{}, {given} given",
+                if *expected == 1 { "" } else { "s" }
+            ),
+            UnknownParameter { name } => write!(f, "no value for parameter `${name}`"),
+            ParameterMismatch { name, expected } => {
+                write!(
+                    f,
+                    "parameter `${name}` is used as {expected} but its value is not one"
+                )
+            }
+            DuplicateParameter { name } => write!(f, "parameter `{name}` is listed twice"),
+            SavedQueryBody { name, message } => {
+                write!(f, "saved query `{name}` no longer runs: {message}")
+            }
+            TooComplex { reason } => write!(f, "query too complex: {reason}"),
+            Catalog(msg) => write!(f, "could not read the store: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}

@@ -1,0 +1,254 @@
+//! The planner: a parsed statement checked against the store's catalog (entities,
+//! predicates, kinds, saved queries) and turned into a [`Plan`] — names resolved to keys,
+//! periods turned into day bounds, variables numbered, output columns worked out.
+//!
+//! The planner never touches SQLite: it sees the store only through [`Catalog`].
+
+mod columns;
+mod error;
+mod resolve;
+
+pub use columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
+pub use error::{PlanError, PlanErrorKind};
+pub use resolve::resolve;
+
+use crate::time::Day;
+
+/// An entity as the catalog knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityRef {
+    pub key: i64,
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// A predicate as the catalog knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PredicateRef {
+    pub key: i64,
+    pub id: String,
+    pub symmetric: bool,
+}
+
+/// A saved query as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedQuery {
+    pub name: String,
+    pub params: Vec<String>,
+    pub body: String,
+}
+
+/// A failure of the catalog itself (the database), as text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CatalogError(pub String);
+
+/// What the planner needs to know of the store.
+pub trait Catalog {
+    /// Entities whose id is `text`; if none, those with a name or alias whose normalised
+    /// form equals the normalised `text`.
+    fn entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError>;
+    /// Up to a few known names close to `text`, best first.
+    fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError>;
+    fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError>;
+    /// Every predicate id (for suggestions).
+    fn predicate_ids(&self) -> Result<Vec<String>, CatalogError>;
+    /// Every entity kind in use.
+    fn kinds(&self) -> Result<Vec<String>, CatalogError>;
+    fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError>;
+}
+
+/// A checked statement, ready for the SQL compiler (or, for `path` and saved-query
+/// commands, for the store).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Plan {
+    Select(Select),
+    Path(PathPlan),
+    Save {
+        replace: bool,
+        name: String,
+        params: Vec<String>,
+        /// The body as canonical query text.
+        body: String,
+    },
+    Saved,
+    Drop {
+        name: String,
+    },
+}
+
+/// Clauses joined on shared variables, then pipeline stages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    /// Entity variables in order of first appearance (name without `?`).
+    pub entity_vars: Vec<EntityVar>,
+    /// Predicate variables in order of first appearance.
+    pub pred_vars: Vec<String>,
+    pub clauses: Vec<Clause>,
+    /// The columns the clauses give, before any stage.
+    pub columns: Vec<ColumnDef>,
+    pub stages: Vec<Stage>,
+    /// `| timeline` was given: rows in time order, with the bounds of the first relation
+    /// clause for drawing.
+    pub timeline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntityVar {
+    pub name: String,
+    /// Kinds the variable is restricted to (`?x:person`); several restrictions must all
+    /// hold.
+    pub kinds: Vec<String>,
+}
+
+/// One end of a relation clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node {
+    /// A known entity (its key).
+    Entity(i64),
+    /// An entity variable (index into `Select::entity_vars`).
+    Var(usize),
+    /// `_`
+    Any,
+}
+
+impl Node {
+    pub fn is_fixed(&self) -> bool {
+        matches!(self, Node::Entity(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PredMatch {
+    /// Named predicates; `symmetric` lists the keys of those that are symmetric.
+    Keys { keys: Vec<i64>, symmetric: Vec<i64> },
+    /// A predicate variable (index into `Select::pred_vars`).
+    Var(usize),
+    /// `*`
+    Any,
+}
+
+/// Which way round a relation is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orientation {
+    /// As stored: the clause's left end is the relation's subject.
+    Forward,
+    /// Reversed: the clause's left end is the relation's object. For named predicates
+    /// only the symmetric ones; for `?r`/`*` only symmetric predicates; for `--` any.
+    Reverse,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationMatch {
+    pub left: Node,
+    pub right: Node,
+    pub predicate: PredMatch,
+    /// `A -- B`: any predicate, either direction.
+    pub either: bool,
+    pub filters: Vec<Filter>,
+    /// `None`: any status.
+    pub statuses: Option<Vec<String>>,
+}
+
+impl RelationMatch {
+    /// The ways round this clause is matched. Named symmetric predicates match both ways
+    /// always (`?a met ?b` gives each meeting twice); `--`, `?r` and `*` match the
+    /// reverse way only when an end is a known entity, so that between two variables
+    /// each relation is listed once, as stored.
+    pub fn orientations(&self) -> Vec<Orientation> {
+        let fixed_end = self.left.is_fixed() || self.right.is_fixed();
+        let reverse = if self.either {
+            fixed_end
+        } else {
+            match &self.predicate {
+                PredMatch::Keys { symmetric, .. } => !symmetric.is_empty(),
+                PredMatch::Var(_) | PredMatch::Any => fixed_end,
+            }
+        };
+        if reverse {
+            vec![Orientation::Forward, Orientation::Reverse]
+        } else {
+            vec![Orientation::Forward]
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    Relation(RelationMatch),
+    /// `?x:kind` alone.
+    Kind {
+        var: usize,
+        kind: String,
+    },
+    Not(Box<Clause>),
+}
+
+/// A time filter with its period's bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Filter {
+    pub test: FilterTest,
+    pub lo: Day,
+    pub hi: Day,
+}
+
+/// The comparisons of LANGUAGE.md's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterTest {
+    /// `in`/`on`/`since`/`until`/`between`, possibly: start_lo ≤ hi and end_hi ≥ lo.
+    Overlaps,
+    /// the same, certainly (`within`): lo ≤ start_lo and end_hi ≤ hi.
+    Within,
+    /// `as of`, possibly: start_lo ≤ hi and end_hi ≥ lo.
+    AsOf,
+    /// `certainly as of`: start_hi ≤ lo and end_lo ≥ hi.
+    CertainlyAsOf,
+    /// `before`, possibly: start_lo < lo.
+    Before,
+    /// `certainly before`: end_hi < lo.
+    CertainlyBefore,
+    /// `after`, possibly: end_hi > hi.
+    After,
+    /// `certainly after`: start_lo > hi.
+    CertainlyAfter,
+}
+
+/// A pipeline stage; column numbers index the columns of the stage before it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    Show(Vec<usize>),
+    Sort(Vec<(usize, bool)>),
+    Limit(u64),
+    /// `count` (no columns) or `count by …`
+    Count(Vec<usize>),
+    Distinct,
+}
+
+/// `path A to B`: the store searches it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathPlan {
+    pub from: EntityRef,
+    pub to: EntityRef,
+    pub max_hops: u32,
+    /// Predicate keys allowed; `None` for any.
+    pub via: Option<Vec<i64>>,
+    pub statuses: Option<Vec<String>>,
+    /// Stages applied to the path rows (columns of [`path_columns`]).
+    pub stages: Vec<Stage>,
+}
+
+/// Default number of hops of `path`.
+pub const PATH_DEFAULT_HOPS: u32 = 4;
+/// Largest number of hops `path` accepts.
+pub const PATH_MAX_HOPS: u32 = 8;
+
+/// The columns of a path result, one row per chain.
+pub fn path_columns() -> Vec<&'static str> {
+    vec!["hops", "path", "from", "to", "predicates", "when"]
+}
+
+/// Statuses a clause matches unless it says otherwise.
+pub const DEFAULT_STATUSES: [&str; 2] = ["occurred", "alleged"];
+/// Every status a relation can have.
+pub const STATUSES: [&str; 4] = ["occurred", "planned", "alleged", "denied"];

@@ -1,0 +1,902 @@
+//! Statement → plan: entity references, predicates, kinds and periods resolved against
+//! the catalog; variables numbered; the columns of each stage worked out.
+
+use std::collections::HashMap;
+
+use super::columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
+use super::error::{PlanError, PlanErrorKind as K};
+use super::*;
+use crate::lang::ast::{self, Span};
+use crate::time::{self, NEG_INF, POS_INF};
+
+/// How deep saved queries may call each other through `run`.
+const MAX_RUN_DEPTH: usize = 8;
+/// Most pipeline stages (after repeated `limit`s and `distinct`s are merged) a query
+/// may have: each reshaping stage nests the SQL one level deeper.
+const MAX_STAGES: usize = 64;
+
+/// What `$name` stands for while resolving.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Binding {
+    /// A value given by `run` or `--param`.
+    Value(ast::Arg),
+    /// While checking a body for `save`: any entity or period will do.
+    Placeholder,
+}
+
+/// Checks `stmt` (parsed from `text`) against the catalog and plans it. `params` gives
+/// the values of `$name` parameters in an ad-hoc query (`--param name=value`).
+pub fn resolve(
+    stmt: &ast::Statement,
+    text: &str,
+    catalog: &dyn Catalog,
+    params: &HashMap<String, ast::Arg>,
+) -> Result<Plan, PlanError> {
+    let bindings = params
+        .iter()
+        .map(|(k, v)| (k.clone(), Binding::Value(v.clone())))
+        .collect();
+    Resolver {
+        catalog,
+        bindings,
+        kinds: None,
+        depth: 0,
+    }
+    .statement(stmt, text)
+}
+
+struct Resolver<'c> {
+    catalog: &'c dyn Catalog,
+    bindings: HashMap<String, Binding>,
+    kinds: Option<Vec<String>>,
+    depth: usize,
+}
+
+/// Variables met so far in one query.
+#[derive(Default)]
+struct Scope {
+    entity_vars: Vec<EntityVar>,
+    pred_vars: Vec<String>,
+    /// Variables bound by clauses outside `not`.
+    bound: Vec<bool>,
+    pred_bound: Vec<bool>,
+}
+
+fn catalog_err(e: CatalogError) -> PlanError {
+    PlanError::whole(K::Catalog(e.0))
+}
+
+impl<'c> Resolver<'c> {
+    fn statement(&mut self, stmt: &ast::Statement, text: &str) -> Result<Plan, PlanError> {
+        match &stmt.kind {
+            ast::StatementKind::Query(q) => Ok(Plan::Select(self.query(q)?)),
+            ast::StatementKind::Path(p) => Ok(Plan::Path(self.path(p)?)),
+            ast::StatementKind::Save(s) => self.save(s, text),
+            ast::StatementKind::Run(r) => self.run(r),
+            ast::StatementKind::Saved => Ok(Plan::Saved),
+            ast::StatementKind::Drop(name) => Ok(Plan::Drop {
+                name: name.name.clone(),
+            }),
+        }
+    }
+
+    // ----- queries -------------------------------------------------------------------
+
+    fn query(&mut self, q: &ast::Query) -> Result<Select, PlanError> {
+        let mut scope = Scope::default();
+        let mut clauses = Vec::with_capacity(q.clauses.len());
+        // Clauses outside `not` first: they bind the variables `not` clauses may use.
+        for c in &q.clauses {
+            if !matches!(c.kind, ast::ClauseKind::Not(_)) {
+                clauses.push((c.span.start, self.clause(c, &mut scope, false)?));
+            }
+        }
+        for c in &q.clauses {
+            if matches!(c.kind, ast::ClauseKind::Not(_)) {
+                clauses.push((c.span.start, self.clause(c, &mut scope, true)?));
+            }
+        }
+        clauses.sort_by_key(|(start, _)| *start);
+        let clauses: Vec<Clause> = clauses.into_iter().map(|(_, c)| c).collect();
+
+        let relation_count = clauses
+            .iter()
+            .filter(|c| matches!(c, Clause::Relation(_)))
+            .count();
+        let mut columns = Vec::new();
+        for (i, v) in scope.entity_vars.iter().enumerate() {
+            columns.push(ColumnDef {
+                name: v.name.clone(),
+                source: ColumnSource::EntityName(i),
+                ty: ColumnType::Text,
+            });
+            columns.push(ColumnDef {
+                name: format!("{}.id", v.name),
+                source: ColumnSource::EntityId(i),
+                ty: ColumnType::Text,
+            });
+        }
+        for (i, name) in scope.pred_vars.iter().enumerate() {
+            columns.push(ColumnDef {
+                name: name.clone(),
+                source: ColumnSource::Predicate(i),
+                ty: ColumnType::Text,
+            });
+        }
+        if relation_count == 1 {
+            for f in RelField::ALL {
+                columns.push(ColumnDef {
+                    name: f.name().to_string(),
+                    source: ColumnSource::Relation(f),
+                    ty: if matches!(f, RelField::Start | RelField::End) {
+                        ColumnType::Day
+                    } else {
+                        ColumnType::Text
+                    },
+                });
+            }
+        }
+        let (stages, timeline) = self.stages(&q.stages, &columns)?;
+        if timeline && relation_count == 0 {
+            let span = q
+                .stages
+                .iter()
+                .find(|s| matches!(s.kind, ast::StageKind::Timeline))
+                .map(|s| s.span)
+                .unwrap_or(q.span);
+            return Err(PlanError::new(K::TimelineWithoutRelation, span));
+        }
+        Ok(Select {
+            entity_vars: scope.entity_vars,
+            pred_vars: scope.pred_vars,
+            clauses,
+            columns,
+            stages,
+            timeline,
+        })
+    }
+
+    fn clause(
+        &mut self,
+        c: &ast::Clause,
+        scope: &mut Scope,
+        negated: bool,
+    ) -> Result<Clause, PlanError> {
+        match &c.kind {
+            ast::ClauseKind::Not(inner) => {
+                Ok(Clause::Not(Box::new(self.clause(inner, scope, true)?)))
+            }
+            ast::ClauseKind::Kind { var, kind } => {
+                let kind_name = self.kind(kind)?;
+                let idx = self.entity_var(&var.name, var.span, scope, negated)?;
+                Ok(Clause::Kind {
+                    var: idx,
+                    kind: kind_name,
+                })
+            }
+            ast::ClauseKind::Relation {
+                subject,
+                predicate,
+                object,
+                filters,
+                status,
+            } => {
+                let left = self.node(subject, scope, negated)?;
+                let predicate = self.predicate(predicate, scope, negated)?;
+                let right = self.node(object, scope, negated)?;
+                Ok(Clause::Relation(RelationMatch {
+                    left,
+                    right,
+                    predicate,
+                    either: false,
+                    filters: self.filters(filters)?,
+                    statuses: self.statuses(status.as_ref())?,
+                }))
+            }
+            ast::ClauseKind::Between {
+                left,
+                right,
+                filters,
+                status,
+            } => {
+                let left = self.node(left, scope, negated)?;
+                let right = self.node(right, scope, negated)?;
+                Ok(Clause::Relation(RelationMatch {
+                    left,
+                    right,
+                    predicate: PredMatch::Any,
+                    either: true,
+                    filters: self.filters(filters)?,
+                    statuses: self.statuses(status.as_ref())?,
+                }))
+            }
+        }
+    }
+
+    fn entity_var(
+        &mut self,
+        name: &str,
+        span: Span,
+        scope: &mut Scope,
+        negated: bool,
+    ) -> Result<usize, PlanError> {
+        if scope.pred_vars.iter().any(|p| p == name) {
+            return Err(PlanError::new(
+                K::VariableKindClash { name: name.into() },
+                span,
+            ));
+        }
+        if let Some(i) = scope.entity_vars.iter().position(|v| v.name == name) {
+            if !negated {
+                scope.bound[i] = true;
+            } else if !scope.bound[i] {
+                return Err(PlanError::new(
+                    K::UnboundVariable { name: name.into() },
+                    span,
+                ));
+            }
+            return Ok(i);
+        }
+        if negated {
+            return Err(PlanError::new(
+                K::UnboundVariable { name: name.into() },
+                span,
+            ));
+        }
+        scope.entity_vars.push(EntityVar {
+            name: name.into(),
+            kinds: Vec::new(),
+        });
+        scope.bound.push(true);
+        Ok(scope.entity_vars.len() - 1)
+    }
+
+    fn node(&mut self, t: &ast::Term, scope: &mut Scope, negated: bool) -> Result<Node, PlanError> {
+        match &t.kind {
+            ast::TermKind::Var { name, kind } => {
+                let idx = self.entity_var(name, t.span, scope, negated)?;
+                if let Some(k) = kind {
+                    let k = self.kind(k)?;
+                    let kinds = &mut scope.entity_vars[idx].kinds;
+                    if !kinds.contains(&k) {
+                        kinds.push(k);
+                    }
+                }
+                Ok(Node::Var(idx))
+            }
+            ast::TermKind::Any => Ok(Node::Any),
+            ast::TermKind::Name(s) | ast::TermKind::Text(s) => {
+                Ok(Node::Entity(self.entity(s, t.span)?.key))
+            }
+            ast::TermKind::Param(p) => match self.binding(p, t.span)? {
+                Binding::Placeholder => Ok(Node::Entity(-1)),
+                Binding::Value(ast::Arg {
+                    kind: ast::ArgKind::Term(term),
+                    ..
+                }) => match &term.kind {
+                    ast::TermKind::Name(s) | ast::TermKind::Text(s) => {
+                        Ok(Node::Entity(self.entity(s, t.span)?.key))
+                    }
+                    ast::TermKind::Any => Ok(Node::Any),
+                    _ => Err(PlanError::new(
+                        K::ParameterMismatch {
+                            name: p.clone(),
+                            expected: "an entity",
+                        },
+                        t.span,
+                    )),
+                },
+                Binding::Value(_) => Err(PlanError::new(
+                    K::ParameterMismatch {
+                        name: p.clone(),
+                        expected: "an entity",
+                    },
+                    t.span,
+                )),
+            },
+        }
+    }
+
+    fn binding(&self, name: &str, span: Span) -> Result<Binding, PlanError> {
+        self.bindings
+            .get(name)
+            .cloned()
+            .ok_or_else(|| PlanError::new(K::UnknownParameter { name: name.into() }, span))
+    }
+
+    fn entity(&self, text: &str, span: Span) -> Result<EntityRef, PlanError> {
+        let mut found = self.catalog.entities_named(text).map_err(catalog_err)?;
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => {
+                let suggestions = self.catalog.entity_suggestions(text).map_err(catalog_err)?;
+                Err(PlanError::new(
+                    K::UnknownEntity {
+                        text: text.into(),
+                        suggestions,
+                    },
+                    span,
+                ))
+            }
+            _ => Err(PlanError::new(
+                K::AmbiguousEntity {
+                    text: text.into(),
+                    candidates: found.into_iter().map(|e| (e.id, e.name)).collect(),
+                },
+                span,
+            )),
+        }
+    }
+
+    fn kind(&mut self, kind: &ast::Ident) -> Result<String, PlanError> {
+        if self.kinds.is_none() {
+            self.kinds = Some(self.catalog.kinds().map_err(catalog_err)?);
+        }
+        let kinds = self.kinds.as_deref().unwrap_or_default();
+        let wanted = kind.name.to_lowercase();
+        if kinds.contains(&wanted) {
+            return Ok(wanted);
+        }
+        Err(PlanError::new(
+            K::UnknownKind {
+                kind: kind.name.clone(),
+                suggestions: suggest(&wanted, kinds.iter().map(String::as_str)),
+            },
+            kind.span,
+        ))
+    }
+
+    fn predicate(
+        &mut self,
+        p: &ast::Pred,
+        scope: &mut Scope,
+        negated: bool,
+    ) -> Result<PredMatch, PlanError> {
+        match &p.kind {
+            ast::PredKind::Any => Ok(PredMatch::Any),
+            ast::PredKind::Var(name) => {
+                if scope.entity_vars.iter().any(|v| v.name == *name) {
+                    return Err(PlanError::new(
+                        K::VariableKindClash { name: name.clone() },
+                        p.span,
+                    ));
+                }
+                if let Some(i) = scope.pred_vars.iter().position(|v| v == name) {
+                    if !negated {
+                        scope.pred_bound[i] = true;
+                    } else if !scope.pred_bound[i] {
+                        return Err(PlanError::new(
+                            K::UnboundVariable { name: name.clone() },
+                            p.span,
+                        ));
+                    }
+                    return Ok(PredMatch::Var(i));
+                }
+                if negated {
+                    return Err(PlanError::new(
+                        K::UnboundVariable { name: name.clone() },
+                        p.span,
+                    ));
+                }
+                scope.pred_vars.push(name.clone());
+                scope.pred_bound.push(true);
+                Ok(PredMatch::Var(scope.pred_vars.len() - 1))
+            }
+            ast::PredKind::Ids(ids) => {
+                let mut keys = Vec::new();
+                let mut symmetric = Vec::new();
+                for id in ids {
+                    let found = self.catalog.predicate(&id.name).map_err(catalog_err)?;
+                    let Some(pred) = found else {
+                        let all = self.catalog.predicate_ids().map_err(catalog_err)?;
+                        return Err(PlanError::new(
+                            K::UnknownPredicate {
+                                id: id.name.clone(),
+                                suggestions: suggest(&id.name, all.iter().map(String::as_str)),
+                            },
+                            id.span,
+                        ));
+                    };
+                    if !keys.contains(&pred.key) {
+                        keys.push(pred.key);
+                        if pred.symmetric {
+                            symmetric.push(pred.key);
+                        }
+                    }
+                }
+                Ok(PredMatch::Keys { keys, symmetric })
+            }
+        }
+    }
+
+    fn statuses(&self, s: Option<&ast::StatusFilter>) -> Result<Option<Vec<String>>, PlanError> {
+        match s {
+            None => Ok(Some(
+                DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
+            )),
+            Some(ast::StatusFilter {
+                kind: ast::StatusFilterKind::Any,
+                ..
+            }) => Ok(None),
+            Some(ast::StatusFilter {
+                kind: ast::StatusFilterKind::Of(words),
+                ..
+            }) => {
+                let mut out: Vec<String> = Vec::new();
+                for w in words {
+                    let lower = w.name.to_lowercase();
+                    if lower == "any" {
+                        return Ok(None);
+                    }
+                    if !STATUSES.contains(&lower.as_str()) {
+                        return Err(PlanError::new(
+                            K::UnknownStatus {
+                                word: w.name.clone(),
+                            },
+                            w.span,
+                        ));
+                    }
+                    if !out.contains(&lower) {
+                        out.push(lower);
+                    }
+                }
+                Ok(Some(out))
+            }
+        }
+    }
+
+    // ----- time ----------------------------------------------------------------------
+
+    fn filters(&self, filters: &[ast::TimeFilter]) -> Result<Vec<Filter>, PlanError> {
+        filters.iter().map(|f| self.filter(f)).collect()
+    }
+
+    fn filter(&self, f: &ast::TimeFilter) -> Result<Filter, PlanError> {
+        use ast::TimeFilterKind as T;
+        let span_test = |certainly: bool| {
+            if certainly {
+                FilterTest::Within
+            } else {
+                FilterTest::Overlaps
+            }
+        };
+        let (test, (lo, hi)) = match &f.kind {
+            T::In(p) | T::On(p) => (span_test(f.certainly), self.period(p)?),
+            T::Within(p) => (FilterTest::Within, self.period(p)?),
+            T::Since(p) => (span_test(f.certainly), (self.period(p)?.0, POS_INF)),
+            T::Until(p) => (span_test(f.certainly), (NEG_INF, self.period(p)?.1)),
+            T::Between(a, b) => {
+                let lo = self.period(a)?.0;
+                let hi = self.period(b)?.1;
+                if lo > hi {
+                    return Err(PlanError::new(
+                        K::EmptyPeriod {
+                            text: format!("{a} and {b}"),
+                        },
+                        f.span,
+                    ));
+                }
+                (span_test(f.certainly), (lo, hi))
+            }
+            T::AsOf(p) => (
+                if f.certainly {
+                    FilterTest::CertainlyAsOf
+                } else {
+                    FilterTest::AsOf
+                },
+                self.period(p)?,
+            ),
+            T::Before(p) => (
+                if f.certainly {
+                    FilterTest::CertainlyBefore
+                } else {
+                    FilterTest::Before
+                },
+                self.period(p)?,
+            ),
+            T::After(p) => (
+                if f.certainly {
+                    FilterTest::CertainlyAfter
+                } else {
+                    FilterTest::After
+                },
+                self.period(p)?,
+            ),
+        };
+        Ok(Filter { test, lo, hi })
+    }
+
+    /// A period's first and last day.
+    fn period(&self, p: &ast::Period) -> Result<(i64, i64), PlanError> {
+        self.period_at(p, 0)
+    }
+
+    fn period_at(&self, p: &ast::Period, depth: usize) -> Result<(i64, i64), PlanError> {
+        match &p.kind {
+            ast::PeriodKind::Today => {
+                let d = time::today();
+                Ok((d, d))
+            }
+            ast::PeriodKind::Date { part, text } => {
+                let full = match part {
+                    None => text.clone(),
+                    Some(ast::Part::Early) => format!("early {text}"),
+                    Some(ast::Part::Mid) => format!("mid {text}"),
+                    Some(ast::Part::Late) => format!("late {text}"),
+                };
+                let expr = time::parse_date(&full).map_err(|e| {
+                    PlanError::new(
+                        K::BadDate {
+                            text: full.clone(),
+                            reason: e.to_string(),
+                        },
+                        p.span,
+                    )
+                })?;
+                Ok(expr.range())
+            }
+            ast::PeriodKind::Range { from, to } => {
+                let lo = match from {
+                    Some(a) => self.period_at(a, depth + 1)?.0,
+                    None => NEG_INF,
+                };
+                let hi = match to {
+                    Some(b) => self.period_at(b, depth + 1)?.1,
+                    None => POS_INF,
+                };
+                if lo > hi {
+                    return Err(PlanError::new(
+                        K::EmptyPeriod {
+                            text: p.to_string(),
+                        },
+                        p.span,
+                    ));
+                }
+                Ok((lo, hi))
+            }
+            ast::PeriodKind::Param(name) => match self.binding(name, p.span)? {
+                Binding::Placeholder => Ok((NEG_INF, POS_INF)),
+                Binding::Value(ast::Arg {
+                    kind: ast::ArgKind::Period(inner),
+                    ..
+                }) if depth < MAX_RUN_DEPTH => self.period_at(&inner, depth + 1),
+                Binding::Value(_) => Err(PlanError::new(
+                    K::ParameterMismatch {
+                        name: name.clone(),
+                        expected: "a period",
+                    },
+                    p.span,
+                )),
+            },
+        }
+    }
+
+    // ----- pipeline ------------------------------------------------------------------
+
+    fn stages(
+        &self,
+        stages: &[ast::Stage],
+        columns: &[ColumnDef],
+    ) -> Result<(Vec<Stage>, bool), PlanError> {
+        let mut current = columns.to_vec();
+        let mut out = Vec::new();
+        let mut timeline = false;
+        for s in stages {
+            let stage = match &s.kind {
+                ast::StageKind::Timeline => {
+                    timeline = true;
+                    continue;
+                }
+                ast::StageKind::Distinct => Stage::Distinct,
+                ast::StageKind::Limit(n) => Stage::Limit(*n),
+                ast::StageKind::Show(cols) => Stage::Show(
+                    cols.iter()
+                        .map(|c| column_index(c, &current))
+                        .collect::<Result<_, _>>()?,
+                ),
+                ast::StageKind::Count(cols) => Stage::Count(
+                    cols.iter()
+                        .map(|c| column_index(c, &current))
+                        .collect::<Result<_, _>>()?,
+                ),
+                ast::StageKind::Sort(keys) => Stage::Sort(
+                    keys.iter()
+                        .map(|k| Ok((column_index(&k.column, &current)?, k.descending)))
+                        .collect::<Result<_, PlanError>>()?,
+                ),
+            };
+            // Repeated limits and distincts collapse into one.
+            match (out.last_mut(), &stage) {
+                (Some(Stage::Limit(prev)), Stage::Limit(n)) => {
+                    *prev = (*prev).min(*n);
+                    continue;
+                }
+                (Some(Stage::Distinct), Stage::Distinct) => continue,
+                _ => {}
+            }
+            if out.len() >= MAX_STAGES {
+                return Err(PlanError::new(
+                    K::TooComplex {
+                        reason: format!("more than {MAX_STAGES} pipeline stages"),
+                    },
+                    s.span,
+                ));
+            }
+            current = after_stage(&current, &stage);
+            out.push(stage);
+        }
+        Ok((out, timeline))
+    }
+
+    // ----- path ----------------------------------------------------------------------
+
+    fn path(&mut self, p: &ast::PathQuery) -> Result<PathPlan, PlanError> {
+        let mut scope = Scope::default();
+        let from = self.path_end(&p.from)?;
+        let to = self.path_end(&p.to)?;
+        let max_hops = match p.max {
+            None => PATH_DEFAULT_HOPS,
+            Some(n) if (1..=PATH_MAX_HOPS as u64).contains(&n) => n as u32,
+            Some(_) => {
+                return Err(PlanError::new(
+                    K::TooManyHops {
+                        max: PATH_MAX_HOPS as u64,
+                    },
+                    p.span,
+                ))
+            }
+        };
+        let via = if p.via.is_empty() {
+            None
+        } else {
+            let pred = ast::Pred {
+                kind: ast::PredKind::Ids(p.via.clone()),
+                span: p.span,
+            };
+            match self.predicate(&pred, &mut scope, false)? {
+                PredMatch::Keys { keys, .. } => Some(keys),
+                _ => None,
+            }
+        };
+        let statuses = self.statuses(p.status.as_ref())?;
+        let columns: Vec<ColumnDef> = path_columns()
+            .into_iter()
+            .map(|name| ColumnDef {
+                name: name.into(),
+                source: ColumnSource::Count,
+                ty: if name == "hops" {
+                    ColumnType::Integer
+                } else {
+                    ColumnType::Text
+                },
+            })
+            .collect();
+        let (stages, _) = self.stages(&p.stages, &columns)?;
+        Ok(PathPlan {
+            from,
+            to,
+            max_hops,
+            via,
+            statuses,
+            stages,
+        })
+    }
+
+    fn path_end(&mut self, t: &ast::Term) -> Result<EntityRef, PlanError> {
+        let mismatch = |name: String| {
+            PlanError::new(
+                K::ParameterMismatch {
+                    name,
+                    expected: "an entity (a path joins two named entities)",
+                },
+                t.span,
+            )
+        };
+        match &t.kind {
+            ast::TermKind::Name(s) | ast::TermKind::Text(s) => self.entity(s, t.span),
+            ast::TermKind::Param(name) => match self.binding(name, t.span)? {
+                Binding::Placeholder => Ok(EntityRef {
+                    key: -1,
+                    id: String::new(),
+                    name: String::new(),
+                    kind: String::new(),
+                }),
+                Binding::Value(ast::Arg {
+                    kind:
+                        ast::ArgKind::Term(ast::Term {
+                            kind: ast::TermKind::Name(s) | ast::TermKind::Text(s),
+                            ..
+                        }),
+                    ..
+                }) => self.entity(&s, t.span),
+                Binding::Value(_) => Err(mismatch(name.clone())),
+            },
+            _ => Err(mismatch(t.to_string())),
+        }
+    }
+
+    // ----- saved queries ---------------------------------------------------------------
+
+    fn save(&mut self, s: &ast::SaveQuery, text: &str) -> Result<Plan, PlanError> {
+        let mut params: Vec<String> = Vec::new();
+        for p in &s.params {
+            let name = p.name.trim_start_matches('$').to_string();
+            if params.contains(&name) {
+                return Err(PlanError::new(K::DuplicateParameter { name }, p.span));
+            }
+            params.push(name);
+        }
+        let body_text = text
+            .get(s.body.span.start..s.body.span.end)
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| s.body.to_string());
+        // Check the body now: syntax was checked by the parser; predicates, kinds,
+        // entities named in it and the use of parameters are checked here.
+        let mut checker = Resolver {
+            catalog: self.catalog,
+            bindings: params
+                .iter()
+                .map(|p| (p.clone(), Binding::Placeholder))
+                .collect(),
+            kinds: self.kinds.clone(),
+            depth: self.depth + 1,
+        };
+        checker.statement(&s.body, text)?;
+        Ok(Plan::Save {
+            replace: s.replace,
+            name: s.name.name.clone(),
+            params,
+            body: body_text,
+        })
+    }
+
+    fn run(&mut self, r: &ast::RunQuery) -> Result<Plan, PlanError> {
+        if self.depth >= MAX_RUN_DEPTH {
+            return Err(PlanError::new(
+                K::TooComplex {
+                    reason: format!("saved queries call each other more than {MAX_RUN_DEPTH} deep"),
+                },
+                r.span,
+            ));
+        }
+        let saved = self
+            .catalog
+            .saved_query(&r.name.name)
+            .map_err(catalog_err)?
+            .ok_or_else(|| {
+                PlanError::new(
+                    K::UnknownSavedQuery {
+                        name: r.name.name.clone(),
+                        suggestions: Vec::new(),
+                    },
+                    r.name.span,
+                )
+            })?;
+        if saved.params.len() != r.args.len() {
+            return Err(PlanError::new(
+                K::WrongArgumentCount {
+                    name: saved.name.clone(),
+                    expected: saved.params.len(),
+                    given: r.args.len(),
+                },
+                r.span,
+            ));
+        }
+        let body = crate::lang::parse(&saved.body).map_err(|e| {
+            PlanError::new(
+                K::SavedQueryBody {
+                    name: saved.name.clone(),
+                    message: e.to_string(),
+                },
+                r.span,
+            )
+        })?;
+        // Arguments that are themselves parameters (inside another saved query) take
+        // their values from this level.
+        let mut bindings = HashMap::new();
+        for (name, arg) in saved.params.iter().zip(&r.args) {
+            let value = match &arg.kind {
+                ast::ArgKind::Term(ast::Term {
+                    kind: ast::TermKind::Param(p),
+                    ..
+                })
+                | ast::ArgKind::Period(ast::Period {
+                    kind: ast::PeriodKind::Param(p),
+                    ..
+                }) => self.binding(p, arg.span)?,
+                _ => Binding::Value(arg.clone()),
+            };
+            bindings.insert(name.clone(), value);
+        }
+        let mut inner = Resolver {
+            catalog: self.catalog,
+            bindings,
+            kinds: self.kinds.clone(),
+            depth: self.depth + 1,
+        };
+        // Errors inside the body point into the body's text, not this statement's:
+        // report them at the `run` with the body's message.
+        let plan = inner.statement(&body, &saved.body).map_err(|e| {
+            if matches!(e.kind, K::Catalog(_)) {
+                e
+            } else {
+                PlanError::new(
+                    K::SavedQueryBody {
+                        name: saved.name.clone(),
+                        message: match e.hint() {
+                            Some(h) => format!("{e}; {h}"),
+                            None => e.to_string(),
+                        },
+                    },
+                    r.span,
+                )
+            }
+        })?;
+        match plan {
+            Plan::Select(mut sel) => {
+                let mut current = sel.columns.clone();
+                for s in &sel.stages {
+                    current = after_stage(&current, s);
+                }
+                let (more, timeline) = self.stages(&r.stages, &current)?;
+                sel.stages.extend(more);
+                sel.timeline |= timeline;
+                Ok(Plan::Select(sel))
+            }
+            Plan::Path(mut p) => {
+                let mut current: Vec<ColumnDef> = path_columns()
+                    .into_iter()
+                    .map(|name| ColumnDef {
+                        name: name.into(),
+                        source: ColumnSource::Count,
+                        ty: ColumnType::Text,
+                    })
+                    .collect();
+                for s in &p.stages {
+                    current = after_stage(&current, s);
+                }
+                let (more, _) = self.stages(&r.stages, &current)?;
+                p.stages.extend(more);
+                Ok(Plan::Path(p))
+            }
+            other => Ok(other),
+        }
+    }
+}
+
+fn column_index(c: &ast::Column, columns: &[ColumnDef]) -> Result<usize, PlanError> {
+    let name = match &c.kind {
+        ast::ColumnKind::Var { name, id: false } => name.clone(),
+        ast::ColumnKind::Var { name, id: true } => format!("{name}.id"),
+        ast::ColumnKind::Named(n) => n.clone(),
+    };
+    columns
+        .iter()
+        .position(|col| col.name == name)
+        .or_else(|| {
+            let lower = name.to_lowercase();
+            columns
+                .iter()
+                .position(|col| col.name.to_lowercase() == lower)
+        })
+        .ok_or_else(|| {
+            PlanError::new(
+                K::UnknownColumn {
+                    name,
+                    available: columns.iter().map(|c| c.name.clone()).collect(),
+                },
+                c.span,
+            )
+        })
+}
+
+/// The closest few of `candidates` to `text`.
+fn suggest<'a>(text: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let norm = crate::names::normalise(text);
+    let pairs: Vec<(&str, String)> = candidates
+        .map(|c| (c, crate::names::normalise(c)))
+        .collect();
+    crate::names::suggest(&norm, pairs.iter().map(|(d, n)| (*d, n.as_str())), 3)
+}

@@ -1,0 +1,691 @@
+//! The SQL compiler: a [`Select`] plan becomes ONE SQLite statement whose every value is
+//! a numbered parameter (`?1`, `?2`, …). No user text ever enters the SQL text: tables,
+//! columns and aliases are the compiler's own, quoted in one place ([`ident`]).
+//!
+//! Shape of the statement: one SELECT per combination of the ways round its relation
+//! clauses are read (symmetric predicates and `--` match both ways), joined with
+//! UNION ALL so that each branch is a plain join SQLite can drive through its indexes;
+//! then one wrapping SELECT per pipeline stage that reshapes rows.
+
+use crate::plan::{
+    after_stage, ColumnDef, ColumnSource, ColumnType, Filter, FilterTest, Node, Orientation,
+    PredMatch, RelField, RelationMatch, Select, Stage,
+};
+use std::fmt::Write as _;
+
+/// Most branches (ways round of all relation clauses) one statement may have.
+pub const MAX_BRANCHES: usize = 64;
+
+/// A compiled statement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SqlQuery {
+    pub text: String,
+    /// Values of `?1`, `?2`, … in order.
+    pub params: Vec<SqlParam>,
+    /// The output columns, in the order of the statement's first result columns.
+    pub columns: Vec<OutputColumn>,
+    /// The statement's last four result columns are the bounds (start_lo, start_hi,
+    /// end_lo, end_hi) of the first relation clause, for drawing a timeline.
+    pub timeline: bool,
+    /// After those, this many columns hold the keys of the relations each row matched
+    /// (one per relation clause), for drawing the result as a graph.
+    pub relation_keys: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputColumn {
+    pub name: String,
+    pub ty: ColumnType,
+}
+
+/// A bound parameter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SqlParam {
+    Int(i64),
+    Text(String),
+}
+
+impl std::fmt::Display for SqlParam {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SqlParam::Int(i) => write!(f, "{i}"),
+            SqlParam::Text(s) => write!(f, "{}", serde_json::Value::String(s.clone())),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SqlError {
+    #[error("the query has too many ways round to match ({0} combinations of symmetric or `--` clauses; at most {MAX_BRANCHES})")]
+    TooManyBranches(usize),
+}
+
+/// Quotes an identifier of ours (table, column, alias) for SQLite.
+pub fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// What to compile besides the plan itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompileOptions {
+    /// A final `LIMIT` (the CLI's `--limit`).
+    pub limit: Option<u64>,
+    /// Also give the keys of the matched relations (for graph output).
+    pub relation_keys: bool,
+}
+
+/// Compiles a planned query.
+pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlError> {
+    let mut params = Params::default();
+    let relations: Vec<&RelationMatch> = select
+        .clauses
+        .iter()
+        .filter_map(|c| match c {
+            crate::plan::Clause::Relation(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    let combos = orientation_combinations(&relations)?;
+    let timeline = select.timeline && !relations.is_empty();
+    let keys = if opts.relation_keys {
+        relations.len()
+    } else {
+        0
+    };
+    let hidden = if timeline { 4 } else { 0 } + keys;
+    let level0 = "s0";
+    let mut branches = Vec::with_capacity(combos.len());
+    for combo in &combos {
+        branches.push(branch(
+            select,
+            &relations,
+            combo,
+            &mut params,
+            level0,
+            Hidden { timeline, keys },
+        ));
+    }
+    let ncols = select.columns.len();
+    let mut current = Level {
+        name: level0.to_string(),
+        columns: select.columns.clone(),
+        hidden,
+        text: if branches.len() == 1 {
+            branches.remove(0)
+        } else {
+            let cols = column_list(level0, ncols, hidden);
+            format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
+        },
+        order: Vec::new(),
+        sealed: false,
+    };
+    let mut stages: Vec<Stage> = select.stages.clone();
+    if let Some(n) = opts.limit {
+        stages.push(Stage::Limit(n));
+    }
+    let mut level_no = 1;
+    for stage in &stages {
+        current = apply_stage(current, stage, &mut params, &mut level_no);
+    }
+    // A count drops the hidden columns with the rows they belonged to.
+    let kept = current.hidden == hidden;
+    if timeline && kept {
+        current = order_by_time(current, &mut level_no);
+    }
+    let columns = current
+        .columns
+        .iter()
+        .map(|c| OutputColumn {
+            name: c.name.clone(),
+            ty: c.ty,
+        })
+        .collect();
+    Ok(SqlQuery {
+        text: finish(&current),
+        params: params.0,
+        columns,
+        timeline: timeline && kept,
+        relation_keys: if kept { keys } else { 0 },
+    })
+}
+
+#[derive(Default)]
+struct Params(Vec<SqlParam>);
+
+impl Params {
+    fn int(&mut self, v: i64) -> String {
+        self.0.push(SqlParam::Int(v));
+        format!("?{}", self.0.len())
+    }
+    fn text(&mut self, v: &str) -> String {
+        self.0.push(SqlParam::Text(v.to_string()));
+        format!("?{}", self.0.len())
+    }
+    fn int_list(&mut self, vs: &[i64]) -> String {
+        vs.iter()
+            .map(|v| self.int(*v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    fn text_list(&mut self, vs: &[String]) -> String {
+        vs.iter()
+            .map(|v| self.text(v))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A SELECT whose columns are named `{name}c0…` (and `{name}t0…t3` for the hidden
+/// timeline bounds), with the ORDER BY still to apply to it.
+struct Level {
+    name: String,
+    columns: Vec<ColumnDef>,
+    hidden: usize,
+    text: String,
+    /// Pending sort keys (descending if true), applied by [`finish`].
+    order: Vec<(Key, bool)>,
+    /// The text already ends with its ORDER BY and LIMIT: a further stage wraps it.
+    sealed: bool,
+}
+
+/// A sort key of a level.
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Col(usize),
+    Hidden(usize),
+    HiddenIsNull(usize),
+}
+
+fn col(level: &str, i: usize) -> String {
+    ident(&format!("{level}c{i}"))
+}
+
+fn hidden_col(level: &str, i: usize) -> String {
+    ident(&format!("{level}t{i}"))
+}
+
+fn column_list(level: &str, n: usize, hidden: usize) -> String {
+    (0..n)
+        .map(|i| col(level, i))
+        .chain((0..hidden).map(|i| hidden_col(level, i)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn orientation_combinations(
+    relations: &[&RelationMatch],
+) -> Result<Vec<Vec<Orientation>>, SqlError> {
+    let mut combos: Vec<Vec<Orientation>> = vec![Vec::new()];
+    for m in relations {
+        let ways = m.orientations();
+        let total = combos.len().saturating_mul(ways.len());
+        if total > MAX_BRANCHES {
+            let all: usize = relations
+                .iter()
+                .map(|m| m.orientations().len())
+                .fold(1usize, |a, b| a.saturating_mul(b));
+            return Err(SqlError::TooManyBranches(all));
+        }
+        let mut next = Vec::with_capacity(total);
+        for c in &combos {
+            for w in &ways {
+                let mut c2 = c.clone();
+                c2.push(*w);
+                next.push(c2);
+            }
+        }
+        combos = next;
+    }
+    Ok(combos)
+}
+
+fn rel_alias(i: usize) -> String {
+    ident(&format!("r{i}"))
+}
+fn entity_alias(v: usize) -> String {
+    ident(&format!("e{v}"))
+}
+fn pred_alias(j: usize) -> String {
+    ident(&format!("p{j}"))
+}
+
+/// One branch: the clauses as a join with each relation clause read one way round.
+/// The hidden columns a branch gives after the output columns.
+#[derive(Debug, Clone, Copy)]
+struct Hidden {
+    /// The four bounds of the first relation clause.
+    timeline: bool,
+    /// The keys of the first `keys` relation clauses.
+    keys: usize,
+}
+
+fn branch(
+    select: &Select,
+    relations: &[&RelationMatch],
+    orientation: &[Orientation],
+    params: &mut Params,
+    level: &str,
+    hidden: Hidden,
+) -> String {
+    let mut from: Vec<String> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    for (i, m) in relations.iter().enumerate() {
+        from.push(format!("{} AS {}", ident("relation"), rel_alias(i)));
+        relation_conditions(&rel_alias(i), m, orientation[i], params, &mut conds);
+    }
+    for (v, var) in select.entity_vars.iter().enumerate() {
+        from.push(format!("{} AS {}", ident("entity"), entity_alias(v)));
+        for k in &var.kinds {
+            conds.push(format!(
+                "{}.{} = {}",
+                entity_alias(v),
+                ident("kind"),
+                params.text(k)
+            ));
+        }
+    }
+    for j in 0..select.pred_vars.len() {
+        from.push(format!("{} AS {}", ident("predicate"), pred_alias(j)));
+    }
+    let mut not_counter = 0usize;
+    for c in &select.clauses {
+        match c {
+            crate::plan::Clause::Relation(_) => {}
+            crate::plan::Clause::Kind { var, kind } => conds.push(format!(
+                "{}.{} = {}",
+                entity_alias(*var),
+                ident("kind"),
+                params.text(kind)
+            )),
+            crate::plan::Clause::Not(inner) => {
+                let cond = condition(inner, params, &mut not_counter);
+                conds.push(format!("NOT ({cond})"));
+            }
+        }
+    }
+    let mut cols: Vec<String> = Vec::new();
+    let single = relations.first().map(|_| rel_alias(0));
+    for (i, c) in select.columns.iter().enumerate() {
+        let expr = match c.source {
+            ColumnSource::EntityName(v) => format!("{}.{}", entity_alias(v), ident("name")),
+            ColumnSource::EntityId(v) => format!("{}.{}", entity_alias(v), ident("id")),
+            ColumnSource::Predicate(j) => format!("{}.{}", pred_alias(j), ident("id")),
+            ColumnSource::Relation(f) => relation_field(single.as_deref().unwrap_or("NULL"), f),
+            ColumnSource::Count | ColumnSource::Previous(_) => "NULL".to_string(),
+        };
+        cols.push(format!("{expr} AS {}", col(level, i)));
+    }
+    let mut h = 0;
+    if hidden.timeline {
+        let r = rel_alias(0);
+        for b in ["start_lo", "start_hi", "end_lo", "end_hi"] {
+            cols.push(format!("{r}.{} AS {}", ident(b), hidden_col(level, h)));
+            h += 1;
+        }
+    }
+    for i in 0..hidden.keys {
+        cols.push(format!(
+            "{}.{} AS {}",
+            rel_alias(i),
+            ident("key"),
+            hidden_col(level, h)
+        ));
+        h += 1;
+    }
+    let mut sql = String::new();
+    let _ = write!(
+        sql,
+        "SELECT {}",
+        if cols.is_empty() {
+            "1".into()
+        } else {
+            cols.join(", ")
+        }
+    );
+    if !from.is_empty() {
+        let _ = write!(sql, "\nFROM {}", from.join(", "));
+    }
+    if !conds.is_empty() {
+        let _ = write!(sql, "\nWHERE {}", conds.join("\n  AND "));
+    }
+    sql
+}
+
+fn relation_field(r: &str, f: RelField) -> String {
+    let sub = |table: &str, col_out: &str, col_in: &str| {
+        format!(
+            "(SELECT {} FROM {} WHERE {} = {r}.{})",
+            ident(col_out),
+            ident(table),
+            ident("key"),
+            ident(col_in)
+        )
+    };
+    match f {
+        RelField::Subject => sub("entity", "name", "subject"),
+        RelField::Predicate => sub("predicate", "id", "predicate"),
+        RelField::Object => sub("entity", "name", "object"),
+        RelField::Source => sub("source", "id", "source"),
+        RelField::When => {
+            let w = format!("{r}.{}", ident("when_text"));
+            let fr = format!("{r}.{}", ident("from_text"));
+            let to = format!("{r}.{}", ident("to_text"));
+            let at = format!("{r}.{}", ident("at_text"));
+            format!(
+                "COALESCE({w}, CASE WHEN {fr} IS NOT NULL AND {to} IS NOT NULL THEN 'from ' || {fr} || ' to ' || {to} \
+                 WHEN {fr} IS NOT NULL THEN 'from ' || {fr} \
+                 WHEN {to} IS NOT NULL THEN 'to ' || {to} \
+                 WHEN {at} IS NOT NULL THEN 'at ' || {at} END)"
+            )
+        }
+        RelField::Start => format!("{r}.{}", ident("start_lo")),
+        RelField::End => format!("{r}.{}", ident("end_hi")),
+        RelField::Status => format!("{r}.{}", ident("status")),
+        RelField::Quote => format!("{r}.{}", ident("quote")),
+    }
+}
+
+fn node_condition(column: &str, node: Node, params: &mut Params, out: &mut Vec<String>) {
+    match node {
+        Node::Entity(key) => out.push(format!("{column} = {}", params.int(key))),
+        Node::Var(v) => out.push(format!("{column} = {}.{}", entity_alias(v), ident("key"))),
+        Node::Any => {}
+    }
+}
+
+fn symmetric_keys() -> String {
+    format!(
+        "(SELECT {} FROM {} WHERE {} = 1)",
+        ident("key"),
+        ident("predicate"),
+        ident("symmetric")
+    )
+}
+
+/// The conditions on relation alias `r` for clause `m` read one way round.
+fn relation_conditions(
+    r: &str,
+    m: &RelationMatch,
+    o: Orientation,
+    params: &mut Params,
+    out: &mut Vec<String>,
+) {
+    let (lcol, rcol) = match o {
+        Orientation::Forward => ("subject", "object"),
+        Orientation::Reverse => ("object", "subject"),
+    };
+    node_condition(&format!("{r}.{}", ident(lcol)), m.left, params, out);
+    node_condition(&format!("{r}.{}", ident(rcol)), m.right, params, out);
+    let pcol = format!("{r}.{}", ident("predicate"));
+    let reverse = o == Orientation::Reverse;
+    if !m.either {
+        match &m.predicate {
+            PredMatch::Keys { keys, symmetric } => {
+                let list = if reverse { symmetric } else { keys };
+                out.push(in_ints(&pcol, list, params));
+            }
+            PredMatch::Var(j) => {
+                out.push(format!("{pcol} = {}.{}", pred_alias(*j), ident("key")));
+                if reverse {
+                    out.push(format!("{pcol} IN {}", symmetric_keys()));
+                }
+            }
+            PredMatch::Any => {
+                if reverse {
+                    out.push(format!("{pcol} IN {}", symmetric_keys()));
+                }
+            }
+        }
+    }
+    if reverse {
+        // A relation of an entity with itself reads the same both ways: list it once.
+        out.push(format!(
+            "{r}.{} <> {r}.{}",
+            ident("subject"),
+            ident("object")
+        ));
+    }
+    if let Some(statuses) = &m.statuses {
+        let list = params.text_list(statuses);
+        if statuses.len() == 1 {
+            out.push(format!("{r}.{} = {list}", ident("status")));
+        } else {
+            out.push(format!("{r}.{} IN ({list})", ident("status")));
+        }
+    }
+    for f in &m.filters {
+        out.push(filter_condition(r, f, params));
+    }
+}
+
+fn in_ints(column: &str, keys: &[i64], params: &mut Params) -> String {
+    if keys.len() == 1 {
+        format!("{column} = {}", params.int(keys[0]))
+    } else {
+        format!("{column} IN ({})", params.int_list(keys))
+    }
+}
+
+/// LANGUAGE.md's table of time filters, as SQL. Unknown bounds are stored as the
+/// smallest/largest integers and a relation with no time has NULL bounds, which makes
+/// every comparison false: such a relation matches no time filter.
+fn filter_condition(r: &str, f: &Filter, params: &mut Params) -> String {
+    let b = |name: &str| format!("{r}.{}", ident(name));
+    match f.test {
+        FilterTest::Overlaps | FilterTest::AsOf => format!(
+            "{} <= {} AND {} >= {}",
+            b("start_lo"),
+            params.int(f.hi),
+            b("end_hi"),
+            params.int(f.lo)
+        ),
+        FilterTest::Within => format!(
+            "{} >= {} AND {} <= {}",
+            b("start_lo"),
+            params.int(f.lo),
+            b("end_hi"),
+            params.int(f.hi)
+        ),
+        FilterTest::CertainlyAsOf => format!(
+            "{} <= {} AND {} >= {}",
+            b("start_hi"),
+            params.int(f.lo),
+            b("end_lo"),
+            params.int(f.hi)
+        ),
+        FilterTest::Before => format!("{} < {}", b("start_lo"), params.int(f.lo)),
+        FilterTest::CertainlyBefore => format!("{} < {}", b("end_hi"), params.int(f.lo)),
+        FilterTest::After => format!("{} > {}", b("end_hi"), params.int(f.hi)),
+        FilterTest::CertainlyAfter => format!("{} > {}", b("start_lo"), params.int(f.hi)),
+    }
+}
+
+/// A clause inside `not`, as a boolean SQL expression over the outer query's aliases.
+fn condition(c: &crate::plan::Clause, params: &mut Params, counter: &mut usize) -> String {
+    match c {
+        crate::plan::Clause::Kind { var, kind } => format!(
+            "{}.{} = {}",
+            entity_alias(*var),
+            ident("kind"),
+            params.text(kind)
+        ),
+        crate::plan::Clause::Not(inner) => format!("NOT ({})", condition(inner, params, counter)),
+        crate::plan::Clause::Relation(m) => {
+            let mut parts = Vec::new();
+            for o in m.orientations() {
+                *counter += 1;
+                let alias = ident(&format!("n{counter}"));
+                let mut conds = Vec::new();
+                relation_conditions(&alias, m, o, params, &mut conds);
+                let mut sub = format!("EXISTS (SELECT 1 FROM {} AS {alias}", ident("relation"));
+                if !conds.is_empty() {
+                    let _ = write!(sub, " WHERE {}", conds.join(" AND "));
+                }
+                sub.push(')');
+                parts.push(sub);
+            }
+            parts.join(" OR ")
+        }
+    }
+}
+
+/// Applies one pipeline stage, wrapping the current SELECT where the stage reshapes rows.
+fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut usize) -> Level {
+    let new_columns = after_stage(&cur.columns, stage);
+    match stage {
+        Stage::Sort(keys) => {
+            let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
+            cur.order = keys.iter().map(|(i, d)| (Key::Col(*i), *d)).collect();
+            cur
+        }
+        Stage::Limit(n) => {
+            let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
+            cur.text = format!("{}\nLIMIT {}", finish(&cur), params.int(*n as i64));
+            cur.sealed = true;
+            cur
+        }
+        Stage::Distinct => {
+            let mut next = wrap(cur, level_no);
+            next.text = next.text.replacen("SELECT ", "SELECT DISTINCT ", 1);
+            next
+        }
+        Stage::Show(idx) => {
+            let name = next_level(level_no);
+            let mut cols: Vec<String> = idx
+                .iter()
+                .enumerate()
+                .map(|(j, i)| format!("{} AS {}", col(&cur.name, *i), col(&name, j)))
+                .collect();
+            for h in 0..cur.hidden {
+                cols.push(format!(
+                    "{} AS {}",
+                    hidden_col(&cur.name, h),
+                    hidden_col(&name, h)
+                ));
+            }
+            // Keys on columns that are kept stay pending; the inner SELECT is sorted
+            // by all of them, so rows keep their order either way.
+            let order = cur
+                .order
+                .iter()
+                .filter_map(|(k, d)| match k {
+                    Key::Col(i) => idx.iter().position(|x| x == i).map(|j| (Key::Col(j), *d)),
+                    other => Some((*other, *d)),
+                })
+                .collect();
+            Level {
+                text: format!("SELECT {} FROM ({})", cols.join(", "), finish(&cur)),
+                name,
+                columns: new_columns,
+                hidden: cur.hidden,
+                order,
+                sealed: false,
+            }
+        }
+        Stage::Count(by) => {
+            let name = next_level(level_no);
+            let mut cols: Vec<String> = by
+                .iter()
+                .enumerate()
+                .map(|(j, i)| format!("{} AS {}", col(&cur.name, *i), col(&name, j)))
+                .collect();
+            cols.push(format!("count(*) AS {}", col(&name, by.len())));
+            let mut text = format!("SELECT {} FROM ({})", cols.join(", "), cur.text);
+            let mut order = Vec::new();
+            if !by.is_empty() {
+                let groups: Vec<String> = by.iter().map(|i| col(&cur.name, *i)).collect();
+                let _ = write!(text, " GROUP BY {}", groups.join(", "));
+                // Biggest groups first, then by the grouping columns.
+                order.push((Key::Col(by.len()), true));
+                order.extend((0..by.len()).map(|j| (Key::Col(j), false)));
+            }
+            Level {
+                text,
+                name,
+                columns: new_columns,
+                hidden: 0,
+                order,
+                sealed: false,
+            }
+        }
+    }
+}
+
+fn next_level(level_no: &mut usize) -> String {
+    let name = format!("s{level_no}");
+    *level_no += 1;
+    name
+}
+
+fn key_sql(level: &str, key: Key) -> String {
+    match key {
+        Key::Col(i) => col(level, i),
+        Key::Hidden(i) => hidden_col(level, i),
+        Key::HiddenIsNull(i) => format!("{} IS NULL", hidden_col(level, i)),
+    }
+}
+
+/// The SELECT's text with its pending ORDER BY applied.
+fn finish(cur: &Level) -> String {
+    if cur.sealed || cur.order.is_empty() {
+        return cur.text.clone();
+    }
+    let keys: Vec<String> = cur
+        .order
+        .iter()
+        .map(|(k, d)| {
+            format!(
+                "{}{}",
+                key_sql(&cur.name, *k),
+                if *d { " DESC" } else { "" }
+            )
+        })
+        .collect();
+    format!("{}\nORDER BY {}", cur.text, keys.join(", "))
+}
+
+/// Wraps the current SELECT in a new level that passes every column through and keeps
+/// the order of the rows.
+fn wrap(cur: Level, level_no: &mut usize) -> Level {
+    let name = next_level(level_no);
+    let cols = (0..cur.columns.len())
+        .map(|i| format!("{} AS {}", col(&cur.name, i), col(&name, i)))
+        .chain(
+            (0..cur.hidden)
+                .map(|h| format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h))),
+        )
+        .collect::<Vec<_>>()
+        .join(", ");
+    let columns: Vec<ColumnDef> = cur
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ColumnDef {
+            name: c.name.clone(),
+            source: ColumnSource::Previous(i),
+            ty: c.ty,
+        })
+        .collect();
+    Level {
+        text: format!("SELECT {cols} FROM ({})", finish(&cur)),
+        name,
+        columns,
+        hidden: cur.hidden,
+        order: cur.order,
+        sealed: false,
+    }
+}
+
+/// Timeline: rows in time order (start, then end; undated rows last), then by any
+/// order asked for.
+fn order_by_time(cur: Level, level_no: &mut usize) -> Level {
+    let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
+    let mut keys = vec![
+        (Key::HiddenIsNull(0), false),
+        (Key::Hidden(0), false),
+        (Key::Hidden(3), false),
+    ];
+    keys.extend(cur.order.iter().copied());
+    cur.order = keys;
+    cur
+}

@@ -1,0 +1,219 @@
+//! The planner's view of the store: entity, predicate, kind and saved-query lookups
+//! through the indexes (no scan of every name per lookup).
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::names;
+use crate::plan::{Catalog, CatalogError, EntityRef, PredicateRef, SavedQuery};
+
+/// How many names one prefix probe may bring back as did-you-mean candidates.
+const PROBE_LIMIT: i64 = 50;
+
+/// [`Catalog`] over a store's connection.
+pub struct StoreCatalog<'c> {
+    conn: &'c Connection,
+}
+
+impl<'c> StoreCatalog<'c> {
+    pub fn new(conn: &'c Connection) -> Self {
+        StoreCatalog { conn }
+    }
+
+    fn entity_by_id(&self, id: &str) -> Result<Option<EntityRef>, rusqlite::Error> {
+        self.conn
+            .prepare_cached("SELECT key, id, name, kind FROM entity WHERE id = ?1")?
+            .query_row(params![id], entity_row)
+            .optional()
+    }
+
+    /// Names starting with `prefix` (normalised) as (alias, normalised alias, entity
+    /// key, entity name): one range scan of the `alias_norm` index.
+    fn names_with_prefix(&self, prefix: &str) -> Result<Vec<NameRow>, rusqlite::Error> {
+        let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        let base =
+            "SELECT a.text, a.norm, e.key, e.name FROM alias a JOIN entity e ON e.key = a.entity";
+        match names::prefix_upper_bound(prefix) {
+            Some(upper) => self
+                .conn
+                .prepare_cached(&format!(
+                    "{base} WHERE a.norm >= ?1 AND a.norm < ?2 LIMIT ?3"
+                ))?
+                .query_map(params![prefix, upper, PROBE_LIMIT], row)?
+                .collect(),
+            None => self
+                .conn
+                .prepare_cached(&format!("{base} WHERE a.norm >= ?1 LIMIT ?2"))?
+                .query_map(params![prefix, PROBE_LIMIT], row)?
+                .collect(),
+        }
+    }
+}
+
+type NameRow = (String, String, i64, String);
+
+fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRef> {
+    Ok(EntityRef {
+        key: r.get(0)?,
+        id: r.get(1)?,
+        name: r.get(2)?,
+        kind: r.get(3)?,
+    })
+}
+
+fn err(e: rusqlite::Error) -> CatalogError {
+    CatalogError(e.to_string())
+}
+
+impl Catalog for StoreCatalog<'_> {
+    fn entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
+        // An id always resolves uniquely.
+        if let Some(e) = self.entity_by_id(text).map_err(err)? {
+            return Ok(vec![e]);
+        }
+        let norm = names::normalise(text);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT e.key, e.id, e.name, e.kind FROM alias a \
+                 JOIN entity e ON e.key = a.entity WHERE a.norm = ?1 ORDER BY e.id",
+            )
+            .map_err(err)?;
+        let found = stmt
+            .query_map(params![norm], entity_row)
+            .map_err(err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(err)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        // Ids are lower case: `Embassy_Gunman` finds `embassy_gunman`.
+        if norm != text {
+            if let Some(e) = self.entity_by_id(&norm).map_err(err)? {
+                return Ok(vec![e]);
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError> {
+        let norm = names::normalise(text);
+        // (alias as written, normalised) with the entity it names.
+        let mut candidates: Vec<(String, String)> = Vec::new();
+        let mut owner: HashMap<String, (i64, String)> = HashMap::new();
+        for prefix in names::candidate_prefixes(&norm) {
+            for (display, alias_norm, key, name) in self.names_with_prefix(&prefix).map_err(err)? {
+                owner.entry(display.clone()).or_insert((key, name));
+                let pair = (display, alias_norm);
+                if !candidates.contains(&pair) {
+                    candidates.push(pair);
+                }
+            }
+        }
+        let ranked = names::suggest(
+            &norm,
+            candidates.iter().map(|(d, n)| (d.as_str(), n.as_str())),
+            8,
+        );
+        // One suggestion per entity: its best-matching name, with the display name
+        // beside an alias.
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for display in ranked {
+            let Some((key, name)) = owner.get(&display) else {
+                continue;
+            };
+            if seen.contains(key) {
+                continue;
+            }
+            seen.push(*key);
+            out.push(if display == *name {
+                display
+            } else {
+                format!("{display} ({name})")
+            });
+            if out.len() == 3 {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, id, symmetric FROM predicate WHERE id = ?1")
+            .map_err(err)?;
+        let mut lookup = |id: &str| {
+            stmt.query_row(params![id], |r| {
+                Ok(PredicateRef {
+                    key: r.get(0)?,
+                    id: r.get(1)?,
+                    symmetric: r.get::<_, i64>(2)? != 0,
+                })
+            })
+            .optional()
+        };
+        let found = lookup(id).map_err(err)?;
+        if found.is_some() {
+            return Ok(found);
+        }
+        let lower = id.to_lowercase();
+        if lower != id {
+            return lookup(&lower).map_err(err);
+        }
+        Ok(None)
+    }
+
+    fn predicate_ids(&self) -> Result<Vec<String>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM predicate ORDER BY id")
+            .map_err(err)?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(err)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(err)?;
+        Ok(ids)
+    }
+
+    fn kinds(&self) -> Result<Vec<String>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT DISTINCT kind FROM entity ORDER BY kind")
+            .map_err(err)?;
+        let kinds = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(err)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(err)?;
+        Ok(kinds)
+    }
+
+    fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError> {
+        let row = self
+            .conn
+            .prepare_cached("SELECT name, params, body FROM saved_query WHERE name = ?1")
+            .map_err(err)?
+            .query_row(params![name], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .optional()
+            .map_err(err)?;
+        let Some((name, params_json, body)) = row else {
+            return Ok(None);
+        };
+        let params: Vec<String> = serde_json::from_str(&params_json).map_err(|e| {
+            CatalogError(format!(
+                "saved query `{name}` has unreadable parameters ({e}); `check` the store"
+            ))
+        })?;
+        Ok(Some(SavedQuery { name, params, body }))
+    }
+}

@@ -1,0 +1,75 @@
+//! A result as a graph: the relations its rows matched become edges, the entities they
+//! join (and those named in `x.id` columns) become nodes.
+
+use std::collections::HashSet;
+
+use rusqlite::Connection;
+
+use crate::value::{Graph, GraphEdge, GraphNode, ResultSet, Value};
+
+/// Builds the graph of `result` from its relation keys and its `….id` columns.
+pub fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::Error> {
+    let mut graph = Graph::default();
+    let mut node_ids: Vec<String> = Vec::new();
+    let mut seen_nodes: HashSet<String> = HashSet::new();
+    let mut add_node = |id: String, nodes: &mut Vec<String>| {
+        if seen_nodes.insert(id.clone()) {
+            nodes.push(id);
+        }
+    };
+    let mut edge_stmt = conn.prepare_cached(
+        "SELECT s.id, p.id, o.id, p.symmetric, r.status, \
+         COALESCE(r.when_text, \
+           CASE WHEN r.from_text IS NOT NULL OR r.to_text IS NOT NULL \
+                THEN COALESCE(r.from_text, '..') || '/' || COALESCE(r.to_text, '') END, \
+           CASE WHEN r.at_text IS NOT NULL THEN 'at ' || r.at_text END) \
+         FROM relation r JOIN entity s ON s.key = r.subject \
+         JOIN entity o ON o.key = r.object JOIN predicate p ON p.key = r.predicate \
+         WHERE r.key = ?1",
+    )?;
+    let mut seen_edges: HashSet<i64> = HashSet::new();
+    for key in &result.relation_keys {
+        if !seen_edges.insert(*key) {
+            continue;
+        }
+        let edge = edge_stmt.query_row([key], |r| {
+            Ok(GraphEdge {
+                from: r.get(0)?,
+                predicate: r.get(1)?,
+                to: r.get(2)?,
+                symmetric: r.get::<_, i64>(3)? != 0,
+                status: r.get(4)?,
+                when: r.get(5)?,
+            })
+        })?;
+        add_node(edge.from.clone(), &mut node_ids);
+        add_node(edge.to.clone(), &mut node_ids);
+        graph.edges.push(edge);
+    }
+    // Entities named by the rows' id columns, relations or not.
+    let id_columns: Vec<usize> = result
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.ends_with(".id"))
+        .map(|(i, _)| i)
+        .collect();
+    for row in &result.rows {
+        for &i in &id_columns {
+            if let Some(Value::Text(id)) = row.get(i) {
+                add_node(id.clone(), &mut node_ids);
+            }
+        }
+    }
+    let mut node_stmt = conn.prepare_cached("SELECT id, name, kind FROM entity WHERE id = ?1")?;
+    for id in node_ids {
+        graph.nodes.push(node_stmt.query_row([&id], |r| {
+            Ok(GraphNode {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+            })
+        })?);
+    }
+    Ok(graph)
+}

@@ -1,0 +1,1710 @@
+//! Import of JSON Lines and CSV files into the store: validation of every record, one
+//! transaction per file, idempotent re-imports (relation fingerprints, id checks) and the
+//! summary of what was added.
+//!
+//! Rules chosen here (see DATA.md for the format):
+//! - Unknown fields (JSON) and unknown columns (CSV) are errors: a misspelt `when` must not
+//!   silently drop a date.
+//! - Entity and predicate ids are `[a-z0-9_]+`. Source ids and saved query names are any
+//!   non-empty text.
+//! - An empty string is the same as an absent field.
+//! - A record for an id already in the store (or earlier in the file) must agree with the
+//!   stored record on every field it gives (fields it omits are not compared); entity
+//!   aliases are merged (new ones added). A predicate created earlier by a relation that
+//!   used it (undeclared) is completed by a later declaration.
+//! - Relations are staged in a TEMP table with their line numbers and resolved at the end
+//!   of the file, so a relation may name entities and sources defined further down.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{BufRead, IsTerminal};
+use std::path::Path;
+
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde_json::{Map, Value};
+
+use super::{Store, StoreError};
+use crate::{names, time};
+
+/// The format of an imported file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line with a `type` field.
+    JsonLines,
+    /// A header row, then relations (subject, predicate, object, …) or entities
+    /// (id, kind, name, aliases).
+    Csv,
+}
+
+impl Format {
+    /// The format a file name's extension implies: `.jsonl`, `.ndjson`, `.json` → JSON
+    /// Lines; `.csv` → CSV; anything else → `None`.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "jsonl" | "ndjson" | "json" => Some(Format::JsonLines),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// How to import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Validate everything (unknown ids included), then roll back: nothing is written.
+    pub dry_run: bool,
+    /// Show a progress bar on stderr (only when stderr is a terminal).
+    pub progress: bool,
+    /// The input's size in bytes when known, for the progress bar.
+    pub size_hint: Option<u64>,
+}
+
+/// How many records of one type a file added, and how many were already present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    pub added: u64,
+    pub present: u64,
+}
+
+/// What one imported file added to the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The file's name as given.
+    pub name: String,
+    /// True when nothing was written (`--dry-run`).
+    pub dry_run: bool,
+    pub sources: RecordCounts,
+    pub entities: RecordCounts,
+    pub predicates: RecordCounts,
+    pub relations: RecordCounts,
+    pub saved_queries: RecordCounts,
+    /// Aliases (names included) added, also to entities that were already present.
+    pub aliases_added: u64,
+    /// Predicates that relations used without a declaration, created by this import.
+    pub new_predicates: Vec<String>,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = if self.dry_run {
+            "checked (dry run, nothing written)"
+        } else {
+            "imported"
+        };
+        writeln!(f, "{} {}:", verb, self.name)?;
+        let would = if self.dry_run { "would add" } else { "added" };
+        for (label, counts) in [
+            ("sources", self.sources),
+            ("entities", self.entities),
+            ("predicates", self.predicates),
+            ("relations", self.relations),
+            ("saved queries", self.saved_queries),
+        ] {
+            if counts.added == 0 && counts.present == 0 {
+                continue;
+            }
+            writeln!(
+                f,
+                "  {label:<14} {would} {}, already present {}",
+                counts.added, counts.present
+            )?;
+        }
+        if self.aliases_added > 0 {
+            writeln!(f, "  {:<14} {would} {}", "names", self.aliases_added)?;
+        }
+        if !self.new_predicates.is_empty() {
+            writeln!(
+                f,
+                "  new undeclared predicates: {}",
+                self.new_predicates.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Imports one file read from `reader`. `name` is used in messages. The file is
+    /// imported whole or not at all: the first bad record stops it with an error giving
+    /// the line and field, and nothing of the file is written.
+    pub fn import(
+        &mut self,
+        reader: impl BufRead,
+        format: Format,
+        name: &str,
+        opts: ImportOptions,
+    ) -> Result<ImportSummary, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::sqlite("cannot start the import transaction"))?;
+        // A larger page cache (bounded, so memory stays flat) keeps index pages of big
+        // imports from spilling to the WAL before the commit.
+        tx.execute_batch(IMPORT_CACHE_SQL)
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        tx.execute_batch(STAGE_SQL)
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        let progress = Progress::new(opts);
+        let mut importer = Importer {
+            tx: &tx,
+            file: name,
+            summary: ImportSummary {
+                name: name.to_string(),
+                dry_run: opts.dry_run,
+                ..ImportSummary::default()
+            },
+            staged: 0,
+        };
+        match format {
+            Format::JsonLines => importer.read_json_lines(reader, &progress)?,
+            Format::Csv => importer.read_csv(reader, &progress)?,
+        }
+        importer.resolve_relations()?;
+        let summary = importer.summary;
+        tx.execute_batch("DROP TABLE temp.import_relation")
+            .map_err(StoreError::sqlite("cannot clean up after the import"))?;
+        progress.finish();
+        if opts.dry_run {
+            tx.rollback()
+                .map_err(StoreError::sqlite("cannot roll back the dry run"))?;
+        } else {
+            tx.commit()
+                .map_err(StoreError::sqlite("cannot commit the import"))?;
+        }
+        Ok(summary)
+    }
+}
+
+/// The page caches during an import: 64 MiB for the store, 64 MiB for the staging table.
+const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -65536;";
+
+/// The staging table for relations: their fields as written, with the file's line
+/// numbers, resolved to keys at the end of the file.
+const STAGE_SQL: &str = "
+CREATE TEMP TABLE IF NOT EXISTS import_relation (
+    line        INTEGER PRIMARY KEY,
+    subject     TEXT NOT NULL,
+    predicate   TEXT NOT NULL,
+    object      TEXT NOT NULL,
+    when_text   TEXT,
+    from_text   TEXT,
+    to_text     TEXT,
+    at_text     TEXT,
+    start_lo    INTEGER,
+    start_hi    INTEGER,
+    end_lo      INTEGER,
+    end_hi      INTEGER,
+    status      TEXT NOT NULL,
+    place       TEXT,
+    source      TEXT,
+    quote       TEXT,
+    note        TEXT,
+    confidence  REAL,
+    fingerprint BLOB NOT NULL
+);
+DELETE FROM temp.import_relation;
+";
+
+const STATUSES: [&str; 4] = ["occurred", "planned", "alleged", "denied"];
+
+const SOURCE_FIELDS: &[&str] = &["type", "id", "title", "published", "lang", "url", "note"];
+const ENTITY_FIELDS: &[&str] = &["type", "id", "kind", "name", "aliases", "note"];
+const PREDICATE_FIELDS: &[&str] = &["type", "id", "label", "symmetric", "description"];
+const RELATION_FIELDS: &[&str] = &[
+    "type",
+    "subject",
+    "predicate",
+    "object",
+    "when",
+    "from",
+    "to",
+    "at",
+    "status",
+    "place",
+    "source",
+    "quote",
+    "note",
+    "confidence",
+];
+const SAVED_QUERY_FIELDS: &[&str] = &["type", "name", "params", "body"];
+
+/// CSV columns of the relation form and of the entity form.
+const CSV_RELATION_COLUMNS: &[&str] = &[
+    "subject",
+    "predicate",
+    "object",
+    "when",
+    "from",
+    "to",
+    "at",
+    "status",
+    "place",
+    "source",
+    "quote",
+    "note",
+    "confidence",
+];
+const CSV_ENTITY_COLUMNS: &[&str] = &["id", "kind", "name", "aliases", "note"];
+
+/// What is wrong with one record: the field (when known) and why.
+#[derive(Debug)]
+struct Fault {
+    field: Option<String>,
+    reason: String,
+}
+
+impl Fault {
+    fn field(field: &str, reason: impl Into<String>) -> Fault {
+        Fault {
+            field: Some(field.to_string()),
+            reason: reason.into(),
+        }
+    }
+    fn record(reason: impl Into<String>) -> Fault {
+        Fault {
+            field: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Either a fault in the record or a failure of the database.
+enum RecordError {
+    Fault(Fault),
+    Store(StoreError),
+}
+
+impl From<Fault> for RecordError {
+    fn from(f: Fault) -> Self {
+        RecordError::Fault(f)
+    }
+}
+
+impl From<rusqlite::Error> for RecordError {
+    fn from(source: rusqlite::Error) -> Self {
+        RecordError::Store(StoreError::Sqlite {
+            context: "cannot write an imported record",
+            source,
+        })
+    }
+}
+
+/// Typed access to the fields of one record (a JSON object).
+struct Record<'r> {
+    fields: &'r Map<String, Value>,
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+impl<'r> Record<'r> {
+    /// A text field; absent, null and "" are `None`.
+    fn text(&self, field: &str) -> Result<Option<&'r str>, Fault> {
+        match self.fields.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(other) => Err(Fault::field(
+                field,
+                format!("must be a string, found {}", json_type(other)),
+            )),
+        }
+    }
+
+    fn required(&self, field: &str) -> Result<&'r str, Fault> {
+        self.text(field)?
+            .ok_or_else(|| Fault::field(field, "required field is missing or empty"))
+    }
+
+    fn id(&self, field: &str) -> Result<&'r str, Fault> {
+        let id = self.required(field)?;
+        check_id(field, id)?;
+        Ok(id)
+    }
+
+    fn optional_id(&self, field: &str) -> Result<Option<&'r str>, Fault> {
+        let id = self.text(field)?;
+        if let Some(id) = id {
+            check_id(field, id)?;
+        }
+        Ok(id)
+    }
+
+    fn number(&self, field: &str) -> Result<Option<f64>, Fault> {
+        match self.fields.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_f64()
+                .map(Some)
+                .ok_or_else(|| Fault::field(field, "is not a representable number")),
+            Some(other) => Err(Fault::field(
+                field,
+                format!("must be a number, found {}", json_type(other)),
+            )),
+        }
+    }
+
+    fn boolean(&self, field: &str) -> Result<Option<bool>, Fault> {
+        match self.fields.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(other) => Err(Fault::field(
+                field,
+                format!("must be true or false, found {}", json_type(other)),
+            )),
+        }
+    }
+
+    /// A list of strings; empty strings are skipped.
+    fn texts(&self, field: &str) -> Result<Vec<&'r str>, Fault> {
+        match self.fields.get(field) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) if s.trim().is_empty() => {}
+                        Value::String(s) => out.push(s.as_str()),
+                        other => {
+                            return Err(Fault::field(
+                                &format!("{field}[{i}]"),
+                                format!("must be a string, found {}", json_type(other)),
+                            ))
+                        }
+                    }
+                }
+                Ok(out)
+            }
+            Some(other) => Err(Fault::field(
+                field,
+                format!("must be an array of strings, found {}", json_type(other)),
+            )),
+        }
+    }
+
+    fn reject_unknown(&self, kind: &str, allowed: &[&str]) -> Result<(), Fault> {
+        match self.fields.keys().find(|k| !allowed.contains(&k.as_str())) {
+            None => Ok(()),
+            Some(unknown) => Err(Fault::field(
+                unknown,
+                format!(
+                    "unknown field for a {kind}; its fields are {}",
+                    allowed[1..].join(", ")
+                ),
+            )),
+        }
+    }
+}
+
+fn check_id(field: &str, id: &str) -> Result<(), Fault> {
+    if id
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        Ok(())
+    } else {
+        Err(Fault::field(
+            field,
+            format!(
+                "`{id}` is not a valid id: ids use only lowercase ASCII letters, digits and `_`"
+            ),
+        ))
+    }
+}
+
+fn parse_date_field(field: &str, text: &str) -> Result<(i64, i64), Fault> {
+    time::parse_date(text)
+        .map(|d| d.range())
+        .map_err(|e| Fault::field(field, format!("invalid date `{text}`: {e}")))
+}
+
+/// Agreement of a stored field with the value a record gives (None: not given).
+fn agree(
+    field: &str,
+    what: &str,
+    id: &str,
+    stored: Option<&str>,
+    given: Option<&str>,
+) -> Result<(), Fault> {
+    match given {
+        Some(g) if stored != Some(g) => Err(Fault::field(
+            field,
+            format!(
+                "{what} `{id}` already exists with {field} {}, but this record gives `{g}`; \
+                 give the same value or use another id",
+                match stored {
+                    Some(s) => format!("`{s}`"),
+                    None => "unset".to_string(),
+                }
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A 128-bit FNV-1a hash of a relation's fields, each length-prefixed so that
+/// different field splits never collide by construction.
+struct Fingerprint(u128);
+
+impl Fingerprint {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+
+    fn new() -> Self {
+        Fingerprint(Self::OFFSET)
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u128::from(b);
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+
+    fn text(&mut self, text: Option<&str>) {
+        match text {
+            None => self.bytes(&[0]),
+            Some(t) => {
+                self.bytes(&[1]);
+                self.bytes(&(t.len() as u64).to_le_bytes());
+                self.bytes(t.as_bytes());
+            }
+        }
+    }
+
+    fn number(&mut self, n: Option<f64>) {
+        match n {
+            None => self.bytes(&[0]),
+            Some(x) => {
+                self.bytes(&[1]);
+                let x = if x == 0.0 { 0.0 } else { x };
+                self.bytes(&x.to_bits().to_le_bytes());
+            }
+        }
+    }
+
+    fn finish(self) -> [u8; 16] {
+        self.0.to_be_bytes()
+    }
+}
+
+/// A progress bar on stderr when asked for and stderr is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(opts: ImportOptions) -> Progress {
+        if !opts.progress || !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let target = indicatif::ProgressDrawTarget::stderr();
+        let bar = match opts.size_hint {
+            Some(total) if total > 0 => {
+                let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
+                if let Ok(style) = indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {elapsed} (eta {eta})",
+                ) {
+                    bar.set_style(style);
+                }
+                bar
+            }
+            _ => {
+                let bar = indicatif::ProgressBar::with_draw_target(None, target);
+                if let Ok(style) =
+                    indicatif::ProgressStyle::with_template("{spinner} {bytes} read {elapsed}")
+                {
+                    bar.set_style(style);
+                }
+                bar
+            }
+        };
+        Progress(Some(bar))
+    }
+
+    fn set(&self, bytes: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_position(bytes);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// From this many relations in one file (and at least as many as the store holds), the
+/// relation indexes are rebuilt after the insert rather than updated row by row.
+const BULK_RELATIONS: i64 = 10_000;
+
+/// How often (in records) the progress bar is updated.
+const PROGRESS_EVERY: u64 = 4096;
+
+struct Importer<'t> {
+    tx: &'t Transaction<'t>,
+    file: &'t str,
+    summary: ImportSummary,
+    staged: u64,
+}
+
+impl Importer<'_> {
+    fn bad(&self, line: u64, column: Option<u64>, fault: Fault) -> StoreError {
+        StoreError::BadRecord {
+            file: self.file.to_string(),
+            line,
+            column,
+            field: fault.field,
+            reason: fault.reason,
+        }
+    }
+
+    fn record(&mut self, fields: &Map<String, Value>, line: u64) -> Result<(), StoreError> {
+        match self.record_inner(fields, line) {
+            Ok(()) => Ok(()),
+            Err(RecordError::Fault(fault)) => Err(self.bad(line, None, fault)),
+            Err(RecordError::Store(e)) => Err(e),
+        }
+    }
+
+    fn record_inner(&mut self, fields: &Map<String, Value>, line: u64) -> Result<(), RecordError> {
+        let rec = Record { fields };
+        let kind = rec.required("type")?;
+        match kind {
+            "source" => {
+                rec.reject_unknown(kind, SOURCE_FIELDS)?;
+                self.source(&rec)
+            }
+            "entity" => {
+                rec.reject_unknown(kind, ENTITY_FIELDS)?;
+                self.entity(&rec)
+            }
+            "predicate" => {
+                rec.reject_unknown(kind, PREDICATE_FIELDS)?;
+                self.predicate(&rec)
+            }
+            "relation" => {
+                rec.reject_unknown(kind, RELATION_FIELDS)?;
+                self.relation(&rec, line)
+            }
+            "saved_query" => {
+                rec.reject_unknown(kind, SAVED_QUERY_FIELDS)?;
+                self.saved_query(&rec)
+            }
+            other => Err(Fault::field(
+                "type",
+                format!(
+                    "unknown record type `{other}`; expected source, entity, predicate, relation \
+                     or saved_query"
+                ),
+            )
+            .into()),
+        }
+    }
+
+    fn source(&mut self, rec: &Record) -> Result<(), RecordError> {
+        let id = rec.required("id")?;
+        let title = rec.text("title")?;
+        let published = rec.text("published")?;
+        let (lo, hi) = match published {
+            Some(p) => {
+                let (lo, hi) = parse_date_field("published", p)?;
+                (Some(lo), Some(hi))
+            }
+            None => (None, None),
+        };
+        let lang = rec.text("lang")?;
+        let url = rec.text("url")?;
+        let note = rec.text("note")?;
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO source(id, title, published, published_lo, published_hi, lang, url, note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute(params![id, title, published, lo, hi, lang, url, note])?;
+        if added == 1 {
+            self.summary.sources.added += 1;
+            return Ok(());
+        }
+        let stored: [Option<String>; 5] = self
+            .tx
+            .prepare_cached("SELECT title, published, lang, url, note FROM source WHERE id = ?1")?
+            .query_row([id], |r| {
+                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
+            })?;
+        for (field, (stored, given)) in ["title", "published", "lang", "url", "note"]
+            .iter()
+            .zip(stored.iter().zip([title, published, lang, url, note]))
+        {
+            agree(field, "source", id, stored.as_deref(), given)?;
+        }
+        self.summary.sources.present += 1;
+        Ok(())
+    }
+
+    fn entity(&mut self, rec: &Record) -> Result<(), RecordError> {
+        let id = rec.id("id")?;
+        let kind = rec.required("kind")?;
+        let name = rec.required("name")?;
+        let aliases = rec.texts("aliases")?;
+        let note = rec.text("note")?;
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO entity(id, kind, name, note) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute(params![id, kind, name, note])?;
+        let (key, first_ord) = if inserted == 1 {
+            self.summary.entities.added += 1;
+            (self.tx.last_insert_rowid(), 0)
+        } else {
+            let (key, s_kind, s_name, s_note): (i64, String, String, Option<String>) = self
+                .tx
+                .prepare_cached("SELECT key, kind, name, note FROM entity WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            agree("kind", "entity", id, Some(&s_kind), Some(kind))?;
+            agree("name", "entity", id, Some(&s_name), Some(name))?;
+            agree("note", "entity", id, s_note.as_deref(), note)?;
+            self.summary.entities.present += 1;
+            let next: i64 = self
+                .tx
+                .prepare_cached("SELECT COALESCE(MAX(ord), 0) + 1 FROM alias WHERE entity = ?1")?
+                .query_row([key], |r| r.get(0))?;
+            (key, next)
+        };
+        let mut insert = self.tx.prepare_cached(
+            "INSERT INTO alias(entity, text, norm, is_name, ord) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING",
+        )?;
+        if first_ord == 0 {
+            self.summary.aliases_added +=
+                insert.execute(params![key, name, names::normalise(name), 1, 0])? as u64;
+        }
+        // Aliases are numbered in record order; merged ones continue after the stored ones.
+        let mut ord = first_ord.max(1);
+        for alias in &aliases {
+            let added =
+                insert.execute(params![key, alias, names::normalise(alias), 0, ord])? as u64;
+            ord += added as i64;
+            self.summary.aliases_added += added;
+        }
+        Ok(())
+    }
+
+    fn predicate(&mut self, rec: &Record) -> Result<(), RecordError> {
+        let id = rec.id("id")?;
+        let label = rec.text("label")?;
+        let symmetric = rec.boolean("symmetric")?;
+        let description = rec.text("description")?;
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO predicate(id, label, symmetric, description, declared)
+                 VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT(id) DO NOTHING",
+            )?
+            .execute(params![id, label, symmetric.unwrap_or(false), description])?;
+        if added == 1 {
+            self.summary.predicates.added += 1;
+            return Ok(());
+        }
+        let (s_label, s_symmetric, s_description, declared): (
+            Option<String>,
+            bool,
+            Option<String>,
+            bool,
+        ) = self
+            .tx
+            .prepare_cached(
+                "SELECT label, symmetric, description, declared FROM predicate WHERE id = ?1",
+            )?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        if !declared {
+            // Created by a relation that used it: this record declares it.
+            self.tx
+                .prepare_cached(
+                    "UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4,
+                     declared = 1 WHERE id = ?1",
+                )?
+                .execute(params![id, label, symmetric.unwrap_or(false), description])?;
+            self.summary.predicates.added += 1;
+            return Ok(());
+        }
+        agree("label", "predicate", id, s_label.as_deref(), label)?;
+        agree(
+            "description",
+            "predicate",
+            id,
+            s_description.as_deref(),
+            description,
+        )?;
+        if let Some(sym) = symmetric {
+            if sym != s_symmetric {
+                return Err(Fault::field(
+                    "symmetric",
+                    format!(
+                        "predicate `{id}` already exists with symmetric {s_symmetric}, but this \
+                         record gives {sym}"
+                    ),
+                )
+                .into());
+            }
+        }
+        self.summary.predicates.present += 1;
+        Ok(())
+    }
+
+    fn relation(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
+        let subject = rec.id("subject")?;
+        let predicate = rec.id("predicate")?;
+        let object = rec.id("object")?;
+        let fields = time::TimeFields {
+            when: rec.text("when")?,
+            from: rec.text("from")?,
+            to: rec.text("to")?,
+            at: rec.text("at")?,
+        };
+        let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
+        let status = rec.text("status")?.unwrap_or("occurred");
+        if !STATUSES.contains(&status) {
+            return Err(Fault::field(
+                "status",
+                format!(
+                    "unknown status `{status}`; use one of {}",
+                    STATUSES.join(", ")
+                ),
+            )
+            .into());
+        }
+        let place = rec.optional_id("place")?;
+        let source = rec.text("source")?;
+        let quote = rec.text("quote")?;
+        let note = rec.text("note")?;
+        let confidence = rec.number("confidence")?;
+        if let Some(c) = confidence {
+            if !(0.0..=1.0).contains(&c) {
+                return Err(Fault::field(
+                    "confidence",
+                    format!("{c} is out of range; confidence is a number from 0 to 1"),
+                )
+                .into());
+            }
+        }
+        let mut fp = Fingerprint::new();
+        for t in [subject, predicate, object] {
+            fp.text(Some(t));
+        }
+        for t in [fields.when, fields.from, fields.to, fields.at] {
+            fp.text(t);
+        }
+        fp.text(Some(status));
+        for t in [place, source, quote, note] {
+            fp.text(t);
+        }
+        fp.number(confidence);
+        let fingerprint = fp.finish();
+        let (start_lo, start_hi, end_lo, end_hi) = match bounds {
+            Some(b) => (
+                Some(b.start_lo),
+                Some(b.start_hi),
+                Some(b.end_lo),
+                Some(b.end_hi),
+            ),
+            None => (None, None, None, None),
+        };
+        let line = i64::try_from(line).unwrap_or(i64::MAX);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO temp.import_relation(line, subject, predicate, object, when_text,
+                 from_text, to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place,
+                 source, quote, note, confidence, fingerprint)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                 ?17, ?18, ?19)",
+            )?
+            .execute(params![
+                line,
+                subject,
+                predicate,
+                object,
+                fields.when,
+                fields.from,
+                fields.to,
+                fields.at,
+                start_lo,
+                start_hi,
+                end_lo,
+                end_hi,
+                status,
+                place,
+                source,
+                quote,
+                note,
+                confidence,
+                &fingerprint[..],
+            ])?;
+        self.staged += 1;
+        Ok(())
+    }
+
+    fn saved_query(&mut self, rec: &Record) -> Result<(), RecordError> {
+        let name = rec.required("name")?;
+        let body = rec.required("body")?;
+        let params_list = rec.texts("params")?;
+        let params_json = serde_json::to_string(&params_list)
+            .map_err(|e| Fault::field("params", format!("cannot be stored: {e}")))?;
+        let added = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(name) DO NOTHING",
+            )?
+            .execute(params![name, params_json, body])?;
+        if added == 1 {
+            self.summary.saved_queries.added += 1;
+            return Ok(());
+        }
+        let (s_params, s_body): (String, String) = self
+            .tx
+            .prepare_cached("SELECT params, body FROM saved_query WHERE name = ?1")?
+            .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        agree(
+            "params",
+            "saved query",
+            name,
+            Some(&s_params),
+            Some(&params_json),
+        )?;
+        agree("body", "saved query", name, Some(&s_body), Some(body))?;
+        self.summary.saved_queries.present += 1;
+        Ok(())
+    }
+
+    fn read_json_lines(
+        &mut self,
+        mut reader: impl BufRead,
+        progress: &Progress,
+    ) -> Result<(), StoreError> {
+        let mut buf = String::new();
+        let mut line: u64 = 0;
+        let mut bytes: u64 = 0;
+        loop {
+            buf.clear();
+            line += 1;
+            let n = match reader.read_line(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return Err(self.bad(line, None, Fault::record("the line is not valid UTF-8")))
+                }
+                Err(source) => {
+                    return Err(StoreError::Io {
+                        what: format!("cannot read {} at line {line}", self.file),
+                        source,
+                    })
+                }
+            };
+            bytes += n as u64;
+            if line.is_multiple_of(PROGRESS_EVERY) {
+                progress.set(bytes);
+            }
+            let text = buf.trim_end_matches(['\n', '\r']);
+            let text = if line == 1 {
+                text.strip_prefix('\u{feff}').unwrap_or(text)
+            } else {
+                text
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let value: Value = serde_json::from_str(text).map_err(|e| {
+                self.bad(
+                    line,
+                    Some(e.column() as u64),
+                    Fault::record(format!("invalid JSON: {}", json_reason(&e))),
+                )
+            })?;
+            match value {
+                Value::Object(fields) => self.record(&fields, line)?,
+                other => {
+                    return Err(self.bad(
+                        line,
+                        Some(1),
+                        Fault::record(format!(
+                            "each line must be a JSON object, found {}",
+                            json_type(&other)
+                        )),
+                    ))
+                }
+            }
+        }
+        progress.set(bytes);
+        Ok(())
+    }
+
+    fn read_csv(&mut self, reader: impl BufRead, progress: &Progress) -> Result<(), StoreError> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(reader);
+        let headers: Vec<String> = csv
+            .headers()
+            .map_err(|e| self.csv_error(e))?
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let (kind, allowed) = if headers
+            .iter()
+            .any(|h| h == "subject" || h == "predicate" || h == "object")
+        {
+            ("relation", CSV_RELATION_COLUMNS)
+        } else if headers.iter().any(|h| h == "id") {
+            ("entity", CSV_ENTITY_COLUMNS)
+        } else {
+            return Err(self.bad(
+                1,
+                None,
+                Fault::record(
+                    "the header row names neither relation columns (subject, predicate, object, \
+                     when, …) nor entity columns (id, kind, name, aliases)",
+                ),
+            ));
+        };
+        for (i, h) in headers.iter().enumerate() {
+            if !allowed.contains(&h.as_str()) {
+                return Err(self.bad(
+                    1,
+                    Some(i as u64 + 1),
+                    Fault::field(
+                        h,
+                        format!(
+                            "unknown column for {kind} rows; the columns are {}",
+                            allowed.join(", ")
+                        ),
+                    ),
+                ));
+            }
+            if headers[..i].contains(h) {
+                return Err(self.bad(
+                    1,
+                    Some(i as u64 + 1),
+                    Fault::field(h, "column appears twice in the header"),
+                ));
+            }
+        }
+        let mut row = csv::StringRecord::new();
+        let mut count: u64 = 0;
+        loop {
+            match csv.read_record(&mut row) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => return Err(self.csv_error(e)),
+            }
+            let line = row.position().map(|p| p.line()).unwrap_or(0);
+            count += 1;
+            if count.is_multiple_of(PROGRESS_EVERY) {
+                progress.set(row.position().map(|p| p.byte()).unwrap_or(0));
+            }
+            if row.iter().all(|cell| cell.trim().is_empty()) {
+                continue;
+            }
+            let mut fields = Map::new();
+            fields.insert("type".to_string(), Value::String(kind.to_string()));
+            for (header, cell) in headers.iter().zip(row.iter()) {
+                if cell.is_empty() {
+                    continue;
+                }
+                let value = match header.as_str() {
+                    "confidence" => match cell.trim().parse::<f64>() {
+                        Ok(x) if x.is_finite() => serde_json::Number::from_f64(x)
+                            .map(Value::Number)
+                            .unwrap_or(Value::Null),
+                        _ => {
+                            return Err(self.bad(
+                                line,
+                                None,
+                                Fault::field(
+                                    "confidence",
+                                    format!("`{cell}` is not a number from 0 to 1"),
+                                ),
+                            ))
+                        }
+                    },
+                    "aliases" => Value::Array(
+                        cell.split('|')
+                            .map(|a| Value::String(a.trim().to_string()))
+                            .collect(),
+                    ),
+                    _ => Value::String(cell.to_string()),
+                };
+                fields.insert(header.clone(), value);
+            }
+            self.record(&fields, line)?;
+        }
+        progress.set(csv.position().byte());
+        Ok(())
+    }
+
+    fn csv_error(&self, e: csv::Error) -> StoreError {
+        let line = e.position().map(|p| p.line()).unwrap_or(1);
+        let reason = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("the row has {len} cells but the header has {expected_len}"),
+            csv::ErrorKind::Utf8 { .. } => "the row is not valid UTF-8".to_string(),
+            csv::ErrorKind::Io(io) => {
+                return StoreError::Io {
+                    what: format!("cannot read {} near line {line}", self.file),
+                    source: std::io::Error::new(io.kind(), io.to_string()),
+                }
+            }
+            _ => format!("invalid CSV: {e}"),
+        };
+        self.bad(line, None, Fault::record(reason))
+    }
+
+    /// For a bulk import (many relations compared with those stored), drops the relation
+    /// table's secondary indexes so that they are built once, sorted, after the insert
+    /// instead of updated row by row. Returns the SQL that creates them again.
+    fn drop_relation_indexes_for_bulk(&self) -> Result<Vec<String>, StoreError> {
+        let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
+        let stored: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM relation", [], |r| r.get(0))
+            .map_err(db)?;
+        let staged = i64::try_from(self.staged).unwrap_or(i64::MAX);
+        if staged < BULK_RELATIONS || staged < stored {
+            return Ok(Vec::new());
+        }
+        let indexes: Vec<(String, String)> = {
+            let mut stmt = self
+                .tx
+                .prepare(
+                    "SELECT name, sql FROM sqlite_master
+                     WHERE type = 'index' AND tbl_name = 'relation' AND sql IS NOT NULL",
+                )
+                .map_err(db)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(db)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(db)?
+        };
+        for (name, _) in &indexes {
+            self.tx
+                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
+                .map_err(db)?;
+        }
+        Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+    }
+
+    /// Creates the undeclared predicates, checks that every id the staged relations name
+    /// exists, and inserts them (in line order), skipping those already present.
+    fn resolve_relations(&mut self) -> Result<(), StoreError> {
+        if self.staged == 0 {
+            return Ok(());
+        }
+        let tx = self.tx;
+        let new_predicates: Vec<String> = (|| {
+            let mut stmt = tx.prepare(
+                "SELECT st.predicate FROM temp.import_relation st
+                 WHERE NOT EXISTS (SELECT 1 FROM predicate p WHERE p.id = st.predicate)
+                 GROUP BY st.predicate ORDER BY min(st.line)",
+            )?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?;
+            let mut insert =
+                tx.prepare("INSERT INTO predicate(id, symmetric, declared) VALUES (?1, 0, 0)")?;
+            for id in &ids {
+                insert.execute([id])?;
+            }
+            Ok(ids)
+        })()
+        .map_err(StoreError::sqlite(
+            "cannot create the undeclared predicates",
+        ))?;
+        self.summary.new_predicates = new_predicates;
+
+        let unresolved: Option<(i64, String, String)> = tx
+            .query_row(
+                "SELECT st.line,
+                        CASE WHEN s.key IS NULL THEN 'subject'
+                             WHEN o.key IS NULL THEN 'object'
+                             WHEN st.place IS NOT NULL AND pl.key IS NULL THEN 'place'
+                             ELSE 'source' END AS field,
+                        CASE WHEN s.key IS NULL THEN st.subject
+                             WHEN o.key IS NULL THEN st.object
+                             WHEN st.place IS NOT NULL AND pl.key IS NULL THEN st.place
+                             ELSE st.source END AS id
+                 FROM temp.import_relation st
+                 LEFT JOIN entity s ON s.id = st.subject
+                 LEFT JOIN entity o ON o.id = st.object
+                 LEFT JOIN entity pl ON pl.id = st.place
+                 LEFT JOIN source so ON so.id = st.source
+                 WHERE s.key IS NULL OR o.key IS NULL
+                    OR (st.place IS NOT NULL AND pl.key IS NULL)
+                    OR (st.source IS NOT NULL AND so.key IS NULL)
+                 ORDER BY st.line LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(StoreError::sqlite(
+                "cannot check the ids of the imported relations",
+            ))?;
+        if let Some((line, field, id)) = unresolved {
+            let what = if field == "source" {
+                "source"
+            } else {
+                "entity"
+            };
+            return Err(self.bad(
+                u64::try_from(line).unwrap_or(0),
+                None,
+                Fault::field(
+                    &field,
+                    format!(
+                        "unknown {what} id `{id}`: no {what} with that id is in the store or in \
+                         this file; add a `{what}` record for it or correct the id"
+                    ),
+                ),
+            ));
+        }
+
+        let rebuilt = self.drop_relation_indexes_for_bulk()?;
+        let added = tx
+            .execute(
+                "INSERT INTO relation(subject, predicate, object, when_text, from_text, to_text,
+                    at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
+                    confidence, fingerprint)
+                 SELECT s.key, p.key, o.key, st.when_text, st.from_text, st.to_text, st.at_text,
+                    st.start_lo, st.start_hi, st.end_lo, st.end_hi, st.status, pl.key, so.key,
+                    st.quote, st.note, st.confidence, st.fingerprint
+                 FROM temp.import_relation st
+                 CROSS JOIN entity s ON s.id = st.subject
+                 CROSS JOIN predicate p ON p.id = st.predicate
+                 CROSS JOIN entity o ON o.id = st.object
+                 LEFT JOIN entity pl ON pl.id = st.place
+                 LEFT JOIN source so ON so.id = st.source
+                 WHERE true
+                 ORDER BY st.line
+                 ON CONFLICT(fingerprint) DO NOTHING",
+                [],
+            )
+            .map_err(StoreError::sqlite("cannot insert the imported relations"))?
+            as u64;
+        for sql in rebuilt {
+            tx.execute_batch(&sql).map_err(StoreError::sqlite(
+                "cannot rebuild an index after the import",
+            ))?;
+        }
+        self.summary.relations.added = added;
+        self.summary.relations.present = self.staged - added;
+        Ok(())
+    }
+}
+
+/// The field a time error concerns, and why (the time module names the field; its
+/// message is kept without the field prefix, which the import error adds).
+fn time_fault(e: time::TimeError) -> Fault {
+    use time::TimeError;
+    match e {
+        TimeError::InField { field, source } => Fault::field(field, source.to_string()),
+        TimeError::ConflictingFields { second, .. } => Fault::field(second, e.to_string()),
+        TimeError::NotSingleDate {
+            field,
+            text,
+            what,
+            advice,
+        } => Fault::field(
+            field,
+            format!("`{text}` is {what}, but `{field}` takes a single date{advice}"),
+        ),
+        TimeError::EndsBeforeStart { .. } => Fault::field("to", e.to_string()),
+        TimeError::InvalidDate { .. } => Fault::field("when/from/to/at", e.to_string()),
+    }
+}
+
+/// serde_json's message without its own " at line L column C" suffix (we give ours).
+fn json_reason(e: &serde_json::Error) -> Cow<'_, str> {
+    let full = e.to_string();
+    match full.rfind(" at line ") {
+        Some(i) => Cow::Owned(full[..i].to_string()),
+        None => Cow::Owned(full),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Store {
+        Store::open_in_memory().unwrap()
+    }
+
+    fn jsonl(store: &mut Store, text: &str) -> Result<ImportSummary, StoreError> {
+        store.import(
+            text.as_bytes(),
+            Format::JsonLines,
+            "test.jsonl",
+            ImportOptions::default(),
+        )
+    }
+
+    fn csv(store: &mut Store, text: &str) -> Result<ImportSummary, StoreError> {
+        store.import(
+            text.as_bytes(),
+            Format::Csv,
+            "test.csv",
+            ImportOptions::default(),
+        )
+    }
+
+    fn count(store: &Store, table: &str) -> i64 {
+        store
+            .connection()
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// The line and field of a bad-record error.
+    fn bad(err: StoreError) -> (u64, Option<String>, String) {
+        match err {
+            StoreError::BadRecord {
+                line,
+                field,
+                reason,
+                ..
+            } => (line, field, reason),
+            other => panic!("expected a bad record, got {other}"),
+        }
+    }
+
+    const BASE: &str = r#"{"type":"entity","id":"a","kind":"person","name":"Alpha","aliases":["Alef","ألف"]}
+{"type":"entity","id":"b","kind":"city","name":"Beta"}
+{"type":"source","id":"src-1","title":"T","published":"2025-04-28"}
+"#;
+
+    #[test]
+    fn relation_may_name_entities_defined_later() {
+        let mut s = store();
+        let text = r#"{"type":"relation","subject":"x","predicate":"visited","object":"y","when":"2025-04"}
+{"type":"entity","id":"x","kind":"person","name":"X"}
+{"type":"entity","id":"y","kind":"city","name":"Y"}
+"#;
+        let sum = jsonl(&mut s, text).unwrap();
+        assert_eq!(
+            sum.relations,
+            RecordCounts {
+                added: 1,
+                present: 0
+            }
+        );
+        assert_eq!(sum.new_predicates, vec!["visited".to_string()]);
+        let (lo, hi): (i64, i64) = s
+            .connection()
+            .query_row("SELECT start_lo, end_hi FROM relation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(Some(lo), time::day_from_ymd(2025, 4, 1));
+        assert_eq!(Some(hi), time::day_from_ymd(2025, 4, 30));
+    }
+
+    #[test]
+    fn reimport_adds_nothing_and_source_distinguishes_relations() {
+        let mut s = store();
+        let text = format!(
+            "{BASE}{}\n{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b","source":"src-1"}"#,
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b"}"#
+        );
+        let first = jsonl(&mut s, &text).unwrap();
+        assert_eq!(first.relations.added, 2);
+        assert_eq!(first.entities.added, 2);
+        assert_eq!(first.aliases_added, 4);
+        let again = jsonl(&mut s, &text).unwrap();
+        assert_eq!(
+            again.relations,
+            RecordCounts {
+                added: 0,
+                present: 2
+            }
+        );
+        assert_eq!(
+            again.entities,
+            RecordCounts {
+                added: 0,
+                present: 2
+            }
+        );
+        assert_eq!(
+            again.sources,
+            RecordCounts {
+                added: 0,
+                present: 1
+            }
+        );
+        assert_eq!(again.aliases_added, 0);
+        assert!(again.new_predicates.is_empty());
+        assert_eq!(count(&s, "relation"), 2);
+    }
+
+    #[test]
+    fn bad_line_rolls_back_the_whole_file() {
+        let mut s = store();
+        let text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"nowhere"}"#
+        );
+        let (line, field, reason) = bad(jsonl(&mut s, &text).unwrap_err());
+        assert_eq!(line, 4);
+        assert_eq!(field.as_deref(), Some("object"));
+        assert!(reason.contains("nowhere"), "{reason}");
+        for table in ["entity", "alias", "source", "predicate", "relation"] {
+            assert_eq!(count(&s, table), 0, "{table}");
+        }
+    }
+
+    #[test]
+    fn each_kind_of_bad_record_names_line_and_field() {
+        let cases: &[(&str, Option<&str>)] = &[
+            (r#"{"type":"entity","id":"c","kind":"person""#, None),
+            (
+                r#"{"type":"entity","id":"c","kind":"person"}"#,
+                Some("name"),
+            ),
+            (
+                r#"{"type":"entity","id":"C-1","kind":"person","name":"C"}"#,
+                Some("id"),
+            ),
+            (
+                r#"{"type":"entity","id":"c","kind":5,"name":"C"}"#,
+                Some("kind"),
+            ),
+            (
+                r#"{"type":"entity","id":"c","kind":"k","name":"C","aliases":["x",3]}"#,
+                Some("aliases[1]"),
+            ),
+            (
+                r#"{"type":"entity","id":"c","kind":"k","name":"C","nmae":"D"}"#,
+                Some("nmae"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","when":"2025-02-30"}"#,
+                Some("when"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","from":"2025-13"}"#,
+                Some("from"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"rumoured"}"#,
+                Some("status"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","confidence":1.5}"#,
+                Some("confidence"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","confidence":"high"}"#,
+                Some("confidence"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","source":"nope"}"#,
+                Some("source"),
+            ),
+            (
+                r#"{"type":"relation","subject":"a","predicate":"p","object":"b","place":"nope"}"#,
+                Some("place"),
+            ),
+            (
+                r#"{"type":"relation","predicate":"p","object":"b"}"#,
+                Some("subject"),
+            ),
+            (r#"{"type":"source","title":"no id"}"#, Some("id")),
+            (
+                r#"{"type":"source","id":"s2","published":"2025-02-30"}"#,
+                Some("published"),
+            ),
+            (
+                r#"{"type":"predicate","id":"p","symmetric":"yes"}"#,
+                Some("symmetric"),
+            ),
+            (r#"{"type":"fact","id":"p"}"#, Some("type")),
+            (r#"{"id":"p"}"#, Some("type")),
+            (r#"[1,2]"#, None),
+            (
+                r#"{"type":"entity","id":"a","kind":"city","name":"Alpha"}"#,
+                Some("kind"),
+            ),
+            (
+                r#"{"type":"entity","id":"a","kind":"person","name":"Other"}"#,
+                Some("name"),
+            ),
+        ];
+        for (record, field) in cases {
+            let mut s = store();
+            let text = format!("{BASE}{record}\n");
+            let (line, got, reason) = bad(jsonl(&mut s, &text).unwrap_err());
+            assert_eq!(line, 4, "{record}: {reason}");
+            assert_eq!(got.as_deref(), *field, "{record}: {reason}");
+            assert_eq!(count(&s, "entity"), 0, "{record}");
+        }
+    }
+
+    #[test]
+    fn invalid_json_gives_the_column() {
+        let mut s = store();
+        let err = jsonl(&mut s, "\n{\"type\": \"entity\", \"id\": }\n").unwrap_err();
+        match err {
+            StoreError::BadRecord { line, column, .. } => {
+                assert_eq!(line, 2);
+                assert_eq!(column, Some(26));
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn aliases_are_merged_into_an_existing_entity() {
+        let mut s = store();
+        jsonl(&mut s, BASE).unwrap();
+        let sum = jsonl(
+            &mut s,
+            r#"{"type":"entity","id":"a","kind":"person","name":"Alpha","aliases":["Alef","Alfa"]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sum.entities,
+            RecordCounts {
+                added: 0,
+                present: 1
+            }
+        );
+        assert_eq!(sum.aliases_added, 1);
+        let ords: Vec<(String, i64)> = s
+            .connection()
+            .prepare("SELECT text, ord FROM alias WHERE is_name = 0 ORDER BY ord")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ords.last(), Some(&("Alfa".to_string(), 3)));
+        let norm: String = s
+            .connection()
+            .query_row("SELECT norm FROM alias WHERE text = 'Alfa'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(norm, names::normalise("Alfa"));
+    }
+
+    #[test]
+    fn undeclared_predicate_is_completed_by_a_later_declaration() {
+        let mut s = store();
+        let sum = jsonl(
+            &mut s,
+            &format!(
+                "{BASE}{}\n",
+                r#"{"type":"relation","subject":"a","predicate":"met","object":"b"}"#
+            ),
+        )
+        .unwrap();
+        assert_eq!(sum.new_predicates, vec!["met".to_string()]);
+        let sum = jsonl(
+            &mut s,
+            r#"{"type":"predicate","id":"met","label":"met with","symmetric":true}"#,
+        )
+        .unwrap();
+        assert_eq!(sum.predicates.added, 1);
+        let (declared, symmetric): (bool, bool) = s
+            .connection()
+            .query_row(
+                "SELECT declared, symmetric FROM predicate WHERE id = 'met'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(declared && symmetric);
+        let err = jsonl(
+            &mut s,
+            r#"{"type":"predicate","id":"met","symmetric":false}"#,
+        )
+        .unwrap_err();
+        assert_eq!(bad(err).1.as_deref(), Some("symmetric"));
+    }
+
+    #[test]
+    fn dry_run_checks_everything_and_writes_nothing() {
+        let mut s = store();
+        let opts = ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        };
+        let text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b"}"#
+        );
+        let sum = s
+            .import(text.as_bytes(), Format::JsonLines, "t", opts)
+            .unwrap();
+        assert!(sum.dry_run);
+        assert_eq!(sum.relations.added, 1);
+        assert_eq!(count(&s, "entity"), 0);
+        assert_eq!(count(&s, "predicate"), 0);
+        let bad_text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"zz"}"#
+        );
+        let err = s
+            .import(bad_text.as_bytes(), Format::JsonLines, "t", opts)
+            .unwrap_err();
+        assert_eq!(bad(err).0, 4);
+    }
+
+    #[test]
+    fn csv_relations_and_entities_import() {
+        let mut s = store();
+        let sum = csv(
+            &mut s,
+            "id,kind,name,aliases\na,person,Alpha,Alef|ألف\nb,city,Beta,\n",
+        )
+        .unwrap();
+        assert_eq!(sum.entities.added, 2);
+        assert_eq!(count(&s, "alias"), 4);
+        let sum = csv(
+            &mut s,
+            "subject,predicate,object,when,status,confidence,quote\n\
+             a,visited,b,2025-04-28,planned,0.5,\"a, quoted \"\"text\"\"\"\n\
+             b,hosted,a,,,,\n",
+        )
+        .unwrap();
+        assert_eq!(sum.relations.added, 2);
+        assert_eq!(
+            sum.new_predicates,
+            vec!["visited".to_string(), "hosted".to_string()]
+        );
+        let (status, confidence, quote): (String, f64, String) = s
+            .connection()
+            .query_row(
+                "SELECT status, confidence, quote FROM relation ORDER BY key LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), confidence), ("planned", 0.5));
+        assert_eq!(quote, "a, quoted \"text\"");
+    }
+
+    #[test]
+    fn csv_errors_name_line_and_column() {
+        let mut s = store();
+        let (line, field, _) = bad(csv(&mut s, "subject,predicate,object,wen\n").unwrap_err());
+        assert_eq!((line, field.as_deref()), (1, Some("wen")));
+        let (line, field, _) = bad(csv(
+            &mut s,
+            "subject,predicate,object,confidence\na,p,b,0.5\na,p,b,lots\n",
+        )
+        .unwrap_err());
+        assert_eq!((line, field.as_deref()), (3, Some("confidence")));
+        let (line, _, reason) = bad(csv(&mut s, "id,kind,name\na,person\n").unwrap_err());
+        assert_eq!(line, 2, "{reason}");
+        let (line, _, _) = bad(csv(&mut s, "foo,bar\n1,2\n").unwrap_err());
+        assert_eq!(line, 1);
+        assert_eq!(count(&s, "entity"), 0);
+    }
+
+    #[test]
+    fn saved_queries_import_once() {
+        let mut s = store();
+        let line =
+            r#"{"type":"saved_query","name":"visits","params":["who"],"body":"$who visited ?x"}"#;
+        assert_eq!(jsonl(&mut s, line).unwrap().saved_queries.added, 1);
+        assert_eq!(jsonl(&mut s, line).unwrap().saved_queries.present, 1);
+        let other = r#"{"type":"saved_query","name":"visits","params":[],"body":"?x visited ?y"}"#;
+        assert!(jsonl(&mut s, other).is_err());
+        let params: String = s
+            .connection()
+            .query_row("SELECT params FROM saved_query", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(params, r#"["who"]"#);
+    }
+
+    #[test]
+    fn bulk_import_rebuilds_the_relation_indexes() {
+        let mut s = store();
+        let n = BULK_RELATIONS + 5;
+        let mut text = String::from(BASE);
+        for i in 0..n {
+            text.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p{}\",\"object\":\"b\",\"note\":\"{i}\"}}\n",
+                i % 7
+            ));
+        }
+        let indexes = |s: &Store| -> Vec<String> {
+            s.connection()
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'relation'
+                     AND sql IS NOT NULL ORDER BY name",
+                )
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let before = indexes(&s);
+        assert_eq!(before.len(), 3);
+        let sum = jsonl(&mut s, &text).unwrap();
+        assert_eq!(sum.relations.added, n as u64);
+        assert_eq!(indexes(&s), before);
+        // Keys follow the file's order.
+        let first_note: String = s
+            .connection()
+            .query_row("SELECT note FROM relation ORDER BY key LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(first_note, "0");
+        assert!(s.check().unwrap().is_empty());
+        let again = jsonl(&mut s, &text).unwrap();
+        assert_eq!(again.relations.present, n as u64);
+    }
+
+    #[test]
+    fn fingerprint_separates_fields() {
+        let mut a = Fingerprint::new();
+        a.text(Some("ab"));
+        a.text(Some("c"));
+        let mut b = Fingerprint::new();
+        b.text(Some("a"));
+        b.text(Some("bc"));
+        assert_ne!(a.finish(), b.finish());
+        let mut c = Fingerprint::new();
+        c.text(None);
+        let mut d = Fingerprint::new();
+        d.text(Some(""));
+        assert_ne!(c.finish(), d.finish());
+    }
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(
+            Format::from_path(Path::new("a.JSONL")),
+            Some(Format::JsonLines)
+        );
+        assert_eq!(Format::from_path(Path::new("dir/a.csv")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("a.txt")), None);
+        assert_eq!(Format::from_path(Path::new("noext")), None);
+    }
+}

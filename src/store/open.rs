@@ -1,0 +1,265 @@
+//! Opening a store: file modes, connection pragmas, and the schema migrations embedded
+//! from `schema/NNNN_name.sql`.
+//!
+//! The migrations are applied in order inside one transaction and `PRAGMA user_version`
+//! records how many were applied. A store opened for writing is upgraded on open; a
+//! read-only open of an older store is refused with a message that says how to upgrade it
+//! (`factstore init` on the existing file), so that read-only commands never write. A
+//! store whose version is newer than this binary knows is refused before anything is
+//! written to it.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use super::{Store, StoreError};
+
+/// The schema migrations, in order: (name, SQL text).
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../schema/0001_init.sql"))];
+
+/// The schema version this binary writes: the number of migrations it knows.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// How a store file is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Read only: never creates or changes the file.
+    ReadOnly,
+    /// Read and write an existing store (upgrading its schema if it is older).
+    ReadWrite,
+    /// Read and write, creating the store if the file does not exist.
+    Create,
+}
+
+impl Store {
+    /// Opens the store at `path`. See [`Mode`] for what each mode may do to the file.
+    pub fn open(path: impl AsRef<Path>, mode: Mode) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        if mode != Mode::Create && !path.exists() {
+            return Err(StoreError::Missing { path });
+        }
+        let flags = match mode {
+            Mode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
+            Mode::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
+            Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open_error = |source| StoreError::Open {
+            path: path.clone(),
+            source,
+        };
+        let mut conn = Connection::open_with_flags(&path, flags).map_err(open_error)?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .map_err(open_error)?;
+        // `rarray(?)` binds a list of keys as one parameter (path search).
+        rusqlite::vtab::array::load_module(&conn).map_err(open_error)?;
+
+        // Look before writing anything: a newer or foreign file must stay untouched.
+        let version = user_version(&conn).map_err(open_error)?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path,
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+        if version == 0 && has_tables(&conn).map_err(open_error)? {
+            return Err(StoreError::Foreign { path });
+        }
+        if version < SCHEMA_VERSION && mode == Mode::ReadOnly {
+            return Err(StoreError::NeedsUpgrade {
+                path,
+                found: version,
+                known: SCHEMA_VERSION,
+            });
+        }
+
+        if mode != Mode::ReadOnly {
+            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                .map_err(open_error)?;
+            conn.pragma_update(None, "synchronous", "NORMAL")
+                .map_err(open_error)?;
+        }
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+
+        if version < SCHEMA_VERSION {
+            migrate(&mut conn, &path)?;
+        }
+        Ok(Store { conn, path, mode })
+    }
+}
+
+impl Store {
+    /// Opens a new, empty store in memory (nothing is written to disk), e.g. to check
+    /// data without a store file.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let path = std::path::PathBuf::from(":memory:");
+        let mut conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(|source| StoreError::Open {
+                path: path.clone(),
+                source,
+            })?;
+        migrate(&mut conn, &path)?;
+        Ok(Store {
+            conn,
+            path,
+            mode: Mode::Create,
+        })
+    }
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+fn has_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name NOT LIKE 'sqlite_%')",
+        [],
+        |row| row.get(0),
+    )
+}
+
+/// Applies the migrations the store lacks, all in one transaction, and records the new
+/// version. On any error nothing is changed.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::sqlite("cannot start the schema upgrade"))?;
+    // Read again under the write lock: another process may have upgraded meanwhile.
+    let version =
+        user_version(&tx).map_err(StoreError::sqlite("cannot read the schema version"))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            known: SCHEMA_VERSION,
+        });
+    }
+    let done = usize::try_from(version).unwrap_or(0);
+    for (name, sql) in MIGRATIONS.iter().skip(done) {
+        tx.execute_batch(sql)
+            .map_err(|source| StoreError::Migration {
+                path: path.to_path_buf(),
+                migration: name,
+                source,
+            })?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)
+        .map_err(StoreError::sqlite("cannot record the schema version"))?;
+    tx.commit()
+        .map_err(StoreError::sqlite("cannot commit the schema upgrade"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_path(dir: &tempfile::TempDir) -> std::path::PathBuf {
+        dir.path().join("facts.db")
+    }
+
+    #[test]
+    fn create_applies_every_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(temp_path(&dir), Mode::Create).unwrap();
+        assert_eq!(user_version(store.connection()).unwrap(), SCHEMA_VERSION);
+        let n: i64 = store
+            .connection()
+            .query_row("SELECT count(*) FROM entity", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        let fk: i64 = store
+            .connection()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+    }
+
+    #[test]
+    fn missing_file_is_not_created_without_create_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp_path(&dir);
+        for mode in [Mode::ReadOnly, Mode::ReadWrite] {
+            let err = Store::open(&path, mode).unwrap_err();
+            assert!(matches!(err, StoreError::Missing { .. }));
+            assert!(err.to_string().contains("factstore --db"));
+            assert!(!path.exists());
+        }
+    }
+
+    #[test]
+    fn read_only_open_of_a_current_store_works() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp_path(&dir);
+        drop(Store::open(&path, Mode::Create).unwrap());
+        let store = Store::open(&path, Mode::ReadOnly).unwrap();
+        assert_eq!(store.mode(), Mode::ReadOnly);
+        assert!(store
+            .connection()
+            .execute("INSERT INTO source(id) VALUES ('x')", [])
+            .is_err());
+    }
+
+    #[test]
+    fn newer_store_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp_path(&dir);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("CREATE TABLE t(x); PRAGMA user_version = 99;")
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        for mode in [Mode::ReadOnly, Mode::ReadWrite, Mode::Create] {
+            let err = Store::open(&path, mode).unwrap_err();
+            assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn foreign_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp_path(&dir);
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE something_else(x);")
+            .unwrap();
+        let err = Store::open(&path, Mode::ReadWrite).unwrap_err();
+        assert!(matches!(err, StoreError::Foreign { .. }));
+    }
+
+    #[test]
+    fn older_store_is_upgraded_for_writing_but_refused_read_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp_path(&dir);
+        // An empty SQLite file is a store at version 0.
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 0;")
+            .unwrap();
+        let err = Store::open(&path, Mode::ReadOnly).unwrap_err();
+        assert!(matches!(err, StoreError::NeedsUpgrade { found: 0, .. }));
+        let store = Store::open(&path, Mode::ReadWrite).unwrap();
+        assert_eq!(user_version(store.connection()).unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn not_a_database_is_an_open_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp_path(&dir);
+        std::fs::write(
+            &path,
+            b"this is not sqlite, just some text that is long enough",
+        )
+        .unwrap();
+        let err = Store::open(&path, Mode::ReadOnly).unwrap_err();
+        assert!(matches!(err, StoreError::Open { .. }), "{err}");
+    }
+}

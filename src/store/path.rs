@@ -1,0 +1,331 @@
+//! `path A to B`: the shortest chains of relations between two entities, walked in
+//! either direction, no entity twice. A breadth-first search from both ends that expands
+//! the smaller frontier one layer at a time (each layer one indexed query for the whole
+//! frontier), stops at the first depth where the two searches meet, then lists every
+//! shortest chain through the meeting entities.
+
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::Connection;
+
+use crate::plan::PathPlan;
+use crate::value::{ResultSet, Value};
+
+/// At most this many chains are listed (the shortest ones; say `| limit` for fewer).
+pub const MAX_CHAINS: usize = 1000;
+
+/// One relation as a step between two entities.
+#[derive(Debug, Clone)]
+struct Edge {
+    relation: i64,
+    subject: i64,
+    predicate: i64,
+    object: i64,
+}
+
+impl Edge {
+    fn other(&self, from: i64) -> i64 {
+        if self.subject == from {
+            self.object
+        } else {
+            self.subject
+        }
+    }
+}
+
+/// One side of the search: for each entity reached, its depth and the edges that reach
+/// it from the layer before.
+struct Side {
+    depth: HashMap<i64, u32>,
+    parents: HashMap<i64, Vec<Edge>>,
+    frontier: Vec<i64>,
+    level: u32,
+}
+
+impl Side {
+    fn new(start: i64) -> Self {
+        Side {
+            depth: HashMap::from([(start, 0)]),
+            parents: HashMap::new(),
+            frontier: vec![start],
+            level: 0,
+        }
+    }
+}
+
+/// Runs the search and gives one row per chain: `hops`, `path`, `from`, `to`,
+/// `predicates`, `when`.
+pub fn search(conn: &Connection, plan: &PathPlan) -> Result<ResultSet, rusqlite::Error> {
+    let columns = crate::plan::path_columns()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut result = ResultSet {
+        columns,
+        ..ResultSet::default()
+    };
+    let (a, b) = (plan.from.key, plan.to.key);
+    if a == b {
+        return Ok(result);
+    }
+    let mut fwd = Side::new(a);
+    let mut bwd = Side::new(b);
+    let mut meet: Vec<i64> = Vec::new();
+    while fwd.level + bwd.level < plan.max_hops {
+        // Expand the smaller frontier.
+        let side = if fwd.frontier.len() <= bwd.frontier.len() {
+            &mut fwd
+        } else {
+            &mut bwd
+        };
+        if side.frontier.is_empty() {
+            break;
+        }
+        expand(conn, plan, side)?;
+        meet = fwd
+            .frontier
+            .iter()
+            .chain(bwd.frontier.iter())
+            .filter(|k| fwd.depth.contains_key(k) && bwd.depth.contains_key(k))
+            .copied()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if !meet.is_empty() {
+            break;
+        }
+    }
+    if meet.is_empty() {
+        return Ok(result);
+    }
+    meet.sort_unstable();
+    let mut chains: Vec<Vec<(Edge, i64)>> = Vec::new();
+    for m in meet {
+        let lefts = walk_back(&fwd, m, a);
+        let rights = walk_back(&bwd, m, b);
+        for l in &lefts {
+            for r in &rights {
+                if chains.len() >= MAX_CHAINS {
+                    break;
+                }
+                // l: the edges from m back to a; r: the edges from m on to b.
+                let mut steps: Vec<(Edge, i64)> = l.iter().rev().cloned().collect();
+                steps.extend(r.iter().cloned());
+                let chain = orient(a, steps);
+                if let Some(chain) = chain {
+                    chains.push(chain);
+                }
+            }
+        }
+    }
+    let hops_total = chains.iter().map(Vec::len).min().unwrap_or(0);
+    chains.retain(|c| c.len() == hops_total);
+    render(conn, plan, &chains, &mut result)?;
+    Ok(result)
+}
+
+/// The edges of a layer around `side.frontier`, as one query for the whole frontier.
+fn expand(conn: &Connection, plan: &PathPlan, side: &mut Side) -> Result<(), rusqlite::Error> {
+    let frontier: Rc<Vec<SqlValue>> = Rc::new(
+        side.frontier
+            .iter()
+            .map(|k| SqlValue::Integer(*k))
+            .collect(),
+    );
+    let statuses: Rc<Vec<SqlValue>> = Rc::new(
+        plan.statuses
+            .as_ref()
+            .map(|s| s.iter().map(|v| SqlValue::Text(v.clone())).collect())
+            .unwrap_or_default(),
+    );
+    let via: Rc<Vec<SqlValue>> = Rc::new(
+        plan.via
+            .as_ref()
+            .map(|v| v.iter().map(|k| SqlValue::Integer(*k)).collect())
+            .unwrap_or_default(),
+    );
+    let filter = "(?2 = 0 OR status IN rarray(?3)) AND (?4 = 0 OR predicate IN rarray(?5))";
+    let sql = format!(
+        "SELECT key, subject, predicate, object FROM relation \
+         WHERE subject IN rarray(?1) AND {filter} \
+         UNION ALL \
+         SELECT key, subject, predicate, object FROM relation \
+         WHERE object IN rarray(?1) AND {filter}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        rusqlite::params![
+            frontier,
+            plan.statuses.is_some() as i64,
+            statuses,
+            plan.via.is_some() as i64,
+            via
+        ],
+        |r| {
+            Ok(Edge {
+                relation: r.get(0)?,
+                subject: r.get(1)?,
+                predicate: r.get(2)?,
+                object: r.get(3)?,
+            })
+        },
+    )?;
+    let next_level = side.level + 1;
+    let in_frontier: HashSet<i64> = side.frontier.iter().copied().collect();
+    let mut next: Vec<i64> = Vec::new();
+    let mut seen_rel: HashSet<(i64, i64)> = HashSet::new();
+    for edge in rows {
+        let edge = edge?;
+        if edge.subject == edge.object {
+            continue;
+        }
+        // From which frontier entity does it lead? (Both ends may be in the frontier.)
+        for from in [edge.subject, edge.object] {
+            if !in_frontier.contains(&from) {
+                continue;
+            }
+            let to = edge.other(from);
+            if !seen_rel.insert((edge.relation, to)) {
+                continue;
+            }
+            match side.depth.get(&to) {
+                Some(&d) if d < next_level => continue,
+                Some(_) => {}
+                None => {
+                    side.depth.insert(to, next_level);
+                    next.push(to);
+                }
+            }
+            side.parents.entry(to).or_default().push(edge.clone());
+        }
+    }
+    side.frontier = next;
+    side.level = next_level;
+    Ok(())
+}
+
+/// Every shortest list of edges from `node` back to `root` (nearest edge first), each
+/// with the entity it leaves from on the way back.
+fn walk_back(side: &Side, node: i64, root: i64) -> Vec<Vec<(Edge, i64)>> {
+    if node == root {
+        return vec![Vec::new()];
+    }
+    let Some(&d) = side.depth.get(&node) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for e in side.parents.get(&node).into_iter().flatten() {
+        let prev = e.other(node);
+        if side.depth.get(&prev) != Some(&(d - 1)) {
+            continue;
+        }
+        for mut rest in walk_back(side, prev, root) {
+            if out.len() >= MAX_CHAINS {
+                return out;
+            }
+            rest.insert(0, (e.clone(), node));
+            out.push(rest);
+        }
+    }
+    out
+}
+
+/// Puts a list of edges in walking order from `start`, each with the entity it is
+/// entered from; `None` if the chain visits an entity twice.
+fn orient(start: i64, edges: Vec<(Edge, i64)>) -> Option<Vec<(Edge, i64)>> {
+    let mut at = start;
+    let mut visited = HashSet::from([start]);
+    let mut out = Vec::with_capacity(edges.len());
+    for (e, _) in edges {
+        if e.subject != at && e.object != at {
+            return None;
+        }
+        let next = e.other(at);
+        if !visited.insert(next) {
+            return None;
+        }
+        out.push((e, at));
+        at = next;
+    }
+    Some(out)
+}
+
+fn render(
+    conn: &Connection,
+    plan: &PathPlan,
+    chains: &[Vec<(Edge, i64)>],
+    result: &mut ResultSet,
+) -> Result<(), rusqlite::Error> {
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut preds: HashMap<i64, (String, bool)> = HashMap::new();
+    let mut rel_time: HashMap<i64, String> = HashMap::new();
+    let mut name_stmt = conn.prepare_cached("SELECT name FROM entity WHERE key = ?1")?;
+    let mut pred_stmt =
+        conn.prepare_cached("SELECT id, symmetric FROM predicate WHERE key = ?1")?;
+    let mut time_stmt = conn.prepare_cached(
+        "SELECT when_text, from_text, to_text, at_text, start_lo FROM relation WHERE key = ?1",
+    )?;
+    for chain in chains {
+        let mut path = String::new();
+        let mut pred_ids = Vec::new();
+        let mut whens = Vec::new();
+        for (i, (e, from)) in chain.iter().enumerate() {
+            for k in [e.subject, e.object] {
+                if let std::collections::hash_map::Entry::Vacant(v) = names.entry(k) {
+                    v.insert(name_stmt.query_row([k], |r| r.get(0))?);
+                }
+            }
+            if let std::collections::hash_map::Entry::Vacant(v) = preds.entry(e.predicate) {
+                v.insert(pred_stmt.query_row([e.predicate], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? != 0))
+                })?);
+            }
+            if let std::collections::hash_map::Entry::Vacant(v) = rel_time.entry(e.relation) {
+                v.insert(time_stmt.query_row([e.relation], |r| {
+                    let w: Option<String> = r.get(0)?;
+                    let f: Option<String> = r.get(1)?;
+                    let t: Option<String> = r.get(2)?;
+                    let a: Option<String> = r.get(3)?;
+                    Ok(match (w, f, t, a) {
+                        (Some(w), _, _, _) => w,
+                        (_, Some(f), Some(t), _) => format!("from {f} to {t}"),
+                        (_, Some(f), None, _) => format!("from {f}"),
+                        (_, None, Some(t), _) => format!("to {t}"),
+                        (_, _, _, Some(a)) => format!("at {a}"),
+                        _ => "?".to_string(),
+                    })
+                })?);
+            }
+            let (pid, symmetric) = &preds[&e.predicate];
+            let to = e.other(*from);
+            if i == 0 {
+                path.push_str(&names[from]);
+            }
+            let step = if *symmetric {
+                format!(" —{pid}— ")
+            } else if e.subject == *from {
+                format!(" —{pid}→ ")
+            } else {
+                format!(" ←{pid}— ")
+            };
+            path.push_str(&step);
+            path.push_str(&names[&to]);
+            pred_ids.push(pid.clone());
+            whens.push(rel_time[&e.relation].clone());
+        }
+        result
+            .relation_keys
+            .extend(chain.iter().map(|(e, _)| e.relation));
+        result.rows.push(vec![
+            Value::Int(chain.len() as i64),
+            Value::Text(path),
+            Value::Text(plan.from.name.clone()),
+            Value::Text(plan.to.name.clone()),
+            Value::Text(pred_ids.join(", ")),
+            Value::Text(whens.join("; ")),
+        ]);
+    }
+    Ok(())
+}

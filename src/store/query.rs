@@ -1,0 +1,95 @@
+//! Running a compiled statement: binds its parameters, reads its rows as typed values.
+
+use rusqlite::types::ValueRef;
+use rusqlite::Connection;
+
+use crate::plan::ColumnType;
+use crate::sql::{SqlParam, SqlQuery};
+use crate::time;
+use crate::value::{ResultSet, Value};
+
+/// Runs `q` on `conn` and collects its rows.
+pub fn run(conn: &Connection, q: &SqlQuery) -> Result<ResultSet, rusqlite::Error> {
+    let mut result = ResultSet {
+        columns: q.columns.iter().map(|c| c.name.clone()).collect(),
+        timeline: q.timeline,
+        ..ResultSet::default()
+    };
+    for_each_row::<rusqlite::Error>(conn, q, |row, hidden| {
+        result.rows.push(row);
+        if q.timeline {
+            result.times.push(hidden.times);
+        }
+        result.relation_keys.extend(hidden.relation_keys);
+        Ok(())
+    })?;
+    Ok(result)
+}
+
+/// What a row carries besides its cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowExtras {
+    /// For a timeline, the four bounds of the row's relation, if it has a time.
+    pub times: Option<[i64; 4]>,
+    /// The keys of the relations the row matched (graph output).
+    pub relation_keys: Vec<i64>,
+}
+
+/// Runs `q` and hands each row (and what it carries besides) to `f` as it comes, so
+/// that output can stream.
+pub fn for_each_row<E: From<rusqlite::Error>>(
+    conn: &Connection,
+    q: &SqlQuery,
+    mut f: impl FnMut(Vec<Value>, RowExtras) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = conn.prepare(&q.text)?;
+    for (i, p) in q.params.iter().enumerate() {
+        match p {
+            SqlParam::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
+            SqlParam::Text(v) => stmt.raw_bind_parameter(i + 1, v.as_str())?,
+        }
+    }
+    let n = q.columns.len();
+    let mut rows = stmt.raw_query();
+    while let Some(row) = rows.next()? {
+        let mut out = Vec::with_capacity(n);
+        for (i, c) in q.columns.iter().enumerate() {
+            out.push(cell(row.get_ref(i)?, c.ty));
+        }
+        let mut extras = RowExtras::default();
+        let mut next = n;
+        if q.timeline {
+            let mut b = [0i64; 4];
+            let mut known = true;
+            for (k, slot) in b.iter_mut().enumerate() {
+                match row.get_ref(n + k)? {
+                    ValueRef::Integer(v) => *slot = v,
+                    _ => known = false,
+                }
+            }
+            extras.times = known.then_some(b);
+            next += 4;
+        }
+        for k in 0..q.relation_keys {
+            if let ValueRef::Integer(key) = row.get_ref(next + k)? {
+                extras.relation_keys.push(key);
+            }
+        }
+        f(out, extras)?;
+    }
+    Ok(())
+}
+
+fn cell(v: ValueRef<'_>, ty: ColumnType) -> Value {
+    match (v, ty) {
+        (ValueRef::Null, _) => Value::Null,
+        (ValueRef::Integer(d), ColumnType::Day) => match time::format_day(d) {
+            Some(s) => Value::Text(s),
+            None => Value::Null,
+        },
+        (ValueRef::Integer(i), _) => Value::Int(i),
+        (ValueRef::Real(f), _) => Value::Real(f),
+        (ValueRef::Text(t), _) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        (ValueRef::Blob(b), _) => Value::Text(format!("<{} bytes>", b.len())),
+    }
+}

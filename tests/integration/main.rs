@@ -1,0 +1,10 @@
+//! The integration tests: one binary, driving the real `factstore` executable on real
+//! SQLite files in temporary directories.
+
+mod corpus;
+mod examples;
+mod hostile;
+mod scripts;
+mod store;
+mod support;
+mod views;

@@ -1,0 +1,123 @@
+//! Analyst views: paths, timelines and graphs on the seed store.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::support::seed_store;
+
+fn jsonl(out: &str) -> Vec<serde_json::Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+#[test]
+fn path_hajiyev_to_pezeshkian_goes_through_aliyev() {
+    let db = seed_store();
+    let rows = jsonl(&db.ok(&["query", "--format", "jsonl", "path Hajiyev to Pezeshkian"]));
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert_eq!(r["hops"], 2);
+        let path = r["path"].as_str().unwrap();
+        assert!(path.contains("—aide_of→ Ilham Aliyev"), "{path}");
+    }
+}
+
+#[test]
+fn path_max_one_on_an_unconnected_pair_gives_no_rows() {
+    let db = seed_store();
+    let out = db.run(&[
+        "query",
+        "--format",
+        "jsonl",
+        "path Netanyahu to Pezeshkian max 1",
+    ]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let out = db.run(&["query", "--format", "jsonl", "path Armenia to Pezeshkian"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty(), "Armenia has no relations");
+}
+
+#[test]
+fn path_via_limits_the_predicates() {
+    let db = seed_store();
+    let rows = jsonl(&db.ok(&[
+        "query",
+        "--format",
+        "jsonl",
+        "path Netanyahu to Pezeshkian via prime_minister_of|enemy_of|president_of",
+    ]));
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0]["predicates"],
+        "prime_minister_of, enemy_of, president_of"
+    );
+}
+
+#[test]
+fn timeline_table_snapshot() {
+    let db = seed_store();
+    let out = db.ok(&[
+        "query",
+        "--format",
+        "table",
+        "Iran -- Azerbaijan | timeline",
+    ]);
+    insta::assert_snapshot!("timeline_iran_azerbaijan", out);
+    // In JSON the rows come in time order with their bounds.
+    let rows = jsonl(&db.ok(&[
+        "query",
+        "--format",
+        "jsonl",
+        "Iran -- Azerbaijan | timeline",
+    ]));
+    let starts: Vec<Option<&str>> = rows.iter().map(|r| r["start"].as_str()).collect();
+    let mut sorted = starts.clone();
+    sorted.sort_by_key(|s| (s.is_some(), *s));
+    assert_eq!(starts, sorted);
+}
+
+#[test]
+fn mermaid_snapshot() {
+    let db = seed_store();
+    let out = db.ok(&[
+        "query",
+        "--format",
+        "mermaid",
+        "path Netanyahu to Pezeshkian",
+    ]);
+    insta::assert_snapshot!("mermaid_path_netanyahu_pezeshkian", out);
+    let out = db.ok(&["query", "--format", "mermaid", "?x visited ?y status any"]);
+    insta::assert_snapshot!("mermaid_visits", out);
+}
+
+#[test]
+fn dot_output_is_accepted_by_graphviz() {
+    let db = seed_store();
+    let dot = db.ok(&["query", "--format", "dot", "?a ?r ?b status any"]);
+    assert!(dot.starts_with("digraph"));
+    let Ok(mut child) = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    else {
+        eprintln!("SKIPPED: Graphviz `dot` is not installed (apt-get install graphviz)");
+        return;
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
+}
