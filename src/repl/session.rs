@@ -21,6 +21,7 @@ use crate::statement::{self, Outcome};
 use crate::store::{self, ImportOptions, Store, StoreError};
 
 use super::dot::{self, DotCommand};
+use super::validate;
 use super::ReplError;
 
 /// What the user has set with dot-commands.
@@ -116,11 +117,11 @@ impl Session {
     /// statement are printed; only failing to write the output is returned.
     pub fn handle(&mut self, text: &str) -> Result<Flow, ReplError> {
         let trimmed = text.trim();
-        if trimmed.is_empty() {
-            return Ok(Flow::Done);
-        }
         if trimmed.starts_with('.') {
             return self.dot(trimmed);
+        }
+        if validate::is_blank(text) {
+            return Ok(Flow::Done);
         }
         self.statement(text)
     }
@@ -345,6 +346,7 @@ mod tests {
         assert_eq!(s.handle(".nonsense").unwrap(), Flow::Failed);
         assert_eq!(s.handle(".quit").unwrap(), Flow::Quit);
         assert_eq!(s.handle("   ").unwrap(), Flow::Done);
+        assert_eq!(s.handle("# only a comment").unwrap(), Flow::Done);
     }
 
     #[test]

@@ -47,6 +47,11 @@ const NEEDS_MORE: &[&str] = &[
 /// Punctuation after which a statement cannot end.
 const PUNCT_NEEDS_MORE: &[&str] = &["|", ",", "--", "(", "=", ".."];
 
+/// Is `text` only whitespace and comments (nothing to run)?
+pub fn is_blank(text: &str) -> bool {
+    scan(text).iter().all(|t| t.piece == Piece::Comment)
+}
+
 /// Is `text` ready to run? False when more input could finish it: an open string or
 /// parenthesis, or a statement that does not parse and ends with `|`, `,`, `--`, `(`,
 /// `=`, `..`, `?x:` or a keyword that needs more. Dot-commands and blank text are
@@ -93,6 +98,14 @@ pub fn is_complete(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_text() {
+        assert!(is_blank(""));
+        assert!(is_blank("  # a comment\n# another\n"));
+        assert!(!is_blank("saved # a comment"));
+        assert!(!is_blank("\"# not a comment\""));
+    }
 
     #[test]
     fn finished_statements() {

@@ -4,5 +4,6 @@
 mod corpus;
 mod examples;
 mod hostile;
+mod repl;
 mod store;
 mod support;
