@@ -336,6 +336,91 @@ mod tests {
         assert_eq!(got, vec!["visitors"]);
     }
 
+    /// A measurement, not a check of speed: completion on a store of a million entities
+    /// (two million names). Run with
+    /// `cargo test --lib completion_latency -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement: builds a store of a million entities"]
+    fn completion_latency_on_a_million_entities() {
+        const N: usize = 1_000_000;
+        let (_d, store) = seed();
+        let conn = store.connection();
+        let latin = [
+            "ba", "ku", "ra", "mi", "sha", "te", "lo", "vin", "dar", "zen",
+        ];
+        let arabic = [
+            "با", "كو", "را", "مي", "شا", "تي", "لو", "فين", "دار", "زين",
+        ];
+        let built = std::time::Instant::now();
+        conn.execute_batch("BEGIN").unwrap();
+        {
+            let mut entity = conn
+                .prepare("INSERT INTO entity(id, kind, name) VALUES (?1, ?2, ?3)")
+                .unwrap();
+            let mut alias = conn
+                .prepare(
+                    "INSERT INTO alias(entity, text, norm, is_name, ord) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .unwrap();
+            for i in 0..N {
+                let (a, b, c) = (i % 10, (i / 10) % 10, (i / 100) % 10);
+                let mut name = format!("{}{}{} {i}", latin[a], latin[b], latin[c]);
+                name[..1].make_ascii_uppercase();
+                let arabic_name = format!("{}{}{} {i}", arabic[c], arabic[b], arabic[a]);
+                let key = entity
+                    .insert(params![format!("gen{i}"), format!("kind{}", i % 20), name])
+                    .unwrap();
+                alias
+                    .execute(params![key, name, names::normalise(&name), 1, 0])
+                    .unwrap();
+                alias
+                    .execute(params![
+                        key,
+                        arabic_name,
+                        names::normalise(&arabic_name),
+                        0,
+                        1
+                    ])
+                    .unwrap();
+            }
+        }
+        conn.execute_batch("COMMIT").unwrap();
+        println!(
+            "built {N} entities ({} names) in {:.1} s",
+            2 * N,
+            built.elapsed().as_secs_f64()
+        );
+        for text in [
+            "?x visited Bak",
+            "?x visited Ba",
+            "?x visited ",
+            "Shakura",
+            "\"شاكو",
+            "بيز",
+            "\"الهام",
+            "?c:kind1",
+            "?x vis",
+            "run ",
+            "gen12345",
+        ] {
+            let runs = 200;
+            let mut worst = std::time::Duration::ZERO;
+            let started = std::time::Instant::now();
+            let mut found = 0;
+            for _ in 0..runs {
+                let one = std::time::Instant::now();
+                found = complete(conn, text, text.len()).1.len();
+                worst = worst.max(one.elapsed());
+            }
+            let mean = started.elapsed() / runs;
+            println!(
+                "{text:<18} {found:>3} candidates  mean {:>7.1} µs  worst {:>7.1} µs",
+                mean.as_secs_f64() * 1e6,
+                worst.as_secs_f64() * 1e6
+            );
+        }
+    }
+
     #[test]
     fn names_that_are_not_identifiers_are_quoted() {
         assert_eq!(quote("a \"b\" \\"), "\"a \\\"b\\\" \\\\\"");
