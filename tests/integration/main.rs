@@ -4,6 +4,7 @@
 mod corpus;
 mod examples;
 mod hostile;
+mod repl;
 mod scripts;
 mod store;
 mod support;
