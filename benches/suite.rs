@@ -66,7 +66,10 @@ fn median(mut f: impl FnMut() -> usize) -> (Duration, usize) {
 
 /// Runs hand-written SQL and reads every cell, as factstore does.
 fn hand(store: &Store, sql: &str, params: &[&dyn rusqlite::ToSql]) -> usize {
-    let mut stmt = store.connection().prepare_cached(sql).expect("hand SQL prepares");
+    let mut stmt = store
+        .connection()
+        .prepare_cached(sql)
+        .expect("hand SQL prepares");
     let n = stmt.column_count();
     let mut rows = stmt.query(params).expect("hand SQL runs");
     let mut count = 0;
@@ -172,12 +175,16 @@ fn main() {
     let as_of = time::day_from_ymd(year, 6, 30).expect("day");
     let (k_hub0, k_hub1, k_mid) = (key_of(&hub0), key_of(&hub1), key_of(&mid));
     let k_pred: i64 = conn
-        .query_row("SELECT key FROM predicate WHERE id = ?1", [&pred], |r| r.get(0))
+        .query_row("SELECT key FROM predicate WHERE id = ?1", [&pred], |r| {
+            r.get(0)
+        })
         .expect("predicate");
     let pred_symmetric: bool = conn
-        .query_row("SELECT symmetric FROM predicate WHERE key = ?1", [k_pred], |r| {
-            r.get::<_, i64>(0)
-        })
+        .query_row(
+            "SELECT symmetric FROM predicate WHERE key = ?1",
+            [k_pred],
+            |r| r.get::<_, i64>(0),
+        )
         .map(|v| v != 0)
         .expect("predicate");
     let sym = "(SELECT key FROM predicate WHERE symmetric = 1)";
@@ -188,30 +195,34 @@ fn main() {
         "{:<4} {:<58} {:>10} {:>10} {:>7} {:>7}",
         "", "query", "factstore", "hand SQL", "ratio", "rows"
     );
-    let report = |name: &str, text: &str, ours_t: (Duration, usize), hand_t: Option<(Duration, usize)>| {
-        let shown: String = text.chars().take(58).collect();
-        match hand_t {
-            Some((h, rows)) => {
-                if rows != ours_t.1 {
-                    eprintln!("warning: {name}: factstore gave {} rows, hand SQL {rows}", ours_t.1);
+    let report =
+        |name: &str, text: &str, ours_t: (Duration, usize), hand_t: Option<(Duration, usize)>| {
+            let shown: String = text.chars().take(58).collect();
+            match hand_t {
+                Some((h, rows)) => {
+                    if rows != ours_t.1 {
+                        eprintln!(
+                            "warning: {name}: factstore gave {} rows, hand SQL {rows}",
+                            ours_t.1
+                        );
+                    }
+                    println!(
+                        "{name:<4} {shown:<58} {:>8}ms {:>8}ms {:>6.2}x {:>7}",
+                        ms(ours_t.0),
+                        ms(h),
+                        ours_t.0.as_secs_f64() / h.as_secs_f64(),
+                        ours_t.1
+                    )
                 }
-                println!(
-                    "{name:<4} {shown:<58} {:>8}ms {:>8}ms {:>6.2}x {:>7}",
+                None => println!(
+                    "{name:<4} {shown:<58} {:>8}ms {:>10} {:>7} {:>7}",
                     ms(ours_t.0),
-                    ms(h),
-                    ours_t.0.as_secs_f64() / h.as_secs_f64(),
+                    "-",
+                    "-",
                     ours_t.1
-                )
+                ),
             }
-            None => println!(
-                "{name:<4} {shown:<58} {:>8}ms {:>10} {:>7} {:>7}",
-                ms(ours_t.0),
-                "-",
-                "-",
-                ours_t.1
-            ),
-        }
-    };
+        };
 
     // q1: one entity's outgoing relations in a date range.
     let q1 = format!("{mid} ?r ?o in {year}");

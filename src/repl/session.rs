@@ -160,7 +160,10 @@ impl Session {
 
     fn statement(&mut self, text: &str) -> Result<Flow, ReplError> {
         let store = self.store.borrow();
-        let opts = statement::Options::default();
+        let opts = statement::Options {
+            graph: self.format().is_graph(),
+            ..statement::Options::default()
+        };
         // A clear word before SQLite's, for writes to a store opened read-only.
         if let Ok(stmt) = lang::parse(text) {
             if statement::writes(&stmt) && store.connection().is_readonly(MAIN_DB).unwrap_or(false)
@@ -221,13 +224,9 @@ impl Session {
                     .map_err(output_error)?;
             }
             DotCommand::Format(None) => {
-                let name = match self.format() {
-                    Format::Table => "table",
-                    Format::Json => "json",
-                    Format::Jsonl => "jsonl",
-                    Format::Csv => "csv",
-                    Format::Tsv => "tsv",
-                };
+                let name = clap::ValueEnum::to_possible_value(&self.format())
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default();
                 eprintln!("format: {name}");
             }
             DotCommand::Format(Some(f)) => self.settings.format = Some(f),
