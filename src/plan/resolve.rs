@@ -597,11 +597,21 @@ impl<'c> Resolver<'c> {
                         .map(|c| column_index(c, &current))
                         .collect::<Result<_, _>>()?,
                 ),
-                ast::StageKind::Count(cols) => Stage::Count(
-                    cols.iter()
-                        .map(|c| column_index(c, &current))
-                        .collect::<Result<_, _>>()?,
-                ),
+                ast::StageKind::Count(cols) => {
+                    // `count by ?x` groups by the entity: its name and its id.
+                    let mut by = Vec::new();
+                    for c in cols {
+                        by.push(column_index(c, &current)?);
+                        if let ast::ColumnKind::Var { name, id: false } = &c.kind {
+                            let id = format!("{name}.id");
+                            if let Some(i) = current.iter().position(|col| col.name == id) {
+                                by.push(i);
+                            }
+                        }
+                    }
+                    by.dedup();
+                    Stage::Count(by)
+                }
                 ast::StageKind::Sort(keys) => Stage::Sort(
                     keys.iter()
                         .map(|k| Ok((column_index(&k.column, &current)?, k.descending)))
