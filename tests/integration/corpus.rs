@@ -123,3 +123,30 @@ fn sql_text_holds_no_user_text() {
         }
     }
 }
+
+/// A clause with a known entity is answered through an index, never a scan of all the
+/// relations.
+#[test]
+fn explain_plan_of_a_one_entity_clause_searches_an_index() {
+    let db = seed_store();
+    for q in [
+        "?who visited Baku",
+        "Pezeshkian ?r ?x",
+        "Iran -- Azerbaijan",
+        "?x ?r Israel within 2025",
+    ] {
+        let out = db.ok(&["explain", "--plan", q]);
+        let plan = out
+            .split("-- query plan")
+            .nth(1)
+            .expect("a query plan section");
+        assert!(
+            plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"),
+            "{q}:\n{plan}"
+        );
+        assert!(
+            !plan.lines().any(|l| l.trim_start().starts_with("SCAN r")),
+            "{q} scans relations:\n{plan}"
+        );
+    }
+}
