@@ -23,6 +23,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_relation_pair",
         include_str!("../../schema/0002_relation_pair.sql"),
     ),
+    (
+        "0003_time_indexes",
+        include_str!("../../schema/0003_time_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
