@@ -1672,7 +1672,7 @@ mod tests {
                 .unwrap()
         };
         let before = indexes(&s);
-        assert_eq!(before.len(), 6);
+        assert_eq!(before.len(), 8);
         let sum = jsonl(&mut s, &text).unwrap();
         assert_eq!(sum.relations.added, n as u64);
         assert_eq!(indexes(&s), before);

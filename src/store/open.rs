@@ -27,6 +27,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_time_indexes",
         include_str!("../../schema/0003_time_indexes.sql"),
     ),
+    (
+        "0004_endpoint_time_indexes",
+        include_str!("../../schema/0004_endpoint_time_indexes.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
