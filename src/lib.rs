@@ -7,6 +7,23 @@
 //! - [`store::Store::query`]: runs it and gives a [`value::ResultSet`].
 //! - [`output::render`]: result set → table, JSON, JSON Lines, CSV or TSV.
 //!
+//! ```
+//! use factstore::{lang, names, time};
+//!
+//! // Query text parses into a tree that prints back as canonical text.
+//! let stmt = lang::parse("?who   visited Baku STATUS any").unwrap();
+//! assert_eq!(stmt.to_string(), "?who visited Baku status any");
+//!
+//! // Names match across spellings: hamza, harakat, case and Latin accents.
+//! assert_eq!(names::normalise("إلهام علييف"), names::normalise("الهام علييف"));
+//! assert_eq!(names::normalise("Tehrán"), names::normalise("tehran"));
+//!
+//! // Fuzzy dates are day ranges.
+//! let mid = time::parse_date("mid 2024").unwrap();
+//! assert_eq!(mid.range(), (time::day_from_ymd(2024, 5, 1).unwrap(),
+//!                          time::day_from_ymd(2024, 8, 31).unwrap()));
+//! ```
+//!
 //! Supporting modules: [`time`] (date expressions → bounds), [`names`] (normalisation
 //! and suggestions), [`statement`] (one statement end to end, for the CLI and the REPL),
 //! [`error`] (the crate's error and its rendering for people), [`repl`] (the interactive
