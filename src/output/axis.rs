@@ -232,29 +232,17 @@ pub(crate) fn iso_date(day: Day) -> String {
 }
 
 /// The proleptic Gregorian date of a day (days since 1970-01-01); days are first clamped to
-/// ±`FARTHEST_DAY`. (H. Hinnant's `civil_from_days`.)
+/// ±`FARTHEST_DAY`.
 pub(crate) fn civil_from_days(day: Day) -> (i64, u32, u32) {
-    let z = day.clamp(-FARTHEST_DAY, FARTHEST_DAY) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    crate::time::ymd(day.clamp(-FARTHEST_DAY, FARTHEST_DAY))
 }
 
-/// The day number of a proleptic Gregorian date. (H. Hinnant's `days_from_civil`.)
+/// The day number of a proleptic Gregorian date; the axis only asks for dates that exist
+/// (the first of a month or of a year), and gets the nearest day back otherwise.
 pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> Day {
-    let y = year - i64::from(month <= 2);
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::time::day_from_ymd(year, month, day)
+        .or_else(|| crate::time::day_from_ymd(year, month, 1))
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
