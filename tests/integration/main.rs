@@ -4,6 +4,7 @@
 mod corpus;
 mod examples;
 mod hostile;
+mod reliability;
 mod scripts;
 mod store;
 mod support;
