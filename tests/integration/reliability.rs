@@ -468,6 +468,90 @@ fn hostile_names_aliases_and_quotes_are_kept_verbatim() {
     assert!(store.ok(&["export"]).lines().count() == exported.len());
 }
 
+/// The same values through CSV (quoted cells with commas, quotes and line breaks
+/// included) come back verbatim.
+#[test]
+fn hostile_values_through_csv_are_kept_verbatim() {
+    let store = TempStore::new();
+    store.ok(&["import", SEED]);
+    let mut values = hostile_values();
+    values.push(("csv_breaks", "a,b\n\"c\"\r\nd".to_string()));
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let mut entities = csv::Writer::from_writer(Vec::new());
+    entities
+        .write_record(["id", "kind", "name", "aliases"])
+        .expect("CSV");
+    let mut relations = csv::Writer::from_writer(Vec::new());
+    relations
+        .write_record(["subject", "predicate", "object", "quote", "note"])
+        .expect("CSV");
+    for (id, v) in &values {
+        let alias = format!("{v} (csv alias)");
+        entities
+            .write_record([*id, "thing", v.as_str(), alias.as_str()])
+            .expect("CSV");
+        relations
+            .write_record([*id, "csv_link", "tehran", v.as_str(), v.as_str()])
+            .expect("CSV");
+    }
+    for (name, writer) in [("entities.csv", entities), ("relations.csv", relations)] {
+        let file = dir.path().join(name);
+        fs::write(&file, writer.into_inner().expect("CSV bytes")).expect("write CSV");
+        let out = store.run(&["import", file.to_str().expect("UTF-8 path")]);
+        assert_eq!(out.status, 0, "{name}: {}", out.stderr);
+    }
+    check_passes(&store.db).expect("check");
+
+    let exported: Vec<Value> = export(&store.db)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("export lines are JSON"))
+        .collect();
+    for (id, v) in &values {
+        let entity = exported
+            .iter()
+            .find(|r| r["type"] == "entity" && r["id"] == *id)
+            .unwrap_or_else(|| panic!("entity {id} is not in the export"));
+        assert_eq!(entity["name"].as_str(), Some(v.as_str()), "name of {id}");
+        let alias = format!("{v} (csv alias)");
+        assert!(
+            entity["aliases"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|a| a.as_str() == Some(alias.as_str()))),
+            "alias of {id} not kept"
+        );
+        let relation = exported
+            .iter()
+            .find(|r| r["type"] == "relation" && r["subject"] == *id)
+            .unwrap_or_else(|| panic!("the relation of {id} is not in the export"));
+        assert_eq!(
+            relation["quote"].as_str(),
+            Some(v.as_str()),
+            "quote of {id}"
+        );
+        assert_eq!(relation["note"].as_str(), Some(v.as_str()), "note of {id}");
+    }
+    // CSV output of a query gives them back through a standard CSV reader.
+    let out = store.ok(&["query", "--format", "csv", "?a csv_link Tehran"]);
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let headers = reader.headers().expect("a header row").clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {headers:?}"))
+    };
+    let (a, quote) = (column("a"), column("quote"));
+    let mut names = BTreeSet::new();
+    for record in reader.records() {
+        let record = record.expect("a CSV record");
+        assert_eq!(record.get(a), record.get(quote));
+        names.insert(record.get(a).unwrap_or_default().to_string());
+    }
+    let expected: BTreeSet<String> = values.iter().map(|(_, v)| v.clone()).collect();
+    assert_eq!(names, expected);
+}
+
 /// Each bad file is refused with exit 2 and an error naming its line, and the store is
 /// left exactly as it was.
 #[test]
