@@ -11,7 +11,12 @@ const SEED: &str = include_str!("../data/demo.jsonl");
 fn bench(c: &mut Criterion) {
     let mut store = Store::open_in_memory().expect("store");
     store
-        .import(SEED.as_bytes(), Format::JsonLines, "seed", ImportOptions::default())
+        .import(
+            SEED.as_bytes(),
+            Format::JsonLines,
+            "seed",
+            ImportOptions::default(),
+        )
         .expect("import");
     let catalog = StoreCatalog::new(store.connection());
     let params = HashMap::new();

@@ -13,6 +13,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use factstore::lang::{self, ast};
 use factstore::output::{self, RenderOptions};
+use factstore::repl::{self, ReplError};
 use factstore::statement::{self, Outcome};
 use factstore::store::{Format, ImportOptions, Mode, Store, StoreError};
 
@@ -25,12 +26,13 @@ const DEFAULT_DB: &str = "facts.db";
 /// factstore: an embedded fact store with names in every script, dated relations with
 /// fuzzy dates, and a query language.
 #[derive(Debug, Parser)]
-#[command(name = "factstore", version, arg_required_else_help = true)]
+#[command(name = "factstore", version)]
 pub struct Cli {
     /// The store file. Defaults to the environment variable FACTSTORE_DB, else ./facts.db.
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// The command; without one, the REPL opens on the store.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -38,6 +40,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the interactive REPL on the store (what `factstore` alone does). With
+    /// standard input not a terminal, run the statements read from it instead.
+    Repl,
     /// Create an empty store (an existing store is kept and its schema upgraded).
     Init,
     /// Import JSON Lines or CSV files, each whole or not at all.
@@ -56,7 +61,7 @@ pub enum Command {
     /// Print the SQL a query compiles to and its bound parameters.
     Explain(ExplainArgs),
     /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
-    /// given; FACTSTORE_DB is not used) and show what it holds.
+    /// given; FACTSTORE_DB is not used) and open the REPL on it.
     Demo,
 }
 
@@ -185,6 +190,8 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    #[error(transparent)]
+    Repl(#[from] ReplError),
 }
 
 impl CliError {
@@ -195,11 +202,15 @@ impl CliError {
             CliError::Usage(_) => 2,
             CliError::Statement { error, .. } => error.exit_code(),
             CliError::Io { .. } => 1,
+            CliError::Repl(e) => e.exit_code(),
         }
     }
 
     /// True when the error is only a closed output pipe (e.g. `factstore export | head`).
     pub fn is_broken_pipe(&self) -> bool {
+        if let CliError::Repl(e) = self {
+            return e.is_broken_pipe();
+        }
         let io_error = match self {
             CliError::Io { source, .. } => Some(source),
             CliError::Store(StoreError::Io { source, .. }) => Some(source),
@@ -231,9 +242,7 @@ impl Cli {
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let path = cli.store_path();
     match &cli.command {
-        None => Err(CliError::Usage(
-            "no command given; run `factstore --help` to see the commands".to_string(),
-        )),
+        None | Some(Command::Repl) => repl(&path),
         Some(Command::Init) => init(&path),
         Some(Command::Import(args)) => import(&path, args),
         Some(Command::Export(args)) => export(&path, args),
@@ -404,8 +413,48 @@ fn demo(db: Option<&Path>) -> Result<i32, CliError> {
         eprintln!("The demo store is kept at {}.", path.display());
     }
     let stats = store.stats()?;
-    write!(io::stdout().lock(), "{stats}").map_err(stdout_error)?;
-    Ok(0)
+    let greeting = format!(
+        "This demo store holds the facts of one news article (in Arabic, on Iran, Azerbaijan \
+         and Israel):\n{} entities, {} relations. Queries to try:\n\
+         \x20 ?who visited Baku\n\
+         \x20 \"بيزيشكيان\" visited ?where\n\
+         \x20 Iran -- Azerbaijan | sort start\n\
+         \x20 path Netanyahu to Pezeshkian\n\
+         Tab completes names and keywords; .help for help; Ctrl-D leaves.",
+        stats.entities, stats.relations
+    );
+    Ok(repl::run(store, &greeting)?)
+}
+
+/// Opens the REPL on an existing store: for writing when the file allows it (`save`,
+/// `drop`, `.import`), else read-only with a note. A missing store is an error that
+/// says how to create one; `factstore demo` needs none.
+fn repl(path: &Path) -> Result<i32, CliError> {
+    let store = match Store::open(path, Mode::ReadWrite) {
+        Ok(store) => store,
+        Err(
+            e @ (StoreError::Missing { .. }
+            | StoreError::TooNew { .. }
+            | StoreError::Foreign { .. }),
+        ) => return Err(e.into()),
+        Err(first) => match Store::open(path, Mode::ReadOnly) {
+            Ok(store) => {
+                eprintln!(
+                    "note: {} is open read-only ({first}); queries work, `save`, `drop` and \
+                     .import do not.",
+                    path.display()
+                );
+                store
+            }
+            Err(_) => return Err(first.into()),
+        },
+    };
+    let greeting = format!(
+        "factstore {} on {}. Tab completes; .help for help; Ctrl-D leaves.",
+        env!("CARGO_PKG_VERSION"),
+        path.display()
+    );
+    Ok(repl::run(store, &greeting)?)
 }
 
 /// The text of a statement from its argument, `--file` or standard input.

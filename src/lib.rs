@@ -9,7 +9,8 @@
 //!
 //! Supporting modules: [`time`] (date expressions → bounds), [`names`] (normalisation
 //! and suggestions), [`statement`] (one statement end to end, for the CLI and the REPL),
-//! [`error`] (the crate's error and its rendering for people).
+//! [`error`] (the crate's error and its rendering for people), [`repl`] (the interactive
+//! REPL and its piped mode).
 
 // Errors carry spans, hints and suggestions; they are built on the cold path only.
 #![allow(clippy::result_large_err)]
@@ -19,6 +20,7 @@ pub mod lang;
 pub mod names;
 pub mod output;
 pub mod plan;
+pub mod repl;
 pub mod sql;
 pub mod statement;
 pub mod store;

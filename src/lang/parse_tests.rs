@@ -1173,6 +1173,22 @@ fn hostile_input_gives_errors_not_crashes() {
     assert_eq!((q.clauses.len(), q.stages.len()), (n + 1, n));
 }
 
+/// Found by the fuzz target (fuzz/artifacts crash-95e99a48…): the canonical text of
+/// what `Y7--?sale` parsed to did not parse.
+#[test]
+fn fuzz_regression_y_date_glued_to_dashes() {
+    assert!(parse("Y7--?sale").is_err());
+    assert!(parse("Y7 -- ?sale").is_err());
+    assert_eq!(
+        one_clause("Y2K -- ?sale"),
+        between(name("Y2K"), var("sale")).kind
+    );
+    assert_eq!(
+        one_clause("\"Y7\" -- ?sale"),
+        between(text("Y7"), var("sale")).kind
+    );
+}
+
 #[test]
 fn controls_outside_strings_are_rejected() {
     let e = err("?x visited\u{202E} Baku");

@@ -2,7 +2,7 @@
 //! re-escaped, so that parsing the printed text gives the same tree (spans aside).
 
 use super::ast::*;
-use super::lex::is_identifier;
+use super::lex::{is_identifier, starts_date};
 use super::parse::is_clause_keyword;
 use std::fmt::{self, Display, Formatter, Write};
 
@@ -131,7 +131,7 @@ impl Display for Term {
 
 /// Can `name` be written bare in a term position?
 fn is_bare_name(name: &str) -> bool {
-    is_identifier(name) && name != "_" && !is_clause_keyword(name)
+    is_identifier(name) && name != "_" && !is_clause_keyword(name) && !starts_date(name)
 }
 
 impl Display for Pred {
@@ -349,6 +349,8 @@ mod tests {
         assert_eq!(name("New York").to_string(), "\"New York\"");
         assert_eq!(name("in").to_string(), "\"in\"");
         assert_eq!(name("_").to_string(), "\"_\"");
+        assert_eq!(name("Y2024").to_string(), "\"Y2024\"");
+        assert_eq!(name("Y2K").to_string(), "Y2K");
         let text = Term {
             kind: TermKind::Text(r#"a "b" \c"#.into()),
             span: sp(),

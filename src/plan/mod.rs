@@ -149,15 +149,19 @@ pub struct RelationMatch {
     pub filters: Vec<Filter>,
     /// `None`: any status.
     pub statuses: Option<Vec<String>>,
+    /// An end is a known entity or a variable that other clauses also use: the clause
+    /// is read from that end, so relations that read both ways are found from it.
+    pub anchored: bool,
 }
 
 impl RelationMatch {
     /// The ways round this clause is matched. Named symmetric predicates match both ways
     /// always (`?a met ?b` gives each meeting twice); `--`, `?r` and `*` match the
-    /// reverse way only when an end is a known entity, so that between two variables
-    /// each relation is listed once, as stored.
+    /// reverse way only when the clause is anchored (an end is a known entity or a
+    /// variable joined with another clause), so that between two free variables each
+    /// relation is listed once, as stored.
     pub fn orientations(&self) -> Vec<Orientation> {
-        let fixed_end = self.left.is_fixed() || self.right.is_fixed();
+        let fixed_end = self.anchored;
         let reverse = if self.either {
             fixed_end
         } else {

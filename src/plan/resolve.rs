@@ -97,7 +97,8 @@ impl<'c> Resolver<'c> {
             }
         }
         clauses.sort_by_key(|(start, _)| *start);
-        let clauses: Vec<Clause> = clauses.into_iter().map(|(_, c)| c).collect();
+        let mut clauses: Vec<Clause> = clauses.into_iter().map(|(_, c)| c).collect();
+        anchor(&mut clauses, scope.entity_vars.len());
 
         let relation_count = clauses
             .iter()
@@ -191,6 +192,7 @@ impl<'c> Resolver<'c> {
                     either: false,
                     filters: self.filters(filters)?,
                     statuses: self.statuses(status.as_ref())?,
+                    anchored: false,
                 }))
             }
             ast::ClauseKind::Between {
@@ -208,6 +210,7 @@ impl<'c> Resolver<'c> {
                     either: true,
                     filters: self.filters(filters)?,
                     statuses: self.statuses(status.as_ref())?,
+                    anchored: false,
                 }))
             }
         }
@@ -594,11 +597,21 @@ impl<'c> Resolver<'c> {
                         .map(|c| column_index(c, &current))
                         .collect::<Result<_, _>>()?,
                 ),
-                ast::StageKind::Count(cols) => Stage::Count(
-                    cols.iter()
-                        .map(|c| column_index(c, &current))
-                        .collect::<Result<_, _>>()?,
-                ),
+                ast::StageKind::Count(cols) => {
+                    // `count by ?x` groups by the entity: its name and its id.
+                    let mut by = Vec::new();
+                    for c in cols {
+                        by.push(column_index(c, &current)?);
+                        if let ast::ColumnKind::Var { name, id: false } = &c.kind {
+                            let id = format!("{name}.id");
+                            if let Some(i) = current.iter().position(|col| col.name == id) {
+                                by.push(i);
+                            }
+                        }
+                    }
+                    by.dedup();
+                    Stage::Count(by)
+                }
                 ast::StageKind::Sort(keys) => Stage::Sort(
                     keys.iter()
                         .map(|k| Ok((column_index(&k.column, &current)?, k.descending)))
@@ -863,6 +876,51 @@ impl<'c> Resolver<'c> {
             }
             other => Ok(other),
         }
+    }
+}
+
+/// Marks each relation clause that has a known entity, or a variable that another
+/// clause also uses, at one of its ends.
+fn anchor(clauses: &mut [Clause], vars: usize) {
+    fn vars_of(c: &Clause, out: &mut Vec<usize>) {
+        match c {
+            Clause::Relation(m) => {
+                for n in [m.left, m.right] {
+                    if let Node::Var(v) = n {
+                        out.push(v);
+                    }
+                }
+            }
+            Clause::Kind { var, .. } => out.push(*var),
+            Clause::Not(inner) => vars_of(inner, out),
+        }
+    }
+    let mut uses = vec![0usize; vars];
+    for c in clauses.iter() {
+        let mut vs = Vec::new();
+        vars_of(c, &mut vs);
+        vs.sort_unstable();
+        vs.dedup();
+        for v in vs {
+            uses[v] += 1;
+        }
+    }
+    fn mark(c: &mut Clause, uses: &[usize]) {
+        match c {
+            Clause::Relation(m) => {
+                let anchored = |n: Node| match n {
+                    Node::Entity(_) => true,
+                    Node::Var(v) => uses.get(v).is_some_and(|&u| u >= 2),
+                    Node::Any => false,
+                };
+                m.anchored = anchored(m.left) || anchored(m.right);
+            }
+            Clause::Kind { .. } => {}
+            Clause::Not(inner) => mark(inner, uses),
+        }
+    }
+    for c in clauses.iter_mut() {
+        mark(c, &uses);
     }
 }
 

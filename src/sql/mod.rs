@@ -94,6 +94,11 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
     };
     let hidden = if timeline { 4 } else { 0 } + keys;
     let level0 = "s0";
+    let mut stages: Vec<Stage> = select.stages.clone();
+    if let Some(n) = opts.limit {
+        stages.push(Stage::Limit(n));
+    }
+    let needed = needed_columns(select.columns.len(), &stages);
     let mut branches = Vec::with_capacity(combos.len());
     for combo in &combos {
         branches.push(branch(
@@ -103,6 +108,7 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
             &mut params,
             level0,
             Hidden { timeline, keys },
+            &needed,
         ));
     }
     let ncols = select.columns.len();
@@ -119,10 +125,6 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         order: Vec::new(),
         sealed: false,
     };
-    let mut stages: Vec<Stage> = select.stages.clone();
-    if let Some(n) = opts.limit {
-        stages.push(Stage::Limit(n));
-    }
     let mut level_no = 1;
     for stage in &stages {
         current = apply_stage(current, stage, &mut params, &mut level_no);
@@ -266,15 +268,23 @@ fn branch(
     params: &mut Params,
     level: &str,
     hidden: Hidden,
+    needed: &[bool],
 ) -> String {
+    let keys = Keys::new(select, relations, orientation, needed);
     let mut from: Vec<String> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
     for (i, m) in relations.iter().enumerate() {
         from.push(format!("{} AS {}", ident("relation"), rel_alias(i)));
-        relation_conditions(&rel_alias(i), m, orientation[i], params, &mut conds);
+        relation_conditions(&rel_alias(i), m, orientation[i], params, &keys, &mut conds);
     }
     for (v, var) in select.entity_vars.iter().enumerate() {
+        if !keys.entity_joined[v] {
+            continue;
+        }
         from.push(format!("{} AS {}", ident("entity"), entity_alias(v)));
+        if let Some(first) = &keys.entity_binding[v] {
+            conds.push(format!("{first} = {}.{}", entity_alias(v), ident("key")));
+        }
         for k in &var.kinds {
             conds.push(format!(
                 "{}.{} = {}",
@@ -285,7 +295,13 @@ fn branch(
         }
     }
     for j in 0..select.pred_vars.len() {
+        if !keys.pred_joined[j] {
+            continue;
+        }
         from.push(format!("{} AS {}", ident("predicate"), pred_alias(j)));
+        if let Some(first) = &keys.pred_binding[j] {
+            conds.push(format!("{first} = {}.{}", pred_alias(j), ident("key")));
+        }
     }
     let mut not_counter = 0usize;
     for c in &select.clauses {
@@ -298,7 +314,7 @@ fn branch(
                 params.text(kind)
             )),
             crate::plan::Clause::Not(inner) => {
-                let cond = condition(inner, params, &mut not_counter);
+                let cond = condition(inner, params, &keys, &mut not_counter);
                 conds.push(format!("NOT ({cond})"));
             }
         }
@@ -306,12 +322,17 @@ fn branch(
     let mut cols: Vec<String> = Vec::new();
     let single = relations.first().map(|_| rel_alias(0));
     for (i, c) in select.columns.iter().enumerate() {
-        let expr = match c.source {
-            ColumnSource::EntityName(v) => format!("{}.{}", entity_alias(v), ident("name")),
-            ColumnSource::EntityId(v) => format!("{}.{}", entity_alias(v), ident("id")),
-            ColumnSource::Predicate(j) => format!("{}.{}", pred_alias(j), ident("id")),
-            ColumnSource::Relation(f) => relation_field(single.as_deref().unwrap_or("NULL"), f),
-            ColumnSource::Count | ColumnSource::Previous(_) => "NULL".to_string(),
+        let expr = if !needed.get(i).copied().unwrap_or(true) {
+            // Not used by any stage: not computed.
+            "NULL".to_string()
+        } else {
+            match c.source {
+                ColumnSource::EntityName(v) => format!("{}.{}", entity_alias(v), ident("name")),
+                ColumnSource::EntityId(v) => format!("{}.{}", entity_alias(v), ident("id")),
+                ColumnSource::Predicate(j) => format!("{}.{}", pred_alias(j), ident("id")),
+                ColumnSource::Relation(f) => relation_field(single.as_deref().unwrap_or("NULL"), f),
+                ColumnSource::Count | ColumnSource::Previous(_) => "NULL".to_string(),
+            }
         };
         cols.push(format!("{expr} AS {}", col(level, i)));
     }
@@ -385,11 +406,112 @@ fn relation_field(r: &str, f: RelField) -> String {
     }
 }
 
-fn node_condition(column: &str, node: Node, params: &mut Params, out: &mut Vec<String>) {
+fn node_condition(
+    column: &str,
+    node: Node,
+    params: &mut Params,
+    keys: &Keys,
+    out: &mut Vec<String>,
+) {
     match node {
         Node::Entity(key) => out.push(format!("{column} = {}", params.int(key))),
-        Node::Var(v) => out.push(format!("{column} = {}.{}", entity_alias(v), ident("key"))),
+        Node::Var(v) => {
+            let key = keys.entity(v);
+            if key != column {
+                out.push(format!("{column} = {key}"));
+            }
+        }
         Node::Any => {}
+    }
+}
+
+/// How a branch refers to the key of each variable: the entity (or predicate) table
+/// joined for it where its name, id or kind is needed, else the relation column that
+/// first binds it, so that a query that only counts never touches those tables.
+struct Keys {
+    entity_joined: Vec<bool>,
+    /// The column of the first relation clause that binds each entity variable.
+    entity_binding: Vec<Option<String>>,
+    pred_joined: Vec<bool>,
+    pred_binding: Vec<Option<String>>,
+}
+
+impl Keys {
+    fn new(
+        select: &Select,
+        relations: &[&RelationMatch],
+        orientation: &[Orientation],
+        needed: &[bool],
+    ) -> Keys {
+        let nv = select.entity_vars.len();
+        let np = select.pred_vars.len();
+        let mut entity_binding: Vec<Option<String>> = vec![None; nv];
+        let mut pred_binding: Vec<Option<String>> = vec![None; np];
+        for (i, m) in relations.iter().enumerate() {
+            let (lcol, rcol) = match orientation[i] {
+                Orientation::Forward => ("subject", "object"),
+                Orientation::Reverse => ("object", "subject"),
+            };
+            for (node, c) in [(m.left, lcol), (m.right, rcol)] {
+                if let Node::Var(v) = node {
+                    if entity_binding[v].is_none() {
+                        entity_binding[v] = Some(format!("{}.{}", rel_alias(i), ident(c)));
+                    }
+                }
+            }
+            if let PredMatch::Var(j) = m.predicate {
+                if pred_binding[j].is_none() {
+                    pred_binding[j] = Some(format!("{}.{}", rel_alias(i), ident("predicate")));
+                }
+            }
+        }
+        let mut entity_joined: Vec<bool> = (0..nv)
+            .map(|v| entity_binding[v].is_none() || !select.entity_vars[v].kinds.is_empty())
+            .collect();
+        let mut pred_joined: Vec<bool> = (0..np).map(|j| pred_binding[j].is_none()).collect();
+        for (i, c) in select.columns.iter().enumerate() {
+            if !needed.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            match c.source {
+                ColumnSource::EntityName(v) | ColumnSource::EntityId(v) => entity_joined[v] = true,
+                ColumnSource::Predicate(j) => pred_joined[j] = true,
+                _ => {}
+            }
+        }
+        fn kinds_in(c: &crate::plan::Clause, joined: &mut [bool]) {
+            match c {
+                crate::plan::Clause::Kind { var, .. } => joined[*var] = true,
+                crate::plan::Clause::Not(inner) => kinds_in(inner, joined),
+                crate::plan::Clause::Relation(_) => {}
+            }
+        }
+        for c in &select.clauses {
+            kinds_in(c, &mut entity_joined);
+        }
+        // A joined table is bound by the first relation column; others use that column.
+        Keys {
+            entity_joined,
+            entity_binding,
+            pred_joined,
+            pred_binding,
+        }
+    }
+
+    /// The expression for entity variable `v`'s key.
+    fn entity(&self, v: usize) -> String {
+        match (&self.entity_binding[v], self.entity_joined[v]) {
+            (Some(b), _) => b.clone(),
+            (None, _) => format!("{}.{}", entity_alias(v), ident("key")),
+        }
+    }
+
+    /// The expression for predicate variable `j`'s key.
+    fn predicate(&self, j: usize) -> String {
+        match &self.pred_binding[j] {
+            Some(b) => b.clone(),
+            None => format!("{}.{}", pred_alias(j), ident("key")),
+        }
     }
 }
 
@@ -408,14 +530,15 @@ fn relation_conditions(
     m: &RelationMatch,
     o: Orientation,
     params: &mut Params,
+    keys: &Keys,
     out: &mut Vec<String>,
 ) {
     let (lcol, rcol) = match o {
         Orientation::Forward => ("subject", "object"),
         Orientation::Reverse => ("object", "subject"),
     };
-    node_condition(&format!("{r}.{}", ident(lcol)), m.left, params, out);
-    node_condition(&format!("{r}.{}", ident(rcol)), m.right, params, out);
+    node_condition(&format!("{r}.{}", ident(lcol)), m.left, params, keys, out);
+    node_condition(&format!("{r}.{}", ident(rcol)), m.right, params, keys, out);
     let pcol = format!("{r}.{}", ident("predicate"));
     let reverse = o == Orientation::Reverse;
     if !m.either {
@@ -425,7 +548,10 @@ fn relation_conditions(
                 out.push(in_ints(&pcol, list, params));
             }
             PredMatch::Var(j) => {
-                out.push(format!("{pcol} = {}.{}", pred_alias(*j), ident("key")));
+                let key = keys.predicate(*j);
+                if key != pcol {
+                    out.push(format!("{pcol} = {key}"));
+                }
                 if reverse {
                     out.push(format!("{pcol} IN {}", symmetric_keys()));
                 }
@@ -501,7 +627,12 @@ fn filter_condition(r: &str, f: &Filter, params: &mut Params) -> String {
 }
 
 /// A clause inside `not`, as a boolean SQL expression over the outer query's aliases.
-fn condition(c: &crate::plan::Clause, params: &mut Params, counter: &mut usize) -> String {
+fn condition(
+    c: &crate::plan::Clause,
+    params: &mut Params,
+    keys: &Keys,
+    counter: &mut usize,
+) -> String {
     match c {
         crate::plan::Clause::Kind { var, kind } => format!(
             "{}.{} = {}",
@@ -509,14 +640,16 @@ fn condition(c: &crate::plan::Clause, params: &mut Params, counter: &mut usize) 
             ident("kind"),
             params.text(kind)
         ),
-        crate::plan::Clause::Not(inner) => format!("NOT ({})", condition(inner, params, counter)),
+        crate::plan::Clause::Not(inner) => {
+            format!("NOT ({})", condition(inner, params, keys, counter))
+        }
         crate::plan::Clause::Relation(m) => {
             let mut parts = Vec::new();
             for o in m.orientations() {
                 *counter += 1;
                 let alias = ident(&format!("n{counter}"));
                 let mut conds = Vec::new();
-                relation_conditions(&alias, m, o, params, &mut conds);
+                relation_conditions(&alias, m, o, params, keys, &mut conds);
                 let mut sub = format!("EXISTS (SELECT 1 FROM {} AS {alias}", ident("relation"));
                 if !conds.is_empty() {
                     let _ = write!(sub, " WHERE {}", conds.join(" AND "));
@@ -609,6 +742,57 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
             }
         }
     }
+}
+
+/// Which of the clauses' columns the stages use: the others are not computed.
+fn needed_columns(n: usize, stages: &[Stage]) -> Vec<bool> {
+    // Column counts before each stage.
+    let mut widths = vec![n];
+    for st in stages {
+        let w = *widths.last().unwrap_or(&n);
+        widths.push(match st {
+            Stage::Show(idx) => idx.len(),
+            Stage::Count(by) => by.len() + 1,
+            Stage::Sort(_) | Stage::Limit(_) | Stage::Distinct => w,
+        });
+    }
+    let mut needed = vec![true; *widths.last().unwrap_or(&n)];
+    for (k, st) in stages.iter().enumerate().rev() {
+        let before = widths[k];
+        let mut need = vec![false; before];
+        match st {
+            Stage::Show(idx) => {
+                for (j, &i) in idx.iter().enumerate() {
+                    if needed.get(j).copied().unwrap_or(false) && i < before {
+                        need[i] = true;
+                    }
+                }
+            }
+            Stage::Count(by) => {
+                for (j, &i) in by.iter().enumerate() {
+                    if needed.get(j).copied().unwrap_or(false) && i < before {
+                        need[i] = true;
+                    }
+                }
+            }
+            Stage::Sort(keys) => {
+                need[..before.min(needed.len())]
+                    .copy_from_slice(&needed[..before.min(needed.len())]);
+                for (i, _) in keys {
+                    if *i < before {
+                        need[*i] = true;
+                    }
+                }
+            }
+            Stage::Limit(_) => {
+                need[..before.min(needed.len())]
+                    .copy_from_slice(&needed[..before.min(needed.len())]);
+            }
+            Stage::Distinct => need = vec![true; before],
+        }
+        needed = need;
+    }
+    needed
 }
 
 fn next_level(level_no: &mut usize) -> String {

@@ -1664,7 +1664,7 @@ mod tests {
                 .unwrap()
         };
         let before = indexes(&s);
-        assert_eq!(before.len(), 3);
+        assert_eq!(before.len(), 4);
         let sum = jsonl(&mut s, &text).unwrap();
         assert_eq!(sum.relations.added, n as u64);
         assert_eq!(indexes(&s), before);

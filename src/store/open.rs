@@ -2,11 +2,12 @@
 //! from `schema/NNNN_name.sql`.
 //!
 //! The migrations are applied in order inside one transaction and `PRAGMA user_version`
-//! records how many were applied. A store opened for writing is upgraded on open; a
-//! read-only open of an older store is refused with a message that says how to upgrade it
-//! (`factstore init` on the existing file), so that read-only commands never write. A
-//! store whose version is newer than this binary knows is refused before anything is
-//! written to it.
+//! records how many were applied. An older store is upgraded on open: for a reading
+//! command too, when the file can be written (the upgrade is the only write a reading
+//! command makes, and it never creates a file); a store that cannot be written is then
+//! refused with a message that says how to upgrade it (`factstore init` on the existing
+//! file). A store whose version is newer than this binary knows is refused before
+//! anything is written to it.
 
 use std::path::Path;
 use std::time::Duration;
@@ -16,7 +17,13 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use super::{Store, StoreError};
 
 /// The schema migrations, in order: (name, SQL text).
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../../schema/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../../schema/0001_init.sql")),
+    (
+        "0002_relation_pair",
+        include_str!("../../schema/0002_relation_pair.sql"),
+    ),
+];
 
 /// The schema version this binary writes: the number of migrations it knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -67,6 +74,14 @@ impl Store {
             return Err(StoreError::Foreign { path });
         }
         if version < SCHEMA_VERSION && mode == Mode::ReadOnly {
+            // An older store is upgraded on open, reading commands included, when the
+            // file may be written; then it is opened read-only as asked.
+            if version > 0 {
+                drop(conn);
+                if Store::open(&path, Mode::ReadWrite).is_ok() {
+                    return Store::open(&path, Mode::ReadOnly);
+                }
+            }
             return Err(StoreError::NeedsUpgrade {
                 path,
                 found: version,
@@ -248,6 +263,28 @@ mod tests {
         assert!(matches!(err, StoreError::NeedsUpgrade { found: 0, .. }));
         let store = Store::open(&path, Mode::ReadWrite).unwrap();
         assert_eq!(user_version(store.connection()).unwrap(), SCHEMA_VERSION);
+    }
+
+    #[test]
+    fn a_version_1_store_is_upgraded_when_opened_to_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = temp_path(&dir);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0].1).unwrap();
+            conn.execute_batch("PRAGMA user_version = 1;").unwrap();
+        }
+        let store = Store::open(&path, Mode::ReadOnly).unwrap();
+        assert_eq!(user_version(store.connection()).unwrap(), SCHEMA_VERSION);
+        let pair: i64 = store
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'relation_pair'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(pair, 1);
     }
 
     #[test]

@@ -42,7 +42,8 @@ pub fn for_each_row<E: From<rusqlite::Error>>(
     q: &SqlQuery,
     mut f: impl FnMut(Vec<Value>, RowExtras) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut stmt = conn.prepare(&q.text)?;
+    // Queries of one shape compile to the same text: the prepared statement is reused.
+    let mut stmt = conn.prepare_cached(&q.text)?;
     for (i, p) in q.params.iter().enumerate() {
         match p {
             SqlParam::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,

@@ -8,6 +8,8 @@ use crate::time;
 
 /// How many predicates `Stats::top_predicates` lists.
 const TOP_PREDICATES: usize = 10;
+/// How many entities `Stats::top_entities` lists.
+const TOP_ENTITIES: usize = 10;
 
 /// Counts and spans of a store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -26,6 +28,8 @@ pub struct Stats {
     pub last_date: Option<String>,
     /// The most used predicates with their number of relations, most used first.
     pub top_predicates: Vec<(String, u64)>,
+    /// The entities in the most relations (as subject or object), most first, by name.
+    pub top_entities: Vec<(String, u64)>,
     /// Relations per year of their earliest finite bound (relations without a time, or
     /// outside the years 0–9999, are not counted), in year order.
     pub relations_per_year: Vec<(i64, u64)>,
@@ -113,6 +117,15 @@ impl Store {
                 "SELECT p.id, count(*) AS n FROM relation r JOIN predicate p ON p.key = r.predicate
                  GROUP BY p.id ORDER BY n DESC, p.id LIMIT {TOP_PREDICATES}"
             ))?,
+            top_entities: pairs(&format!(
+                "SELECT e.name, t.n FROM (
+                   SELECT k, sum(n) AS n FROM (
+                     SELECT subject AS k, count(*) AS n FROM relation GROUP BY subject
+                     UNION ALL
+                     SELECT object AS k, count(*) AS n FROM relation GROUP BY object)
+                   GROUP BY k ORDER BY n DESC, k LIMIT {TOP_ENTITIES}) t
+                 JOIN entity e ON e.key = t.k ORDER BY t.n DESC, e.name"
+            ))?,
             relations_per_year: per_year,
         })
     }
@@ -137,6 +150,12 @@ impl fmt::Display for Stats {
             writeln!(f, "top predicates")?;
             for (p, n) in &self.top_predicates {
                 writeln!(f, "  {p:<24} {n}")?;
+            }
+        }
+        if !self.top_entities.is_empty() {
+            writeln!(f, "top entities")?;
+            for (e, n) in &self.top_entities {
+                writeln!(f, "  {e:<24} {n}")?;
             }
         }
         if !self.relations_per_year.is_empty() {

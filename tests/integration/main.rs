@@ -5,6 +5,7 @@ mod corpus;
 mod examples;
 mod hostile;
 mod reliability;
+mod repl;
 mod scripts;
 mod store;
 mod support;

@@ -1,0 +1,379 @@
+//! One REPL session's work, whatever reads the input: running statements and
+//! dot-commands on the store with the session's settings (format, `.sql`, `.timer`),
+//! printing results to stdout and messages and errors to stderr, and letting Ctrl-C stop
+//! the statement that is running.
+
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{self, BufReader, IsTerminal, Write};
+use std::path::Path;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rusqlite::{ErrorCode, InterruptHandle, MAIN_DB};
+
+use crate::error::Error;
+use crate::lang;
+use crate::output::{self, Format, RenderOptions};
+use crate::statement::{self, Outcome};
+use crate::store::{self, ImportOptions, Store, StoreError};
+
+use super::dot::{self, DotCommand};
+use super::validate;
+use super::ReplError;
+
+/// What the user has set with dot-commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Settings {
+    /// `.format`; `None`: table on a terminal, JSON otherwise.
+    pub format: Option<Format>,
+    /// `.sql on`: print the SQL before each result.
+    pub sql: bool,
+    /// `.timer on`: print how long each statement took.
+    pub timer: bool,
+}
+
+/// Whether the session goes on after a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// The line was carried out.
+    Done,
+    /// The line failed; its error has been printed.
+    Failed,
+    /// `.quit`.
+    Quit,
+}
+
+/// Lets a SIGINT handler stop the statement that is running, and only that.
+#[derive(Clone)]
+pub struct Interrupter {
+    handle: Arc<InterruptHandle>,
+    running: Arc<AtomicBool>,
+}
+
+impl Interrupter {
+    fn new(store: &Store) -> Interrupter {
+        Interrupter {
+            handle: Arc::new(store.connection().get_interrupt_handle()),
+            running: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Stops the running statement, if there is one; true if there was.
+    pub fn interrupt(&self) -> bool {
+        if self.running.load(Ordering::SeqCst) {
+            self.handle.interrupt();
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The store, the settings, and where output goes.
+pub struct Session {
+    store: Rc<RefCell<Store>>,
+    pub settings: Settings,
+    interrupter: Interrupter,
+    /// Is stdout a terminal (tables, colours, widths)?
+    terminal: bool,
+}
+
+/// Was this error SQLite's interrupt (Ctrl-C)?
+fn is_interrupt(error: &Error) -> bool {
+    match error {
+        Error::Interrupted => true,
+        Error::Database(e) => e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted),
+        Error::Store(StoreError::Sqlite { source, .. }) => {
+            source.sqlite_error_code() == Some(ErrorCode::OperationInterrupted)
+        }
+        _ => false,
+    }
+}
+
+fn output_error(e: io::Error) -> ReplError {
+    ReplError::Output(e)
+}
+
+impl Session {
+    pub fn new(store: Rc<RefCell<Store>>) -> Session {
+        let interrupter = Interrupter::new(&store.borrow());
+        Session {
+            store,
+            settings: Settings::default(),
+            interrupter,
+            terminal: io::stdout().is_terminal(),
+        }
+    }
+
+    /// The handle a SIGINT handler uses.
+    pub fn interrupter(&self) -> Interrupter {
+        self.interrupter.clone()
+    }
+
+    /// Carries out one finished input: a dot-command or a statement. Errors of the
+    /// statement are printed; only failing to write the output is returned.
+    pub fn handle(&mut self, text: &str) -> Result<Flow, ReplError> {
+        let trimmed = text.trim();
+        if trimmed.starts_with('.') {
+            return self.dot(trimmed);
+        }
+        if validate::is_blank(text) {
+            return Ok(Flow::Done);
+        }
+        self.statement(text)
+    }
+
+    fn render_options(&self) -> RenderOptions {
+        RenderOptions {
+            width: if self.terminal {
+                terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
+            } else {
+                None
+            },
+            color: self.terminal,
+        }
+    }
+
+    fn format(&self) -> Format {
+        self.settings.format.unwrap_or(if self.terminal {
+            Format::Table
+        } else {
+            Format::Json
+        })
+    }
+
+    fn print_rows(&self, rows: &crate::value::ResultSet) -> Result<(), ReplError> {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        output::render(rows, self.format(), &self.render_options(), &mut out)
+            .map_err(output_error)?;
+        out.flush().map_err(output_error)
+    }
+
+    fn fail(&self, message: &str) -> Flow {
+        eprintln!("{message}");
+        Flow::Failed
+    }
+
+    fn statement(&mut self, text: &str) -> Result<Flow, ReplError> {
+        let store = self.store.borrow();
+        let opts = statement::Options {
+            graph: self.format().is_graph(),
+            ..statement::Options::default()
+        };
+        // A clear word before SQLite's, for writes to a store opened read-only.
+        if let Ok(stmt) = lang::parse(text) {
+            if statement::writes(&stmt) && store.connection().is_readonly(MAIN_DB).unwrap_or(false)
+            {
+                return Ok(self.fail(&format!(
+                    "error: the store {} is open read-only (the file or its directory is not \
+                     writable), so `save` and `drop` cannot change it; make it writable and \
+                     start the REPL again",
+                    store.path().display()
+                )));
+            }
+        }
+        if self.settings.sql {
+            // Paths, saves and drops have no SQL of their own: nothing to show then; an
+            // error is shown once, by the run below.
+            if let Ok(sql) = statement::explain(&store, text, &opts, false) {
+                let mut err = io::stderr().lock();
+                let _ = writeln!(err, "{}", sql.trim_end());
+            }
+        }
+        let started = Instant::now();
+        self.interrupter.running.store(true, Ordering::SeqCst);
+        let result = statement::execute(&store, text, &opts);
+        self.interrupter.running.store(false, Ordering::SeqCst);
+        let elapsed = started.elapsed();
+        let flow = match result {
+            Ok(Outcome::Rows(rows)) => {
+                self.print_rows(&rows)?;
+                Flow::Done
+            }
+            Ok(Outcome::Message(m)) => {
+                eprintln!("{m}");
+                Flow::Done
+            }
+            Err(e) if is_interrupt(&e) => self.fail(
+                "interrupted: the query was stopped (Ctrl-C); the store is unchanged. Narrow \
+                 it with a named entity, a period or `| limit N`.",
+            ),
+            Err(e) => self.fail(&e.render(Some(text))),
+        };
+        if self.settings.timer {
+            eprintln!("time: {:.3} s", elapsed.as_secs_f64());
+        }
+        Ok(flow)
+    }
+
+    fn dot(&mut self, line: &str) -> Result<Flow, ReplError> {
+        let command = match dot::parse(line) {
+            Ok(c) => c,
+            Err(message) => return Ok(self.fail(&format!("error: {message}"))),
+        };
+        let stdout = io::stdout();
+        match command {
+            DotCommand::Help => {
+                let mut out = stdout.lock();
+                out.write_all(dot::help().as_bytes())
+                    .and_then(|_| out.flush())
+                    .map_err(output_error)?;
+            }
+            DotCommand::Format(None) => {
+                let name = clap::ValueEnum::to_possible_value(&self.format())
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default();
+                eprintln!("format: {name}");
+            }
+            DotCommand::Format(Some(f)) => self.settings.format = Some(f),
+            DotCommand::Sql(on) => self.settings.sql = on,
+            DotCommand::Timer(on) => self.settings.timer = on,
+            DotCommand::Schema => {
+                let store = self.store.borrow();
+                let schema = match schema(&store) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        return Ok(self.fail(&format!("error: cannot read the store's schema: {e}")))
+                    }
+                };
+                let mut out = stdout.lock();
+                out.write_all(schema.as_bytes())
+                    .and_then(|_| out.flush())
+                    .map_err(output_error)?;
+            }
+            DotCommand::Stats => {
+                let stats = self.store.borrow().stats();
+                match stats {
+                    Ok(s) => {
+                        let mut out = stdout.lock();
+                        write!(out, "{s}")
+                            .and_then(|_| out.flush())
+                            .map_err(output_error)?;
+                    }
+                    Err(e) => return Ok(self.fail(&format!("error: {e}"))),
+                }
+            }
+            DotCommand::Saved => return self.statement("saved"),
+            DotCommand::Import(path) => return Ok(self.import(&path)),
+            DotCommand::Quit => return Ok(Flow::Quit),
+        }
+        Ok(Flow::Done)
+    }
+
+    fn import(&mut self, path: &Path) -> Flow {
+        let Some(format) = store::Format::from_path(path) else {
+            return self.fail(&format!(
+                "error: cannot tell the format of {} from its extension; name it .jsonl or .csv",
+                path.display()
+            ));
+        };
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                return self.fail(&format!(
+                    "error: cannot open {} for import: {e}",
+                    path.display()
+                ))
+            }
+        };
+        let size_hint = file.metadata().ok().map(|m| m.len());
+        let opts = ImportOptions {
+            dry_run: false,
+            progress: true,
+            size_hint,
+        };
+        let mut store = self.store.borrow_mut();
+        if store.connection().is_readonly(MAIN_DB).unwrap_or(false) {
+            return self.fail(&format!(
+                "error: the store {} is open read-only, so nothing can be imported into it",
+                store.path().display()
+            ));
+        }
+        let name = path.display().to_string();
+        self.interrupter.running.store(true, Ordering::SeqCst);
+        let result = store.import(BufReader::with_capacity(1 << 18, file), format, &name, opts);
+        self.interrupter.running.store(false, Ordering::SeqCst);
+        match result {
+            Ok(summary) => {
+                eprint!("{summary}");
+                Flow::Done
+            }
+            Err(e) => self.fail(&format!("error: {e}")),
+        }
+    }
+}
+
+/// The SQL of the store's tables, indexes and views, as stored by SQLite.
+fn schema(store: &Store) -> rusqlite::Result<String> {
+    let conn = store.connection();
+    let mut stmt = conn.prepare(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' \
+         ORDER BY rowid",
+    )?;
+    let mut out = String::new();
+    for sql in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        out.push_str(sql?.trim_end());
+        out.push_str(";\n");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Mode;
+
+    fn session() -> (tempfile::TempDir, Session) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path().join("t.db"), Mode::Create).unwrap();
+        (dir, Session::new(Rc::new(RefCell::new(store))))
+    }
+
+    #[test]
+    fn dot_commands_change_the_settings() {
+        let (_d, mut s) = session();
+        assert_eq!(s.handle(".format csv").unwrap(), Flow::Done);
+        assert_eq!(s.settings.format, Some(Format::Csv));
+        assert_eq!(s.handle(".sql on").unwrap(), Flow::Done);
+        assert!(s.settings.sql);
+        assert_eq!(s.handle(".timer on").unwrap(), Flow::Done);
+        assert!(s.settings.timer);
+        assert_eq!(s.handle(".nonsense").unwrap(), Flow::Failed);
+        assert_eq!(s.handle(".quit").unwrap(), Flow::Quit);
+        assert_eq!(s.handle("   ").unwrap(), Flow::Done);
+        assert_eq!(s.handle("# only a comment").unwrap(), Flow::Done);
+    }
+
+    #[test]
+    fn statements_succeed_or_fail() {
+        let (_d, mut s) = session();
+        assert_eq!(s.handle("saved").unwrap(), Flow::Done);
+        assert_eq!(s.handle("?x visited @").unwrap(), Flow::Failed);
+        assert_eq!(
+            s.handle(".import /no/such/file.jsonl").unwrap(),
+            Flow::Failed
+        );
+        assert_eq!(s.handle(".import file.txt").unwrap(), Flow::Failed);
+    }
+
+    #[test]
+    fn schema_lists_the_tables() {
+        let (_d, s) = session();
+        let text = schema(&s.store.borrow()).unwrap();
+        assert!(text.contains("CREATE TABLE entity"), "{text}");
+        assert!(text.contains("CREATE VIEW relation_view"), "{text}");
+    }
+
+    #[test]
+    fn the_interrupter_acts_only_while_a_statement_runs() {
+        let (_d, s) = session();
+        let i = s.interrupter();
+        assert!(!i.interrupt());
+        i.running.store(true, Ordering::SeqCst);
+        assert!(i.interrupt());
+    }
+}

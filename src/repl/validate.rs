@@ -1,0 +1,165 @@
+//! When a statement is finished: the REPL runs text once it parses, or once it cannot be
+//! completed by more input; an unfinished statement (an open string or parenthesis, a
+//! trailing `|` or `,`, a trailing keyword that needs more, such as `path A to`)
+//! continues on the next line.
+
+use crate::lang;
+
+use super::scan::{scan, Piece, Token};
+
+/// Keywords after which a statement cannot end.
+const NEEDS_MORE: &[&str] = &[
+    // time and status filters
+    "in",
+    "on",
+    "within",
+    "before",
+    "after",
+    "since",
+    "until",
+    "between",
+    "and",
+    "as",
+    "of",
+    "certainly",
+    "status",
+    "not",
+    "early",
+    "mid",
+    "late",
+    // paths
+    "path",
+    "to",
+    "max",
+    "via",
+    // saved queries
+    "save",
+    "replace",
+    "run",
+    "drop",
+    // stages that take arguments
+    "show",
+    "sort",
+    "limit",
+    "by",
+];
+
+/// Punctuation after which a statement cannot end.
+const PUNCT_NEEDS_MORE: &[&str] = &["|", ",", "--", "(", "=", ".."];
+
+/// Is `text` only whitespace and comments (nothing to run)?
+pub fn is_blank(text: &str) -> bool {
+    scan(text).iter().all(|t| t.piece == Piece::Comment)
+}
+
+/// Is `text` ready to run? False when more input could finish it: an open string or
+/// parenthesis, or a statement that does not parse and ends with `|`, `,`, `--`, `(`,
+/// `=`, `..`, `?x:` or a keyword that needs more. Dot-commands and blank text are
+/// always ready; so is text whose error no further input can fix.
+pub fn is_complete(text: &str) -> bool {
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('.') {
+        return true;
+    }
+    if lang::parse(text).is_ok() {
+        return true;
+    }
+    let tokens: Vec<Token> = scan(text)
+        .into_iter()
+        .filter(|t| t.piece != Piece::Comment)
+        .collect();
+    let mut depth: i64 = 0;
+    for t in &tokens {
+        match t.piece {
+            Piece::Punct("(") => depth += 1,
+            Piece::Punct(")") => depth -= 1,
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return false;
+    }
+    let Some(last) = tokens.last() else {
+        return true;
+    };
+    match &last.piece {
+        Piece::Str { closed: false } => false,
+        Piece::Punct(p) => !PUNCT_NEEDS_MORE.contains(p),
+        Piece::Var { kind: Some(kind) } => !kind.is_empty(),
+        Piece::Word => {
+            let word = last.text(text);
+            // `count by` needs a column; a bare `count` is finished.
+            !NEEDS_MORE.iter().any(|k| k.eq_ignore_ascii_case(word))
+        }
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_text() {
+        assert!(is_blank(""));
+        assert!(is_blank("  # a comment\n# another\n"));
+        assert!(!is_blank("saved # a comment"));
+        assert!(!is_blank("\"# not a comment\""));
+    }
+
+    #[test]
+    fn finished_statements() {
+        for text in [
+            "?who visited Baku",
+            "Iran -- Azerbaijan | sort start",
+            "path Netanyahu to Pezeshkian",
+            "saved",
+            "?x visited _ | count",
+            "",
+            "   ",
+            ".format json",
+            ".sql",
+            "# only a comment",
+        ] {
+            assert!(is_complete(text), "{text:?} should be complete");
+        }
+    }
+
+    #[test]
+    fn unfinished_statements() {
+        for text in [
+            "?who visited \"Ba",
+            "\"الهام",
+            "run pair(Iran,",
+            "run pair(Iran",
+            "?x visited Baku |",
+            "?x visited Baku,",
+            "?x visited Baku, # a comment\n",
+            "path Netanyahu to",
+            "path Netanyahu to Pezeshkian via",
+            "?x visited Baku in",
+            "?x visited Baku between 2024 and",
+            "?x visited Baku status",
+            "?x:",
+            "Iran --",
+            "save p(x) =",
+            "?a ?r ?b | count by",
+            "?a ?r ?b | sort",
+            "?x visited Baku as of",
+        ] {
+            assert!(!is_complete(text), "{text:?} should be unfinished");
+        }
+    }
+
+    #[test]
+    fn errors_that_more_input_cannot_fix_are_finished() {
+        for text in [
+            "?who visited Bakku @",
+            "?x visited Baku)",
+            "?who visited 2024a",
+            "| count",
+        ] {
+            assert!(is_complete(text), "{text:?} should be run (and fail)");
+        }
+    }
+}
