@@ -127,6 +127,11 @@ impl Store {
                 path: path.clone(),
                 source,
             })?;
+        // `rarray(?)`, as for a store on disk: path search binds lists of keys.
+        rusqlite::vtab::array::load_module(&conn).map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
         migrate(&mut conn, &path)?;
         Ok(Store {
             conn,
@@ -227,6 +232,35 @@ mod tests {
             .connection()
             .execute("INSERT INTO source(id) VALUES ('x')", [])
             .is_err());
+    }
+
+    /// Found by the `plan` fuzz target: path search failed on an in-memory store with
+    /// "no such table: rarray".
+    #[test]
+    fn path_search_runs_on_an_in_memory_store() {
+        let mut store = Store::open_in_memory().unwrap();
+        let data = concat!(
+            r#"{"type":"entity","id":"a","kind":"person","name":"A"}"#,
+            "\n",
+            r#"{"type":"entity","id":"b","kind":"city","name":"B"}"#,
+            "\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b"}"#,
+            "\n",
+        );
+        store
+            .import(
+                data.as_bytes(),
+                crate::store::Format::JsonLines,
+                "data",
+                crate::store::ImportOptions::default(),
+            )
+            .unwrap();
+        let outcome =
+            crate::statement::execute(&store, "path A to B", &Default::default()).unwrap();
+        let crate::statement::Outcome::Rows(rows) = outcome else {
+            panic!("a path gives rows: {outcome:?}");
+        };
+        assert_eq!(rows.rows.len(), 1, "{rows:?}");
     }
 
     #[test]
