@@ -12,15 +12,21 @@
 //!   stored record on every field it gives (fields it omits are not compared); entity
 //!   aliases are merged (new ones added). A predicate created earlier by a relation that
 //!   used it (undeclared) is completed by a later declaration.
-//! - Relations are staged in a TEMP table with their line numbers and resolved at the end
-//!   of the file, so a relation may name entities and sources defined further down.
+//! - A relation whose ids are all known (in the store or earlier in the file) is written
+//!   at once with the keys they resolve to; one that names an entity or source not yet
+//!   seen is staged in a TEMP table with its line number and resolved at the end of the
+//!   file, so a relation may name entities and sources defined further down. Each
+//!   relation gets its key when it is read, so keys follow the file's order either way.
+//! - A predicate a relation uses without a declaration is created (undeclared) when the
+//!   relation is read; a later declaration in the same file completes it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, Statement, Transaction, TransactionBehavior};
 use serde_json::{Map, Value};
 
 use super::{Store, StoreError};
@@ -146,22 +152,12 @@ impl Store {
         tx.execute_batch(STAGE_SQL)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
         let progress = Progress::new(opts);
-        let mut importer = Importer {
-            tx: &tx,
-            file: name,
-            summary: ImportSummary {
-                name: name.to_string(),
-                dry_run: opts.dry_run,
-                ..ImportSummary::default()
-            },
-            staged: 0,
-        };
+        let mut importer = Importer::new(&tx, name, opts.dry_run)?;
         match format {
             Format::JsonLines => importer.read_json_lines(reader, &progress)?,
             Format::Csv => importer.read_csv(reader, &progress)?,
         }
-        importer.resolve_relations()?;
-        let summary = importer.summary;
+        let summary = importer.finish()?;
         tx.execute_batch("DROP TABLE temp.import_relation")
             .map_err(StoreError::sqlite("cannot clean up after the import"))?;
         progress.finish();
@@ -184,6 +180,7 @@ const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cac
 const STAGE_SQL: &str = "
 CREATE TEMP TABLE IF NOT EXISTS import_relation (
     line        INTEGER PRIMARY KEY,
+    key         INTEGER NOT NULL,
     subject     TEXT NOT NULL,
     predicate   TEXT NOT NULL,
     object      TEXT NOT NULL,
@@ -278,6 +275,12 @@ enum RecordError {
 impl From<Fault> for RecordError {
     fn from(f: Fault) -> Self {
         RecordError::Fault(f)
+    }
+}
+
+impl From<StoreError> for RecordError {
+    fn from(e: StoreError) -> Self {
+        RecordError::Store(e)
     }
 }
 
@@ -549,14 +552,159 @@ const BULK_RELATIONS: i64 = 10_000;
 /// How often (in records) the progress bar is updated.
 const PROGRESS_EVERY: u64 = 4096;
 
+/// The most ids an [`IdCache`] holds before it starts over (about 64 bytes each).
+const ID_CACHE_LIMIT: usize = 1 << 20;
+
+/// Keys of ids (entities, sources or predicates) looked up or written during one import,
+/// including ids known to be missing from the store. Only the importing transaction writes
+/// to the store while it runs, so an entry stays true until the import itself adds the id
+/// (which updates it). The cache is emptied when it reaches [`ID_CACHE_LIMIT`] ids, so its
+/// memory is bounded whatever the size of the store or of the file; a cleared id is
+/// simply looked up in the store again.
+struct IdCache {
+    keys: HashMap<Box<str>, Option<i64>>,
+    limit: usize,
+}
+
+impl IdCache {
+    fn new() -> IdCache {
+        IdCache::with_limit(ID_CACHE_LIMIT)
+    }
+
+    fn with_limit(limit: usize) -> IdCache {
+        IdCache {
+            keys: HashMap::new(),
+            limit,
+        }
+    }
+
+    /// What is known of `id`: `Some(Some(key))` stored, `Some(None)` missing, `None`
+    /// unknown.
+    fn get(&self, id: &str) -> Option<Option<i64>> {
+        self.keys.get(id).copied()
+    }
+
+    fn set(&mut self, id: &str, key: Option<i64>) {
+        if let Some(slot) = self.keys.get_mut(id) {
+            *slot = key;
+            return;
+        }
+        if self.keys.len() >= self.limit {
+            self.keys.clear();
+        }
+        self.keys.insert(id.into(), key);
+    }
+}
+
+/// One relation record, checked, with its time bounds and fingerprint.
+struct RelationRecord<'r> {
+    subject: &'r str,
+    predicate: &'r str,
+    object: &'r str,
+    time: time::TimeFields<'r>,
+    bounds: Option<time::Bounds>,
+    status: &'r str,
+    place: Option<&'r str>,
+    source: Option<&'r str>,
+    quote: Option<&'r str>,
+    note: Option<&'r str>,
+    confidence: Option<f64>,
+    fingerprint: [u8; 16],
+}
+
+/// The keys a relation's ids resolve to.
+struct RelationKeys {
+    subject: i64,
+    predicate: i64,
+    object: i64,
+    place: Option<i64>,
+    source: Option<i64>,
+}
+
+const INSERT_RELATION_SQL: &str = "
+INSERT INTO relation(key, subject, predicate, object, when_text, from_text, to_text, at_text,
+    start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note, confidence,
+    fingerprint)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+ON CONFLICT(fingerprint) DO NOTHING";
+
+const STAGE_RELATION_SQL: &str = "
+INSERT INTO temp.import_relation(line, key, subject, predicate, object, when_text, from_text,
+    to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
+    confidence, fingerprint)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20)";
+
 struct Importer<'t> {
     tx: &'t Transaction<'t>,
     file: &'t str,
     summary: ImportSummary,
+    /// Relation records read (written, staged or already present).
+    relations: u64,
+    /// Relation records staged for the end of the file.
     staged: u64,
+    /// Relations written as they were read.
+    written: u64,
+    /// The key the next relation read gets.
+    next_key: i64,
+    /// Relations in the store before this import.
+    stored_relations: i64,
+    /// The SQL of the relation indexes dropped for a bulk insert, to build them again.
+    dropped_indexes: Option<Vec<String>>,
+    entities: IdCache,
+    sources: IdCache,
+    predicates: IdCache,
+    insert_relation: Statement<'t>,
+    lookup_entity: Statement<'t>,
+    lookup_source: Statement<'t>,
+    lookup_predicate: Statement<'t>,
 }
 
-impl Importer<'_> {
+impl<'t> Importer<'t> {
+    fn new(tx: &'t Transaction<'t>, file: &'t str, dry_run: bool) -> Result<Self, StoreError> {
+        let db = StoreError::sqlite("cannot prepare the import");
+        let (stored_relations, max_key): (i64, i64) = tx
+            .query_row(
+                "SELECT count(*), COALESCE(MAX(key), 0) FROM relation",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)?;
+        Ok(Importer {
+            tx,
+            file,
+            summary: ImportSummary {
+                name: file.to_string(),
+                dry_run,
+                ..ImportSummary::default()
+            },
+            relations: 0,
+            staged: 0,
+            written: 0,
+            next_key: max_key.saturating_add(1),
+            stored_relations,
+            dropped_indexes: None,
+            entities: IdCache::new(),
+            sources: IdCache::new(),
+            predicates: IdCache::new(),
+            insert_relation: tx.prepare(INSERT_RELATION_SQL).map_err(db)?,
+            lookup_entity: tx
+                .prepare("SELECT key FROM entity WHERE id = ?1")
+                .map_err(db)?,
+            lookup_source: tx
+                .prepare("SELECT key FROM source WHERE id = ?1")
+                .map_err(db)?,
+            lookup_predicate: tx
+                .prepare("SELECT key FROM predicate WHERE id = ?1")
+                .map_err(db)?,
+        })
+    }
+
+    /// Resolves the staged relations, rebuilds dropped indexes and returns the summary.
+    fn finish(mut self) -> Result<ImportSummary, StoreError> {
+        self.resolve_relations()?;
+        Ok(self.summary)
+    }
     fn bad(&self, line: u64, column: Option<u64>, fault: Fault) -> StoreError {
         StoreError::BadRecord {
             file: self.file.to_string(),
@@ -633,6 +781,7 @@ impl Importer<'_> {
             .execute(params![id, title, published, lo, hi, lang, url, note])?;
         if added == 1 {
             self.summary.sources.added += 1;
+            self.sources.set(id, Some(self.tx.last_insert_rowid()));
             return Ok(());
         }
         let stored: [Option<String>; 5] = self
@@ -682,6 +831,7 @@ impl Importer<'_> {
                 .query_row([key], |r| r.get(0))?;
             (key, next)
         };
+        self.entities.set(id, Some(key));
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO alias(entity, text, norm, is_name, ord) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT DO NOTHING",
@@ -729,7 +879,9 @@ impl Importer<'_> {
             )?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         if !declared {
-            // Created by a relation that used it: this record declares it.
+            // Created by a relation that used it: this record declares it. If that was
+            // earlier in this file, the predicate is no longer a new undeclared one.
+            self.summary.new_predicates.retain(|p| p != id);
             self.tx
                 .prepare_cached(
                     "UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4,
@@ -764,94 +916,174 @@ impl Importer<'_> {
     }
 
     fn relation(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
-        let subject = rec.id("subject")?;
-        let predicate = rec.id("predicate")?;
-        let object = rec.id("object")?;
-        let fields = time::TimeFields {
-            when: rec.text("when")?,
-            from: rec.text("from")?,
-            to: rec.text("to")?,
-            at: rec.text("at")?,
-        };
-        let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
-        let status = rec.text("status")?.unwrap_or("occurred");
-        if !STATUSES.contains(&status) {
-            return Err(Fault::field(
-                "status",
-                format!(
-                    "unknown status `{status}`; use one of {}",
-                    STATUSES.join(", ")
-                ),
-            )
-            .into());
-        }
-        let place = rec.optional_id("place")?;
-        let source = rec.text("source")?;
-        let quote = rec.text("quote")?;
-        let note = rec.text("note")?;
-        let confidence = rec.number("confidence")?;
-        if let Some(c) = confidence {
-            if !(0.0..=1.0).contains(&c) {
-                return Err(Fault::field(
-                    "confidence",
-                    format!("{c} is out of range; confidence is a number from 0 to 1"),
-                )
-                .into());
+        let relation = read_relation(rec)?;
+        let key = self.next_key;
+        self.relations += 1;
+        self.drop_relation_indexes_for_bulk()?;
+        match self.resolve_keys(&relation)? {
+            Some(keys) => {
+                if self.insert(&relation, &keys, key)? {
+                    self.written += 1;
+                    self.next_key = key.saturating_add(1);
+                }
+            }
+            None => {
+                // Names an id not seen yet: resolved at the end of the file, with the key
+                // it would have had now (unused if it turns out to be present already).
+                self.stage(&relation, line, key)?;
+                self.staged += 1;
+                self.next_key = key.saturating_add(1);
             }
         }
-        let mut fp = Fingerprint::new();
-        for t in [subject, predicate, object] {
-            fp.text(Some(t));
-        }
-        for t in [fields.when, fields.from, fields.to, fields.at] {
-            fp.text(t);
-        }
-        fp.text(Some(status));
-        for t in [place, source, quote, note] {
-            fp.text(t);
-        }
-        fp.number(confidence);
-        let fingerprint = fp.finish();
-        let (start_lo, start_hi, end_lo, end_hi) = match bounds {
-            Some(b) => (
-                Some(b.start_lo),
-                Some(b.start_hi),
-                Some(b.end_lo),
-                Some(b.end_hi),
-            ),
-            None => (None, None, None, None),
+        Ok(())
+    }
+
+    /// The keys of a relation's ids, or `None` when one of its entities or its source is
+    /// not (yet) in the store. A predicate not in the store is created, undeclared.
+    fn resolve_keys(
+        &mut self,
+        relation: &RelationRecord,
+    ) -> Result<Option<RelationKeys>, RecordError> {
+        let predicate = self.predicate_key(relation.predicate)?;
+        let Some(subject) = self.entity_key(relation.subject)? else {
+            return Ok(None);
         };
+        let Some(object) = self.entity_key(relation.object)? else {
+            return Ok(None);
+        };
+        let place = match relation.place {
+            None => None,
+            Some(id) => match self.entity_key(id)? {
+                Some(key) => Some(key),
+                None => return Ok(None),
+            },
+        };
+        let source = match relation.source {
+            None => None,
+            Some(id) => match self.source_key(id)? {
+                Some(key) => Some(key),
+                None => return Ok(None),
+            },
+        };
+        Ok(Some(RelationKeys {
+            subject,
+            predicate,
+            object,
+            place,
+            source,
+        }))
+    }
+
+    fn entity_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
+        if let Some(known) = self.entities.get(id) {
+            return Ok(known);
+        }
+        let key = self
+            .lookup_entity
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        self.entities.set(id, key);
+        Ok(key)
+    }
+
+    fn source_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
+        if let Some(known) = self.sources.get(id) {
+            return Ok(known);
+        }
+        let key = self
+            .lookup_source
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        self.sources.set(id, key);
+        Ok(key)
+    }
+
+    /// The key of a predicate, created undeclared (and listed in the summary) when the
+    /// store does not have it.
+    fn predicate_key(&mut self, id: &str) -> Result<i64, RecordError> {
+        if let Some(Some(key)) = self.predicates.get(id) {
+            return Ok(key);
+        }
+        let stored: Option<i64> = self
+            .lookup_predicate
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let key = match stored {
+            Some(key) => key,
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO predicate(id, symmetric, declared) VALUES (?1, 0, 0)",
+                    )?
+                    .execute([id])?;
+                self.summary.new_predicates.push(id.to_string());
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.predicates.set(id, Some(key));
+        Ok(key)
+    }
+
+    /// Writes a resolved relation with the given key; false when an identical relation
+    /// is already stored.
+    fn insert(
+        &mut self,
+        r: &RelationRecord,
+        keys: &RelationKeys,
+        key: i64,
+    ) -> Result<bool, RecordError> {
+        let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
+        let stmt = &mut self.insert_relation;
+        stmt.raw_bind_parameter(1, key)?;
+        stmt.raw_bind_parameter(2, keys.subject)?;
+        stmt.raw_bind_parameter(3, keys.predicate)?;
+        stmt.raw_bind_parameter(4, keys.object)?;
+        stmt.raw_bind_parameter(5, r.time.when)?;
+        stmt.raw_bind_parameter(6, r.time.from)?;
+        stmt.raw_bind_parameter(7, r.time.to)?;
+        stmt.raw_bind_parameter(8, r.time.at)?;
+        stmt.raw_bind_parameter(9, start_lo)?;
+        stmt.raw_bind_parameter(10, start_hi)?;
+        stmt.raw_bind_parameter(11, end_lo)?;
+        stmt.raw_bind_parameter(12, end_hi)?;
+        stmt.raw_bind_parameter(13, r.status)?;
+        stmt.raw_bind_parameter(14, keys.place)?;
+        stmt.raw_bind_parameter(15, keys.source)?;
+        stmt.raw_bind_parameter(16, r.quote)?;
+        stmt.raw_bind_parameter(17, r.note)?;
+        stmt.raw_bind_parameter(18, r.confidence)?;
+        stmt.raw_bind_parameter(19, &r.fingerprint[..])?;
+        Ok(stmt.raw_execute()? == 1)
+    }
+
+    /// Stages a relation that names an id not seen yet, with its line and key.
+    fn stage(&mut self, r: &RelationRecord, line: u64, key: i64) -> Result<(), RecordError> {
+        let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
         let line = i64::try_from(line).unwrap_or(i64::MAX);
         self.tx
-            .prepare_cached(
-                "INSERT INTO temp.import_relation(line, subject, predicate, object, when_text,
-                 from_text, to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place,
-                 source, quote, note, confidence, fingerprint)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19)",
-            )?
+            .prepare_cached(STAGE_RELATION_SQL)?
             .execute(params![
                 line,
-                subject,
-                predicate,
-                object,
-                fields.when,
-                fields.from,
-                fields.to,
-                fields.at,
+                key,
+                r.subject,
+                r.predicate,
+                r.object,
+                r.time.when,
+                r.time.from,
+                r.time.to,
+                r.time.at,
                 start_lo,
                 start_hi,
                 end_lo,
                 end_hi,
-                status,
-                place,
-                source,
-                quote,
-                note,
-                confidence,
-                &fingerprint[..],
+                r.status,
+                r.place,
+                r.source,
+                r.quote,
+                r.note,
+                r.confidence,
+                &r.fingerprint[..],
             ])?;
-        self.staged += 1;
         Ok(())
     }
 
@@ -1071,19 +1303,16 @@ impl Importer<'_> {
         self.bad(line, None, Fault::record(reason))
     }
 
-    /// For a bulk import (many relations compared with those stored), drops the relation
-    /// table's secondary indexes so that they are built once, sorted, after the insert
-    /// instead of updated row by row. Returns the SQL that creates them again.
-    fn drop_relation_indexes_for_bulk(&self) -> Result<Vec<String>, StoreError> {
-        let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
-        let stored: i64 = self
-            .tx
-            .query_row("SELECT count(*) FROM relation", [], |r| r.get(0))
-            .map_err(db)?;
-        let staged = i64::try_from(self.staged).unwrap_or(i64::MAX);
-        if staged < BULK_RELATIONS || staged < stored {
-            return Ok(Vec::new());
+    /// Once a file has brought as many relations as a bulk import takes (and at least as
+    /// many as the store held), drops the relation table's secondary indexes so that they
+    /// are built once, sorted, at the end instead of updated row by row. Does nothing
+    /// before that point or once they are dropped.
+    fn drop_relation_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
+        let seen = i64::try_from(self.relations).unwrap_or(i64::MAX);
+        if self.dropped_indexes.is_some() || seen < BULK_RELATIONS || seen < self.stored_relations {
+            return Ok(());
         }
+        let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
         let indexes: Vec<(String, String)> = {
             let mut stmt = self
                 .tx
@@ -1102,37 +1331,39 @@ impl Importer<'_> {
                 .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
                 .map_err(db)?;
         }
-        Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+        self.dropped_indexes = Some(indexes.into_iter().map(|(_, sql)| sql).collect());
+        Ok(())
     }
 
-    /// Creates the undeclared predicates, checks that every id the staged relations name
-    /// exists, and inserts them (in line order), skipping those already present.
+    /// Checks that every id the staged relations name exists and inserts them (in line
+    /// order, with the keys they were given when read), skipping those already present;
+    /// then builds the dropped indexes again.
     fn resolve_relations(&mut self) -> Result<(), StoreError> {
-        if self.staged == 0 {
-            return Ok(());
-        }
         let tx = self.tx;
-        let new_predicates: Vec<String> = (|| {
-            let mut stmt = tx.prepare(
-                "SELECT st.predicate FROM temp.import_relation st
-                 WHERE NOT EXISTS (SELECT 1 FROM predicate p WHERE p.id = st.predicate)
-                 GROUP BY st.predicate ORDER BY min(st.line)",
-            )?;
-            let ids = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            let mut insert =
-                tx.prepare("INSERT INTO predicate(id, symmetric, declared) VALUES (?1, 0, 0)")?;
-            for id in &ids {
-                insert.execute([id])?;
+        let mut added = self.written;
+        if self.staged > 0 {
+            added += self.insert_staged()?;
+        }
+        if let Some(rebuilt) = self.dropped_indexes.take() {
+            for sql in rebuilt {
+                tx.execute_batch(&sql).map_err(StoreError::sqlite(
+                    "cannot rebuild an index after the import",
+                ))?;
             }
-            Ok(ids)
-        })()
-        .map_err(StoreError::sqlite(
-            "cannot create the undeclared predicates",
-        ))?;
-        self.summary.new_predicates = new_predicates;
+            // Statistics let SQLite choose between the start and the end index of a
+            // time filter by what the data holds.
+            tx.execute_batch("ANALYZE").map_err(StoreError::sqlite(
+                "cannot gather statistics after the import",
+            ))?;
+        }
+        self.summary.relations.added = added;
+        self.summary.relations.present = self.relations - added;
+        Ok(())
+    }
 
+    /// Inserts the staged relations; returns how many were new.
+    fn insert_staged(&self) -> Result<u64, StoreError> {
+        let tx = self.tx;
         let unresolved: Option<(i64, String, String)> = tx
             .query_row(
                 "SELECT st.line,
@@ -1179,44 +1410,102 @@ impl Importer<'_> {
             ));
         }
 
-        let rebuilt = self.drop_relation_indexes_for_bulk()?;
-        let added = tx
-            .execute(
-                "INSERT INTO relation(subject, predicate, object, when_text, from_text, to_text,
-                    at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
-                    confidence, fingerprint)
-                 SELECT s.key, p.key, o.key, st.when_text, st.from_text, st.to_text, st.at_text,
-                    st.start_lo, st.start_hi, st.end_lo, st.end_hi, st.status, pl.key, so.key,
-                    st.quote, st.note, st.confidence, st.fingerprint
-                 FROM temp.import_relation st
-                 CROSS JOIN entity s ON s.id = st.subject
-                 CROSS JOIN predicate p ON p.id = st.predicate
-                 CROSS JOIN entity o ON o.id = st.object
-                 LEFT JOIN entity pl ON pl.id = st.place
-                 LEFT JOIN source so ON so.id = st.source
-                 WHERE true
-                 ORDER BY st.line
-                 ON CONFLICT(fingerprint) DO NOTHING",
-                [],
-            )
-            .map_err(StoreError::sqlite("cannot insert the imported relations"))?
-            as u64;
-        let bulk = !rebuilt.is_empty();
-        for sql in rebuilt {
-            tx.execute_batch(&sql).map_err(StoreError::sqlite(
-                "cannot rebuild an index after the import",
-            ))?;
+        tx.execute(
+            "INSERT INTO relation(key, subject, predicate, object, when_text, from_text,
+                to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place, source,
+                quote, note, confidence, fingerprint)
+             SELECT st.key, s.key, p.key, o.key, st.when_text, st.from_text, st.to_text,
+                st.at_text, st.start_lo, st.start_hi, st.end_lo, st.end_hi, st.status, pl.key,
+                so.key, st.quote, st.note, st.confidence, st.fingerprint
+             FROM temp.import_relation st
+             CROSS JOIN entity s ON s.id = st.subject
+             CROSS JOIN predicate p ON p.id = st.predicate
+             CROSS JOIN entity o ON o.id = st.object
+             LEFT JOIN entity pl ON pl.id = st.place
+             LEFT JOIN source so ON so.id = st.source
+             WHERE true
+             ORDER BY st.line
+             ON CONFLICT(fingerprint) DO NOTHING",
+            [],
+        )
+        .map(|n| n as u64)
+        .map_err(StoreError::sqlite("cannot insert the imported relations"))
+    }
+}
+
+/// Checks a relation record's fields and computes its time bounds and fingerprint.
+fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
+    let subject = rec.id("subject")?;
+    let predicate = rec.id("predicate")?;
+    let object = rec.id("object")?;
+    let fields = time::TimeFields {
+        when: rec.text("when")?,
+        from: rec.text("from")?,
+        to: rec.text("to")?,
+        at: rec.text("at")?,
+    };
+    let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
+    let status = rec.text("status")?.unwrap_or("occurred");
+    if !STATUSES.contains(&status) {
+        return Err(Fault::field(
+            "status",
+            format!(
+                "unknown status `{status}`; use one of {}",
+                STATUSES.join(", ")
+            ),
+        ));
+    }
+    let place = rec.optional_id("place")?;
+    let source = rec.text("source")?;
+    let quote = rec.text("quote")?;
+    let note = rec.text("note")?;
+    let confidence = rec.number("confidence")?;
+    if let Some(c) = confidence {
+        if !(0.0..=1.0).contains(&c) {
+            return Err(Fault::field(
+                "confidence",
+                format!("{c} is out of range; confidence is a number from 0 to 1"),
+            ));
         }
-        if bulk {
-            // Statistics let SQLite choose between the start and the end index of a
-            // time filter by what the data holds.
-            tx.execute_batch("ANALYZE").map_err(StoreError::sqlite(
-                "cannot gather statistics after the import",
-            ))?;
-        }
-        self.summary.relations.added = added;
-        self.summary.relations.present = self.staged - added;
-        Ok(())
+    }
+    let mut fp = Fingerprint::new();
+    for t in [subject, predicate, object] {
+        fp.text(Some(t));
+    }
+    for t in [fields.when, fields.from, fields.to, fields.at] {
+        fp.text(t);
+    }
+    fp.text(Some(status));
+    for t in [place, source, quote, note] {
+        fp.text(t);
+    }
+    fp.number(confidence);
+    Ok(RelationRecord {
+        subject,
+        predicate,
+        object,
+        time: fields,
+        bounds,
+        status,
+        place,
+        source,
+        quote,
+        note,
+        confidence,
+        fingerprint: fp.finish(),
+    })
+}
+
+/// The four bound columns of a relation: all NULL when its time is unknown.
+fn bound_columns(bounds: Option<time::Bounds>) -> [Option<i64>; 4] {
+    match bounds {
+        Some(b) => [
+            Some(b.start_lo),
+            Some(b.start_hi),
+            Some(b.end_lo),
+            Some(b.end_hi),
+        ],
+        None => [None; 4],
     }
 }
 
@@ -1687,6 +1976,92 @@ mod tests {
         assert!(s.check().unwrap().is_empty());
         let again = jsonl(&mut s, &text).unwrap();
         assert_eq!(again.relations.present, n as u64);
+    }
+
+    #[test]
+    fn forward_references_keep_the_file_order_of_keys() {
+        let mut s = store();
+        let text = r#"{"type":"entity","id":"a","kind":"person","name":"A"}
+{"type":"relation","subject":"a","predicate":"knows","object":"a","note":"1"}
+{"type":"relation","subject":"a","predicate":"knows","object":"later","note":"2"}
+{"type":"relation","subject":"a","predicate":"knows","object":"a","note":"3"}
+{"type":"relation","subject":"a","predicate":"knows","object":"a","note":"1"}
+{"type":"entity","id":"later","kind":"city","name":"Later"}
+{"type":"relation","subject":"later","predicate":"knows","object":"a","source":"s9","note":"4"}
+{"type":"source","id":"s9","title":"Nine"}
+{"type":"relation","subject":"later","predicate":"knows","object":"a","note":"5"}
+"#;
+        let sum = jsonl(&mut s, text).unwrap();
+        assert_eq!(
+            sum.relations,
+            RecordCounts {
+                added: 5,
+                present: 1
+            }
+        );
+        let notes: Vec<String> = s
+            .connection()
+            .prepare("SELECT note FROM relation ORDER BY key")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(notes, ["1", "2", "3", "4", "5"]);
+        assert!(s.check().unwrap().is_empty());
+        // A second file continues after the stored keys.
+        let more =
+            r#"{"type":"relation","subject":"a","predicate":"knows","object":"later","note":"6"}"#;
+        assert_eq!(jsonl(&mut s, more).unwrap().relations.added, 1);
+        let last: String = s
+            .connection()
+            .query_row(
+                "SELECT note FROM relation ORDER BY key DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(last, "6");
+    }
+
+    #[test]
+    fn predicate_used_then_declared_in_one_file_is_not_new() {
+        let mut s = store();
+        let text = format!(
+            "{BASE}{}\n{}\n{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"met","object":"b"}"#,
+            r#"{"type":"relation","subject":"a","predicate":"saw","object":"b"}"#,
+            r#"{"type":"predicate","id":"met","label":"met with","symmetric":true}"#
+        );
+        let sum = jsonl(&mut s, &text).unwrap();
+        assert_eq!(sum.new_predicates, vec!["saw".to_string()]);
+        assert_eq!(sum.predicates.added, 1);
+        let declared: Vec<(String, bool)> = s
+            .connection()
+            .prepare("SELECT id, declared FROM predicate ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            declared,
+            [("met".to_string(), true), ("saw".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn id_cache_starts_over_when_full() {
+        let mut cache = IdCache::with_limit(2);
+        cache.set("a", Some(1));
+        cache.set("b", None);
+        assert_eq!(cache.get("a"), Some(Some(1)));
+        cache.set("b", Some(2));
+        assert_eq!(cache.get("b"), Some(Some(2)));
+        cache.set("c", Some(3));
+        assert_eq!(cache.keys.len(), 1);
+        assert_eq!(cache.get("a"), None);
+        assert_eq!(cache.get("c"), Some(Some(3)));
     }
 
     #[test]
