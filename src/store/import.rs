@@ -141,6 +141,45 @@ impl Store {
         name: &str,
         opts: ImportOptions,
     ) -> Result<ImportSummary, StoreError> {
+        // SQLite's own checks of what the import writes could never fail, so they are
+        // switched off for the import and restored afterwards, whatever the outcome:
+        // - every key written (relation ends, places, sources, alias owners) was read from
+        //   the store inside the import's own transaction (foreign keys);
+        // - a relation's status and confidence are checked here before it is written, with
+        //   the same rules as the schema's CHECK constraints (which, evaluated per row,
+        //   build the status list anew for every relation).
+        // Both pragmas only take effect outside a transaction and apply to statements
+        // prepared after them.
+        let saved: Vec<(&str, bool)> = IMPORT_RELAXED_CHECKS
+            .iter()
+            .map(|&(pragma, _)| {
+                self.conn
+                    .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                    .map(|value| (pragma, value))
+            })
+            .collect::<rusqlite::Result<_>>()
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        let set = |conn: &rusqlite::Connection, settings: &[(&str, bool)]| {
+            settings.iter().try_for_each(|&(pragma, value)| {
+                conn.execute_batch(&format!("PRAGMA {pragma} = {}", i32::from(value)))
+            })
+        };
+        set(&self.conn, &IMPORT_RELAXED_CHECKS)
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        let result = self.import_in_transaction(reader, format, name, opts);
+        set(&self.conn, &saved).map_err(StoreError::sqlite(
+            "cannot restore the store's constraint checks after the import",
+        ))?;
+        result
+    }
+
+    fn import_in_transaction(
+        &mut self,
+        reader: impl BufRead,
+        format: Format,
+        name: &str,
+        opts: ImportOptions,
+    ) -> Result<ImportSummary, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -171,6 +210,11 @@ impl Store {
         Ok(summary)
     }
 }
+
+/// The connection settings an import relaxes, with their values during the import (see
+/// [`Store::import`]).
+const IMPORT_RELAXED_CHECKS: [(&str, bool); 2] =
+    [("foreign_keys", false), ("ignore_check_constraints", true)];
 
 /// The page caches during an import: 64 MiB for the store, 64 MiB for the staging table.
 const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -65536;";
@@ -2062,6 +2106,53 @@ mod tests {
         assert_eq!(cache.keys.len(), 1);
         assert_eq!(cache.get("a"), None);
         assert_eq!(cache.get("c"), Some(Some(3)));
+    }
+
+    #[test]
+    fn constraint_checks_are_restored_after_an_import() {
+        let mut s = store();
+        let setting = |s: &Store, pragma: &str| -> bool {
+            s.connection()
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(setting(&s, "foreign_keys"));
+        let good = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b"}"#
+        );
+        jsonl(&mut s, &good).unwrap();
+        let wrong =
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"x"}"#;
+        assert_eq!(bad(jsonl(&mut s, wrong).unwrap_err()).0, 1);
+        let (a, p): (i64, i64) = s
+            .connection()
+            .query_row(
+                "SELECT e.key, p.key FROM entity e, predicate p WHERE e.id = 'a' AND p.id = 'p'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        for _ in 0..2 {
+            assert!(setting(&s, "foreign_keys"));
+            assert!(!setting(&s, "ignore_check_constraints"));
+            // The schema's own checks hold again for other writers.
+            let insert = |status: &str, object: i64, fingerprint: &[u8]| {
+                s.connection().execute(
+                    "INSERT INTO relation(subject, predicate, object, status, fingerprint)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![a, p, object, status, fingerprint],
+                )
+            };
+            assert!(insert("rumoured", a, &[0]).is_err());
+            assert!(insert("occurred", 999, &[1]).is_err());
+            assert_eq!(insert("occurred", a, &[2]).unwrap(), 1);
+            s.connection()
+                .execute("DELETE FROM relation WHERE fingerprint = x'02'", [])
+                .unwrap();
+            jsonl(&mut s, &good).unwrap();
+        }
+        assert!(s.check().unwrap().is_empty());
     }
 
     #[test]
