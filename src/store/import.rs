@@ -27,7 +27,6 @@ use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
 use rusqlite::{params, OptionalExtension, Statement, Transaction, TransactionBehavior};
-use serde_json::{Map, Value};
 
 use super::{Store, StoreError};
 use crate::{names, time};
@@ -339,27 +338,122 @@ impl From<rusqlite::Error> for RecordError {
 
 /// Typed access to the fields of one record (a JSON object).
 struct Record<'r> {
-    fields: &'r Map<String, Value>,
+    fields: &'r [(Cow<'r, str>, Field<'r>)],
 }
 
-fn json_type(v: &Value) -> &'static str {
+/// A JSON value as read from one line, with strings and keys borrowed from the line where
+/// they need no unescaping (the line is parsed without building owned maps and strings).
+#[derive(Debug, Clone, PartialEq)]
+enum Field<'a> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(Cow<'a, str>),
+    Array(Vec<Field<'a>>),
+    Object(Fields<'a>),
+}
+
+/// The fields of a JSON object in the order written. A key given twice counts with its
+/// last value (as in a JSON map).
+type Fields<'a> = Vec<(Cow<'a, str>, Field<'a>)>;
+
+impl<'de> serde::Deserialize<'de> for Field<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+/// Builds a [`Field`] from whatever JSON value comes.
+struct FieldVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+    type Value = Field<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Null)
+    }
+    fn visit_none<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Field<'de>, E> {
+        Ok(Field::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Field<'de>, E> {
+        Ok(Field::Number(n as f64))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Field<'de>, E> {
+        Ok(Field::Number(n as f64))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Field<'de>, E> {
+        Ok(Field::Number(n))
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Owned(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Owned(s)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Field::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Field<'de>, A::Error> {
+        let mut fields = Vec::with_capacity(8);
+        while let Some((key, value)) = map.next_entry::<Key<'de>, Field<'de>>()? {
+            fields.push((key.0, value));
+        }
+        Ok(Field::Object(fields))
+    }
+}
+
+/// An object key, borrowed from the line when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Field::deserialize(deserializer)? {
+            Field::Str(s) => Ok(Key(s)),
+            _ => Err(serde::de::Error::custom("an object key must be a string")),
+        }
+    }
+}
+
+fn json_type(v: &Field) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Field::Null => "null",
+        Field::Bool(_) => "a boolean",
+        Field::Number(_) => "a number",
+        Field::Str(_) => "a string",
+        Field::Array(_) => "an array",
+        Field::Object(_) => "an object",
     }
 }
 
 impl<'r> Record<'r> {
+    /// The value of a field (the last one when the key is given twice).
+    fn get(&self, field: &str) -> Option<&'r Field<'r>> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|(key, _)| key == field)
+            .map(|(_, value)| value)
+    }
+
     /// A text field; absent, null and "" are `None`.
     fn text(&self, field: &str) -> Result<Option<&'r str>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Str(s)) if s.is_empty() => Ok(None),
+            Some(Field::Str(s)) => Ok(Some(s)),
             Some(other) => Err(Fault::field(
                 field,
                 format!("must be a string, found {}", json_type(other)),
@@ -387,12 +481,9 @@ impl<'r> Record<'r> {
     }
 
     fn number(&self, field: &str) -> Result<Option<f64>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| Fault::field(field, "is not a representable number")),
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Number(n)) => Ok(Some(*n)),
             Some(other) => Err(Fault::field(
                 field,
                 format!("must be a number, found {}", json_type(other)),
@@ -401,9 +492,9 @@ impl<'r> Record<'r> {
     }
 
     fn boolean(&self, field: &str) -> Result<Option<bool>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Bool(b)) => Ok(Some(*b)),
             Some(other) => Err(Fault::field(
                 field,
                 format!("must be true or false, found {}", json_type(other)),
@@ -413,14 +504,14 @@ impl<'r> Record<'r> {
 
     /// A list of strings; empty strings are skipped.
     fn texts(&self, field: &str) -> Result<Vec<&'r str>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => {
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(Vec::new()),
+            Some(Field::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item {
-                        Value::String(s) if s.trim().is_empty() => {}
-                        Value::String(s) => out.push(s.as_str()),
+                        Field::Str(s) if s.trim().is_empty() => {}
+                        Field::Str(s) => out.push(s.as_ref()),
                         other => {
                             return Err(Fault::field(
                                 &format!("{field}[{i}]"),
@@ -439,7 +530,12 @@ impl<'r> Record<'r> {
     }
 
     fn reject_unknown(&self, kind: &str, allowed: &[&str]) -> Result<(), Fault> {
-        match self.fields.keys().find(|k| !allowed.contains(&k.as_str())) {
+        match self
+            .fields
+            .iter()
+            .map(|(key, _)| key)
+            .find(|k| !allowed.contains(&k.as_ref()))
+        {
             None => Ok(()),
             Some(unknown) => Err(Fault::field(
                 unknown,
@@ -759,7 +855,7 @@ impl<'t> Importer<'t> {
         }
     }
 
-    fn record(&mut self, fields: &Map<String, Value>, line: u64) -> Result<(), StoreError> {
+    fn record(&mut self, fields: &[(Cow<str>, Field)], line: u64) -> Result<(), StoreError> {
         match self.record_inner(fields, line) {
             Ok(()) => Ok(()),
             Err(RecordError::Fault(fault)) => Err(self.bad(line, None, fault)),
@@ -767,7 +863,7 @@ impl<'t> Importer<'t> {
         }
     }
 
-    fn record_inner(&mut self, fields: &Map<String, Value>, line: u64) -> Result<(), RecordError> {
+    fn record_inner(&mut self, fields: &[(Cow<str>, Field)], line: u64) -> Result<(), RecordError> {
         let rec = Record { fields };
         let kind = rec.required("type")?;
         match kind {
@@ -1201,7 +1297,7 @@ impl<'t> Importer<'t> {
             if text.trim().is_empty() {
                 continue;
             }
-            let value: Value = serde_json::from_str(text).map_err(|e| {
+            let value: Field = serde_json::from_str(text).map_err(|e| {
                 self.bad(
                     line,
                     Some(e.column() as u64),
@@ -1209,7 +1305,7 @@ impl<'t> Importer<'t> {
                 )
             })?;
             match value {
-                Value::Object(fields) => self.record(&fields, line)?,
+                Field::Object(fields) => self.record(&fields, line)?,
                 other => {
                     return Err(self.bad(
                         line,
@@ -1292,17 +1388,15 @@ impl<'t> Importer<'t> {
             if row.iter().all(|cell| cell.trim().is_empty()) {
                 continue;
             }
-            let mut fields = Map::new();
-            fields.insert("type".to_string(), Value::String(kind.to_string()));
+            let mut fields: Fields = Vec::with_capacity(headers.len() + 1);
+            fields.push((Cow::Borrowed("type"), Field::Str(Cow::Borrowed(kind))));
             for (header, cell) in headers.iter().zip(row.iter()) {
                 if cell.is_empty() {
                     continue;
                 }
                 let value = match header.as_str() {
                     "confidence" => match cell.trim().parse::<f64>() {
-                        Ok(x) if x.is_finite() => serde_json::Number::from_f64(x)
-                            .map(Value::Number)
-                            .unwrap_or(Value::Null),
+                        Ok(x) if x.is_finite() => Field::Number(x),
                         _ => {
                             return Err(self.bad(
                                 line,
@@ -1314,14 +1408,14 @@ impl<'t> Importer<'t> {
                             ))
                         }
                     },
-                    "aliases" => Value::Array(
+                    "aliases" => Field::Array(
                         cell.split('|')
-                            .map(|a| Value::String(a.trim().to_string()))
+                            .map(|a| Field::Str(Cow::Borrowed(a.trim())))
                             .collect(),
                     ),
-                    _ => Value::String(cell.to_string()),
+                    _ => Field::Str(Cow::Borrowed(cell)),
                 };
-                fields.insert(header.clone(), value);
+                fields.push((Cow::Borrowed(header.as_str()), value));
             }
             self.record(&fields, line)?;
         }
@@ -2153,6 +2247,35 @@ mod tests {
             jsonl(&mut s, &good).unwrap();
         }
         assert!(s.check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn escaped_text_and_repeated_keys_read_as_in_json() {
+        let mut s = store();
+        let text = r#"{"type":"entity","id":"q","kind":"person","name":"Old","name":"Qu\u00e9 \"Q\"","aliases":["\u0642"]}
+{"type":"relation","subj\u0065ct":"q","predicate":"knows","object":"q","quote":"a\nb","confidence":1}
+"#;
+        let sum = jsonl(&mut s, text).unwrap();
+        assert_eq!(sum.relations.added, 1);
+        let name: String = s
+            .connection()
+            .query_row("SELECT name FROM entity WHERE id = 'q'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "Qué \"Q\"");
+        let (quote, confidence): (String, f64) = s
+            .connection()
+            .query_row("SELECT quote, confidence FROM relation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((quote.as_str(), confidence), ("a\nb", 1.0));
+        assert_eq!(count(&s, "alias"), 2);
+        let (_, field, _) = bad(jsonl(
+            &mut s,
+            r#"{"type":"entity","id":"r","kind":"k","name":"R","n\u0061m":"x"}"#,
+        )
+        .unwrap_err());
+        assert_eq!(field.as_deref(), Some("nam"));
     }
 
     #[test]
