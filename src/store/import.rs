@@ -12,16 +12,21 @@
 //!   stored record on every field it gives (fields it omits are not compared); entity
 //!   aliases are merged (new ones added). A predicate created earlier by a relation that
 //!   used it (undeclared) is completed by a later declaration.
-//! - Relations are staged in a TEMP table with their line numbers and resolved at the end
-//!   of the file, so a relation may name entities and sources defined further down.
+//! - A relation whose ids are all known (in the store or earlier in the file) is written
+//!   at once with the keys they resolve to; one that names an entity or source not yet
+//!   seen is staged in a TEMP table with its line number and resolved at the end of the
+//!   file, so a relation may name entities and sources defined further down. Each
+//!   relation gets its key when it is read, so keys follow the file's order either way.
+//! - A predicate a relation uses without a declaration is created (undeclared) when the
+//!   relation is read; a later declaration in the same file completes it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
 
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
-use serde_json::{Map, Value};
+use rusqlite::{params, OptionalExtension, Statement, Transaction, TransactionBehavior};
 
 use super::{Store, StoreError};
 use crate::{names, time};
@@ -135,6 +140,45 @@ impl Store {
         name: &str,
         opts: ImportOptions,
     ) -> Result<ImportSummary, StoreError> {
+        // SQLite's own checks of what the import writes could never fail, so they are
+        // switched off for the import and restored afterwards, whatever the outcome:
+        // - every key written (relation ends, places, sources, alias owners) was read from
+        //   the store inside the import's own transaction (foreign keys);
+        // - a relation's status and confidence are checked here before it is written, with
+        //   the same rules as the schema's CHECK constraints (which, evaluated per row,
+        //   build the status list anew for every relation).
+        // Both pragmas only take effect outside a transaction and apply to statements
+        // prepared after them.
+        let saved: Vec<(&str, bool)> = IMPORT_RELAXED_CHECKS
+            .iter()
+            .map(|&(pragma, _)| {
+                self.conn
+                    .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                    .map(|value| (pragma, value))
+            })
+            .collect::<rusqlite::Result<_>>()
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        let set = |conn: &rusqlite::Connection, settings: &[(&str, bool)]| {
+            settings.iter().try_for_each(|&(pragma, value)| {
+                conn.execute_batch(&format!("PRAGMA {pragma} = {}", i32::from(value)))
+            })
+        };
+        set(&self.conn, &IMPORT_RELAXED_CHECKS)
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        let result = self.import_in_transaction(reader, format, name, opts);
+        set(&self.conn, &saved).map_err(StoreError::sqlite(
+            "cannot restore the store's constraint checks after the import",
+        ))?;
+        result
+    }
+
+    fn import_in_transaction(
+        &mut self,
+        reader: impl BufRead,
+        format: Format,
+        name: &str,
+        opts: ImportOptions,
+    ) -> Result<ImportSummary, StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -146,22 +190,12 @@ impl Store {
         tx.execute_batch(STAGE_SQL)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
         let progress = Progress::new(opts);
-        let mut importer = Importer {
-            tx: &tx,
-            file: name,
-            summary: ImportSummary {
-                name: name.to_string(),
-                dry_run: opts.dry_run,
-                ..ImportSummary::default()
-            },
-            staged: 0,
-        };
+        let mut importer = Importer::new(&tx, name, opts.dry_run)?;
         match format {
             Format::JsonLines => importer.read_json_lines(reader, &progress)?,
             Format::Csv => importer.read_csv(reader, &progress)?,
         }
-        importer.resolve_relations()?;
-        let summary = importer.summary;
+        let summary = importer.finish()?;
         tx.execute_batch("DROP TABLE temp.import_relation")
             .map_err(StoreError::sqlite("cannot clean up after the import"))?;
         progress.finish();
@@ -176,6 +210,11 @@ impl Store {
     }
 }
 
+/// The connection settings an import relaxes, with their values during the import (see
+/// [`Store::import`]).
+const IMPORT_RELAXED_CHECKS: [(&str, bool); 2] =
+    [("foreign_keys", false), ("ignore_check_constraints", true)];
+
 /// The page caches during an import: 64 MiB for the store, 64 MiB for the staging table.
 const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -65536;";
 
@@ -184,6 +223,7 @@ const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cac
 const STAGE_SQL: &str = "
 CREATE TEMP TABLE IF NOT EXISTS import_relation (
     line        INTEGER PRIMARY KEY,
+    key         INTEGER NOT NULL,
     subject     TEXT NOT NULL,
     predicate   TEXT NOT NULL,
     object      TEXT NOT NULL,
@@ -281,6 +321,12 @@ impl From<Fault> for RecordError {
     }
 }
 
+impl From<StoreError> for RecordError {
+    fn from(e: StoreError) -> Self {
+        RecordError::Store(e)
+    }
+}
+
 impl From<rusqlite::Error> for RecordError {
     fn from(source: rusqlite::Error) -> Self {
         RecordError::Store(StoreError::Sqlite {
@@ -292,27 +338,122 @@ impl From<rusqlite::Error> for RecordError {
 
 /// Typed access to the fields of one record (a JSON object).
 struct Record<'r> {
-    fields: &'r Map<String, Value>,
+    fields: &'r [(Cow<'r, str>, Field<'r>)],
 }
 
-fn json_type(v: &Value) -> &'static str {
+/// A JSON value as read from one line, with strings and keys borrowed from the line where
+/// they need no unescaping (the line is parsed without building owned maps and strings).
+#[derive(Debug, Clone, PartialEq)]
+enum Field<'a> {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(Cow<'a, str>),
+    Array(Vec<Field<'a>>),
+    Object(Fields<'a>),
+}
+
+/// The fields of a JSON object in the order written. A key given twice counts with its
+/// last value (as in a JSON map).
+type Fields<'a> = Vec<(Cow<'a, str>, Field<'a>)>;
+
+impl<'de> serde::Deserialize<'de> for Field<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(FieldVisitor)
+    }
+}
+
+/// Builds a [`Field`] from whatever JSON value comes.
+struct FieldVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+    type Value = Field<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_unit<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Null)
+    }
+    fn visit_none<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field::Null)
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Field<'de>, E> {
+        Ok(Field::Bool(b))
+    }
+    fn visit_i64<E>(self, n: i64) -> Result<Field<'de>, E> {
+        Ok(Field::Number(n as f64))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Field<'de>, E> {
+        Ok(Field::Number(n as f64))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Field<'de>, E> {
+        Ok(Field::Number(n))
+    }
+    fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Owned(s.to_string())))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Field<'de>, E> {
+        Ok(Field::Str(Cow::Owned(s)))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Field::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Field<'de>, A::Error> {
+        let mut fields = Vec::with_capacity(8);
+        while let Some((key, value)) = map.next_entry::<Key<'de>, Field<'de>>()? {
+            fields.push((key.0, value));
+        }
+        Ok(Field::Object(fields))
+    }
+}
+
+/// An object key, borrowed from the line when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Field::deserialize(deserializer)? {
+            Field::Str(s) => Ok(Key(s)),
+            _ => Err(serde::de::Error::custom("an object key must be a string")),
+        }
+    }
+}
+
+fn json_type(v: &Field) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Field::Null => "null",
+        Field::Bool(_) => "a boolean",
+        Field::Number(_) => "a number",
+        Field::Str(_) => "a string",
+        Field::Array(_) => "an array",
+        Field::Object(_) => "an object",
     }
 }
 
 impl<'r> Record<'r> {
+    /// The value of a field (the last one when the key is given twice).
+    fn get(&self, field: &str) -> Option<&'r Field<'r>> {
+        self.fields
+            .iter()
+            .rev()
+            .find(|(key, _)| key == field)
+            .map(|(_, value)| value)
+    }
+
     /// A text field; absent, null and "" are `None`.
     fn text(&self, field: &str) -> Result<Option<&'r str>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Str(s)) if s.is_empty() => Ok(None),
+            Some(Field::Str(s)) => Ok(Some(s)),
             Some(other) => Err(Fault::field(
                 field,
                 format!("must be a string, found {}", json_type(other)),
@@ -340,12 +481,9 @@ impl<'r> Record<'r> {
     }
 
     fn number(&self, field: &str) -> Result<Option<f64>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .map(Some)
-                .ok_or_else(|| Fault::field(field, "is not a representable number")),
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Number(n)) => Ok(Some(*n)),
             Some(other) => Err(Fault::field(
                 field,
                 format!("must be a number, found {}", json_type(other)),
@@ -354,9 +492,9 @@ impl<'r> Record<'r> {
     }
 
     fn boolean(&self, field: &str) -> Result<Option<bool>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Bool(b)) => Ok(Some(*b)),
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Bool(b)) => Ok(Some(*b)),
             Some(other) => Err(Fault::field(
                 field,
                 format!("must be true or false, found {}", json_type(other)),
@@ -366,14 +504,14 @@ impl<'r> Record<'r> {
 
     /// A list of strings; empty strings are skipped.
     fn texts(&self, field: &str) -> Result<Vec<&'r str>, Fault> {
-        match self.fields.get(field) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Array(items)) => {
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(Vec::new()),
+            Some(Field::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     match item {
-                        Value::String(s) if s.trim().is_empty() => {}
-                        Value::String(s) => out.push(s.as_str()),
+                        Field::Str(s) if s.trim().is_empty() => {}
+                        Field::Str(s) => out.push(s.as_ref()),
                         other => {
                             return Err(Fault::field(
                                 &format!("{field}[{i}]"),
@@ -392,7 +530,12 @@ impl<'r> Record<'r> {
     }
 
     fn reject_unknown(&self, kind: &str, allowed: &[&str]) -> Result<(), Fault> {
-        match self.fields.keys().find(|k| !allowed.contains(&k.as_str())) {
+        match self
+            .fields
+            .iter()
+            .map(|(key, _)| key)
+            .find(|k| !allowed.contains(&k.as_ref()))
+        {
             None => Ok(()),
             Some(unknown) => Err(Fault::field(
                 unknown,
@@ -549,14 +692,159 @@ const BULK_RELATIONS: i64 = 10_000;
 /// How often (in records) the progress bar is updated.
 const PROGRESS_EVERY: u64 = 4096;
 
+/// The most ids an [`IdCache`] holds before it starts over (about 64 bytes each).
+const ID_CACHE_LIMIT: usize = 1 << 20;
+
+/// Keys of ids (entities, sources or predicates) looked up or written during one import,
+/// including ids known to be missing from the store. Only the importing transaction writes
+/// to the store while it runs, so an entry stays true until the import itself adds the id
+/// (which updates it). The cache is emptied when it reaches [`ID_CACHE_LIMIT`] ids, so its
+/// memory is bounded whatever the size of the store or of the file; a cleared id is
+/// simply looked up in the store again.
+struct IdCache {
+    keys: HashMap<Box<str>, Option<i64>>,
+    limit: usize,
+}
+
+impl IdCache {
+    fn new() -> IdCache {
+        IdCache::with_limit(ID_CACHE_LIMIT)
+    }
+
+    fn with_limit(limit: usize) -> IdCache {
+        IdCache {
+            keys: HashMap::new(),
+            limit,
+        }
+    }
+
+    /// What is known of `id`: `Some(Some(key))` stored, `Some(None)` missing, `None`
+    /// unknown.
+    fn get(&self, id: &str) -> Option<Option<i64>> {
+        self.keys.get(id).copied()
+    }
+
+    fn set(&mut self, id: &str, key: Option<i64>) {
+        if let Some(slot) = self.keys.get_mut(id) {
+            *slot = key;
+            return;
+        }
+        if self.keys.len() >= self.limit {
+            self.keys.clear();
+        }
+        self.keys.insert(id.into(), key);
+    }
+}
+
+/// One relation record, checked, with its time bounds and fingerprint.
+struct RelationRecord<'r> {
+    subject: &'r str,
+    predicate: &'r str,
+    object: &'r str,
+    time: time::TimeFields<'r>,
+    bounds: Option<time::Bounds>,
+    status: &'r str,
+    place: Option<&'r str>,
+    source: Option<&'r str>,
+    quote: Option<&'r str>,
+    note: Option<&'r str>,
+    confidence: Option<f64>,
+    fingerprint: [u8; 16],
+}
+
+/// The keys a relation's ids resolve to.
+struct RelationKeys {
+    subject: i64,
+    predicate: i64,
+    object: i64,
+    place: Option<i64>,
+    source: Option<i64>,
+}
+
+const INSERT_RELATION_SQL: &str = "
+INSERT INTO relation(key, subject, predicate, object, when_text, from_text, to_text, at_text,
+    start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note, confidence,
+    fingerprint)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+ON CONFLICT(fingerprint) DO NOTHING";
+
+const STAGE_RELATION_SQL: &str = "
+INSERT INTO temp.import_relation(line, key, subject, predicate, object, when_text, from_text,
+    to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
+    confidence, fingerprint)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20)";
+
 struct Importer<'t> {
     tx: &'t Transaction<'t>,
     file: &'t str,
     summary: ImportSummary,
+    /// Relation records read (written, staged or already present).
+    relations: u64,
+    /// Relation records staged for the end of the file.
     staged: u64,
+    /// Relations written as they were read.
+    written: u64,
+    /// The key the next relation read gets.
+    next_key: i64,
+    /// Relations in the store before this import.
+    stored_relations: i64,
+    /// The SQL of the relation indexes dropped for a bulk insert, to build them again.
+    dropped_indexes: Option<Vec<String>>,
+    entities: IdCache,
+    sources: IdCache,
+    predicates: IdCache,
+    insert_relation: Statement<'t>,
+    lookup_entity: Statement<'t>,
+    lookup_source: Statement<'t>,
+    lookup_predicate: Statement<'t>,
 }
 
-impl Importer<'_> {
+impl<'t> Importer<'t> {
+    fn new(tx: &'t Transaction<'t>, file: &'t str, dry_run: bool) -> Result<Self, StoreError> {
+        let db = StoreError::sqlite("cannot prepare the import");
+        let (stored_relations, max_key): (i64, i64) = tx
+            .query_row(
+                "SELECT count(*), COALESCE(MAX(key), 0) FROM relation",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)?;
+        Ok(Importer {
+            tx,
+            file,
+            summary: ImportSummary {
+                name: file.to_string(),
+                dry_run,
+                ..ImportSummary::default()
+            },
+            relations: 0,
+            staged: 0,
+            written: 0,
+            next_key: max_key.saturating_add(1),
+            stored_relations,
+            dropped_indexes: None,
+            entities: IdCache::new(),
+            sources: IdCache::new(),
+            predicates: IdCache::new(),
+            insert_relation: tx.prepare(INSERT_RELATION_SQL).map_err(db)?,
+            lookup_entity: tx
+                .prepare("SELECT key FROM entity WHERE id = ?1")
+                .map_err(db)?,
+            lookup_source: tx
+                .prepare("SELECT key FROM source WHERE id = ?1")
+                .map_err(db)?,
+            lookup_predicate: tx
+                .prepare("SELECT key FROM predicate WHERE id = ?1")
+                .map_err(db)?,
+        })
+    }
+
+    /// Resolves the staged relations, rebuilds dropped indexes and returns the summary.
+    fn finish(mut self) -> Result<ImportSummary, StoreError> {
+        self.resolve_relations()?;
+        Ok(self.summary)
+    }
     fn bad(&self, line: u64, column: Option<u64>, fault: Fault) -> StoreError {
         StoreError::BadRecord {
             file: self.file.to_string(),
@@ -567,7 +855,7 @@ impl Importer<'_> {
         }
     }
 
-    fn record(&mut self, fields: &Map<String, Value>, line: u64) -> Result<(), StoreError> {
+    fn record(&mut self, fields: &[(Cow<str>, Field)], line: u64) -> Result<(), StoreError> {
         match self.record_inner(fields, line) {
             Ok(()) => Ok(()),
             Err(RecordError::Fault(fault)) => Err(self.bad(line, None, fault)),
@@ -575,7 +863,7 @@ impl Importer<'_> {
         }
     }
 
-    fn record_inner(&mut self, fields: &Map<String, Value>, line: u64) -> Result<(), RecordError> {
+    fn record_inner(&mut self, fields: &[(Cow<str>, Field)], line: u64) -> Result<(), RecordError> {
         let rec = Record { fields };
         let kind = rec.required("type")?;
         match kind {
@@ -633,6 +921,7 @@ impl Importer<'_> {
             .execute(params![id, title, published, lo, hi, lang, url, note])?;
         if added == 1 {
             self.summary.sources.added += 1;
+            self.sources.set(id, Some(self.tx.last_insert_rowid()));
             return Ok(());
         }
         let stored: [Option<String>; 5] = self
@@ -682,6 +971,7 @@ impl Importer<'_> {
                 .query_row([key], |r| r.get(0))?;
             (key, next)
         };
+        self.entities.set(id, Some(key));
         let mut insert = self.tx.prepare_cached(
             "INSERT INTO alias(entity, text, norm, is_name, ord) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT DO NOTHING",
@@ -729,7 +1019,9 @@ impl Importer<'_> {
             )?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
         if !declared {
-            // Created by a relation that used it: this record declares it.
+            // Created by a relation that used it: this record declares it. If that was
+            // earlier in this file, the predicate is no longer a new undeclared one.
+            self.summary.new_predicates.retain(|p| p != id);
             self.tx
                 .prepare_cached(
                     "UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4,
@@ -764,94 +1056,174 @@ impl Importer<'_> {
     }
 
     fn relation(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
-        let subject = rec.id("subject")?;
-        let predicate = rec.id("predicate")?;
-        let object = rec.id("object")?;
-        let fields = time::TimeFields {
-            when: rec.text("when")?,
-            from: rec.text("from")?,
-            to: rec.text("to")?,
-            at: rec.text("at")?,
-        };
-        let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
-        let status = rec.text("status")?.unwrap_or("occurred");
-        if !STATUSES.contains(&status) {
-            return Err(Fault::field(
-                "status",
-                format!(
-                    "unknown status `{status}`; use one of {}",
-                    STATUSES.join(", ")
-                ),
-            )
-            .into());
-        }
-        let place = rec.optional_id("place")?;
-        let source = rec.text("source")?;
-        let quote = rec.text("quote")?;
-        let note = rec.text("note")?;
-        let confidence = rec.number("confidence")?;
-        if let Some(c) = confidence {
-            if !(0.0..=1.0).contains(&c) {
-                return Err(Fault::field(
-                    "confidence",
-                    format!("{c} is out of range; confidence is a number from 0 to 1"),
-                )
-                .into());
+        let relation = read_relation(rec)?;
+        let key = self.next_key;
+        self.relations += 1;
+        self.drop_relation_indexes_for_bulk()?;
+        match self.resolve_keys(&relation)? {
+            Some(keys) => {
+                if self.insert(&relation, &keys, key)? {
+                    self.written += 1;
+                    self.next_key = key.saturating_add(1);
+                }
+            }
+            None => {
+                // Names an id not seen yet: resolved at the end of the file, with the key
+                // it would have had now (unused if it turns out to be present already).
+                self.stage(&relation, line, key)?;
+                self.staged += 1;
+                self.next_key = key.saturating_add(1);
             }
         }
-        let mut fp = Fingerprint::new();
-        for t in [subject, predicate, object] {
-            fp.text(Some(t));
-        }
-        for t in [fields.when, fields.from, fields.to, fields.at] {
-            fp.text(t);
-        }
-        fp.text(Some(status));
-        for t in [place, source, quote, note] {
-            fp.text(t);
-        }
-        fp.number(confidence);
-        let fingerprint = fp.finish();
-        let (start_lo, start_hi, end_lo, end_hi) = match bounds {
-            Some(b) => (
-                Some(b.start_lo),
-                Some(b.start_hi),
-                Some(b.end_lo),
-                Some(b.end_hi),
-            ),
-            None => (None, None, None, None),
+        Ok(())
+    }
+
+    /// The keys of a relation's ids, or `None` when one of its entities or its source is
+    /// not (yet) in the store. A predicate not in the store is created, undeclared.
+    fn resolve_keys(
+        &mut self,
+        relation: &RelationRecord,
+    ) -> Result<Option<RelationKeys>, RecordError> {
+        let predicate = self.predicate_key(relation.predicate)?;
+        let Some(subject) = self.entity_key(relation.subject)? else {
+            return Ok(None);
         };
+        let Some(object) = self.entity_key(relation.object)? else {
+            return Ok(None);
+        };
+        let place = match relation.place {
+            None => None,
+            Some(id) => match self.entity_key(id)? {
+                Some(key) => Some(key),
+                None => return Ok(None),
+            },
+        };
+        let source = match relation.source {
+            None => None,
+            Some(id) => match self.source_key(id)? {
+                Some(key) => Some(key),
+                None => return Ok(None),
+            },
+        };
+        Ok(Some(RelationKeys {
+            subject,
+            predicate,
+            object,
+            place,
+            source,
+        }))
+    }
+
+    fn entity_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
+        if let Some(known) = self.entities.get(id) {
+            return Ok(known);
+        }
+        let key = self
+            .lookup_entity
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        self.entities.set(id, key);
+        Ok(key)
+    }
+
+    fn source_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
+        if let Some(known) = self.sources.get(id) {
+            return Ok(known);
+        }
+        let key = self
+            .lookup_source
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        self.sources.set(id, key);
+        Ok(key)
+    }
+
+    /// The key of a predicate, created undeclared (and listed in the summary) when the
+    /// store does not have it.
+    fn predicate_key(&mut self, id: &str) -> Result<i64, RecordError> {
+        if let Some(Some(key)) = self.predicates.get(id) {
+            return Ok(key);
+        }
+        let stored: Option<i64> = self
+            .lookup_predicate
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let key = match stored {
+            Some(key) => key,
+            None => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO predicate(id, symmetric, declared) VALUES (?1, 0, 0)",
+                    )?
+                    .execute([id])?;
+                self.summary.new_predicates.push(id.to_string());
+                self.tx.last_insert_rowid()
+            }
+        };
+        self.predicates.set(id, Some(key));
+        Ok(key)
+    }
+
+    /// Writes a resolved relation with the given key; false when an identical relation
+    /// is already stored.
+    fn insert(
+        &mut self,
+        r: &RelationRecord,
+        keys: &RelationKeys,
+        key: i64,
+    ) -> Result<bool, RecordError> {
+        let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
+        let stmt = &mut self.insert_relation;
+        stmt.raw_bind_parameter(1, key)?;
+        stmt.raw_bind_parameter(2, keys.subject)?;
+        stmt.raw_bind_parameter(3, keys.predicate)?;
+        stmt.raw_bind_parameter(4, keys.object)?;
+        stmt.raw_bind_parameter(5, r.time.when)?;
+        stmt.raw_bind_parameter(6, r.time.from)?;
+        stmt.raw_bind_parameter(7, r.time.to)?;
+        stmt.raw_bind_parameter(8, r.time.at)?;
+        stmt.raw_bind_parameter(9, start_lo)?;
+        stmt.raw_bind_parameter(10, start_hi)?;
+        stmt.raw_bind_parameter(11, end_lo)?;
+        stmt.raw_bind_parameter(12, end_hi)?;
+        stmt.raw_bind_parameter(13, r.status)?;
+        stmt.raw_bind_parameter(14, keys.place)?;
+        stmt.raw_bind_parameter(15, keys.source)?;
+        stmt.raw_bind_parameter(16, r.quote)?;
+        stmt.raw_bind_parameter(17, r.note)?;
+        stmt.raw_bind_parameter(18, r.confidence)?;
+        stmt.raw_bind_parameter(19, &r.fingerprint[..])?;
+        Ok(stmt.raw_execute()? == 1)
+    }
+
+    /// Stages a relation that names an id not seen yet, with its line and key.
+    fn stage(&mut self, r: &RelationRecord, line: u64, key: i64) -> Result<(), RecordError> {
+        let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
         let line = i64::try_from(line).unwrap_or(i64::MAX);
         self.tx
-            .prepare_cached(
-                "INSERT INTO temp.import_relation(line, subject, predicate, object, when_text,
-                 from_text, to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place,
-                 source, quote, note, confidence, fingerprint)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-                 ?17, ?18, ?19)",
-            )?
+            .prepare_cached(STAGE_RELATION_SQL)?
             .execute(params![
                 line,
-                subject,
-                predicate,
-                object,
-                fields.when,
-                fields.from,
-                fields.to,
-                fields.at,
+                key,
+                r.subject,
+                r.predicate,
+                r.object,
+                r.time.when,
+                r.time.from,
+                r.time.to,
+                r.time.at,
                 start_lo,
                 start_hi,
                 end_lo,
                 end_hi,
-                status,
-                place,
-                source,
-                quote,
-                note,
-                confidence,
-                &fingerprint[..],
+                r.status,
+                r.place,
+                r.source,
+                r.quote,
+                r.note,
+                r.confidence,
+                &r.fingerprint[..],
             ])?;
-        self.staged += 1;
         Ok(())
     }
 
@@ -925,7 +1297,7 @@ impl Importer<'_> {
             if text.trim().is_empty() {
                 continue;
             }
-            let value: Value = serde_json::from_str(text).map_err(|e| {
+            let value: Field = serde_json::from_str(text).map_err(|e| {
                 self.bad(
                     line,
                     Some(e.column() as u64),
@@ -933,7 +1305,7 @@ impl Importer<'_> {
                 )
             })?;
             match value {
-                Value::Object(fields) => self.record(&fields, line)?,
+                Field::Object(fields) => self.record(&fields, line)?,
                 other => {
                     return Err(self.bad(
                         line,
@@ -1016,17 +1388,15 @@ impl Importer<'_> {
             if row.iter().all(|cell| cell.trim().is_empty()) {
                 continue;
             }
-            let mut fields = Map::new();
-            fields.insert("type".to_string(), Value::String(kind.to_string()));
+            let mut fields: Fields = Vec::with_capacity(headers.len() + 1);
+            fields.push((Cow::Borrowed("type"), Field::Str(Cow::Borrowed(kind))));
             for (header, cell) in headers.iter().zip(row.iter()) {
                 if cell.is_empty() {
                     continue;
                 }
                 let value = match header.as_str() {
                     "confidence" => match cell.trim().parse::<f64>() {
-                        Ok(x) if x.is_finite() => serde_json::Number::from_f64(x)
-                            .map(Value::Number)
-                            .unwrap_or(Value::Null),
+                        Ok(x) if x.is_finite() => Field::Number(x),
                         _ => {
                             return Err(self.bad(
                                 line,
@@ -1038,14 +1408,14 @@ impl Importer<'_> {
                             ))
                         }
                     },
-                    "aliases" => Value::Array(
+                    "aliases" => Field::Array(
                         cell.split('|')
-                            .map(|a| Value::String(a.trim().to_string()))
+                            .map(|a| Field::Str(Cow::Borrowed(a.trim())))
                             .collect(),
                     ),
-                    _ => Value::String(cell.to_string()),
+                    _ => Field::Str(Cow::Borrowed(cell)),
                 };
-                fields.insert(header.clone(), value);
+                fields.push((Cow::Borrowed(header.as_str()), value));
             }
             self.record(&fields, line)?;
         }
@@ -1071,19 +1441,17 @@ impl Importer<'_> {
         self.bad(line, None, Fault::record(reason))
     }
 
-    /// For a bulk import (many relations compared with those stored), drops the relation
-    /// table's secondary indexes so that they are built once, sorted, after the insert
-    /// instead of updated row by row. Returns the SQL that creates them again.
-    fn drop_relation_indexes_for_bulk(&self) -> Result<Vec<String>, StoreError> {
-        let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
-        let stored: i64 = self
-            .tx
-            .query_row("SELECT count(*) FROM relation", [], |r| r.get(0))
-            .map_err(db)?;
-        let staged = i64::try_from(self.staged).unwrap_or(i64::MAX);
-        if staged < BULK_RELATIONS || staged < stored {
-            return Ok(Vec::new());
+    /// Once a file has brought as many new relations as a bulk import takes (and at least
+    /// as many as the store held), drops the relation table's secondary indexes so that
+    /// they are built once, sorted, at the end instead of updated row by row. Does nothing
+    /// before that point or once they are dropped; relations already present (a file
+    /// imported again) do not count, as they change no index.
+    fn drop_relation_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
+        let new = i64::try_from(self.written + self.staged).unwrap_or(i64::MAX);
+        if self.dropped_indexes.is_some() || new < BULK_RELATIONS || new < self.stored_relations {
+            return Ok(());
         }
+        let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
         let indexes: Vec<(String, String)> = {
             let mut stmt = self
                 .tx
@@ -1102,37 +1470,39 @@ impl Importer<'_> {
                 .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
                 .map_err(db)?;
         }
-        Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
+        self.dropped_indexes = Some(indexes.into_iter().map(|(_, sql)| sql).collect());
+        Ok(())
     }
 
-    /// Creates the undeclared predicates, checks that every id the staged relations name
-    /// exists, and inserts them (in line order), skipping those already present.
+    /// Checks that every id the staged relations name exists and inserts them (in line
+    /// order, with the keys they were given when read), skipping those already present;
+    /// then builds the dropped indexes again.
     fn resolve_relations(&mut self) -> Result<(), StoreError> {
-        if self.staged == 0 {
-            return Ok(());
-        }
         let tx = self.tx;
-        let new_predicates: Vec<String> = (|| {
-            let mut stmt = tx.prepare(
-                "SELECT st.predicate FROM temp.import_relation st
-                 WHERE NOT EXISTS (SELECT 1 FROM predicate p WHERE p.id = st.predicate)
-                 GROUP BY st.predicate ORDER BY min(st.line)",
-            )?;
-            let ids = stmt
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<Vec<String>>>()?;
-            let mut insert =
-                tx.prepare("INSERT INTO predicate(id, symmetric, declared) VALUES (?1, 0, 0)")?;
-            for id in &ids {
-                insert.execute([id])?;
+        let mut added = self.written;
+        if self.staged > 0 {
+            added += self.insert_staged()?;
+        }
+        if let Some(rebuilt) = self.dropped_indexes.take() {
+            for sql in rebuilt {
+                tx.execute_batch(&sql).map_err(StoreError::sqlite(
+                    "cannot rebuild an index after the import",
+                ))?;
             }
-            Ok(ids)
-        })()
-        .map_err(StoreError::sqlite(
-            "cannot create the undeclared predicates",
-        ))?;
-        self.summary.new_predicates = new_predicates;
+            // Statistics let SQLite choose between the start and the end index of a
+            // time filter by what the data holds.
+            tx.execute_batch("ANALYZE").map_err(StoreError::sqlite(
+                "cannot gather statistics after the import",
+            ))?;
+        }
+        self.summary.relations.added = added;
+        self.summary.relations.present = self.relations - added;
+        Ok(())
+    }
 
+    /// Inserts the staged relations; returns how many were new.
+    fn insert_staged(&self) -> Result<u64, StoreError> {
+        let tx = self.tx;
         let unresolved: Option<(i64, String, String)> = tx
             .query_row(
                 "SELECT st.line,
@@ -1179,44 +1549,102 @@ impl Importer<'_> {
             ));
         }
 
-        let rebuilt = self.drop_relation_indexes_for_bulk()?;
-        let added = tx
-            .execute(
-                "INSERT INTO relation(subject, predicate, object, when_text, from_text, to_text,
-                    at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
-                    confidence, fingerprint)
-                 SELECT s.key, p.key, o.key, st.when_text, st.from_text, st.to_text, st.at_text,
-                    st.start_lo, st.start_hi, st.end_lo, st.end_hi, st.status, pl.key, so.key,
-                    st.quote, st.note, st.confidence, st.fingerprint
-                 FROM temp.import_relation st
-                 CROSS JOIN entity s ON s.id = st.subject
-                 CROSS JOIN predicate p ON p.id = st.predicate
-                 CROSS JOIN entity o ON o.id = st.object
-                 LEFT JOIN entity pl ON pl.id = st.place
-                 LEFT JOIN source so ON so.id = st.source
-                 WHERE true
-                 ORDER BY st.line
-                 ON CONFLICT(fingerprint) DO NOTHING",
-                [],
-            )
-            .map_err(StoreError::sqlite("cannot insert the imported relations"))?
-            as u64;
-        let bulk = !rebuilt.is_empty();
-        for sql in rebuilt {
-            tx.execute_batch(&sql).map_err(StoreError::sqlite(
-                "cannot rebuild an index after the import",
-            ))?;
+        tx.execute(
+            "INSERT INTO relation(key, subject, predicate, object, when_text, from_text,
+                to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place, source,
+                quote, note, confidence, fingerprint)
+             SELECT st.key, s.key, p.key, o.key, st.when_text, st.from_text, st.to_text,
+                st.at_text, st.start_lo, st.start_hi, st.end_lo, st.end_hi, st.status, pl.key,
+                so.key, st.quote, st.note, st.confidence, st.fingerprint
+             FROM temp.import_relation st
+             CROSS JOIN entity s ON s.id = st.subject
+             CROSS JOIN predicate p ON p.id = st.predicate
+             CROSS JOIN entity o ON o.id = st.object
+             LEFT JOIN entity pl ON pl.id = st.place
+             LEFT JOIN source so ON so.id = st.source
+             WHERE true
+             ORDER BY st.line
+             ON CONFLICT(fingerprint) DO NOTHING",
+            [],
+        )
+        .map(|n| n as u64)
+        .map_err(StoreError::sqlite("cannot insert the imported relations"))
+    }
+}
+
+/// Checks a relation record's fields and computes its time bounds and fingerprint.
+fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
+    let subject = rec.id("subject")?;
+    let predicate = rec.id("predicate")?;
+    let object = rec.id("object")?;
+    let fields = time::TimeFields {
+        when: rec.text("when")?,
+        from: rec.text("from")?,
+        to: rec.text("to")?,
+        at: rec.text("at")?,
+    };
+    let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
+    let status = rec.text("status")?.unwrap_or("occurred");
+    if !STATUSES.contains(&status) {
+        return Err(Fault::field(
+            "status",
+            format!(
+                "unknown status `{status}`; use one of {}",
+                STATUSES.join(", ")
+            ),
+        ));
+    }
+    let place = rec.optional_id("place")?;
+    let source = rec.text("source")?;
+    let quote = rec.text("quote")?;
+    let note = rec.text("note")?;
+    let confidence = rec.number("confidence")?;
+    if let Some(c) = confidence {
+        if !(0.0..=1.0).contains(&c) {
+            return Err(Fault::field(
+                "confidence",
+                format!("{c} is out of range; confidence is a number from 0 to 1"),
+            ));
         }
-        if bulk {
-            // Statistics let SQLite choose between the start and the end index of a
-            // time filter by what the data holds.
-            tx.execute_batch("ANALYZE").map_err(StoreError::sqlite(
-                "cannot gather statistics after the import",
-            ))?;
-        }
-        self.summary.relations.added = added;
-        self.summary.relations.present = self.staged - added;
-        Ok(())
+    }
+    let mut fp = Fingerprint::new();
+    for t in [subject, predicate, object] {
+        fp.text(Some(t));
+    }
+    for t in [fields.when, fields.from, fields.to, fields.at] {
+        fp.text(t);
+    }
+    fp.text(Some(status));
+    for t in [place, source, quote, note] {
+        fp.text(t);
+    }
+    fp.number(confidence);
+    Ok(RelationRecord {
+        subject,
+        predicate,
+        object,
+        time: fields,
+        bounds,
+        status,
+        place,
+        source,
+        quote,
+        note,
+        confidence,
+        fingerprint: fp.finish(),
+    })
+}
+
+/// The four bound columns of a relation: all NULL when its time is unknown.
+fn bound_columns(bounds: Option<time::Bounds>) -> [Option<i64>; 4] {
+    match bounds {
+        Some(b) => [
+            Some(b.start_lo),
+            Some(b.start_hi),
+            Some(b.end_lo),
+            Some(b.end_hi),
+        ],
+        None => [None; 4],
     }
 }
 
@@ -1685,8 +2113,178 @@ mod tests {
             .unwrap();
         assert_eq!(first_note, "0");
         assert!(s.check().unwrap().is_empty());
+        // Importing the file again changes no index, so none is dropped and rebuilt.
+        let schema_version = |s: &Store| -> i64 {
+            s.connection()
+                .query_row("PRAGMA schema_version", [], |r| r.get(0))
+                .unwrap()
+        };
+        let version = schema_version(&s);
         let again = jsonl(&mut s, &text).unwrap();
         assert_eq!(again.relations.present, n as u64);
+        assert_eq!(schema_version(&s), version);
+    }
+
+    #[test]
+    fn forward_references_keep_the_file_order_of_keys() {
+        let mut s = store();
+        let text = r#"{"type":"entity","id":"a","kind":"person","name":"A"}
+{"type":"relation","subject":"a","predicate":"knows","object":"a","note":"1"}
+{"type":"relation","subject":"a","predicate":"knows","object":"later","note":"2"}
+{"type":"relation","subject":"a","predicate":"knows","object":"a","note":"3"}
+{"type":"relation","subject":"a","predicate":"knows","object":"a","note":"1"}
+{"type":"entity","id":"later","kind":"city","name":"Later"}
+{"type":"relation","subject":"later","predicate":"knows","object":"a","source":"s9","note":"4"}
+{"type":"source","id":"s9","title":"Nine"}
+{"type":"relation","subject":"later","predicate":"knows","object":"a","note":"5"}
+"#;
+        let sum = jsonl(&mut s, text).unwrap();
+        assert_eq!(
+            sum.relations,
+            RecordCounts {
+                added: 5,
+                present: 1
+            }
+        );
+        let notes: Vec<String> = s
+            .connection()
+            .prepare("SELECT note FROM relation ORDER BY key")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(notes, ["1", "2", "3", "4", "5"]);
+        assert!(s.check().unwrap().is_empty());
+        // A second file continues after the stored keys.
+        let more =
+            r#"{"type":"relation","subject":"a","predicate":"knows","object":"later","note":"6"}"#;
+        assert_eq!(jsonl(&mut s, more).unwrap().relations.added, 1);
+        let last: String = s
+            .connection()
+            .query_row(
+                "SELECT note FROM relation ORDER BY key DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(last, "6");
+    }
+
+    #[test]
+    fn predicate_used_then_declared_in_one_file_is_not_new() {
+        let mut s = store();
+        let text = format!(
+            "{BASE}{}\n{}\n{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"met","object":"b"}"#,
+            r#"{"type":"relation","subject":"a","predicate":"saw","object":"b"}"#,
+            r#"{"type":"predicate","id":"met","label":"met with","symmetric":true}"#
+        );
+        let sum = jsonl(&mut s, &text).unwrap();
+        assert_eq!(sum.new_predicates, vec!["saw".to_string()]);
+        assert_eq!(sum.predicates.added, 1);
+        let declared: Vec<(String, bool)> = s
+            .connection()
+            .prepare("SELECT id, declared FROM predicate ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            declared,
+            [("met".to_string(), true), ("saw".to_string(), false)]
+        );
+    }
+
+    #[test]
+    fn id_cache_starts_over_when_full() {
+        let mut cache = IdCache::with_limit(2);
+        cache.set("a", Some(1));
+        cache.set("b", None);
+        assert_eq!(cache.get("a"), Some(Some(1)));
+        cache.set("b", Some(2));
+        assert_eq!(cache.get("b"), Some(Some(2)));
+        cache.set("c", Some(3));
+        assert_eq!(cache.keys.len(), 1);
+        assert_eq!(cache.get("a"), None);
+        assert_eq!(cache.get("c"), Some(Some(3)));
+    }
+
+    #[test]
+    fn constraint_checks_are_restored_after_an_import() {
+        let mut s = store();
+        let setting = |s: &Store, pragma: &str| -> bool {
+            s.connection()
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(setting(&s, "foreign_keys"));
+        let good = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b"}"#
+        );
+        jsonl(&mut s, &good).unwrap();
+        let wrong =
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"x"}"#;
+        assert_eq!(bad(jsonl(&mut s, wrong).unwrap_err()).0, 1);
+        let (a, p): (i64, i64) = s
+            .connection()
+            .query_row(
+                "SELECT e.key, p.key FROM entity e, predicate p WHERE e.id = 'a' AND p.id = 'p'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        for _ in 0..2 {
+            assert!(setting(&s, "foreign_keys"));
+            assert!(!setting(&s, "ignore_check_constraints"));
+            // The schema's own checks hold again for other writers.
+            let insert = |status: &str, object: i64, fingerprint: &[u8]| {
+                s.connection().execute(
+                    "INSERT INTO relation(subject, predicate, object, status, fingerprint)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![a, p, object, status, fingerprint],
+                )
+            };
+            assert!(insert("rumoured", a, &[0]).is_err());
+            assert!(insert("occurred", 999, &[1]).is_err());
+            assert_eq!(insert("occurred", a, &[2]).unwrap(), 1);
+            s.connection()
+                .execute("DELETE FROM relation WHERE fingerprint = x'02'", [])
+                .unwrap();
+            jsonl(&mut s, &good).unwrap();
+        }
+        assert!(s.check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn escaped_text_and_repeated_keys_read_as_in_json() {
+        let mut s = store();
+        let text = r#"{"type":"entity","id":"q","kind":"person","name":"Old","name":"Qu\u00e9 \"Q\"","aliases":["\u0642"]}
+{"type":"relation","subj\u0065ct":"q","predicate":"knows","object":"q","quote":"a\nb","confidence":1}
+"#;
+        let sum = jsonl(&mut s, text).unwrap();
+        assert_eq!(sum.relations.added, 1);
+        let name: String = s
+            .connection()
+            .query_row("SELECT name FROM entity WHERE id = 'q'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "Qué \"Q\"");
+        let (quote, confidence): (String, f64) = s
+            .connection()
+            .query_row("SELECT quote, confidence FROM relation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((quote.as_str(), confidence), ("a\nb", 1.0));
+        assert_eq!(count(&s, "alias"), 2);
+        let (_, field, _) = bad(jsonl(
+            &mut s,
+            r#"{"type":"entity","id":"r","kind":"k","name":"R","n\u0061m":"x"}"#,
+        )
+        .unwrap_err());
+        assert_eq!(field.as_deref(), Some("nam"));
     }
 
     #[test]
