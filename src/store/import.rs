@@ -248,26 +248,13 @@ DELETE FROM temp.import_relation;
 
 const STATUSES: [&str; 4] = ["occurred", "planned", "alleged", "denied"];
 
-const SOURCE_FIELDS: &[&str] = &["type", "id", "title", "published", "lang", "url", "note"];
-const ENTITY_FIELDS: &[&str] = &["type", "id", "kind", "name", "aliases", "note"];
-const PREDICATE_FIELDS: &[&str] = &["type", "id", "label", "symmetric", "description"];
-const RELATION_FIELDS: &[&str] = &[
-    "type",
-    "subject",
-    "predicate",
-    "object",
-    "when",
-    "from",
-    "to",
-    "at",
-    "status",
-    "place",
-    "source",
-    "quote",
-    "note",
-    "confidence",
-];
-const SAVED_QUERY_FIELDS: &[&str] = &["type", "name", "params", "body"];
+// The fields of each JSON Lines record type besides `type`.
+const SOURCE_FIELDS: &[&str] = &["id", "title", "published", "lang", "url", "note"];
+const ENTITY_FIELDS: &[&str] = &["id", "kind", "name", "aliases", "note"];
+const PREDICATE_FIELDS: &[&str] = &["id", "label", "symmetric", "description"];
+/// A relation record has the same fields as a CSV relation row.
+const RELATION_FIELDS: &[&str] = CSV_RELATION_COLUMNS;
+const SAVED_QUERY_FIELDS: &[&str] = &["name", "params", "body"];
 
 /// CSV columns of the relation form and of the entity form.
 const CSV_RELATION_COLUMNS: &[&str] = &[
@@ -534,14 +521,14 @@ impl<'r> Record<'r> {
             .fields
             .iter()
             .map(|(key, _)| key)
-            .find(|k| !allowed.contains(&k.as_ref()))
+            .find(|k| k.as_ref() != "type" && !allowed.contains(&k.as_ref()))
         {
             None => Ok(()),
             Some(unknown) => Err(Fault::field(
                 unknown,
                 format!(
                     "unknown field for a {kind}; its fields are {}",
-                    allowed[1..].join(", ")
+                    allowed.join(", ")
                 ),
             )),
         }
