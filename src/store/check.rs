@@ -1,6 +1,6 @@
 //! Integrity checks of a store: SQLite's own (integrity_check, foreign_key_check) and the
 //! store's rules (ids that point nowhere, impossible time bounds, unknown statuses,
-//! entities without a name).
+//! entities without a name, a relation stored twice).
 
 use std::fmt;
 
@@ -101,6 +101,13 @@ const OTHER_RULES: &[(&str, &str)] = &[
         "SELECT 'entity ' || e.id || ' has no alias row for its name (is_name = 1)' FROM entity e \
          WHERE NOT EXISTS (SELECT 1 FROM alias a WHERE a.entity = e.key AND a.is_name = 1) \
          ORDER BY e.key",
+    ),
+    (
+        "repeated relation",
+        "SELECT 'relations ' || group_concat(key, ', ') || ' are the same record (fingerprint ' \
+         || hex(fingerprint) || '); an import keeps one' \
+         FROM (SELECT fingerprint, key FROM relation ORDER BY fingerprint, key) \
+         GROUP BY fingerprint HAVING count(*) > 1",
     ),
     (
         "bad saved query",
@@ -238,6 +245,11 @@ mod tests {
                 "PRAGMA foreign_keys = OFF; PRAGMA ignore_check_constraints = ON; \
                  UPDATE relation SET status = 'maybe'",
                 &["unknown status"],
+            ),
+            (
+                "INSERT INTO relation(subject, predicate, object, fingerprint) \
+                 SELECT subject, predicate, object, fingerprint FROM relation",
+                &["repeated relation"],
             ),
         ];
         for (sql, expected) in cases {

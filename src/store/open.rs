@@ -12,6 +12,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use super::{Store, StoreError};
@@ -30,6 +31,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_endpoint_time_indexes",
         include_str!("../../schema/0004_endpoint_time_indexes.sql"),
+    ),
+    (
+        "0005_relation_fingerprint_index",
+        include_str!("../../schema/0005_relation_fingerprint_index.sql"),
     ),
 ];
 
@@ -105,6 +110,12 @@ impl Store {
         }
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(open_error)?;
+        configure(&conn).map_err(open_error)?;
+        // Pages are read through a memory map rather than copied into the page cache one
+        // `read` at a time: a query that visits a hub's relations, spread over the file,
+        // runs about a third faster. SQLite caps the map at its compiled-in maximum.
+        conn.pragma_update(None, "mmap_size", MMAP_SIZE)
+            .map_err(open_error)?;
 
         if version < SCHEMA_VERSION {
             migrate(&mut conn, &path)?;
@@ -119,6 +130,10 @@ impl Store {
     pub fn open_in_memory() -> Result<Store, StoreError> {
         let path = std::path::PathBuf::from(":memory:");
         let mut conn = Connection::open_in_memory().map_err(|source| StoreError::Open {
+            path: path.clone(),
+            source,
+        })?;
+        configure(&conn).map_err(|source| StoreError::Open {
             path: path.clone(),
             source,
         })?;
@@ -139,6 +154,24 @@ impl Store {
             mode: Mode::Create,
         })
     }
+}
+
+/// The most bytes of a store file read through a memory map.
+const MMAP_SIZE: i64 = 1 << 31;
+
+/// Connection settings every store connection has, on disk or in memory.
+///
+/// The query planner's stability guarantee (QPSG): a statement's plan never depends on
+/// the values bound to it. Without it, SQLite marks a statement whose plan might change
+/// with a bound value, and clearing its bindings (which rusqlite's statement cache does
+/// each time a statement is returned to it) makes the next run parse and plan it again:
+/// every query, and every name lookup of the planner, was compiled anew on each run
+/// (the compiled query of q1 took 147 µs instead of 35 µs). The compiler writes SQL whose
+/// best plan does not depend on the values (the indexes of `schema/` match its shapes),
+/// and the statistics ANALYZE gathers still guide the plans.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
