@@ -577,13 +577,15 @@ impl<'a> Parser<'a> {
                     ..
                 }) = self.peek()
                 {
-                    return self.error_at(
-                        *span,
-                        format!("`@{label}` labels a relation, but `?{name}:{kind}` is no relation clause", kind = kind.name),
-                        Some(format!(
-                            "put the label after a relation clause, such as `?{name} visited ?place @{label}`"
-                        )),
+                    let message = format!(
+                        "`@{label}` labels a relation, but `?{name}:{kind}` is no relation clause",
+                        kind = kind.name
                     );
+                    let hint = format!(
+                        "put the label after a relation clause, such as \
+                         `?{name} visited ?place @{label}`"
+                    );
+                    return self.error_at(*span, message, Some(hint));
                 }
                 self.expect(PRED);
                 self.expect(DASHES);

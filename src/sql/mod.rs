@@ -973,6 +973,20 @@ mod tests {
         assert_eq!(sql.params[7], SqlParam::Int(crate::time::POS_INF));
     }
 
+    /// The plan numbers relation clauses as the compiler names their aliases: kind
+    /// clauses and `not` clauses are skipped.
+    #[test]
+    fn a_label_follows_its_clause_past_kind_and_not_clauses() {
+        let sql = compiled(
+            "?c:country, ?p president_of ?c @pres, not ?p met _, \
+             Pezeshkian visited ?x @v, ?x ?r2 ?y after @v before @pres",
+        );
+        for b in branches(&sql) {
+            assert!(b.contains(r#""r2"."end_hi" > "r1"."end_hi""#), "{b}");
+            assert!(b.contains(r#""r2"."start_lo" < "r0"."start_lo""#), "{b}");
+        }
+    }
+
     #[test]
     fn a_not_clause_compares_with_the_outer_alias() {
         let sql = compiled("Pezeshkian visited ?p @v, not ?p met _ certainly before @v");
