@@ -64,18 +64,21 @@ pub struct Clause {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClauseKind {
-    /// `S P O [filters…] [status …]`
+    /// `S P O [@label] [filters…] [status …]`
     Relation {
         subject: Term,
         predicate: Pred,
         object: Term,
+        label: Option<Label>,
         filters: Vec<TimeFilter>,
         status: Option<StatusFilter>,
     },
-    /// `A -- B [filters…] [status …]`: a relation either way round, any predicate.
+    /// `A -- B [@label] [filters…] [status …]`: a relation either way round, any
+    /// predicate.
     Between {
         left: Term,
         right: Term,
+        label: Option<Label>,
         filters: Vec<TimeFilter>,
         status: Option<StatusFilter>,
     },
@@ -83,6 +86,16 @@ pub enum ClauseKind {
     Kind { var: Ident, kind: Ident },
     /// `not CLAUSE`
     Not(Box<Clause>),
+}
+
+/// `@name` after a relation clause's terms: names the relation the clause matches, so
+/// that time filters of other clauses can compare with its time (`after @name`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    /// The name without `@`.
+    pub name: String,
+    /// The span of `@name`.
+    pub span: Span,
 }
 
 /// An entity position (subject, object, either side of `--`, path ends, run arguments).
@@ -175,6 +188,9 @@ pub enum PeriodKind {
     },
     /// `$p`: a parameter of a saved query.
     Param(String),
+    /// `@name`: the time of the relation labelled `@name`, as the period it may cover
+    /// (from its earliest start to its latest end). Only in time filters.
+    Label(String),
 }
 
 /// `early`, `mid`, `late`: a third of a year or of a month.

@@ -28,6 +28,8 @@ pub(crate) enum TokenKind {
     },
     /// `$name`
     Param(String),
+    /// `@name`: the label of a relation clause, or a reference to it.
+    Label(String),
     /// `"…"`, with escapes resolved.
     Str(String),
     /// A date or number: a run of date characters starting with a digit, `-digit`,
@@ -186,7 +188,7 @@ fn lex_one<'a>(
     let simple = |len: usize, kind: TokenKind| Ok((&rest[len..], kind));
     match c {
         '"' => string(source, start, rest),
-        '?' | '$' => variable(source, start, rest, c),
+        '?' | '$' | '@' => variable(source, start, rest, c),
         _ if starts_date(rest) => {
             let Ok((after, _)) = date_token(rest) else {
                 return Err(unexpected_char(source, start, c));
@@ -242,7 +244,7 @@ fn unexpected_char(source: &str, start: usize, c: char) -> ParseError {
     .with_hint("names with other characters are written in quotes: \"…\"")
 }
 
-/// `?name`, `?name:kind` or `$name`.
+/// `?name`, `?name:kind`, `$name` or `@name`.
 fn variable<'a>(
     source: &str,
     start: usize,
@@ -250,10 +252,10 @@ fn variable<'a>(
     sigil: char,
 ) -> Result<(&'a str, TokenKind), ParseError> {
     let after_sigil = &rest[1..];
-    let what = if sigil == '?' {
-        "a variable name"
-    } else {
-        "a parameter name"
+    let what = match sigil {
+        '?' => "a variable name",
+        '@' => "a label name",
+        _ => "a parameter name",
     };
     let Ok((after, name)) = identifier(after_sigil) else {
         return Err(missing_after(
@@ -264,8 +266,10 @@ fn variable<'a>(
             &sigil.to_string(),
         ));
     };
-    if sigil == '$' {
-        return Ok((after, TokenKind::Param(name.to_string())));
+    match sigil {
+        '$' => return Ok((after, TokenKind::Param(name.to_string()))),
+        '@' => return Ok((after, TokenKind::Label(name.to_string()))),
+        _ => {}
     }
     let Some(after_colon) = after.strip_prefix(':') else {
         return Ok((
@@ -391,6 +395,28 @@ mod tests {
     }
 
     #[test]
+    fn labels_follow_the_rules_of_variables() {
+        assert_eq!(
+            kinds("@v @زيارة @in"),
+            vec![
+                TokenKind::Label("v".into()),
+                TokenKind::Label("زيارة".into()),
+                TokenKind::Label("in".into())
+            ]
+        );
+        assert_eq!(texts("?x@v,@w"), vec!["?x", "@v", ",", "@w"]);
+        // A kind is for variables only: `@v:x` is a label and then a stray colon.
+        assert_eq!(lex("@v:x").unwrap_err().message, "unexpected character `:`");
+        let e = lex("after @").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "expected a label name right after `@` at 1:8, found the end of the query"
+        );
+        let e = lex("after @2024").unwrap_err();
+        assert!(e.message.contains("a label name"), "{e}");
+    }
+
+    #[test]
     fn arabic_identifiers_with_marks_and_joiners() {
         assert_eq!(texts("مُحَمَّد می‌خواهد"), vec!["مُحَمَّد", "می‌خواهد"]);
     }
@@ -465,8 +491,8 @@ mod tests {
 
     #[test]
     fn bad_characters_and_dates() {
-        let e = lex("?x visited @home").unwrap_err();
-        assert_eq!(e.message, "unexpected character `@`");
+        let e = lex("?x visited ;home").unwrap_err();
+        assert_eq!(e.message, "unexpected character `;`");
         let e = lex("in 2024a").unwrap_err();
         assert_eq!(e.message, "`2024a` is neither a date nor a number");
         assert_eq!(e.span, Span::new(3, 8));

@@ -17,6 +17,9 @@
 //! - In `via a|b`, `|` joins predicate ids unless a stage keyword follows it; in
 //!   `status a|b` it joins only status words (occurred, planned, alleged, denied).
 //! - `path` options (`max`, `via`, `status`) may come in any order, each at most once.
+//! - A relation clause may carry one label, `@name`, among its trailing modifiers
+//!   (printed right after its terms); in time filters `@name` stands for a period, the
+//!   labelled relation's time. Labels are no terms and no `run` arguments.
 pub mod ast;
 mod error;
 mod lex;

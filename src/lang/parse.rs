@@ -58,6 +58,10 @@ const FILTER: &str =
 const STATUS_KW: &str = "`status`";
 const STATUS: &str = "a status (occurred, planned, alleged, denied or any)";
 const PERIOD: &str = "a period (such as 2024, 2024-05, early 2025, today, A..B or $param)";
+/// A period in a time filter, where a label may stand for one.
+const FILTER_PERIOD: &str =
+    "a period (such as 2024, 2024-05, early 2025, today, A..B, $param or @label)";
+const LABEL: &str = "a label (@name)";
 const DATE: &str = "a date (such as 2024 or 2024-05)";
 const COMMA: &str = "`,`";
 const PIPE: &str = "`|`";
@@ -484,10 +488,10 @@ impl<'a> Parser<'a> {
                 matches!(self.peek_nth(1), Some(t) if t.kind == TokenKind::DotDot)
             }
             Some(TokenKind::DotDot) => true,
-            _ => self.at_period_start(),
+            _ => self.at_period_start(false),
         };
         let kind = if is_period {
-            ArgKind::Period(self.period()?)
+            ArgKind::Period(self.period(false)?)
         } else {
             ArgKind::Term(self.term(ARG)?)
         };
@@ -567,6 +571,22 @@ impl<'a> Parser<'a> {
         } = &subject.kind
         {
             if !self.at_predicate_or_dashes() {
+                if let Some(Token {
+                    kind: TokenKind::Label(label),
+                    span,
+                    ..
+                }) = self.peek()
+                {
+                    let message = format!(
+                        "`@{label}` labels a relation, but `?{name}:{kind}` is no relation clause",
+                        kind = kind.name
+                    );
+                    let hint = format!(
+                        "put the label after a relation clause, such as \
+                         `?{name} visited ?place @{label}`"
+                    );
+                    return self.error_at(*span, message, Some(hint));
+                }
                 self.expect(PRED);
                 self.expect(DASHES);
                 let var = Ident {
@@ -585,11 +605,12 @@ impl<'a> Parser<'a> {
         if self.at_kind(&TokenKind::DashDash) {
             self.bump();
             let right = self.term(TERM)?;
-            let (filters, status) = self.filters()?;
+            let (label, filters, status) = self.modifiers()?;
             return Ok(Clause {
                 kind: ClauseKind::Between {
                     left: subject,
                     right,
+                    label,
                     filters,
                     status,
                 },
@@ -600,12 +621,13 @@ impl<'a> Parser<'a> {
         self.expect(DASHES);
         let predicate = self.predicate()?;
         let object = self.term(TERM)?;
-        let (filters, status) = self.filters()?;
+        let (label, filters, status) = self.modifiers()?;
         Ok(Clause {
             kind: ClauseKind::Relation {
                 subject,
                 predicate,
                 object,
+                label,
                 filters,
                 status,
             },
@@ -651,6 +673,14 @@ impl<'a> Parser<'a> {
                 let hint = format!(
                     "to mean a name that looks like a date or number, write it in quotes: \"{}\"",
                     token.text
+                );
+                return self.fail_hint(label, hint);
+            }
+            TokenKind::Label(name) => {
+                let hint = format!(
+                    "`@{name}` is a label: it follows a relation clause's terms \
+                     (`?p visited ?x @{name}`) and stands for that relation's time in the \
+                     filters of other clauses (`after @{name}`)"
                 );
                 return self.fail_hint(label, hint);
             }
@@ -722,12 +752,41 @@ impl<'a> Parser<'a> {
 
     // ---- Filters ----
 
-    /// Time filters and at most one status filter, in any order, after a clause.
-    fn filters(&mut self) -> PResult<(Vec<TimeFilter>, Option<StatusFilter>)> {
+    /// At most one label, time filters and at most one status filter, in any order,
+    /// after a relation clause's terms.
+    fn modifiers(&mut self) -> PResult<(Option<Label>, Vec<TimeFilter>, Option<StatusFilter>)> {
+        let mut label: Option<Label> = None;
         let mut filters = Vec::new();
         let mut status: Option<StatusFilter> = None;
         loop {
             let start = self.here();
+            if let Some(Token {
+                kind: TokenKind::Label(name),
+                span,
+                ..
+            }) = self.peek()
+            {
+                let found = Label {
+                    name: name.clone(),
+                    span: *span,
+                };
+                if let Some(first) = &label {
+                    return self.error_at(
+                        found.span,
+                        format!(
+                            "a clause takes one label; this one already has `@{}`",
+                            first.name
+                        ),
+                        Some(format!(
+                            "keep one of `@{}` and `@{}`; filters of other clauses may then use it",
+                            first.name, found.name
+                        )),
+                    );
+                }
+                self.bump();
+                label = Some(found);
+                continue;
+            }
             let certainly = self.at_keyword("certainly");
             if certainly {
                 self.bump();
@@ -739,7 +798,7 @@ impl<'a> Parser<'a> {
             let kind = match keyword.as_str() {
                 "in" | "on" | "within" | "since" | "until" | "before" | "after" => {
                     self.bump();
-                    let period = self.period()?;
+                    let period = self.period(true)?;
                     match keyword.as_str() {
                         "in" => TimeFilterKind::In(period),
                         "on" => TimeFilterKind::On(period),
@@ -752,15 +811,15 @@ impl<'a> Parser<'a> {
                 }
                 "between" => {
                     self.bump();
-                    let from = self.period()?;
+                    let from = self.period(true)?;
                     self.consume_keyword("and", "`and`")?;
-                    let to = self.period()?;
+                    let to = self.period(true)?;
                     TimeFilterKind::Between(from, to)
                 }
                 "as" => {
                     self.bump();
                     self.consume_keyword("of", "`of`")?;
-                    TimeFilterKind::AsOf(self.period()?)
+                    TimeFilterKind::AsOf(self.period(true)?)
                 }
                 "status" if !certainly => {
                     let filter = self.status_filter()?;
@@ -782,7 +841,10 @@ impl<'a> Parser<'a> {
                     if status.is_none() {
                         self.expect(STATUS_KW);
                     }
-                    return Ok((filters, status));
+                    if label.is_none() {
+                        self.expect(LABEL);
+                    }
+                    return Ok((label, filters, status));
                 }
             };
             let certainly = certainly || matches!(kind, TimeFilterKind::Within(_));
@@ -834,10 +896,12 @@ impl<'a> Parser<'a> {
 
     // ---- Periods ----
 
-    fn at_period_start(&self) -> bool {
+    /// Does a period start here? With `labels`, `@name` is one too (in time filters).
+    fn at_period_start(&self, labels: bool) -> bool {
         match self.peek() {
             Some(t) => match &t.kind {
                 TokenKind::Lit | TokenKind::Param(_) => true,
+                TokenKind::Label(_) => labels,
                 TokenKind::Word => ["today", "early", "mid", "late"]
                     .iter()
                     .any(|k| t.text.eq_ignore_ascii_case(k)),
@@ -848,27 +912,28 @@ impl<'a> Parser<'a> {
     }
 
     /// `A`, `A..B`, `A..` or `..B`, where each end is a date (with an optional part),
-    /// `today` or `$param`.
-    fn period(&mut self) -> PResult<Period> {
+    /// `today`, `$param`, or with `labels` (in a time filter) `@label`.
+    fn period(&mut self, labels: bool) -> PResult<Period> {
         let start = self.here();
-        let from = if self.at_period_start() {
-            Some(self.period_end()?)
+        let what = if labels { FILTER_PERIOD } else { PERIOD };
+        let from = if self.at_period_start(labels) {
+            Some(self.period_end(labels)?)
         } else {
             None
         };
         if !self.at_kind(&TokenKind::DotDot) {
             return match from {
                 Some(period) => Ok(period),
-                None => self.fail(PERIOD),
+                None => self.fail(what),
             };
         }
         self.bump();
-        let to = if self.at_period_start() {
-            Some(self.period_end()?)
+        let to = if self.at_period_start(labels) {
+            Some(self.period_end(labels)?)
         } else if from.is_none() {
-            return self.fail_hint(PERIOD, "a range needs a start, an end or both".to_string());
+            return self.fail_hint(what, "a range needs a start, an end or both".to_string());
         } else {
-            self.expect(PERIOD);
+            self.expect(what);
             None
         };
         Ok(Period {
@@ -880,8 +945,9 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn period_end(&mut self) -> PResult<Period> {
+    fn period_end(&mut self, labels: bool) -> PResult<Period> {
         let start = self.here();
+        let what = if labels { FILTER_PERIOD } else { PERIOD };
         let part = if self.at_keyword("early") {
             Some(Part::Early)
         } else if self.at_keyword("mid") {
@@ -905,11 +971,16 @@ impl<'a> Parser<'a> {
                 self.bump();
                 PeriodKind::Param(name)
             }
+            Some(TokenKind::Label(name)) if labels => {
+                let name = name.clone();
+                self.bump();
+                PeriodKind::Label(name)
+            }
             _ if self.at_keyword("today") => {
                 self.bump();
                 PeriodKind::Today
             }
-            _ => return self.fail(PERIOD),
+            _ => return self.fail(what),
         };
         Ok(Period {
             kind,

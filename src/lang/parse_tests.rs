@@ -117,6 +117,7 @@ fn rel_with(
         subject,
         predicate,
         object,
+        label: None,
         filters,
         status,
     })
@@ -126,9 +127,25 @@ fn between(left: Term, right: Term) -> Clause {
     clause(ClauseKind::Between {
         left,
         right,
+        label: None,
         filters: vec![],
         status: None,
     })
+}
+
+fn label(name: &str) -> Option<Label> {
+    Some(Label {
+        name: name.into(),
+        span: sp(),
+    })
+}
+
+/// The label of a relation clause (`Relation` or `Between`).
+fn label_of(kind: &ClauseKind) -> Option<&Label> {
+    match kind {
+        ClauseKind::Relation { label, .. } | ClauseKind::Between { label, .. } => label.as_ref(),
+        other => panic!("no relation clause: {other:?}"),
+    }
 }
 
 fn not(inner: Clause) -> Clause {
@@ -1040,6 +1057,183 @@ fn statement_keywords_first_begin_statements() {
         .starts_with("expected `to`"));
 }
 
+// ---- Labels ----
+
+#[test]
+fn a_label_follows_the_terms_of_a_relation_clause() {
+    let cs = clauses("Pezeshkian visited ?p @v, ?p ?r ?x after @v");
+    assert_eq!(
+        cs[0],
+        clause(ClauseKind::Relation {
+            subject: name("Pezeshkian"),
+            predicate: ids(&["visited"]),
+            object: var("p"),
+            label: label("v"),
+            filters: vec![],
+            status: None,
+        })
+    );
+    assert_eq!(
+        cs[1],
+        rel_with(
+            var("p"),
+            pred(PredKind::Var("r".into())),
+            var("x"),
+            vec![filter(
+                TimeFilterKind::After(period(PeriodKind::Label("v".into()))),
+                false
+            )],
+            None
+        )
+    );
+    // `--` clauses take labels too; label names follow the rules of variable names.
+    let c = one_clause("Iran -- Azerbaijan @حدث");
+    assert_eq!(label_of(&c).map(|l| l.name.as_str()), Some("حدث"));
+    assert_eq!(label_of(&one_clause("?a met ?b @in")).unwrap().name, "in");
+    // Under `not`.
+    match &clauses("?x visited ?y, not ?x met ?y @m")[1].kind {
+        ClauseKind::Not(inner) => assert_eq!(label_of(&inner.kind).unwrap().name, "m"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_label_may_stand_anywhere_among_the_modifiers_and_prints_first() {
+    for text in [
+        "?a ?r ?b @x in 2024 status any",
+        "?a ?r ?b in 2024 @x status any",
+        "?a ?r ?b in 2024 status any @x",
+        "?a ?r ?b status any @x in 2024",
+    ] {
+        let c = one_clause(text);
+        assert_eq!(label_of(&c).unwrap().name, "x", "{text}");
+        assert_eq!(canonical(text), "?a ?r ?b @x in 2024 status any", "{text}");
+    }
+    assert_eq!(canonical("Iran--Azerbaijan@e"), "Iran -- Azerbaijan @e");
+    // After a filter's keyword the label is its period; after the period, the clause's.
+    let c = one_clause("?a ?r ?b after @x @y");
+    assert_eq!(label_of(&c).unwrap().name, "y");
+    assert_eq!(canonical("?a ?r ?b after @x @y"), "?a ?r ?b @y after @x");
+}
+
+#[test]
+fn a_label_stands_for_a_period_in_every_time_filter() {
+    let l = |n: &str| period(PeriodKind::Label(n.into()));
+    let cases: Vec<(&str, TimeFilterKind, bool)> = vec![
+        ("in @a", TimeFilterKind::In(l("a")), false),
+        ("on @a", TimeFilterKind::On(l("a")), false),
+        ("within @a", TimeFilterKind::Within(l("a")), true),
+        ("since @a", TimeFilterKind::Since(l("a")), false),
+        ("until @a", TimeFilterKind::Until(l("a")), false),
+        (
+            "between @a and @b",
+            TimeFilterKind::Between(l("a"), l("b")),
+            false,
+        ),
+        ("as of @a", TimeFilterKind::AsOf(l("a")), false),
+        ("certainly as of @a", TimeFilterKind::AsOf(l("a")), true),
+        ("before @a", TimeFilterKind::Before(l("a")), false),
+        ("certainly before @a", TimeFilterKind::Before(l("a")), true),
+        ("after @a", TimeFilterKind::After(l("a")), false),
+        ("certainly after @a", TimeFilterKind::After(l("a")), true),
+    ];
+    for (text, kind, certainly) in cases {
+        let (filters, _) = filters_of(&format!("?x ?r ?y {text}"));
+        assert_eq!(filters, vec![filter(kind, certainly)], "{text}");
+        assert_eq!(
+            canonical(&format!("?x ?r ?y {text}")),
+            format!("?x ?r ?y {text}")
+        );
+    }
+    // Both ends of ranges.
+    assert_eq!(
+        the_period("@a..2024"),
+        range(Some(l("a")), Some(date("2024")))
+    );
+    assert_eq!(
+        the_period("2023..@b"),
+        range(Some(date("2023")), Some(l("b")))
+    );
+    assert_eq!(the_period("@a..@b"), range(Some(l("a")), Some(l("b"))));
+    assert_eq!(the_period("@a.."), range(Some(l("a")), None));
+    assert_eq!(the_period("..@b"), range(None, Some(l("b"))));
+}
+
+#[test]
+fn labels_in_saved_queries() {
+    let text = "save f(e) = $e ?r ?x @a, ?x ?r2 ?y certainly after @a";
+    assert_eq!(canonical(text), text);
+}
+
+#[test]
+fn label_spans() {
+    let tree = parse("?x visited ?y @visit, ?y ?r ?z after @visit").unwrap();
+    let StatementKind::Query(q) = tree.kind else {
+        panic!("a query")
+    };
+    assert_eq!(
+        label_of(&q.clauses[0].kind).unwrap().span,
+        Span::new(14, 20)
+    );
+    assert_eq!(q.clauses[0].span, Span::new(0, 20));
+    let (filters, _) = match &q.clauses[1].kind {
+        ClauseKind::Relation {
+            filters, status, ..
+        } => (filters, status),
+        other => panic!("{other:?}"),
+    };
+    let TimeFilterKind::After(p) = &filters[0].kind else {
+        panic!("{filters:?}")
+    };
+    assert_eq!(p.span, Span::new(37, 43));
+}
+
+#[test]
+fn label_errors() {
+    let e = err("?x visited ?y @a @b");
+    assert_eq!(
+        e.message,
+        "a clause takes one label; this one already has `@a`"
+    );
+    assert_eq!(e.span, Span::new(17, 19));
+
+    let e = err("?c:country @a");
+    assert_eq!(
+        e.message,
+        "`@a` labels a relation, but `?c:country` is no relation clause"
+    );
+    assert_eq!(e.span, Span::new(11, 13));
+    assert!(
+        e.hint.as_deref().unwrap().contains("?c visited ?place @a"),
+        "{e}"
+    );
+
+    // A label is no term.
+    let e = err("@a visited Baku");
+    assert!(e.hint.as_deref().unwrap().contains("is a label"), "{e}");
+    let e = err("?x visited @a");
+    assert!(e.hint.as_deref().unwrap().contains("is a label"), "{e}");
+
+    // Labels stand for periods in time filters only, not in `run` arguments.
+    let e = err("run f(@a)");
+    assert!(e.hint.as_deref().unwrap().contains("is a label"), "{e}");
+    let e = err("run f(2024..@a)");
+    assert!(
+        e.expected.contains(
+            &"a period (such as 2024, 2024-05, early 2025, today, A..B or $param)".to_string()
+        ),
+        "{e}"
+    );
+    // `early` takes a date, not a label.
+    let e = err("?a ?r ?b in early @x");
+    assert_eq!(e.message, "expected a date (such as 2024 or 2024-05)");
+    // `certainly` takes a filter, not a label.
+    let e = err("?a ?r ?b certainly @x");
+    assert_eq!(e.message, format!("expected {FILTER}"));
+    let e = err("?a ?r ?b after @");
+    assert!(e.message.contains("a label name right after `@`"), "{e}");
+}
+
 // ---- Errors ----
 
 #[test]
@@ -1061,13 +1255,13 @@ fn error_points_at_the_culprit_with_what_was_expected() {
     let e = err("?x visited Baku Tehran");
     assert_eq!(
         e.to_string(),
-        "expected a time filter (in, on, within, since, until, between, as of, before or after), `status`, `,`, `|` or the end of the query at 1:17, found `Tehran`"
+        "expected a time filter (in, on, within, since, until, between, as of, before or after), `status`, a label (@name), `,`, `|` or the end of the query at 1:17, found `Tehran`"
     );
 
     let e = err("?x visited Baku in");
     assert_eq!(
         e.to_string(),
-        "expected a period (such as 2024, 2024-05, early 2025, today, A..B or $param) at 1:19, found the end of the query"
+        "expected a period (such as 2024, 2024-05, early 2025, today, A..B, $param or @label) at 1:19, found the end of the query"
     );
 
     let e = err("?x visited Baku between 2023 2024");
@@ -1229,6 +1423,19 @@ fn snapshot_keyword_as_name() {
 #[test]
 fn snapshot_wide_characters() {
     insta::assert_snapshot!(shown("\"東京\" sister_city ?x in 2024 frobnicate"));
+}
+
+#[test]
+fn snapshot_label_on_a_kind_clause() {
+    insta::assert_snapshot!(shown("?p:person @who, ?p visited ?x after @who"));
+}
+
+#[test]
+fn snapshot_two_labels_on_a_clause() {
+    insta::assert_snapshot!(shown(
+        "?p visited ?x @v @w,
+  ?x ?r ?y after @v"
+    ));
 }
 
 #[test]

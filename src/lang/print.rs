@@ -62,11 +62,16 @@ impl Display for Query {
     }
 }
 
-fn filters(
+/// A relation clause's trailing modifiers: its label, then time filters, then status.
+fn modifiers(
     f: &mut Formatter<'_>,
+    label: &Option<Label>,
     filters: &[TimeFilter],
     status: &Option<StatusFilter>,
 ) -> fmt::Result {
+    if let Some(label) = label {
+        write!(f, " {label}")?;
+    }
     for filter in filters {
         write!(f, " {filter}")?;
     }
@@ -89,24 +94,32 @@ impl Display for Clause {
                 subject,
                 predicate,
                 object,
-                filters: fs,
+                label,
+                filters,
                 status,
             } => {
                 write!(f, "{subject} {predicate} {object}")?;
-                filters(f, fs, status)
+                modifiers(f, label, filters, status)
             }
             ClauseKind::Between {
                 left,
                 right,
-                filters: fs,
+                label,
+                filters,
                 status,
             } => {
                 write!(f, "{left} -- {right}")?;
-                filters(f, fs, status)
+                modifiers(f, label, filters, status)
             }
             ClauseKind::Kind { var, kind } => write!(f, "?{var}:{kind}"),
             ClauseKind::Not(_) => Ok(()),
         }
+    }
+}
+
+impl Display for Label {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "@{}", self.name)
     }
 }
 
@@ -184,6 +197,7 @@ fn period_end(f: &mut Formatter<'_>, period: &Period) -> fmt::Result {
         }
         PeriodKind::Today => f.write_str("today"),
         PeriodKind::Param(name) => write!(f, "${name}"),
+        PeriodKind::Label(name) => write!(f, "@{name}"),
         // The grammar has no nested ranges; a tree holding one prints its ends' ends.
         PeriodKind::Range { from, to } => {
             if let Some(from) = from.as_deref().and_then(range_from) {

@@ -76,21 +76,33 @@ fn part() -> BoxedStrategy<Part> {
     prop_oneof![Just(Part::Early), Just(Part::Mid), Just(Part::Late)].boxed()
 }
 
-/// A period that is no range.
-fn period_end() -> BoxedStrategy<Period> {
-    prop_oneof![
-        (option::of(part()), date_text()).prop_map(|(part, text)| PeriodKind::Date { part, text }),
-        Just(PeriodKind::Today),
-        sigil_name().prop_map(PeriodKind::Param),
-    ]
-    .prop_map(|kind| Period { kind, span: sp() })
-    .boxed()
+/// A period that is no range; with `labels` (in time filters), `@label` too.
+fn period_end(labels: bool) -> BoxedStrategy<Period> {
+    let date =
+        (option::of(part()), date_text()).prop_map(|(part, text)| PeriodKind::Date { part, text });
+    let kind = if labels {
+        prop_oneof![
+            date,
+            Just(PeriodKind::Today),
+            sigil_name().prop_map(PeriodKind::Param),
+            sigil_name().prop_map(PeriodKind::Label),
+        ]
+        .boxed()
+    } else {
+        prop_oneof![
+            date,
+            Just(PeriodKind::Today),
+            sigil_name().prop_map(PeriodKind::Param),
+        ]
+        .boxed()
+    };
+    kind.prop_map(|kind| Period { kind, span: sp() }).boxed()
 }
 
-fn period() -> BoxedStrategy<Period> {
+fn period(labels: bool) -> BoxedStrategy<Period> {
     prop_oneof![
-        2 => period_end(),
-        1 => (option::of(period_end()), option::of(period_end()))
+        2 => period_end(labels),
+        1 => (option::of(period_end(labels)), option::of(period_end(labels)))
             .prop_filter("a range has an end", |(a, b)| a.is_some() || b.is_some())
             .prop_map(|(from, to)| Period {
                 kind: PeriodKind::Range {
@@ -104,6 +116,7 @@ fn period() -> BoxedStrategy<Period> {
 }
 
 fn time_filter() -> BoxedStrategy<TimeFilter> {
+    let period = || period(true);
     let kind = prop_oneof![
         period().prop_map(TimeFilterKind::In),
         period().prop_map(TimeFilterKind::On),
@@ -138,20 +151,28 @@ fn status_filter() -> BoxedStrategy<StatusFilter> {
     .boxed()
 }
 
+fn label() -> BoxedStrategy<Label> {
+    sigil_name()
+        .prop_map(|name| Label { name, span: sp() })
+        .boxed()
+}
+
 fn simple_clause() -> BoxedStrategy<ClauseKind> {
     prop_oneof![
         (
             term(),
             pred(),
             term(),
+            option::of(label()),
             vec(time_filter(), 0..3),
             option::of(status_filter())
         )
-            .prop_map(|(subject, predicate, object, filters, status)| {
+            .prop_map(|(subject, predicate, object, label, filters, status)| {
                 ClauseKind::Relation {
                     subject,
                     predicate,
                     object,
+                    label,
                     filters,
                     status,
                 }
@@ -159,15 +180,19 @@ fn simple_clause() -> BoxedStrategy<ClauseKind> {
         (
             term(),
             term(),
+            option::of(label()),
             vec(time_filter(), 0..3),
             option::of(status_filter())
         )
-            .prop_map(|(left, right, filters, status)| ClauseKind::Between {
-                left,
-                right,
-                filters,
-                status,
-            }),
+            .prop_map(
+                |(left, right, label, filters, status)| ClauseKind::Between {
+                    left,
+                    right,
+                    label,
+                    filters,
+                    status,
+                }
+            ),
         (ident(sigil_name()), ident(sigil_name()))
             .prop_map(|(var, kind)| ClauseKind::Kind { var, kind }),
     ]
@@ -258,8 +283,9 @@ fn path() -> BoxedStrategy<PathQuery> {
 fn arg() -> BoxedStrategy<Arg> {
     prop_oneof![
         term().prop_map(ArgKind::Term),
-        // A lone `$p` reads back as a term: a period parameter only in a range.
-        period()
+        // A lone `$p` reads back as a term: a period parameter only in a range. Labels
+        // belong to time filters, not to arguments.
+        period(false)
             .prop_filter("a lone parameter is a term", |p| !matches!(
                 p.kind,
                 PeriodKind::Param(_)
@@ -322,6 +348,8 @@ fn token() -> BoxedStrategy<String> {
             "?x",
             "?y:person",
             "$p",
+            "@v",
+            "@",
             "_",
             "Baku",
             "\"باكو\"",

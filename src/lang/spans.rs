@@ -65,6 +65,7 @@ fn clear_clause(mut clause: &mut Clause) {
                 subject,
                 predicate,
                 object,
+                label,
                 filters,
                 status,
             } => {
@@ -74,17 +75,20 @@ fn clear_clause(mut clause: &mut Clause) {
                     ids.iter_mut().for_each(clear_ident);
                 }
                 clear_term(object);
+                clear_label(label);
                 clear_filters(filters, status);
                 return;
             }
             ClauseKind::Between {
                 left,
                 right,
+                label,
                 filters,
                 status,
             } => {
                 clear_term(left);
                 clear_term(right);
+                clear_label(label);
                 clear_filters(filters, status);
                 return;
             }
@@ -94,6 +98,12 @@ fn clear_clause(mut clause: &mut Clause) {
                 return;
             }
         }
+    }
+}
+
+fn clear_label(label: &mut Option<Label>) {
+    if let Some(label) = label {
+        label.span = Span::default();
     }
 }
 

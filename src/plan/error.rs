@@ -50,6 +50,26 @@ pub enum PlanErrorKind {
         text: String,
     },
     TimelineWithoutRelation,
+    /// Two clauses carry the same label.
+    DuplicateLabel {
+        name: String,
+    },
+    /// A filter uses a label no clause carries.
+    UnknownLabel {
+        name: String,
+        /// Defined labels close to `name` (without `@`), best first.
+        suggestions: Vec<String>,
+        /// Every label of the query (without `@`).
+        defined: Vec<String>,
+    },
+    /// A clause's filter uses the clause's own label.
+    OwnLabel {
+        name: String,
+    },
+    /// A filter outside a `not` clause uses that clause's label.
+    LabelInsideNot {
+        name: String,
+    },
     TooManyHops {
         max: u64,
     },
@@ -143,6 +163,31 @@ impl PlanError {
             TimelineWithoutRelation => {
                 Some("timeline draws relations: add a relation clause".into())
             }
+            DuplicateLabel { .. } => {
+                Some("a label names one relation clause: rename one of the two".into())
+            }
+            UnknownLabel { suggestions, .. } if !suggestions.is_empty() => {
+                let shown: Vec<String> = suggestions.iter().map(|s| format!("@{s}")).collect();
+                Some(format!("did you mean {}?", or_list(&shown)))
+            }
+            UnknownLabel { name, defined, .. } if defined.is_empty() => Some(format!(
+                "label a relation clause first: write `@{name}` after its terms, \
+                 as in `?p visited ?x @{name}`"
+            )),
+            UnknownLabel { defined, .. } => {
+                let shown: Vec<String> = defined.iter().map(|s| format!("@{s}")).collect();
+                Some(format!("labels here: {}", list(&shown)))
+            }
+            OwnLabel { .. } => Some(
+                "a relation cannot be compared with itself: compare with the label of \
+                 another clause, or with a date"
+                    .into(),
+            ),
+            LabelInsideNot { .. } => Some(
+                "a relation under `not` is in no result row, so nothing can be compared with \
+                 it; label a clause outside `not` (a `not` clause may use those labels)"
+                    .into(),
+            ),
             WrongArgumentCount { .. } | UnknownSavedQuery { .. } => {
                 Some("`saved` lists the saved queries with their parameters".into())
             }
@@ -191,6 +236,19 @@ impl fmt::Display for PlanError {
             BadDate { text, reason } => write!(f, "invalid date `{text}`: {reason}"),
             EmptyPeriod { text } => write!(f, "the period `{text}` ends before it starts"),
             TimelineWithoutRelation => write!(f, "`timeline` needs a relation clause"),
+            DuplicateLabel { name } => {
+                write!(f, "the label `@{name}` is given to two clauses")
+            }
+            UnknownLabel { name, .. } => write!(f, "unknown label `@{name}`"),
+            OwnLabel { name } => {
+                write!(f, "a clause's filter uses the clause's own label `@{name}`")
+            }
+            LabelInsideNot { name } => {
+                write!(
+                    f,
+                    "the label `@{name}` of a `not` clause is used outside it"
+                )
+            }
             TooManyHops { max } => write!(f, "`path` searches at most {max} hops"),
             UnknownSavedQuery { name, .. } => write!(f, "no saved query named `{name}`"),
             WrongArgumentCount {

@@ -7,6 +7,8 @@
 mod columns;
 mod error;
 mod resolve;
+#[cfg(test)]
+pub(crate) mod test_catalog;
 
 pub use columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
 pub use error::{PlanError, PlanErrorKind};
@@ -79,6 +81,9 @@ pub enum Plan {
 }
 
 /// Clauses joined on shared variables, then pipeline stages.
+///
+/// The relation clauses outside `not` are numbered in the order of `clauses` from 0:
+/// that is the number a label stands for in a [`Bound`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Select {
     /// Entity variables in order of first appearance (name without `?`).
@@ -193,8 +198,21 @@ pub enum Clause {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Filter {
     pub test: FilterTest,
-    pub lo: Day,
-    pub hi: Day,
+    pub lo: Bound,
+    pub hi: Bound,
+}
+
+/// One end of a filter's period: a day, or a bound of another relation clause's
+/// relation (`after @a`: the period that relation may cover, from its earliest start to
+/// its latest end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// A day of the query (`NEG_INF`/`POS_INF` for an open end).
+    Day(Day),
+    /// The earliest start (`start_lo`) of relation clause n (see [`Select`]).
+    StartOf(usize),
+    /// The latest end (`end_hi`) of relation clause n.
+    EndOf(usize),
 }
 
 /// The comparisons of LANGUAGE.md's table.

@@ -62,6 +62,83 @@ struct Scope {
     pred_bound: Vec<bool>,
 }
 
+/// A label carried by a clause of the query being planned.
+struct LabelDef<'q> {
+    name: &'q str,
+    /// The number of the labelled relation clause (see [`Select`]); `None` for a clause
+    /// inside `not`.
+    relation: Option<usize>,
+}
+
+/// The labels a clause's filters may use, and the clause's own.
+struct LabelScope<'a, 'q> {
+    defs: &'a [LabelDef<'q>],
+    own: Option<&'q str>,
+}
+
+impl LabelScope<'_, '_> {
+    /// The relation clause `@name` at `span` stands for.
+    fn relation(&self, name: &str, span: Span) -> Result<usize, PlanError> {
+        let Some(def) = self.defs.iter().find(|d| d.name == name) else {
+            return Err(PlanError::new(
+                K::UnknownLabel {
+                    name: name.into(),
+                    suggestions: suggest(name, self.defs.iter().map(|d| d.name)),
+                    defined: self.defs.iter().map(|d| d.name.to_string()).collect(),
+                },
+                span,
+            ));
+        };
+        if self.own == Some(name) {
+            return Err(PlanError::new(K::OwnLabel { name: name.into() }, span));
+        }
+        def.relation
+            .ok_or_else(|| PlanError::new(K::LabelInsideNot { name: name.into() }, span))
+    }
+}
+
+/// The labels of `clauses`, each with the number of its relation clause; an error if
+/// two clauses carry the same one.
+fn labels_of(clauses: &[ast::Clause]) -> Result<Vec<LabelDef<'_>>, PlanError> {
+    let mut defs: Vec<LabelDef<'_>> = Vec::new();
+    let mut relations = 0;
+    for c in clauses {
+        let mut inner = c;
+        let mut negated = false;
+        while let ast::ClauseKind::Not(next) = &inner.kind {
+            inner = next;
+            negated = true;
+        }
+        let label = match &inner.kind {
+            ast::ClauseKind::Relation { label, .. } | ast::ClauseKind::Between { label, .. } => {
+                label
+            }
+            ast::ClauseKind::Kind { .. } | ast::ClauseKind::Not(_) => continue,
+        };
+        let relation = if negated {
+            None
+        } else {
+            relations += 1;
+            Some(relations - 1)
+        };
+        if let Some(label) = label {
+            if defs.iter().any(|d| d.name == label.name) {
+                return Err(PlanError::new(
+                    K::DuplicateLabel {
+                        name: label.name.clone(),
+                    },
+                    label.span,
+                ));
+            }
+            defs.push(LabelDef {
+                name: &label.name,
+                relation,
+            });
+        }
+    }
+    Ok(defs)
+}
+
 fn catalog_err(e: CatalogError) -> PlanError {
     PlanError::whole(K::Catalog(e.0))
 }
@@ -84,16 +161,17 @@ impl<'c> Resolver<'c> {
 
     fn query(&mut self, q: &ast::Query) -> Result<Select, PlanError> {
         let mut scope = Scope::default();
+        let labels = labels_of(&q.clauses)?;
         let mut clauses = Vec::with_capacity(q.clauses.len());
         // Clauses outside `not` first: they bind the variables `not` clauses may use.
         for c in &q.clauses {
             if !matches!(c.kind, ast::ClauseKind::Not(_)) {
-                clauses.push((c.span.start, self.clause(c, &mut scope, false)?));
+                clauses.push((c.span.start, self.clause(c, &mut scope, false, &labels)?));
             }
         }
         for c in &q.clauses {
             if matches!(c.kind, ast::ClauseKind::Not(_)) {
-                clauses.push((c.span.start, self.clause(c, &mut scope, true)?));
+                clauses.push((c.span.start, self.clause(c, &mut scope, true, &labels)?));
             }
         }
         clauses.sort_by_key(|(start, _)| *start);
@@ -157,16 +235,21 @@ impl<'c> Resolver<'c> {
         })
     }
 
-    fn clause(
+    fn clause<'q>(
         &mut self,
-        c: &ast::Clause,
+        c: &'q ast::Clause,
         scope: &mut Scope,
         negated: bool,
+        labels: &[LabelDef<'q>],
     ) -> Result<Clause, PlanError> {
+        let labels_of_clause = |label: &'q Option<ast::Label>| LabelScope {
+            defs: labels,
+            own: label.as_ref().map(|l| l.name.as_str()),
+        };
         match &c.kind {
-            ast::ClauseKind::Not(inner) => {
-                Ok(Clause::Not(Box::new(self.clause(inner, scope, true)?)))
-            }
+            ast::ClauseKind::Not(inner) => Ok(Clause::Not(Box::new(
+                self.clause(inner, scope, true, labels)?,
+            ))),
             ast::ClauseKind::Kind { var, kind } => {
                 let kind_name = self.kind(kind)?;
                 let idx = self.entity_var(&var.name, var.span, scope, negated)?;
@@ -179,6 +262,7 @@ impl<'c> Resolver<'c> {
                 subject,
                 predicate,
                 object,
+                label,
                 filters,
                 status,
             } => {
@@ -190,7 +274,7 @@ impl<'c> Resolver<'c> {
                     right,
                     predicate,
                     either: false,
-                    filters: self.filters(filters)?,
+                    filters: self.filters(filters, &labels_of_clause(label))?,
                     statuses: self.statuses(status.as_ref())?,
                     anchored: false,
                 }))
@@ -198,6 +282,7 @@ impl<'c> Resolver<'c> {
             ast::ClauseKind::Between {
                 left,
                 right,
+                label,
                 filters,
                 status,
             } => {
@@ -208,7 +293,7 @@ impl<'c> Resolver<'c> {
                     right,
                     predicate: PredMatch::Any,
                     either: true,
-                    filters: self.filters(filters)?,
+                    filters: self.filters(filters, &labels_of_clause(label))?,
                     statuses: self.statuses(status.as_ref())?,
                     anchored: false,
                 }))
@@ -450,11 +535,19 @@ impl<'c> Resolver<'c> {
 
     // ----- time ----------------------------------------------------------------------
 
-    fn filters(&self, filters: &[ast::TimeFilter]) -> Result<Vec<Filter>, PlanError> {
-        filters.iter().map(|f| self.filter(f)).collect()
+    fn filters(
+        &self,
+        filters: &[ast::TimeFilter],
+        labels: &LabelScope<'_, '_>,
+    ) -> Result<Vec<Filter>, PlanError> {
+        filters.iter().map(|f| self.filter(f, labels)).collect()
     }
 
-    fn filter(&self, f: &ast::TimeFilter) -> Result<Filter, PlanError> {
+    fn filter(
+        &self,
+        f: &ast::TimeFilter,
+        labels: &LabelScope<'_, '_>,
+    ) -> Result<Filter, PlanError> {
         use ast::TimeFilterKind as T;
         let span_test = |certainly: bool| {
             if certainly {
@@ -463,21 +556,24 @@ impl<'c> Resolver<'c> {
                 FilterTest::Overlaps
             }
         };
+        let period = |p: &ast::Period| self.period_at(p, labels, 0);
         let (test, (lo, hi)) = match &f.kind {
-            T::In(p) | T::On(p) => (span_test(f.certainly), self.period(p)?),
-            T::Within(p) => (FilterTest::Within, self.period(p)?),
-            T::Since(p) => (span_test(f.certainly), (self.period(p)?.0, POS_INF)),
-            T::Until(p) => (span_test(f.certainly), (NEG_INF, self.period(p)?.1)),
+            T::In(p) | T::On(p) => (span_test(f.certainly), period(p)?),
+            T::Within(p) => (FilterTest::Within, period(p)?),
+            T::Since(p) => (span_test(f.certainly), (period(p)?.0, Bound::Day(POS_INF))),
+            T::Until(p) => (span_test(f.certainly), (Bound::Day(NEG_INF), period(p)?.1)),
             T::Between(a, b) => {
-                let lo = self.period(a)?.0;
-                let hi = self.period(b)?.1;
-                if lo > hi {
-                    return Err(PlanError::new(
-                        K::EmptyPeriod {
-                            text: format!("{a} and {b}"),
-                        },
-                        f.span,
-                    ));
+                let lo = period(a)?.0;
+                let hi = period(b)?.1;
+                if let (Bound::Day(lo), Bound::Day(hi)) = (lo, hi) {
+                    if lo > hi {
+                        return Err(PlanError::new(
+                            K::EmptyPeriod {
+                                text: format!("{a} and {b}"),
+                            },
+                            f.span,
+                        ));
+                    }
                 }
                 (span_test(f.certainly), (lo, hi))
             }
@@ -487,7 +583,7 @@ impl<'c> Resolver<'c> {
                 } else {
                     FilterTest::AsOf
                 },
-                self.period(p)?,
+                period(p)?,
             ),
             T::Before(p) => (
                 if f.certainly {
@@ -495,7 +591,7 @@ impl<'c> Resolver<'c> {
                 } else {
                     FilterTest::Before
                 },
-                self.period(p)?,
+                period(p)?,
             ),
             T::After(p) => (
                 if f.certainly {
@@ -503,22 +599,24 @@ impl<'c> Resolver<'c> {
                 } else {
                     FilterTest::After
                 },
-                self.period(p)?,
+                period(p)?,
             ),
         };
         Ok(Filter { test, lo, hi })
     }
 
-    /// A period's first and last day.
-    fn period(&self, p: &ast::Period) -> Result<(i64, i64), PlanError> {
-        self.period_at(p, 0)
-    }
-
-    fn period_at(&self, p: &ast::Period, depth: usize) -> Result<(i64, i64), PlanError> {
+    /// A period's first and last day, or for `@label` the labelled relation's earliest
+    /// start and latest end.
+    fn period_at(
+        &self,
+        p: &ast::Period,
+        labels: &LabelScope<'_, '_>,
+        depth: usize,
+    ) -> Result<(Bound, Bound), PlanError> {
         match &p.kind {
             ast::PeriodKind::Today => {
                 let d = time::today();
-                Ok((d, d))
+                Ok((Bound::Day(d), Bound::Day(d)))
             }
             ast::PeriodKind::Date { part, text } => {
                 let full = match part {
@@ -536,33 +634,36 @@ impl<'c> Resolver<'c> {
                         p.span,
                     )
                 })?;
-                Ok(expr.range())
+                let (lo, hi) = expr.range();
+                Ok((Bound::Day(lo), Bound::Day(hi)))
             }
             ast::PeriodKind::Range { from, to } => {
                 let lo = match from {
-                    Some(a) => self.period_at(a, depth + 1)?.0,
-                    None => NEG_INF,
+                    Some(a) => self.period_at(a, labels, depth + 1)?.0,
+                    None => Bound::Day(NEG_INF),
                 };
                 let hi = match to {
-                    Some(b) => self.period_at(b, depth + 1)?.1,
-                    None => POS_INF,
+                    Some(b) => self.period_at(b, labels, depth + 1)?.1,
+                    None => Bound::Day(POS_INF),
                 };
-                if lo > hi {
-                    return Err(PlanError::new(
-                        K::EmptyPeriod {
-                            text: p.to_string(),
-                        },
-                        p.span,
-                    ));
+                if let (Bound::Day(lo), Bound::Day(hi)) = (lo, hi) {
+                    if lo > hi {
+                        return Err(PlanError::new(
+                            K::EmptyPeriod {
+                                text: p.to_string(),
+                            },
+                            p.span,
+                        ));
+                    }
                 }
                 Ok((lo, hi))
             }
             ast::PeriodKind::Param(name) => match self.binding(name, p.span)? {
-                Binding::Placeholder => Ok((NEG_INF, POS_INF)),
+                Binding::Placeholder => Ok((Bound::Day(NEG_INF), Bound::Day(POS_INF))),
                 Binding::Value(ast::Arg {
                     kind: ast::ArgKind::Period(inner),
                     ..
-                }) if depth < MAX_RUN_DEPTH => self.period_at(&inner, depth + 1),
+                }) if depth < MAX_RUN_DEPTH => self.period_at(&inner, labels, depth + 1),
                 Binding::Value(_) => Err(PlanError::new(
                     K::ParameterMismatch {
                         name: name.clone(),
@@ -571,6 +672,10 @@ impl<'c> Resolver<'c> {
                     p.span,
                 )),
             },
+            ast::PeriodKind::Label(name) => {
+                let n = labels.relation(name, p.span)?;
+                Ok((Bound::StartOf(n), Bound::EndOf(n)))
+            }
         }
     }
 
@@ -958,3 +1063,7 @@ fn suggest<'a>(text: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<Str
         .collect();
     crate::names::suggest(&norm, pairs.iter().map(|(d, n)| (*d, n.as_str())), 3)
 }
+
+#[cfg(test)]
+#[path = "resolve_tests.rs"]
+mod tests;

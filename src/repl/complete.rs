@@ -32,6 +32,7 @@ pub fn complete(conn: &Connection, text: &str, pos: usize) -> (usize, Vec<Pair>)
             Want::SavedNames => plain(saved_names(conn, &ctx.prefix)),
             Want::Variables => used(text, '?', &ctx),
             Want::Parameters => used(text, '$', &ctx),
+            Want::Labels => used(text, '@', &ctx),
             Want::DotCommands => dot::COMMANDS
                 .iter()
                 .flat_map(|c| c.names.iter())

@@ -22,6 +22,8 @@ pub enum Want {
     Variables,
     /// Parameters used elsewhere in the statement (`$p`).
     Parameters,
+    /// Labels used elsewhere in the statement (`@a`).
+    Labels,
     /// Names of saved queries.
     SavedNames,
     /// Dot-command names (the text starts with `.`).
@@ -229,6 +231,9 @@ fn step(state: State, t: &Token, src: &str) -> State {
                 AfterClause
             } else if word("status") {
                 Status
+            } else if t.piece == Piece::Label {
+                // the clause's label
+                AfterClause
             } else if t.piece == Piece::Lit {
                 // the end of a period
                 BetweenAnd
@@ -253,7 +258,7 @@ fn step(state: State, t: &Token, src: &str) -> State {
         Period => {
             if ["early", "mid", "late"].iter().any(|k| word(k)) || punct("..") {
                 Period
-            } else if t.piece == Piece::Lit || word("today") {
+            } else if matches!(t.piece, Piece::Lit | Piece::Label) || word("today") {
                 BetweenAnd
             } else {
                 step(AfterClause, t, src)
@@ -564,6 +569,12 @@ pub fn detect(text: &str, pos: usize) -> Context {
             quoted: false,
             wants: vec![Want::Parameters],
         },
+        Piece::Label => Context {
+            start: word.span.start,
+            prefix: text_of.to_string(),
+            quoted: false,
+            wants: vec![Want::Labels],
+        },
         Piece::Str { .. } => Context {
             start: word.span.start,
             prefix: string_prefix(text_of),
@@ -579,13 +590,13 @@ pub fn detect(text: &str, pos: usize) -> Context {
             quoted: false,
             wants: wants(state)
                 .into_iter()
-                .filter(|w| !matches!(w, Want::Variables | Want::Parameters))
+                .filter(|w| !matches!(w, Want::Variables | Want::Parameters | Want::Labels))
                 .collect(),
         },
     }
 }
 
-/// The variables (`?x`) or parameters (`$p`) used in `text`, in order of first use,
+/// The variables (`?x`), parameters (`$p`) or labels (`@a`) used in `text`, in order of first use,
 /// without the one at byte `skip` (the word being typed).
 pub fn names_used(text: &str, sigil: char, skip: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
@@ -599,6 +610,7 @@ pub fn names_used(text: &str, sigil: char, skip: usize) -> Vec<String> {
                 &text[t.span.start..end]
             }
             Piece::Param if sigil == '$' => t.text(text),
+            Piece::Label if sigil == '@' => t.text(text),
             _ => continue,
         };
         if name.len() > 1 && !out.iter().any(|n| n == name) {
@@ -716,6 +728,28 @@ mod tests {
             vec!["?c"]
         );
         assert_eq!(at_end("save p(x) = $x visited $").wants, vec![Parameters]);
+    }
+
+    #[test]
+    fn labels_after_a_clause_and_in_periods() {
+        let c = at_end("?p visited ?x @v, ?x ?r ?y after @");
+        assert_eq!((c.start, c.prefix.as_str()), (33, "@"));
+        assert_eq!(c.wants, vec![Labels]);
+        assert_eq!(
+            names_used("?p visited ?x @v, ?x ?r ?y after @", '@', 33),
+            vec!["@v"]
+        );
+        // A label ends a clause's terms; filters may follow it.
+        assert_eq!(at_end("?p visited ?x @v ").wants, vec![Keywords(FILTERS)]);
+        // A label ends a period like a date.
+        assert_eq!(
+            at_end("?p visited ?x @v, ?x ?r ?y between @v ").wants,
+            vec![Keywords(AND), Keywords(FILTERS)]
+        );
+        assert_eq!(
+            at_end("?p visited ?x @v, ?x ?r ?y after @v | ").wants,
+            vec![Keywords(STAGE_KEYWORDS)]
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Colouring the line being edited: keywords, variables, strings, parameters,
+//! Colouring the line being edited: keywords, variables and labels, strings, parameters,
 //! dates and numbers, comments, and characters that have no place in a query, as ANSI
 //! styles that leave the text's display width unchanged.
 
@@ -56,7 +56,7 @@ pub fn highlight(text: &str, from: usize) -> String {
         let start = t.span.start.max(from);
         let style = match &t.piece {
             Piece::Word if is_keyword(t.text(text)) => KEYWORD,
-            Piece::Var { .. } => VARIABLE,
+            Piece::Var { .. } | Piece::Label => VARIABLE,
             Piece::Str { .. } => STRING,
             Piece::Param => PARAMETER,
             Piece::Lit => LITERAL,
@@ -132,6 +132,13 @@ mod tests {
 
     #[test]
     fn bad_characters_are_red() {
-        assert_eq!(highlight("a @", 0), format!("a {BAD}@{RESET}"));
+        assert_eq!(highlight("a ;", 0), format!("a {BAD};{RESET}"));
+    }
+
+    #[test]
+    fn labels_are_coloured_as_variables() {
+        let got = highlight("?x visited ?y @v, ?y ?r ?z after @v", 0);
+        assert_eq!(got.matches(&format!("{VARIABLE}@v{RESET}")).count(), 2);
+        assert!(!got.contains(BAD), "{got:?}");
     }
 }

@@ -15,6 +15,8 @@ pub enum Piece {
     Var { kind: Option<Range<usize>> },
     /// `$name`.
     Param,
+    /// `@name` (or a lone `@` being typed): a relation clause's label.
+    Label,
     /// `"…"`; `closed` is false when the text ends inside the string.
     Str { closed: bool },
     /// A date or number.
@@ -138,6 +140,7 @@ fn scan_one(rest: &str, at: usize, c: char) -> (usize, Piece) {
             }
         }
         '$' => (1 + run_len(&rest[1..], is_ident_char), Piece::Param),
+        '@' => (1 + run_len(&rest[1..], is_ident_char), Piece::Label),
         _ if starts_date(rest) => {
             let first = c.len_utf8();
             let len = first + run_len(&rest[first..], |c| is_date_char(c) || is_ident_char(c));
@@ -217,7 +220,28 @@ mod tests {
             vec![(Piece::Var { kind: Some(3..3) }, "?x:")]
         );
         assert_eq!(pieces("?"), vec![(Piece::Var { kind: None }, "?")]);
-        assert_eq!(pieces("@"), vec![(Piece::Other, "@")]);
+        assert_eq!(pieces("@"), vec![(Piece::Label, "@")]);
+        assert_eq!(pieces(";"), vec![(Piece::Other, ";")]);
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            pieces("?x visited ?y @v, ?y ?r ?z after @v"),
+            vec![
+                (Piece::Var { kind: None }, "?x"),
+                (Piece::Word, "visited"),
+                (Piece::Var { kind: None }, "?y"),
+                (Piece::Label, "@v"),
+                (Piece::Punct(","), ","),
+                (Piece::Var { kind: None }, "?y"),
+                (Piece::Var { kind: None }, "?r"),
+                (Piece::Var { kind: None }, "?z"),
+                (Piece::Word, "after"),
+                (Piece::Label, "@v"),
+            ]
+        );
+        assert_eq!(pieces("@زيارة")[0], (Piece::Label, "@زيارة"));
     }
 
     #[test]

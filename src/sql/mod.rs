@@ -8,7 +8,7 @@
 //! then one wrapping SELECT per pipeline stage that reshapes rows.
 
 use crate::plan::{
-    after_stage, ColumnDef, ColumnSource, ColumnType, Filter, FilterTest, Node, Orientation,
+    after_stage, Bound, ColumnDef, ColumnSource, ColumnType, Filter, FilterTest, Node, Orientation,
     PredMatch, RelField, RelationMatch, Select, Stage,
 };
 use std::fmt::Write as _;
@@ -207,11 +207,22 @@ fn hidden_col(level: &str, i: usize) -> String {
 }
 
 fn column_list(level: &str, n: usize, hidden: usize) -> String {
-    (0..n)
-        .map(|i| col(level, i))
-        .chain((0..hidden).map(|i| hidden_col(level, i)))
-        .collect::<Vec<_>>()
-        .join(", ")
+    select_list(
+        (0..n)
+            .map(|i| col(level, i))
+            .chain((0..hidden).map(|i| hidden_col(level, i)))
+            .collect(),
+    )
+}
+
+/// The expressions of a SELECT, or `1` when there are none (a query with no output
+/// columns, such as `Iran -- Azerbaijan, Iran -- Baku | count`, still has rows).
+fn select_list(exprs: Vec<String>) -> String {
+    if exprs.is_empty() {
+        "1".to_string()
+    } else {
+        exprs.join(", ")
+    }
 }
 
 fn orientation_combinations(
@@ -594,35 +605,46 @@ fn in_ints(column: &str, keys: &[i64], params: &mut Params) -> String {
 
 /// LANGUAGE.md's table of time filters, as SQL. Unknown bounds are stored as the
 /// smallest/largest integers and a relation with no time has NULL bounds, which makes
-/// every comparison false: such a relation matches no time filter.
+/// every comparison false: such a relation matches no time filter, and a filter
+/// comparing with a labelled relation that has no time is false.
 fn filter_condition(r: &str, f: &Filter, params: &mut Params) -> String {
     let b = |name: &str| format!("{r}.{}", ident(name));
     match f.test {
         FilterTest::Overlaps | FilterTest::AsOf => format!(
             "{} <= {} AND {} >= {}",
             b("start_lo"),
-            params.int(f.hi),
+            bound(f.hi, params),
             b("end_hi"),
-            params.int(f.lo)
+            bound(f.lo, params)
         ),
         FilterTest::Within => format!(
             "{} >= {} AND {} <= {}",
             b("start_lo"),
-            params.int(f.lo),
+            bound(f.lo, params),
             b("end_hi"),
-            params.int(f.hi)
+            bound(f.hi, params)
         ),
         FilterTest::CertainlyAsOf => format!(
             "{} <= {} AND {} >= {}",
             b("start_hi"),
-            params.int(f.lo),
+            bound(f.lo, params),
             b("end_lo"),
-            params.int(f.hi)
+            bound(f.hi, params)
         ),
-        FilterTest::Before => format!("{} < {}", b("start_lo"), params.int(f.lo)),
-        FilterTest::CertainlyBefore => format!("{} < {}", b("end_hi"), params.int(f.lo)),
-        FilterTest::After => format!("{} > {}", b("end_hi"), params.int(f.hi)),
-        FilterTest::CertainlyAfter => format!("{} > {}", b("start_lo"), params.int(f.hi)),
+        FilterTest::Before => format!("{} < {}", b("start_lo"), bound(f.lo, params)),
+        FilterTest::CertainlyBefore => format!("{} < {}", b("end_hi"), bound(f.lo, params)),
+        FilterTest::After => format!("{} > {}", b("end_hi"), bound(f.hi, params)),
+        FilterTest::CertainlyAfter => format!("{} > {}", b("start_lo"), bound(f.hi, params)),
+    }
+}
+
+/// A period's end in SQL: a day as a parameter, or a bound column of a labelled
+/// relation clause, through that clause's alias (the same in every branch).
+fn bound(b: Bound, params: &mut Params) -> String {
+    match b {
+        Bound::Day(day) => params.int(day),
+        Bound::StartOf(n) => format!("{}.{}", rel_alias(n), ident("start_lo")),
+        Bound::EndOf(n) => format!("{}.{}", rel_alias(n), ident("end_hi")),
     }
 }
 
@@ -832,14 +854,15 @@ fn finish(cur: &Level) -> String {
 /// the order of the rows.
 fn wrap(cur: Level, level_no: &mut usize) -> Level {
     let name = next_level(level_no);
-    let cols = (0..cur.columns.len())
-        .map(|i| format!("{} AS {}", col(&cur.name, i), col(&name, i)))
-        .chain(
-            (0..cur.hidden)
-                .map(|h| format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h))),
-        )
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = select_list(
+        (0..cur.columns.len())
+            .map(|i| format!("{} AS {}", col(&cur.name, i), col(&name, i)))
+            .chain(
+                (0..cur.hidden)
+                    .map(|h| format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h))),
+            )
+            .collect(),
+    );
     let columns: Vec<ColumnDef> = cur
         .columns
         .iter()
@@ -872,4 +895,171 @@ fn order_by_time(cur: Level, level_no: &mut usize) -> Level {
     keys.extend(cur.order.iter().copied());
     cur.order = keys;
     cur
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::test_catalog::TestCatalog;
+    use crate::plan::{resolve, Plan};
+    use std::collections::HashMap;
+
+    fn compiled(text: &str) -> SqlQuery {
+        let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        match resolve(&stmt, text, &TestCatalog::new(), &HashMap::new()) {
+            Ok(Plan::Select(s)) => {
+                compile(&s, CompileOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+
+    fn branches(sql: &SqlQuery) -> Vec<&str> {
+        sql.text.split("\nUNION ALL\n").collect()
+    }
+
+    #[test]
+    fn a_label_compiles_to_the_bound_columns_of_its_clause() {
+        let sql = compiled("Aliyev ?r1 ?x @a, ?x ?r2 ?y certainly after @a");
+        // `?r` clauses anchored at an entity read symmetric relations both ways: four
+        // branches, each comparing the second relation with the first one's alias.
+        let all = branches(&sql);
+        assert_eq!(all.len(), 4);
+        for b in all {
+            assert_eq!(
+                b.matches(r#""r1"."start_lo" > "r0"."end_hi""#).count(),
+                1,
+                "{b}"
+            );
+        }
+        // The label adds no parameter.
+        let without = compiled("Aliyev ?r1 ?x, ?x ?r2 ?y");
+        assert_eq!(sql.params, without.params);
+    }
+
+    #[test]
+    fn every_test_compares_with_the_labelled_bounds() {
+        let s = r#""r0"."start_lo""#;
+        let e = r#""r0"."end_hi""#;
+        let cases = [
+            (
+                "in @a",
+                format!(r#""r1"."start_lo" <= {e} AND "r1"."end_hi" >= {s}"#),
+            ),
+            (
+                "within @a",
+                format!(r#""r1"."start_lo" >= {s} AND "r1"."end_hi" <= {e}"#),
+            ),
+            (
+                "certainly as of @a",
+                format!(r#""r1"."start_hi" <= {s} AND "r1"."end_lo" >= {e}"#),
+            ),
+            ("before @a", format!(r#""r1"."start_lo" < {s}"#)),
+            ("certainly before @a", format!(r#""r1"."end_hi" < {s}"#)),
+            ("after @a", format!(r#""r1"."end_hi" > {e}"#)),
+            ("certainly after @a", format!(r#""r1"."start_lo" > {e}"#)),
+            (
+                "since @a",
+                format!(r#""r1"."start_lo" <= ?8 AND "r1"."end_hi" >= {s}"#),
+            ),
+        ];
+        for (filter, want) in cases {
+            let q = format!("Aliyev invited ?p @a, ?p visited ?x {filter}");
+            let sql = compiled(&q);
+            assert!(sql.text.contains(&want), "{q}:\n{}", sql.text);
+        }
+        // `since @a` is `in @a..`: its open end is a parameter.
+        let sql = compiled("Aliyev invited ?p @a, ?p visited ?x since @a");
+        assert_eq!(sql.params[7], SqlParam::Int(crate::time::POS_INF));
+    }
+
+    /// The plan numbers relation clauses as the compiler names their aliases: kind
+    /// clauses and `not` clauses are skipped.
+    #[test]
+    fn a_label_follows_its_clause_past_kind_and_not_clauses() {
+        let sql = compiled(
+            "?c:country, ?p president_of ?c @pres, not ?p met _, \
+             Pezeshkian visited ?x @v, ?x ?r2 ?y after @v before @pres",
+        );
+        for b in branches(&sql) {
+            assert!(b.contains(r#""r2"."end_hi" > "r1"."end_hi""#), "{b}");
+            assert!(b.contains(r#""r2"."start_lo" < "r0"."start_lo""#), "{b}");
+        }
+    }
+
+    #[test]
+    fn a_not_clause_compares_with_the_outer_alias() {
+        let sql = compiled("Pezeshkian visited ?p @v, not ?p met _ certainly before @v");
+        // `met` is symmetric: two EXISTS, one per way round, each with the condition.
+        assert_eq!(
+            sql.text
+                .matches(r#""n1"."end_hi" < "r0"."start_lo""#)
+                .count(),
+            1,
+            "{}",
+            sql.text
+        );
+        assert_eq!(
+            sql.text
+                .matches(r#""n2"."end_hi" < "r0"."start_lo""#)
+                .count(),
+            1,
+            "{}",
+            sql.text
+        );
+    }
+
+    #[test]
+    fn stages_keep_the_labelled_comparison() {
+        for stages in [
+            "| count",
+            "| show ?y | distinct",
+            "| count by ?r2 | limit 1",
+            "| sort ?y desc | limit 2 | show ?x",
+        ] {
+            let q = format!("Aliyev ?r1 ?x @a, ?x ?r2 ?y after @a {stages}");
+            let sql = compiled(&q);
+            assert_eq!(
+                sql.text.matches(r#""r1"."end_hi" > "r0"."end_hi""#).count(),
+                4,
+                "{q}:\n{}",
+                sql.text
+            );
+        }
+    }
+
+    /// Two `--` clauses between named entities give no output column; the SELECTs
+    /// around their branches still select something.
+    #[test]
+    fn queries_without_columns_select_a_constant() {
+        for q in [
+            "Iran -- Azerbaijan, Iran -- Baku",
+            "Iran -- Azerbaijan @e, Iran -- Azerbaijan after @e | count",
+            "Iran -- Azerbaijan, Iran -- Baku | distinct | limit 1",
+        ] {
+            let sql = compiled(q);
+            assert!(sql.columns.len() <= 1, "{q}: {:?}", sql.columns);
+            assert!(!sql.text.contains("SELECT  FROM"), "{q}:\n{}", sql.text);
+            assert!(
+                !sql.text.contains("SELECT DISTINCT  FROM"),
+                "{q}:\n{}",
+                sql.text
+            );
+            let conn = rusqlite::Connection::open_in_memory().expect("SQLite");
+            conn.execute_batch(
+                "CREATE TABLE relation (key, subject, predicate, object, status, start_lo, \
+                 start_hi, end_lo, end_hi);",
+            )
+            .expect("a table");
+            conn.prepare(&sql.text)
+                .unwrap_or_else(|e| panic!("{q}: {e}\n{}", sql.text));
+        }
+    }
+
+    #[test]
+    fn label_names_never_enter_the_sql() {
+        let sql = compiled("Aliyev ?r1 ?x @secret, ?x ?r2 ?y after @secret | count");
+        assert!(!sql.text.contains("secret"), "{}", sql.text);
+        assert!(!sql.text.contains('@'), "{}", sql.text);
+    }
 }

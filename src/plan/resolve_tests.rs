@@ -1,0 +1,313 @@
+//! Unit tests of the planner: labels of relation clauses and the periods they stand
+//! for, and the errors of their misuse as people see them.
+
+use super::*;
+use crate::plan::test_catalog::TestCatalog;
+
+fn plan_with(catalog: &TestCatalog, text: &str) -> Result<Plan, PlanError> {
+    let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    resolve(&stmt, text, catalog, &HashMap::new())
+}
+
+fn select(text: &str) -> Select {
+    match plan_with(&TestCatalog::new(), text) {
+        Ok(Plan::Select(s)) => s,
+        other => panic!("{text:?}: {other:?}"),
+    }
+}
+
+fn error(text: &str) -> PlanError {
+    match plan_with(&TestCatalog::new(), text) {
+        Err(e) => e,
+        Ok(plan) => panic!("{text:?} planned as {plan:?}"),
+    }
+}
+
+/// The error as the CLI and the REPL show it.
+fn shown(text: &str) -> String {
+    crate::error::Error::Plan(error(text)).render(Some(text))
+}
+
+/// The filters of top-level clause `i` (under any `not`).
+fn filters(s: &Select, i: usize) -> Vec<Filter> {
+    let mut c = &s.clauses[i];
+    while let Clause::Not(inner) = c {
+        c = inner;
+    }
+    match c {
+        Clause::Relation(m) => m.filters.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn day(y: i64, m: u32, d: u32) -> Bound {
+    Bound::Day(time::day_from_ymd(y, m, d).expect("a valid day"))
+}
+
+fn filter(test: FilterTest, lo: Bound, hi: Bound) -> Filter {
+    Filter { test, lo, hi }
+}
+
+#[test]
+fn a_label_stands_for_the_period_its_relation_may_cover() {
+    let s = select("Pezeshkian visited ?p @v, ?p ?r ?x after @v");
+    assert!(filters(&s, 0).is_empty());
+    assert_eq!(
+        filters(&s, 1),
+        vec![filter(
+            FilterTest::After,
+            Bound::StartOf(0),
+            Bound::EndOf(0)
+        )]
+    );
+}
+
+#[test]
+fn every_filter_reads_a_label_as_start_lo_to_end_hi() {
+    let (a, b) = (Bound::StartOf(0), Bound::EndOf(0));
+    let (c, d) = (Bound::StartOf(1), Bound::EndOf(1));
+    let cases = [
+        ("in @a", filter(FilterTest::Overlaps, a, b)),
+        ("on @a", filter(FilterTest::Overlaps, a, b)),
+        ("certainly in @a", filter(FilterTest::Within, a, b)),
+        ("within @a", filter(FilterTest::Within, a, b)),
+        (
+            "since @a",
+            filter(FilterTest::Overlaps, a, Bound::Day(POS_INF)),
+        ),
+        (
+            "until @a",
+            filter(FilterTest::Overlaps, Bound::Day(NEG_INF), b),
+        ),
+        ("between @a and @b", filter(FilterTest::Overlaps, a, d)),
+        ("as of @a", filter(FilterTest::AsOf, a, b)),
+        (
+            "certainly as of @a",
+            filter(FilterTest::CertainlyAsOf, a, b),
+        ),
+        ("before @a", filter(FilterTest::Before, a, b)),
+        (
+            "certainly before @a",
+            filter(FilterTest::CertainlyBefore, a, b),
+        ),
+        ("after @a", filter(FilterTest::After, a, b)),
+        (
+            "certainly after @a",
+            filter(FilterTest::CertainlyAfter, a, b),
+        ),
+        (
+            "in @a..2024",
+            filter(FilterTest::Overlaps, a, day(2024, 12, 31)),
+        ),
+        (
+            "in 2024..@b",
+            filter(FilterTest::Overlaps, day(2024, 1, 1), d),
+        ),
+        ("in @b..@a", filter(FilterTest::Overlaps, c, b)),
+        (
+            "in @a..",
+            filter(FilterTest::Overlaps, a, Bound::Day(POS_INF)),
+        ),
+    ];
+    for (text, want) in cases {
+        let q = format!("Aliyev invited ?p @a, ?p visited ?x @b, ?p ?r ?y {text}");
+        assert_eq!(filters(&select(&q), 2), vec![want], "{q}");
+    }
+}
+
+#[test]
+fn labels_may_be_used_before_they_are_given() {
+    let s = select("?p ?r ?x certainly after @v, Pezeshkian visited ?p @v");
+    assert_eq!(
+        filters(&s, 0),
+        vec![filter(
+            FilterTest::CertainlyAfter,
+            Bound::StartOf(1),
+            Bound::EndOf(1)
+        )]
+    );
+}
+
+#[test]
+fn relation_clauses_are_numbered_without_kind_and_not_clauses() {
+    let s = select(
+        "?c:country, ?p president_of ?c @pres, not ?p met _ @m, Pezeshkian visited ?x @v, \
+         ?x ?r ?y after @v before @pres",
+    );
+    assert_eq!(
+        filters(&s, 4),
+        vec![
+            filter(FilterTest::After, Bound::StartOf(1), Bound::EndOf(1)),
+            filter(FilterTest::Before, Bound::StartOf(0), Bound::EndOf(0)),
+        ]
+    );
+    // `--` clauses are relation clauses too.
+    let s = select("Iran -- Azerbaijan @e, Iran ?r ?x after @e");
+    assert_eq!(
+        filters(&s, 1),
+        vec![filter(
+            FilterTest::After,
+            Bound::StartOf(0),
+            Bound::EndOf(0)
+        )]
+    );
+}
+
+#[test]
+fn a_not_clause_may_use_the_labels_of_positive_clauses() {
+    let s = select("Pezeshkian visited ?p @v, not ?p met _ certainly before @v");
+    assert_eq!(
+        filters(&s, 1),
+        vec![filter(
+            FilterTest::CertainlyBefore,
+            Bound::StartOf(0),
+            Bound::EndOf(0)
+        )]
+    );
+}
+
+#[test]
+fn a_label_never_empties_a_period() {
+    // Whether `@a` ends before 2020 is the data's to say: no error at planning.
+    let s = select("Aliyev invited ?p @a, ?p ?r ?y between @a and 2020");
+    assert_eq!(
+        filters(&s, 1),
+        vec![filter(
+            FilterTest::Overlaps,
+            Bound::StartOf(0),
+            day(2020, 12, 31)
+        )]
+    );
+    // Fixed days still are checked.
+    assert!(matches!(
+        error("?p ?r ?y between 2024 and 2020").kind,
+        PlanErrorKind::EmptyPeriod { .. }
+    ));
+}
+
+#[test]
+fn queries_without_labels_use_days() {
+    let s = select("?p ?r ?y after 2024 until 2025-03");
+    assert_eq!(
+        filters(&s, 0),
+        vec![
+            filter(FilterTest::After, day(2024, 1, 1), day(2024, 12, 31)),
+            filter(FilterTest::Overlaps, Bound::Day(NEG_INF), day(2025, 3, 31)),
+        ]
+    );
+}
+
+#[test]
+fn saved_queries_keep_their_labels() {
+    let body = "$e ?r ?x @a, ?x ?r2 ?y certainly after @a";
+    let text = format!("save later(e) = {body}");
+    match plan_with(&TestCatalog::new(), &text) {
+        Ok(Plan::Save {
+            name,
+            params,
+            body: saved,
+            ..
+        }) => {
+            assert_eq!(name, "later");
+            assert_eq!(params, ["e"]);
+            assert_eq!(saved, body);
+        }
+        other => panic!("{other:?}"),
+    }
+    let catalog = TestCatalog::new().with_saved("later", &["e"], body);
+    let Ok(Plan::Select(s)) = plan_with(&catalog, "run later(Aliyev) | count") else {
+        panic!("run later(Aliyev) plans to a select")
+    };
+    assert_eq!(
+        filters(&s, 1),
+        vec![filter(
+            FilterTest::CertainlyAfter,
+            Bound::StartOf(0),
+            Bound::EndOf(0)
+        )]
+    );
+    // A body's label errors are found when it is saved.
+    let e = plan_with(&TestCatalog::new(), "save bad(e) = $e ?r ?x after @nowhere")
+        .expect_err("an unknown label");
+    assert!(
+        matches!(e.kind, PlanErrorKind::UnknownLabel { .. }),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn label_errors_name_the_label_and_point_at_it() {
+    let e = error("Aliyev invited ?p @a, ?p visited ?x @a");
+    assert_eq!(e.kind, PlanErrorKind::DuplicateLabel { name: "a".into() });
+    assert_eq!(e.span, Some(Span::new(36, 38)));
+
+    let e = error("Aliyev invited ?p @visit, ?p ?r ?x after @vist");
+    assert_eq!(
+        e.kind,
+        PlanErrorKind::UnknownLabel {
+            name: "vist".into(),
+            suggestions: vec!["visit".into()],
+            defined: vec!["visit".into()],
+        }
+    );
+    assert_eq!(e.span, Some(Span::new(41, 46)));
+
+    let e = error("Aliyev invited ?p @a, ?p ?r ?x after @a, ?x ?r2 ?y before @x");
+    assert!(
+        matches!(e.kind, PlanErrorKind::UnknownLabel { .. }),
+        "{e:?}"
+    );
+
+    let e = error("Aliyev invited ?p @a after @a");
+    assert_eq!(e.kind, PlanErrorKind::OwnLabel { name: "a".into() });
+    assert_eq!(e.span, Some(Span::new(27, 29)));
+
+    // Inside `not`, its own label is its own still.
+    let e = error("Aliyev invited ?p, not ?p met _ @m after @m");
+    assert_eq!(e.kind, PlanErrorKind::OwnLabel { name: "m".into() });
+
+    let e = error("Aliyev invited ?p, not ?p met _ @m, ?p ?r ?x after @m");
+    assert_eq!(e.kind, PlanErrorKind::LabelInsideNot { name: "m".into() });
+    // … and from another `not` clause.
+    let e = error("Aliyev invited ?p, not ?p met _ @m, not ?p visited _ after @m");
+    assert_eq!(e.kind, PlanErrorKind::LabelInsideNot { name: "m".into() });
+    // Two clauses cannot share a label even when one is under `not`.
+    let e = error("Aliyev invited ?p @m, not ?p met _ @m");
+    assert_eq!(e.kind, PlanErrorKind::DuplicateLabel { name: "m".into() });
+}
+
+#[test]
+fn snapshot_duplicate_label() {
+    insta::assert_snapshot!(shown(
+        "Pezeshkian visited ?p @v,\n  Aliyev received ?g @v,\n  ?g ?r ?x after @v"
+    ));
+}
+
+#[test]
+fn snapshot_unknown_label_with_a_suggestion() {
+    insta::assert_snapshot!(shown("Pezeshkian visited ?p @visit, ?p ?r ?x after @vistt"));
+}
+
+#[test]
+fn snapshot_unknown_label_none_given() {
+    insta::assert_snapshot!(shown("Pezeshkian visited ?p, ?p ?r ?x after @visit"));
+}
+
+#[test]
+fn snapshot_unknown_label_far_from_those_given() {
+    insta::assert_snapshot!(shown(
+        "Pezeshkian visited ?p @v, Aliyev invited ?p @inv, ?p ?r ?x after @zzzz"
+    ));
+}
+
+#[test]
+fn snapshot_own_label() {
+    insta::assert_snapshot!(shown("\"بيزيشكيان\" visited ?p @v certainly after @v"));
+}
+
+#[test]
+fn snapshot_label_inside_not() {
+    insta::assert_snapshot!(shown(
+        "Pezeshkian visited ?p, not Aliyev invited Pezeshkian @i, ?p ?r ?x after @i"
+    ));
+}
