@@ -61,8 +61,25 @@ pub enum SqlError {
 }
 
 /// Quotes an identifier of ours (table, column, alias) for SQLite.
-pub fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+pub fn ident(name: impl std::fmt::Display) -> String {
+    /// Writes what it is given with each `"` doubled.
+    struct Doubling<'a>(&'a mut String);
+    impl std::fmt::Write for Doubling<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for c in s.chars() {
+                if c == '"' {
+                    self.0.push('"');
+                }
+                self.0.push(c);
+            }
+            Ok(())
+        }
+    }
+    let mut quoted = String::with_capacity(16);
+    quoted.push('"');
+    let _ = write!(Doubling(&mut quoted), "{name}");
+    quoted.push('"');
+    quoted
 }
 
 /// What to compile besides the plan itself.
@@ -199,11 +216,11 @@ enum Key {
 }
 
 fn col(level: &str, i: usize) -> String {
-    ident(&format!("{level}c{i}"))
+    ident(format_args!("{level}c{i}"))
 }
 
 fn hidden_col(level: &str, i: usize) -> String {
-    ident(&format!("{level}t{i}"))
+    ident(format_args!("{level}t{i}"))
 }
 
 fn column_list(level: &str, n: usize, hidden: usize) -> String {
@@ -253,13 +270,13 @@ fn orientation_combinations(
 }
 
 fn rel_alias(i: usize) -> String {
-    ident(&format!("r{i}"))
+    ident(format_args!("r{i}"))
 }
 fn entity_alias(v: usize) -> String {
-    ident(&format!("e{v}"))
+    ident(format_args!("e{v}"))
 }
 fn pred_alias(j: usize) -> String {
-    ident(&format!("p{j}"))
+    ident(format_args!("p{j}"))
 }
 
 /// One branch: the clauses as a join with each relation clause read one way round.
@@ -331,7 +348,6 @@ fn branch(
         }
     }
     let mut cols: Vec<String> = Vec::new();
-    let single = relations.first().map(|_| rel_alias(0));
     for (i, c) in select.columns.iter().enumerate() {
         let expr = if !needed.get(i).copied().unwrap_or(true) {
             // Not used by any stage: not computed.
@@ -341,7 +357,10 @@ fn branch(
                 ColumnSource::EntityName(v) => format!("{}.{}", entity_alias(v), ident("name")),
                 ColumnSource::EntityId(v) => format!("{}.{}", entity_alias(v), ident("id")),
                 ColumnSource::Predicate(j) => format!("{}.{}", pred_alias(j), ident("id")),
-                ColumnSource::Relation(f) => relation_field(single.as_deref().unwrap_or("NULL"), f),
+                ColumnSource::Relation(f) => match relations.first() {
+                    Some(m) => relation_column(m, orientation[0], f, &keys, params),
+                    None => "NULL".to_string(),
+                },
                 ColumnSource::Count | ColumnSource::Previous(_) => "NULL".to_string(),
             }
         };
@@ -383,21 +402,51 @@ fn branch(
     sql
 }
 
-fn relation_field(r: &str, f: RelField) -> String {
-    let sub = |table: &str, col_out: &str, col_in: &str| {
+/// A field of the query's one relation clause `m` (alias `r0`), read `orientation` way
+/// round. A name the branch has joined for a variable is read from that join; the name
+/// of a known entity or predicate is looked up once per statement (an uncorrelated
+/// subquery, which SQLite evaluates once); any other name is looked up per row.
+fn relation_column(
+    m: &RelationMatch,
+    orientation: Orientation,
+    f: RelField,
+    keys: &Keys,
+    params: &mut Params,
+) -> String {
+    let r = rel_alias(0);
+    let (subject, object) = match orientation {
+        Orientation::Forward => (m.left, m.right),
+        Orientation::Reverse => (m.right, m.left),
+    };
+    let lookup = |table: &str, col_out: &str, key: String| {
         format!(
-            "(SELECT {} FROM {} WHERE {} = {r}.{})",
+            "(SELECT {} FROM {} WHERE {} = {key})",
             ident(col_out),
             ident(table),
             ident("key"),
-            ident(col_in)
         )
     };
+    let per_row = |col_in: &str| format!("{r}.{}", ident(col_in));
+    let entity_name = |node: Node, col_in: &str, params: &mut Params| match node {
+        Node::Var(v) if keys.entity_joined[v] => {
+            format!("{}.{}", entity_alias(v), ident("name"))
+        }
+        Node::Entity(key) => lookup("entity", "name", params.int(key)),
+        _ => lookup("entity", "name", per_row(col_in)),
+    };
     match f {
-        RelField::Subject => sub("entity", "name", "subject"),
-        RelField::Predicate => sub("predicate", "id", "predicate"),
-        RelField::Object => sub("entity", "name", "object"),
-        RelField::Source => sub("source", "id", "source"),
+        RelField::Subject => entity_name(subject, "subject", params),
+        RelField::Object => entity_name(object, "object", params),
+        RelField::Predicate => match &m.predicate {
+            PredMatch::Var(j) if keys.pred_joined[*j] => {
+                format!("{}.{}", pred_alias(*j), ident("id"))
+            }
+            PredMatch::Keys { keys, .. } if keys.len() == 1 => {
+                lookup("predicate", "id", params.int(keys[0]))
+            }
+            _ => lookup("predicate", "id", per_row("predicate")),
+        },
+        RelField::Source => lookup("source", "id", per_row("source")),
         RelField::When => {
             let w = format!("{r}.{}", ident("when_text"));
             let fr = format!("{r}.{}", ident("from_text"));
@@ -410,7 +459,7 @@ fn relation_field(r: &str, f: RelField) -> String {
                  WHEN {at} IS NOT NULL THEN 'at ' || {at} END)"
             )
         }
-        RelField::Start => format!("{r}.{}", ident("start_lo")),
+        RelField::Start => per_row("start_lo"),
         RelField::End => format!("{r}.{}", ident("end_hi")),
         RelField::Status => format!("{r}.{}", ident("status")),
         RelField::Quote => format!("{r}.{}", ident("quote")),
@@ -669,7 +718,7 @@ fn condition(
             let mut parts = Vec::new();
             for o in m.orientations() {
                 *counter += 1;
-                let alias = ident(&format!("n{counter}"));
+                let alias = ident(format_args!("n{counter}"));
                 let mut conds = Vec::new();
                 relation_conditions(&alias, m, o, params, keys, &mut conds);
                 let mut sub = format!("EXISTS (SELECT 1 FROM {} AS {alias}", ident("relation"));
@@ -1054,6 +1103,14 @@ mod tests {
             conn.prepare(&sql.text)
                 .unwrap_or_else(|e| panic!("{q}: {e}\n{}", sql.text));
         }
+    }
+
+    #[test]
+    fn identifiers_are_quoted_with_their_quotes_doubled() {
+        assert_eq!(ident("relation"), "\"relation\"");
+        assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(ident("بزشكيان"), "\"بزشكيان\"");
+        assert_eq!(ident(""), "\"\"");
     }
 
     #[test]
