@@ -24,8 +24,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufRead, IsTerminal};
-use std::sync::mpsc;
 use std::path::Path;
+use std::sync::mpsc;
 
 use rusqlite::{params, OptionalExtension, Statement, Transaction, TransactionBehavior};
 
@@ -246,6 +246,9 @@ const PIPELINE_BATCHES: usize = 8;
 const PIPELINE_BATCH: usize = 512;
 
 /// One line of a JSON Lines file, read and (for relations) checked by the reading thread.
+// Most lines are relations, so boxing the large variant would add an allocation per line
+// to save space in the rare others.
+#[allow(clippy::large_enum_variant)]
 enum Item {
     /// A relation record, checked, with its bounds and fingerprint.
     Relation { line: u64, relation: OwnedRelation },
@@ -425,7 +428,8 @@ impl OwnedRelation {
 
     fn view(&self) -> RelationRecord<'_> {
         let [subject, predicate, object, when, from, to, at, status, place, source, quote, note] =
-            self.spans.map(|span| span.and_then(|(a, b)| self.text.get(a..b)));
+            self.spans
+                .map(|span| span.and_then(|(a, b)| self.text.get(a..b)));
         RelationRecord {
             subject: subject.unwrap_or_default(),
             predicate: predicate.unwrap_or_default(),
@@ -1346,9 +1350,9 @@ impl<'t> Importer<'t> {
         let key = self.next_key;
         self.relations += 1;
         self.drop_relation_indexes_for_bulk()?;
-        match self.resolve_keys(&relation)? {
+        match self.resolve_keys(relation)? {
             Some(keys) => {
-                if self.insert(&relation, &keys, key)? {
+                if self.insert(relation, &keys, key)? {
                     self.written += 1;
                     self.next_key = key.saturating_add(1);
                 }
@@ -1356,7 +1360,7 @@ impl<'t> Importer<'t> {
             None => {
                 // Names an id not seen yet: resolved at the end of the file, with the key
                 // it would have had now (unused if it turns out to be present already).
-                self.stage(&relation, line, key)?;
+                self.stage(relation, line, key)?;
                 self.staged += 1;
                 self.next_key = key.saturating_add(1);
             }
