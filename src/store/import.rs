@@ -366,6 +366,22 @@ fn parse_object<'t>(file: &str, line: u64, text: &'t str) -> Result<Fields<'t>, 
     }
 }
 
+/// Drops the secondary indexes of `table` (those written in the schema, not those of its
+/// constraints) and returns their names and SQL, to build them again.
+fn drop_indexes(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    let indexes: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX {}", crate::sql::ident(name)))?;
+    }
+    Ok(indexes)
+}
+
 /// The error for a bad record: the file, where in it, and what is wrong.
 fn bad_record(file: &str, line: u64, column: Option<u64>, fault: Fault) -> StoreError {
     StoreError::BadRecord {
@@ -913,6 +929,10 @@ impl Progress {
 /// relation indexes are rebuilt after the insert rather than updated row by row.
 const BULK_RELATIONS: i64 = 10_000;
 
+/// From this many new entities in one file (and at least as many as the store holds), the
+/// index of normalised names is rebuilt after the insert.
+const BULK_ENTITIES: i64 = 10_000;
+
 /// How often (in records) the progress bar is updated.
 const PROGRESS_EVERY: u64 = 4096;
 
@@ -1086,8 +1106,12 @@ struct Importer<'t> {
     next_key: i64,
     /// Relations in the store before this import.
     stored_relations: i64,
-    /// The SQL of the relation indexes dropped for a bulk insert, to build them again.
+    /// The relation indexes (name, SQL) dropped for a bulk insert, to build them again.
     dropped_indexes: Option<Vec<(String, String)>>,
+    /// Entities in the store before this import.
+    stored_entities: i64,
+    /// The name indexes (name, SQL) dropped for a bulk insert of entities.
+    dropped_name_indexes: Option<Vec<(String, String)>>,
     entities: IdCache,
     sources: IdCache,
     predicates: IdCache,
@@ -1100,11 +1124,12 @@ struct Importer<'t> {
 impl<'t> Importer<'t> {
     fn new(tx: &'t Transaction<'t>, file: &'t str, dry_run: bool) -> Result<Self, StoreError> {
         let db = StoreError::sqlite("cannot prepare the import");
-        let (stored_relations, max_key): (i64, i64) = tx
+        let (stored_relations, max_key, stored_entities): (i64, i64, i64) = tx
             .query_row(
-                "SELECT count(*), COALESCE(MAX(key), 0) FROM relation",
+                "SELECT count(*), COALESCE(MAX(key), 0), (SELECT count(*) FROM entity)
+                 FROM relation",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(db)?;
         Ok(Importer {
@@ -1121,6 +1146,8 @@ impl<'t> Importer<'t> {
             next_key: max_key.saturating_add(1),
             stored_relations,
             dropped_indexes: None,
+            stored_entities,
+            dropped_name_indexes: None,
             entities: IdCache::new(),
             sources: IdCache::new(),
             predicates: IdCache::new(),
@@ -1246,6 +1273,7 @@ impl<'t> Importer<'t> {
             .execute(params![id, kind, name, note])?;
         let (key, first_ord) = if inserted == 1 {
             self.summary.entities.added += 1;
+            self.drop_name_indexes_for_bulk()?;
             (self.tx.last_insert_rowid(), 0)
         } else {
             let (key, s_kind, s_name, s_note): (i64, String, String, Option<String>) = self
@@ -1706,28 +1734,29 @@ impl<'t> Importer<'t> {
             return Ok(());
         }
         let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
-        let indexes: Vec<(String, String)> = {
-            let mut stmt = self
-                .tx
-                .prepare(
-                    "SELECT name, sql FROM sqlite_master
-                     WHERE type = 'index' AND tbl_name = 'relation' AND sql IS NOT NULL",
-                )
-                .map_err(db)?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(db)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(db)?
-        };
-        for (name, _) in &indexes {
-            self.tx
-                .execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
-                .map_err(db)?;
-        }
+        let indexes = drop_indexes(self.tx, "relation").map_err(db)?;
         // Without the fingerprint index, relations are written as they come; the copies
         // are removed at the end.
         self.insert_relation = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
         self.dropped_indexes = Some(indexes);
+        Ok(())
+    }
+
+    /// Once a file has brought as many new entities as a bulk import takes (and at least
+    /// as many as the store held), drops the index of normalised names, whose keys come
+    /// in no order, to build it once at the end: for a million entities it outgrows the
+    /// page cache and each name inserted read and wrote a random page. The import never
+    /// reads it.
+    fn drop_name_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
+        let new = i64::try_from(self.summary.entities.added).unwrap_or(i64::MAX);
+        if self.dropped_name_indexes.is_some() || new < BULK_ENTITIES || new < self.stored_entities
+        {
+            return Ok(());
+        }
+        let indexes = drop_indexes(self.tx, "alias").map_err(StoreError::sqlite(
+            "cannot prepare the bulk insert of entities",
+        ))?;
+        self.dropped_name_indexes = Some(indexes);
         Ok(())
     }
 
@@ -1739,23 +1768,33 @@ impl<'t> Importer<'t> {
         if self.staged > 0 {
             added += self.insert_staged()?;
         }
-        if let Some(rebuilt) = self.dropped_indexes.take() {
-            added = added.saturating_sub(self.rebuild_indexes(&rebuilt)?);
+        let relation_indexes = self.dropped_indexes.take();
+        let name_indexes = self.dropped_name_indexes.take();
+        if relation_indexes.is_some() || name_indexes.is_some() {
+            let removed = self.rebuild_indexes(
+                relation_indexes.as_deref(),
+                name_indexes.as_deref().unwrap_or_default(),
+            )?;
+            added = added.saturating_sub(removed);
         }
         self.summary.relations.added = added;
         self.summary.relations.present = self.relations - added;
         Ok(())
     }
 
-    /// Builds the relation indexes dropped for a bulk insert again, the index on
-    /// fingerprints first: with it, the later copies of a relation the file held twice (or
-    /// that was already stored) are found in one ordered read and removed before the
-    /// other indexes are built. Returns how many copies were removed. Statistics are gathered at the end, so that
-    /// SQLite chooses between the start and the end index of a time filter by what the
-    /// data holds.
-    fn rebuild_indexes(&self, rebuilt: &[(String, String)]) -> Result<u64, StoreError> {
+    /// Builds the indexes dropped for a bulk insert again. Of the relation indexes, the
+    /// one on fingerprints comes first: with it, the later copies of a relation the file
+    /// held twice (or that was already stored) are found in one ordered read and removed
+    /// before the other indexes are built. Returns how many copies were removed.
+    /// Statistics are gathered at the end, so that SQLite chooses between the start and
+    /// the end index of a time filter by what the data holds.
+    fn rebuild_indexes(
+        &self,
+        relation: Option<&[(String, String)]>,
+        names: &[(String, String)],
+    ) -> Result<u64, StoreError> {
         let tx = self.tx;
-        let db = StoreError::sqlite("cannot rebuild the relation indexes after the import");
+        let db = StoreError::sqlite("cannot rebuild the indexes after the import");
         let (threads, cache): (i64, i64) = tx
             .query_row("SELECT * FROM pragma_threads, pragma_cache_size", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
@@ -1766,12 +1805,18 @@ impl<'t> Importer<'t> {
             "PRAGMA threads = {workers}; PRAGMA main.cache_size = -{INDEX_BUILD_CACHE_KIB};"
         ))
         .map_err(db)?;
-        let is_fingerprint = |(name, _): &&(String, String)| name == FINGERPRINT_INDEX;
-        for (_, sql) in rebuilt.iter().filter(is_fingerprint) {
-            tx.execute_batch(sql).map_err(db)?;
+        let mut removed = 0;
+        if let Some(rebuilt) = relation {
+            let is_fingerprint = |(name, _): &&(String, String)| name == FINGERPRINT_INDEX;
+            for (_, sql) in rebuilt.iter().filter(is_fingerprint) {
+                tx.execute_batch(sql).map_err(db)?;
+            }
+            removed = self.remove_copies().map_err(db)?;
+            for (_, sql) in rebuilt.iter().filter(|index| !is_fingerprint(index)) {
+                tx.execute_batch(sql).map_err(db)?;
+            }
         }
-        let removed = self.remove_copies().map_err(db)?;
-        for (_, sql) in rebuilt.iter().filter(|index| !is_fingerprint(index)) {
+        for (_, sql) in names {
             tx.execute_batch(sql).map_err(db)?;
         }
         tx.execute_batch(&format!(
@@ -2428,6 +2473,37 @@ mod tests {
         let again = jsonl(&mut s, &text).unwrap();
         assert_eq!(again.relations.present, n as u64);
         assert_eq!(schema_version(&s), version);
+    }
+
+    #[test]
+    fn bulk_import_of_entities_rebuilds_the_name_index() {
+        let mut s = store();
+        let mut text = String::new();
+        for i in 0..(BULK_ENTITIES + 5) {
+            text.push_str(&format!(
+                "{{\"type\":\"entity\",\"id\":\"e{i}\",\"kind\":\"person\",\"name\":\"Name {i}\",\"aliases\":[\"Ésmé {i}\"]}}\n"
+            ));
+        }
+        let sum = jsonl(&mut s, &text).unwrap();
+        assert_eq!(sum.entities.added, BULK_ENTITIES as u64 + 5);
+        let conn = s.connection();
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT entity FROM alias WHERE norm = 'esme 7'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("alias_norm"), "{plan}");
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM alias WHERE norm = ?1",
+                [names::normalise("ESME 7")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1);
+        assert!(s.check().unwrap().is_empty());
     }
 
     #[test]
