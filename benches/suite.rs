@@ -416,7 +416,7 @@ fn main() {
         Some(median(|| {
             hand(
                 &store,
-                "SELECT text FROM alias WHERE norm >= ?1 AND norm < ?2 ORDER BY norm LIMIT 50",
+                "SELECT text FROM alias WHERE norm >= ?1 AND norm < ?2 ORDER BY norm LIMIT 25",
                 &[&prefix, &upper],
             )
         })),
