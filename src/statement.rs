@@ -480,75 +480,94 @@ mod tests {
         assert!(rows.times.is_empty());
     }
 
-    fn seed_store() -> Store {
+    /// A store with two chains from Anna to Dora: Anna —left→ Bert —left→ Dora and
+    /// Anna —right→ Carl —right→ Dora.
+    fn diamond() -> Store {
+        let mut data = String::new();
+        for name in ["Anna", "Bert", "Carl", "Dora"] {
+            data.push_str(&format!(
+                "{{\"type\":\"entity\",\"id\":\"{}\",\"kind\":\"person\",\"name\":\"{name}\"}}\n",
+                name.to_lowercase()
+            ));
+        }
+        for (s, p, o) in [
+            ("anna", "left", "bert"),
+            ("bert", "left", "dora"),
+            ("anna", "right", "carl"),
+            ("carl", "right", "dora"),
+        ] {
+            data.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"{s}\",\"predicate\":\"{p}\",\"object\":\"{o}\",\"when\":\"2025\"}}\n"
+            ));
+        }
         let mut store = Store::open_in_memory().unwrap();
-        let data = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/seed-article.jsonl"
-        ))
-        .unwrap();
+        let opts = ImportOptions::default();
         store
-            .import(
-                data.as_bytes(),
-                Format::JsonLines,
-                "seed",
-                ImportOptions::default(),
-            )
+            .import(data.as_bytes(), Format::JsonLines, "diamond", opts)
             .unwrap();
         store
     }
 
-    fn graphed(store: &Store, text: &str) -> ResultSet {
+    /// Runs `text` for a graph, whole and with `| limit 1`: several rows, then one.
+    fn whole_and_first(store: &Store, text: &str) -> (ResultSet, ResultSet) {
         let opts = Options {
             graph: true,
             ..Options::default()
         };
-        match execute(store, text, &opts).unwrap() {
+        let run = |t: &str| match execute(store, t, &opts).unwrap() {
             Outcome::Rows(rows) => rows,
             Outcome::Message(m) => panic!("rows expected, got {m}"),
-        }
+        };
+        let (whole, first) = (run(text), run(&format!("{text} | limit 1")));
+        assert!(whole.rows.len() > 1, "{text}: {whole:?}");
+        assert_eq!(first.rows.len(), 1, "{text}: {first:?}");
+        (whole, first)
     }
 
-    fn edge_predicates(rows: &ResultSet) -> Vec<String> {
+    /// The graph's edges as `subject predicate object`, sorted.
+    fn edges(rows: &ResultSet) -> Vec<String> {
         let graph = rows.graph.as_ref().expect("a graph was asked for");
-        graph.edges.iter().map(|e| e.predicate.clone()).collect()
+        let mut edges: Vec<String> = graph
+            .edges
+            .iter()
+            .map(|e| format!("{} {} {}", e.from, e.predicate, e.to))
+            .collect();
+        edges.sort();
+        edges
     }
 
     #[test]
     fn path_graph_with_limit_draws_only_the_rows_chain() {
-        let store = seed_store();
-        let all = graphed(&store, "path Netanyahu to Hajiyev");
-        assert!(all.rows.len() > 1, "the seed has several chains: {all:?}");
-        let one = graphed(&store, "path Netanyahu to Hajiyev | limit 1");
-        assert_eq!(one.rows.len(), 1);
-        // The row's predicates, in order, are the graph's edges.
-        let Value::Text(preds) = &one.rows[0][4] else {
-            panic!("predicates are text: {:?}", one.rows[0]);
+        let store = diamond();
+        let (whole, first) = whole_and_first(&store, "path Anna to Dora");
+        assert_eq!(edges(&whole).len(), 4);
+        let Value::Text(preds) = &first.rows[0][4] else {
+            panic!("predicates are text: {:?}", first.rows[0]);
         };
-        let want: Vec<String> = preds.split(", ").map(String::from).collect();
-        assert_eq!(edge_predicates(&one), want);
-        assert!(edge_predicates(&all).len() > want.len());
+        let want = match preds.as_str() {
+            "left, left" => ["anna left bert", "bert left dora"],
+            "right, right" => ["anna right carl", "carl right dora"],
+            other => panic!("not a chain of the diamond: {other}"),
+        };
+        assert_eq!(edges(&first), want);
         // The same through the CLI's `--limit`.
         let opts = Options {
             graph: true,
             limit: Some(1),
             ..Options::default()
         };
-        let Outcome::Rows(cli) = execute(&store, "path Netanyahu to Hajiyev", &opts).unwrap()
-        else {
+        let Outcome::Rows(cli) = execute(&store, "path Anna to Dora", &opts).unwrap() else {
             panic!("rows expected");
         };
-        assert_eq!(edge_predicates(&cli), want);
+        assert_eq!(edges(&cli), want);
     }
 
     #[test]
     fn sql_graph_with_limit_draws_only_the_rows_relations() {
-        let store = seed_store();
-        let all = graphed(&store, "?x visited ?y status any");
-        assert!(all.rows.len() > 1, "{all:?}");
-        let one = graphed(&store, "?x visited ?y status any | limit 1");
-        assert_eq!(one.rows.len(), 1);
-        assert_eq!(one.relation_keys.len(), 1);
-        assert_eq!(edge_predicates(&one), ["visited"]);
+        let store = diamond();
+        let (whole, first) = whole_and_first(&store, "?x left ?y");
+        assert_eq!(edges(&whole), ["anna left bert", "bert left dora"]);
+        assert_eq!(first.relation_keys.len(), 1);
+        assert_eq!(edges(&first).len(), 1);
     }
 }
