@@ -269,19 +269,52 @@ fn with_timeout<T, E: Into<Error>>(
     }
 }
 
-/// Applies pipeline stages to rows already in memory (path results).
+/// One row being staged in memory, with what it carries besides its cells.
+#[derive(Debug, Clone, PartialEq)]
+struct StagedRow {
+    cells: Vec<Value>,
+    /// The keys of the relations behind the row (graph output).
+    keys: Vec<i64>,
+    /// The row's time bounds (timeline output).
+    time: Option<[i64; 4]>,
+}
+
+/// Applies pipeline stages to rows already in memory (path results). Each row keeps its
+/// relation keys ([`ResultSet::relation_keys`]) and time ([`ResultSet::times`]) through
+/// every stage, so a graph of the result draws the relations of the rows it shows and
+/// no others:
+/// - `show` picks columns; a row keeps its keys and time.
+/// - `sort` and `limit` move and cut the keys and times with their rows.
+/// - `distinct` keeps the first of equal rows, at its place; the row kept stands for all
+///   of them and carries the keys of every one (a graph draws each chain behind it),
+///   and the first one's time.
+/// - `count` and `count by …`: a counted row stands for the rows of its group and
+///   carries the keys of all of them, so the graph of a count draws every relation
+///   counted (and `count` of no rows draws nothing). A counted row has no time: the
+///   result is no longer a timeline.
 pub fn apply_stages(rows: &mut ResultSet, stages: &[Stage]) {
+    let keyed = !rows.relation_keys.is_empty();
+    let mut keys = std::mem::take(&mut rows.relation_keys).into_iter();
+    let mut times = std::mem::take(&mut rows.times).into_iter();
+    let mut staged: Vec<StagedRow> = std::mem::take(&mut rows.rows)
+        .into_iter()
+        .map(|cells| StagedRow {
+            cells,
+            keys: keys.next().unwrap_or_default(),
+            time: times.next().flatten(),
+        })
+        .collect();
     for stage in stages {
         match stage {
             Stage::Show(idx) => {
                 rows.columns = idx.iter().map(|&i| rows.columns[i].clone()).collect();
-                for r in &mut rows.rows {
-                    *r = idx.iter().map(|&i| r[i].clone()).collect();
+                for r in &mut staged {
+                    r.cells = idx.iter().map(|&i| r.cells[i].clone()).collect();
                 }
             }
-            Stage::Sort(keys) => rows.rows.sort_by(|a, b| {
+            Stage::Sort(keys) => staged.sort_by(|a, b| {
                 for (i, desc) in keys {
-                    let o = compare(&a[*i], &b[*i]);
+                    let o = compare(&a.cells[*i], &b.cells[*i]);
                     let o = if *desc { o.reverse() } else { o };
                     if o != std::cmp::Ordering::Equal {
                         return o;
@@ -289,45 +322,60 @@ pub fn apply_stages(rows: &mut ResultSet, stages: &[Stage]) {
                 }
                 std::cmp::Ordering::Equal
             }),
-            Stage::Limit(n) => rows
-                .rows
-                .truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
+            Stage::Limit(n) => staged.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
             Stage::Distinct => {
-                let mut seen: Vec<Vec<Value>> = Vec::new();
-                rows.rows.retain(|r| {
-                    if seen.contains(r) {
-                        false
-                    } else {
-                        seen.push(r.clone());
-                        true
+                let mut kept: Vec<StagedRow> = Vec::new();
+                for r in staged {
+                    match kept.iter_mut().find(|k| k.cells == r.cells) {
+                        Some(k) => k.keys.extend(r.keys),
+                        None => kept.push(r),
                     }
-                });
+                }
+                staged = kept;
             }
             Stage::Count(by) => {
-                let mut groups: Vec<(Vec<Value>, i64)> = Vec::new();
-                for r in &rows.rows {
-                    let key: Vec<Value> = by.iter().map(|&i| r[i].clone()).collect();
-                    match groups.iter_mut().find(|(k, _)| *k == key) {
-                        Some((_, n)) => *n += 1,
-                        None => groups.push((key, 1)),
+                let mut groups: Vec<(Vec<Value>, i64, Vec<i64>)> = Vec::new();
+                for r in staged {
+                    let group: Vec<Value> = by.iter().map(|&i| r.cells[i].clone()).collect();
+                    match groups.iter_mut().find(|(g, _, _)| *g == group) {
+                        Some((_, n, keys)) => {
+                            *n += 1;
+                            keys.extend(r.keys);
+                        }
+                        None => groups.push((group, 1, r.keys)),
                     }
                 }
                 if by.is_empty() && groups.is_empty() {
-                    groups.push((Vec::new(), 0));
+                    groups.push((Vec::new(), 0, Vec::new()));
                 }
                 groups.sort_by_key(|g| std::cmp::Reverse(g.1));
                 let mut columns: Vec<String> =
                     by.iter().map(|&i| rows.columns[i].clone()).collect();
                 columns.push("count".into());
                 rows.columns = columns;
-                rows.rows = groups
+                rows.timeline = false;
+                staged = groups
                     .into_iter()
-                    .map(|(mut k, n)| {
-                        k.push(Value::Int(n));
-                        k
+                    .map(|(mut cells, n, keys)| {
+                        cells.push(Value::Int(n));
+                        StagedRow {
+                            cells,
+                            keys,
+                            time: None,
+                        }
                     })
                     .collect();
             }
+        }
+    }
+    let timeline = rows.timeline;
+    for r in staged {
+        rows.rows.push(r.cells);
+        if keyed {
+            rows.relation_keys.push(r.keys);
+        }
+        if timeline {
+            rows.times.push(r.time);
         }
     }
 }
@@ -345,5 +393,181 @@ fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
         (Value::Text(x), Value::Text(y)) => x.cmp(y),
         (Value::Text(_), _) => Greater,
         (_, Value::Text(_)) => Less,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Format, ImportOptions};
+
+    /// Rows `[name, n]` each with its own relation keys, as a path search gives them.
+    fn keyed(rows: &[(&str, i64, &[i64])]) -> ResultSet {
+        ResultSet {
+            columns: vec!["name".into(), "n".into()],
+            rows: rows
+                .iter()
+                .map(|(s, n, _)| vec![Value::Text(s.to_string()), Value::Int(*n)])
+                .collect(),
+            relation_keys: rows.iter().map(|(_, _, k)| k.to_vec()).collect(),
+            ..ResultSet::default()
+        }
+    }
+
+    fn names(rows: &ResultSet) -> Vec<String> {
+        rows.rows
+            .iter()
+            .map(|r| r[0].as_text().unwrap_or_default().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn limit_keeps_only_the_kept_rows_keys() {
+        let mut rows = keyed(&[("a", 1, &[1, 2]), ("b", 2, &[3]), ("c", 3, &[4, 5])]);
+        apply_stages(&mut rows, &[Stage::Limit(1)]);
+        assert_eq!(names(&rows), ["a"]);
+        assert_eq!(rows.relation_keys, vec![vec![1, 2]]);
+    }
+
+    #[test]
+    fn sort_then_limit_moves_the_keys_with_their_rows() {
+        let mut rows = keyed(&[("a", 1, &[1, 2]), ("b", 2, &[3]), ("c", 3, &[4, 5])]);
+        apply_stages(&mut rows, &[Stage::Sort(vec![(1, true)]), Stage::Limit(2)]);
+        assert_eq!(names(&rows), ["c", "b"]);
+        assert_eq!(rows.relation_keys, vec![vec![4, 5], vec![3]]);
+    }
+
+    #[test]
+    fn show_keeps_each_rows_keys() {
+        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2])]);
+        apply_stages(&mut rows, &[Stage::Show(vec![1])]);
+        assert_eq!(rows.columns, ["n"]);
+        assert_eq!(rows.rows, vec![vec![Value::Int(1)], vec![Value::Int(2)]]);
+        assert_eq!(rows.relation_keys, vec![vec![1], vec![2]]);
+    }
+
+    #[test]
+    fn distinct_row_carries_the_keys_of_every_equal_row() {
+        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2]), ("a", 1, &[3])]);
+        apply_stages(&mut rows, &[Stage::Distinct]);
+        assert_eq!(names(&rows), ["a", "b"]);
+        assert_eq!(rows.relation_keys, vec![vec![1, 3], vec![2]]);
+    }
+
+    #[test]
+    fn counted_row_carries_the_keys_of_its_group() {
+        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2]), ("b", 3, &[3, 4])]);
+        apply_stages(&mut rows, &[Stage::Count(vec![0])]);
+        assert_eq!(rows.columns, ["name", "count"]);
+        assert_eq!(names(&rows), ["b", "a"]);
+        assert_eq!(rows.relation_keys, vec![vec![2, 3, 4], vec![1]]);
+        // `count` of no rows: one row of 0, drawing nothing.
+        let mut none = keyed(&[]);
+        apply_stages(&mut none, &[Stage::Count(Vec::new())]);
+        assert_eq!(none.rows, vec![vec![Value::Int(0)]]);
+        assert!(none.relation_keys.iter().flatten().next().is_none());
+    }
+
+    #[test]
+    fn times_follow_their_rows_and_a_count_is_no_timeline() {
+        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2])]);
+        rows.timeline = true;
+        rows.times = vec![Some([1, 1, 2, 2]), None];
+        apply_stages(&mut rows, &[Stage::Sort(vec![(1, true)])]);
+        assert_eq!(rows.times, vec![None, Some([1, 1, 2, 2])]);
+        apply_stages(&mut rows, &[Stage::Count(Vec::new())]);
+        assert!(!rows.timeline);
+        assert!(rows.times.is_empty());
+    }
+
+    /// A store with two chains from Anna to Dora: Anna —left→ Bert —left→ Dora and
+    /// Anna —right→ Carl —right→ Dora.
+    fn diamond() -> Store {
+        let mut data = String::new();
+        for name in ["Anna", "Bert", "Carl", "Dora"] {
+            data.push_str(&format!(
+                "{{\"type\":\"entity\",\"id\":\"{}\",\"kind\":\"person\",\"name\":\"{name}\"}}\n",
+                name.to_lowercase()
+            ));
+        }
+        for (s, p, o) in [
+            ("anna", "left", "bert"),
+            ("bert", "left", "dora"),
+            ("anna", "right", "carl"),
+            ("carl", "right", "dora"),
+        ] {
+            data.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"{s}\",\"predicate\":\"{p}\",\"object\":\"{o}\",\"when\":\"2025\"}}\n"
+            ));
+        }
+        let mut store = Store::open_in_memory().unwrap();
+        let opts = ImportOptions::default();
+        store
+            .import(data.as_bytes(), Format::JsonLines, "diamond", opts)
+            .unwrap();
+        store
+    }
+
+    /// Runs `text` for a graph, whole and with `| limit 1`: several rows, then one.
+    fn whole_and_first(store: &Store, text: &str) -> (ResultSet, ResultSet) {
+        let opts = Options {
+            graph: true,
+            ..Options::default()
+        };
+        let run = |t: &str| match execute(store, t, &opts).unwrap() {
+            Outcome::Rows(rows) => rows,
+            Outcome::Message(m) => panic!("rows expected, got {m}"),
+        };
+        let (whole, first) = (run(text), run(&format!("{text} | limit 1")));
+        assert!(whole.rows.len() > 1, "{text}: {whole:?}");
+        assert_eq!(first.rows.len(), 1, "{text}: {first:?}");
+        (whole, first)
+    }
+
+    /// The graph's edges as `subject predicate object`, sorted.
+    fn edges(rows: &ResultSet) -> Vec<String> {
+        let graph = rows.graph.as_ref().expect("a graph was asked for");
+        let mut edges: Vec<String> = graph
+            .edges
+            .iter()
+            .map(|e| format!("{} {} {}", e.from, e.predicate, e.to))
+            .collect();
+        edges.sort();
+        edges
+    }
+
+    #[test]
+    fn path_graph_with_limit_draws_only_the_rows_chain() {
+        let store = diamond();
+        let (whole, first) = whole_and_first(&store, "path Anna to Dora");
+        assert_eq!(edges(&whole).len(), 4);
+        let Value::Text(preds) = &first.rows[0][4] else {
+            panic!("predicates are text: {:?}", first.rows[0]);
+        };
+        let want = match preds.as_str() {
+            "left, left" => ["anna left bert", "bert left dora"],
+            "right, right" => ["anna right carl", "carl right dora"],
+            other => panic!("not a chain of the diamond: {other}"),
+        };
+        assert_eq!(edges(&first), want);
+        // The same through the CLI's `--limit`.
+        let opts = Options {
+            graph: true,
+            limit: Some(1),
+            ..Options::default()
+        };
+        let Outcome::Rows(cli) = execute(&store, "path Anna to Dora", &opts).unwrap() else {
+            panic!("rows expected");
+        };
+        assert_eq!(edges(&cli), want);
+    }
+
+    #[test]
+    fn sql_graph_with_limit_draws_only_the_rows_relations() {
+        let store = diamond();
+        let (whole, first) = whole_and_first(&store, "?x left ?y");
+        assert_eq!(edges(&whole), ["anna left bert", "bert left dora"]);
+        assert_eq!(first.relation_keys.len(), 1);
+        assert_eq!(edges(&first).len(), 1);
     }
 }

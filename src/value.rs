@@ -38,9 +38,12 @@ pub struct ResultSet {
     /// without a time. Filled only when `timeline` is true; the timeline draws from it.
     #[serde(skip)]
     pub times: Vec<Option<[i64; 4]>>,
-    /// The keys of the relations the rows matched, when asked for (graph output).
+    /// Per row, the keys of the relations that row matched (graph output): entry `i`
+    /// belongs to row `i`; empty when no row carries any (not asked for, or no row
+    /// matched a relation). Whatever reorders, cuts or merges the rows does the same to
+    /// these, so that a graph of the result draws only the relations of the rows shown.
     #[serde(skip)]
-    pub relation_keys: Vec<i64>,
+    pub relation_keys: Vec<Vec<i64>>,
     /// The result as a graph of entities and relations, for `--format dot|mermaid`.
     #[serde(skip)]
     pub graph: Option<Graph>,

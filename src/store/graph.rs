@@ -7,7 +7,9 @@ use rusqlite::Connection;
 
 use crate::value::{Graph, GraphEdge, GraphNode, ResultSet, Value};
 
-/// Builds the graph of `result` from its relation keys and its `….id` columns.
+/// Builds the graph of `result` from its rows: the relations each row matched (its
+/// entry in [`ResultSet::relation_keys`]) as edges, drawn once however many rows share
+/// them, and the entities they join and those named in `….id` columns as nodes.
 pub fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::Error> {
     let mut graph = Graph::default();
     let mut node_ids: Vec<String> = Vec::new();
@@ -28,7 +30,7 @@ pub fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::E
          WHERE r.key = ?1",
     )?;
     let mut seen_edges: HashSet<i64> = HashSet::new();
-    for key in &result.relation_keys {
+    for key in result.relation_keys.iter().flatten() {
         if !seen_edges.insert(*key) {
             continue;
         }

@@ -317,7 +317,7 @@ fn render(
         }
         result
             .relation_keys
-            .extend(chain.iter().map(|(e, _)| e.relation));
+            .push(chain.iter().map(|(e, _)| e.relation).collect());
         result.rows.push(vec![
             Value::Int(chain.len() as i64),
             Value::Text(path),

@@ -20,7 +20,9 @@ pub fn run(conn: &Connection, q: &SqlQuery) -> Result<ResultSet, rusqlite::Error
         if q.timeline {
             result.times.push(hidden.times);
         }
-        result.relation_keys.extend(hidden.relation_keys);
+        if q.relation_keys > 0 {
+            result.relation_keys.push(hidden.relation_keys);
+        }
         Ok(())
     })?;
     Ok(result)

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{export, on, TempStore, SEED};
+use crate::support::{export, generated_jsonl, on, seed_store_with, TempStore, SEED};
 
 /// A small deterministic generator (xorshift64*), so that "random" moments repeat from
 /// run to run.
@@ -32,33 +32,6 @@ impl Rng {
     fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
-}
-
-/// A JSON Lines file: one source, `entities` entities with an alias each and
-/// `relations` relations among them (all distinct), ids prefixed with `tag`.
-fn big_jsonl(entities: usize, relations: usize, tag: &str) -> String {
-    let mut s = String::with_capacity(relations * 170);
-    s.push_str(&format!(
-        "{{\"type\":\"source\",\"id\":\"{tag}-src\",\"title\":\"Generated {tag}\",\"published\":\"2025\"}}\n"
-    ));
-    s.push_str(&format!(
-        "{{\"type\":\"predicate\",\"id\":\"{tag}_linked\",\"label\":\"linked to\",\"symmetric\":false}}\n"
-    ));
-    for i in 0..entities {
-        s.push_str(&format!(
-            "{{\"type\":\"entity\",\"id\":\"{tag}{i}\",\"kind\":\"thing\",\"name\":\"{tag} thing {i}\",\"aliases\":[\"{tag}-{i}\"]}}\n"
-        ));
-    }
-    for j in 0..relations {
-        let a = (j * 7919) % entities;
-        let b = (j * 104_729 + 1) % entities;
-        s.push_str(&format!(
-            "{{\"type\":\"relation\",\"subject\":\"{tag}{a}\",\"predicate\":\"{tag}_linked\",\"object\":\"{tag}{b}\",\"when\":\"20{:02}-{:02}\",\"source\":\"{tag}-src\",\"quote\":\"{tag} r{j}\"}}\n",
-            j % 25,
-            j % 12 + 1
-        ));
-    }
-    s
 }
 
 /// The number of relations in the store as a query sees it, or the failure.
@@ -137,7 +110,7 @@ fn import_killed_at_any_moment_leaves_none_or_all_of_the_file() {
     const MID_IMPORT_KILLS: usize = 10;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("big.jsonl");
-    fs::write(&data, big_jsonl(3_000, RELATIONS as usize, "k")).expect("write the data");
+    fs::write(&data, generated_jsonl(3_000, RELATIONS as usize, "k")).expect("write the data");
 
     let base = dir.path().join("base.db");
     let seeded = on(&base, &["import", SEED]);
@@ -246,7 +219,7 @@ fn import_beside_queries_and_checks_never_fails_or_shows_half() {
     let after = before + RELATIONS;
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("big.jsonl");
-    fs::write(&data, big_jsonl(2_000, RELATIONS as usize, "c")).expect("write the data");
+    fs::write(&data, generated_jsonl(2_000, RELATIONS as usize, "c")).expect("write the data");
 
     let done = Arc::new(AtomicBool::new(false));
     let db = Arc::new(store.db.clone());
@@ -806,18 +779,9 @@ fn a_store_from_a_newer_version_is_refused_and_left_byte_identical() {
 // ---------------------------------------------------------------------------------------
 // 5. Limits
 
-/// A store with the seed and `relations` generated relations.
-fn store_with(relations: usize) -> TempStore {
-    let store = TempStore::new();
-    store.ok(&["import", SEED]);
-    let out = store.run_with_stdin(&["import", "-"], &big_jsonl(500, relations, "m"));
-    assert_eq!(out.status, 0, "{}", out.stderr);
-    store
-}
-
 #[test]
 fn a_huge_product_is_bounded_by_timeout_and_limit() {
-    let store = store_with(20_000);
+    let store = seed_store_with(500, 20_000, "m");
     let product = "?a ?r ?b, ?c ?r2 ?d";
     for (text, format) in [
         (format!("{product} | count"), "json"),
@@ -872,7 +836,7 @@ fn streaming_a_million_rows_keeps_memory_flat() {
         eprintln!("no /proc: peak memory cannot be read here; skipped");
         return;
     }
-    let store = store_with(2_000);
+    let store = seed_store_with(500, 2_000, "m");
     let mut child = store
         .command_for(&[
             "query",

@@ -5,38 +5,7 @@
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use crate::support::{seed_store, TempStore, SEED};
-
-/// A JSON Lines file with `entities` entities and `relations` relations among them.
-fn generated(entities: usize, relations: usize, tag: &str) -> String {
-    let mut s = String::new();
-    s.push_str(
-        "{\"type\":\"predicate\",\"id\":\"linked\",\"label\":\"linked\",\"symmetric\":false}\n",
-    );
-    for i in 0..entities {
-        s.push_str(&format!(
-            "{{\"type\":\"entity\",\"id\":\"{tag}{i}\",\"kind\":\"thing\",\"name\":\"{tag} thing {i}\"}}\n"
-        ));
-    }
-    for j in 0..relations {
-        let a = (j * 7919) % entities;
-        let b = (j * 104_729 + 1) % entities;
-        s.push_str(&format!(
-            "{{\"type\":\"relation\",\"subject\":\"{tag}{a}\",\"predicate\":\"linked\",\"object\":\"{tag}{b}\",\"when\":\"20{:02}-{:02}\",\"quote\":\"r{j}\"}}\n",
-            j % 25,
-            j % 12 + 1
-        ));
-    }
-    s
-}
-
-fn big_store(entities: usize, relations: usize) -> TempStore {
-    let store = TempStore::new();
-    store.ok(&["import", SEED]);
-    let out = store.run_with_stdin(&["import", "-"], &generated(entities, relations, "g"));
-    assert_eq!(out.status, 0, "{}", out.stderr);
-    store
-}
+use crate::support::{generated_jsonl, seed_store, seed_store_with, TempStore};
 
 #[test]
 fn saved_queries_save_run_list_replace_drop() {
@@ -228,7 +197,7 @@ fn exit_statuses() {
 
 #[test]
 fn closed_pipe_ends_quietly() {
-    let db = big_store(500, 20_000);
+    let db = seed_store_with(500, 20_000, "g");
     let mut child = Command::new(env!("CARGO_BIN_EXE_factstore"))
         .args([
             "--db",
@@ -237,7 +206,7 @@ fn closed_pipe_ends_quietly() {
             "--format",
             "jsonl",
         ])
-        .arg("?a linked ?b")
+        .arg("?a g_linked ?b")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -257,7 +226,7 @@ fn closed_pipe_ends_quietly() {
 
 #[test]
 fn timeout_stops_a_runaway_query() {
-    let db = big_store(200, 5_000);
+    let db = seed_store_with(200, 5_000, "g");
     let before = db.ok(&["export"]);
     let out = db.run(&[
         "query",
@@ -287,7 +256,7 @@ fn reading_commands_work_on_a_read_only_file() {
 fn queries_see_a_store_before_or_after_an_import_never_half() {
     let db = seed_store();
     let base: usize = count_relations(&db);
-    let data = generated(2_000, 60_000, "c");
+    let data = generated_jsonl(2_000, 60_000, "c");
     let mut importer = db
         .command_for(&["import", "-"])
         .stdin(Stdio::piped())

@@ -1,6 +1,7 @@
 //! Running the `factstore` binary in tests: arguments, standard input, what it printed
 //! and returned, and temporary stores.
 
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -114,5 +115,55 @@ impl TempStore {
 pub fn seed_store() -> TempStore {
     let store = TempStore::new();
     store.ok(&["import", SEED]);
+    store
+}
+
+/// Synthetic JSON Lines for large imports, every id prefixed with `tag` so that several
+/// files can go into one store: a source `{tag}-src`; a predicate `{tag}_linked`;
+/// `entities` entities `{tag}0`, `{tag}1`, … named `{tag} thing {i}` with an alias
+/// `{tag}-{i}`; and `relations` relations `{tag}A {tag}_linked {tag}B` among them, spread
+/// over the entities and the months of 2000–2024, each its own (its quote is
+/// `{tag} r{j}`), so an import adds exactly `relations` relations.
+pub fn generated_jsonl(entities: usize, relations: usize, tag: &str) -> String {
+    assert!(entities > 0, "relations need entities to join");
+    let mut s = String::with_capacity(entities * 110 + relations * 170);
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        s,
+        "{{\"type\":\"source\",\"id\":\"{tag}-src\",\"title\":\"Generated {tag}\",\"published\":\"2025\"}}"
+    );
+    let _ = writeln!(
+        s,
+        "{{\"type\":\"predicate\",\"id\":\"{tag}_linked\",\"label\":\"linked to\",\"symmetric\":false}}"
+    );
+    for i in 0..entities {
+        let _ = writeln!(
+            s,
+            "{{\"type\":\"entity\",\"id\":\"{tag}{i}\",\"kind\":\"thing\",\"name\":\"{tag} thing {i}\",\"aliases\":[\"{tag}-{i}\"]}}"
+        );
+    }
+    for j in 0..relations {
+        let a = (j * 7919) % entities;
+        let b = (j * 104_729 + 1) % entities;
+        let _ = writeln!(
+            s,
+            "{{\"type\":\"relation\",\"subject\":\"{tag}{a}\",\"predicate\":\"{tag}_linked\",\"object\":\"{tag}{b}\",\"when\":\"20{:02}-{:02}\",\"source\":\"{tag}-src\",\"quote\":\"{tag} r{j}\"}}",
+            j % 25,
+            j % 12 + 1
+        );
+    }
+    s
+}
+
+/// A store holding the seed article's facts and [`generated_jsonl`]`(entities,
+/// relations, tag)`.
+pub fn seed_store_with(entities: usize, relations: usize, tag: &str) -> TempStore {
+    let store = seed_store();
+    let out = store.run_with_stdin(&["import", "-"], &generated_jsonl(entities, relations, tag));
+    assert_eq!(
+        out.status, 0,
+        "importing generated data failed: {}",
+        out.stderr
+    );
     store
 }

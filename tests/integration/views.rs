@@ -121,3 +121,61 @@ fn dot_output_is_accepted_by_graphviz() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("<svg"));
 }
+
+/// The predicates of the edges a DOT or Mermaid graph draws, sorted: the first word of
+/// each edge label.
+fn edge_predicates(graph: &str) -> Vec<String> {
+    let mut preds: Vec<String> = graph
+        .lines()
+        .filter_map(|l| {
+            let label = if l.contains(" -> ") {
+                l.split_once("label=\"")?.1
+            } else {
+                l.split_once("|\"")?.1
+            };
+            let end = label.find(['"', '\\', '<']).unwrap_or(label.len());
+            Some(label[..end].to_string())
+        })
+        .collect();
+    preds.sort();
+    preds
+}
+
+#[test]
+fn path_graph_with_limit_draws_only_the_rows_chains() {
+    let db = seed_store();
+    let query = "path Netanyahu to Hajiyev";
+    let all = jsonl(&db.ok(&["query", "--format", "jsonl", query]));
+    assert!(all.len() > 1, "the seed has several chains: {all:?}");
+    for shown in [
+        format!("{query} | limit 1"),
+        format!("{query} | sort predicates desc | limit 1"),
+        format!("{query} | sort predicates | limit 2"),
+    ] {
+        let rows = jsonl(&db.ok(&["query", "--format", "jsonl", &shown]));
+        assert!(rows.len() < all.len(), "{shown}: {rows:?}");
+        // The edges of the rows shown, each once.
+        let mut want: Vec<String> = rows
+            .iter()
+            .flat_map(|r| r["predicates"].as_str().unwrap().split(", "))
+            .map(String::from)
+            .collect();
+        want.sort();
+        want.dedup();
+        for format in ["dot", "mermaid"] {
+            let graph = db.ok(&["query", "--format", format, &shown]);
+            assert_eq!(
+                edge_predicates(&graph),
+                want,
+                "{format} of {shown}:\n{graph}"
+            );
+        }
+    }
+    // The whole search still draws every chain.
+    let every = edge_predicates(&db.ok(&["query", "--format", "dot", query]));
+    assert!(
+        every.len()
+            > edge_predicates(&db.ok(&["query", "--format", "dot", &format!("{query} | limit 1")]))
+                .len()
+    );
+}
