@@ -13,6 +13,7 @@ use crate::output;
 use crate::plan::{self, Plan, Stage};
 use crate::sql;
 use crate::store::{catalog::StoreCatalog, graph, path, query, Store};
+use crate::time;
 use crate::value::{ResultSet, Value};
 
 /// How to run a statement.
@@ -287,7 +288,7 @@ struct StagedRow {
 /// - `sort` and `limit` move and cut the keys and times with their rows.
 /// - `distinct` keeps the first of equal rows, at its place; the row kept stands for all
 ///   of them and carries the keys of every one (a graph draws each chain behind it),
-///   and the first one's time.
+///   and the span of their times ([`time::span`]), as the SQL of a query does.
 /// - `count` and `count by …`: a counted row stands for the rows of its group and
 ///   carries the keys of all of them, so the graph of a count draws every relation
 ///   counted (and `count` of no rows draws nothing). A counted row has no time: the
@@ -327,7 +328,10 @@ pub fn apply_stages(rows: &mut ResultSet, stages: &[Stage]) {
                 let mut kept: Vec<StagedRow> = Vec::new();
                 for r in staged {
                     match kept.iter_mut().find(|k| k.cells == r.cells) {
-                        Some(k) => k.keys.extend(r.keys),
+                        Some(k) => {
+                            k.keys.extend(r.keys);
+                            k.time = time::span(k.time, r.time);
+                        }
                         None => kept.push(r),
                     }
                 }
@@ -478,6 +482,16 @@ mod tests {
         apply_stages(&mut rows, &[Stage::Count(Vec::new())]);
         assert!(!rows.timeline);
         assert!(rows.times.is_empty());
+    }
+
+    #[test]
+    fn distinct_row_spans_the_times_of_its_rows() {
+        let mut rows = keyed(&[("a", 1, &[1]), ("a", 1, &[2]), ("a", 1, &[3])]);
+        rows.timeline = true;
+        rows.times = vec![Some([10, 12, 20, 25]), None, Some([5, 15, 18, 30])];
+        apply_stages(&mut rows, &[Stage::Distinct]);
+        assert_eq!(rows.times, vec![Some([5, 12, 20, 30])]);
+        assert_eq!(rows.relation_keys, vec![vec![1, 2, 3]]);
     }
 
     /// A store with two chains from Anna to Dora: Anna —left→ Bert —left→ Dora and

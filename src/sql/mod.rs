@@ -133,6 +133,7 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         name: level0.to_string(),
         columns: select.columns.clone(),
         hidden,
+        times: timeline,
         text: if branches.len() == 1 {
             branches.remove(0)
         } else {
@@ -200,6 +201,8 @@ struct Level {
     name: String,
     columns: Vec<ColumnDef>,
     hidden: usize,
+    /// The first four hidden columns are a timeline's bounds.
+    times: bool,
     text: String,
     /// Pending sort keys (descending if true), applied by [`finish`].
     order: Vec<(Key, bool)>,
@@ -748,6 +751,7 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
             cur.sealed = true;
             cur
         }
+        Stage::Distinct if cur.times => distinct_with_times(cur, level_no),
         Stage::Distinct => {
             let mut next = wrap(cur, level_no);
             next.text = next.text.replacen("SELECT ", "SELECT DISTINCT ", 1);
@@ -782,6 +786,7 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
                 name,
                 columns: new_columns,
                 hidden: cur.hidden,
+                times: cur.times,
                 order,
                 sealed: false,
             }
@@ -808,6 +813,7 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
                 name,
                 columns: new_columns,
                 hidden: 0,
+                times: false,
                 order,
                 sealed: false,
             }
@@ -927,9 +933,43 @@ fn wrap(cur: Level, level_no: &mut usize) -> Level {
         name,
         columns,
         hidden: cur.hidden,
+        times: cur.times,
         order: cur.order,
         sealed: false,
     }
+}
+
+/// `distinct` on a timeline: rows equal in their columns (and relation keys, for a graph)
+/// become one, whose time is the span of theirs: the earliest start and the latest end
+/// (as [`crate::time::span`] for path results). Without it, rows that differ only in
+/// their time would each be drawn.
+fn distinct_with_times(cur: Level, level_no: &mut usize) -> Level {
+    let mut next = wrap(cur, level_no);
+    let inner = &next.name;
+    let outer = next_level(level_no);
+    let spans = ["min", "min", "max", "max"];
+    let mut cols: Vec<String> = (0..next.columns.len())
+        .map(|i| format!("{} AS {}", col(inner, i), col(&outer, i)))
+        .collect();
+    let mut groups: Vec<String> = (0..next.columns.len()).map(|i| col(inner, i)).collect();
+    for h in 0..next.hidden {
+        let column = hidden_col(inner, h);
+        match spans.get(h) {
+            Some(f) => cols.push(format!("{f}({column}) AS {}", hidden_col(&outer, h))),
+            None => {
+                cols.push(format!("{column} AS {}", hidden_col(&outer, h)));
+                groups.push(column);
+            }
+        }
+    }
+    next.text = format!(
+        "SELECT {} FROM ({}) GROUP BY {}",
+        cols.join(", "),
+        next.text,
+        groups.join(", ")
+    );
+    next.name = outer;
+    next
 }
 
 /// Timeline: rows in time order (start, then end; undated rows last), then by any
@@ -1103,6 +1143,19 @@ mod tests {
             conn.prepare(&sql.text)
                 .unwrap_or_else(|e| panic!("{q}: {e}\n{}", sql.text));
         }
+    }
+
+    #[test]
+    fn distinct_on_a_timeline_merges_rows_into_the_span_of_their_times() {
+        let q = compiled("?x ?r ?y | show ?x | distinct | timeline");
+        assert!(!q.text.contains("DISTINCT"), "{}", q.text);
+        assert!(q.text.contains("GROUP BY"), "{}", q.text);
+        for f in ["min(", "max("] {
+            assert_eq!(q.text.matches(f).count(), 2, "{f} in {}", q.text);
+        }
+        // Without a timeline, DISTINCT as before.
+        let q = compiled("?x ?r ?y | show ?x | distinct");
+        assert!(q.text.contains("SELECT DISTINCT"), "{}", q.text);
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod corpus_tests;
 
 pub use calendar::{day_from_ymd, days_in_month, format_day, is_leap_year, today, ymd};
 pub use expr::{parse_date, DateExpr, Edge, Qualifiers};
-pub use relation::{relation_bounds, Bounds, TimeFields};
+pub use relation::{relation_bounds, span, Bounds, TimeFields};
 
 /// A day: days since 1970-01-01 in the proleptic Gregorian calendar.
 pub type Day = i64;

@@ -159,6 +159,24 @@ fn field_end(field: &'static str, text: Option<&str>) -> Result<End, TimeError> 
     Ok(End::Date(lo, hi))
 }
 
+/// The time of several relations taken together, as bounds in the order `start_lo,
+/// start_hi, end_lo, end_hi`: from the earliest start to the latest end (the smaller
+/// start bounds, the larger end bounds). A relation with no time adds nothing, so the
+/// span of undated relations is `None`. This is what `distinct` gives a row that stands
+/// for several (in SQL: `min`, `min`, `max`, `max` over the group).
+pub fn span(a: Option<[i64; 4]>, b: Option<[i64; 4]>) -> Option<[i64; 4]> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some([
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[2].max(b[2]),
+            a[3].max(b[3]),
+        ]),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,6 +221,20 @@ mod tests {
             Ok(found) => panic!("{fields:?} accepted as {found:?}"),
             Err(e) => e,
         }
+    }
+
+    #[test]
+    fn span_runs_from_the_earliest_start_to_the_latest_end() {
+        let a = Some([10, 12, 20, 25]);
+        let b = Some([5, 15, 18, 30]);
+        assert_eq!(span(a, b), Some([5, 12, 20, 30]));
+        assert_eq!(span(a, None), a);
+        assert_eq!(span(None, b), b);
+        assert_eq!(span(None, None), None);
+        assert_eq!(
+            span(Some([i64::MIN, 0, 1, i64::MAX]), a),
+            Some([i64::MIN, 0, 20, i64::MAX])
+        );
     }
 
     #[test]

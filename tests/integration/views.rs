@@ -78,6 +78,31 @@ fn timeline_table_snapshot() {
     assert_eq!(starts, sorted);
 }
 
+/// `| show ?x | distinct | timeline` drew one bar per relation of an entity: SQL's
+/// DISTINCT compared the hidden time bounds too, so an entity came back once per date.
+#[test]
+fn distinct_timeline_draws_each_row_once_over_the_span_of_its_relations() {
+    let db = seed_store();
+    let query = "?x ?r Azerbaijan | show ?x | distinct | timeline";
+    let table = db.ok(&["query", "--format", "table", query]);
+    let iran_bars = table.lines().filter(|l| l.starts_with("Iran ")).count();
+    assert_eq!(iran_bars, 1, "{table}");
+    let rows = jsonl(&db.ok(&["query", "--format", "jsonl", query]));
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["x"].as_str()).collect();
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(names.len(), unique.len(), "{names:?}");
+    // The same rows as without the timeline.
+    let plain = jsonl(&db.ok(&[
+        "query",
+        "--format",
+        "jsonl",
+        "?x ?r Azerbaijan | show ?x | distinct",
+    ]));
+    assert_eq!(rows.len(), plain.len());
+}
+
 #[test]
 fn mermaid_snapshot() {
     let db = seed_store();
