@@ -2,7 +2,6 @@
 //! results, Tab completion, continuation lines, `.sql`, Ctrl-C and Ctrl-D — and through
 //! a pipe for the piped mode.
 
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::thread::sleep;
@@ -12,7 +11,7 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
 use expectrl::{ControlCode, Expect, Regex, Session};
 
-use crate::support::{factstore_with_stdin, seed_store, TempStore};
+use crate::support::{factstore_with_stdin, seed_store, seed_store_with};
 
 /// Generous: CI machines are slow. Never a statement about speed.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -143,37 +142,11 @@ fn dot_sql_prints_the_sql_before_the_result() {
     quit(repl);
 }
 
-/// A store whose relations make `?a ?r ?b, ?c ?r2 ?d` a product of 400 million rows.
-fn big_store() -> TempStore {
-    let store = TempStore::new();
-    let mut jsonl = String::new();
-    jsonl.push_str(r#"{"type": "predicate", "id": "linked", "label": "linked"}"#);
-    jsonl.push('\n');
-    for i in 0..200 {
-        writeln!(
-            jsonl,
-            r#"{{"type": "entity", "id": "e{i}", "kind": "thing", "name": "Thing {i}"}}"#
-        )
-        .unwrap();
-    }
-    for i in 0..20_000 {
-        writeln!(
-            jsonl,
-            r#"{{"type": "relation", "subject": "e{}", "predicate": "linked", "object": "e{}", "when": "{}"}}"#,
-            i % 200,
-            (i / 200) % 200,
-            2000 + i % 20
-        )
-        .unwrap();
-    }
-    let out = store.run_with_stdin(&["import", "-"], &jsonl);
-    assert_eq!(out.status, 0, "{out:?}");
-    store
-}
-
 #[test]
 fn ctrl_c_stops_a_running_query_and_clears_a_line() {
-    let store = big_store();
+    // 20,000 relations over 200 entities (`e0` … `e199`, predicate `e_linked`): an
+    // unbound product of them runs far longer than the test.
+    let store = seed_store_with(200, 20_000, "e");
     let home = tempfile::tempdir().unwrap();
     let mut repl = spawn(&store.db, home.path());
     repl.send_line("?a ?r ?b, ?c ?r2 ?d | count").unwrap();
@@ -194,10 +167,10 @@ fn ctrl_c_stops_a_running_query_and_clears_a_line() {
     prompt(&mut repl);
 
     // On a line being edited, Ctrl-C drops it.
-    repl.send("?a linked").unwrap();
+    repl.send("?a e_linked").unwrap();
     repl.send(ControlCode::EndOfText).unwrap();
     prompt(&mut repl);
-    repl.send_line("e1 linked ?b | count").unwrap();
+    repl.send_line("e1 e_linked ?b | count").unwrap();
     repl.expect("100").expect("the REPL still answers");
     prompt(&mut repl);
     quit(repl);
