@@ -365,6 +365,14 @@ mod tests {
     }
 
     #[test]
+    fn identifiers_in_any_script() {
+        assert!(is_identifier("بيزيشكيان"));
+        assert!(is_identifier("مُحَمَّد"));
+        assert!(!is_identifier("إلهام علييف"));
+        assert!(!is_identifier("2024"));
+    }
+
+    #[test]
     fn words_vars_params_strings_and_punctuation() {
         assert_eq!(
             texts("?x:person visited|met \"a b\" , $p -- * ( ) = . .."),
