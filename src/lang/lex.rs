@@ -365,6 +365,20 @@ mod tests {
     }
 
     #[test]
+    fn identifiers_in_any_script() {
+        let cases = [
+            ("بيزيشكيان", true),
+            ("مُحَمَّد", true),
+            ("_x1", true),
+            ("إلهام علييف", false),
+            ("2024", false),
+        ];
+        for (text, identifier) in cases {
+            assert_eq!(is_identifier(text), identifier, "{text:?}");
+        }
+    }
+
+    #[test]
     fn words_vars_params_strings_and_punctuation() {
         assert_eq!(
             texts("?x:person visited|met \"a b\" , $p -- * ( ) = . .."),

@@ -7,6 +7,8 @@
 //!   tree, spans aside.
 //! - [`snippet`] and [`line_col`]: show a span of a query to a person (used for parse and
 //!   planner errors alike).
+//! - The keyword lists ([`keywords`]): the one list of each group of the language's
+//!   words, which the parser recognises them by and tools (the REPL) take them from.
 //!
 //! Choices where LANGUAGE.md is silent:
 //! - Strings know two escapes, `\"` and `\\`; any other backslash is an error.
@@ -22,16 +24,16 @@
 //!   labelled relation's time. Labels are no terms and no `run` arguments.
 pub mod ast;
 mod error;
+mod keywords;
 mod lex;
 mod parse;
 mod print;
 mod spans;
 
 pub use error::{line_col, snippet, ParseError};
-pub use parse::{
-    is_clause_keyword, parse, CLAUSE_KEYWORDS, MAX_NOT_DEPTH, STAGE_KEYWORDS, STATEMENT_KEYWORDS,
-    STATUS_WORDS,
-};
+pub use keywords::*;
+pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, is_identifier, starts_date};
+pub use parse::{parse, MAX_NOT_DEPTH};
 pub use spans::clear_spans;
 
 #[cfg(test)]

@@ -8,45 +8,13 @@
 
 use super::ast::*;
 use super::error::ParseError;
+use super::keywords::{
+    self as kw, is_clause_keyword, is_stage_keyword, is_statement_keyword, is_status_word,
+};
 use super::lex::{lex, Token, TokenKind};
 
 /// How many `not` may be stacked on one clause.
 pub const MAX_NOT_DEPTH: usize = 64;
-
-/// Words reserved in term and predicate positions (compared case-insensitively).
-pub const CLAUSE_KEYWORDS: &[&str] = &[
-    "in",
-    "on",
-    "within",
-    "before",
-    "after",
-    "since",
-    "until",
-    "between",
-    "and",
-    "as",
-    "of",
-    "certainly",
-    "status",
-    "not",
-    "to",
-    "max",
-    "via",
-    "early",
-    "mid",
-    "late",
-    "today",
-];
-
-/// Words that begin a statement other than a query. A query whose first subject is a
-/// name spelt like one of these must write it in quotes.
-pub const STATEMENT_KEYWORDS: &[&str] = &["path", "save", "run", "saved", "drop", "replace"];
-
-/// Words that begin a pipeline stage.
-pub const STAGE_KEYWORDS: &[&str] = &["show", "sort", "limit", "count", "distinct", "timeline"];
-
-/// The status words that `|` may join in `status a|b`.
-pub const STATUS_WORDS: &[&str] = &["occurred", "planned", "alleged", "denied"];
 
 const CLAUSE: &str = "a clause (S P O, S -- O, ?x:kind or not …)";
 const TERM: &str = "a term (?var, _, a name or \"text\")";
@@ -72,25 +40,6 @@ const NUMBER: &str = "a whole number";
 const SAVED_NAME: &str = "a saved query name";
 const PARAM: &str = "a parameter name";
 const ARG: &str = "an argument (a term or a period)";
-
-/// Is `word` reserved in term and predicate positions?
-pub fn is_clause_keyword(word: &str) -> bool {
-    CLAUSE_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
-}
-
-fn is_statement_keyword(word: &str) -> bool {
-    STATEMENT_KEYWORDS
-        .iter()
-        .any(|k| k.eq_ignore_ascii_case(word))
-}
-
-fn is_stage_keyword(word: &str) -> bool {
-    STAGE_KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
-}
-
-fn is_status_word(word: &str) -> bool {
-    STATUS_WORDS.iter().any(|k| k.eq_ignore_ascii_case(word))
-}
 
 /// Parses one statement of the query language (see LANGUAGE.md).
 ///
@@ -172,6 +121,15 @@ impl<'a> Parser<'a> {
         matches!(self.peek(), Some(t) if t.kind == TokenKind::Word && t.text.eq_ignore_ascii_case(keyword))
     }
 
+    /// The word of `words` that the next token is (any case), if it is one of them.
+    fn keyword_in(&self, words: &'static [&'static str]) -> Option<&'static str> {
+        let token = self.peek().filter(|t| t.kind == TokenKind::Word)?;
+        words
+            .iter()
+            .copied()
+            .find(|k| k.eq_ignore_ascii_case(token.text))
+    }
+
     fn at_kind(&self, kind: &TokenKind) -> bool {
         self.peek_kind() == Some(kind)
     }
@@ -228,6 +186,37 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// One `item` or more, separated by commas. Where no comma follows an item, a comma is
+    /// noted as what could have stood there.
+    fn comma_separated<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        let mut items = vec![item(self)?];
+        while self.at_kind(&TokenKind::Comma) {
+            self.bump();
+            items.push(item(self)?);
+        }
+        self.expect(COMMA);
+        Ok(items)
+    }
+
+    /// `(item, …)`, possibly empty, or nothing at all (no items).
+    fn parenthesised<T>(&mut self, item: impl FnMut(&mut Self) -> PResult<T>) -> PResult<Vec<T>> {
+        if !self.at_kind(&TokenKind::LParen) {
+            self.expect("`(`");
+            return Ok(Vec::new());
+        }
+        self.bump();
+        let items = if self.at_kind(&TokenKind::RParen) {
+            Vec::new()
+        } else {
+            self.comma_separated(item)?
+        };
+        self.consume(TokenKind::RParen, "`)`")?;
+        Ok(items)
+    }
+
     fn error(&self, fail: Fail) -> ParseError {
         match fail {
             Fail::Error(error) => *error,
@@ -251,19 +240,15 @@ impl<'a> Parser<'a> {
 
     fn statement(&mut self) -> PResult<Statement> {
         let start = self.here();
-        let keyword = match self.peek() {
-            Some(t) if t.kind == TokenKind::Word => t.text.to_ascii_lowercase(),
-            _ => String::new(),
-        };
-        let kind = match keyword.as_str() {
-            "path" => StatementKind::Path(self.path()?),
-            "save" => StatementKind::Save(self.save()?),
-            "run" => StatementKind::Run(self.run()?),
-            "saved" => {
+        let kind = match self.keyword_in(kw::STATEMENT_STARTS) {
+            Some(kw::PATH) => StatementKind::Path(self.path()?),
+            Some(kw::SAVE) => StatementKind::Save(self.save()?),
+            Some(kw::RUN) => StatementKind::Run(self.run()?),
+            Some(kw::SAVED) => {
                 self.bump();
                 StatementKind::Saved
             }
-            "drop" => {
+            Some(kw::DROP) => {
                 self.bump();
                 StatementKind::Drop(self.saved_name()?)
             }
@@ -280,16 +265,7 @@ impl<'a> Parser<'a> {
 
     fn query(&mut self) -> PResult<Query> {
         let start = self.here();
-        let mut clauses = vec![self.clause()?];
-        loop {
-            if self.at_kind(&TokenKind::Comma) {
-                self.bump();
-                clauses.push(self.clause()?);
-            } else {
-                self.expect(COMMA);
-                break;
-            }
-        }
+        let clauses = self.comma_separated(Self::clause)?;
         let stages = self.pipeline()?;
         Ok(Query {
             clauses,
@@ -303,28 +279,28 @@ impl<'a> Parser<'a> {
         let start = self.here();
         self.bump();
         let from = self.term(TERM)?;
-        self.consume_keyword("to", "`to`")?;
+        self.consume_keyword(kw::TO, "`to`")?;
         let to = self.term(TERM)?;
         let (mut max, mut via, mut status) = (None, Vec::new(), None);
         loop {
             let option_start = self.here();
-            if self.at_keyword("max") {
+            if self.at_keyword(kw::MAX) {
                 self.bump();
                 let n = self.number()?;
                 if max.replace(n).is_some() {
-                    return self.twice("max", option_start);
+                    return self.twice(kw::MAX, option_start);
                 }
-            } else if self.at_keyword("via") {
+            } else if self.at_keyword(kw::VIA) {
                 self.bump();
                 let list = self.via_list()?;
                 if !via.is_empty() {
-                    return self.twice("via", option_start);
+                    return self.twice(kw::VIA, option_start);
                 }
                 via = list;
-            } else if self.at_keyword("status") {
+            } else if self.at_keyword(kw::STATUS) {
                 let filter = self.status_filter()?;
                 if status.replace(filter).is_some() {
-                    return self.twice("status", option_start);
+                    return self.twice(kw::STATUS, option_start);
                 }
             } else {
                 if max.is_none() {
@@ -382,38 +358,26 @@ impl<'a> Parser<'a> {
     fn save(&mut self) -> PResult<SaveQuery> {
         let start = self.here();
         self.bump();
-        let replace = self.at_keyword("replace");
+        let replace = self.at_keyword(kw::REPLACE);
         if replace {
             self.bump();
         }
         let name = self.saved_name()?;
-        let mut params: Vec<Ident> = Vec::new();
-        if self.at_kind(&TokenKind::LParen) {
-            self.bump();
-            if !self.at_kind(&TokenKind::RParen) {
-                loop {
-                    let param = self.param_name()?;
-                    if let Some(first) = params.iter().find(|p| p.name == param.name) {
-                        let (line, col) = super::error::line_col(self.source, first.span.start);
-                        return self.error_at(
-                            param.span,
-                            format!("parameter `{}` is listed twice", param.name),
-                            Some(format!("it is first listed at {line}:{col}")),
-                        );
-                    }
-                    params.push(param);
-                    if self.at_kind(&TokenKind::Comma) {
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                self.expect(COMMA);
+        // The parameters listed so far, to refuse one listed twice as soon as it is.
+        let mut listed: Vec<Ident> = Vec::new();
+        let params = self.parenthesised(|parser| {
+            let param = parser.param_name()?;
+            if let Some(first) = listed.iter().find(|p| p.name == param.name) {
+                let (line, col) = super::error::line_col(parser.source, first.span.start);
+                return parser.error_at(
+                    param.span,
+                    format!("parameter `{}` is listed twice", param.name),
+                    Some(format!("it is first listed at {line}:{col}")),
+                );
             }
-            self.consume(TokenKind::RParen, "`)`")?;
-        } else {
-            self.expect("`(`");
-        }
+            listed.push(param.clone());
+            Ok(param)
+        })?;
         self.consume(TokenKind::Equals, "`=`")?;
         let body_start = self.here();
         let body = if self.at_keyword("path") {
@@ -452,24 +416,7 @@ impl<'a> Parser<'a> {
         let start = self.here();
         self.bump();
         let name = self.saved_name()?;
-        let mut args = Vec::new();
-        if self.at_kind(&TokenKind::LParen) {
-            self.bump();
-            if !self.at_kind(&TokenKind::RParen) {
-                loop {
-                    args.push(self.arg()?);
-                    if self.at_kind(&TokenKind::Comma) {
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                self.expect(COMMA);
-            }
-            self.consume(TokenKind::RParen, "`)`")?;
-        } else {
-            self.expect("`(`");
-        }
+        let args = self.parenthesised(Self::arg)?;
         let stages = self.pipeline()?;
         Ok(RunQuery {
             name,
@@ -539,7 +486,7 @@ impl<'a> Parser<'a> {
 
     fn clause(&mut self) -> PResult<Clause> {
         let mut nots = Vec::new();
-        while self.at_keyword("not") {
+        while self.at_keyword(kw::NOT) {
             if nots.len() == MAX_NOT_DEPTH {
                 let span = self.peek().map_or(Span::default(), |t| t.span);
                 return self.error_at(
@@ -787,41 +734,24 @@ impl<'a> Parser<'a> {
                 label = Some(found);
                 continue;
             }
-            let certainly = self.at_keyword("certainly");
+            let certainly = self.at_keyword(kw::CERTAINLY);
             if certainly {
                 self.bump();
             }
-            let keyword = match self.peek() {
-                Some(t) if t.kind == TokenKind::Word => t.text.to_ascii_lowercase(),
-                _ => String::new(),
-            };
-            let kind = match keyword.as_str() {
-                "in" | "on" | "within" | "since" | "until" | "before" | "after" => {
-                    self.bump();
-                    let period = self.period(true)?;
-                    match keyword.as_str() {
-                        "in" => TimeFilterKind::In(period),
-                        "on" => TimeFilterKind::On(period),
-                        "within" => TimeFilterKind::Within(period),
-                        "since" => TimeFilterKind::Since(period),
-                        "until" => TimeFilterKind::Until(period),
-                        "before" => TimeFilterKind::Before(period),
-                        _ => TimeFilterKind::After(period),
-                    }
-                }
-                "between" => {
+            let kind = match self.keyword_in(kw::TIME_FILTER_KEYWORDS) {
+                Some(kw::BETWEEN) => {
                     self.bump();
                     let from = self.period(true)?;
-                    self.consume_keyword("and", "`and`")?;
+                    self.consume_keyword(kw::AND, "`and`")?;
                     let to = self.period(true)?;
                     TimeFilterKind::Between(from, to)
                 }
-                "as" => {
+                Some(kw::AS) => {
                     self.bump();
-                    self.consume_keyword("of", "`of`")?;
+                    self.consume_keyword(kw::OF, "`of`")?;
                     TimeFilterKind::AsOf(self.period(true)?)
                 }
-                "status" if !certainly => {
+                None if !certainly && self.at_keyword(kw::STATUS) => {
                     let filter = self.status_filter()?;
                     if status.is_some() {
                         return self.error_at(
@@ -833,7 +763,20 @@ impl<'a> Parser<'a> {
                     status = Some(filter);
                     continue;
                 }
-                _ => {
+                Some(one_period) => {
+                    self.bump();
+                    let period = self.period(true)?;
+                    match one_period {
+                        "in" => TimeFilterKind::In(period),
+                        "on" => TimeFilterKind::On(period),
+                        "within" => TimeFilterKind::Within(period),
+                        "since" => TimeFilterKind::Since(period),
+                        "until" => TimeFilterKind::Until(period),
+                        "before" => TimeFilterKind::Before(period),
+                        _ => TimeFilterKind::After(period),
+                    }
+                }
+                None => {
                     self.expect(FILTER);
                     if certainly {
                         return Err(Fail::Expected);
@@ -863,13 +806,13 @@ impl<'a> Parser<'a> {
         let mut words = vec![self.status_word(true)?];
         while self.at_kind(&TokenKind::Pipe)
             && matches!(self.peek_nth(1), Some(t) if t.kind == TokenKind::Word
-                && (is_status_word(t.text) || t.text.eq_ignore_ascii_case("any")))
+                && (is_status_word(t.text) || t.text.eq_ignore_ascii_case(kw::ANY)))
         {
             self.bump();
             words.push(self.status_word(false)?);
         }
         let span = self.span_from(start);
-        let any = words.iter().any(|w| w.name.eq_ignore_ascii_case("any"));
+        let any = words.iter().any(|w| w.name.eq_ignore_ascii_case(kw::ANY));
         let kind = match (any, words.len()) {
             (true, 1) => StatusFilterKind::Any,
             (true, _) => {
@@ -902,9 +845,7 @@ impl<'a> Parser<'a> {
             Some(t) => match &t.kind {
                 TokenKind::Lit | TokenKind::Param(_) => true,
                 TokenKind::Label(_) => labels,
-                TokenKind::Word => ["today", "early", "mid", "late"]
-                    .iter()
-                    .any(|k| t.text.eq_ignore_ascii_case(k)),
+                TokenKind::Word => kw::is_one_of(kw::PERIOD_WORDS, t.text),
                 _ => false,
             },
             None => false,
@@ -948,15 +889,11 @@ impl<'a> Parser<'a> {
     fn period_end(&mut self, labels: bool) -> PResult<Period> {
         let start = self.here();
         let what = if labels { FILTER_PERIOD } else { PERIOD };
-        let part = if self.at_keyword("early") {
-            Some(Part::Early)
-        } else if self.at_keyword("mid") {
-            Some(Part::Mid)
-        } else if self.at_keyword("late") {
-            Some(Part::Late)
-        } else {
-            None
-        };
+        let part = self.keyword_in(kw::PART_WORDS).map(|part| match part {
+            "early" => Part::Early,
+            "mid" => Part::Mid,
+            _ => Part::Late,
+        });
         if part.is_some() {
             self.bump();
         }
@@ -976,7 +913,7 @@ impl<'a> Parser<'a> {
                 self.bump();
                 PeriodKind::Label(name)
             }
-            _ if self.at_keyword("today") => {
+            _ if self.at_keyword(kw::TODAY) => {
                 self.bump();
                 PeriodKind::Today
             }
@@ -1005,53 +942,22 @@ impl<'a> Parser<'a> {
 
     fn stage(&mut self) -> PResult<Stage> {
         let start = self.here();
-        let keyword = match self.peek() {
-            Some(t) if t.kind == TokenKind::Word => t.text.to_ascii_lowercase(),
-            _ => String::new(),
-        };
-        let kind = match keyword.as_str() {
-            "show" => {
+        let kind = match self.keyword_in(kw::STAGE_KEYWORDS) {
+            Some(kw::SHOW) => {
                 self.bump();
                 StageKind::Show(self.columns()?)
             }
-            "sort" => {
+            Some(kw::SORT) => {
                 self.bump();
-                let mut keys = Vec::new();
-                loop {
-                    let key_start = self.here();
-                    let column = self.column()?;
-                    let descending = if self.at_keyword("desc") {
-                        self.bump();
-                        true
-                    } else if self.at_keyword("asc") {
-                        self.bump();
-                        false
-                    } else {
-                        self.expect("`asc`");
-                        self.expect("`desc`");
-                        false
-                    };
-                    keys.push(SortKey {
-                        column,
-                        descending,
-                        span: self.span_from(key_start),
-                    });
-                    if self.at_kind(&TokenKind::Comma) {
-                        self.bump();
-                    } else {
-                        self.expect(COMMA);
-                        break;
-                    }
-                }
-                StageKind::Sort(keys)
+                StageKind::Sort(self.comma_separated(Self::sort_key)?)
             }
-            "limit" => {
+            Some(kw::LIMIT) => {
                 self.bump();
                 StageKind::Limit(self.number()?)
             }
-            "count" => {
+            Some(kw::COUNT) => {
                 self.bump();
-                if self.at_keyword("by") {
+                if self.at_keyword(kw::BY) {
                     self.bump();
                     StageKind::Count(self.columns()?)
                 } else {
@@ -1059,11 +965,11 @@ impl<'a> Parser<'a> {
                     StageKind::Count(Vec::new())
                 }
             }
-            "distinct" => {
+            Some(kw::DISTINCT) => {
                 self.bump();
                 StageKind::Distinct
             }
-            "timeline" => {
+            Some(kw::TIMELINE) => {
                 self.bump();
                 StageKind::Timeline
             }
@@ -1076,16 +982,29 @@ impl<'a> Parser<'a> {
     }
 
     fn columns(&mut self) -> PResult<Vec<Column>> {
-        let mut columns = vec![self.column()?];
-        loop {
-            if self.at_kind(&TokenKind::Comma) {
+        self.comma_separated(Self::column)
+    }
+
+    /// `col`, `col asc` or `col desc`.
+    fn sort_key(&mut self) -> PResult<SortKey> {
+        let start = self.here();
+        let column = self.column()?;
+        let descending = match self.keyword_in(kw::SORT_ORDERS) {
+            Some(order) => {
                 self.bump();
-                columns.push(self.column()?);
-            } else {
-                self.expect(COMMA);
-                return Ok(columns);
+                order == "desc"
             }
-        }
+            None => {
+                self.expect("`asc`");
+                self.expect("`desc`");
+                false
+            }
+        };
+        Ok(SortKey {
+            column,
+            descending,
+            span: self.span_from(start),
+        })
     }
 
     /// `?x`, `?x.id`, or a name possibly dotted (`when`, `x.id`).

@@ -2,8 +2,8 @@
 //! re-escaped, so that parsing the printed text gives the same tree (spans aside).
 
 use super::ast::*;
+use super::keywords::is_clause_keyword;
 use super::lex::{is_identifier, starts_date};
-use super::parse::is_clause_keyword;
 use std::fmt::{self, Display, Formatter, Write};
 
 /// Writes `items` separated by `sep`.

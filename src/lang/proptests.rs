@@ -3,7 +3,7 @@
 //! they parse to prints and parses back to the same tree.
 
 use super::ast::*;
-use super::{clear_spans, parse, CLAUSE_KEYWORDS, STAGE_KEYWORDS, STATEMENT_KEYWORDS};
+use super::{clear_spans, is_keyword, parse, CLAUSE_KEYWORDS, KEYWORDS, STAGE_KEYWORDS};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -12,13 +12,9 @@ fn sp() -> Span {
     Span::default()
 }
 
+/// A keyword, or `id` (a column after `.`).
 fn is_any_keyword(word: &str) -> bool {
-    CLAUSE_KEYWORDS
-        .iter()
-        .chain(STATEMENT_KEYWORDS)
-        .chain(STAGE_KEYWORDS)
-        .chain(&["by", "asc", "desc", "any", "id"])
-        .any(|k| k.eq_ignore_ascii_case(word))
+    is_keyword(word) || word.eq_ignore_ascii_case("id")
 }
 
 /// A name that may stand bare anywhere: no keyword, Latin or Arabic.
@@ -343,75 +339,36 @@ fn statement() -> BoxedStrategy<Statement> {
 
 /// Pieces of queries, valid and not, to glue into token soups.
 fn token() -> BoxedStrategy<String> {
-    let fixed = proptest::sample::select(
-        &[
-            "?x",
-            "?y:person",
-            "$p",
-            "@v",
-            "@",
-            "_",
-            "Baku",
-            "\"باكو\"",
-            "visited",
-            "met",
-            "|",
-            ",",
-            "--",
-            "*",
-            "not",
-            "in",
-            "within",
-            "certainly",
-            "as",
-            "of",
-            "between",
-            "and",
-            "since",
-            "until",
-            "before",
-            "after",
-            "on",
-            "status",
-            "any",
-            "planned",
-            "occurred",
-            "2024",
-            "2024-Q3",
-            "early",
-            "mid",
-            "late",
-            "today",
-            "..",
-            ".",
-            "path",
-            "to",
-            "max",
-            "via",
-            "save",
-            "replace",
-            "run",
-            "saved",
-            "drop",
-            "(",
-            ")",
-            "=",
-            "show",
-            "sort",
-            "limit",
-            "count",
-            "by",
-            "desc",
-            "asc",
-            "distinct",
-            "timeline",
-            "id",
-            "#",
-            "\n",
-            "\"",
-        ][..],
-    )
-    .prop_map(str::to_string);
+    let pieces: &[&str] = &[
+        "?x",
+        "?y:person",
+        "$p",
+        "@v",
+        "@",
+        "_",
+        "Baku",
+        "\"باكو\"",
+        "visited",
+        "met",
+        "|",
+        ",",
+        "--",
+        "*",
+        "2024",
+        "2024-Q3",
+        "..",
+        ".",
+        "(",
+        ")",
+        "=",
+        "id",
+        "#",
+        "\n",
+        "\"",
+    ];
+    let fixed =
+        proptest::sample::select(pieces.iter().chain(KEYWORDS).copied().collect::<Vec<_>>())
+            .prop_map(str::to_string);
     prop_oneof![8 => fixed, 1 => any::<String>()].boxed()
 }
 

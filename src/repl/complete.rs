@@ -7,12 +7,11 @@
 use rusqlite::{params, Connection};
 use rustyline::completion::Pair;
 
-use crate::lang::{CLAUSE_KEYWORDS, STATEMENT_KEYWORDS};
+use crate::lang::{is_clause_keyword, is_identifier, is_statement_keyword};
 use crate::names;
 
 use super::context::{detect, names_used, Context, Want};
 use super::dot::{self, ArgKind};
-use super::scan::is_identifier;
 
 /// At most this many names come from one lookup.
 pub const LOOKUP_LIMIT: i64 = 50;
@@ -138,12 +137,7 @@ fn kinds(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<String>> {
 
 /// Is `text` safe to insert unquoted as a term? One identifier and not a keyword.
 fn bare_term(text: &str) -> bool {
-    is_identifier(text)
-        && text != "_"
-        && !CLAUSE_KEYWORDS
-            .iter()
-            .chain(STATEMENT_KEYWORDS)
-            .any(|k| k.eq_ignore_ascii_case(text))
+    is_identifier(text) && text != "_" && !is_clause_keyword(text) && !is_statement_keyword(text)
 }
 
 /// `text` as a string of the language: in quotes, with `"` and `\` escaped.

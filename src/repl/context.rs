@@ -3,7 +3,10 @@
 //! kinds, columns, saved query names, dot-commands), from a walk over the tokens before
 //! the cursor that follows the language's grammar loosely.
 
-use crate::lang::{STAGE_KEYWORDS, STATUS_WORDS};
+use crate::lang::{
+    self, FILTER_KEYWORDS, ONE_PERIOD_FILTERS, PART_WORDS, PATH_OPTIONS, PERIOD_WORDS, SORT_ORDERS,
+    STAGE_KEYWORDS, STATEMENT_STARTS, STATUS_WORDS,
+};
 
 use super::scan::{scan, Piece, Token};
 
@@ -46,36 +49,13 @@ pub struct Context {
     pub wants: Vec<Want>,
 }
 
-/// Statement keywords offered at the start of a statement.
-const STATEMENT_START: &[&str] = &["path", "save", "run", "saved", "drop", "not"];
-const NOT: &[&str] = &["not"];
-/// Keywords that may follow a relation clause.
-const FILTERS: &[&str] = &[
-    "in",
-    "on",
-    "within",
-    "before",
-    "after",
-    "since",
-    "until",
-    "between",
-    "as",
-    "certainly",
-    "status",
-];
-/// Keywords after which a period comes.
-const PERIOD_BEFORE: &[&str] = &[
-    "in", "on", "within", "before", "after", "since", "until", "between", "and", "of",
-];
-const PERIOD_WORDS: &[&str] = &["early", "mid", "late", "today"];
-const OF: &[&str] = &["of"];
-const AND: &[&str] = &["and"];
-const TO: &[&str] = &["to"];
-const BY: &[&str] = &["by"];
-const PATH_OPTIONS: &[&str] = &["max", "via", "status"];
-const STATUS_ANY: &[&str] = &["any"];
-const ORDER: &[&str] = &["asc", "desc"];
-const SAVE_REPLACE: &[&str] = &["replace"];
+const NOT: &[&str] = &[lang::NOT];
+const OF: &[&str] = &[lang::OF];
+const AND: &[&str] = &[lang::AND];
+const TO: &[&str] = &[lang::TO];
+const BY: &[&str] = &[lang::BY];
+const STATUS_ANY: &[&str] = &[lang::ANY];
+const SAVE_REPLACE: &[&str] = &[lang::REPLACE];
 /// Columns every single-clause query has.
 pub const STANDARD_COLUMNS: &[&str] = &[
     "subject",
@@ -154,6 +134,15 @@ enum State {
     Done,
 }
 
+/// Is `t` a word after which a period comes: a time filter that takes one period, or
+/// `between`, `and` (of `between A and B`) or `of` (of `as of`)?
+fn is_period_before(t: &Token, src: &str) -> bool {
+    ONE_PERIOD_FILTERS
+        .iter()
+        .chain(&[lang::BETWEEN, lang::AND, lang::OF])
+        .any(|k| t.is_word(src, k))
+}
+
 fn is_term(piece: &Piece) -> bool {
     matches!(piece, Piece::Word | Piece::Var { .. } | Piece::Str { .. })
 }
@@ -165,24 +154,24 @@ fn step(state: State, t: &Token, src: &str) -> State {
     let punct = |p: &str| matches!(t.piece, Piece::Punct(q) if q == p);
     match state {
         Start => {
-            if word("path") {
+            if word(lang::PATH) {
                 PathFrom
-            } else if word("run") {
+            } else if word(lang::RUN) {
                 SavedName { run: true }
-            } else if word("drop") {
+            } else if word(lang::DROP) {
                 SavedName { run: false }
-            } else if word("save") {
+            } else if word(lang::SAVE) {
                 SaveHead {
                     after_keyword: true,
                 }
-            } else if word("saved") {
+            } else if word(lang::SAVED) {
                 StageEnd
             } else {
                 step(Subject, t, src)
             }
         }
         Subject => {
-            if word("not") {
+            if word(lang::NOT) {
                 Subject
             } else if is_term(&t.piece) {
                 Predicate
@@ -223,13 +212,13 @@ fn step(state: State, t: &Token, src: &str) -> State {
                 } else {
                     Stage
                 }
-            } else if PERIOD_BEFORE.iter().any(|k| word(k)) || punct("..") {
+            } else if is_period_before(t, src) || punct("..") {
                 Period
-            } else if word("as") {
+            } else if word(lang::AS) {
                 As
-            } else if word("certainly") {
+            } else if word(lang::CERTAINLY) {
                 AfterClause
-            } else if word("status") {
+            } else if word(lang::STATUS) {
                 Status
             } else if t.piece == Piece::Label {
                 // the clause's label
@@ -242,23 +231,23 @@ fn step(state: State, t: &Token, src: &str) -> State {
             }
         }
         BetweenAnd => {
-            if word("and") {
+            if word(lang::AND) {
                 Period
             } else {
                 step(AfterClause, t, src)
             }
         }
         As => {
-            if word("of") {
+            if word(lang::OF) {
                 Period
             } else {
                 Done
             }
         }
         Period => {
-            if ["early", "mid", "late"].iter().any(|k| word(k)) || punct("..") {
+            if PART_WORDS.iter().any(|k| word(k)) || punct("..") {
                 Period
-            } else if matches!(t.piece, Piece::Lit | Piece::Label) || word("today") {
+            } else if matches!(t.piece, Piece::Lit | Piece::Label) || word(lang::TODAY) {
                 BetweenAnd
             } else {
                 step(AfterClause, t, src)
@@ -286,22 +275,22 @@ fn step(state: State, t: &Token, src: &str) -> State {
             }
         }
         Stage => {
-            if word("show") {
+            if word(lang::SHOW) {
                 Columns { sort: false }
-            } else if word("sort") {
+            } else if word(lang::SORT) {
                 Columns { sort: true }
-            } else if word("count") {
+            } else if word(lang::COUNT) {
                 Count
-            } else if word("limit") {
+            } else if word(lang::LIMIT) {
                 Limit
-            } else if word("distinct") || word("timeline") {
+            } else if word(lang::DISTINCT) || word(lang::TIMELINE) {
                 StageEnd
             } else {
                 Done
             }
         }
         Count => {
-            if word("by") {
+            if word(lang::BY) {
                 Columns { sort: false }
             } else if punct("|") {
                 Stage
@@ -323,7 +312,7 @@ fn step(state: State, t: &Token, src: &str) -> State {
                 Columns { sort }
             } else if punct("|") {
                 Stage
-            } else if sort && (word("asc") || word("desc")) {
+            } else if sort && SORT_ORDERS.iter().any(|k| word(k)) {
                 AfterColumn { sort }
             } else {
                 Done
@@ -351,7 +340,7 @@ fn step(state: State, t: &Token, src: &str) -> State {
             }
         }
         PathTo => {
-            if word("to") {
+            if word(lang::TO) {
                 PathTarget
             } else {
                 Done
@@ -369,11 +358,11 @@ fn step(state: State, t: &Token, src: &str) -> State {
                 PathOptions
             } else if state == ViaAfter && punct("|") {
                 Via
-            } else if word("max") {
+            } else if word(lang::MAX) {
                 PathMax
-            } else if word("via") {
+            } else if word(lang::VIA) {
                 Via
-            } else if word("status") {
+            } else if word(lang::STATUS) {
                 Status
             } else if punct("|") {
                 Stage
@@ -431,20 +420,25 @@ fn wants(state: State) -> Vec<Want> {
     use State::*;
     use Want::*;
     match state {
-        Start => vec![Keywords(STATEMENT_START), Entities, Variables],
+        Start => vec![
+            Keywords(STATEMENT_STARTS),
+            Keywords(NOT),
+            Entities,
+            Variables,
+        ],
         Subject => vec![Keywords(NOT), Entities, Variables],
         Predicate | PredicateAlternative | Via => vec![Predicates],
         Object | PathFrom | PathTarget | RunArgs => vec![Entities, Variables],
-        AfterClause | StatusWord => vec![Keywords(FILTERS)],
+        AfterClause | StatusWord => vec![Keywords(FILTER_KEYWORDS)],
         As => vec![Keywords(OF)],
-        BetweenAnd => vec![Keywords(AND), Keywords(FILTERS)],
+        BetweenAnd => vec![Keywords(AND), Keywords(FILTER_KEYWORDS)],
         Period => vec![Keywords(PERIOD_WORDS)],
         Status => vec![Keywords(STATUS_WORDS), Keywords(STATUS_ANY)],
         StatusPipe => vec![Keywords(STATUS_WORDS), Keywords(STAGE_KEYWORDS)],
         Stage => vec![Keywords(STAGE_KEYWORDS)],
         Count => vec![Keywords(BY)],
         Columns { .. } => vec![Variables, Keywords(STANDARD_COLUMNS)],
-        AfterColumn { sort: true } => vec![Keywords(ORDER)],
+        AfterColumn { sort: true } => vec![Keywords(SORT_ORDERS)],
         PathTo => vec![Keywords(TO)],
         PathOptions | ViaAfter => vec![Keywords(PATH_OPTIONS)],
         SavedName { .. } => vec![SavedNames],
@@ -643,7 +637,10 @@ mod tests {
         assert_eq!(c.wants, vec![Predicates]);
 
         let c = at_end("Bak");
-        assert_eq!(c.wants, vec![Keywords(STATEMENT_START), Entities]);
+        assert_eq!(
+            c.wants,
+            vec![Keywords(STATEMENT_STARTS), Keywords(NOT), Entities]
+        );
 
         let c = at_end("?x visited|");
         assert_eq!(c.wants, vec![Predicates], "`|` joins predicate ids");
@@ -671,7 +668,10 @@ mod tests {
 
     #[test]
     fn after_a_clause_and_in_the_pipeline() {
-        assert_eq!(at_end("?x visited Baku ").wants, vec![Keywords(FILTERS)]);
+        assert_eq!(
+            at_end("?x visited Baku ").wants,
+            vec![Keywords(FILTER_KEYWORDS)]
+        );
         assert_eq!(at_end("?x visited Baku st").prefix, "st");
         assert_eq!(
             at_end("?x visited Baku in ").wants,
@@ -691,7 +691,7 @@ mod tests {
         );
         assert_eq!(
             at_end("?x visited Baku | sort start ").wants,
-            vec![Keywords(ORDER)]
+            vec![Keywords(SORT_ORDERS)]
         );
         assert_eq!(at_end("?x visited Baku | count ").wants, vec![Keywords(BY)]);
         assert_eq!(
@@ -700,7 +700,7 @@ mod tests {
         );
         assert_eq!(
             at_end("?x visited Baku in 2024 ").wants,
-            vec![Keywords(AND), Keywords(FILTERS)]
+            vec![Keywords(AND), Keywords(FILTER_KEYWORDS)]
         );
         assert_eq!(at_end("?x visited Baku as ").wants, vec![Keywords(OF)]);
         assert_eq!(
@@ -740,11 +740,14 @@ mod tests {
             vec!["@v"]
         );
         // A label ends a clause's terms; filters may follow it.
-        assert_eq!(at_end("?p visited ?x @v ").wants, vec![Keywords(FILTERS)]);
+        assert_eq!(
+            at_end("?p visited ?x @v ").wants,
+            vec![Keywords(FILTER_KEYWORDS)]
+        );
         // A label ends a period like a date.
         assert_eq!(
             at_end("?p visited ?x @v, ?x ?r ?y between @v ").wants,
-            vec![Keywords(AND), Keywords(FILTERS)]
+            vec![Keywords(AND), Keywords(FILTER_KEYWORDS)]
         );
         assert_eq!(
             at_end("?p visited ?x @v, ?x ?r ?y after @v | ").wants,
@@ -769,7 +772,7 @@ mod tests {
         assert_eq!(at_end("run pair(Ir").wants, vec![Entities]);
         assert_eq!(
             at_end("sa").wants,
-            vec![Keywords(STATEMENT_START), Entities]
+            vec![Keywords(STATEMENT_STARTS), Keywords(NOT), Entities]
         );
         assert_eq!(at_end("save replace p(x) = ?y ").wants, vec![Predicates]);
     }

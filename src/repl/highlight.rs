@@ -2,7 +2,7 @@
 //! dates and numbers, comments, and characters that have no place in a query, as ANSI
 //! styles that leave the text's display width unchanged.
 
-use crate::lang::{CLAUSE_KEYWORDS, STAGE_KEYWORDS, STATEMENT_KEYWORDS, STATUS_WORDS};
+use crate::lang::is_keyword;
 
 use super::scan::{scan, Piece};
 
@@ -15,19 +15,6 @@ const COMMENT: &str = "\x1b[2m";
 const BAD: &str = "\x1b[31m";
 const COMMAND: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
-
-/// Words coloured as keywords besides the language's reserved ones.
-const OTHER_KEYWORDS: &[&str] = &["any", "by", "asc", "desc"];
-
-fn is_keyword(word: &str) -> bool {
-    CLAUSE_KEYWORDS
-        .iter()
-        .chain(STATEMENT_KEYWORDS)
-        .chain(STAGE_KEYWORDS)
-        .chain(STATUS_WORDS)
-        .chain(OTHER_KEYWORDS)
-        .any(|k| k.eq_ignore_ascii_case(word))
-}
 
 /// `text[from..]` with ANSI colours; the tokens are read from the whole of `text`, so a
 /// string opened on an earlier line is still coloured as a string.

@@ -1,9 +1,12 @@
 //! A forgiving scan of statement text for the REPL: tokens with byte spans that never
 //! fail, so that half-typed input (an open string, `?x:` without a kind, a stray
 //! character) can still be completed, validated and coloured. The character classes
-//! follow the language's lexer (`lang::lex`); the parser remains the judge of validity.
+//! and where a date starts are the language lexer's own; the parser remains the judge
+//! of validity.
 
 use std::ops::Range;
+
+use crate::lang::{is_date_char, is_ident_char, is_ident_start, starts_date};
 
 /// What a scanned token is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,47 +48,6 @@ impl Token {
     /// Is this token the word `keyword` (any case)?
     pub fn is_word(&self, source: &str, keyword: &str) -> bool {
         self.piece == Piece::Word && self.text(source).eq_ignore_ascii_case(keyword)
-    }
-}
-
-/// Can `c` start an identifier?
-pub fn is_ident_start(c: char) -> bool {
-    c.is_alphabetic() || c == '_'
-}
-
-/// Can `c` continue an identifier? Letters, digits, `_`, combining marks and the joiners
-/// ZWNJ/ZWJ, as in the language's lexer.
-pub fn is_ident_char(c: char) -> bool {
-    c.is_alphanumeric()
-        || c == '_'
-        || c == '\u{200C}'
-        || c == '\u{200D}'
-        || unicode_normalization::char::is_combining_mark(c)
-}
-
-/// Is `text` exactly one identifier?
-pub fn is_identifier(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next().is_some_and(is_ident_start) && chars.all(is_ident_char)
-}
-
-fn is_date_char(c: char) -> bool {
-    c.is_ascii_digit() || matches!(c, '-' | 'X' | 'Q' | 'H' | '?' | '~' | '%' | 'S' | 'E')
-}
-
-/// Does a date token start at the beginning of `rest`? A digit, `-digit`, `Ydigit` or
-/// `Y-digit`.
-fn starts_date(rest: &str) -> bool {
-    let mut chars = rest.chars();
-    match chars.next() {
-        Some(c) if c.is_ascii_digit() => true,
-        Some('-') => chars.next().is_some_and(|c| c.is_ascii_digit()),
-        Some('Y') => match chars.next() {
-            Some(c) if c.is_ascii_digit() => true,
-            Some('-') => chars.next().is_some_and(|c| c.is_ascii_digit()),
-            _ => false,
-        },
-        _ => false,
     }
 }
 
@@ -258,7 +220,5 @@ mod tests {
             pieces("مُحَمَّد بيز"),
             vec![(Piece::Word, "مُحَمَّد"), (Piece::Word, "بيز")]
         );
-        assert!(is_identifier("بيزيشكيان"));
-        assert!(!is_identifier("إلهام علييف"));
     }
 }

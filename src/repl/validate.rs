@@ -7,42 +7,19 @@ use crate::lang;
 
 use super::scan::{scan, Piece, Token};
 
-/// Keywords after which a statement cannot end.
-const NEEDS_MORE: &[&str] = &[
-    // time and status filters
-    "in",
-    "on",
-    "within",
-    "before",
-    "after",
-    "since",
-    "until",
-    "between",
-    "and",
-    "as",
-    "of",
-    "certainly",
-    "status",
-    "not",
-    "early",
-    "mid",
-    "late",
-    // paths
-    "path",
-    "to",
-    "max",
-    "via",
-    // saved queries
-    "save",
-    "replace",
-    "run",
-    "drop",
-    // stages that take arguments
-    "show",
-    "sort",
-    "limit",
-    "by",
-];
+/// Is `word` a keyword after which a statement cannot end? Every reserved word of
+/// clauses and every word of statements other than queries, but `today` (a whole period)
+/// and `saved` (a whole statement); the stages that take arguments; and `by`. A bare
+/// `count` is finished; `count by` needs a column.
+fn needs_more(word: &str) -> bool {
+    if word.eq_ignore_ascii_case(lang::TODAY) || word.eq_ignore_ascii_case(lang::SAVED) {
+        return false;
+    }
+    lang::is_clause_keyword(word)
+        || lang::is_statement_keyword(word)
+        || lang::is_one_of(lang::ARGUMENT_STAGES, word)
+        || word.eq_ignore_ascii_case(lang::BY)
+}
 
 /// Punctuation after which a statement cannot end.
 const PUNCT_NEEDS_MORE: &[&str] = &["|", ",", "--", "(", "=", ".."];
@@ -86,11 +63,7 @@ pub fn is_complete(text: &str) -> bool {
         Piece::Str { closed: false } => false,
         Piece::Punct(p) => !PUNCT_NEEDS_MORE.contains(p),
         Piece::Var { kind: Some(kind) } => !kind.is_empty(),
-        Piece::Word => {
-            let word = last.text(text);
-            // `count by` needs a column; a bare `count` is finished.
-            !NEEDS_MORE.iter().any(|k| k.eq_ignore_ascii_case(word))
-        }
+        Piece::Word => !needs_more(last.text(text)),
         _ => true,
     }
 }
@@ -149,6 +122,31 @@ mod tests {
         ] {
             assert!(!is_complete(text), "{text:?} should be unfinished");
         }
+    }
+
+    #[test]
+    fn keywords_that_need_more() {
+        for word in [
+            "in",
+            "AS",
+            "certainly",
+            "early",
+            "via",
+            "replace",
+            "drop",
+            "show",
+            "by",
+        ] {
+            assert!(needs_more(word), "{word:?} needs more");
+        }
+        for word in [
+            "today", "saved", "count", "distinct", "timeline", "planned", "any", "asc", "id",
+            "Baku",
+        ] {
+            assert!(!needs_more(word), "{word:?} may end a statement");
+        }
+        assert!(!is_complete("?x visited Baku | count by"));
+        assert!(is_complete("?x visited Baku | count"));
     }
 
     #[test]
