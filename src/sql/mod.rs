@@ -28,7 +28,8 @@ pub struct SqlQuery {
     /// end_lo, end_hi) of the first relation clause, for drawing a timeline.
     pub timeline: bool,
     /// After those, this many columns hold the keys of the relations each row matched
-    /// (one per relation clause), for drawing the result as a graph.
+    /// (one per relation clause), for drawing the result as a graph. After a `count`,
+    /// each holds the keys of the rows counted, as a comma-separated list.
     pub relation_keys: usize,
 }
 
@@ -147,11 +148,12 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
     for stage in &stages {
         current = apply_stage(current, stage, &mut params, &mut level_no);
     }
-    // A count drops the hidden columns with the rows they belonged to.
-    let kept = current.hidden == hidden;
-    if timeline && kept {
+    // A count drops the time bounds with the rows they belonged to, and keeps their
+    // relation keys as lists.
+    if current.times {
         current = order_by_time(current, &mut level_no);
     }
+    let key_columns = current.hidden - if current.times { 4 } else { 0 };
     let columns = current
         .columns
         .iter()
@@ -164,8 +166,8 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         text: finish(&current),
         params: params.0,
         columns,
-        timeline: timeline && kept,
-        relation_keys: if kept { keys } else { 0 },
+        timeline: current.times,
+        relation_keys: key_columns,
     })
 }
 
@@ -799,6 +801,15 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
                 .map(|(j, i)| format!("{} AS {}", col(&cur.name, *i), col(&name, j)))
                 .collect();
             cols.push(format!("count(*) AS {}", col(&name, by.len())));
+            // The relation keys (graph output) of the rows each counted row stands for.
+            let first_key = if cur.times { 4 } else { 0 };
+            for (j, h) in (first_key..cur.hidden).enumerate() {
+                cols.push(format!(
+                    "group_concat({}) AS {}",
+                    hidden_col(&cur.name, h),
+                    hidden_col(&name, j)
+                ));
+            }
             let mut text = format!("SELECT {} FROM ({})", cols.join(", "), cur.text);
             let mut order = Vec::new();
             if !by.is_empty() {
@@ -812,7 +823,7 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
                 text,
                 name,
                 columns: new_columns,
-                hidden: 0,
+                hidden: cur.hidden - first_key,
                 times: false,
                 order,
                 sealed: false,
@@ -1156,6 +1167,26 @@ mod tests {
         // Without a timeline, DISTINCT as before.
         let q = compiled("?x ?r ?y | show ?x | distinct");
         assert!(q.text.contains("SELECT DISTINCT"), "{}", q.text);
+    }
+
+    #[test]
+    fn a_count_keeps_the_relation_keys_of_the_rows_it_counts() {
+        let stmt = crate::lang::parse("?x visited ?y in 2025 | count by ?x | timeline").unwrap();
+        let catalog = TestCatalog::new();
+        let Plan::Select(select) = resolve(&stmt, "", &catalog, &HashMap::new()).unwrap() else {
+            panic!("a query");
+        };
+        let opts = CompileOptions {
+            limit: None,
+            relation_keys: true,
+        };
+        let q = compile(&select, opts).unwrap();
+        assert_eq!(q.relation_keys, 1);
+        assert!(!q.timeline, "a count is no timeline");
+        assert!(q.text.contains("group_concat("), "{}", q.text);
+        let plain = compile(&select, CompileOptions::default()).unwrap();
+        assert_eq!(plain.relation_keys, 0);
+        assert!(!plain.text.contains("group_concat("), "{}", plain.text);
     }
 
     #[test]

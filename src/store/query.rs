@@ -74,8 +74,15 @@ pub fn for_each_row<E: From<rusqlite::Error>>(
             next += 4;
         }
         for k in 0..q.relation_keys {
-            if let ValueRef::Integer(key) = row.get_ref(next + k)? {
-                extras.relation_keys.push(key);
+            match row.get_ref(next + k)? {
+                ValueRef::Integer(key) => extras.relation_keys.push(key),
+                // A counted row: the keys of the rows it counted.
+                ValueRef::Text(list) => extras.relation_keys.extend(
+                    String::from_utf8_lossy(list)
+                        .split(',')
+                        .filter_map(|key| key.trim().parse::<i64>().ok()),
+                ),
+                _ => {}
             }
         }
         f(out, extras)?;

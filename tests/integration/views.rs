@@ -166,6 +166,22 @@ fn edge_predicates(graph: &str) -> Vec<String> {
     preds
 }
 
+/// The graph of a counted query drew no edges: the count dropped the relation keys.
+#[test]
+fn count_graph_draws_the_relations_counted() {
+    let db = seed_store();
+    for format in ["dot", "mermaid"] {
+        let counted = db.ok(&["query", "--format", format, "?x visited ?y | count by ?x"]);
+        let rows = db.ok(&["query", "--format", format, "?x visited ?y"]);
+        assert_eq!(
+            edge_predicates(&counted),
+            edge_predicates(&rows),
+            "{counted}"
+        );
+        assert_eq!(edge_predicates(&counted), ["visited"; 3], "{counted}");
+    }
+}
+
 #[test]
 fn path_graph_with_limit_draws_only_the_rows_chains() {
     let db = seed_store();
