@@ -745,6 +745,14 @@ fn apply_stage(cur: Level, stage: &Stage, params: &mut Params, level_no: &mut us
         Stage::Sort(keys) => {
             let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
             cur.order = keys.iter().map(|(i, d)| (Key::Col(*i), *d)).collect();
+            // Rows equal in the keys asked for follow in the order of their columns, so
+            // that a sort gives the same rows in the same order whatever plan SQLite
+            // picks.
+            for j in 0..cur.columns.len() {
+                if !keys.iter().any(|(i, _)| *i == j) {
+                    cur.order.push((Key::Col(j), false));
+                }
+            }
             cur
         }
         Stage::Limit(n) => {
@@ -1187,6 +1195,20 @@ mod tests {
         let plain = compile(&select, CompileOptions::default()).unwrap();
         assert_eq!(plain.relation_keys, 0);
         assert!(!plain.text.contains("group_concat("), "{}", plain.text);
+    }
+
+    #[test]
+    fn a_sort_breaks_ties_by_every_other_column() {
+        let q = compiled("?a visited ?b | show ?b, ?a | sort ?a desc");
+        let order = q
+            .text
+            .rsplit_once("ORDER BY")
+            .map(|(_, o)| o.trim())
+            .unwrap_or("");
+        let keys: Vec<&str> = order.split(", ").collect();
+        assert_eq!(keys.len(), 2, "{order}");
+        assert!(keys[0].ends_with("c1\" DESC"), "{order}");
+        assert!(keys[1].ends_with("c0\""), "{order}");
     }
 
     #[test]

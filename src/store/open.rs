@@ -36,6 +36,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0005_relation_fingerprint_index",
         include_str!("../../schema/0005_relation_fingerprint_index.sql"),
     ),
+    (
+        "0006_pair_time_index",
+        include_str!("../../schema/0006_pair_time_index.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
@@ -393,6 +397,16 @@ mod tests {
             )
             .unwrap();
         assert_eq!(pair, 1);
+        // Schema 6: the pair index holds the time bounds too.
+        let columns: Vec<String> = store
+            .connection()
+            .prepare("SELECT name FROM pragma_index_info('relation_pair') ORDER BY seqno")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(columns, ["subject", "object", "start_lo", "end_hi"]);
     }
 
     #[test]
