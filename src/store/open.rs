@@ -37,8 +37,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../schema/0005_relation_fingerprint_index.sql"),
     ),
     (
-        "0006_pair_time_index",
-        include_str!("../../schema/0006_pair_time_index.sql"),
+        "0006_end_index_columns",
+        include_str!("../../schema/0006_end_index_columns.sql"),
     ),
 ];
 
@@ -397,7 +397,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(pair, 1);
-        // Schema 6: the pair index holds the time bounds too.
+        // Schema 6: the pair index holds the predicate, status and time bounds too.
         let columns: Vec<String> = store
             .connection()
             .prepare("SELECT name FROM pragma_index_info('relation_pair') ORDER BY seqno")
@@ -406,7 +406,10 @@ mod tests {
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
-        assert_eq!(columns, ["subject", "object", "start_lo", "end_hi"]);
+        assert_eq!(
+            columns,
+            ["subject", "object", "predicate", "status", "start_lo", "end_hi"]
+        );
     }
 
     #[test]
