@@ -408,7 +408,14 @@ mod tests {
             .unwrap();
         assert_eq!(
             columns,
-            ["subject", "object", "predicate", "status", "start_lo", "end_hi"]
+            [
+                "subject",
+                "object",
+                "predicate",
+                "status",
+                "start_lo",
+                "end_hi"
+            ]
         );
     }
 
