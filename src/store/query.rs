@@ -99,7 +99,12 @@ fn cell(v: ValueRef<'_>, ty: ColumnType) -> Value {
         },
         (ValueRef::Integer(i), _) => Value::Int(i),
         (ValueRef::Real(f), _) => Value::Real(f),
-        (ValueRef::Text(t), _) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        // Text is UTF-8 as the store writes it; anything else written into the file by
+        // other tools is shown with replacement characters.
+        (ValueRef::Text(t), _) => Value::Text(match std::str::from_utf8(t) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(t).into_owned(),
+        }),
         (ValueRef::Blob(b), _) => Value::Text(format!("<{} bytes>", b.len())),
     }
 }
