@@ -19,6 +19,14 @@
 //!   relation gets its key when it is read, so keys follow the file's order either way.
 //! - A predicate a relation uses without a declaration is created (undeclared) when the
 //!   relation is read; a later declaration in the same file completes it.
+//! - A relation is written only when no stored relation has its fingerprint. A bulk
+//!   insert (a file that brings at least as many relations as the store held) drops the
+//!   relation indexes, writes every relation, then removes the later copies and builds
+//!   the indexes again, sorted; likewise the index of normalised names for many entities.
+//!
+//! JSON Lines are read on two threads: the caller's reads, parses and checks each line
+//! (a relation's time bounds and fingerprint included) and hands them, in order, to a
+//! writer that owns the transaction. CSV is read and written on one.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
