@@ -69,7 +69,7 @@ pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, E
                 relation_keys: opts.graph,
             };
             let q = sql::compile(select, compile)?;
-            let mut rows = with_timeout(store, opts.timeout, || query::run(conn, &q))?;
+            let mut rows = with_timeout(store, opts.timeout, || store.query(&q))?;
             if opts.graph {
                 rows.graph = Some(graph::build(conn, &rows)?);
             }

@@ -24,7 +24,7 @@
 //!   labelled relation's time. Labels are no terms and no `run` arguments.
 pub mod ast;
 mod error;
-mod keywords;
+pub mod keywords;
 mod lex;
 mod parse;
 mod print;

@@ -8,6 +8,14 @@ use crate::sql::{SqlParam, SqlQuery};
 use crate::time;
 use crate::value::{ResultSet, Value};
 
+impl crate::store::Store {
+    /// Runs a compiled query on the store and collects its rows: the store's stage of a
+    /// statement ([`for_each_row`] hands them over one at a time instead).
+    pub fn query(&self, q: &SqlQuery) -> Result<ResultSet, rusqlite::Error> {
+        run(self.connection(), q)
+    }
+}
+
 /// Runs `q` on `conn` and collects its rows.
 pub fn run(conn: &Connection, q: &SqlQuery) -> Result<ResultSet, rusqlite::Error> {
     let mut result = ResultSet {
