@@ -67,6 +67,10 @@ pub fn ident(name: impl std::fmt::Display) -> String {
     struct Doubling<'a>(&'a mut String);
     impl std::fmt::Write for Doubling<'_> {
         fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            if !s.contains('"') {
+                self.0.push_str(s);
+                return Ok(());
+            }
             for c in s.chars() {
                 if c == '"' {
                     self.0.push('"');
@@ -407,6 +411,23 @@ fn branch(
     sql
 }
 
+/// The time as written of relation `r0` (a one-clause query's `when` column): the `when`
+/// text, or `from A to B`, `from A`, `to B`, `at D`. The same text for every query, so it
+/// is built once.
+static WHEN_OF_R0: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    let r = rel_alias(0);
+    let w = format!("{r}.{}", ident("when_text"));
+    let fr = format!("{r}.{}", ident("from_text"));
+    let to = format!("{r}.{}", ident("to_text"));
+    let at = format!("{r}.{}", ident("at_text"));
+    format!(
+        "COALESCE({w}, CASE WHEN {fr} IS NOT NULL AND {to} IS NOT NULL THEN 'from ' || {fr} || ' to ' || {to} \
+         WHEN {fr} IS NOT NULL THEN 'from ' || {fr} \
+         WHEN {to} IS NOT NULL THEN 'to ' || {to} \
+         WHEN {at} IS NOT NULL THEN 'at ' || {at} END)"
+    )
+});
+
 /// A field of the query's one relation clause `m` (alias `r0`), read `orientation` way
 /// round. A name the branch has joined for a variable is read from that join; the name
 /// of a known entity or predicate is looked up once per statement (an uncorrelated
@@ -452,21 +473,10 @@ fn relation_column(
             _ => lookup("predicate", "id", per_row("predicate")),
         },
         RelField::Source => lookup("source", "id", per_row("source")),
-        RelField::When => {
-            let w = format!("{r}.{}", ident("when_text"));
-            let fr = format!("{r}.{}", ident("from_text"));
-            let to = format!("{r}.{}", ident("to_text"));
-            let at = format!("{r}.{}", ident("at_text"));
-            format!(
-                "COALESCE({w}, CASE WHEN {fr} IS NOT NULL AND {to} IS NOT NULL THEN 'from ' || {fr} || ' to ' || {to} \
-                 WHEN {fr} IS NOT NULL THEN 'from ' || {fr} \
-                 WHEN {to} IS NOT NULL THEN 'to ' || {to} \
-                 WHEN {at} IS NOT NULL THEN 'at ' || {at} END)"
-            )
-        }
+        RelField::When => WHEN_OF_R0.clone(),
         RelField::Start => per_row("start_lo"),
-        RelField::End => format!("{r}.{}", ident("end_hi")),
-        RelField::Status => format!("{r}.{}", ident("status")),
+        RelField::End => per_row("end_hi"),
+        RelField::Status => per_row("status"),
         RelField::Quote => format!("{r}.{}", ident("quote")),
     }
 }
