@@ -65,13 +65,7 @@ fuzz_target!(|data: &[u8]| {
     }
     match statement::run_plan(&store, &plan, &opts) {
         Ok(Outcome::Rows(rows)) => {
-            for format in [
-                Format::Table,
-                Format::Json,
-                Format::Jsonl,
-                Format::Csv,
-                Format::Tsv,
-            ] {
+            for format in Format::ROWS {
                 for width in [None, Some(40)] {
                     let mut out = Vec::new();
                     output::render(

@@ -40,6 +40,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// The formats that write the rows (the others draw a graph).
+    pub const ROWS: [Format; 5] = [
+        Format::Table,
+        Format::Json,
+        Format::Jsonl,
+        Format::Csv,
+        Format::Tsv,
+    ];
+
     /// The graph formats, which draw entities and relations rather than rows.
     pub fn is_graph(self) -> bool {
         matches!(self, Format::Dot | Format::Mermaid)
@@ -139,15 +148,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn row_formats_are_those_that_are_not_graphs() {
+        for format in Format::ROWS {
+            assert!(!format.is_graph(), "{format:?}");
+        }
+        let graphs = [Format::Dot, Format::Mermaid];
+        assert!(graphs.iter().all(|f| f.is_graph()));
+        assert_eq!(
+            Format::ROWS.len() + graphs.len(),
+            <Format as clap::ValueEnum>::value_variants().len()
+        );
+    }
+
+    #[test]
     fn every_format_renders_the_sample() {
         let result = sample();
-        for format in [
-            Format::Table,
-            Format::Json,
-            Format::Jsonl,
-            Format::Csv,
-            Format::Tsv,
-        ] {
+        for format in Format::ROWS {
             let text = render_to_string(&result, format, RenderOptions::default());
             assert!(text.contains("Masoud Pezeshkian"), "{format:?}");
             assert!(text.contains("إلهام علييف"), "{format:?}");

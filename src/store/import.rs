@@ -976,6 +976,17 @@ impl IdCache {
         self.keys.get(id).copied()
     }
 
+    /// The key of `id`, from the cache or else from `lookup` (a query of the key by id),
+    /// whose answer is kept.
+    fn key(&mut self, id: &str, lookup: &mut Statement) -> rusqlite::Result<Option<i64>> {
+        if let Some(known) = self.get(id) {
+            return Ok(known);
+        }
+        let key = lookup.query_row([id], |r| r.get(0)).optional()?;
+        self.set(id, key);
+        Ok(key)
+    }
+
     fn set(&mut self, id: &str, key: Option<i64>) {
         if let Some(slot) = self.keys.get_mut(id) {
             *slot = key;
@@ -1441,27 +1452,11 @@ impl<'t> Importer<'t> {
     }
 
     fn entity_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
-        if let Some(known) = self.entities.get(id) {
-            return Ok(known);
-        }
-        let key = self
-            .lookup_entity
-            .query_row([id], |r| r.get(0))
-            .optional()?;
-        self.entities.set(id, key);
-        Ok(key)
+        Ok(self.entities.key(id, &mut self.lookup_entity)?)
     }
 
     fn source_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
-        if let Some(known) = self.sources.get(id) {
-            return Ok(known);
-        }
-        let key = self
-            .lookup_source
-            .query_row([id], |r| r.get(0))
-            .optional()?;
-        self.sources.set(id, key);
-        Ok(key)
+        Ok(self.sources.key(id, &mut self.lookup_source)?)
     }
 
     /// The key of a predicate, created undeclared (and listed in the summary) when the

@@ -328,6 +328,45 @@ fn quoted(text: &str) -> String {
     s
 }
 
+/// Exports the store and checks that each `(id, value)` came back as it went in: the
+/// entity's name, its alias `"{value} ({alias})"`, and the quote and note of the relation
+/// whose subject it is. Returns the exported records.
+fn assert_exported_verbatim(
+    db: &Path,
+    values: &[(&'static str, String)],
+    alias: &str,
+) -> Vec<Value> {
+    let exported: Vec<Value> = export(db)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("export lines are JSON"))
+        .collect();
+    for (id, v) in values {
+        let entity = exported
+            .iter()
+            .find(|r| r["type"] == "entity" && r["id"] == *id)
+            .unwrap_or_else(|| panic!("entity {id} is not in the export"));
+        assert_eq!(entity["name"].as_str(), Some(v.as_str()), "name of {id}");
+        let alias = format!("{v} ({alias})");
+        assert!(
+            entity["aliases"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|a| a.as_str() == Some(alias.as_str()))),
+            "alias of {id} not kept"
+        );
+        let relation = exported
+            .iter()
+            .find(|r| r["type"] == "relation" && r["subject"] == *id)
+            .unwrap_or_else(|| panic!("the relation of {id} is not in the export"));
+        assert_eq!(
+            relation["quote"].as_str(),
+            Some(v.as_str()),
+            "quote of {id}"
+        );
+        assert_eq!(relation["note"].as_str(), Some(v.as_str()), "note of {id}");
+    }
+    exported
+}
+
 #[test]
 fn hostile_names_aliases_and_quotes_are_kept_verbatim() {
     let store = TempStore::new();
@@ -353,33 +392,13 @@ fn hostile_names_aliases_and_quotes_are_kept_verbatim() {
     check_passes(&store.db).expect("check");
 
     // Export: every value comes back as it went in.
-    let exported: Vec<Value> = export(&store.db)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("export lines are JSON"))
-        .collect();
+    let exported = assert_exported_verbatim(&store.db, &values, "alias");
     for (id, v) in &values {
         let entity = exported
             .iter()
             .find(|r| r["type"] == "entity" && r["id"] == *id)
             .unwrap_or_else(|| panic!("entity {id} is not in the export"));
-        assert_eq!(entity["name"].as_str(), Some(v.as_str()), "name of {id}");
         assert_eq!(entity["note"].as_str(), Some(v.as_str()), "note of {id}");
-        let alias = format!("{v} (alias)");
-        let aliases = entity["aliases"].as_array().expect("aliases");
-        assert!(
-            aliases.iter().any(|a| a.as_str() == Some(alias.as_str())),
-            "alias of {id} not kept"
-        );
-        let relation = exported
-            .iter()
-            .find(|r| r["type"] == "relation" && r["subject"] == *id)
-            .unwrap_or_else(|| panic!("the relation of {id} is not in the export"));
-        assert_eq!(
-            relation["quote"].as_str(),
-            Some(v.as_str()),
-            "quote of {id}"
-        );
-        assert_eq!(relation["note"].as_str(), Some(v.as_str()), "note of {id}");
     }
 
     // A query returns them verbatim too.
@@ -476,34 +495,7 @@ fn hostile_values_through_csv_are_kept_verbatim() {
     }
     check_passes(&store.db).expect("check");
 
-    let exported: Vec<Value> = export(&store.db)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("export lines are JSON"))
-        .collect();
-    for (id, v) in &values {
-        let entity = exported
-            .iter()
-            .find(|r| r["type"] == "entity" && r["id"] == *id)
-            .unwrap_or_else(|| panic!("entity {id} is not in the export"));
-        assert_eq!(entity["name"].as_str(), Some(v.as_str()), "name of {id}");
-        let alias = format!("{v} (csv alias)");
-        assert!(
-            entity["aliases"]
-                .as_array()
-                .is_some_and(|a| a.iter().any(|a| a.as_str() == Some(alias.as_str()))),
-            "alias of {id} not kept"
-        );
-        let relation = exported
-            .iter()
-            .find(|r| r["type"] == "relation" && r["subject"] == *id)
-            .unwrap_or_else(|| panic!("the relation of {id} is not in the export"));
-        assert_eq!(
-            relation["quote"].as_str(),
-            Some(v.as_str()),
-            "quote of {id}"
-        );
-        assert_eq!(relation["note"].as_str(), Some(v.as_str()), "note of {id}");
-    }
+    assert_exported_verbatim(&store.db, &values, "csv alias");
     // CSV output of a query gives them back through a standard CSV reader.
     let out = store.ok(&["query", "--format", "csv", "?a csv_link Tehran"]);
     let mut reader = csv::Reader::from_reader(out.as_bytes());
