@@ -2057,6 +2057,18 @@ mod tests {
         )
     }
 
+    /// The first column of `sql`'s rows, as text.
+    fn texts(store: &Store, sql: &str) -> Vec<String> {
+        store
+            .connection()
+            .prepare(sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
     fn count(store: &Store, table: &str) -> i64 {
         store
             .connection()
@@ -2549,14 +2561,7 @@ mod tests {
         assert_eq!(repeated, 0);
         // The first copy is kept: the stored relation keeps its key, the others the key
         // of their first line.
-        let notes: Vec<String> = s
-            .connection()
-            .prepare("SELECT note FROM relation ORDER BY key LIMIT 3")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let notes: Vec<String> = texts(&s, "SELECT note FROM relation ORDER BY key LIMIT 3");
         assert_eq!(notes, ["stored", "0", "1"]);
         assert!(s.check().unwrap().is_empty());
         let again = jsonl(&mut s, &text).unwrap();
@@ -2643,14 +2648,7 @@ mod tests {
                 present: 1
             }
         );
-        let notes: Vec<String> = s
-            .connection()
-            .prepare("SELECT note FROM relation ORDER BY key")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let notes: Vec<String> = texts(&s, "SELECT note FROM relation ORDER BY key");
         assert_eq!(notes, ["1", "2", "3", "4", "5"]);
         assert!(s.check().unwrap().is_empty());
         // A second file continues after the stored keys.
