@@ -221,7 +221,7 @@ mod tests {
     fn seed_names() -> Vec<(String, String)> {
         let text = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/seed-article.jsonl"
+            "/data/demo.jsonl"
         ))
         .expect("seed data is readable");
         let mut names = Vec::new();

@@ -249,7 +249,7 @@ mod tests {
         let mut store = Store::open(dir.path().join("t.db"), Mode::Create).unwrap();
         let data = std::fs::read_to_string(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/seed-article.jsonl"
+            "/data/demo.jsonl"
         ))
         .unwrap();
         store

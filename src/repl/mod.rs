@@ -241,7 +241,7 @@ mod tests {
         let mut store = Store::open(dir.path().join("t.db"), Mode::Create).unwrap();
         let seed = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/seed-article.jsonl"
+            "/data/demo.jsonl"
         ))
         .unwrap();
         store

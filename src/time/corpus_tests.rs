@@ -1,4 +1,4 @@
-//! The EDTF test vectors of `shared/data/edtf`: every level 0 and level 1 row accepted with
+//! The EDTF test vectors of `tests/data/edtf` (MIT, see its README): every level 0 and level 1 row accepted with
 //! exactly its bounds, every invalid row refused, level 2 rows either refused or bounded
 //! as the corpus says.
 
@@ -8,11 +8,11 @@ use super::{day_from_ymd, parse_date, Edge};
 
 const CONFORMANCE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/edtf/conformance-corpus.json"
+    "/tests/data/edtf/conformance-corpus.json"
 ));
 const LOC: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/edtf/loc-examples.json"
+    "/tests/data/edtf/loc-examples.json"
 ));
 
 /// A corpus bound: `null` unknown, `-infinity`/`infinity` open, else `[-]Y…Y-MM-DD`.
@@ -160,7 +160,7 @@ fn seed_article_times_all_read() {
     use super::{relation_bounds, TimeFields};
     let seed = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/data/seed-article.jsonl"
+        "/data/demo.jsonl"
     ));
     let mut with_time = 0;
     for (number, line) in seed

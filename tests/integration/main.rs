@@ -4,6 +4,7 @@
 mod corpus;
 mod examples;
 mod hostile;
+mod regression;
 mod reliability;
 mod repl;
 mod scripts;

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 /// The sample data shared by the project.
 pub const SEED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/seed-article.jsonl"
+    "/data/demo.jsonl"
 );
 
 /// What one run of the binary gave.
