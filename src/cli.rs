@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use factstore::lang::{self, ast};
+use factstore::output::file::{OutputFile, OutputFileError};
 use factstore::output::{self, RenderOptions};
 use factstore::repl::{self, ReplError};
 use factstore::statement::{self, Outcome};
@@ -192,6 +193,14 @@ pub enum CliError {
     },
     #[error(transparent)]
     Repl(#[from] ReplError),
+    #[error(transparent)]
+    OutputFile(#[from] OutputFileError),
+    /// A command that writes FILE failed before it finished: FILE is as it was.
+    #[error("{}. {} was left as it was.", .source.to_string().trim_end_matches('.'), .file.display())]
+    Unwritten {
+        file: PathBuf,
+        source: Box<CliError>,
+    },
 }
 
 impl CliError {
@@ -203,6 +212,8 @@ impl CliError {
             CliError::Statement { error, .. } => error.exit_code(),
             CliError::Io { .. } => 1,
             CliError::Repl(e) => e.exit_code(),
+            CliError::OutputFile(e) => e.exit_code(),
+            CliError::Unwritten { source, .. } => source.exit_code(),
         }
     }
 
@@ -345,28 +356,40 @@ fn stdout_error(source: io::Error) -> CliError {
     }
 }
 
+/// Writes the export to stdout, or to FILE whole or not at all (an existing FILE stays as
+/// it was if the export fails), never onto the store itself.
 fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
-    let store = Store::open(path, Mode::ReadOnly)?;
     match args.file.as_deref().filter(|f| !is_stdin(f)) {
         None => {
+            let store = Store::open(path, Mode::ReadOnly)?;
             let mut out = BufWriter::new(io::stdout().lock());
             store.export(&mut out)?;
+            out.flush().map_err(stdout_error)?;
         }
         Some(file) => {
-            let f = File::create(file).map_err(|source| CliError::Io {
-                what: format!("cannot create {} for the export", file.display()),
-                source,
-            })?;
-            let mut out = BufWriter::new(f);
-            store.export(&mut out)?;
+            // Refused before the store is opened: opening may upgrade it.
+            let mut out = OutputFile::create(file, Some(path))?;
+            let unwritten = |source: CliError| CliError::Unwritten {
+                file: file.to_path_buf(),
+                source: Box::new(source),
+            };
+            let store = Store::open(path, Mode::ReadOnly).map_err(|e| unwritten(e.into()))?;
+            let mut buffered = BufWriter::new(&mut out);
+            store
+                .export(&mut buffered)
+                .map_err(|e| unwritten(e.into()))?;
+            let written = buffered.into_inner().map_err(|e| e.into_error());
+            if let Err(e) = written {
+                return Err(out.write_error(e).into());
+            }
+            out.commit()?;
         }
     }
     Ok(0)
 }
 
 fn check(path: &Path) -> Result<i32, CliError> {
-    let store = Store::open(path, Mode::ReadOnly)?;
-    let problems = store.check()?;
+    let problems = Store::check_file(path)?;
     let mut out = io::stdout().lock();
     if problems.is_empty() {
         writeln!(out, "{}: no problems found.", path.display()).map_err(stdout_error)?;
@@ -375,7 +398,9 @@ fn check(path: &Path) -> Result<i32, CliError> {
     for p in &problems {
         writeln!(out, "{p}").map_err(stdout_error)?;
     }
-    eprintln!("{}: {} problem(s) found.", path.display(), problems.len());
+    let n = problems.len();
+    let noun = if n == 1 { "problem" } else { "problems" };
+    eprintln!("{}: {n} {noun} found.", path.display());
     Ok(1)
 }
 
@@ -402,6 +427,19 @@ fn demo(db: Option<&Path>) -> Result<i32, CliError> {
         }
     };
     let mut store = Store::open(&path, Mode::Create)?;
+    // The demo never mixes its sample facts into a user's store.
+    let held = store.stats()?;
+    if held.entities + held.relations + held.sources + held.predicates + held.saved_queries > 0 {
+        return Err(CliError::Usage(format!(
+            "refusing to load the demo into {}: it already holds {} entities and {} \
+             relations. Give `demo --db` a new path, or no --db for a temporary store; to \
+             open this store, run `factstore --db {}`.",
+            path.display(),
+            held.entities,
+            held.relations,
+            path.display()
+        )));
+    }
     let summary = store.import(
         DEMO_DATA.as_bytes(),
         Format::JsonLines,

@@ -8,7 +8,7 @@
 //! After generating, it writes a small JSON manifest naming entities, a predicate and a
 //! year that are useful for benchmark queries (to `--manifest FILE`, else to stderr).
 
-use std::fs::File;
+use factstore::output::file::OutputFile;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
@@ -997,16 +997,17 @@ fn main() -> ExitCode {
 fn run(args: &GenArgs) -> anyhow::Result<()> {
     let manifest = match args.out.as_deref() {
         Some(path) if path.as_os_str() != "-" => {
-            let file = File::create(path).with_context(|| {
-                format!(
-                    "cannot create the output file {}: check the directory exists and is \
-                     writable",
-                    path.display()
-                )
-            })?;
-            let mut writer = BufWriter::with_capacity(1 << 20, file);
-            generate(args, &mut writer)
-                .with_context(|| format!("cannot write to {}", path.display()))?
+            // Written whole or not at all: a failed run leaves an earlier file as it was.
+            let mut file = OutputFile::create(path, None)?;
+            let mut writer = BufWriter::with_capacity(1 << 20, &mut file);
+            let manifest = generate(args, &mut writer)
+                .with_context(|| format!("cannot write to {}", path.display()))?;
+            writer
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .with_context(|| format!("cannot write to {}", path.display()))?;
+            file.commit()?;
+            manifest
         }
         _ => {
             let stdout = io::stdout();
@@ -1016,12 +1017,12 @@ fn run(args: &GenArgs) -> anyhow::Result<()> {
     };
     let text = serde_json::to_string_pretty(&manifest)?;
     match &args.manifest {
-        Some(path) => std::fs::write(path, format!("{text}\n")).with_context(|| {
-            format!(
-                "cannot write the manifest to {}: check the directory exists and is writable",
-                path.display()
-            )
-        })?,
+        Some(path) => {
+            let mut file = OutputFile::create(path, None)?;
+            writeln!(file, "{text}")
+                .with_context(|| format!("cannot write the manifest to {}", path.display()))?;
+            file.commit()?;
+        }
         None => eprintln!("{text}"),
     }
     Ok(())

@@ -7,6 +7,7 @@
 
 mod axis;
 mod delimited;
+pub mod file;
 mod graph;
 mod json;
 mod stream;

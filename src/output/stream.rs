@@ -43,14 +43,15 @@ impl<W: Write> RowWriter<W> {
             }
             Format::Table | Format::Dot | Format::Mermaid => return None,
         };
-        let mut writer = RowWriter {
+        Some(Ok(RowWriter {
             kind,
             columns: columns.to_vec(),
             rows: 0,
-        };
-        Some(writer.header().map(|_| writer))
+        }))
     }
 
+    /// The header of CSV and TSV, written with the first row or at the finish: a query
+    /// that fails before its first row prints nothing on stdout, not a lone header.
     fn header(&mut self) -> io::Result<()> {
         if let Kind::Delimited(w, kind) = &mut self.kind {
             if !self.columns.is_empty() {
@@ -62,6 +63,9 @@ impl<W: Write> RowWriter<W> {
 
     /// Writes one row.
     pub fn row(&mut self, row: &[Value]) -> io::Result<()> {
+        if self.rows == 0 {
+            self.header()?;
+        }
         match &mut self.kind {
             Kind::Json(out) => {
                 out.write_all(if self.rows == 0 { b"[\n  " } else { b",\n  " })?;
@@ -88,7 +92,10 @@ impl<W: Write> RowWriter<W> {
     }
 
     /// Closes the output (the JSON array's bracket) and flushes it.
-    pub fn finish(self) -> io::Result<()> {
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.rows == 0 {
+            self.header()?;
+        }
         match self.kind {
             Kind::Json(mut out) => {
                 out.write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?;

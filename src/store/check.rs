@@ -119,56 +119,118 @@ const OTHER_RULES: &[(&str, &str)] = &[
 
 impl Store {
     /// Runs every check and returns the problems found (empty: the store is sound).
+    /// SQLite's own findings come first. A store too damaged for a check to finish still
+    /// gives what was found up to that point, then a `damaged store` problem saying which
+    /// check could not run and why (the user is already running `check`: the error must
+    /// not send them back to it).
     pub fn check(&self) -> Result<Vec<Problem>, StoreError> {
-        let db = StoreError::sqlite("cannot check the store");
-        let conn = &self.conn;
         let mut problems = Vec::new();
+        if let Err(CheckFailure { step, source }) = self.run_checks(&mut problems) {
+            if !is_damage(&source) {
+                return Err(StoreError::Sqlite {
+                    context: "cannot check the store",
+                    source,
+                });
+            }
+            problems.push(damage_problem(step, &source));
+        }
+        Ok(problems)
+    }
 
-        let mut stmt = conn.prepare("PRAGMA integrity_check").map_err(db)?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(db)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(db)?;
-        push_limited(
-            &mut problems,
-            "sqlite integrity",
-            rows.into_iter().filter(|t| t != "ok").collect(),
-        );
+    /// Opens the store at `path` read-only and checks it. A file too damaged to open is
+    /// one `damaged store` problem rather than an error: that is what `check` is asked.
+    pub fn check_file(path: &std::path::Path) -> Result<Vec<Problem>, StoreError> {
+        match Store::open(path, super::Mode::ReadOnly) {
+            Ok(store) => store.check(),
+            Err(StoreError::Open { source, .. }) if is_damage(&source) => {
+                Ok(vec![damage_problem("opening of the store", &source)])
+            }
+            Err(e) => Err(e),
+        }
+    }
 
-        let mut stmt = conn.prepare("PRAGMA foreign_key_check").map_err(db)?;
-        let rows = stmt
-            .query_map([], |r| {
-                let table: String = r.get(0)?;
-                let rowid: Option<i64> = r.get(1)?;
-                let parent: String = r.get(2)?;
-                Ok(match rowid {
-                    Some(id) => format!("{table} row {id} refers to a missing row of {parent}"),
-                    None => format!("a row of {table} refers to a missing row of {parent}"),
-                })
+    fn run_checks(&self, problems: &mut Vec<Problem>) -> Result<(), CheckFailure> {
+        let conn = &self.conn;
+        let rows = collect(conn, "PRAGMA integrity_check", |r| r.get::<_, String>(0))
+            .map_err(CheckFailure::at("integrity check"))?;
+        // One row may hold several findings, one a line.
+        let findings = rows
+            .iter()
+            .flat_map(|row| row.lines())
+            .filter(|line| !line.is_empty() && *line != "ok")
+            .map(str::to_string)
+            .collect();
+        push_limited(problems, "sqlite integrity", findings);
+
+        let rows = collect(conn, "PRAGMA foreign_key_check", |r| {
+            let table: String = r.get(0)?;
+            let rowid: Option<i64> = r.get(1)?;
+            let parent: String = r.get(2)?;
+            Ok(match rowid {
+                Some(id) => format!("{table} row {id} refers to a missing row of {parent}"),
+                None => format!("a row of {table} refers to a missing row of {parent}"),
             })
-            .map_err(db)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(db)?;
-        push_limited(&mut problems, "sqlite foreign key", rows);
+        })
+        .map_err(CheckFailure::at("foreign key check"))?;
+        push_limited(problems, "sqlite foreign key", rows);
 
         for (rule, condition, what) in RELATION_RULES {
             let sql = format!(
                 "SELECT {RELATION_LABEL} || ': ' || {what} {RELATION_FROM} WHERE {condition} \
                  ORDER BY r.key"
             );
-            push_limited(&mut problems, rule, texts(conn, &sql).map_err(db)?);
+            let rows = collect(conn, &sql, |r| r.get::<_, String>(0))
+                .map_err(CheckFailure::at("check of the store's rules"))?;
+            push_limited(problems, rule, rows);
         }
         for (rule, sql) in OTHER_RULES {
-            push_limited(&mut problems, rule, texts(conn, sql).map_err(db)?);
+            let rows = collect(conn, sql, |r| r.get::<_, String>(0))
+                .map_err(CheckFailure::at("check of the store's rules"))?;
+            push_limited(problems, rule, rows);
         }
-        Ok(problems)
+        Ok(())
     }
 }
 
-fn texts(conn: &rusqlite::Connection, sql: &str) -> rusqlite::Result<Vec<String>> {
+/// The problem reported when SQLite cannot read the store far enough to check it: at
+/// open (`step` = "opening of the store") or partway through the checks.
+fn damage_problem(step: &str, source: &rusqlite::Error) -> Problem {
+    Problem {
+        rule: "damaged store",
+        detail: format!(
+            "SQLite stopped the {step} with \"{source}\", so the checks after it could not \
+             run. Restore the store from a backup or an export"
+        ),
+    }
+}
+
+/// A check that SQLite could not finish, and which one.
+struct CheckFailure {
+    step: &'static str,
+    source: rusqlite::Error,
+}
+
+impl CheckFailure {
+    fn at(step: &'static str) -> impl Fn(rusqlite::Error) -> CheckFailure {
+        move |source| CheckFailure { step, source }
+    }
+}
+
+/// True for the errors of a damaged file (as opposed to, say, a locked store).
+pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+fn collect<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
     let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map([], row)?;
     rows.collect()
 }
 

@@ -174,7 +174,16 @@ impl Store {
         };
         set(&self.conn, &IMPORT_RELAXED_CHECKS)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
-        let result = self.import_in_transaction(reader, format, name, opts);
+        let result = self
+            .import_in_transaction(reader, format, name, opts)
+            .map_err(|e| match e {
+                // A bad record says itself that nothing was imported.
+                StoreError::BadRecord { .. } => e,
+                e => StoreError::ImportFailed {
+                    file: name.to_string(),
+                    source: Box::new(e),
+                },
+            });
         set(&self.conn, &saved).map_err(StoreError::sqlite(
             "cannot restore the store's constraint checks after the import",
         ))?;

@@ -28,12 +28,16 @@ pub enum StoreError {
     Missing { path: PathBuf },
 
     /// SQLite could not open the file, or the file is not a SQLite database.
-    #[error("cannot open the store {}: {source}. Check the path and the file's permissions.", .path.display())]
+    #[error("{}", open_message(.path, .source))]
     Open {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
     },
+
+    /// The path names a directory or an empty file, not a store.
+    #[error("{}", not_a_store_message(.path, *.directory))]
+    NotAStore { path: PathBuf, directory: bool },
 
     /// The file is a SQLite database but not a factstore store.
     #[error(
@@ -90,6 +94,14 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    /// An import failed in the store (not in its data): its transaction was rolled back.
+    #[error("{}. Nothing from {file} was imported; the store is as it was.", .source.to_string().trim_end_matches('.'))]
+    ImportFailed {
+        file: String,
+        #[source]
+        source: Box<StoreError>,
+    },
+
     /// The store holds something its own rules forbid.
     #[error("the store {what}. Run `factstore check` to see every problem; restore the store from a backup or an export if needed.")]
     Corrupt { what: String },
@@ -109,6 +121,84 @@ fn missing_message(path: &Path) -> String {
         "no store at {p}: the file does not exist. Create one with `factstore --db {p} init`, \
          or by importing data with `factstore --db {p} import FILE`."
     )
+}
+
+/// Why SQLite could not open (or first read) a store file, said by what it means for the
+/// user: a full disk, a damaged file, a file that is not a database, or permissions.
+fn open_message(path: &Path, source: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    let p = path.display();
+    let code = source.sqlite_error_code();
+    match code {
+        Some(ErrorCode::DiskFull) => disk_full_message(path, source),
+        Some(ErrorCode::SystemIoFailure | ErrorCode::CannotOpen) if disk_is_full(path) => {
+            disk_full_message(path, source)
+        }
+        Some(ErrorCode::NotADatabase) => format!(
+            "{p} is not a factstore store: it is not a SQLite database (SQLite: {source}). \
+             Point --db at a store, or at a new path to create one."
+        ),
+        Some(ErrorCode::DatabaseCorrupt) => format!(
+            "the store {p} is damaged (SQLite: {source}): it may have been cut short by a \
+             failed copy or a full disk. Restore it from a backup or an export; `factstore \
+             --db {p} check` lists what SQLite can still read."
+        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
+            "cannot open the store {p}: {source}. Another process holds it locked; wait for \
+             it to finish and try again."
+        ),
+        _ => format!(
+            "cannot open the store {p}: {source}. Check the path and the permissions of the \
+             file and its directory."
+        ),
+    }
+}
+
+fn disk_full_message(path: &Path, source: &rusqlite::Error) -> String {
+    format!(
+        "cannot open the store {}: the disk that holds it is full (SQLite: {source}). Free \
+         some space and try again; the store was not changed.",
+        path.display()
+    )
+}
+
+/// True when the file system holding `path` has no space left for a writer like us.
+/// SQLite reports a failed write of its shared-memory file at open as a generic I/O
+/// error; this tells the user the real cause.
+fn disk_is_full(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        match rustix::fs::statvfs(dir) {
+            // Less than one page of the store free.
+            Ok(st) => st.f_bavail.saturating_mul(st.f_frsize) < 16 * 1024,
+            Err(_) => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+fn not_a_store_message(path: &Path, directory: bool) -> String {
+    let p = path.display();
+    if directory {
+        format!(
+            "{p} is a directory, not a store. Name the store's file, e.g. `--db {}`.",
+            path.join("facts.db").display()
+        )
+    } else {
+        format!(
+            "{p} is an empty file (0 bytes), not a store. If it held a store, its data is \
+             gone: restore it from a backup or an export. `factstore --db {p} init` makes it \
+             a new, empty store."
+        )
+    }
 }
 
 fn upgrade_message(path: &Path, found: i64, known: i64) -> String {
@@ -165,6 +255,7 @@ impl StoreError {
     pub fn exit_code(&self) -> i32 {
         match self {
             StoreError::BadRecord { .. } => 2,
+            StoreError::ImportFailed { source, .. } => source.exit_code(),
             _ => 1,
         }
     }

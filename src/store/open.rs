@@ -60,8 +60,23 @@ impl Store {
     /// Opens the store at `path`. See [`Mode`] for what each mode may do to the file.
     pub fn open(path: impl AsRef<Path>, mode: Mode) -> Result<Store, StoreError> {
         let path = path.as_ref().to_path_buf();
-        if mode != Mode::Create && !path.exists() {
-            return Err(StoreError::Missing { path });
+        match std::fs::metadata(&path) {
+            Err(_) if mode != Mode::Create => return Err(StoreError::Missing { path }),
+            Ok(meta) if meta.is_dir() => {
+                return Err(StoreError::NotAStore {
+                    path,
+                    directory: true,
+                })
+            }
+            // SQLite takes an empty file for an empty database: a reading command would
+            // then ask for an upgrade "with the data kept" of a file that holds nothing.
+            Ok(meta) if meta.len() == 0 && mode != Mode::Create => {
+                return Err(StoreError::NotAStore {
+                    path,
+                    directory: false,
+                })
+            }
+            _ => {}
         }
         let flags = match mode {
             Mode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
