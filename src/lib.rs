@@ -29,6 +29,7 @@
 //! [`error`] (the crate's error and its rendering for people), [`repl`] (the interactive
 //! REPL and its piped mode).
 
+#![forbid(unsafe_code)]
 // Errors carry spans, hints and suggestions; they are built on the cold path only.
 #![allow(clippy::result_large_err)]
 
@@ -37,6 +38,7 @@ pub mod lang;
 pub mod names;
 pub mod output;
 pub mod plan;
+#[cfg(feature = "cli")]
 pub mod repl;
 pub mod sql;
 pub mod statement;

@@ -22,7 +22,8 @@ use crate::value::ResultSet;
 pub use stream::RowWriter;
 
 /// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Aligned columns for a terminal; a timeline when the query ended with `| timeline`.
     Table,
@@ -148,6 +149,7 @@ pub(crate) mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    #[cfg(feature = "cli")]
     #[test]
     fn row_formats_are_those_that_are_not_graphs() {
         for format in Format::ROWS {
@@ -201,6 +203,7 @@ pub(crate) mod tests {
         );
     }
 
+    #[cfg(feature = "cli")]
     #[test]
     fn formats_parse_from_their_names() {
         use clap::ValueEnum;
