@@ -22,9 +22,9 @@ pub enum Error {
     /// A timeout or Ctrl-C stopped the statement.
     #[error("{0}")]
     Stopped(Stop),
-    #[error("a saved query named `{0}` exists already; use `save replace {0} …` to replace it")]
+    #[error("a saved query named `{}` exists already; use `save replace {} …` to replace it", lang::clip(.0), lang::clip(.0))]
     SavedExists(String),
-    #[error("no saved query named `{0}`; `saved` lists them")]
+    #[error("no saved query named `{}`; `saved` lists them", lang::clip(.0))]
     SavedMissing(String),
     #[error("{0}")]
     Usage(String),

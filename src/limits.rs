@@ -6,7 +6,7 @@
 //! | --- | --- |
 //! | [`MAX_STATEMENT_BYTES`] of statement text | [`crate::lang::parse`], before lexing; the CLI reads no more than that |
 //! | [`MAX_CLAUSES`] clauses in a query | [`crate::lang::parse`], after parsing, before planning |
-//! | [`MAX_NAME_CHARS`] characters in a name | the planner, before looking the name up or suggesting others |
+//! | [`MAX_NAME_CHARS`] characters of an unknown name that similar names are searched for | the planner and [`crate::names::suggest`], before any comparison |
 //! | [`MAX_NOT_DEPTH`] `not` in a row | the parser |
 //! | [`MAX_RUN_DEPTH`] levels of saved queries running saved queries | the planner |
 //! | [`MAX_STAGES`] pipeline stages | the planner |
@@ -29,9 +29,11 @@ pub use crate::store::path::MAX_CHAINS;
 /// take a moment and a bounded amount of memory.
 pub const MAX_STATEMENT_BYTES: usize = 1 << 20;
 
-/// Most characters of a name (an entity name or id, a predicate, a kind, a saved query,
-/// a variable or a label): longer than any real name in any script, short enough that
-/// comparing it with the store's names for suggestions stays instant.
+/// Most characters of an unknown name (entity, predicate, kind, label) for which similar
+/// names are searched ("did you mean"): longer than any real name in any script, short
+/// enough that comparing it with the store's names stays instant. A longer name is still
+/// looked up as written (LANGUAGE.md: strings have any length); when it is unknown, its
+/// error says that no similar names were searched for.
 pub const MAX_NAME_CHARS: usize = 1000;
 
 /// Most tables SQLite joins in one SELECT (its own limit, the width of a bitmask).

@@ -64,7 +64,8 @@ fuzz_target!(|data: &[u8]| {
     if writes {
         return;
     }
-    match statement::run_plan(&store.watch(&opts.deadline), &plan, &opts) {
+    let outcome = statement::run_plan(&store.watch(&opts.deadline), &plan, &opts);
+    match outcome {
         Ok(Outcome::Rows(rows)) => {
             for format in Format::ROWS {
                 for width in [None, Some(40)] {

@@ -5,8 +5,10 @@ use std::collections::HashSet;
 
 use crate::limits::MAX_NAME_CHARS;
 
-/// Is `name` longer than a name may be?
-fn too_long(name: &str) -> bool {
+/// Is `name` too long for similar names to be searched for ([`MAX_NAME_CHARS`])? Such a
+/// name is still looked up as written, but comparing it with names would take as long as
+/// it is long.
+pub fn too_long_to_suggest(name: &str) -> bool {
     name.chars().nth(MAX_NAME_CHARS).is_some()
 }
 
@@ -109,7 +111,7 @@ pub fn suggest<'a>(
     candidates: impl IntoIterator<Item = (&'a str, &'a str)>,
     max: usize,
 ) -> Vec<String> {
-    if max == 0 || query_norm.is_empty() || too_long(query_norm) {
+    if max == 0 || query_norm.is_empty() || too_long_to_suggest(query_norm) {
         return Vec::new();
     }
     let mut seen_norm: HashSet<&str> = HashSet::new();
@@ -159,7 +161,7 @@ pub fn suggest<'a>(
 /// Keys are distinct, non-empty, longest first; an empty query, or one longer than any
 /// name may be ([`MAX_NAME_CHARS`]), has no keys.
 pub fn candidate_prefixes(query_norm: &str) -> Vec<String> {
-    if too_long(query_norm) {
+    if too_long_to_suggest(query_norm) {
         return Vec::new();
     }
     let chars: Vec<char> = query_norm.chars().collect();

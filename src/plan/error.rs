@@ -101,10 +101,6 @@ pub enum PlanErrorKind {
     TooComplex {
         reason: String,
     },
-    /// A name longer than [`MAX_NAME_CHARS`]; `what` says which kind of name.
-    NameTooLong {
-        what: &'static str,
-    },
     /// A saved query runs itself: the saved queries of the loop, the first of them again
     /// at the end.
     RunLoop {
@@ -156,6 +152,16 @@ impl PlanError {
         match &self.kind {
             UnknownEntity { suggestions, .. } if !suggestions.is_empty() => {
                 Some(format!("did you mean {}?", or_list(suggestions)))
+            }
+            UnknownEntity { text: name, .. }
+            | UnknownPredicate { id: name, .. }
+            | UnknownKind { kind: name, .. }
+                if crate::names::too_long_to_suggest(name) =>
+            {
+                Some(format!(
+                    "no similar names are searched for a name longer than {MAX_NAME_CHARS} \
+                     characters: check what was given as the statement"
+                ))
             }
             UnknownEntity { .. } => Some(
                 "names are matched ignoring case, accents and Arabic spelling variants; \
@@ -216,9 +222,6 @@ impl PlanError {
             WrongArgumentCount { .. } | UnknownSavedQuery { .. } => {
                 Some("`saved` lists the saved queries with their parameters".into())
             }
-            NameTooLong { .. } => Some(
-                "no name in a store is this long: check what was given as the statement".into(),
-            ),
             RunLoop { chain } => Some(format!(
                 "a saved query cannot run itself, directly or through others: give `{}` \
                  another body with `save replace {} = …`",
@@ -326,10 +329,6 @@ impl PlanError {
                 write!(f, "saved query `{name}` no longer runs: {message}")
             }
             TooComplex { reason } => write!(f, "query too complex: {reason}"),
-            NameTooLong { what } => write!(
-                f,
-                "the {what} is longer than {MAX_NAME_CHARS} characters, the most a name may have"
-            ),
             RunLoop { chain } => write!(
                 f,
                 "saved query `{}` runs itself: {}",

@@ -8,7 +8,8 @@ use super::error::{PlanError, PlanErrorKind as K};
 use super::*;
 use crate::deadline::Deadline;
 use crate::lang::ast::{self, Span};
-use crate::limits::{MAX_NAME_CHARS, MAX_RUN_DEPTH, MAX_STAGES};
+use crate::limits::{MAX_RUN_DEPTH, MAX_STAGES};
+use crate::names::too_long_to_suggest;
 use crate::time::{self, NEG_INF, POS_INF};
 
 /// What `$name` stands for while resolving.
@@ -145,15 +146,6 @@ fn labels_of(clauses: &[ast::Clause]) -> Result<Vec<LabelDef<'_>>, PlanError> {
 
 fn catalog_err(e: CatalogError) -> PlanError {
     PlanError::whole(K::Catalog(e.0))
-}
-
-/// An error if `name` (at `span`) is longer than any name may be: checked before the
-/// name is looked up, so no lookup or suggestion ever works on a huge name.
-fn short_name(name: &str, span: Span, what: &'static str) -> Result<(), PlanError> {
-    if name.chars().nth(MAX_NAME_CHARS).is_some() {
-        return Err(PlanError::new(K::NameTooLong { what }, span));
-    }
-    Ok(())
 }
 
 impl<'c> Resolver<'c> {
@@ -414,14 +406,17 @@ impl<'c> Resolver<'c> {
     }
 
     fn entity(&self, text: &str, span: Span) -> Result<EntityRef, PlanError> {
-        short_name(text, span, "entity name")?;
         self.in_time()?;
         let mut found = self.catalog.entities_named(text).map_err(catalog_err)?;
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => {
                 self.in_time()?;
-                let suggestions = self.catalog.entity_suggestions(text).map_err(catalog_err)?;
+                let suggestions = if too_long_to_suggest(text) {
+                    Vec::new()
+                } else {
+                    self.catalog.entity_suggestions(text).map_err(catalog_err)?
+                };
                 Err(PlanError::new(
                     K::UnknownEntity {
                         text: text.into(),
@@ -441,7 +436,6 @@ impl<'c> Resolver<'c> {
     }
 
     fn kind(&mut self, kind: &ast::Ident) -> Result<String, PlanError> {
-        short_name(&kind.name, kind.span, "kind")?;
         if self.kinds.is_none() {
             self.kinds = Some(self.catalog.kinds().map_err(catalog_err)?);
         }
@@ -499,7 +493,6 @@ impl<'c> Resolver<'c> {
                 let mut keys = Vec::new();
                 let mut symmetric = Vec::new();
                 for id in ids {
-                    short_name(&id.name, id.span, "predicate id")?;
                     self.in_time()?;
                     let found = self.catalog.predicate(&id.name).map_err(catalog_err)?;
                     let Some(pred) = found else {
@@ -1101,8 +1094,11 @@ fn column_index(c: &ast::Column, columns: &[ColumnDef]) -> Result<usize, PlanErr
         })
 }
 
-/// The closest few of `candidates` to `text`.
+/// The closest few of `candidates` to `text`; none for a name too long to compare.
 fn suggest<'a>(text: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    if too_long_to_suggest(text) {
+        return Vec::new();
+    }
     let norm = crate::names::normalise(text);
     let pairs: Vec<(&str, String)> = candidates
         .map(|c| (c, crate::names::normalise(c)))

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::deadline::Deadline;
+use crate::limits::MAX_NAME_CHARS;
 use crate::plan::test_catalog::TestCatalog;
 
 fn plan_with(catalog: &TestCatalog, text: &str) -> Result<Plan, PlanError> {
@@ -354,22 +355,29 @@ fn saved_queries_nested_too_deep_name_their_chain() {
 }
 
 #[test]
-fn a_name_past_the_limit_is_refused_before_any_lookup() {
-    let long = "x".repeat(MAX_NAME_CHARS + 1);
-    for text in [
-        format!("Iran -- {long}"),
-        format!("?a {long} ?b"),
-        format!("?a:{long}"),
-        format!("path Iran to {long}"),
+fn an_unknown_name_past_the_limit_gets_no_suggestions_and_says_so() {
+    // `Iran` repeated is close to `Iran` by words, but is never compared with it.
+    let long = "Iran ".repeat(MAX_NAME_CHARS);
+    for (text, at) in [
+        (format!("Iran -- \"{long}\""), 8),
+        (format!("?a {} ?b", "visited".repeat(200)), 3),
+        (format!("?a:{}", "person".repeat(200)), 3),
+        (format!("path Iran to \"{long}\""), 13),
     ] {
         let e = error(&text);
-        assert!(matches!(e.kind, K::NameTooLong { .. }), "{text}: {e:?}");
-        assert!(shown(&text).len() < 600, "{}", shown(&text));
+        assert_eq!(e.span.map(|s| s.start), Some(at), "{text}");
+        let hint = e.hint().unwrap_or_default();
+        assert!(
+            hint.contains("no similar names are searched"),
+            "{text}: {hint}"
+        );
+        assert!(shown(&text).len() < 800, "{}", shown(&text));
     }
-    // At the limit a name is looked up, and the message quotes it cut short.
-    let text = format!("Iran -- {}", "x".repeat(MAX_NAME_CHARS));
+    // At the limit, similar names are searched for.
+    let text = format!("Iran -- {}", "b".repeat(MAX_NAME_CHARS));
     let e = error(&text);
     assert!(matches!(e.kind, K::UnknownEntity { .. }), "{e:?}");
+    assert!(!e.hint().unwrap_or_default().contains("searched"), "{e:?}");
     assert!(e.to_string().len() < 100, "{e}");
 }
 

@@ -8,10 +8,11 @@ use crate::deadline::Deadline;
 
 use super::Store;
 
-/// SQLite calls the progress handler every this many virtual machine instructions: a
-/// few microseconds apart, so a deadline is met within a millisecond, and the check (an
-/// atomic load and one reading of the clock) costs well under a percent.
-const PROGRESS_OPS: std::ffi::c_int = 1000;
+/// SQLite calls the progress handler every this many virtual machine instructions: well
+/// under a millisecond apart, so a deadline is met within about a millisecond (a single
+/// instruction that runs long, such as sorting, is not cut short), and the check (an
+/// atomic load and one reading of the clock) costs a small fraction of a percent.
+const PROGRESS_OPS: std::ffi::c_int = 10_000;
 
 /// The store while a deadline is watched; it gives the store as `&Store` and stops
 /// watching when dropped.
