@@ -32,7 +32,8 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("parse_plan_compile/{name}"), |b| {
             b.iter(|| {
                 let stmt = lang::parse(q).expect("parses");
-                let plan = plan::resolve(&stmt, q, &catalog, &params).expect("plans");
+                let plan =
+                    plan::resolve(&stmt, q, &catalog, &params, &Default::default()).expect("plans");
                 let plan::Plan::Select(select) = plan else {
                     unreachable!("a query")
                 };

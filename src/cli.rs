@@ -11,6 +11,7 @@ use std::io::IsTerminal;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use factstore::deadline::Deadline;
 use factstore::lang::{self, ast};
 use factstore::output::file::{OutputFile, OutputFileError};
 use factstore::output::{self, RenderOptions};
@@ -497,22 +498,22 @@ fn repl(path: &Path) -> Result<i32, CliError> {
 
 /// The text of a statement from its argument, `--file` or standard input.
 fn statement_text(args: &StatementArgs) -> Result<String, CliError> {
+    // At most a little past the statement size limit is read: parsing refuses a longer
+    // statement, and an endless input cannot fill the memory.
     if let Some(file) = &args.file {
-        return std::fs::read_to_string(file).map_err(|source| CliError::Io {
-            what: format!("cannot read the statement from {}", file.display()),
-            source,
-        });
+        return File::open(file)
+            .and_then(statement::read_text)
+            .map_err(|source| CliError::Io {
+                what: format!("cannot read the statement from {}", file.display()),
+                source,
+            });
     }
     match args.text.as_deref() {
         Some("-") | None => {
-            let mut text = String::new();
-            io::Read::read_to_string(&mut io::stdin().lock(), &mut text).map_err(|source| {
-                CliError::Io {
-                    what: "cannot read the statement from standard input".to_string(),
-                    source,
-                }
-            })?;
-            Ok(text)
+            statement::read_text(io::stdin().lock()).map_err(|source| CliError::Io {
+                what: "cannot read the statement from standard input".to_string(),
+                source,
+            })
         }
         Some(t) => Ok(t.to_string()),
     }
@@ -575,9 +576,12 @@ fn options(
     output: &OutputArgs,
     params: HashMap<String, ast::Arg>,
 ) -> Result<statement::Options, CliError> {
-    let timeout = match output.timeout {
-        None => None,
-        Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
+    // The deadline starts here, once the statement's text has been read.
+    let deadline = match output.timeout {
+        None => Deadline::none(),
+        Some(t) if t.is_finite() && t > 0.0 => {
+            Deadline::after(Duration::try_from_secs_f64(t).unwrap_or(Duration::MAX))
+        }
         Some(t) => {
             return Err(CliError::Usage(format!(
                 "--timeout {t}: give a number of seconds greater than 0"
@@ -587,7 +591,7 @@ fn options(
     Ok(statement::Options {
         params,
         limit: output.limit,
-        timeout,
+        deadline,
         graph: output.format.is_some_and(output::Format::is_graph),
     })
 }
@@ -637,7 +641,9 @@ fn execute(
     } else {
         Mode::ReadOnly
     };
-    let store = Store::open(path, mode)?;
+    let mut store = Store::open(path, mode)?;
+    // SQLite checks the statement's deadline too, from here on.
+    let store = store.watch(&opts.deadline);
     let plan = statement::prepare(&store, text, opts).map_err(fail)?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();

@@ -1,8 +1,7 @@
 //! The crate's error: one variant per layer, an exit status for each, and the rendering
 //! for people (what, where with a caret under the column, what to try).
 
-use std::time::Duration;
-
+use crate::deadline::Stop;
 use crate::lang::{self, ast::Span, ParseError};
 use crate::plan::PlanError;
 use crate::sql::SqlError;
@@ -13,25 +12,40 @@ pub enum Error {
     #[error("{0}")]
     Parse(#[from] ParseError),
     #[error("{0}")]
-    Plan(#[from] PlanError),
+    Plan(PlanError),
     #[error("{0}")]
     Sql(#[from] SqlError),
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("the query failed in the store: {0}")]
     Database(#[from] rusqlite::Error),
-    #[error("the query was stopped after the timeout of {} s; narrow it (a named entity, a period, `limit`) or raise --timeout", .0.as_secs_f64())]
-    Timeout(Duration),
-    #[error("the query was interrupted")]
-    Interrupted,
-    #[error("a saved query named `{0}` exists already; use `save replace {0} …` to replace it")]
+    /// A timeout or Ctrl-C stopped the statement.
+    #[error("{0}")]
+    Stopped(Stop),
+    #[error("a saved query named `{}` exists already; use `save replace {} …` to replace it", lang::clip(.0), lang::clip(.0))]
     SavedExists(String),
-    #[error("no saved query named `{0}`; `saved` lists them")]
+    #[error("no saved query named `{}`; `saved` lists them", lang::clip(.0))]
     SavedMissing(String),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+}
+
+/// A planner's error, but a stop (timeout, Ctrl-C) during planning is the statement's.
+impl From<PlanError> for Error {
+    fn from(e: PlanError) -> Error {
+        match e.kind {
+            crate::plan::PlanErrorKind::Stopped(stop) => Error::Stopped(stop),
+            _ => Error::Plan(e),
+        }
+    }
+}
+
+impl From<Stop> for Error {
+    fn from(stop: Stop) -> Error {
+        Error::Stopped(stop)
+    }
 }
 
 impl Error {
@@ -48,7 +62,7 @@ impl Error {
                 }
             }
             Error::Store(e) => e.exit_code(),
-            Error::Database(_) | Error::Timeout(_) | Error::Interrupted | Error::Io(_) => 1,
+            Error::Database(_) | Error::Stopped(_) | Error::Io(_) => 1,
         }
     }
 

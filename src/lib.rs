@@ -27,14 +27,17 @@
 //! Supporting modules: [`time`] (date expressions → bounds), [`names`] (normalisation
 //! and suggestions), [`statement`] (one statement end to end, for the CLI and the REPL),
 //! [`error`] (the crate's error and its rendering for people), [`repl`] (the interactive
-//! REPL and its piped mode).
+//! REPL and its piped mode), [`limits`] (every bound on a statement) and [`deadline`]
+//! (`--timeout` and Ctrl-C over a whole statement).
 
 #![forbid(unsafe_code)]
 // Errors carry spans, hints and suggestions; they are built on the cold path only.
 #![allow(clippy::result_large_err)]
 
+pub mod deadline;
 pub mod error;
 pub mod lang;
+pub mod limits;
 pub mod names;
 pub mod output;
 pub mod plan;

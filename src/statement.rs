@@ -1,12 +1,18 @@
 //! One statement end to end: parse, resolve against the store, compile, run, and apply
 //! what the statement asks of the store (saved queries). The CLI and the REPL both call
 //! [`execute`] and [`explain`].
+//!
+//! The statement's [`Deadline`] (`--timeout`, Ctrl-C) covers every stage: the planner
+//! and the path search check it, and SQLite checks it while the caller holds the store
+//! watched ([`Store::watch`], which needs the store mutably, so the caller does it:
+//! `statement::execute(&store.watch(&opts.deadline), …)`). Whatever stage it stops, the
+//! statement fails with [`Error::Stopped`]; and SQLite refusing the compiled SQL for one
+//! of its own limits is said in the query's terms ([`sql::sqlite_limit`]).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
-use std::time::Duration;
+use std::io::Read;
 
+use crate::deadline::{self, Deadline};
 use crate::error::Error;
 use crate::lang::{self, ast};
 use crate::output;
@@ -23,8 +29,8 @@ pub struct Options {
     pub params: HashMap<String, ast::Arg>,
     /// A final `limit` (the CLI's `--limit`).
     pub limit: Option<u64>,
-    /// Interrupt the query after this long.
-    pub timeout: Option<Duration>,
+    /// When to stop the statement (`--timeout`, Ctrl-C): made when the statement starts.
+    pub deadline: Deadline,
     /// Also build the result's graph (for `--format dot|mermaid`).
     pub graph: bool,
 }
@@ -46,14 +52,50 @@ pub fn writes(stmt: &ast::Statement) -> bool {
     )
 }
 
-/// Parses `text` and plans it against the store.
-pub fn prepare(store: &Store, text: &str, opts: &Options) -> Result<Plan, Error> {
-    let stmt = lang::parse(text)?;
-    let catalog = StoreCatalog::new(store.connection());
-    Ok(plan::resolve(&stmt, text, &catalog, &opts.params)?)
+/// Reads a statement's text, but no more than a few bytes past
+/// [`crate::limits::MAX_STATEMENT_BYTES`]: a longer text is cut there (at a character),
+/// still past the limit, so that parsing it refuses it, whatever the length of the input.
+pub fn read_text(input: impl Read) -> std::io::Result<String> {
+    // Up to 3 bytes of a character cut at the end are dropped; one more keeps the text
+    // past the limit.
+    let cap = crate::limits::MAX_STATEMENT_BYTES + 4;
+    let mut bytes = Vec::new();
+    input.take(cap as u64).read_to_end(&mut bytes)?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) if bytes_cut(&e, cap) => {
+            let valid = e.utf8_error().valid_up_to();
+            let mut bytes = e.into_bytes();
+            bytes.truncate(valid);
+            String::from_utf8(bytes)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        }
+        Err(e) => Err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)),
+    }
 }
 
-/// Runs one statement of the language.
+/// Did reading stop at `cap` inside a character (not at text that is not UTF-8)?
+fn bytes_cut(e: &std::string::FromUtf8Error, cap: usize) -> bool {
+    e.as_bytes().len() == cap && e.utf8_error().error_len().is_none()
+}
+
+/// Parses `text` and plans it against the store, within the statement's deadline.
+pub fn prepare(store: &Store, text: &str, opts: &Options) -> Result<Plan, Error> {
+    within(&opts.deadline, || {
+        opts.deadline.check()?;
+        let stmt = lang::parse(text)?;
+        let catalog = StoreCatalog::new(store.connection());
+        Ok(plan::resolve(
+            &stmt,
+            text,
+            &catalog,
+            &opts.params,
+            &opts.deadline,
+        )?)
+    })
+}
+
+/// Runs one statement of the language (see the module's docs on the deadline).
 pub fn execute(store: &Store, text: &str, opts: &Options) -> Result<Outcome, Error> {
     let plan = prepare(store, text, opts)?;
     run_plan(store, &plan, opts)
@@ -61,6 +103,40 @@ pub fn execute(store: &Store, text: &str, opts: &Options) -> Result<Outcome, Err
 
 /// Runs a planned statement.
 pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Error> {
+    within(&opts.deadline, || run_within(store, plan, opts))
+}
+
+/// Runs `f`, one stage of a statement; its error is the statement's stop if the deadline
+/// stopped it (SQLite interrupted, the catalog failing because of that), and SQLite's
+/// refusal of the SQL for one of its limits is said in the query's terms.
+fn within<T>(deadline: &Deadline, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    f().map_err(|e| {
+        let interrupted = match &e {
+            Error::Database(e) => deadline::is_interrupted(e),
+            Error::Store(crate::store::StoreError::Sqlite { source, .. }) => {
+                deadline::is_interrupted(source)
+            }
+            // The catalog says why it failed in words only: a failure once the deadline
+            // has passed is taken to be the interrupt.
+            Error::Plan(p) => matches!(p.kind, plan::PlanErrorKind::Catalog(_)),
+            _ => false,
+        };
+        if interrupted {
+            if let Some(stop) = deadline.stop() {
+                return Error::Stopped(stop);
+            }
+            if !matches!(e, Error::Plan(_)) {
+                return Error::Stopped(deadline::Stop::Interrupted);
+            }
+        }
+        match &e {
+            Error::Database(db) => sql::sqlite_limit(db).map_or(e, Error::Sql),
+            _ => e,
+        }
+    })
+}
+
+fn run_within(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Error> {
     let conn = store.connection();
     match plan {
         Plan::Select(select) => {
@@ -68,15 +144,16 @@ pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, E
                 limit: opts.limit,
                 relation_keys: opts.graph,
             };
+            opts.deadline.check()?;
             let q = sql::compile(select, compile)?;
-            let mut rows = with_timeout(store, opts.timeout, || store.query(&q))?;
+            let mut rows = store.query(&q)?;
             if opts.graph {
                 rows.graph = Some(graph::build(conn, &rows)?);
             }
             Ok(Outcome::Rows(rows))
         }
         Plan::Path(p) => {
-            let mut rows = with_timeout(store, opts.timeout, || path::search(conn, p))?;
+            let mut rows = path::search(conn, p, &opts.deadline)?;
             let mut stages = p.stages.clone();
             if let Some(n) = opts.limit {
                 stages.push(Stage::Limit(n));
@@ -155,7 +232,18 @@ pub fn explain(
     query_plan: bool,
 ) -> Result<String, Error> {
     let plan = prepare(store, text, opts)?;
-    let Plan::Select(select) = &plan else {
+    within(&opts.deadline, || {
+        explain_plan(store, &plan, opts, query_plan)
+    })
+}
+
+fn explain_plan(
+    store: &Store,
+    plan: &Plan,
+    opts: &Options,
+    query_plan: bool,
+) -> Result<String, Error> {
+    let Plan::Select(select) = plan else {
         return Err(Error::Usage(
             "only queries compile to SQL: `path`, `save`, `run` of a path, `saved` and `drop` \
              are carried out by the store directly"
@@ -208,6 +296,18 @@ pub fn stream<W: std::io::Write>(
     format: output::Format,
     out: W,
 ) -> Result<bool, Error> {
+    within(&opts.deadline, || {
+        stream_within(store, plan, opts, format, out)
+    })
+}
+
+fn stream_within<W: std::io::Write>(
+    store: &Store,
+    plan: &Plan,
+    opts: &Options,
+    format: output::Format,
+    out: W,
+) -> Result<bool, Error> {
     let Plan::Select(select) = plan else {
         return Ok(false);
     };
@@ -225,49 +325,10 @@ pub fn stream<W: std::io::Write>(
     };
     let mut writer = writer?;
     let conn = store.connection();
-    with_timeout(store, opts.timeout, || {
-        query::for_each_row::<Error>(conn, &q, |row, _| Ok(writer.row(&row)?))
-    })?;
+    opts.deadline.check()?;
+    query::for_each_row::<Error>(conn, &q, |row, _| Ok(writer.row(&row)?))?;
     writer.finish()?;
     Ok(true)
-}
-
-/// Runs `f`, interrupting SQLite if it takes longer than `timeout`.
-fn with_timeout<T, E: Into<Error>>(
-    store: &Store,
-    timeout: Option<Duration>,
-    f: impl FnOnce() -> Result<T, E>,
-) -> Result<T, Error> {
-    let Some(limit) = timeout else {
-        return f().map_err(Into::into);
-    };
-    let handle = store.connection().get_interrupt_handle();
-    let fired = Arc::new(AtomicBool::new(false));
-    let (done_tx, done_rx) = mpsc::channel::<()>();
-    let watcher = {
-        let fired = fired.clone();
-        std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = done_rx.recv_timeout(limit) {
-                fired.store(true, Ordering::SeqCst);
-                handle.interrupt();
-            }
-        })
-    };
-    let result = f().map_err(Into::into);
-    let _ = done_tx.send(());
-    let _ = watcher.join();
-    match result {
-        Err(Error::Database(rusqlite::Error::SqliteFailure(e, _)))
-            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
-        {
-            if fired.load(Ordering::SeqCst) {
-                Err(Error::Timeout(limit))
-            } else {
-                Err(Error::Interrupted)
-            }
-        }
-        other => other,
-    }
 }
 
 /// One row being staged in memory, with what it carries besides its cells.
@@ -583,5 +644,70 @@ mod tests {
         assert_eq!(edges(&whole), ["anna left bert", "bert left dora"]);
         assert_eq!(first.relation_keys.len(), 1);
         assert_eq!(edges(&first).len(), 1);
+    }
+
+    /// A deadline already past.
+    fn passed() -> Deadline {
+        let d = Deadline::after(std::time::Duration::from_nanos(1));
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        d
+    }
+
+    fn stopped_by_timeout(result: Result<Outcome, Error>) -> bool {
+        matches!(result, Err(Error::Stopped(deadline::Stop::Timeout(_))))
+    }
+
+    #[test]
+    fn a_deadline_passed_before_planning_stops_the_statement() {
+        let mut store = diamond();
+        let opts = Options {
+            deadline: passed(),
+            ..Options::default()
+        };
+        for text in ["?x left ?y", "path Anna to Dora", "Nobody -- Anna"] {
+            let watched = store.watch(&opts.deadline);
+            let result = execute(&watched, text, &opts);
+            assert!(stopped_by_timeout(result), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_deadline_passing_after_planning_stops_the_path_search_and_the_sql() {
+        let mut store = diamond();
+        for text in ["path Anna to Dora", "?x left ?y"] {
+            let plan = prepare(&store, text, &Options::default()).unwrap();
+            let opts = Options {
+                deadline: passed(),
+                ..Options::default()
+            };
+            let result = run_plan(&store.watch(&opts.deadline), &plan, &opts);
+            assert!(stopped_by_timeout(result), "{text}");
+            assert_eq!(Error::Stopped(deadline::Stop::Interrupted).exit_code(), 1);
+        }
+        // The search itself stops, as SQLite's interrupt.
+        let Plan::Path(p) = prepare(&store, "path Anna to Dora", &Options::default()).unwrap()
+        else {
+            panic!("a path plan")
+        };
+        let e = path::search(store.connection(), &p, &passed()).unwrap_err();
+        assert!(deadline::is_interrupted(&e), "{e}");
+    }
+
+    #[test]
+    fn reading_a_statement_stops_a_little_past_the_limit() {
+        use crate::limits::MAX_STATEMENT_BYTES;
+        let short = read_text("?x left ?y".as_bytes()).unwrap();
+        assert_eq!(short, "?x left ?y");
+        // An endless input is read no further than the limit and a character.
+        let endless = std::io::repeat(b'(');
+        let text = read_text(endless).unwrap();
+        assert_eq!(text.len(), MAX_STATEMENT_BYTES + 4);
+        // Cut inside a character: the character is dropped, the text still too long.
+        let arabic = "ع".repeat(MAX_STATEMENT_BYTES);
+        let text = read_text(arabic.as_bytes()).unwrap();
+        assert!(text.len() > MAX_STATEMENT_BYTES && text.chars().all(|c| c == 'ع'));
+        assert!(lang::parse(&text).is_err());
+        // Text that is not UTF-8 is still an error.
+        assert!(read_text(&b"?x left \xff"[..]).is_err());
     }
 }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use factstore::error::Error;
 use factstore::lang;
 use factstore::output::{self, Format, RenderOptions};
+use factstore::deadline::Deadline;
 use factstore::statement::{self, Options, Outcome};
 use factstore::store::{self, ImportOptions, Store};
 use libfuzzer_sys::fuzz_target;
@@ -37,10 +38,10 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let store = demo_store().lock().unwrap_or_else(|p| p.into_inner());
+    let mut store = demo_store().lock().unwrap_or_else(|p| p.into_inner());
     let opts = Options {
         limit: Some(20),
-        timeout: Some(Duration::from_millis(250)),
+        deadline: Deadline::after(Duration::from_millis(250)),
         ..Options::default()
     };
     let plan = match statement::prepare(&store, text, &opts) {
@@ -63,7 +64,8 @@ fuzz_target!(|data: &[u8]| {
     if writes {
         return;
     }
-    match statement::run_plan(&store, &plan, &opts) {
+    let outcome = statement::run_plan(&store.watch(&opts.deadline), &plan, &opts);
+    match outcome {
         Ok(Outcome::Rows(rows)) => {
             for format in Format::ROWS {
                 for width in [None, Some(40)] {
@@ -81,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Ok(Outcome::Message(_)) | Err(Error::Timeout(_)) => {}
+        Ok(Outcome::Message(_)) | Err(Error::Stopped(_)) => {}
         Err(e @ (Error::Usage(_) | Error::Sql(_) | Error::SavedMissing(_))) => {
             assert_eq!(e.exit_code(), 2)
         }

@@ -2,11 +2,14 @@
 //! printing of that AST, and parse errors with their positions for people.
 //!
 //! - [`parse`]: text → [`ast::Statement`], or a [`ParseError`] saying what was expected
-//!   where, and what was found.
+//!   where, and what was found. It checks the statement's size before lexing and its
+//!   number of clauses after parsing ([`crate::limits`]), and cuts what its messages
+//!   quote to a few words ([`clip_message`]).
 //! - `Display` on every AST node ([`print`]): canonical text that parses back to the same
 //!   tree, spans aside.
 //! - [`snippet`] and [`line_col`]: show a span of a query to a person (used for parse and
-//!   planner errors alike).
+//!   planner errors alike), at most a window of 80 columns of its line; [`clip`]: a name
+//!   as a message quotes it.
 //! - The keyword lists ([`keywords`]): the one list of each group of the language's
 //!   words, which the parser recognises them by and tools (the REPL) take them from.
 //!
@@ -30,11 +33,81 @@ mod parse;
 mod print;
 mod spans;
 
-pub use error::{line_col, snippet, ParseError};
+pub use error::{clip, clip_message, line_col, snippet, ParseError, SHOWN_CHARS, SNIPPET_COLUMNS};
 pub use keywords::*;
 pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, is_identifier, starts_date};
-pub use parse::{parse, MAX_NOT_DEPTH};
+pub use parse::MAX_NOT_DEPTH;
 pub use spans::clear_spans;
 
+use crate::limits::{MAX_CLAUSES, MAX_STATEMENT_BYTES};
+
+/// Parses one statement of the query language (see LANGUAGE.md).
+///
+/// Never panics and never recurses deeper than a small bound, whatever `text` holds. A
+/// text longer than [`MAX_STATEMENT_BYTES`] is refused before any of it is lexed, and a
+/// query of more than [`MAX_CLAUSES`] clauses once parsed; what an error quotes of the
+/// text is cut to a few words.
+pub fn parse(text: &str) -> Result<ast::Statement, ParseError> {
+    if text.len() > MAX_STATEMENT_BYTES {
+        return Err(too_long(text));
+    }
+    let stmt = parse::parse(text).map_err(clipped)?;
+    let query = match &stmt.kind {
+        ast::StatementKind::Query(q) => Some(q),
+        ast::StatementKind::Save(s) => match &s.body.kind {
+            ast::StatementKind::Query(q) => Some(q),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(extra) = query.and_then(|q| q.clauses.get(MAX_CLAUSES)) {
+        return Err(ParseError::at(
+            text,
+            extra.span,
+            format!("a query has at most {MAX_CLAUSES} clauses"),
+        )
+        .with_hint(format!(
+            "SQLite joins at most {} tables, and each relation clause is one of them: \
+             split the query into several, or narrow it with named entities",
+            crate::limits::MAX_JOIN_TABLES
+        )));
+    }
+    Ok(stmt)
+}
+
+/// The error of a statement past [`MAX_STATEMENT_BYTES`], pointing where the limit is
+/// crossed. The CLI may have read only a little past it, so the size is not quoted.
+fn too_long(text: &str) -> ParseError {
+    let mut at = MAX_STATEMENT_BYTES;
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    ParseError::at(
+        text,
+        ast::Span::new(at, at),
+        format!(
+            "the statement is longer than {} bytes (1 MiB), the most a statement may have",
+            MAX_STATEMENT_BYTES
+        ),
+    )
+    .with_hint(
+        "a query this long is no query written by hand: check what was given as the \
+         statement, or split the work into several statements",
+    )
+}
+
+/// `error` with what it quotes of the statement cut to a few words.
+fn clipped(mut error: ParseError) -> ParseError {
+    error.message = clip_message(&error.message);
+    error.found = error.found.as_deref().map(clip_message);
+    error.hint = error.hint.as_deref().map(clip_message);
+    for e in &mut error.expected {
+        *e = clip_message(e);
+    }
+    error
+}
+
+#[cfg(test)]
+mod limit_tests;
 #[cfg(test)]
 mod proptests;

@@ -1093,14 +1093,7 @@ fn shown(text: &str) -> String {
 }
 
 fn shown_raw(text: &str) -> String {
-    const MAX: usize = 40;
-    let line = text.lines().next().unwrap_or("");
-    let cut: String = line.chars().take(MAX).collect();
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut
-    }
+    super::error::clip(text).into_owned()
 }
 
 #[cfg(test)]

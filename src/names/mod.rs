@@ -15,4 +15,6 @@ mod suggest;
 
 pub use normalise::normalise;
 pub use script::has_rtl;
-pub use suggest::{candidate_prefixes, prefix_upper_bound, similarity, suggest};
+pub use suggest::{
+    candidate_prefixes, prefix_upper_bound, similarity, suggest, too_long_to_suggest,
+};

@@ -3,6 +3,15 @@
 
 use std::collections::HashSet;
 
+use crate::limits::MAX_NAME_CHARS;
+
+/// Is `name` too long for similar names to be searched for ([`MAX_NAME_CHARS`])? Such a
+/// name is still looked up as written, but comparing it with names would take as long as
+/// it is long.
+pub fn too_long_to_suggest(name: &str) -> bool {
+    name.chars().nth(MAX_NAME_CHARS).is_some()
+}
+
 /// Up to this many leading characters in common raise the similarity ([`similarity`]).
 const PREFIX_CAP: usize = 4;
 /// Share of the remaining distance to 1.0 that each common leading character closes.
@@ -94,13 +103,15 @@ fn edit_similarity(a: &str, b: &str) -> f64 {
 /// texts, best first, each with [`similarity`] at least 0.7 and within
 /// 0.15 of the best. Candidates whose normalised text was already
 /// suggested are skipped (so `Türkiye` and `Turkiye` give one suggestion, the first one
-/// passed); ties keep the order in which candidates were passed.
+/// passed); ties keep the order in which candidates were passed. A query longer than any
+/// name may be ([`MAX_NAME_CHARS`]) gets none: comparing it would take as long as it is
+/// long, and nothing is close to it.
 pub fn suggest<'a>(
     query_norm: &str,
     candidates: impl IntoIterator<Item = (&'a str, &'a str)>,
     max: usize,
 ) -> Vec<String> {
-    if max == 0 || query_norm.is_empty() {
+    if max == 0 || query_norm.is_empty() || too_long_to_suggest(query_norm) {
         return Vec::new();
     }
     let mut seen_norm: HashSet<&str> = HashSet::new();
@@ -147,8 +158,12 @@ pub fn suggest<'a>(
 /// by a key longer than one character: a wrong or missing 2nd character, and a wrong
 /// or missing 1st character. Matches inside a name (a query that is the second word of
 /// a name) are not covered either: the index is on whole normalised names.
-/// Keys are distinct, non-empty, longest first; empty query → no keys.
+/// Keys are distinct, non-empty, longest first; an empty query, or one longer than any
+/// name may be ([`MAX_NAME_CHARS`]), has no keys.
 pub fn candidate_prefixes(query_norm: &str) -> Vec<String> {
+    if too_long_to_suggest(query_norm) {
+        return Vec::new();
+    }
     let chars: Vec<char> = query_norm.chars().collect();
     let n = chars.len();
     if n == 0 {
@@ -434,5 +449,15 @@ mod tests {
             assert!(upper.as_bytes() > prefix.as_bytes());
             assert!(!upper.starts_with(prefix));
         }
+    }
+
+    #[test]
+    fn an_over_long_name_is_compared_with_nothing() {
+        let long = "baku".repeat(MAX_NAME_CHARS);
+        assert!(suggest(&long, [("Baku", "baku")], 3).is_empty());
+        assert!(candidate_prefixes(&long).is_empty());
+        // At the limit, suggestions are still looked for.
+        let at_limit = "b".repeat(MAX_NAME_CHARS);
+        assert!(!candidate_prefixes(&at_limit).is_empty());
     }
 }

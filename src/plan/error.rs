@@ -1,7 +1,9 @@
 //! Errors of the planner: what in the statement does not fit the store, where, and what
 //! to try instead.
 
-use crate::lang::ast::Span;
+use crate::deadline::Stop;
+use crate::lang::{ast::Span, clip, clip_message};
+use crate::limits::{MAX_NAME_CHARS, MAX_RUN_DEPTH};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +101,18 @@ pub enum PlanErrorKind {
     TooComplex {
         reason: String,
     },
+    /// A saved query runs itself: the saved queries of the loop, the first of them again
+    /// at the end.
+    RunLoop {
+        chain: Vec<String>,
+    },
+    /// Saved queries run each other deeper than [`MAX_RUN_DEPTH`]: the chain, outermost
+    /// first.
+    RunTooDeep {
+        chain: Vec<String>,
+    },
+    /// The statement's deadline passed (`--timeout`) or it was interrupted.
+    Stopped(Stop),
     Catalog(String),
 }
 
@@ -116,11 +130,18 @@ impl PlanError {
 
     /// True for errors in the input (exit status 2); false for a failing store.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self.kind, PlanErrorKind::Catalog(_))
+        !matches!(
+            self.kind,
+            PlanErrorKind::Catalog(_) | PlanErrorKind::Stopped(_)
+        )
     }
 
-    /// A hint on what to try, where there is one.
+    /// A hint on what to try, where there is one; what it quotes is cut to a few words.
     pub fn hint(&self) -> Option<String> {
+        self.hint_text().map(|h| clip_message(&h))
+    }
+
+    fn hint_text(&self) -> Option<String> {
         use PlanErrorKind::*;
         let list = |v: &[String]| {
             v.iter()
@@ -131,6 +152,16 @@ impl PlanError {
         match &self.kind {
             UnknownEntity { suggestions, .. } if !suggestions.is_empty() => {
                 Some(format!("did you mean {}?", or_list(suggestions)))
+            }
+            UnknownEntity { text: name, .. }
+            | UnknownPredicate { id: name, .. }
+            | UnknownKind { kind: name, .. }
+                if crate::names::too_long_to_suggest(name) =>
+            {
+                Some(format!(
+                    "no similar names are searched for a name longer than {MAX_NAME_CHARS} \
+                     characters: check what was given as the statement"
+                ))
             }
             UnknownEntity { .. } => Some(
                 "names are matched ignoring case, accents and Arabic spelling variants; \
@@ -191,6 +222,16 @@ impl PlanError {
             WrongArgumentCount { .. } | UnknownSavedQuery { .. } => {
                 Some("`saved` lists the saved queries with their parameters".into())
             }
+            RunLoop { chain } => Some(format!(
+                "a saved query cannot run itself, directly or through others: give `{}` \
+                 another body with `save replace {} = …`",
+                clip(&chain[0]),
+                clip(&chain[0])
+            )),
+            RunTooDeep { .. } => Some(format!(
+                "saved queries may run saved queries at most {MAX_RUN_DEPTH} deep: save a \
+                 query that runs fewer of them"
+            )),
             _ => None,
         }
     }
@@ -204,14 +245,26 @@ fn or_list(items: &[String]) -> String {
     }
 }
 
+/// What a message quotes of the statement (names, variables, labels) is cut to a few
+/// words ([`clip_message`]), whatever their length.
 impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut message = String::new();
+        self.write_message(&mut message)?;
+        f.write_str(&clip_message(&message))
+    }
+}
+
+impl PlanError {
+    fn write_message(&self, f: &mut String) -> fmt::Result {
+        use std::fmt::Write as _;
         use PlanErrorKind::*;
         match &self.kind {
-            UnknownEntity { text, .. } => write!(f, "unknown entity `{text}`"),
+            UnknownEntity { text, .. } => write!(f, "unknown entity `{}`", clip(text)),
             AmbiguousEntity { text, candidates } => write!(
                 f,
-                "`{text}` names {} entities: {}",
+                "`{}` names {} entities: {}",
+                clip(text),
                 candidates.len(),
                 candidates
                     .iter()
@@ -219,10 +272,10 @@ impl fmt::Display for PlanError {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            UnknownPredicate { id, .. } => write!(f, "unknown predicate `{id}`"),
-            UnknownKind { kind, .. } => write!(f, "unknown kind `{kind}`"),
-            UnknownStatus { word } => write!(f, "unknown status `{word}`"),
-            UnknownColumn { name, .. } => write!(f, "unknown column `{name}`"),
+            UnknownPredicate { id, .. } => write!(f, "unknown predicate `{}`", clip(id)),
+            UnknownKind { kind, .. } => write!(f, "unknown kind `{}`", clip(kind)),
+            UnknownStatus { word } => write!(f, "unknown status `{}`", clip(word)),
+            UnknownColumn { name, .. } => write!(f, "unknown column `{}`", clip(name)),
             UnboundVariable { name } => {
                 write!(
                     f,
@@ -233,8 +286,12 @@ impl fmt::Display for PlanError {
                 f,
                 "`?{name}` is used both as an entity and as a predicate variable"
             ),
-            BadDate { text, reason } => write!(f, "invalid date `{text}`: {reason}"),
-            EmptyPeriod { text } => write!(f, "the period `{text}` ends before it starts"),
+            BadDate { text, reason } => {
+                write!(f, "invalid date `{}`: {}", clip(text), clip_message(reason))
+            }
+            EmptyPeriod { text } => {
+                write!(f, "the period `{}` ends before it starts", clip(text))
+            }
             TimelineWithoutRelation => write!(f, "`timeline` needs a relation clause"),
             DuplicateLabel { name } => {
                 write!(f, "the label `@{name}` is given to two clauses")
@@ -272,9 +329,27 @@ impl fmt::Display for PlanError {
                 write!(f, "saved query `{name}` no longer runs: {message}")
             }
             TooComplex { reason } => write!(f, "query too complex: {reason}"),
+            RunLoop { chain } => write!(
+                f,
+                "saved query `{}` runs itself: {}",
+                clip(&chain[0]),
+                chain_text(chain)
+            ),
+            RunTooDeep { chain } => write!(
+                f,
+                "saved queries run each other more than {MAX_RUN_DEPTH} deep: {}",
+                chain_text(chain)
+            ),
+            Stopped(stop) => write!(f, "{stop}"),
             Catalog(msg) => write!(f, "could not read the store: {msg}"),
         }
     }
 }
 
 impl std::error::Error for PlanError {}
+
+/// `run a → b → a`: the saved queries of a chain, each name cut short.
+fn chain_text(chain: &[String]) -> String {
+    let names: Vec<String> = chain.iter().map(|n| clip(n).into_owned()).collect();
+    format!("run {}", names.join(" → "))
+}

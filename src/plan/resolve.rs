@@ -6,14 +6,11 @@ use std::collections::HashMap;
 use super::columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
 use super::error::{PlanError, PlanErrorKind as K};
 use super::*;
+use crate::deadline::Deadline;
 use crate::lang::ast::{self, Span};
+use crate::limits::{MAX_RUN_DEPTH, MAX_STAGES};
+use crate::names::too_long_to_suggest;
 use crate::time::{self, NEG_INF, POS_INF};
-
-/// How deep saved queries may call each other through `run`.
-const MAX_RUN_DEPTH: usize = 8;
-/// Most pipeline stages (after repeated `limit`s and `distinct`s are merged) a query
-/// may have: each reshaping stage nests the SQL one level deeper.
-const MAX_STAGES: usize = 64;
 
 /// What `$name` stands for while resolving.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,12 +22,15 @@ pub enum Binding {
 }
 
 /// Checks `stmt` (parsed from `text`) against the catalog and plans it. `params` gives
-/// the values of `$name` parameters in an ad-hoc query (`--param name=value`).
+/// the values of `$name` parameters in an ad-hoc query (`--param name=value`). Planning
+/// stops with [`PlanErrorKind::Stopped`] once `deadline` passes (it is checked before
+/// each clause and each catalog lookup).
 pub fn resolve(
     stmt: &ast::Statement,
     text: &str,
     catalog: &dyn Catalog,
     params: &HashMap<String, ast::Arg>,
+    deadline: &Deadline,
 ) -> Result<Plan, PlanError> {
     let bindings = params
         .iter()
@@ -41,6 +41,8 @@ pub fn resolve(
         bindings,
         kinds: None,
         depth: 0,
+        running: Vec::new(),
+        deadline,
     }
     .statement(stmt, text)
 }
@@ -50,6 +52,9 @@ struct Resolver<'c> {
     bindings: HashMap<String, Binding>,
     kinds: Option<Vec<String>>,
     depth: usize,
+    /// The saved queries being run, outermost first (for the error of a loop).
+    running: Vec<String>,
+    deadline: &'c Deadline,
 }
 
 /// Variables met so far in one query.
@@ -144,6 +149,13 @@ fn catalog_err(e: CatalogError) -> PlanError {
 }
 
 impl<'c> Resolver<'c> {
+    /// An error once the statement's deadline has passed.
+    fn in_time(&self) -> Result<(), PlanError> {
+        self.deadline
+            .check()
+            .map_err(|stop| PlanError::whole(K::Stopped(stop)))
+    }
+
     fn statement(&mut self, stmt: &ast::Statement, text: &str) -> Result<Plan, PlanError> {
         match &stmt.kind {
             ast::StatementKind::Query(q) => Ok(Plan::Select(self.query(q)?)),
@@ -242,6 +254,7 @@ impl<'c> Resolver<'c> {
         negated: bool,
         labels: &[LabelDef<'q>],
     ) -> Result<Clause, PlanError> {
+        self.in_time()?;
         let labels_of_clause = |label: &'q Option<ast::Label>| LabelScope {
             defs: labels,
             own: label.as_ref().map(|l| l.name.as_str()),
@@ -393,11 +406,17 @@ impl<'c> Resolver<'c> {
     }
 
     fn entity(&self, text: &str, span: Span) -> Result<EntityRef, PlanError> {
+        self.in_time()?;
         let mut found = self.catalog.entities_named(text).map_err(catalog_err)?;
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => {
-                let suggestions = self.catalog.entity_suggestions(text).map_err(catalog_err)?;
+                self.in_time()?;
+                let suggestions = if too_long_to_suggest(text) {
+                    Vec::new()
+                } else {
+                    self.catalog.entity_suggestions(text).map_err(catalog_err)?
+                };
                 Err(PlanError::new(
                     K::UnknownEntity {
                         text: text.into(),
@@ -474,6 +493,7 @@ impl<'c> Resolver<'c> {
                 let mut keys = Vec::new();
                 let mut symmetric = Vec::new();
                 for id in ids {
+                    self.in_time()?;
                     let found = self.catalog.predicate(&id.name).map_err(catalog_err)?;
                     let Some(pred) = found else {
                         let all = self.catalog.predicate_ids().map_err(catalog_err)?;
@@ -860,6 +880,8 @@ impl<'c> Resolver<'c> {
                 .collect(),
             kinds: self.kinds.clone(),
             depth: self.depth + 1,
+            running: self.running.clone(),
+            deadline: self.deadline,
         };
         checker.statement(&s.body, text)?;
         Ok(Plan::Save {
@@ -871,14 +893,22 @@ impl<'c> Resolver<'c> {
     }
 
     fn run(&mut self, r: &ast::RunQuery) -> Result<Plan, PlanError> {
-        if self.depth >= MAX_RUN_DEPTH {
+        let mut chain = self.running.clone();
+        chain.push(r.name.name.clone());
+        // A saved query that runs itself, directly or through others, never ends: said
+        // at once, with the loop.
+        if let Some(first) = self.running.iter().position(|n| *n == r.name.name) {
             return Err(PlanError::new(
-                K::TooComplex {
-                    reason: format!("saved queries call each other more than {MAX_RUN_DEPTH} deep"),
+                K::RunLoop {
+                    chain: chain.split_off(first),
                 },
                 r.span,
             ));
         }
+        if self.depth >= MAX_RUN_DEPTH {
+            return Err(PlanError::new(K::RunTooDeep { chain }, r.span));
+        }
+        self.in_time()?;
         let saved = self
             .catalog
             .saved_query(&r.name.name)
@@ -933,12 +963,21 @@ impl<'c> Resolver<'c> {
             bindings,
             kinds: self.kinds.clone(),
             depth: self.depth + 1,
+            running: chain,
+            deadline: self.deadline,
         };
         // Errors inside the body point into the body's text, not this statement's:
-        // report them at the `run` with the body's message.
+        // report them at the `run` with the body's message. Errors of the whole chain of
+        // saved queries (a loop, too deep) and a stop are passed on as they are, at this
+        // `run`, so they are said once.
         let plan = inner.statement(&body, &saved.body).map_err(|e| {
             if matches!(e.kind, K::Catalog(_)) {
                 e
+            } else if matches!(
+                e.kind,
+                K::RunLoop { .. } | K::RunTooDeep { .. } | K::Stopped(_)
+            ) {
+                PlanError::new(e.kind, r.span)
             } else {
                 PlanError::new(
                     K::SavedQueryBody {
@@ -1055,8 +1094,11 @@ fn column_index(c: &ast::Column, columns: &[ColumnDef]) -> Result<usize, PlanErr
         })
 }
 
-/// The closest few of `candidates` to `text`.
+/// The closest few of `candidates` to `text`; none for a name too long to compare.
 fn suggest<'a>(text: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    if too_long_to_suggest(text) {
+        return Vec::new();
+    }
     let norm = crate::names::normalise(text);
     let pairs: Vec<(&str, String)> = candidates
         .map(|c| (c, crate::names::normalise(c)))

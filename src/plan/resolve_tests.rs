@@ -2,11 +2,13 @@
 //! for, and the errors of their misuse as people see them.
 
 use super::*;
+use crate::deadline::Deadline;
+use crate::limits::MAX_NAME_CHARS;
 use crate::plan::test_catalog::TestCatalog;
 
 fn plan_with(catalog: &TestCatalog, text: &str) -> Result<Plan, PlanError> {
     let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-    resolve(&stmt, text, catalog, &HashMap::new())
+    resolve(&stmt, text, catalog, &HashMap::new(), &Deadline::none())
 }
 
 fn select(text: &str) -> Select {
@@ -310,4 +312,83 @@ fn snapshot_label_inside_not() {
     insta::assert_snapshot!(shown(
         "Pezeshkian visited ?p, not Aliyev invited Pezeshkian @i, ?p ?r ?x after @i"
     ));
+}
+
+// ---- Limits ----
+
+fn planned(catalog: &TestCatalog, text: &str, deadline: &Deadline) -> Result<Plan, PlanError> {
+    let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    resolve(&stmt, text, catalog, &HashMap::new(), deadline)
+}
+
+#[test]
+fn a_saved_query_running_itself_is_said_once_with_its_loop() {
+    let catalog =
+        TestCatalog::new()
+            .with_saved("a", &[], "run b")
+            .with_saved("b", &[], "run a | count");
+    let e = planned(&catalog, "run a", &Deadline::none()).unwrap_err();
+    assert_eq!(
+        e.kind,
+        K::RunLoop {
+            chain: vec!["a".into(), "b".into(), "a".into()]
+        }
+    );
+    assert_eq!(e.span, Some(Span::new(0, 5)));
+    let shown = crate::error::Error::Plan(e).render(Some("run a"));
+    assert_eq!(shown.matches("runs itself").count(), 1, "{shown}");
+    assert!(shown.contains("run a → b → a"), "{shown}");
+    assert!(!shown.contains("no longer runs"), "{shown}");
+}
+
+#[test]
+fn saved_queries_nested_too_deep_name_their_chain() {
+    let mut catalog = TestCatalog::new().with_saved("q20", &[], "?x visited ?y");
+    for i in 0..20 {
+        catalog = catalog.with_saved(&format!("q{i}"), &[], &format!("run q{}", i + 1));
+    }
+    assert!(planned(&catalog, "run q13", &Deadline::none()).is_ok());
+    let e = planned(&catalog, "run q0", &Deadline::none()).unwrap_err();
+    let chain: Vec<String> = (0..=MAX_RUN_DEPTH).map(|i| format!("q{i}")).collect();
+    assert_eq!(e.kind, K::RunTooDeep { chain });
+    assert!(e.to_string().contains("run q0 → q1 → "), "{e}");
+}
+
+#[test]
+fn an_unknown_name_past_the_limit_gets_no_suggestions_and_says_so() {
+    // `Iran` repeated is close to `Iran` by words, but is never compared with it.
+    let long = "Iran ".repeat(MAX_NAME_CHARS);
+    for (text, at) in [
+        (format!("Iran -- \"{long}\""), 8),
+        (format!("?a {} ?b", "visited".repeat(200)), 3),
+        (format!("?a:{}", "person".repeat(200)), 3),
+        (format!("path Iran to \"{long}\""), 13),
+    ] {
+        let e = error(&text);
+        assert_eq!(e.span.map(|s| s.start), Some(at), "{text}");
+        let hint = e.hint().unwrap_or_default();
+        assert!(
+            hint.contains("no similar names are searched"),
+            "{text}: {hint}"
+        );
+        assert!(shown(&text).len() < 800, "{}", shown(&text));
+    }
+    // At the limit, similar names are searched for.
+    let text = format!("Iran -- {}", "b".repeat(MAX_NAME_CHARS));
+    let e = error(&text);
+    assert!(matches!(e.kind, K::UnknownEntity { .. }), "{e:?}");
+    assert!(!e.hint().unwrap_or_default().contains("searched"), "{e:?}");
+    assert!(e.to_string().len() < 100, "{e}");
+}
+
+#[test]
+fn a_passed_deadline_stops_planning() {
+    let deadline = Deadline::after(std::time::Duration::from_nanos(1));
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    let e = planned(&TestCatalog::new(), "?x visited Baku", &deadline).unwrap_err();
+    assert!(
+        matches!(e.kind, K::Stopped(crate::deadline::Stop::Timeout(_))),
+        "{e:?}"
+    );
+    assert!(!e.is_user_error());
 }

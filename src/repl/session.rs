@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use rusqlite::{ErrorCode, InterruptHandle, MAIN_DB};
 
+use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::lang;
 use crate::output::{self, Format, RenderOptions};
@@ -46,11 +47,15 @@ pub enum Flow {
     Quit,
 }
 
-/// Lets a SIGINT handler stop the statement that is running, and only that.
+/// Lets a SIGINT handler stop the statement that is running, and only that: it raises
+/// the flag of the statement's deadline, which every stage checks (planning, the path
+/// search, SQLite's progress handler), and interrupts SQLite at once (for `.import`,
+/// which runs without a deadline).
 #[derive(Clone)]
 pub struct Interrupter {
     handle: Arc<InterruptHandle>,
     running: Arc<AtomicBool>,
+    stop: Arc<AtomicBool>,
 }
 
 impl Interrupter {
@@ -58,17 +63,32 @@ impl Interrupter {
         Interrupter {
             handle: Arc::new(store.connection().get_interrupt_handle()),
             running: Arc::new(AtomicBool::new(false)),
+            stop: Arc::new(AtomicBool::new(false)),
         }
     }
 
     /// Stops the running statement, if there is one; true if there was.
     pub fn interrupt(&self) -> bool {
         if self.running.load(Ordering::SeqCst) {
+            self.stop.store(true, Ordering::SeqCst);
             self.handle.interrupt();
             true
         } else {
             false
         }
+    }
+
+    /// Marks a statement as running (or not); a new one starts with the flag down.
+    fn set_running(&self, running: bool) {
+        if running {
+            self.stop.store(false, Ordering::SeqCst);
+        }
+        self.running.store(running, Ordering::SeqCst);
+    }
+
+    /// The deadline of a statement: no time limit, stopped by Ctrl-C.
+    fn deadline(&self) -> Deadline {
+        Deadline::none().with_cancel(self.stop.clone())
     }
 }
 
@@ -84,7 +104,7 @@ pub struct Session {
 /// Was this error SQLite's interrupt (Ctrl-C)?
 fn is_interrupt(error: &Error) -> bool {
     match error {
-        Error::Interrupted => true,
+        Error::Stopped(_) => true,
         Error::Database(e) => e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted),
         Error::Store(StoreError::Sqlite { source, .. }) => {
             source.sqlite_error_code() == Some(ErrorCode::OperationInterrupted)
@@ -159,9 +179,10 @@ impl Session {
     }
 
     fn statement(&mut self, text: &str) -> Result<Flow, ReplError> {
-        let store = self.store.borrow();
+        let mut store = self.store.borrow_mut();
         let opts = statement::Options {
             graph: self.format().is_graph(),
+            deadline: self.interrupter.deadline(),
             ..statement::Options::default()
         };
         // A clear word before SQLite's, for writes to a store opened read-only.
@@ -185,9 +206,9 @@ impl Session {
             }
         }
         let started = Instant::now();
-        self.interrupter.running.store(true, Ordering::SeqCst);
-        let result = statement::execute(&store, text, &opts);
-        self.interrupter.running.store(false, Ordering::SeqCst);
+        self.interrupter.set_running(true);
+        let result = statement::execute(&store.watch(&opts.deadline), text, &opts);
+        self.interrupter.set_running(false);
         let elapsed = started.elapsed();
         let flow = match result {
             Ok(Outcome::Rows(rows)) => {
@@ -294,9 +315,9 @@ impl Session {
             ));
         }
         let name = path.display().to_string();
-        self.interrupter.running.store(true, Ordering::SeqCst);
+        self.interrupter.set_running(true);
         let result = store.import(BufReader::with_capacity(1 << 18, file), format, &name, opts);
-        self.interrupter.running.store(false, Ordering::SeqCst);
+        self.interrupter.set_running(false);
         match result {
             Ok(summary) => {
                 eprint!("{summary}");
@@ -375,5 +396,19 @@ mod tests {
         assert!(!i.interrupt());
         i.running.store(true, Ordering::SeqCst);
         assert!(i.interrupt());
+    }
+
+    #[test]
+    fn ctrl_c_stops_the_statements_deadline_and_a_new_statement_starts_afresh() {
+        let (_d, s) = session();
+        let i = s.interrupter();
+        i.set_running(true);
+        let deadline = i.deadline();
+        assert_eq!(deadline.stop(), None);
+        assert!(i.interrupt());
+        assert_eq!(deadline.stop(), Some(crate::deadline::Stop::Interrupted));
+        i.set_running(false);
+        i.set_running(true);
+        assert_eq!(i.deadline().stop(), None);
     }
 }

@@ -38,6 +38,11 @@ pub fn is_complete(text: &str) -> bool {
     if trimmed.is_empty() || trimmed.starts_with('.') {
         return true;
     }
+    // Past the size limit no more input can make it run: it fails now, and is not
+    // scanned again for every further line.
+    if text.len() > crate::limits::MAX_STATEMENT_BYTES {
+        return true;
+    }
     if lang::parse(text).is_ok() {
         return true;
     }

@@ -7,14 +7,16 @@
 //! UNION ALL so that each branch is a plain join SQLite can drive through its indexes;
 //! then one wrapping SELECT per pipeline stage that reshapes rows.
 
+use crate::limits::{MAX_BRANCHES, MAX_JOIN_TABLES};
 use crate::plan::{
     after_stage, Bound, ColumnDef, ColumnSource, ColumnType, Filter, FilterTest, Node, Orientation,
     PredMatch, RelField, RelationMatch, Select, Stage,
 };
 use std::fmt::Write as _;
 
-/// Most branches (ways round of all relation clauses) one statement may have.
-pub const MAX_BRANCHES: usize = 64;
+mod limits;
+pub use limits::sqlite_limit;
+use limits::{check_join_width, orientation_combinations};
 
 /// A compiled statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,8 +59,36 @@ impl std::fmt::Display for SqlParam {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SqlError {
-    #[error("the query has too many ways round to match ({0} combinations of symmetric or `--` clauses; at most {MAX_BRANCHES})")]
-    TooManyBranches(usize),
+    /// More than [`MAX_BRANCHES`] combinations of ways round: `two_way` clauses can each
+    /// be read both ways.
+    #[error(
+        "the query has more than {MAX_BRANCHES} ways round to match: {two_way} of its relation \
+         clauses can each be read both ways (a symmetric predicate, or `--`, `?r` or `*` next \
+         to a named entity or a shared variable), and each doubles the combinations; keep at \
+         most {} such clauses: name predicates that are not symmetric, or split the query",
+        MAX_BRANCHES.ilog2()
+    )]
+    TooManyBranches { two_way: usize },
+    /// More tables in one join than SQLite allows ([`MAX_JOIN_TABLES`]).
+    #[error(
+        "the query joins {tables} tables ({relations} relation clauses, {variables} variables \
+         whose names, ids or kinds are needed), more than the {MAX_JOIN_TABLES} SQLite can \
+         join in one query; use fewer clauses, or show fewer variables (`| show ?x, ?y`)"
+    )]
+    TooManyTables {
+        tables: usize,
+        relations: usize,
+        variables: usize,
+    },
+    /// SQLite refused the compiled statement for one of its own limits: `what` the limit
+    /// is, in the query's terms, and `advice` how to narrow the query; `sqlite` is
+    /// SQLite's message.
+    #[error("the query is too big for SQLite: {what} ({sqlite}); {advice}")]
+    SqliteLimit {
+        what: &'static str,
+        advice: &'static str,
+        sqlite: String,
+    },
 }
 
 /// Quotes an identifier of ours (table, column, alias) for SQLite.
@@ -107,7 +137,14 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
             _ => None,
         })
         .collect();
+    let mut stages: Vec<Stage> = select.stages.clone();
+    if let Some(n) = opts.limit {
+        stages.push(Stage::Limit(n));
+    }
+    let needed = needed_columns(select.columns.len(), &stages);
+    // The limits of the statement, before any SQL is built.
     let combos = orientation_combinations(&relations)?;
+    check_join_width(select, &relations, &combos[0], &needed)?;
     let timeline = select.timeline && !relations.is_empty();
     let keys = if opts.relation_keys {
         relations.len()
@@ -116,11 +153,6 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
     };
     let hidden = if timeline { 4 } else { 0 } + keys;
     let level0 = "s0";
-    let mut stages: Vec<Stage> = select.stages.clone();
-    if let Some(n) = opts.limit {
-        stages.push(Stage::Limit(n));
-    }
-    let needed = needed_columns(select.columns.len(), &stages);
     let mut branches = Vec::with_capacity(combos.len());
     for combo in &combos {
         branches.push(branch(
@@ -249,33 +281,6 @@ fn select_list(exprs: Vec<String>) -> String {
     } else {
         exprs.join(", ")
     }
-}
-
-fn orientation_combinations(
-    relations: &[&RelationMatch],
-) -> Result<Vec<Vec<Orientation>>, SqlError> {
-    let mut combos: Vec<Vec<Orientation>> = vec![Vec::new()];
-    for m in relations {
-        let ways = m.orientations();
-        let total = combos.len().saturating_mul(ways.len());
-        if total > MAX_BRANCHES {
-            let all: usize = relations
-                .iter()
-                .map(|m| m.orientations().len())
-                .fold(1usize, |a, b| a.saturating_mul(b));
-            return Err(SqlError::TooManyBranches(all));
-        }
-        let mut next = Vec::with_capacity(total);
-        for c in &combos {
-            for w in &ways {
-                let mut c2 = c.clone();
-                c2.push(*w);
-                next.push(c2);
-            }
-        }
-        combos = next;
-    }
-    Ok(combos)
 }
 
 fn rel_alias(i: usize) -> String {
@@ -1024,7 +1029,13 @@ mod tests {
 
     fn compiled(text: &str) -> SqlQuery {
         let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        match resolve(&stmt, text, &TestCatalog::new(), &HashMap::new()) {
+        match resolve(
+            &stmt,
+            text,
+            &TestCatalog::new(),
+            &HashMap::new(),
+            &Default::default(),
+        ) {
             Ok(Plan::Select(s)) => {
                 compile(&s, CompileOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
             }
@@ -1191,7 +1202,9 @@ mod tests {
     fn a_count_keeps_the_relation_keys_of_the_rows_it_counts() {
         let stmt = crate::lang::parse("?x visited ?y in 2025 | count by ?x | timeline").unwrap();
         let catalog = TestCatalog::new();
-        let Plan::Select(select) = resolve(&stmt, "", &catalog, &HashMap::new()).unwrap() else {
+        let Plan::Select(select) =
+            resolve(&stmt, "", &catalog, &HashMap::new(), &Default::default()).unwrap()
+        else {
             panic!("a query");
         };
         let opts = CompileOptions {

@@ -11,6 +11,7 @@ mod open;
 pub mod path;
 pub mod query;
 mod stats;
+mod watch;
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,7 @@ pub use check::Problem;
 pub use import::{Format, ImportOptions, ImportSummary, RecordCounts};
 pub use open::{Mode, SCHEMA_VERSION};
 pub use stats::Stats;
+pub use watch::Watched;
 
 /// Everything that can go wrong in the store layer. Each message says what happened,
 /// where, and what to do about it.

@@ -2,7 +2,8 @@
 //! either direction, no entity twice. A breadth-first search from both ends that expands
 //! the smaller frontier one layer at a time (each layer one indexed query for the whole
 //! frontier), stops at the first depth where the two searches meet, then lists every
-//! shortest chain through the meeting entities.
+//! shortest chain through the meeting entities. The statement's deadline is checked
+//! between layers, rows and chains, so a timeout stops the search wherever it is.
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -10,6 +11,7 @@ use std::rc::Rc;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 
+use crate::deadline::Deadline;
 use crate::plan::PathPlan;
 use crate::value::{ResultSet, Value};
 
@@ -56,8 +58,13 @@ impl Side {
 }
 
 /// Runs the search and gives one row per chain: `hops`, `path`, `from`, `to`,
-/// `predicates`, `when`.
-pub fn search(conn: &Connection, plan: &PathPlan) -> Result<ResultSet, rusqlite::Error> {
+/// `predicates`, `when`. Fails with SQLite's "interrupted" once `deadline` stops the
+/// statement.
+pub fn search(
+    conn: &Connection,
+    plan: &PathPlan,
+    deadline: &Deadline,
+) -> Result<ResultSet, rusqlite::Error> {
     let columns = crate::plan::path_columns()
         .into_iter()
         .map(String::from)
@@ -83,7 +90,8 @@ pub fn search(conn: &Connection, plan: &PathPlan) -> Result<ResultSet, rusqlite:
         if side.frontier.is_empty() {
             break;
         }
-        expand(conn, plan, side)?;
+        deadline.check_sqlite()?;
+        expand(conn, plan, side, deadline)?;
         meet = fwd
             .frontier
             .iter()
@@ -103,9 +111,11 @@ pub fn search(conn: &Connection, plan: &PathPlan) -> Result<ResultSet, rusqlite:
     meet.sort_unstable();
     let mut chains: Vec<Vec<(Edge, i64)>> = Vec::new();
     for m in meet {
+        deadline.check_sqlite()?;
         let lefts = walk_back(&fwd, m, a);
         let rights = walk_back(&bwd, m, b);
         for l in &lefts {
+            deadline.check_sqlite()?;
             for r in &rights {
                 if chains.len() >= MAX_CHAINS {
                     break;
@@ -127,7 +137,12 @@ pub fn search(conn: &Connection, plan: &PathPlan) -> Result<ResultSet, rusqlite:
 }
 
 /// The edges of a layer around `side.frontier`, as one query for the whole frontier.
-fn expand(conn: &Connection, plan: &PathPlan, side: &mut Side) -> Result<(), rusqlite::Error> {
+fn expand(
+    conn: &Connection,
+    plan: &PathPlan,
+    side: &mut Side,
+    deadline: &Deadline,
+) -> Result<(), rusqlite::Error> {
     let frontier: Rc<Vec<SqlValue>> = Rc::new(
         side.frontier
             .iter()
@@ -178,6 +193,7 @@ fn expand(conn: &Connection, plan: &PathPlan, side: &mut Side) -> Result<(), rus
     let mut seen_rel: HashSet<(i64, i64)> = HashSet::new();
     for edge in rows {
         let edge = edge?;
+        deadline.check_sqlite()?;
         if edge.subject == edge.object {
             continue;
         }

@@ -1,4 +1,6 @@
 //! Regression tests: each test is named after the bug it pins, and says in its doc comment
 //! what a user saw before the fix.
+
 mod export;
+mod limits;
 mod messages;
