@@ -1,8 +1,13 @@
-//! The query language: lexing (nom) and parsing into the AST of [`ast`], the canonical
-//! printing of that AST, and parse errors with their positions for people.
+//! The query language: lexing and one grammar (both written with nom) that reads text
+//! into the AST of [`ast`], the canonical printing of that AST, and parse errors with
+//! their positions for people.
 //!
 //! - [`parse`]: text → [`ast::Statement`], or a [`ParseError`] saying what was expected
-//!   where, and what was found.
+//!   where, and what was found. [`parse_arg`] and [`parse_saved_name`] read one `run`
+//!   argument or one saved query name alone (for command-line arguments).
+//! - From the same grammar: [`expected_after`], what may come at the end of a text
+//!   (completion), and [`is_unfinished`], whether more text could finish it (the REPL's
+//!   continuation lines).
 //! - `Display` on every AST node ([`print`]): canonical text that parses back to the same
 //!   tree, spans aside.
 //! - [`snippet`] and [`line_col`]: show a span of a query to a person (used for parse and
@@ -33,7 +38,9 @@ mod spans;
 pub use error::{line_col, snippet, ParseError};
 pub use keywords::*;
 pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, is_identifier, starts_date};
-pub use parse::{parse, MAX_NOT_DEPTH};
+pub use parse::{
+    expected_after, is_unfinished, parse, parse_arg, parse_saved_name, Expect, MAX_NOT_DEPTH,
+};
 pub use spans::clear_spans;
 
 #[cfg(test)]

@@ -4,6 +4,11 @@
 use super::*;
 use crate::lang::{clear_spans, snippet};
 
+/// How an expectation is named in error messages.
+fn words(e: Expect) -> String {
+    e.describe().unwrap_or_default().into_owned()
+}
+
 // ---- Builders of span-free trees ----
 
 fn sp() -> Span {
@@ -891,7 +896,7 @@ fn stage_errors() {
     );
     let e = err("?x met ?y |");
     assert_eq!(e.col, 12);
-    assert_eq!(e.expected, vec![STAGE.to_string()]);
+    assert_eq!(e.expected, vec![words(Expect::Stage)]);
 }
 
 // ---- Paths ----
@@ -1229,7 +1234,7 @@ fn label_errors() {
     assert_eq!(e.message, "expected a date (such as 2024 or 2024-05)");
     // `certainly` takes a filter, not a label.
     let e = err("?a ?r ?b certainly @x");
-    assert_eq!(e.message, format!("expected {FILTER}"));
+    assert_eq!(e.message, format!("expected {}", words(Expect::Filter)));
     let e = err("?a ?r ?b after @");
     assert!(e.message.contains("a label name right after `@`"), "{e}");
 }
@@ -1271,7 +1276,7 @@ fn error_points_at_the_culprit_with_what_was_expected() {
     assert_eq!(e.message, "expected `of`");
 
     let e = err("?x visited Baku certainly status any");
-    assert_eq!(e.message, format!("expected {FILTER}"));
+    assert_eq!(e.message, format!("expected {}", words(Expect::Filter)));
 
     let e = err("?x visited early");
     assert!(e.to_string().contains("`early` is a keyword"), "{e}");
@@ -1295,7 +1300,10 @@ fn error_points_at_the_culprit_with_what_was_expected() {
     let e = err("");
     assert_eq!(
         e.to_string(),
-        format!("expected {CLAUSE} at 1:1, found the end of the query")
+        format!(
+            "expected {} at 1:1, found the end of the query",
+            words(Expect::Clause)
+        )
     );
     let e = err("   # only a comment");
     assert_eq!(e.span, Span::new(19, 19));
