@@ -9,7 +9,7 @@
 //!   (completion), and [`is_unfinished`], whether more text could finish it (the REPL's
 //!   continuation lines).
 //! - `Display` on every AST node ([`print`]): canonical text that parses back to the same
-//!   tree, spans aside.
+//!   tree (nodes compare without their spans).
 //! - [`snippet`] and [`line_col`]: show a span of a query to a person (used for parse and
 //!   planner errors alike).
 //! - The keyword lists ([`keywords`]): the one list of each group of the language's
@@ -33,7 +33,6 @@ pub mod keywords;
 mod lex;
 mod parse;
 mod print;
-mod spans;
 
 pub use error::{line_col, snippet, ParseError};
 pub use keywords::*;
@@ -41,7 +40,6 @@ pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, is_identifier,
 pub use parse::{
     expected_after, is_unfinished, parse, parse_arg, parse_saved_name, Expect, MAX_NOT_DEPTH,
 };
-pub use spans::clear_spans;
 
 #[cfg(test)]
 mod proptests;
