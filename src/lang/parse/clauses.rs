@@ -96,26 +96,33 @@ fn simple_clause(i: Input<'_>) -> PResult<'_, Clause> {
         expect(Expect::Punct("--"), punct(TokenKind::DashDash)),
         cut((term(Expect::Term), modifiers)),
     );
-    let (rest, kind) = alt((
-        relation.map(
-            |(predicate, object, (label, filters, status))| ClauseKind::Relation {
-                subject: subject.clone(),
-                predicate,
-                object,
-                label,
-                filters,
-                status,
-            },
-        ),
-        between.map(|(right, (label, filters, status))| ClauseKind::Between {
-            left: subject.clone(),
+    // What follows the subject, which is moved into the clause once it is known.
+    enum Tail {
+        Relation(Pred, Term, Modifiers),
+        Between(Term, Modifiers),
+    }
+    let (rest, tail) = alt((
+        relation.map(|(predicate, object, modifiers)| Tail::Relation(predicate, object, modifiers)),
+        between.map(|(right, modifiers)| Tail::Between(right, modifiers)),
+    ))
+    .parse(i)?;
+    let kind = match tail {
+        Tail::Relation(predicate, object, (label, filters, status)) => ClauseKind::Relation {
+            subject,
+            predicate,
+            object,
+            label,
+            filters,
+            status,
+        },
+        Tail::Between(right, (label, filters, status)) => ClauseKind::Between {
+            left: subject,
             right,
             label,
             filters,
             status,
-        }),
-    ))
-    .parse(i)?;
+        },
+    };
     Ok((
         rest,
         Clause {
