@@ -519,17 +519,13 @@ fn statement_text(args: &StatementArgs) -> Result<String, CliError> {
     }
 }
 
-/// One `run` argument or `--param` value as the language reads it: as written if it is
-/// one term or period (`Baku`, `2024-Q3`, `mid 2024`, `"Ilham Aliyev"`), else as a
-/// quoted name.
+/// One `run` argument or `--param` value as the language reads it: as its canonical text
+/// if it is one term or period (`Baku`, `2024-Q3`, `mid 2024`, `"Ilham Aliyev"`), else
+/// as a quoted name.
 fn argument_text(value: &str) -> String {
-    let probe = format!("run p({value})");
-    match lang::parse(&probe) {
-        Ok(ast::Statement {
-            kind: ast::StatementKind::Run(r),
-            ..
-        }) if r.args.len() == 1 && r.stages.is_empty() => value.to_string(),
-        _ => quote(value),
+    match lang::parse_arg(value) {
+        Ok(arg) => arg.to_string(),
+        Err(_) => quote(value),
     }
 }
 
@@ -555,18 +551,11 @@ fn parse_params(params: &[String]) -> Result<HashMap<String, ast::Arg>, CliError
             )));
         };
         let name = name.trim().trim_start_matches('$').to_string();
-        let probe = format!("run p({})", argument_text(value.trim()));
-        let arg = match lang::parse(&probe) {
-            Ok(ast::Statement {
-                kind: ast::StatementKind::Run(mut r),
-                ..
-            }) if r.args.len() == 1 => r.args.remove(0),
-            _ => {
-                return Err(CliError::Usage(format!(
-                    "--param {p}: `{value}` is neither an entity nor a period"
-                )))
-            }
-        };
+        let arg = lang::parse_arg(&argument_text(value.trim())).map_err(|_| {
+            CliError::Usage(format!(
+                "--param {p}: `{value}` is neither an entity nor a period"
+            ))
+        })?;
         out.insert(name, arg);
     }
     Ok(out)
@@ -604,21 +593,14 @@ fn query(path: &Path, args: &QueryArgs) -> Result<i32, CliError> {
 }
 
 fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
-    let probe = format!("drop {}", args.name);
-    if !matches!(
-        lang::parse(&probe),
-        Ok(ast::Statement {
-            kind: ast::StatementKind::Drop(_),
-            ..
-        })
-    ) {
-        return Err(CliError::Usage(format!(
+    let name = lang::parse_saved_name(&args.name).map_err(|_| {
+        CliError::Usage(format!(
             "`{}` is not a saved query name (letters, digits and _, not starting with a digit)",
             args.name
-        )));
-    }
+        ))
+    })?;
     let list: Vec<String> = args.args.iter().map(|a| argument_text(a)).collect();
-    let text = format!("run {}({})", args.name, list.join(", "));
+    let text = format!("run {name}({})", list.join(", "));
     let opts = options(&args.output, HashMap::new())?;
     execute(path, &text, &opts, args.output.format)
 }

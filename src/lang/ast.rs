@@ -3,7 +3,7 @@
 //! Nodes follow one pattern: `Node { kind: NodeKind, span }` where a node has variants,
 //! or a struct with a `span` field where it has none. Spans are byte offsets into the
 //! statement's text. `Display` prints a node back as canonical query text: parsing the
-//! printed text gives the same tree (spans aside).
+//! printed text gives the same tree. Nodes compare without their spans.
 
 /// A byte range `start..end` in the statement's text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -18,15 +18,50 @@ impl Span {
     }
 }
 
+/// Equality of nodes by what they say, not where they were written: every field but
+/// `span` is compared (as sqlparser-rs does), so trees parsed from different texts are
+/// equal when their structure is. [`Span`] itself compares its offsets. The pattern
+/// names every field, so a field added to a node and not here fails to build.
+macro_rules! eq_without_span {
+    ($($node:ident { $($field:ident),+ })+) => {$(
+        impl PartialEq for $node {
+            fn eq(&self, other: &Self) -> bool {
+                let $node { $($field,)+ span: _ } = self;
+                $(*$field == other.$field)&&+
+            }
+        }
+    )+};
+}
+
+eq_without_span! {
+    Ident { name }
+    Statement { kind }
+    Query { clauses, stages }
+    Clause { kind }
+    Label { name }
+    Term { kind }
+    Pred { kind }
+    TimeFilter { kind, certainly }
+    Period { kind }
+    StatusFilter { kind }
+    Stage { kind }
+    Column { kind }
+    SortKey { column, descending }
+    PathQuery { from, to, max, via, status, stages }
+    SaveQuery { replace, name, params, body }
+    RunQuery { name, args, stages }
+    Arg { kind }
+}
+
 /// A name as written: an identifier (variable name, predicate id, kind, saved query name).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
 }
 
 /// One statement: what a line at the REPL or `factstore query` holds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Statement {
     pub kind: StatementKind,
     pub span: Span,
@@ -49,14 +84,14 @@ pub enum StatementKind {
 }
 
 /// `clause, clause, … | stage | stage`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Query {
     pub clauses: Vec<Clause>,
     pub stages: Vec<Stage>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Clause {
     pub kind: ClauseKind,
     pub span: Span,
@@ -90,7 +125,7 @@ pub enum ClauseKind {
 
 /// `@name` after a relation clause's terms: names the relation the clause matches, so
 /// that time filters of other clauses can compare with its time (`after @name`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Label {
     /// The name without `@`.
     pub name: String,
@@ -99,7 +134,7 @@ pub struct Label {
 }
 
 /// An entity position (subject, object, either side of `--`, path ends, run arguments).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Term {
     pub kind: TermKind,
     pub span: Span,
@@ -120,7 +155,7 @@ pub enum TermKind {
 }
 
 /// A predicate position.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Pred {
     pub kind: PredKind,
     pub span: Span,
@@ -137,7 +172,7 @@ pub enum PredKind {
 }
 
 /// A time filter on a relation clause.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct TimeFilter {
     pub kind: TimeFilterKind,
     /// `certainly` was written (or `within`, which is `certainly in`).
@@ -168,7 +203,7 @@ pub enum TimeFilterKind {
 }
 
 /// A period in a query: a date expression, `today`, a range, or a parameter.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Period {
     pub kind: PeriodKind,
     pub span: Span,
@@ -202,7 +237,7 @@ pub enum Part {
 }
 
 /// `status planned`, `status occurred|planned`, `status any`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct StatusFilter {
     pub kind: StatusFilterKind,
     pub span: Span,
@@ -216,7 +251,7 @@ pub enum StatusFilterKind {
 }
 
 /// A pipeline stage after `|`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Stage {
     pub kind: StageKind,
     pub span: Span,
@@ -240,7 +275,7 @@ pub enum StageKind {
 
 /// An output column: `?x` (a variable, the column `x`), `?x.id`, or a named column such as
 /// `when`, `source`, `x.id`, `count`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Column {
     pub kind: ColumnKind,
     pub span: Span,
@@ -254,7 +289,7 @@ pub enum ColumnKind {
     Named(String),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SortKey {
     pub column: Column,
     pub descending: bool,
@@ -262,7 +297,7 @@ pub struct SortKey {
 }
 
 /// `path A to B [max N] [via P|P…] [status …] [| stage …]`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct PathQuery {
     pub from: Term,
     pub to: Term,
@@ -275,7 +310,7 @@ pub struct PathQuery {
 
 /// `save [replace] NAME(p1, p2) = QUERY`. `text` is the query's source text as written,
 /// which is what the store keeps.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SaveQuery {
     pub replace: bool,
     pub name: Ident,
@@ -285,7 +320,7 @@ pub struct SaveQuery {
 }
 
 /// `run NAME(arg, …) [| stage …]`
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RunQuery {
     pub name: Ident,
     pub args: Vec<Arg>,
@@ -294,7 +329,7 @@ pub struct RunQuery {
 }
 
 /// An argument of `run`: an entity term or a period.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Arg {
     pub kind: ArgKind,
     pub span: Span,

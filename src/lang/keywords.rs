@@ -64,9 +64,12 @@ pub const ONE_PERIOD_FILTERS: &[&str] =
 /// Words that begin a time filter after a relation clause's terms.
 pub const TIME_FILTER_KEYWORDS: &[&str] = &concat::<9>(&[ONE_PERIOD_FILTERS, &[BETWEEN, AS]]);
 
+/// Words that may begin a time filter: its keyword, or `certainly` before one.
+pub const FILTER_STARTS: &[&str] = &concat::<10>(&[TIME_FILTER_KEYWORDS, &[CERTAINLY]]);
+
 /// Words that may begin a filter after a relation clause's terms: a time filter,
 /// `certainly` before one, or `status`.
-pub const FILTER_KEYWORDS: &[&str] = &concat::<11>(&[TIME_FILTER_KEYWORDS, &[CERTAINLY, STATUS]]);
+pub const FILTER_KEYWORDS: &[&str] = &concat::<11>(&[FILTER_STARTS, &[STATUS]]);
 
 /// Parts of a date in a period: `early 2025`, `mid 2024-05`, `late 2024`.
 pub const PART_WORDS: &[&str] = &["early", "mid", "late"];
@@ -96,6 +99,9 @@ pub const STAGE_KEYWORDS: &[&str] = &concat::<6>(&[ARGUMENT_STAGES, &[COUNT, DIS
 
 /// The status words that `|` may join in `status a|b`.
 pub const STATUS_WORDS: &[&str] = &["occurred", "planned", "alleged", "denied"];
+
+/// What may follow `status`: a status word, or `any` alone.
+pub const STATUS_OR_ANY: &[&str] = &concat::<5>(&[STATUS_WORDS, &[ANY]]);
 
 /// The orders of a sort key: `sort col asc`, `sort col desc`.
 pub const SORT_ORDERS: &[&str] = &["asc", "desc"];

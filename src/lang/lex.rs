@@ -46,6 +46,24 @@ pub(crate) enum TokenKind {
     Equals,
 }
 
+/// Why text could not be split into tokens.
+#[derive(Debug)]
+pub(crate) struct LexError {
+    pub error: ParseError,
+    /// More text at the end could fix it: the text ends inside a string, or right
+    /// after the `:` of `?x:` (which promises a kind).
+    pub unfinished: bool,
+}
+
+impl From<ParseError> for LexError {
+    fn from(error: ParseError) -> Self {
+        LexError {
+            error,
+            unfinished: false,
+        }
+    }
+}
+
 /// Can `c` start an identifier?
 pub(crate) fn is_ident_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
@@ -125,7 +143,7 @@ fn date_token(input: &str) -> LexResult<'_, &str> {
 }
 
 /// Splits `source` into tokens.
-pub(crate) fn lex(source: &str) -> Result<Vec<Token<'_>>, ParseError> {
+pub(crate) fn lex(source: &str) -> Result<Vec<Token<'_>>, LexError> {
     let mut tokens = Vec::new();
     let mut rest = source;
     loop {
@@ -184,14 +202,14 @@ fn lex_one<'a>(
     start: usize,
     rest: &'a str,
     c: char,
-) -> Result<(&'a str, TokenKind), ParseError> {
+) -> Result<(&'a str, TokenKind), LexError> {
     let simple = |len: usize, kind: TokenKind| Ok((&rest[len..], kind));
     match c {
         '"' => string(source, start, rest),
         '?' | '$' | '@' => variable(source, start, rest, c),
         _ if starts_date(rest) => {
             let Ok((after, _)) = date_token(rest) else {
-                return Err(unexpected_char(source, start, c));
+                return Err(unexpected_char(source, start, c).into());
             };
             // A date glued to letters (`2024a`, `Y7-x`) is neither a date nor a name.
             if after.chars().next().is_some_and(is_ident_char) {
@@ -207,13 +225,14 @@ fn lex_one<'a>(
                 .with_hint(
                     "dates look like 2024, 2024-05, 2024-05-28, 2024-Q3 or 2024-H2; \
                      to mean a name, write it in quotes",
-                ));
+                )
+                .into());
             }
             Ok((after, TokenKind::Lit))
         }
         _ if is_ident_start(c) => match identifier(rest) {
             Ok((after, _)) => Ok((after, TokenKind::Word)),
-            Err(_) => Err(unexpected_char(source, start, c)),
+            Err(_) => Err(unexpected_char(source, start, c).into()),
         },
         '.' if rest.starts_with("..") => simple(2, TokenKind::DotDot),
         '.' => simple(1, TokenKind::Dot),
@@ -224,9 +243,9 @@ fn lex_one<'a>(
         '(' => simple(1, TokenKind::LParen),
         ')' => simple(1, TokenKind::RParen),
         '=' => simple(1, TokenKind::Equals),
-        '\0' => Err(control_error(source, start, c)),
-        _ if is_bidi_control(c) => Err(control_error(source, start, c)),
-        _ => Err(unexpected_char(source, start, c)),
+        '\0' => Err(control_error(source, start, c).into()),
+        _ if is_bidi_control(c) => Err(control_error(source, start, c).into()),
+        _ => Err(unexpected_char(source, start, c).into()),
     }
 }
 
@@ -250,7 +269,7 @@ fn variable<'a>(
     start: usize,
     rest: &'a str,
     sigil: char,
-) -> Result<(&'a str, TokenKind), ParseError> {
+) -> Result<(&'a str, TokenKind), LexError> {
     let after_sigil = &rest[1..];
     let what = match sigil {
         '?' => "a variable name",
@@ -258,13 +277,7 @@ fn variable<'a>(
         _ => "a parameter name",
     };
     let Ok((after, name)) = identifier(after_sigil) else {
-        return Err(missing_after(
-            source,
-            start + 1,
-            after_sigil,
-            what,
-            &sigil.to_string(),
-        ));
+        return Err(missing_after(source, start + 1, after_sigil, what, &sigil.to_string()).into());
     };
     match sigil {
         '$' => return Ok((after, TokenKind::Param(name.to_string()))),
@@ -292,13 +305,16 @@ fn variable<'a>(
                 )),
             },
         )),
-        Err(_) => Err(missing_after(
-            source,
-            kind_start,
-            after_colon,
-            "a kind (such as person)",
-            &format!("?{name}:"),
-        )),
+        Err(_) => Err(LexError {
+            error: missing_after(
+                source,
+                kind_start,
+                after_colon,
+                "a kind (such as person)",
+                &format!("?{name}:"),
+            ),
+            unfinished: after_colon.is_empty(),
+        }),
     }
 }
 
@@ -319,11 +335,7 @@ fn missing_after(source: &str, at: usize, rest: &str, what: &str, after: &str) -
 
 /// `"…"` with `\"` and `\\` as the only escapes; any other backslash is an error (so
 /// that every string has one spelling and prints back as it was read).
-fn string<'a>(
-    source: &str,
-    start: usize,
-    rest: &'a str,
-) -> Result<(&'a str, TokenKind), ParseError> {
+fn string<'a>(source: &str, start: usize, rest: &'a str) -> Result<(&'a str, TokenKind), LexError> {
     let mut value = String::new();
     let mut chars = rest.char_indices().skip(1);
     while let Some((i, c)) = chars.next() {
@@ -337,19 +349,23 @@ fn string<'a>(
                         Span::new(start + i, start + j + e.len_utf8()),
                         format!("unknown escape `\\{e}` in a string"),
                     )
-                    .with_hint("only \\\" and \\\\ are escapes; write \\\\ for a backslash"));
+                    .with_hint("only \\\" and \\\\ are escapes; write \\\\ for a backslash")
+                    .into());
                 }
                 None => break,
             },
             _ => value.push(c),
         }
     }
-    Err(ParseError::at(
-        source,
-        Span::new(start, source.len()),
-        "unterminated string",
-    )
-    .with_hint("close it with `\"`"))
+    Err(LexError {
+        error: ParseError::at(
+            source,
+            Span::new(start, source.len()),
+            "unterminated string",
+        )
+        .with_hint("close it with `\"`"),
+        unfinished: true,
+    })
 }
 
 #[cfg(test)]
@@ -420,13 +436,16 @@ mod tests {
         );
         assert_eq!(texts("?x@v,@w"), vec!["?x", "@v", ",", "@w"]);
         // A kind is for variables only: `@v:x` is a label and then a stray colon.
-        assert_eq!(lex("@v:x").unwrap_err().message, "unexpected character `:`");
-        let e = lex("after @").unwrap_err();
+        assert_eq!(
+            lex("@v:x").unwrap_err().error.message,
+            "unexpected character `:`"
+        );
+        let e = lex("after @").unwrap_err().error;
         assert_eq!(
             e.to_string(),
             "expected a label name right after `@` at 1:8, found the end of the query"
         );
-        let e = lex("after @2024").unwrap_err();
+        let e = lex("after @2024").unwrap_err().error;
         assert!(e.message.contains("a label name"), "{e}");
     }
 
@@ -462,7 +481,7 @@ mod tests {
     #[test]
     fn y_dates_do_not_depend_on_what_follows() {
         assert_eq!(kinds("Y7 --"), vec![TokenKind::Lit, TokenKind::DashDash]);
-        let e = lex("Y7--?sale").unwrap_err();
+        let e = lex("Y7--?sale").unwrap_err().error;
         assert_eq!(e.message, "`Y7--?sale` is neither a date nor a number");
     }
 
@@ -477,45 +496,45 @@ mod tests {
             kinds(r#""a \"q\" \\ b""#),
             vec![TokenKind::Str(r#"a "q" \ b"#.into())]
         );
-        let e = lex(r#"x "a\nb""#).unwrap_err();
+        let e = lex(r#"x "a\nb""#).unwrap_err().error;
         assert_eq!(e.span, Span::new(4, 6));
         assert!(e.message.contains("unknown escape `\\n`"));
     }
 
     #[test]
     fn unterminated_string_points_at_its_quote() {
-        let e = lex("?x visited \"Baku").unwrap_err();
+        let e = lex("?x visited \"Baku").unwrap_err().error;
         assert_eq!(e.message, "unterminated string");
         assert_eq!((e.line, e.col), (1, 12));
-        let e = lex("\"abc\\").unwrap_err();
+        let e = lex("\"abc\\").unwrap_err().error;
         assert_eq!(e.span.start, 0);
     }
 
     #[test]
     fn controls_are_refused_outside_strings_only() {
         assert!(lex("\"a\u{202E}b\0\"").is_ok());
-        let e = lex("a \u{202E}b").unwrap_err();
+        let e = lex("a \u{202E}b").unwrap_err().error;
         assert!(e.message.contains("U+202E"), "{e}");
         assert_eq!(e.col, 3);
-        let e = lex("a # x\u{2066}").unwrap_err();
+        let e = lex("a # x\u{2066}").unwrap_err().error;
         assert!(e.message.contains("U+2066"), "{e}");
-        let e = lex("a\0").unwrap_err();
+        let e = lex("a\0").unwrap_err().error;
         assert!(e.message.contains("NUL"), "{e}");
     }
 
     #[test]
     fn bad_characters_and_dates() {
-        let e = lex("?x visited ;home").unwrap_err();
+        let e = lex("?x visited ;home").unwrap_err().error;
         assert_eq!(e.message, "unexpected character `;`");
-        let e = lex("in 2024a").unwrap_err();
+        let e = lex("in 2024a").unwrap_err().error;
         assert_eq!(e.message, "`2024a` is neither a date nor a number");
         assert_eq!(e.span, Span::new(3, 8));
-        let e = lex("?").unwrap_err();
+        let e = lex("?").unwrap_err().error;
         assert_eq!(
             e.to_string(),
             "expected a variable name right after `?` at 1:2, found the end of the query"
         );
-        let e = lex("?x: person").unwrap_err();
+        let e = lex("?x: person").unwrap_err().error;
         assert!(e.message.contains("a kind"), "{e}");
     }
 }

@@ -1,12 +1,17 @@
-//! The query language: lexing (nom) and parsing into the AST of [`ast`], the canonical
-//! printing of that AST, and parse errors with their positions for people.
+//! The query language: lexing and one grammar (both written with nom) that reads text
+//! into the AST of [`ast`], the canonical printing of that AST, and parse errors with
+//! their positions for people.
 //!
 //! - [`parse`]: text → [`ast::Statement`], or a [`ParseError`] saying what was expected
 //!   where, and what was found. It checks the statement's size before lexing and its
 //!   number of clauses after parsing ([`crate::limits`]), and cuts what its messages
-//!   quote to a few words ([`clip_message`]).
+//!   quote to a few words ([`clip_message`]). [`parse_arg`] and [`parse_saved_name`]
+//!   read one `run` argument or one saved query name alone (for command-line arguments).
+//! - From the same grammar: [`expected_after`], what may come at the end of a text
+//!   (completion), and [`is_unfinished`], whether more text could finish it (the REPL's
+//!   continuation lines).
 //! - `Display` on every AST node ([`print`]): canonical text that parses back to the same
-//!   tree, spans aside.
+//!   tree (nodes compare without their spans).
 //! - [`snippet`] and [`line_col`]: show a span of a query to a person (used for parse and
 //!   planner errors alike), at most a window of 80 columns of its line; [`clip`]: a name
 //!   as a message quotes it.
@@ -31,13 +36,13 @@ pub mod keywords;
 mod lex;
 mod parse;
 mod print;
-mod spans;
 
 pub use error::{clip, clip_message, line_col, snippet, ParseError, SHOWN_CHARS, SNIPPET_COLUMNS};
 pub use keywords::*;
 pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, is_identifier, starts_date};
-pub use parse::MAX_NOT_DEPTH;
-pub use spans::clear_spans;
+pub use parse::{
+    expected_after, is_unfinished, parse_arg, parse_saved_name, Expect, MAX_NOT_DEPTH,
+};
 
 use crate::limits::{MAX_CLAUSES, MAX_STATEMENT_BYTES};
 

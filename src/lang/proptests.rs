@@ -3,7 +3,7 @@
 //! they parse to prints and parses back to the same tree.
 
 use super::ast::*;
-use super::{clear_spans, is_keyword, parse, CLAUSE_KEYWORDS, KEYWORDS, STAGE_KEYWORDS};
+use super::{is_keyword, parse, CLAUSE_KEYWORDS, KEYWORDS, STAGE_KEYWORDS};
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
@@ -374,12 +374,10 @@ fn token() -> BoxedStrategy<String> {
 
 /// If `text` parses, its canonical text parses to the same tree.
 fn check_round_trip(text: &str) -> Result<(), TestCaseError> {
-    if let Ok(mut tree) = parse(text) {
-        clear_spans(&mut tree);
+    if let Ok(tree) = parse(text) {
         let printed = tree.to_string();
-        let mut again = parse(&printed)
+        let again = parse(&printed)
             .map_err(|e| TestCaseError::fail(format!("{printed:?} does not parse: {e}")))?;
-        clear_spans(&mut again);
         prop_assert_eq!(again, tree, "printed as {:?}", printed);
     }
     Ok(())
@@ -391,9 +389,8 @@ proptest! {
     #[test]
     fn printed_trees_parse_back_to_themselves(tree in statement()) {
         let printed = tree.to_string();
-        let mut again = parse(&printed)
+        let again = parse(&printed)
             .map_err(|e| TestCaseError::fail(format!("{printed:?} does not parse: {e}")))?;
-        clear_spans(&mut again);
         prop_assert_eq!(again, tree, "printed as {:?}", printed);
     }
 

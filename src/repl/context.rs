@@ -1,20 +1,18 @@
 //! Where the cursor is in a statement, for completion: which word is being typed (its
-//! start and prefix) and what may stand there (keywords, entity names, predicate ids,
-//! kinds, columns, saved query names, dot-commands), from a walk over the tokens before
-//! the cursor that follows the language's grammar loosely.
+//! start and prefix, from the REPL's forgiving scan) and what may stand there (keywords,
+//! entity names, predicate ids, kinds, columns, saved query names, dot-commands), as the
+//! language's grammar expects it after the text before that word.
 
-use crate::lang::{
-    self, FILTER_KEYWORDS, ONE_PERIOD_FILTERS, PART_WORDS, PATH_OPTIONS, PERIOD_WORDS, SORT_ORDERS,
-    STAGE_KEYWORDS, STATEMENT_STARTS, STATUS_WORDS,
-};
+use crate::lang::{self, Expect};
+use crate::plan::RelField;
 
-use super::scan::{scan, Piece, Token};
+use super::scan::{scan, Piece};
 
 /// Something that may stand at the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Want {
-    /// These keywords.
-    Keywords(&'static [&'static str]),
+    /// These keywords (and standard column names), in the grammar's order.
+    Keywords(Vec<&'static str>),
     /// Entity ids, names and aliases.
     Entities,
     /// Predicate ids.
@@ -49,410 +47,48 @@ pub struct Context {
     pub wants: Vec<Want>,
 }
 
-const NOT: &[&str] = &[lang::NOT];
-const OF: &[&str] = &[lang::OF];
-const AND: &[&str] = &[lang::AND];
-const TO: &[&str] = &[lang::TO];
-const BY: &[&str] = &[lang::BY];
-const STATUS_ANY: &[&str] = &[lang::ANY];
-const SAVE_REPLACE: &[&str] = &[lang::REPLACE];
-/// Columns every single-clause query has.
-pub const STANDARD_COLUMNS: &[&str] = &[
-    "subject",
-    "predicate",
-    "object",
-    "when",
-    "start",
-    "end",
-    "status",
-    "source",
-    "quote",
-];
-
-/// The grammar position after the tokens seen so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// The start of a statement (or of a saved query's body).
-    Start,
-    /// The subject of a clause, after `,` or `not`.
-    Subject,
-    /// After a subject: a predicate, `--`, or the end of a `?x:kind` clause.
-    Predicate,
-    /// After a predicate: the object (or `|` and another predicate id).
-    Object,
-    /// After `visited|`: another predicate id.
-    PredicateAlternative,
-    /// After a whole clause: filters, `,` or `|`.
-    AfterClause,
-    /// After `as`.
-    As,
-    /// After `between P`.
-    BetweenAnd,
-    /// Where a period goes (after `in`, `before`, `..` …).
-    Period,
-    /// After `status`.
-    Status,
-    /// After a status word.
-    StatusWord,
-    /// After `status w|`: a status word or a stage.
-    StatusPipe,
-    /// After `|` in the pipeline.
-    Stage,
-    /// After `count`.
-    Count,
-    /// Columns of `show`, `sort`, `count by`.
-    Columns { sort: bool },
-    /// After a column.
-    AfterColumn { sort: bool },
-    /// After a stage that takes nothing more, or its number.
-    StageEnd,
-    /// After `limit`.
-    Limit,
-    /// After `path`, before its first term.
-    PathFrom,
-    /// After `path A`.
-    PathTo,
-    /// After `path A to`.
-    PathTarget,
-    /// After `path A to B`: options.
-    PathOptions,
-    /// After `max`.
-    PathMax,
-    /// After `via` or `via a|`.
-    Via,
-    /// After `via a`.
-    ViaAfter,
-    /// After `run` or `drop`.
-    SavedName { run: bool },
-    /// After `run NAME`.
-    RunAfterName,
-    /// Inside `run NAME(…)`.
-    RunArgs,
-    /// After `save`, before `=`.
-    SaveHead { after_keyword: bool },
-    /// Nothing to offer until the end.
-    Done,
-}
-
-/// Is `t` a word after which a period comes: a time filter that takes one period, or
-/// `between`, `and` (of `between A and B`) or `of` (of `as of`)?
-fn is_period_before(t: &Token, src: &str) -> bool {
-    ONE_PERIOD_FILTERS
-        .iter()
-        .chain(&[lang::BETWEEN, lang::AND, lang::OF])
-        .any(|k| t.is_word(src, k))
-}
-
-fn is_term(piece: &Piece) -> bool {
-    matches!(piece, Piece::Word | Piece::Var { .. } | Piece::Str { .. })
-}
-
-/// Does this token end a clause's term list and start the next clause or stage?
-fn step(state: State, t: &Token, src: &str) -> State {
-    use State::*;
-    let word = |k: &str| t.is_word(src, k);
-    let punct = |p: &str| matches!(t.piece, Piece::Punct(q) if q == p);
-    match state {
-        Start => {
-            if word(lang::PATH) {
-                PathFrom
-            } else if word(lang::RUN) {
-                SavedName { run: true }
-            } else if word(lang::DROP) {
-                SavedName { run: false }
-            } else if word(lang::SAVE) {
-                SaveHead {
-                    after_keyword: true,
-                }
-            } else if word(lang::SAVED) {
-                StageEnd
-            } else {
-                step(Subject, t, src)
+/// What may stand at the end of `text`, as the grammar expects it there: keywords (in
+/// one list, in the grammar's order), then names, predicate ids and so on. Empty where
+/// the text already leaves the grammar.
+fn wants_after(text: &str) -> Vec<Want> {
+    let Some(expected) = lang::expected_after(text) else {
+        return Vec::new();
+    };
+    let mut words: Vec<&'static str> = Vec::new();
+    let mut wants: Vec<Want> = Vec::new();
+    let want = |w: Want, wants: &mut Vec<Want>| {
+        if !wants.contains(&w) {
+            wants.push(w);
+        }
+    };
+    for e in expected {
+        for word in e.keywords() {
+            if !words.contains(word) {
+                words.push(word);
             }
         }
-        Subject => {
-            if word(lang::NOT) {
-                Subject
-            } else if is_term(&t.piece) {
-                Predicate
-            } else {
-                Done
+        match e {
+            Expect::Clause | Expect::Term | Expect::Arg => {
+                want(Want::Entities, &mut wants);
+                want(Want::Variables, &mut wants);
             }
-        }
-        Predicate => {
-            if punct(",") {
-                Subject
-            } else if punct("|") {
-                Stage
-            } else if punct("--")
-                || matches!(t.piece, Piece::Word | Piece::Var { .. })
-                || punct("*")
-            {
-                Object
-            } else {
-                Done
-            }
-        }
-        Object => {
-            if punct("|") {
-                // `visited|met`: another predicate id.
-                PredicateAlternative
-            } else if is_term(&t.piece) {
-                AfterClause
-            } else {
-                Done
-            }
-        }
-        AfterClause | StatusWord => {
-            if punct(",") {
-                Subject
-            } else if punct("|") {
-                if state == StatusWord {
-                    StatusPipe
-                } else {
-                    Stage
-                }
-            } else if is_period_before(t, src) || punct("..") {
-                Period
-            } else if word(lang::AS) {
-                As
-            } else if word(lang::CERTAINLY) {
-                AfterClause
-            } else if word(lang::STATUS) {
-                Status
-            } else if t.piece == Piece::Label {
-                // the clause's label
-                AfterClause
-            } else if t.piece == Piece::Lit {
-                // the end of a period
-                BetweenAnd
-            } else {
-                Done
-            }
-        }
-        BetweenAnd => {
-            if word(lang::AND) {
-                Period
-            } else {
-                step(AfterClause, t, src)
-            }
-        }
-        As => {
-            if word(lang::OF) {
-                Period
-            } else {
-                Done
-            }
-        }
-        Period => {
-            if PART_WORDS.iter().any(|k| word(k)) || punct("..") {
-                Period
-            } else if matches!(t.piece, Piece::Lit | Piece::Label) || word(lang::TODAY) {
-                BetweenAnd
-            } else {
-                step(AfterClause, t, src)
-            }
-        }
-        PredicateAlternative => {
-            if t.piece == Piece::Word {
-                Object
-            } else {
-                Done
-            }
-        }
-        Status => {
-            if t.piece == Piece::Word {
-                StatusWord
-            } else {
-                Done
-            }
-        }
-        StatusPipe => {
-            if STATUS_WORDS.iter().any(|k| word(k)) {
-                StatusWord
-            } else {
-                step(Stage, t, src)
-            }
-        }
-        Stage => {
-            if word(lang::SHOW) {
-                Columns { sort: false }
-            } else if word(lang::SORT) {
-                Columns { sort: true }
-            } else if word(lang::COUNT) {
-                Count
-            } else if word(lang::LIMIT) {
-                Limit
-            } else if word(lang::DISTINCT) || word(lang::TIMELINE) {
-                StageEnd
-            } else {
-                Done
-            }
-        }
-        Count => {
-            if word(lang::BY) {
-                Columns { sort: false }
-            } else if punct("|") {
-                Stage
-            } else {
-                Done
-            }
-        }
-        Columns { sort } => {
-            if matches!(t.piece, Piece::Word | Piece::Var { .. }) {
-                AfterColumn { sort }
-            } else if punct("|") {
-                Stage
-            } else {
-                Done
-            }
-        }
-        AfterColumn { sort } => {
-            if punct(",") {
-                Columns { sort }
-            } else if punct("|") {
-                Stage
-            } else if sort && SORT_ORDERS.iter().any(|k| word(k)) {
-                AfterColumn { sort }
-            } else {
-                Done
-            }
-        }
-        Limit => {
-            if t.piece == Piece::Lit {
-                StageEnd
-            } else {
-                Done
-            }
-        }
-        StageEnd => {
-            if punct("|") {
-                Stage
-            } else {
-                Done
-            }
-        }
-        PathFrom => {
-            if is_term(&t.piece) {
-                PathTo
-            } else {
-                Done
-            }
-        }
-        PathTo => {
-            if word(lang::TO) {
-                PathTarget
-            } else {
-                Done
-            }
-        }
-        PathTarget => {
-            if is_term(&t.piece) {
-                PathOptions
-            } else {
-                Done
-            }
-        }
-        PathOptions | PathMax | ViaAfter => {
-            if state == PathMax && t.piece == Piece::Lit {
-                PathOptions
-            } else if state == ViaAfter && punct("|") {
-                Via
-            } else if word(lang::MAX) {
-                PathMax
-            } else if word(lang::VIA) {
-                Via
-            } else if word(lang::STATUS) {
-                Status
-            } else if punct("|") {
-                Stage
-            } else {
-                Done
-            }
-        }
-        Via => {
-            if STAGE_KEYWORDS.iter().any(|k| word(k)) {
-                step(Stage, t, src)
-            } else if t.piece == Piece::Word {
-                ViaAfter
-            } else {
-                Done
-            }
-        }
-        SavedName { run } => {
-            if t.piece == Piece::Word && run {
-                RunAfterName
-            } else {
-                Done
-            }
-        }
-        RunAfterName => {
-            if punct("(") {
-                RunArgs
-            } else if punct("|") {
-                Stage
-            } else {
-                Done
-            }
-        }
-        RunArgs => {
-            if punct(")") {
-                StageEnd
-            } else {
-                RunArgs
-            }
-        }
-        SaveHead { .. } => {
-            if punct("=") {
-                Start
-            } else {
-                SaveHead {
-                    after_keyword: false,
+            Expect::Predicate | Expect::PredicateId => want(Want::Predicates, &mut wants),
+            Expect::SavedName => want(Want::SavedNames, &mut wants),
+            Expect::Column => {
+                want(Want::Variables, &mut wants);
+                for field in RelField::ALL {
+                    if !words.contains(&field.name()) {
+                        words.push(field.name());
+                    }
                 }
             }
+            _ => {}
         }
-        Done => Done,
     }
-}
-
-/// What may stand in a grammar position.
-fn wants(state: State) -> Vec<Want> {
-    use State::*;
-    use Want::*;
-    match state {
-        Start => vec![
-            Keywords(STATEMENT_STARTS),
-            Keywords(NOT),
-            Entities,
-            Variables,
-        ],
-        Subject => vec![Keywords(NOT), Entities, Variables],
-        Predicate | PredicateAlternative | Via => vec![Predicates],
-        Object | PathFrom | PathTarget | RunArgs => vec![Entities, Variables],
-        AfterClause | StatusWord => vec![Keywords(FILTER_KEYWORDS)],
-        As => vec![Keywords(OF)],
-        BetweenAnd => vec![Keywords(AND), Keywords(FILTER_KEYWORDS)],
-        Period => vec![Keywords(PERIOD_WORDS)],
-        Status => vec![Keywords(STATUS_WORDS), Keywords(STATUS_ANY)],
-        StatusPipe => vec![Keywords(STATUS_WORDS), Keywords(STAGE_KEYWORDS)],
-        Stage => vec![Keywords(STAGE_KEYWORDS)],
-        Count => vec![Keywords(BY)],
-        Columns { .. } => vec![Variables, Keywords(STANDARD_COLUMNS)],
-        AfterColumn { sort: true } => vec![Keywords(SORT_ORDERS)],
-        PathTo => vec![Keywords(TO)],
-        PathOptions | ViaAfter => vec![Keywords(PATH_OPTIONS)],
-        SavedName { .. } => vec![SavedNames],
-        SaveHead {
-            after_keyword: true,
-        } => vec![Keywords(SAVE_REPLACE)],
-        AfterColumn { sort: false }
-        | StageEnd
-        | Limit
-        | PathMax
-        | RunAfterName
-        | SaveHead { .. }
-        | Done => Vec::new(),
+    if !words.is_empty() {
+        wants.insert(0, Want::Keywords(words));
     }
+    wants
 }
 
 /// The text of a string token after its opening quote, escapes resolved.
@@ -528,21 +164,15 @@ pub fn detect(text: &str, pos: usize) -> Context {
         }
         _ => None,
     };
-    tokens.retain(|t| t.piece != Piece::Comment);
-
-    let mut state = State::Start;
-    for t in &tokens {
-        state = step(state, t, before);
-    }
-
     let Some(word) = partial else {
         return Context {
             start: pos,
             prefix: String::new(),
             quoted: false,
-            wants: wants(state),
+            wants: wants_after(before),
         };
     };
+    let wants = || wants_after(&before[..word.span.start]);
     let text_of = word.text(before);
     match &word.piece {
         Piece::Var { kind: Some(kind) } => Context {
@@ -573,7 +203,7 @@ pub fn detect(text: &str, pos: usize) -> Context {
             start: word.span.start,
             prefix: string_prefix(text_of),
             quoted: true,
-            wants: wants(state)
+            wants: wants()
                 .into_iter()
                 .filter(|w| *w == Want::Entities)
                 .collect(),
@@ -582,7 +212,7 @@ pub fn detect(text: &str, pos: usize) -> Context {
             start: word.span.start,
             prefix: text_of.to_string(),
             quoted: false,
-            wants: wants(state)
+            wants: wants()
                 .into_iter()
                 .filter(|w| !matches!(w, Want::Variables | Want::Parameters | Want::Labels))
                 .collect(),
@@ -617,7 +247,18 @@ pub fn names_used(text: &str, sigil: char, skip: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lang::{
+        FILTER_KEYWORDS, PATH_OPTIONS, PERIOD_WORDS, STAGE_KEYWORDS, STATEMENT_STARTS,
+        STATUS_OR_ANY, STATUS_WORDS,
+    };
     use Want::*;
+
+    /// One list of keywords, the lists `groups` end to end.
+    fn words(groups: &[&[&'static str]]) -> Want {
+        Keywords(groups.concat())
+    }
+
+    const NOT: &[&str] = &[lang::NOT];
 
     fn at_end(text: &str) -> Context {
         detect(text, text.len())
@@ -637,10 +278,7 @@ mod tests {
         assert_eq!(c.wants, vec![Predicates]);
 
         let c = at_end("Bak");
-        assert_eq!(
-            c.wants,
-            vec![Keywords(STATEMENT_STARTS), Keywords(NOT), Entities]
-        );
+        assert_eq!(c.wants, vec![words(&[STATEMENT_STARTS, NOT]), Entities]);
 
         let c = at_end("?x visited|");
         assert_eq!(c.wants, vec![Predicates], "`|` joins predicate ids");
@@ -670,48 +308,63 @@ mod tests {
     fn after_a_clause_and_in_the_pipeline() {
         assert_eq!(
             at_end("?x visited Baku ").wants,
-            vec![Keywords(FILTER_KEYWORDS)]
+            vec![words(&[FILTER_KEYWORDS])]
         );
         assert_eq!(at_end("?x visited Baku st").prefix, "st");
         assert_eq!(
             at_end("?x visited Baku in ").wants,
-            vec![Keywords(PERIOD_WORDS)]
+            vec![words(&[PERIOD_WORDS])]
         );
         assert_eq!(
             at_end("?x visited Baku status ").wants,
-            vec![Keywords(STATUS_WORDS), Keywords(STATUS_ANY)]
+            vec![words(&[STATUS_OR_ANY])]
         );
         assert_eq!(
             at_end("?x visited Baku | ").wants,
-            vec![Keywords(STAGE_KEYWORDS)]
+            vec![words(&[STAGE_KEYWORDS])]
         );
+        let columns: Vec<&str> = RelField::ALL.iter().map(|f| f.name()).collect();
         assert_eq!(
             at_end("?x visited Baku | sort ").wants,
-            vec![Variables, Keywords(STANDARD_COLUMNS)]
+            vec![words(&[&columns]), Variables]
         );
         assert_eq!(
             at_end("?x visited Baku | sort start ").wants,
-            vec![Keywords(SORT_ORDERS)]
+            vec![words(&[&["asc", "desc"]])]
         );
-        assert_eq!(at_end("?x visited Baku | count ").wants, vec![Keywords(BY)]);
+        assert_eq!(
+            at_end("?x visited Baku | count ").wants,
+            vec![words(&[&[lang::BY]])]
+        );
         assert_eq!(
             at_end("?x visited Baku, ").wants,
-            vec![Keywords(NOT), Entities, Variables]
+            vec![words(&[NOT]), Entities, Variables]
         );
+        // After a whole period: more filters (`and` only after `between A`).
         assert_eq!(
             at_end("?x visited Baku in 2024 ").wants,
-            vec![Keywords(AND), Keywords(FILTER_KEYWORDS)]
+            vec![words(&[FILTER_KEYWORDS])]
         );
-        assert_eq!(at_end("?x visited Baku as ").wants, vec![Keywords(OF)]);
+        assert_eq!(
+            at_end("?x visited Baku between 2024 ").wants,
+            vec![words(&[&[lang::AND]])]
+        );
+        assert_eq!(
+            at_end("?x visited Baku as ").wants,
+            vec![words(&[&[lang::OF]])]
+        );
+        // `|` after a status word: another status word, or a stage.
         assert_eq!(
             at_end("?x visited Baku status planned|").wants,
-            vec![Keywords(STATUS_WORDS), Keywords(STAGE_KEYWORDS)]
+            vec![words(&[STATUS_WORDS, STAGE_KEYWORDS])]
         );
         // A statement spread over lines.
         assert_eq!(
             at_end("Iran -- Azerbaijan |\nso").wants,
-            vec![Keywords(STAGE_KEYWORDS)]
+            vec![words(&[STAGE_KEYWORDS])]
         );
+        // Text that has left the grammar gets nothing.
+        assert!(at_end("?x visited Baku ) ").wants.is_empty());
     }
 
     #[test]
@@ -742,26 +395,26 @@ mod tests {
         // A label ends a clause's terms; filters may follow it.
         assert_eq!(
             at_end("?p visited ?x @v ").wants,
-            vec![Keywords(FILTER_KEYWORDS)]
+            vec![words(&[FILTER_KEYWORDS])]
         );
         // A label ends a period like a date.
         assert_eq!(
             at_end("?p visited ?x @v, ?x ?r ?y between @v ").wants,
-            vec![Keywords(AND), Keywords(FILTER_KEYWORDS)]
+            vec![words(&[&[lang::AND]])]
         );
         assert_eq!(
             at_end("?p visited ?x @v, ?x ?r ?y after @v | ").wants,
-            vec![Keywords(STAGE_KEYWORDS)]
+            vec![words(&[STAGE_KEYWORDS])]
         );
     }
 
     #[test]
     fn paths_saved_queries_and_statements() {
-        assert_eq!(at_end("path Netanyahu ").wants, vec![Keywords(TO)]);
+        assert_eq!(at_end("path Netanyahu ").wants, vec![words(&[&[lang::TO]])]);
         assert_eq!(at_end("path Netanyahu to Pez").wants, vec![Entities]);
         assert_eq!(
             at_end("path Netanyahu to Pezeshkian ").wants,
-            vec![Keywords(PATH_OPTIONS)]
+            vec![words(&[PATH_OPTIONS])]
         );
         assert_eq!(
             at_end("path Netanyahu to Pezeshkian via vis").wants,
@@ -772,7 +425,11 @@ mod tests {
         assert_eq!(at_end("run pair(Ir").wants, vec![Entities]);
         assert_eq!(
             at_end("sa").wants,
-            vec![Keywords(STATEMENT_STARTS), Keywords(NOT), Entities]
+            vec![words(&[STATEMENT_STARTS, NOT]), Entities]
+        );
+        assert_eq!(
+            at_end("save ").wants,
+            vec![words(&[&[lang::REPLACE]]), SavedNames]
         );
         assert_eq!(at_end("save replace p(x) = ?y ").wants, vec![Predicates]);
     }
