@@ -7,7 +7,6 @@
 //! The data and the store are made once and kept under the target directory.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use factstore::plan::Catalog;
@@ -31,16 +30,16 @@ fn data(relations: usize, entities: usize) -> (PathBuf, serde_json::Value) {
     let manifest = dir.join(format!("r{relations}-e{entities}.manifest.json"));
     if !jsonl.exists() || !manifest.exists() {
         eprintln!("generating {relations} relations, {entities} entities…");
-        let status = Command::new(env!("CARGO_BIN_EXE_factstore-gen"))
-            .args(["--relations", &relations.to_string()])
-            .args(["--entities", &entities.to_string()])
-            .arg("--out")
-            .arg(&jsonl)
-            .arg("--manifest")
-            .arg(&manifest)
-            .status()
-            .expect("run factstore-gen");
-        assert!(status.success(), "factstore-gen failed");
+        let args = factstore_gen::GenArgs {
+            relations: relations as u64,
+            entities: entities as u64,
+            out: Some(jsonl.clone()),
+            manifest: Some(manifest.clone()),
+            ..factstore_gen::GenArgs::default()
+        };
+        args.validate()
+            .expect("the benchmark sizes make a data set");
+        factstore_gen::run(&args).expect("generate the benchmark data");
     }
     let m = serde_json::from_str(&std::fs::read_to_string(&manifest).expect("manifest"))
         .expect("manifest is JSON");

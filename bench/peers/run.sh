@@ -24,7 +24,7 @@ WORK="$HERE/work"
 mkdir -p "$WORK"
 
 echo "== building factstore and factstore-gen (release)" >&2
-(cd "$ROOT" && cargo build --release --bins)
+(cd "$ROOT" && cargo build --release --workspace --bins)
 TARGET_DIR="$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
 FACTSTORE="$TARGET_DIR/release/factstore"

@@ -2,18 +2,24 @@
 //! bounds of a relation's time from its `when`/`from`/`to`/`at` fields.
 //!
 //! - [`calendar`]: days since 1970-01-01 (proleptic Gregorian) to and from dates, text.
-//! - [`expr`]: [`parse_date`] for every form of DATA.md's "Date expressions" table.
+//! - [`expr`]: [`DateExpr`], a parsed date expression, and the day bounds it gives.
+//! - [`fuzzy`]: [`parse_date`] for every form of DATA.md's "Date expressions" table: the
+//!   expressions analysts write (`before`/`after`, `early|mid|late`, intervals `A/B`).
+//! - [`edtf`]: the single dates inside them: years, months, days, quarters, halves and EDTF.
 //! - [`relation`]: [`relation_bounds`] for DATA.md's "Time of a relation" table.
 
 pub mod calendar;
+pub mod edtf;
 pub mod expr;
+pub mod fuzzy;
 pub mod relation;
 
 #[cfg(test)]
 mod corpus_tests;
 
 pub use calendar::{day_from_ymd, days_in_month, format_day, is_leap_year, today, ymd};
-pub use expr::{parse_date, DateExpr, Edge, Qualifiers};
+pub use expr::{DateExpr, Edge, Qualifiers};
+pub use fuzzy::parse_date;
 pub use relation::{relation_bounds, span, Bounds, TimeFields};
 
 /// A day: days since 1970-01-01 in the proleptic Gregorian calendar.

@@ -2,7 +2,8 @@
 //! [end_lo, end_hi]) from the `when`/`from`/`to`/`at` fields, as DATA.md's "Time of a
 //! relation" table gives them.
 
-use super::expr::{end_ranges, parse_date, DateExpr, End};
+use super::expr::{end_ranges, DateExpr, End};
+use super::fuzzy::parse_date;
 use super::{Day, TimeError, NEG_INF, POS_INF};
 
 /// A relation's time: start in [start_lo, start_hi], end in [end_lo, end_hi];
