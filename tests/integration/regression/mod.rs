@@ -1,2 +1,4 @@
 //! Regression tests: each test is named after the bug it pins, and says in its doc comment
 //! what a user saw before the fix.
+
+mod import_saved;
