@@ -219,11 +219,8 @@ mod tests {
 
     /// (display, normalised) for every entity name and alias of the seed article.
     fn seed_names() -> Vec<(String, String)> {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/data/demo.jsonl"
-        ))
-        .expect("seed data is readable");
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo.jsonl"))
+            .expect("seed data is readable");
         let mut names = Vec::new();
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let record: serde_json::Value = serde_json::from_str(line).expect("valid JSON line");

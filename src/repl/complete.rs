@@ -247,11 +247,8 @@ mod tests {
     fn seed() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("t.db"), Mode::Create).unwrap();
-        let data = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/data/demo.jsonl"
-        ))
-        .unwrap();
+        let data = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo.jsonl"))
+            .unwrap();
         store
             .import(
                 data.as_bytes(),

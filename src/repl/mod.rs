@@ -239,11 +239,7 @@ mod tests {
     fn session() -> (tempfile::TempDir, Session) {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path().join("t.db"), Mode::Create).unwrap();
-        let seed = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/data/demo.jsonl"
-        ))
-        .unwrap();
+        let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo.jsonl")).unwrap();
         store
             .import(
                 &seed[..],

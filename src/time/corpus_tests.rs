@@ -158,10 +158,7 @@ fn loc_level_2_examples_are_refused_or_consistent() {
 #[test]
 fn seed_article_times_all_read() {
     use super::{relation_bounds, TimeFields};
-    let seed = include_str!(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/data/demo.jsonl"
-    ));
+    let seed = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo.jsonl"));
     let mut with_time = 0;
     for (number, line) in seed
         .lines()

@@ -7,10 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The sample data shared by the project.
-pub const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/data/demo.jsonl"
-);
+pub const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo.jsonl");
 
 /// What one run of the binary gave.
 #[derive(Debug)]
