@@ -226,6 +226,11 @@ fn write_file(
     opts: ImportOptions,
     feed: impl FnOnce(&mut Importer) -> Result<(), StoreError>,
 ) -> Result<ImportSummary, StoreError> {
+    // The staging table is made outside the transaction and kept, emptied, for the
+    // connection's next import: when a transaction that changed a schema is rolled back
+    // (a refused file, a dry run), SQLite reads every schema of the connection again.
+    conn.execute_batch(STAGE_SQL)
+        .map_err(StoreError::sqlite("cannot prepare the import"))?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(StoreError::sqlite("cannot start the import transaction"))?;
@@ -233,12 +238,10 @@ fn write_file(
     // imports from spilling to the WAL before the commit.
     tx.execute_batch(IMPORT_CACHE_SQL)
         .map_err(StoreError::sqlite("cannot prepare the import"))?;
-    tx.execute_batch(STAGE_SQL)
-        .map_err(StoreError::sqlite("cannot prepare the import"))?;
     let mut importer = Importer::new(&tx, name, opts.dry_run)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;
-    tx.execute_batch("DROP TABLE temp.import_relation")
+    tx.execute_batch("DELETE FROM temp.import_relation")
         .map_err(StoreError::sqlite("cannot clean up after the import"))?;
     if opts.dry_run {
         tx.rollback()
@@ -484,7 +487,8 @@ const IMPORT_RELAXED_CHECKS: [(&str, bool); 2] =
 const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -65536;";
 
 /// The staging table for relations: their fields as written, with the file's line
-/// numbers, resolved to keys at the end of the file.
+/// numbers, resolved to keys at the end of the file. Emptied at the start (a rolled back
+/// import leaves it empty too) and at the end of each import.
 const STAGE_SQL: &str = "
 CREATE TEMP TABLE IF NOT EXISTS import_relation (
     line        INTEGER PRIMARY KEY,
@@ -2677,6 +2681,41 @@ mod tests {
         let (line, _, _) = bad(jsonl(&mut s, &text).unwrap_err());
         assert_eq!(line, 4);
         assert_eq!(count(&s, "relation"), 0);
+    }
+
+    #[test]
+    fn staged_relations_of_a_refused_or_dry_run_import_stay_behind() {
+        // The staging table outlives each import on the connection: what a refused file
+        // or a dry run staged must not reach the next import.
+        let mut s = store();
+        let staged =
+            r#"{"type":"relation","subject":"later","predicate":"p","object":"b","note":"x"}"#;
+        let refused = format!("{BASE}{staged}\n{{\"type\":\"entity\"}}\n");
+        assert!(jsonl(&mut s, &refused).is_err());
+        let dry = ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        };
+        let later = r#"{"type":"entity","id":"later","kind":"person","name":"Later"}"#;
+        let sum = s
+            .import(
+                format!("{BASE}{staged}\n{later}\n").as_bytes(),
+                Format::JsonLines,
+                "dry.jsonl",
+                dry,
+            )
+            .unwrap();
+        assert_eq!(sum.relations.added, 1);
+        let sum = jsonl(&mut s, &format!("{BASE}{later}\n")).unwrap();
+        assert_eq!(sum.relations.added, 0);
+        assert_eq!(count(&s, "relation"), 0);
+        let staged_rows: i64 = s
+            .connection()
+            .query_row("SELECT count(*) FROM temp.import_relation", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(staged_rows, 0);
     }
 
     #[test]
