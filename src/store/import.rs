@@ -5,8 +5,10 @@
 //! Rules chosen here (see DATA.md for the format):
 //! - Unknown fields (JSON) and unknown columns (CSV) are errors: a misspelt `when` must not
 //!   silently drop a date.
-//! - Entity and predicate ids are `[a-z0-9_]+`. Source ids and saved query names are any
-//!   non-empty text.
+//! - Entity and predicate ids are `[a-z0-9_]+`. Source ids are any non-empty text.
+//! - A saved query is checked exactly as `save` checks it (name, parameters, syntax, and
+//!   the entities, predicates and kinds its body names, against the store as the whole
+//!   file leaves it) and stored as `save` would store it; see [`super::saved`].
 //! - An empty string is the same as an absent field.
 //! - A record for an id already in the store (or earlier in the file) must agree with the
 //!   stored record on every field it gives (fields it omits are not compared); entity
@@ -37,6 +39,8 @@ use std::sync::mpsc;
 
 use rusqlite::{params, OptionalExtension, Statement, Transaction, TransactionBehavior};
 
+use super::catalog::StoreCatalog;
+use super::saved::{SaveStatement, SavedFault};
 use super::{Store, StoreError};
 use crate::{names, time};
 
@@ -231,6 +235,11 @@ fn write_file(
     opts: ImportOptions,
     feed: impl FnOnce(&mut Importer) -> Result<(), StoreError>,
 ) -> Result<ImportSummary, StoreError> {
+    // The staging table is made outside the transaction and kept, emptied, for the
+    // connection's next import: when a transaction that changed a schema is rolled back
+    // (a refused file, a dry run), SQLite reads every schema of the connection again.
+    conn.execute_batch(STAGE_SQL)
+        .map_err(StoreError::sqlite("cannot prepare the import"))?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(StoreError::sqlite("cannot start the import transaction"))?;
@@ -238,12 +247,10 @@ fn write_file(
     // imports from spilling to the WAL before the commit.
     tx.execute_batch(IMPORT_CACHE_SQL)
         .map_err(StoreError::sqlite("cannot prepare the import"))?;
-    tx.execute_batch(STAGE_SQL)
-        .map_err(StoreError::sqlite("cannot prepare the import"))?;
     let mut importer = Importer::new(&tx, name, opts.dry_run)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;
-    tx.execute_batch("DROP TABLE temp.import_relation")
+    tx.execute_batch("DELETE FROM temp.import_relation")
         .map_err(StoreError::sqlite("cannot clean up after the import"))?;
     if opts.dry_run {
         tx.rollback()
@@ -489,7 +496,8 @@ const IMPORT_RELAXED_CHECKS: [(&str, bool); 2] =
 const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -65536;";
 
 /// The staging table for relations: their fields as written, with the file's line
-/// numbers, resolved to keys at the end of the file.
+/// numbers, resolved to keys at the end of the file. Emptied at the start (a rolled back
+/// import leaves it empty too) and at the end of each import.
 const STAGE_SQL: &str = "
 CREATE TEMP TABLE IF NOT EXISTS import_relation (
     line        INTEGER PRIMARY KEY,
@@ -563,6 +571,18 @@ impl Fault {
             field: None,
             reason: reason.into(),
         }
+    }
+}
+
+/// A saved query `save` would refuse is a fault of the record; a failure to read the
+/// store while checking it is not.
+fn saved_fault(fault: SavedFault) -> RecordError {
+    match fault {
+        SavedFault::Refused { field, reason } => Fault::field(field, reason).into(),
+        SavedFault::Catalog(reason) => RecordError::Store(StoreError::Catalog {
+            context: "cannot check an imported saved query",
+            reason,
+        }),
     }
 }
 
@@ -1147,6 +1167,9 @@ struct Importer<'t> {
     lookup_entity: Statement<'t>,
     lookup_source: Statement<'t>,
     lookup_predicate: Statement<'t>,
+    /// The file's saved queries (with their lines), parsed, to be checked and written
+    /// once every other record is in.
+    saved: Vec<(u64, SaveStatement)>,
 }
 
 impl<'t> Importer<'t> {
@@ -1189,12 +1212,14 @@ impl<'t> Importer<'t> {
             lookup_predicate: tx
                 .prepare("SELECT key FROM predicate WHERE id = ?1")
                 .map_err(db)?,
+            saved: Vec::new(),
         })
     }
 
     /// Resolves the staged relations, rebuilds dropped indexes and returns the summary.
     fn finish(mut self) -> Result<ImportSummary, StoreError> {
         self.resolve_relations()?;
+        self.write_saved_queries()?;
         Ok(self.summary)
     }
     fn bad(&self, line: u64, column: Option<u64>, fault: Fault) -> StoreError {
@@ -1231,7 +1256,7 @@ impl<'t> Importer<'t> {
             }
             "saved_query" => {
                 rec.reject_unknown(kind, SAVED_QUERY_FIELDS)?;
-                self.saved_query(&rec)
+                self.saved_query(&rec, line)
             }
             other => Err(Fault::field(
                 "type",
@@ -1557,11 +1582,40 @@ impl<'t> Importer<'t> {
         Ok(())
     }
 
-    fn saved_query(&mut self, rec: &Record) -> Result<(), RecordError> {
+    /// Reads a saved query and parses it as `save` would: its body is checked against the
+    /// store once the whole file is in (see [`Importer::write_saved_queries`]).
+    fn saved_query(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
         let name = rec.required("name")?;
         let body = rec.required("body")?;
-        let params_list = rec.texts("params")?;
-        let params_json = serde_json::to_string(&params_list)
+        let params = rec.texts("params")?;
+        let statement = SaveStatement::parse(name, &params, body).map_err(saved_fault)?;
+        self.saved.push((line, statement));
+        Ok(())
+    }
+
+    /// Checks each saved query of the file as `save` does, against the store as the file
+    /// leaves it (so entities and predicates defined anywhere in the file count), then
+    /// writes it, as `save` would store it, unless the same query is stored under its
+    /// name already. In file order: the first bad one stops the import.
+    fn write_saved_queries(&mut self) -> Result<(), StoreError> {
+        let catalog = StoreCatalog::new(self.tx);
+        for (line, statement) in std::mem::take(&mut self.saved) {
+            match self.write_saved_query(&catalog, &statement) {
+                Ok(()) => {}
+                Err(RecordError::Fault(fault)) => return Err(self.bad(line, None, fault)),
+                Err(RecordError::Store(e)) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    fn write_saved_query(
+        &mut self,
+        catalog: &StoreCatalog,
+        statement: &SaveStatement,
+    ) -> Result<(), RecordError> {
+        let query = statement.check(catalog).map_err(saved_fault)?;
+        let params_json = serde_json::to_string(&query.params)
             .map_err(|e| Fault::field("params", format!("cannot be stored: {e}")))?;
         let added = self
             .tx
@@ -1569,7 +1623,7 @@ impl<'t> Importer<'t> {
                 "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3)
                  ON CONFLICT(name) DO NOTHING",
             )?
-            .execute(params![name, params_json, body])?;
+            .execute(params![query.name, params_json, query.body])?;
         if added == 1 {
             self.summary.saved_queries.added += 1;
             return Ok(());
@@ -1577,7 +1631,8 @@ impl<'t> Importer<'t> {
         let (s_params, s_body): (String, String) = self
             .tx
             .prepare_cached("SELECT params, body FROM saved_query WHERE name = ?1")?
-            .query_row([name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .query_row([&query.name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let name = query.name.as_str();
         agree(
             "params",
             "saved query",
@@ -1585,7 +1640,13 @@ impl<'t> Importer<'t> {
             Some(&s_params),
             Some(&params_json),
         )?;
-        agree("body", "saved query", name, Some(&s_body), Some(body))?;
+        agree(
+            "body",
+            "saved query",
+            name,
+            Some(&s_body),
+            Some(&query.body),
+        )?;
         self.summary.saved_queries.present += 1;
         Ok(())
     }
@@ -2439,7 +2500,16 @@ mod tests {
         let mut s = store();
         let line =
             r#"{"type":"saved_query","name":"visits","params":["who"],"body":"$who visited ?x"}"#;
-        assert_eq!(jsonl(&mut s, line).unwrap().saved_queries.added, 1);
+        // The body is checked against the store as the whole file leaves it: the
+        // predicate it names may be declared further down.
+        let declared = r#"{"type":"predicate","id":"visited","label":"visited"}"#;
+        assert_eq!(
+            jsonl(&mut s, &format!("{line}\n{declared}\n"))
+                .unwrap()
+                .saved_queries
+                .added,
+            1
+        );
         assert_eq!(jsonl(&mut s, line).unwrap().saved_queries.present, 1);
         let other = r#"{"type":"saved_query","name":"visits","params":[],"body":"?x visited ?y"}"#;
         assert!(jsonl(&mut s, other).is_err());
@@ -2620,6 +2690,41 @@ mod tests {
         let (line, _, _) = bad(jsonl(&mut s, &text).unwrap_err());
         assert_eq!(line, 4);
         assert_eq!(count(&s, "relation"), 0);
+    }
+
+    #[test]
+    fn staged_relations_of_a_refused_or_dry_run_import_stay_behind() {
+        // The staging table outlives each import on the connection: what a refused file
+        // or a dry run staged must not reach the next import.
+        let mut s = store();
+        let staged =
+            r#"{"type":"relation","subject":"later","predicate":"p","object":"b","note":"x"}"#;
+        let refused = format!("{BASE}{staged}\n{{\"type\":\"entity\"}}\n");
+        assert!(jsonl(&mut s, &refused).is_err());
+        let dry = ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        };
+        let later = r#"{"type":"entity","id":"later","kind":"person","name":"Later"}"#;
+        let sum = s
+            .import(
+                format!("{BASE}{staged}\n{later}\n").as_bytes(),
+                Format::JsonLines,
+                "dry.jsonl",
+                dry,
+            )
+            .unwrap();
+        assert_eq!(sum.relations.added, 1);
+        let sum = jsonl(&mut s, &format!("{BASE}{later}\n")).unwrap();
+        assert_eq!(sum.relations.added, 0);
+        assert_eq!(count(&s, "relation"), 0);
+        let staged_rows: i64 = s
+            .connection()
+            .query_row("SELECT count(*) FROM temp.import_relation", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(staged_rows, 0);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod import;
 mod open;
 pub mod path;
 pub mod query;
+mod saved;
 mod stats;
 mod watch;
 
@@ -107,6 +108,14 @@ pub enum StoreError {
     /// The store holds something its own rules forbid.
     #[error("the store {what}. Run `factstore check` to see every problem; restore the store from a backup or an export if needed.")]
     Corrupt { what: String },
+
+    /// The store could not be read while checking what an import brings (the body of a
+    /// saved query).
+    #[error("{context}: {reason}. Run `factstore check` if this happens again.")]
+    Catalog {
+        context: &'static str,
+        reason: String,
+    },
 
     /// A database operation failed.
     #[error("{}", sqlite_message(.context, .source))]

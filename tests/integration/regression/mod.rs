@@ -2,5 +2,6 @@
 //! what a user saw before the fix.
 
 mod export;
+mod import_saved;
 mod limits;
 mod messages;
