@@ -167,18 +167,19 @@ fn too_many_ways_round_reported_u64_max() {
     );
 }
 
-/// A saved query that runs itself (through an imported body) printed "saved query `a` no
-/// longer runs: " eight times over.
+/// A saved query that runs itself printed "saved query `a` no longer runs: " eight times
+/// over. Neither `save` nor import accepts such a body any more; a store written before
+/// they checked can still hold one, made here by writing the rows directly.
 #[test]
 fn recursion_error_repeated_one_line() {
     let store = seed_store();
-    let records = [
-        r#"{"type":"saved_query","name":"a","body":"run b"}"#,
-        r#"{"type":"saved_query","name":"b","body":"run a | count"}"#,
-    ]
-    .join("\n");
-    let out = store.run_with_stdin(&["import", "-"], &records);
-    assert_eq!(out.status, 0, "{}", out.stderr);
+    let conn = rusqlite::Connection::open(&store.db).unwrap();
+    conn.execute_batch(
+        "INSERT INTO saved_query(name, params, body) VALUES ('a', '[]', 'run b'), \
+         ('b', '[]', 'run a | count');",
+    )
+    .unwrap();
+    drop(conn);
     let out = store.run(&["run", "a", "--format", "json"]);
     refused(&out, "a loop of saved queries");
     assert!(
