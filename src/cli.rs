@@ -15,9 +15,10 @@ use factstore::deadline::Deadline;
 use factstore::lang::{self, ast};
 use factstore::output::file::{OutputFile, OutputFileError};
 use factstore::output::{self, RenderOptions};
+use factstore::progress::ProgressBar;
 use factstore::repl::{self, ReplError};
 use factstore::statement::{self, Outcome};
-use factstore::store::{Format, ImportOptions, Mode, Store, StoreError};
+use factstore::store::{Format, ImportOptions, ImportProgress, Mode, Store, StoreError};
 
 /// The sample facts bundled with the binary: the facts of the seed article.
 pub const DEMO_DATA: &str = include_str!("../data/demo.jsonl");
@@ -319,10 +320,10 @@ fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
                 size,
             )
         };
+        let bar = ProgressBar::on_stderr(size);
         let opts = ImportOptions {
             dry_run: args.dry_run,
-            progress: true,
-            size_hint: size,
+            progress: bar.as_ref().map(|b| b as &dyn ImportProgress),
         };
         let summary = store.import(reader, format, &name, opts)?;
         write!(out, "{summary}").map_err(stdout_error)?;

@@ -42,6 +42,8 @@ pub mod names;
 pub mod output;
 pub mod plan;
 #[cfg(feature = "cli")]
+pub mod progress;
+#[cfg(feature = "cli")]
 pub mod repl;
 pub mod sql;
 pub mod statement;

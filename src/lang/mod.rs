@@ -40,8 +40,9 @@ mod print;
 pub use error::{clip, clip_message, line_col, snippet, ParseError, SHOWN_CHARS, SNIPPET_COLUMNS};
 pub use keywords::*;
 // The REPL scans text for colours and completion with the lexer's character classes.
+pub(crate) use lex::is_identifier;
 #[cfg(feature = "cli")]
-pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, is_identifier, starts_date};
+pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, starts_date};
 pub use parse::{
     expected_after, is_unfinished, parse_arg, parse_saved_name, Expect, MAX_NOT_DEPTH,
 };

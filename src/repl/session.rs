@@ -302,10 +302,10 @@ impl Session {
             }
         };
         let size_hint = file.metadata().ok().map(|m| m.len());
+        let bar = crate::progress::ProgressBar::on_stderr(size_hint);
         let opts = ImportOptions {
             dry_run: false,
-            progress: true,
-            size_hint,
+            progress: bar.as_ref().map(|b| b as &dyn crate::store::ImportProgress),
         };
         let mut store = self.store.borrow_mut();
         if store.connection().is_readonly(MAIN_DB).unwrap_or(false) {

@@ -33,7 +33,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::path::Path;
 use std::sync::mpsc;
 
@@ -68,14 +68,30 @@ impl Format {
 }
 
 /// How to import.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ImportOptions {
+#[derive(Clone, Copy, Default)]
+pub struct ImportOptions<'a> {
     /// Validate everything (unknown ids included), then roll back: nothing is written.
     pub dry_run: bool,
-    /// Show a progress bar on stderr (only when stderr is a terminal).
-    pub progress: bool,
-    /// The input's size in bytes when known, for the progress bar.
-    pub size_hint: Option<u64>,
+    /// Told how far the import has read (the command line draws a progress bar); the
+    /// library itself draws nothing.
+    pub progress: Option<&'a dyn ImportProgress>,
+}
+
+impl std::fmt::Debug for ImportOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dry_run", &self.dry_run)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// What an import tells of its progress. Called from the thread that reads the input.
+pub trait ImportProgress: Sync {
+    /// The first `bytes` bytes of the input have been read.
+    fn read(&self, bytes: u64);
+    /// The import is over, whatever its outcome.
+    fn finish(&self);
 }
 
 /// How many records of one type a file added, and how many were already present.
@@ -151,7 +167,7 @@ impl Store {
         reader: impl BufRead,
         format: Format,
         name: &str,
-        opts: ImportOptions,
+        opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
         // SQLite's own checks of what the import writes could never fail, so they are
         // switched off for the import and restored afterwards, whatever the outcome:
@@ -199,7 +215,7 @@ impl Store {
         reader: impl BufRead,
         format: Format,
         name: &str,
-        opts: ImportOptions,
+        opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
         let progress = Progress::new(opts);
         let summary = match format {
@@ -232,7 +248,7 @@ impl Store {
 fn write_file(
     conn: &mut rusqlite::Connection,
     name: &str,
-    opts: ImportOptions,
+    opts: ImportOptions<'_>,
     feed: impl FnOnce(&mut Importer) -> Result<(), StoreError>,
 ) -> Result<ImportSummary, StoreError> {
     // The staging table is made outside the transaction and kept, emptied, for the
@@ -289,7 +305,7 @@ enum Item {
 fn read_json_lines(
     mut reader: impl BufRead,
     file: &str,
-    progress: &Progress,
+    progress: &Progress<'_>,
     out: mpsc::SyncSender<Vec<Item>>,
 ) {
     let mut buf = String::new();
@@ -917,47 +933,23 @@ impl Fingerprint {
     }
 }
 
-/// A progress bar on stderr when asked for and stderr is a terminal.
-struct Progress(Option<indicatif::ProgressBar>);
+/// The import's progress as the caller asked to be told of it, if at all.
+struct Progress<'a>(Option<&'a dyn ImportProgress>);
 
-impl Progress {
-    fn new(opts: ImportOptions) -> Progress {
-        if !opts.progress || !std::io::stderr().is_terminal() {
-            return Progress(None);
-        }
-        let target = indicatif::ProgressDrawTarget::stderr();
-        let bar = match opts.size_hint {
-            Some(total) if total > 0 => {
-                let bar = indicatif::ProgressBar::with_draw_target(Some(total), target);
-                if let Ok(style) = indicatif::ProgressStyle::with_template(
-                    "{bar:40} {bytes}/{total_bytes} {elapsed} (eta {eta})",
-                ) {
-                    bar.set_style(style);
-                }
-                bar
-            }
-            _ => {
-                let bar = indicatif::ProgressBar::with_draw_target(None, target);
-                if let Ok(style) =
-                    indicatif::ProgressStyle::with_template("{spinner} {bytes} read {elapsed}")
-                {
-                    bar.set_style(style);
-                }
-                bar
-            }
-        };
-        Progress(Some(bar))
+impl<'a> Progress<'a> {
+    fn new(opts: ImportOptions<'a>) -> Progress<'a> {
+        Progress(opts.progress)
     }
 
     fn set(&self, bytes: u64) {
-        if let Some(bar) = &self.0 {
-            bar.set_position(bytes);
+        if let Some(p) = self.0 {
+            p.read(bytes);
         }
     }
 
     fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
+        if let Some(p) = self.0 {
+            p.finish();
         }
     }
 }
@@ -1677,7 +1669,11 @@ impl<'t> Importer<'t> {
         Ok(())
     }
 
-    fn read_csv(&mut self, reader: impl BufRead, progress: &Progress) -> Result<(), StoreError> {
+    fn read_csv(
+        &mut self,
+        reader: impl BufRead,
+        progress: &Progress<'_>,
+    ) -> Result<(), StoreError> {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)

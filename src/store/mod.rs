@@ -17,7 +17,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 
 pub use check::Problem;
-pub use import::{Format, ImportOptions, ImportSummary, RecordCounts};
+pub use import::{Format, ImportOptions, ImportProgress, ImportSummary, RecordCounts};
 pub use open::{Mode, SCHEMA_VERSION};
 pub use stats::Stats;
 pub use watch::Watched;
