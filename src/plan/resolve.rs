@@ -9,6 +9,7 @@ use super::*;
 use crate::deadline::Deadline;
 use crate::lang::ast::{self, Span};
 use crate::limits::{MAX_RUN_DEPTH, MAX_STAGES};
+use crate::model::Status;
 use crate::names::too_long_to_suggest;
 use crate::time::{self, NEG_INF, POS_INF};
 
@@ -517,11 +518,9 @@ impl<'c> Resolver<'c> {
         }
     }
 
-    fn statuses(&self, s: Option<&ast::StatusFilter>) -> Result<Option<Vec<String>>, PlanError> {
+    fn statuses(&self, s: Option<&ast::StatusFilter>) -> Result<Option<Vec<Status>>, PlanError> {
         match s {
-            None => Ok(Some(
-                DEFAULT_STATUSES.iter().map(|s| s.to_string()).collect(),
-            )),
+            None => Ok(Some(Status::DEFAULT_QUERIED.to_vec())),
             Some(ast::StatusFilter {
                 kind: ast::StatusFilterKind::Any,
                 ..
@@ -530,22 +529,22 @@ impl<'c> Resolver<'c> {
                 kind: ast::StatusFilterKind::Of(words),
                 ..
             }) => {
-                let mut out: Vec<String> = Vec::new();
+                let mut out: Vec<Status> = Vec::new();
                 for w in words {
                     let lower = w.name.to_lowercase();
                     if lower == "any" {
                         return Ok(None);
                     }
-                    if !STATUSES.contains(&lower.as_str()) {
+                    let Ok(status) = lower.parse::<Status>() else {
                         return Err(PlanError::new(
                             K::UnknownStatus {
                                 word: w.name.clone(),
                             },
                             w.span,
                         ));
-                    }
-                    if !out.contains(&lower) {
-                        out.push(lower);
+                    };
+                    if !out.contains(&status) {
+                        out.push(status);
                     }
                 }
                 Ok(Some(out))

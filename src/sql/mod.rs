@@ -225,7 +225,7 @@ impl Params {
             .collect::<Vec<_>>()
             .join(", ")
     }
-    fn text_list(&mut self, vs: &[String]) -> String {
+    fn text_list(&mut self, vs: &[&str]) -> String {
         vs.iter()
             .map(|v| self.text(v))
             .collect::<Vec<_>>()
@@ -652,7 +652,8 @@ fn relation_conditions(
         ));
     }
     if let Some(statuses) = &m.statuses {
-        let list = params.text_list(statuses);
+        let words: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+        let list = params.text_list(&words);
         if statuses.len() == 1 {
             out.push(format!("{r}.{} = {list}", ident("status")));
         } else {

@@ -152,7 +152,11 @@ fn expand(
     let statuses: Rc<Vec<SqlValue>> = Rc::new(
         plan.statuses
             .as_ref()
-            .map(|s| s.iter().map(|v| SqlValue::Text(v.clone())).collect())
+            .map(|s| {
+                s.iter()
+                    .map(|v| SqlValue::Text(v.as_str().into()))
+                    .collect()
+            })
             .unwrap_or_default(),
     );
     let via: Rc<Vec<SqlValue>> = Rc::new(
