@@ -1,5 +1,6 @@
 //! The data model's vocabulary, each piece written once: the statuses a relation can
-//! have ([`Status`]). The parser, planner, importer, checks and outputs take
+//! have ([`Status`]) and how a relation's time is written back to people
+//! ([`time_as_written_sql`]). The parser, planner, importer, checks and outputs take
 //! them from here; the released schema migrations keep their own copy, and a new status
 //! needs one line below plus a migration widening the schema's CHECK.
 
@@ -92,6 +93,27 @@ impl FromStr for Status {
     }
 }
 
+/// The time of the relation whose table is aliased `r` (written as SQL, already quoted),
+/// as written: its `when` text, else `from A to B`, `from A`, `to B` or `at D`, else
+/// NULL. It is SQL because the `when` column is sorted, grouped and counted in SQL; the
+/// `when` column, path results and graph labels all select it, so a relation's time reads
+/// the same everywhere.
+pub fn time_as_written_sql(r: &str) -> String {
+    let column = |name: &str| format!("{r}.{}", crate::sql::ident(name));
+    let (w, fr, to, at) = (
+        column("when_text"),
+        column("from_text"),
+        column("to_text"),
+        column("at_text"),
+    );
+    format!(
+        "COALESCE({w}, CASE WHEN {fr} IS NOT NULL AND {to} IS NOT NULL THEN 'from ' || {fr} || ' to ' || {to} \
+         WHEN {fr} IS NOT NULL THEN 'from ' || {fr} \
+         WHEN {to} IS NOT NULL THEN 'to ' || {to} \
+         WHEN {at} IS NOT NULL THEN 'at ' || {at} END)"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +149,40 @@ mod tests {
             .iter()
             .all(|s| Status::ALL.contains(s)));
         assert_eq!(Status::default(), Status::Occurred);
+    }
+
+    #[test]
+    fn a_time_is_written_as_stored_or_from_its_ends() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE relation (when_text, from_text, to_text, at_text);
+             INSERT INTO relation VALUES
+               ('2024-05', NULL, NULL, NULL),
+               (NULL, '2023-01', 'mid 2024', NULL),
+               (NULL, '2023-01', NULL, NULL),
+               (NULL, NULL, 'mid 2024', NULL),
+               (NULL, NULL, NULL, '2024-05-01'),
+               (NULL, NULL, NULL, NULL);",
+        )
+        .unwrap();
+        let sql = format!(
+            "SELECT {} FROM relation AS r ORDER BY rowid",
+            time_as_written_sql("r")
+        );
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let got: Vec<Option<String>> = stmt
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let want = [
+            Some("2024-05"),
+            Some("from 2023-01 to mid 2024"),
+            Some("from 2023-01"),
+            Some("to mid 2024"),
+            Some("at 2024-05-01"),
+            None,
+        ];
+        assert_eq!(got, want.map(|w| w.map(str::to_string)));
     }
 }

@@ -416,22 +416,11 @@ fn branch(
     sql
 }
 
-/// The time as written of relation `r0` (a one-clause query's `when` column): the `when`
-/// text, or `from A to B`, `from A`, `to B`, `at D`. The same text for every query, so it
-/// is built once.
-static WHEN_OF_R0: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    let r = rel_alias(0);
-    let w = format!("{r}.{}", ident("when_text"));
-    let fr = format!("{r}.{}", ident("from_text"));
-    let to = format!("{r}.{}", ident("to_text"));
-    let at = format!("{r}.{}", ident("at_text"));
-    format!(
-        "COALESCE({w}, CASE WHEN {fr} IS NOT NULL AND {to} IS NOT NULL THEN 'from ' || {fr} || ' to ' || {to} \
-         WHEN {fr} IS NOT NULL THEN 'from ' || {fr} \
-         WHEN {to} IS NOT NULL THEN 'to ' || {to} \
-         WHEN {at} IS NOT NULL THEN 'at ' || {at} END)"
-    )
-});
+/// The time as written of relation `r0` (a one-clause query's `when` column, see
+/// [`crate::model::time_as_written_sql`]). The same text for every query, so it is built
+/// once.
+static WHEN_OF_R0: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::model::time_as_written_sql(&rel_alias(0)));
 
 /// A field of the query's one relation clause `m` (alias `r0`), read `orientation` way
 /// round. A name the branch has joined for a variable is read from that join; the name

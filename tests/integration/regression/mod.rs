@@ -4,3 +4,4 @@
 mod export;
 mod limits;
 mod messages;
+mod model;
