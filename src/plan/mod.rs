@@ -12,7 +12,7 @@ pub(crate) mod test_catalog;
 
 pub use columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
 pub use error::{PlanError, PlanErrorKind};
-pub use resolve::resolve;
+pub use resolve::{resolve, Context};
 
 use crate::model::Status;
 use crate::time::Day;

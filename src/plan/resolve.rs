@@ -22,18 +22,28 @@ pub enum Binding {
     Placeholder,
 }
 
-/// Checks `stmt` (parsed from `text`) against the catalog and plans it. `params` gives
-/// the values of `$name` parameters in an ad-hoc query (`--param name=value`). Planning
-/// stops with [`PlanErrorKind::Stopped`] once `deadline` passes (it is checked before
-/// each clause and each catalog lookup).
+/// What planning takes besides the statement and the catalog.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// The values of `$name` parameters in an ad-hoc query (`--param name=value`).
+    pub params: &'a HashMap<String, ast::Arg>,
+    /// Planning stops with [`PlanErrorKind::Stopped`] once it passes (it is checked
+    /// before each clause and each catalog lookup).
+    pub deadline: &'a Deadline,
+    /// The day `today` stands for: the caller reads the clock (or, in tests, fixes the
+    /// day), so that a plan depends on nothing but what it is given.
+    pub today: Day,
+}
+
+/// Checks `stmt` (parsed from `text`) against the catalog and plans it, in `ctx`.
 pub fn resolve(
     stmt: &ast::Statement,
     text: &str,
     catalog: &dyn Catalog,
-    params: &HashMap<String, ast::Arg>,
-    deadline: &Deadline,
+    ctx: &Context<'_>,
 ) -> Result<Plan, PlanError> {
-    let bindings = params
+    let bindings = ctx
+        .params
         .iter()
         .map(|(k, v)| (k.clone(), Binding::Value(v.clone())))
         .collect();
@@ -43,7 +53,8 @@ pub fn resolve(
         kinds: None,
         depth: 0,
         running: Vec::new(),
-        deadline,
+        deadline: ctx.deadline,
+        today: ctx.today,
     }
     .statement(stmt, text)
 }
@@ -56,6 +67,7 @@ struct Resolver<'c> {
     /// The saved queries being run, outermost first (for the error of a loop).
     running: Vec<String>,
     deadline: &'c Deadline,
+    today: Day,
 }
 
 /// Variables met so far in one query.
@@ -633,10 +645,7 @@ impl<'c> Resolver<'c> {
         depth: usize,
     ) -> Result<(Bound, Bound), PlanError> {
         match &p.kind {
-            ast::PeriodKind::Today => {
-                let d = time::today();
-                Ok((Bound::Day(d), Bound::Day(d)))
-            }
+            ast::PeriodKind::Today => Ok((Bound::Day(self.today), Bound::Day(self.today))),
             ast::PeriodKind::Date { part, text } => {
                 let full = match part {
                     None => text.clone(),
@@ -881,6 +890,7 @@ impl<'c> Resolver<'c> {
             depth: self.depth + 1,
             running: self.running.clone(),
             deadline: self.deadline,
+            today: self.today,
         };
         checker.statement(&s.body, text)?;
         Ok(Plan::Save {
@@ -964,6 +974,7 @@ impl<'c> Resolver<'c> {
             depth: self.depth + 1,
             running: chain,
             deadline: self.deadline,
+            today: self.today,
         };
         // Errors inside the body point into the body's text, not this statement's:
         // report them at the `run` with the body's message. Errors of the whole chain of

@@ -1013,9 +1013,8 @@ fn order_by_time(cur: Level, level_no: &mut usize) -> Level {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::test_catalog::TestCatalog;
+    use crate::plan::test_catalog::{test_context, TestCatalog};
     use crate::plan::{resolve, Plan};
-    use std::collections::HashMap;
 
     fn compiled(text: &str) -> SqlQuery {
         let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
@@ -1023,8 +1022,7 @@ mod tests {
             &stmt,
             text,
             &TestCatalog::new(),
-            &HashMap::new(),
-            &Default::default(),
+            &test_context(&Default::default()),
         ) {
             Ok(Plan::Select(s)) => {
                 compile(&s, CompileOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
@@ -1193,7 +1191,7 @@ mod tests {
         let stmt = crate::lang::parse("?x visited ?y in 2025 | count by ?x | timeline").unwrap();
         let catalog = TestCatalog::new();
         let Plan::Select(select) =
-            resolve(&stmt, "", &catalog, &HashMap::new(), &Default::default()).unwrap()
+            resolve(&stmt, "", &catalog, &test_context(&Default::default())).unwrap()
         else {
             panic!("a query");
         };
