@@ -20,6 +20,12 @@ fn bench(c: &mut Criterion) {
         .expect("import");
     let catalog = StoreCatalog::new(store.connection());
     let params = HashMap::new();
+    let deadline = Default::default();
+    let ctx = plan::Context {
+        params: &params,
+        deadline: &deadline,
+        today: factstore::time::today(),
+    };
     let queries = [
         ("one_clause", "?who visited Baku"),
         ("arabic", "\"بيزيشكيان\" visited ?where in 2025"),
@@ -32,8 +38,7 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("parse_plan_compile/{name}"), |b| {
             b.iter(|| {
                 let stmt = lang::parse(q).expect("parses");
-                let plan =
-                    plan::resolve(&stmt, q, &catalog, &params, &Default::default()).expect("plans");
+                let plan = plan::resolve(&stmt, q, &catalog, &ctx).expect("plans");
                 let plan::Plan::Select(select) = plan else {
                     unreachable!("a query")
                 };

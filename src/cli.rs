@@ -526,21 +526,8 @@ fn statement_text(args: &StatementArgs) -> Result<String, CliError> {
 fn argument_text(value: &str) -> String {
     match lang::parse_arg(value) {
         Ok(arg) => arg.to_string(),
-        Err(_) => quote(value),
+        Err(_) => lang::quote(value),
     }
-}
-
-fn quote(value: &str) -> String {
-    let mut s = String::with_capacity(value.len() + 2);
-    s.push('"');
-    for c in value.chars() {
-        if c == '"' || c == '\\' {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s.push('"');
-    s
 }
 
 fn parse_params(params: &[String]) -> Result<HashMap<String, ast::Arg>, CliError> {

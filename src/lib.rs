@@ -24,7 +24,8 @@
 //!                          time::day_from_ymd(2024, 8, 31).unwrap()));
 //! ```
 //!
-//! Supporting modules: [`time`] (date expressions → bounds), [`names`] (normalisation
+//! Supporting modules: [`model`] (the data model's vocabulary: statuses, times as
+//! written), [`time`] (date expressions → bounds), [`names`] (normalisation
 //! and suggestions), [`statement`] (one statement end to end, for the CLI and the REPL),
 //! [`error`] (the crate's error and its rendering for people), [`repl`] (the interactive
 //! REPL and its piped mode), [`limits`] (every bound on a statement) and [`deadline`]
@@ -38,6 +39,7 @@ pub mod deadline;
 pub mod error;
 pub mod lang;
 pub mod limits;
+pub mod model;
 pub mod names;
 pub mod output;
 pub mod plan;

@@ -85,13 +85,12 @@ pub fn prepare(store: &Store, text: &str, opts: &Options) -> Result<Plan, Error>
         opts.deadline.check()?;
         let stmt = lang::parse(text)?;
         let catalog = StoreCatalog::new(store.connection());
-        Ok(plan::resolve(
-            &stmt,
-            text,
-            &catalog,
-            &opts.params,
-            &opts.deadline,
-        )?)
+        let ctx = plan::Context {
+            params: &opts.params,
+            deadline: &opts.deadline,
+            today: time::today(),
+        };
+        Ok(plan::resolve(&stmt, text, &catalog, &ctx)?)
     })
 }
 

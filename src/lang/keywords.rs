@@ -97,18 +97,27 @@ pub const ARGUMENT_STAGES: &[&str] = &[SHOW, SORT, LIMIT];
 /// Words that begin a pipeline stage.
 pub const STAGE_KEYWORDS: &[&str] = &concat::<6>(&[ARGUMENT_STAGES, &[COUNT, DISTINCT, TIMELINE]]);
 
-/// The status words that `|` may join in `status a|b`.
-pub const STATUS_WORDS: &[&str] = &["occurred", "planned", "alleged", "denied"];
+/// The status words that `|` may join in `status a|b`: the data model's statuses.
+pub const STATUS_WORDS: &[&str] = crate::model::Status::WORDS;
 
 /// What may follow `status`: a status word, or `any` alone.
-pub const STATUS_OR_ANY: &[&str] = &concat::<5>(&[STATUS_WORDS, &[ANY]]);
+pub const STATUS_OR_ANY: &[&str] = &concat::<{ STATUS_WORDS.len() + 1 }>(&[STATUS_WORDS, &[ANY]]);
 
 /// The orders of a sort key: `sort col asc`, `sort col desc`.
 pub const SORT_ORDERS: &[&str] = &["asc", "desc"];
 
 /// Every keyword of the language: the reserved words, the statements' and stages'
 /// words, the status words and the words that only follow another keyword.
-pub const KEYWORDS: &[&str] = &concat::<41>(&[
+pub const KEYWORDS: &[&str] = &concat::<
+    {
+        CLAUSE_KEYWORDS.len()
+            + STATEMENT_KEYWORDS.len()
+            + STAGE_KEYWORDS.len()
+            + STATUS_WORDS.len()
+            + 2
+            + SORT_ORDERS.len()
+    },
+>(&[
     CLAUSE_KEYWORDS,
     STATEMENT_KEYWORDS,
     STAGE_KEYWORDS,

@@ -3,6 +3,7 @@
 
 use super::ast::Span;
 use super::error::ParseError;
+use crate::names::is_bidi_control;
 use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::satisfy;
 use nom::combinator::recognize;
@@ -82,12 +83,6 @@ pub(crate) fn is_ident_char(c: char) -> bool {
 /// Characters of a date token (see LANGUAGE.md): digits, `-` and EDTF's markers.
 pub(crate) fn is_date_char(c: char) -> bool {
     c.is_ascii_digit() || matches!(c, '-' | 'X' | 'Q' | 'H' | '?' | '~' | '%' | 'S' | 'E')
-}
-
-/// Bidirectional embedding, override and isolate controls: they can make a query read
-/// differently from what it does, so they are refused outside strings.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Is `text` exactly one identifier?
@@ -174,6 +169,8 @@ pub(crate) fn lex(source: &str) -> Result<Vec<Token<'_>>, LexError> {
     }
 }
 
+/// Refuses NUL and the bidi controls, which can make a query read differently from what
+/// it does.
 fn check_controls(source: &str, at: usize, text: &str) -> Result<(), ParseError> {
     for (i, c) in text.char_indices() {
         if c == '\0' || is_bidi_control(c) {

@@ -39,6 +39,7 @@ mod print;
 
 pub use error::{clip, clip_message, line_col, snippet, ParseError, SHOWN_CHARS, SNIPPET_COLUMNS};
 pub use keywords::*;
+pub use print::quote;
 // The REPL scans text for colours and completion with the lexer's character classes.
 pub(crate) use lex::is_identifier;
 #[cfg(feature = "cli")]

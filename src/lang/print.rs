@@ -24,6 +24,16 @@ fn stages(f: &mut Formatter<'_>, stages: &[Stage]) -> fmt::Result {
     Ok(())
 }
 
+/// `text` as a string of the language: in quotes, with `"` and `\` escaped. The one
+/// quoting of the language's strings: the printer, the CLI's arguments and the REPL's
+/// completions all write names with it.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    // Writing into a String cannot fail.
+    let _ = quoted(&mut out, text);
+    out
+}
+
 /// Writes `text` as a quoted string, escaping `"` and `\`.
 pub(crate) fn quoted(f: &mut impl Write, text: &str) -> fmt::Result {
     f.write_char('"')?;
@@ -355,6 +365,17 @@ mod tests {
             kind: TermKind::Name(n.into()),
             span: sp(),
         }
+    }
+
+    #[test]
+    fn quoted_strings_parse_back_to_their_text() {
+        for text in ["a \"b\" \\", "Ilham Aliyev", "", "\\\"", "باكو \"x\""] {
+            let quoted = quote(text);
+            assert!(quoted.starts_with('"') && quoted.ends_with('"'), "{quoted}");
+            let arg = crate::lang::parse_arg(&quoted).unwrap_or_else(|e| panic!("{quoted}: {e}"));
+            assert_eq!(arg.to_string(), quoted, "{text:?}");
+        }
+        assert_eq!(quote("a \"b\" \\"), "\"a \\\"b\\\" \\\\\"");
     }
 
     #[test]

@@ -136,21 +136,20 @@ impl Folder<'_> {
 /// Characters dropped entirely: Arabic harakat, dagger alef, Quranic marks, tatweel,
 /// and zero-width / bidi control characters.
 fn is_removed(c: char) -> bool {
-    matches!(
-        c,
-        '\u{064B}'..='\u{065F}'     // harakat, hamza above/below, madda
-            | '\u{0670}'            // superscript (dagger) alef
-            | '\u{06D6}'..='\u{06ED}' // Quranic annotation marks
-            | '\u{0640}'            // tatweel
-            | '\u{00AD}'            // soft hyphen
-            | '\u{061C}'            // Arabic letter mark
-            | '\u{180E}'            // Mongolian vowel separator
-            | '\u{200B}'..='\u{200F}' // ZWSP, ZWNJ, ZWJ, LRM, RLM
-            | '\u{202A}'..='\u{202E}' // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}' // bidi isolates
-            | '\u{FEFF}' // byte order mark / zero-width no-break space
-    )
+    super::is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{064B}'..='\u{065F}'     // harakat, hamza above/below, madda
+                | '\u{0670}'            // superscript (dagger) alef
+                | '\u{06D6}'..='\u{06ED}' // Quranic annotation marks
+                | '\u{0640}'            // tatweel
+                | '\u{00AD}'            // soft hyphen
+                | '\u{061C}'            // Arabic letter mark
+                | '\u{180E}'            // Mongolian vowel separator
+                | '\u{200B}'..='\u{200F}' // ZWSP, ZWNJ, ZWJ, LRM, RLM
+                | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+                | '\u{FEFF}' // byte order mark / zero-width no-break space
+        )
 }
 
 /// Arabic-script letters and digits mapped to their unified form.

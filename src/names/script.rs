@@ -1,4 +1,6 @@
-//! Script direction: whether a text contains strong right-to-left characters.
+//! Script direction: whether a text contains strong right-to-left characters, and which
+//! characters are explicit bidi controls. The one test of each, for the lexer, the
+//! normaliser and the terminal output alike.
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -9,6 +11,13 @@ use unicode_normalization::char::is_combining_mark;
 /// blocks are not strong and do not count on their own.
 pub fn has_rtl(text: &str) -> bool {
     text.chars().any(is_strong_rtl)
+}
+
+/// Explicit bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): an
+/// unclosed one reorders the rest of the line it is in, so a query refuses them outside
+/// strings, names drop them, and the terminal output leaves them out.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Whether `c` has a strong right-to-left bidi class (R or AL), by block, minus the
@@ -67,6 +76,20 @@ mod tests {
         assert!(has_rtl("\u{FEFB}")); // lam-alef presentation form
         assert!(has_rtl("بزشکیان"));
         assert!(has_rtl("𞤀𞤣𞤤𞤢𞤥")); // Adlam
+    }
+
+    #[test]
+    fn bidi_controls_are_embeddings_overrides_and_isolates() {
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}'] {
+            assert!(is_bidi_control(c), "{c:?}");
+        }
+        for c in ['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+            assert!(is_bidi_control(c), "{c:?}");
+        }
+        // Marks are not controls: they only set the direction of neutral characters.
+        for c in ['\u{200E}', '\u{200F}', '\u{2029}', '\u{206A}', 'a', 'ب'] {
+            assert!(!is_bidi_control(c), "{c:?}");
+        }
     }
 
     #[test]

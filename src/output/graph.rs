@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use crate::model::Status;
 use crate::value::{Graph, GraphEdge, ResultSet};
 
 /// Graphviz node shape for an entity kind.
@@ -37,13 +38,19 @@ fn dot_quote(s: &str) -> String {
     out
 }
 
+/// Is the edge's relation known to have happened? Others are drawn dashed, their status
+/// in the label.
+fn occurred(e: &GraphEdge) -> bool {
+    e.status == Status::Occurred.as_str()
+}
+
 fn edge_label(e: &GraphEdge) -> String {
     let mut label = e.predicate.clone();
     if let Some(w) = &e.when {
         label.push('\n');
         label.push_str(w);
     }
-    if e.status != "occurred" {
+    if !occurred(e) {
         label.push_str(&format!(" ({})", e.status));
     }
     label
@@ -70,7 +77,7 @@ pub(crate) fn write_dot(result: &ResultSet, out: &mut dyn Write) -> io::Result<(
         if e.symmetric {
             attrs.push("dir=none".into());
         }
-        if e.status != "occurred" {
+        if !occurred(e) {
             attrs.push("style=dashed".into());
         }
         writeln!(
@@ -127,7 +134,7 @@ pub(crate) fn write_mermaid(result: &ResultSet, out: &mut dyn Write) -> io::Resu
         let (Some(a), Some(b)) = (index(&e.from), index(&e.to)) else {
             continue;
         };
-        let arrow = match (e.symmetric, e.status == "occurred") {
+        let arrow = match (e.symmetric, occurred(e)) {
             (true, true) => "---",
             (false, true) => "-->",
             (true, false) => "-.-",

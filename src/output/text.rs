@@ -9,6 +9,9 @@ use std::borrow::Cow;
 
 use unicode_width::UnicodeWidthChar;
 
+// An unclosed bidi control would reorder the rest of the line, borders included.
+use crate::names::{has_rtl, is_bidi_control};
+
 /// LEFT-TO-RIGHT MARK, written after right-to-left text in a cell.
 pub(crate) const LRM: char = '\u{200E}';
 /// Marks a cut cell.
@@ -26,29 +29,6 @@ pub(crate) fn char_width(c: char) -> usize {
 /// The width of `s` in terminal cells.
 pub(crate) fn display_width(s: &str) -> usize {
     s.chars().map(char_width).sum()
-}
-
-/// Whether `c` is a strong right-to-left character (Hebrew, Arabic, Syriac, Thaana, N'Ko and
-/// the other right-to-left scripts, their presentation forms, and RIGHT-TO-LEFT MARK).
-pub(crate) fn is_rtl(c: char) -> bool {
-    matches!(c as u32,
-        0x0590..=0x08FF          // Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, Arabic ext.
-        | 0x200F                 // RIGHT-TO-LEFT MARK
-        | 0xFB1D..=0xFDFF        // Hebrew and Arabic presentation forms A
-        | 0xFE70..=0xFEFE        // Arabic presentation forms B
-        | 0x10800..=0x10FFF      // historic right-to-left scripts, Hanifi Rohingya, Yezidi …
-        | 0x1E800..=0x1EFFF) // Mende Kikakui, Adlam, Arabic mathematical symbols
-}
-
-/// Whether `s` holds any right-to-left character.
-pub(crate) fn has_rtl(s: &str) -> bool {
-    s.chars().any(is_rtl)
-}
-
-/// Explicit bidi embeddings, overrides and isolates: an unclosed one would reorder the rest of
-/// the line, borders included.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn needs_cleaning(c: char) -> bool {
@@ -190,13 +170,6 @@ mod tests {
         assert_eq!(display_width("\u{200E}"), 0);
         // Terminals give each letter of lam-alef its own cell.
         assert_eq!(display_width("لا"), 2);
-    }
-
-    #[test]
-    fn rtl_detection() {
-        assert!(has_rtl("الهام علييف"));
-        assert!(has_rtl("Kan כאן"));
-        assert!(!has_rtl("Baku 2025 北京"));
     }
 
     #[test]

@@ -184,9 +184,10 @@ impl PlanError {
             UnknownSavedQuery { suggestions, .. } if !suggestions.is_empty() => {
                 Some(format!("did you mean {}?", or_list(suggestions)))
             }
-            UnknownStatus { .. } => {
-                Some("statuses are occurred, planned, alleged, denied, or any".into())
-            }
+            UnknownStatus { .. } => Some(format!(
+                "statuses are {}, or any",
+                crate::model::Status::WORDS.join(", ")
+            )),
             UnknownColumn { available, .. } => Some(format!("columns here: {}", list(available))),
             UnboundVariable { .. } => {
                 Some("a variable inside `not` must also appear in a clause outside it".into())

@@ -12,8 +12,9 @@ pub(crate) mod test_catalog;
 
 pub use columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
 pub use error::{PlanError, PlanErrorKind};
-pub use resolve::resolve;
+pub use resolve::{resolve, Context};
 
+use crate::model::Status;
 use crate::time::Day;
 
 /// An entity as the catalog knows it.
@@ -153,7 +154,7 @@ pub struct RelationMatch {
     pub either: bool,
     pub filters: Vec<Filter>,
     /// `None`: any status.
-    pub statuses: Option<Vec<String>>,
+    pub statuses: Option<Vec<Status>>,
     /// An end is a known entity or a variable that other clauses also use: the clause
     /// is read from that end, so relations that read both ways are found from it.
     pub anchored: bool,
@@ -255,7 +256,7 @@ pub struct PathPlan {
     pub max_hops: u32,
     /// Predicate keys allowed; `None` for any.
     pub via: Option<Vec<i64>>,
-    pub statuses: Option<Vec<String>>,
+    pub statuses: Option<Vec<Status>>,
     /// Stages applied to the path rows (columns of [`path_columns`]).
     pub stages: Vec<Stage>,
 }
@@ -269,8 +270,3 @@ pub const PATH_MAX_HOPS: u32 = 8;
 pub fn path_columns() -> Vec<&'static str> {
     vec!["hops", "path", "from", "to", "predicates", "when"]
 }
-
-/// Statuses a clause matches unless it says otherwise.
-pub const DEFAULT_STATUSES: [&str; 2] = ["occurred", "alleged"];
-/// Every status a relation can have.
-pub const STATUSES: [&str; 4] = ["occurred", "planned", "alleged", "denied"];

@@ -4,11 +4,11 @@
 use super::*;
 use crate::deadline::Deadline;
 use crate::limits::MAX_NAME_CHARS;
-use crate::plan::test_catalog::TestCatalog;
+use crate::plan::test_catalog::{test_context, TestCatalog, TEST_TODAY};
 
 fn plan_with(catalog: &TestCatalog, text: &str) -> Result<Plan, PlanError> {
     let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-    resolve(&stmt, text, catalog, &HashMap::new(), &Deadline::none())
+    resolve(&stmt, text, catalog, &test_context(&Deadline::none()))
 }
 
 fn select(text: &str) -> Select {
@@ -48,6 +48,35 @@ fn day(y: i64, m: u32, d: u32) -> Bound {
 
 fn filter(test: FilterTest, lo: Bound, hi: Bound) -> Filter {
     Filter { test, lo, hi }
+}
+
+/// `today` is the day the caller gives, not the clock's.
+#[test]
+fn today_is_the_day_given() {
+    let s = select("?x visited ?y in today, ?y ?r ?z before today");
+    let today = Bound::Day(*TEST_TODAY);
+    assert_eq!(
+        filters(&s, 0),
+        vec![filter(FilterTest::Overlaps, today, today)]
+    );
+    assert_eq!(
+        filters(&s, 1),
+        vec![filter(FilterTest::Before, today, today)]
+    );
+    let stmt = crate::lang::parse("?x visited ?y in today").unwrap();
+    let deadline = Deadline::none();
+    let ctx = Context {
+        today: TEST_TODAY.saturating_add(1),
+        ..test_context(&deadline)
+    };
+    let Ok(Plan::Select(later)) = resolve(&stmt, "", &TestCatalog::new(), &ctx) else {
+        panic!("a query");
+    };
+    let next = Bound::Day(TEST_TODAY.saturating_add(1));
+    assert_eq!(
+        filters(&later, 0),
+        vec![filter(FilterTest::Overlaps, next, next)]
+    );
 }
 
 #[test]
@@ -318,7 +347,7 @@ fn snapshot_label_inside_not() {
 
 fn planned(catalog: &TestCatalog, text: &str, deadline: &Deadline) -> Result<Plan, PlanError> {
     let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-    resolve(&stmt, text, catalog, &HashMap::new(), deadline)
+    resolve(&stmt, text, catalog, &test_context(deadline))
 }
 
 #[test]

@@ -2,8 +2,29 @@
 //! a few entities, predicates (one symmetric), kinds and saved queries, looked up the
 //! way the store's catalog does (ids first, then normalised names and aliases).
 
-use super::{Catalog, CatalogError, EntityRef, PredicateRef, SavedQuery};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use super::{Catalog, CatalogError, Context, EntityRef, PredicateRef, SavedQuery};
+use crate::deadline::Deadline;
+use crate::lang::ast;
 use crate::names;
+use crate::time::{day_from_ymd, Day};
+
+/// The day `today` stands for in the unit tests: fixed, so that no test depends on the
+/// clock.
+pub(crate) static TEST_TODAY: LazyLock<Day> =
+    LazyLock::new(|| day_from_ymd(2025, 6, 15).expect("a valid day"));
+
+/// The planning context of the unit tests: no parameters, the fixed [`TEST_TODAY`].
+pub(crate) fn test_context(deadline: &Deadline) -> Context<'_> {
+    static NO_PARAMS: LazyLock<HashMap<String, ast::Arg>> = LazyLock::new(HashMap::new);
+    Context {
+        params: &NO_PARAMS,
+        deadline,
+        today: *TEST_TODAY,
+    }
+}
 
 pub(crate) struct TestCatalog {
     /// (key, id, kind, display name, aliases)

@@ -7,7 +7,7 @@
 use rusqlite::{params, Connection};
 use rustyline::completion::Pair;
 
-use crate::lang::{is_clause_keyword, is_identifier, is_statement_keyword};
+use crate::lang::{is_clause_keyword, is_identifier, is_statement_keyword, quote};
 use crate::names;
 
 use super::context::{detect, names_used, Context, Want};
@@ -138,20 +138,6 @@ fn kinds(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<String>> {
 /// Is `text` safe to insert unquoted as a term? One identifier and not a keyword.
 fn bare_term(text: &str) -> bool {
     is_identifier(text) && text != "_" && !is_clause_keyword(text) && !is_statement_keyword(text)
-}
-
-/// `text` as a string of the language: in quotes, with `"` and `\` escaped.
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }
 
 /// Names and aliases whose normalised form starts with the normalised prefix (one range
@@ -415,7 +401,6 @@ mod tests {
 
     #[test]
     fn names_that_are_not_identifiers_are_quoted() {
-        assert_eq!(quote("a \"b\" \\"), "\"a \\\"b\\\" \\\\\"");
         assert!(bare_term("Baku"));
         assert!(!bare_term("in"));
         assert!(!bare_term("Ilham Aliyev"));

@@ -2,8 +2,10 @@
 //! joined tables it has, counted before any SQL is built; and SQLite's own limits, put
 //! in the query's terms when SQLite refuses a statement for one of them.
 
-use super::{Keys, Orientation, RelationMatch, Select, SqlError};
+use super::branch::Keys;
+use super::SqlError;
 use crate::limits::{MAX_BRANCHES, MAX_JOIN_TABLES};
+use crate::plan::{Orientation, RelationMatch, Select};
 
 /// How many branches clauses read `ways` ways round each make, if no more than
 /// [`MAX_BRANCHES`]: counting stops as soon as the product passes it, so it never

@@ -4,7 +4,12 @@
 
 use std::fmt;
 
+use std::rc::Rc;
+
+use rusqlite::types::Value as SqlValue;
+
 use super::{Store, StoreError};
+use crate::model::Status;
 
 /// At most this many problems are listed per rule; the rest are counted.
 const MAX_PER_RULE: usize = 20;
@@ -33,7 +38,9 @@ const RELATION_FROM: &str = "FROM relation r
      LEFT JOIN predicate p ON p.key = r.predicate
      LEFT JOIN entity o ON o.key = r.object";
 
-/// The store's own rules: (rule, condition on `r` and its joins, what is wrong).
+/// The store's own rules: (rule, condition on `r` and its joins, what is wrong). The
+/// statuses are the data model's ([`Status`]), bound as `:statuses` (a list) and
+/// `:status_words` (for the message).
 const RELATION_RULES: &[(&str, &str, &str)] = &[
     (
         "dangling subject",
@@ -77,8 +84,8 @@ const RELATION_RULES: &[(&str, &str, &str)] = &[
     ),
     (
         "unknown status",
-        "r.status IS NULL OR r.status NOT IN ('occurred', 'planned', 'alleged', 'denied')",
-        "'its status ' || quote(r.status) || ' is not occurred, planned, alleged or denied'",
+        "r.status IS NULL OR r.status NOT IN rarray(:statuses)",
+        "'its status ' || quote(r.status) || ' is not ' || :status_words",
     ),
     (
         "partial bounds",
@@ -174,12 +181,21 @@ impl Store {
         .map_err(CheckFailure::at("foreign key check"))?;
         push_limited(problems, "sqlite foreign key", rows);
 
+        let statuses: Rc<Vec<SqlValue>> = Rc::new(
+            Status::WORDS
+                .iter()
+                .map(|w| SqlValue::Text(w.to_string()))
+                .collect(),
+        );
+        let status_words = Status::listed(None);
+        let named: &[(&str, &dyn rusqlite::ToSql)] =
+            &[(":statuses", &statuses), (":status_words", &status_words)];
         for (rule, condition, what) in RELATION_RULES {
             let sql = format!(
                 "SELECT {RELATION_LABEL} || ': ' || {what} {RELATION_FROM} WHERE {condition} \
                  ORDER BY r.key"
             );
-            let rows = collect(conn, &sql, |r| r.get::<_, String>(0))
+            let rows = collect_named(conn, &sql, named, |r| r.get::<_, String>(0))
                 .map_err(CheckFailure::at("check of the store's rules"))?;
             push_limited(problems, rule, rows);
         }
@@ -234,6 +250,27 @@ fn collect<T>(
     rows.collect()
 }
 
+/// Like [`collect`], binding those of the `named` parameters that `sql` uses.
+fn collect_named<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    named: &[(&str, &dyn rusqlite::ToSql)],
+    mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut stmt = conn.prepare(sql)?;
+    for (name, value) in named {
+        if let Some(i) = stmt.parameter_index(name)? {
+            stmt.raw_bind_parameter(i, value)?;
+        }
+    }
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(row(r)?);
+    }
+    Ok(out)
+}
+
 fn push_limited(problems: &mut Vec<Problem>, rule: &'static str, details: Vec<String>) {
     let total = details.len();
     problems.extend(
@@ -278,6 +315,23 @@ mod tests {
     fn a_sound_store_has_no_problems() {
         assert!(rules(&Store::open_in_memory().unwrap()).is_empty());
         assert!(rules(&store_with_data()).is_empty());
+    }
+
+    #[test]
+    fn an_unknown_status_is_named_with_the_known_ones() {
+        let s = store_with_data();
+        s.connection()
+            .execute_batch(
+                "PRAGMA ignore_check_constraints = ON; UPDATE relation SET status = 'maybe'",
+            )
+            .unwrap();
+        let problems = s.check().unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].detail,
+            "relation 1 (a visited b): its status 'maybe' is not occurred, planned, alleged \
+             or denied"
+        );
     }
 
     #[test]

@@ -161,7 +161,7 @@ impl Store {
                 line.text(key, text(r, i).map_err(db)?.as_deref());
             }
             let status = text(r, 7).map_err(db)?;
-            if status.as_deref() != Some("occurred") {
+            if status.as_deref() != Some(crate::model::Status::DEFAULT.as_str()) {
                 line.text("status", status.as_deref());
             }
             for (i, key) in ["place", "source", "quote", "note"].iter().enumerate() {

@@ -19,16 +19,14 @@ pub fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::E
             nodes.push(id);
         }
     };
-    let mut edge_stmt = conn.prepare_cached(
-        "SELECT s.id, p.id, o.id, p.symmetric, r.status, \
-         COALESCE(r.when_text, \
-           CASE WHEN r.from_text IS NOT NULL OR r.to_text IS NOT NULL \
-                THEN COALESCE(r.from_text, '..') || '/' || COALESCE(r.to_text, '') END, \
-           CASE WHEN r.at_text IS NOT NULL THEN 'at ' || r.at_text END) \
+    // An edge's time reads as the `when` column does.
+    let mut edge_stmt = conn.prepare_cached(&format!(
+        "SELECT s.id, p.id, o.id, p.symmetric, r.status, {} \
          FROM relation r JOIN entity s ON s.key = r.subject \
          JOIN entity o ON o.key = r.object JOIN predicate p ON p.key = r.predicate \
          WHERE r.key = ?1",
-    )?;
+        crate::model::time_as_written_sql("r")
+    ))?;
     let mut seen_edges: HashSet<i64> = HashSet::new();
     for key in result.relation_keys.iter().flatten() {
         if !seen_edges.insert(*key) {

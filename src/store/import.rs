@@ -540,8 +540,6 @@ CREATE TEMP TABLE IF NOT EXISTS import_relation (
 DELETE FROM temp.import_relation;
 ";
 
-const STATUSES: [&str; 4] = ["occurred", "planned", "alleged", "denied"];
-
 // The fields of each JSON Lines record type besides `type`.
 const SOURCE_FIELDS: &[&str] = &["id", "title", "published", "lang", "url", "note"];
 const ENTITY_FIELDS: &[&str] = &["id", "kind", "name", "aliases", "note"];
@@ -2003,16 +2001,13 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
         at: rec.text("at")?,
     };
     let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
-    let status = rec.text("status")?.unwrap_or("occurred");
-    if !STATUSES.contains(&status) {
-        return Err(Fault::field(
-            "status",
-            format!(
-                "unknown status `{status}`; use one of {}",
-                STATUSES.join(", ")
-            ),
-        ));
+    let status = match rec.text("status")? {
+        None => crate::model::Status::DEFAULT,
+        Some(word) => word
+            .parse::<crate::model::Status>()
+            .map_err(|e| Fault::field("status", e.to_string()))?,
     }
+    .as_str();
     let place = rec.optional_id("place")?;
     let source = rec.text("source")?;
     let quote = rec.text("quote")?;

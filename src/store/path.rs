@@ -152,7 +152,11 @@ fn expand(
     let statuses: Rc<Vec<SqlValue>> = Rc::new(
         plan.statuses
             .as_ref()
-            .map(|s| s.iter().map(|v| SqlValue::Text(v.clone())).collect())
+            .map(|s| {
+                s.iter()
+                    .map(|v| SqlValue::Text(v.as_str().into()))
+                    .collect()
+            })
             .unwrap_or_default(),
     );
     let via: Rc<Vec<SqlValue>> = Rc::new(
@@ -280,9 +284,10 @@ fn render(
     let mut name_stmt = conn.prepare_cached("SELECT name FROM entity WHERE key = ?1")?;
     let mut pred_stmt =
         conn.prepare_cached("SELECT id, symmetric FROM predicate WHERE key = ?1")?;
-    let mut time_stmt = conn.prepare_cached(
-        "SELECT when_text, from_text, to_text, at_text, start_lo FROM relation WHERE key = ?1",
-    )?;
+    let mut time_stmt = conn.prepare_cached(&format!(
+        "SELECT {} FROM relation r WHERE r.key = ?1",
+        crate::model::time_as_written_sql("r")
+    ))?;
     for chain in chains {
         let mut path = String::new();
         let mut pred_ids = Vec::new();
@@ -299,20 +304,8 @@ fn render(
                 })?);
             }
             if let std::collections::hash_map::Entry::Vacant(v) = rel_time.entry(e.relation) {
-                v.insert(time_stmt.query_row([e.relation], |r| {
-                    let w: Option<String> = r.get(0)?;
-                    let f: Option<String> = r.get(1)?;
-                    let t: Option<String> = r.get(2)?;
-                    let a: Option<String> = r.get(3)?;
-                    Ok(match (w, f, t, a) {
-                        (Some(w), _, _, _) => w,
-                        (_, Some(f), Some(t), _) => format!("from {f} to {t}"),
-                        (_, Some(f), None, _) => format!("from {f}"),
-                        (_, None, Some(t), _) => format!("to {t}"),
-                        (_, _, _, Some(a)) => format!("at {a}"),
-                        _ => "?".to_string(),
-                    })
-                })?);
+                let written: Option<String> = time_stmt.query_row([e.relation], |r| r.get(0))?;
+                v.insert(written.unwrap_or_else(|| "?".to_string()));
             }
             let (pid, symmetric) = &preds[&e.predicate];
             let to = e.other(*from);

@@ -73,8 +73,14 @@ impl Expect {
             Filter | TimeFilter => {
                 "a time filter (in, on, within, since, until, between, as of, before or after)"
             }
-            Status => "a status (occurred, planned, alleged, denied or any)",
-            JoinedStatus => "a status (occurred, planned, alleged or denied)",
+            Status => {
+                let words = crate::model::Status::listed(Some(kw::ANY));
+                return Some(Cow::Owned(format!("a status ({words})")));
+            }
+            JoinedStatus => {
+                let words = crate::model::Status::listed(None);
+                return Some(Cow::Owned(format!("a status ({words})")));
+            }
             Period => "a period (such as 2024, 2024-05, early 2025, today, A..B or $param)",
             FilterPeriod => {
                 "a period (such as 2024, 2024-05, early 2025, today, A..B, $param or @label)"

@@ -5,3 +5,4 @@ mod export;
 mod import_saved;
 mod limits;
 mod messages;
+mod model;

@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use factstore::model::Status;
+
 use crate::dates::{pick_time, start_year, RelationTime, FIRST_YEAR, LAST_YEAR};
 use crate::manifest::{build_manifest, Manifest};
 use crate::random::{EntityPicker, PowerLawTable, SplitMix64};
@@ -153,8 +155,8 @@ pub(crate) fn generate<W: Write>(args: &GenArgs, out: &mut W) -> io::Result<Mani
         let time = pick_time(&mut rng);
         let status_roll = rng.below(100);
         let status = match status_roll {
-            0..=2 => Some("planned"),
-            3 => Some("alleged"),
+            0..=2 => Some(Status::Planned.as_str()),
+            3 => Some(Status::Alleged.as_str()),
             _ => None,
         };
         let place = (!cities.is_empty() && rng.chance(0.1)).then(|| *rng.pick(&cities));

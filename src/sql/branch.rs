@@ -1,0 +1,222 @@
+//! One branch of the statement: the clauses as a join with each relation clause read
+//! one way round, and how the branch refers to each variable's key.
+
+use std::fmt::Write as _;
+
+use super::columns::relation_column;
+use super::conditions::{condition, relation_conditions};
+use super::{col, entity_alias, hidden_col, ident, pred_alias, rel_alias, Params};
+use crate::plan::{ColumnSource, Node, Orientation, PredMatch, RelationMatch, Select};
+
+/// One branch: the clauses as a join with each relation clause read one way round.
+/// The hidden columns a branch gives after the output columns.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Hidden {
+    /// The four bounds of the first relation clause.
+    pub(super) timeline: bool,
+    /// The keys of the first `keys` relation clauses.
+    pub(super) keys: usize,
+}
+
+pub(super) fn branch(
+    select: &Select,
+    relations: &[&RelationMatch],
+    orientation: &[Orientation],
+    params: &mut Params,
+    level: &str,
+    hidden: Hidden,
+    needed: &[bool],
+) -> String {
+    let keys = Keys::new(select, relations, orientation, needed);
+    let mut from: Vec<String> = Vec::new();
+    let mut conds: Vec<String> = Vec::new();
+    for (i, m) in relations.iter().enumerate() {
+        from.push(format!("{} AS {}", ident("relation"), rel_alias(i)));
+        relation_conditions(&rel_alias(i), m, orientation[i], params, &keys, &mut conds);
+    }
+    for (v, var) in select.entity_vars.iter().enumerate() {
+        if !keys.entity_joined[v] {
+            continue;
+        }
+        from.push(format!("{} AS {}", ident("entity"), entity_alias(v)));
+        if let Some(first) = &keys.entity_binding[v] {
+            conds.push(format!("{first} = {}.{}", entity_alias(v), ident("key")));
+        }
+        for k in &var.kinds {
+            conds.push(format!(
+                "{}.{} = {}",
+                entity_alias(v),
+                ident("kind"),
+                params.text(k)
+            ));
+        }
+    }
+    for j in 0..select.pred_vars.len() {
+        if !keys.pred_joined[j] {
+            continue;
+        }
+        from.push(format!("{} AS {}", ident("predicate"), pred_alias(j)));
+        if let Some(first) = &keys.pred_binding[j] {
+            conds.push(format!("{first} = {}.{}", pred_alias(j), ident("key")));
+        }
+    }
+    let mut not_counter = 0usize;
+    for c in &select.clauses {
+        match c {
+            crate::plan::Clause::Relation(_) => {}
+            crate::plan::Clause::Kind { var, kind } => conds.push(format!(
+                "{}.{} = {}",
+                entity_alias(*var),
+                ident("kind"),
+                params.text(kind)
+            )),
+            crate::plan::Clause::Not(inner) => {
+                let cond = condition(inner, params, &keys, &mut not_counter);
+                conds.push(format!("NOT ({cond})"));
+            }
+        }
+    }
+    let mut cols: Vec<String> = Vec::new();
+    for (i, c) in select.columns.iter().enumerate() {
+        let expr = if !needed.get(i).copied().unwrap_or(true) {
+            // Not used by any stage: not computed.
+            "NULL".to_string()
+        } else {
+            match c.source {
+                ColumnSource::EntityName(v) => format!("{}.{}", entity_alias(v), ident("name")),
+                ColumnSource::EntityId(v) => format!("{}.{}", entity_alias(v), ident("id")),
+                ColumnSource::Predicate(j) => format!("{}.{}", pred_alias(j), ident("id")),
+                ColumnSource::Relation(f) => match relations.first() {
+                    Some(m) => relation_column(m, orientation[0], f, &keys, params),
+                    None => "NULL".to_string(),
+                },
+                ColumnSource::Count | ColumnSource::Previous(_) => "NULL".to_string(),
+            }
+        };
+        cols.push(format!("{expr} AS {}", col(level, i)));
+    }
+    let mut h = 0;
+    if hidden.timeline {
+        let r = rel_alias(0);
+        for b in ["start_lo", "start_hi", "end_lo", "end_hi"] {
+            cols.push(format!("{r}.{} AS {}", ident(b), hidden_col(level, h)));
+            h += 1;
+        }
+    }
+    for i in 0..hidden.keys {
+        cols.push(format!(
+            "{}.{} AS {}",
+            rel_alias(i),
+            ident("key"),
+            hidden_col(level, h)
+        ));
+        h += 1;
+    }
+    let mut sql = String::new();
+    let _ = write!(
+        sql,
+        "SELECT {}",
+        if cols.is_empty() {
+            "1".into()
+        } else {
+            cols.join(", ")
+        }
+    );
+    if !from.is_empty() {
+        let _ = write!(sql, "\nFROM {}", from.join(", "));
+    }
+    if !conds.is_empty() {
+        let _ = write!(sql, "\nWHERE {}", conds.join("\n  AND "));
+    }
+    sql
+}
+
+/// How a branch refers to the key of each variable: the entity (or predicate) table
+/// joined for it where its name, id or kind is needed, else the relation column that
+/// first binds it, so that a query that only counts never touches those tables.
+pub(super) struct Keys {
+    pub(super) entity_joined: Vec<bool>,
+    /// The column of the first relation clause that binds each entity variable.
+    pub(super) entity_binding: Vec<Option<String>>,
+    pub(super) pred_joined: Vec<bool>,
+    pub(super) pred_binding: Vec<Option<String>>,
+}
+
+impl Keys {
+    pub(super) fn new(
+        select: &Select,
+        relations: &[&RelationMatch],
+        orientation: &[Orientation],
+        needed: &[bool],
+    ) -> Keys {
+        let nv = select.entity_vars.len();
+        let np = select.pred_vars.len();
+        let mut entity_binding: Vec<Option<String>> = vec![None; nv];
+        let mut pred_binding: Vec<Option<String>> = vec![None; np];
+        for (i, m) in relations.iter().enumerate() {
+            let (lcol, rcol) = match orientation[i] {
+                Orientation::Forward => ("subject", "object"),
+                Orientation::Reverse => ("object", "subject"),
+            };
+            for (node, c) in [(m.left, lcol), (m.right, rcol)] {
+                if let Node::Var(v) = node {
+                    if entity_binding[v].is_none() {
+                        entity_binding[v] = Some(format!("{}.{}", rel_alias(i), ident(c)));
+                    }
+                }
+            }
+            if let PredMatch::Var(j) = m.predicate {
+                if pred_binding[j].is_none() {
+                    pred_binding[j] = Some(format!("{}.{}", rel_alias(i), ident("predicate")));
+                }
+            }
+        }
+        let mut entity_joined: Vec<bool> = (0..nv)
+            .map(|v| entity_binding[v].is_none() || !select.entity_vars[v].kinds.is_empty())
+            .collect();
+        let mut pred_joined: Vec<bool> = (0..np).map(|j| pred_binding[j].is_none()).collect();
+        for (i, c) in select.columns.iter().enumerate() {
+            if !needed.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            match c.source {
+                ColumnSource::EntityName(v) | ColumnSource::EntityId(v) => entity_joined[v] = true,
+                ColumnSource::Predicate(j) => pred_joined[j] = true,
+                _ => {}
+            }
+        }
+        fn kinds_in(c: &crate::plan::Clause, joined: &mut [bool]) {
+            match c {
+                crate::plan::Clause::Kind { var, .. } => joined[*var] = true,
+                crate::plan::Clause::Not(inner) => kinds_in(inner, joined),
+                crate::plan::Clause::Relation(_) => {}
+            }
+        }
+        for c in &select.clauses {
+            kinds_in(c, &mut entity_joined);
+        }
+        // A joined table is bound by the first relation column; others use that column.
+        Keys {
+            entity_joined,
+            entity_binding,
+            pred_joined,
+            pred_binding,
+        }
+    }
+
+    /// The expression for entity variable `v`'s key.
+    pub(super) fn entity(&self, v: usize) -> String {
+        match (&self.entity_binding[v], self.entity_joined[v]) {
+            (Some(b), _) => b.clone(),
+            (None, _) => format!("{}.{}", entity_alias(v), ident("key")),
+        }
+    }
+
+    /// The expression for predicate variable `j`'s key.
+    pub(super) fn predicate(&self, j: usize) -> String {
+        match &self.pred_binding[j] {
+            Some(b) => b.clone(),
+            None => format!("{}.{}", pred_alias(j), ident("key")),
+        }
+    }
+}

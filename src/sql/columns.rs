@@ -1,0 +1,64 @@
+//! The output columns of a branch: a relation's fields as SQL, its time as written.
+
+use super::branch::Keys;
+use super::{entity_alias, ident, pred_alias, rel_alias, Params};
+use crate::plan::{Node, Orientation, PredMatch, RelField, RelationMatch};
+
+/// The time as written of relation `r0` (a one-clause query's `when` column, see
+/// [`crate::model::time_as_written_sql`]). The same text for every query, so it is built
+/// once.
+pub(super) static WHEN_OF_R0: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| crate::model::time_as_written_sql(&rel_alias(0)));
+
+/// A field of the query's one relation clause `m` (alias `r0`), read `orientation` way
+/// round. A name the branch has joined for a variable is read from that join; the name
+/// of a known entity or predicate is looked up once per statement (an uncorrelated
+/// subquery, which SQLite evaluates once); any other name is looked up per row.
+pub(super) fn relation_column(
+    m: &RelationMatch,
+    orientation: Orientation,
+    f: RelField,
+    keys: &Keys,
+    params: &mut Params,
+) -> String {
+    let r = rel_alias(0);
+    let (subject, object) = match orientation {
+        Orientation::Forward => (m.left, m.right),
+        Orientation::Reverse => (m.right, m.left),
+    };
+    let lookup = |table: &str, col_out: &str, key: String| {
+        format!(
+            "(SELECT {} FROM {} WHERE {} = {key})",
+            ident(col_out),
+            ident(table),
+            ident("key"),
+        )
+    };
+    let per_row = |col_in: &str| format!("{r}.{}", ident(col_in));
+    let entity_name = |node: Node, col_in: &str, params: &mut Params| match node {
+        Node::Var(v) if keys.entity_joined[v] => {
+            format!("{}.{}", entity_alias(v), ident("name"))
+        }
+        Node::Entity(key) => lookup("entity", "name", params.int(key)),
+        _ => lookup("entity", "name", per_row(col_in)),
+    };
+    match f {
+        RelField::Subject => entity_name(subject, "subject", params),
+        RelField::Object => entity_name(object, "object", params),
+        RelField::Predicate => match &m.predicate {
+            PredMatch::Var(j) if keys.pred_joined[*j] => {
+                format!("{}.{}", pred_alias(*j), ident("id"))
+            }
+            PredMatch::Keys { keys, .. } if keys.len() == 1 => {
+                lookup("predicate", "id", params.int(keys[0]))
+            }
+            _ => lookup("predicate", "id", per_row("predicate")),
+        },
+        RelField::Source => lookup("source", "id", per_row("source")),
+        RelField::When => WHEN_OF_R0.clone(),
+        RelField::Start => per_row("start_lo"),
+        RelField::End => per_row("end_hi"),
+        RelField::Status => per_row("status"),
+        RelField::Quote => format!("{r}.{}", ident("quote")),
+    }
+}

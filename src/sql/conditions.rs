@@ -1,0 +1,186 @@
+//! The WHERE conditions of a branch: a clause's ends and predicates read one way round,
+//! its statuses, its time filters (LANGUAGE.md's table), and clauses inside `not`.
+
+use std::fmt::Write as _;
+
+use super::branch::Keys;
+use super::{entity_alias, ident, rel_alias, Params};
+use crate::plan::{Bound, Filter, FilterTest, Node, Orientation, PredMatch, RelationMatch};
+
+pub(super) fn node_condition(
+    column: &str,
+    node: Node,
+    params: &mut Params,
+    keys: &Keys,
+    out: &mut Vec<String>,
+) {
+    match node {
+        Node::Entity(key) => out.push(format!("{column} = {}", params.int(key))),
+        Node::Var(v) => {
+            let key = keys.entity(v);
+            if key != column {
+                out.push(format!("{column} = {key}"));
+            }
+        }
+        Node::Any => {}
+    }
+}
+
+pub(super) fn symmetric_keys() -> String {
+    format!(
+        "(SELECT {} FROM {} WHERE {} = 1)",
+        ident("key"),
+        ident("predicate"),
+        ident("symmetric")
+    )
+}
+
+/// The conditions on relation alias `r` for clause `m` read one way round.
+pub(super) fn relation_conditions(
+    r: &str,
+    m: &RelationMatch,
+    o: Orientation,
+    params: &mut Params,
+    keys: &Keys,
+    out: &mut Vec<String>,
+) {
+    let (lcol, rcol) = match o {
+        Orientation::Forward => ("subject", "object"),
+        Orientation::Reverse => ("object", "subject"),
+    };
+    node_condition(&format!("{r}.{}", ident(lcol)), m.left, params, keys, out);
+    node_condition(&format!("{r}.{}", ident(rcol)), m.right, params, keys, out);
+    let pcol = format!("{r}.{}", ident("predicate"));
+    let reverse = o == Orientation::Reverse;
+    if !m.either {
+        match &m.predicate {
+            PredMatch::Keys { keys, symmetric } => {
+                let list = if reverse { symmetric } else { keys };
+                out.push(in_ints(&pcol, list, params));
+            }
+            PredMatch::Var(j) => {
+                let key = keys.predicate(*j);
+                if key != pcol {
+                    out.push(format!("{pcol} = {key}"));
+                }
+                if reverse {
+                    out.push(format!("{pcol} IN {}", symmetric_keys()));
+                }
+            }
+            PredMatch::Any => {
+                if reverse {
+                    out.push(format!("{pcol} IN {}", symmetric_keys()));
+                }
+            }
+        }
+    }
+    if reverse {
+        // A relation of an entity with itself reads the same both ways: list it once.
+        out.push(format!(
+            "{r}.{} <> {r}.{}",
+            ident("subject"),
+            ident("object")
+        ));
+    }
+    if let Some(statuses) = &m.statuses {
+        let words: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+        let list = params.text_list(&words);
+        if statuses.len() == 1 {
+            out.push(format!("{r}.{} = {list}", ident("status")));
+        } else {
+            out.push(format!("{r}.{} IN ({list})", ident("status")));
+        }
+    }
+    for f in &m.filters {
+        out.push(filter_condition(r, f, params));
+    }
+}
+
+pub(super) fn in_ints(column: &str, keys: &[i64], params: &mut Params) -> String {
+    if keys.len() == 1 {
+        format!("{column} = {}", params.int(keys[0]))
+    } else {
+        format!("{column} IN ({})", params.int_list(keys))
+    }
+}
+
+/// LANGUAGE.md's table of time filters, as SQL. Unknown bounds are stored as the
+/// smallest/largest integers and a relation with no time has NULL bounds, which makes
+/// every comparison false: such a relation matches no time filter, and a filter
+/// comparing with a labelled relation that has no time is false.
+pub(super) fn filter_condition(r: &str, f: &Filter, params: &mut Params) -> String {
+    let b = |name: &str| format!("{r}.{}", ident(name));
+    match f.test {
+        FilterTest::Overlaps | FilterTest::AsOf => format!(
+            "{} <= {} AND {} >= {}",
+            b("start_lo"),
+            bound(f.hi, params),
+            b("end_hi"),
+            bound(f.lo, params)
+        ),
+        FilterTest::Within => format!(
+            "{} >= {} AND {} <= {}",
+            b("start_lo"),
+            bound(f.lo, params),
+            b("end_hi"),
+            bound(f.hi, params)
+        ),
+        FilterTest::CertainlyAsOf => format!(
+            "{} <= {} AND {} >= {}",
+            b("start_hi"),
+            bound(f.lo, params),
+            b("end_lo"),
+            bound(f.hi, params)
+        ),
+        FilterTest::Before => format!("{} < {}", b("start_lo"), bound(f.lo, params)),
+        FilterTest::CertainlyBefore => format!("{} < {}", b("end_hi"), bound(f.lo, params)),
+        FilterTest::After => format!("{} > {}", b("end_hi"), bound(f.hi, params)),
+        FilterTest::CertainlyAfter => format!("{} > {}", b("start_lo"), bound(f.hi, params)),
+    }
+}
+
+/// A period's end in SQL: a day as a parameter, or a bound column of a labelled
+/// relation clause, through that clause's alias (the same in every branch).
+pub(super) fn bound(b: Bound, params: &mut Params) -> String {
+    match b {
+        Bound::Day(day) => params.int(day),
+        Bound::StartOf(n) => format!("{}.{}", rel_alias(n), ident("start_lo")),
+        Bound::EndOf(n) => format!("{}.{}", rel_alias(n), ident("end_hi")),
+    }
+}
+
+/// A clause inside `not`, as a boolean SQL expression over the outer query's aliases.
+pub(super) fn condition(
+    c: &crate::plan::Clause,
+    params: &mut Params,
+    keys: &Keys,
+    counter: &mut usize,
+) -> String {
+    match c {
+        crate::plan::Clause::Kind { var, kind } => format!(
+            "{}.{} = {}",
+            entity_alias(*var),
+            ident("kind"),
+            params.text(kind)
+        ),
+        crate::plan::Clause::Not(inner) => {
+            format!("NOT ({})", condition(inner, params, keys, counter))
+        }
+        crate::plan::Clause::Relation(m) => {
+            let mut parts = Vec::new();
+            for o in m.orientations() {
+                *counter += 1;
+                let alias = ident(format_args!("n{counter}"));
+                let mut conds = Vec::new();
+                relation_conditions(&alias, m, o, params, keys, &mut conds);
+                let mut sub = format!("EXISTS (SELECT 1 FROM {} AS {alias}", ident("relation"));
+                if !conds.is_empty() {
+                    let _ = write!(sub, " WHERE {}", conds.join(" AND "));
+                }
+                sub.push(')');
+                parts.push(sub);
+            }
+            parts.join(" OR ")
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The pipeline stages: each `show`, `sort`, `limit`, `count` and `distinct` wraps the
+//! SELECT before it, and a timeline orders rows by time.
+
+use std::fmt::Write as _;
+
+use super::{col, hidden_col, select_list, Params};
+use crate::plan::{after_stage, ColumnDef, ColumnSource, Stage};
+
+/// A SELECT whose columns are named `{name}c0…` (and `{name}t0…t3` for the hidden
+/// timeline bounds), with the ORDER BY still to apply to it.
+pub(super) struct Level {
+    pub(super) name: String,
+    pub(super) columns: Vec<ColumnDef>,
+    pub(super) hidden: usize,
+    /// The first four hidden columns are a timeline's bounds.
+    pub(super) times: bool,
+    pub(super) text: String,
+    /// Pending sort keys (descending if true), applied by [`finish`].
+    pub(super) order: Vec<(Key, bool)>,
+    /// The text already ends with its ORDER BY and LIMIT: a further stage wraps it.
+    pub(super) sealed: bool,
+}
+
+/// A sort key of a level.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Key {
+    Col(usize),
+    Hidden(usize),
+    HiddenIsNull(usize),
+}
+
+/// Applies one pipeline stage, wrapping the current SELECT where the stage reshapes rows.
+pub(super) fn apply_stage(
+    cur: Level,
+    stage: &Stage,
+    params: &mut Params,
+    level_no: &mut usize,
+) -> Level {
+    let new_columns = after_stage(&cur.columns, stage);
+    match stage {
+        Stage::Sort(keys) => {
+            let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
+            cur.order = keys.iter().map(|(i, d)| (Key::Col(*i), *d)).collect();
+            // Rows equal in the keys asked for follow in the order of their columns, so
+            // that a sort gives the same rows in the same order whatever plan SQLite
+            // picks.
+            for j in 0..cur.columns.len() {
+                if !keys.iter().any(|(i, _)| *i == j) {
+                    cur.order.push((Key::Col(j), false));
+                }
+            }
+            cur
+        }
+        Stage::Limit(n) => {
+            let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
+            cur.text = format!("{}\nLIMIT {}", finish(&cur), params.int(*n as i64));
+            cur.sealed = true;
+            cur
+        }
+        Stage::Distinct if cur.times => distinct_with_times(cur, level_no),
+        Stage::Distinct => {
+            let mut next = wrap(cur, level_no);
+            next.text = next.text.replacen("SELECT ", "SELECT DISTINCT ", 1);
+            next
+        }
+        Stage::Show(idx) => {
+            let name = next_level(level_no);
+            let mut cols: Vec<String> = idx
+                .iter()
+                .enumerate()
+                .map(|(j, i)| format!("{} AS {}", col(&cur.name, *i), col(&name, j)))
+                .collect();
+            for h in 0..cur.hidden {
+                cols.push(format!(
+                    "{} AS {}",
+                    hidden_col(&cur.name, h),
+                    hidden_col(&name, h)
+                ));
+            }
+            // Keys on columns that are kept stay pending; the inner SELECT is sorted
+            // by all of them, so rows keep their order either way.
+            let order = cur
+                .order
+                .iter()
+                .filter_map(|(k, d)| match k {
+                    Key::Col(i) => idx.iter().position(|x| x == i).map(|j| (Key::Col(j), *d)),
+                    other => Some((*other, *d)),
+                })
+                .collect();
+            Level {
+                text: format!("SELECT {} FROM ({})", cols.join(", "), finish(&cur)),
+                name,
+                columns: new_columns,
+                hidden: cur.hidden,
+                times: cur.times,
+                order,
+                sealed: false,
+            }
+        }
+        Stage::Count(by) => {
+            let name = next_level(level_no);
+            let mut cols: Vec<String> = by
+                .iter()
+                .enumerate()
+                .map(|(j, i)| format!("{} AS {}", col(&cur.name, *i), col(&name, j)))
+                .collect();
+            cols.push(format!("count(*) AS {}", col(&name, by.len())));
+            // The relation keys (graph output) of the rows each counted row stands for.
+            let first_key = if cur.times { 4 } else { 0 };
+            for (j, h) in (first_key..cur.hidden).enumerate() {
+                cols.push(format!(
+                    "group_concat({}) AS {}",
+                    hidden_col(&cur.name, h),
+                    hidden_col(&name, j)
+                ));
+            }
+            let mut text = format!("SELECT {} FROM ({})", cols.join(", "), cur.text);
+            let mut order = Vec::new();
+            if !by.is_empty() {
+                let groups: Vec<String> = by.iter().map(|i| col(&cur.name, *i)).collect();
+                let _ = write!(text, " GROUP BY {}", groups.join(", "));
+                // Biggest groups first, then by the grouping columns.
+                order.push((Key::Col(by.len()), true));
+                order.extend((0..by.len()).map(|j| (Key::Col(j), false)));
+            }
+            Level {
+                text,
+                name,
+                columns: new_columns,
+                hidden: cur.hidden - first_key,
+                times: false,
+                order,
+                sealed: false,
+            }
+        }
+    }
+}
+
+/// Which of the clauses' columns the stages use: the others are not computed.
+pub(super) fn needed_columns(n: usize, stages: &[Stage]) -> Vec<bool> {
+    // Column counts before each stage.
+    let mut widths = vec![n];
+    for st in stages {
+        let w = *widths.last().unwrap_or(&n);
+        widths.push(match st {
+            Stage::Show(idx) => idx.len(),
+            Stage::Count(by) => by.len() + 1,
+            Stage::Sort(_) | Stage::Limit(_) | Stage::Distinct => w,
+        });
+    }
+    let mut needed = vec![true; *widths.last().unwrap_or(&n)];
+    for (k, st) in stages.iter().enumerate().rev() {
+        let before = widths[k];
+        let mut need = vec![false; before];
+        match st {
+            Stage::Show(idx) => {
+                for (j, &i) in idx.iter().enumerate() {
+                    if needed.get(j).copied().unwrap_or(false) && i < before {
+                        need[i] = true;
+                    }
+                }
+            }
+            Stage::Count(by) => {
+                for (j, &i) in by.iter().enumerate() {
+                    if needed.get(j).copied().unwrap_or(false) && i < before {
+                        need[i] = true;
+                    }
+                }
+            }
+            Stage::Sort(keys) => {
+                need[..before.min(needed.len())]
+                    .copy_from_slice(&needed[..before.min(needed.len())]);
+                for (i, _) in keys {
+                    if *i < before {
+                        need[*i] = true;
+                    }
+                }
+            }
+            Stage::Limit(_) => {
+                need[..before.min(needed.len())]
+                    .copy_from_slice(&needed[..before.min(needed.len())]);
+            }
+            Stage::Distinct => need = vec![true; before],
+        }
+        needed = need;
+    }
+    needed
+}
+
+pub(super) fn next_level(level_no: &mut usize) -> String {
+    let name = format!("s{level_no}");
+    *level_no += 1;
+    name
+}
+
+pub(super) fn key_sql(level: &str, key: Key) -> String {
+    match key {
+        Key::Col(i) => col(level, i),
+        Key::Hidden(i) => hidden_col(level, i),
+        Key::HiddenIsNull(i) => format!("{} IS NULL", hidden_col(level, i)),
+    }
+}
+
+/// The SELECT's text with its pending ORDER BY applied.
+pub(super) fn finish(cur: &Level) -> String {
+    if cur.sealed || cur.order.is_empty() {
+        return cur.text.clone();
+    }
+    let keys: Vec<String> = cur
+        .order
+        .iter()
+        .map(|(k, d)| {
+            format!(
+                "{}{}",
+                key_sql(&cur.name, *k),
+                if *d { " DESC" } else { "" }
+            )
+        })
+        .collect();
+    format!("{}\nORDER BY {}", cur.text, keys.join(", "))
+}
+
+/// Wraps the current SELECT in a new level that passes every column through and keeps
+/// the order of the rows.
+pub(super) fn wrap(cur: Level, level_no: &mut usize) -> Level {
+    let name = next_level(level_no);
+    let cols = select_list(
+        (0..cur.columns.len())
+            .map(|i| format!("{} AS {}", col(&cur.name, i), col(&name, i)))
+            .chain(
+                (0..cur.hidden)
+                    .map(|h| format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h))),
+            )
+            .collect(),
+    );
+    let columns: Vec<ColumnDef> = cur
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ColumnDef {
+            name: c.name.clone(),
+            source: ColumnSource::Previous(i),
+            ty: c.ty,
+        })
+        .collect();
+    Level {
+        text: format!("SELECT {cols} FROM ({})", finish(&cur)),
+        name,
+        columns,
+        hidden: cur.hidden,
+        times: cur.times,
+        order: cur.order,
+        sealed: false,
+    }
+}
+
+/// `distinct` on a timeline: rows equal in their columns (and relation keys, for a graph)
+/// become one, whose time is the span of theirs: the earliest start and the latest end
+/// (as [`crate::time::span`] for path results). Without it, rows that differ only in
+/// their time would each be drawn.
+pub(super) fn distinct_with_times(cur: Level, level_no: &mut usize) -> Level {
+    let mut next = wrap(cur, level_no);
+    let inner = &next.name;
+    let outer = next_level(level_no);
+    let spans = ["min", "min", "max", "max"];
+    let mut cols: Vec<String> = (0..next.columns.len())
+        .map(|i| format!("{} AS {}", col(inner, i), col(&outer, i)))
+        .collect();
+    let mut groups: Vec<String> = (0..next.columns.len()).map(|i| col(inner, i)).collect();
+    for h in 0..next.hidden {
+        let column = hidden_col(inner, h);
+        match spans.get(h) {
+            Some(f) => cols.push(format!("{f}({column}) AS {}", hidden_col(&outer, h))),
+            None => {
+                cols.push(format!("{column} AS {}", hidden_col(&outer, h)));
+                groups.push(column);
+            }
+        }
+    }
+    next.text = format!(
+        "SELECT {} FROM ({}) GROUP BY {}",
+        cols.join(", "),
+        next.text,
+        groups.join(", ")
+    );
+    next.name = outer;
+    next
+}
+
+/// Timeline: rows in time order (start, then end; undated rows last), then by any
+/// order asked for.
+pub(super) fn order_by_time(cur: Level, level_no: &mut usize) -> Level {
+    let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
+    let mut keys = vec![
+        (Key::HiddenIsNull(0), false),
+        (Key::Hidden(0), false),
+        (Key::Hidden(3), false),
+    ];
+    keys.extend(cur.order.iter().copied());
+    cur.order = keys;
+    cur
+}

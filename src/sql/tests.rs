@@ -1,0 +1,227 @@
+//! Unit tests of the SQL compiler: labels compile to the bound columns of their clause,
+//! stages keep them, and no name of the query enters the SQL.
+
+use super::*;
+use crate::plan::test_catalog::{test_context, TestCatalog};
+use crate::plan::{resolve, Plan};
+
+fn compiled(text: &str) -> SqlQuery {
+    let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    match resolve(
+        &stmt,
+        text,
+        &TestCatalog::new(),
+        &test_context(&Default::default()),
+    ) {
+        Ok(Plan::Select(s)) => {
+            compile(&s, CompileOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+        }
+        other => panic!("{text:?}: {other:?}"),
+    }
+}
+
+fn branches(sql: &SqlQuery) -> Vec<&str> {
+    sql.text.split("\nUNION ALL\n").collect()
+}
+
+#[test]
+fn a_label_compiles_to_the_bound_columns_of_its_clause() {
+    let sql = compiled("Aliyev ?r1 ?x @a, ?x ?r2 ?y certainly after @a");
+    // `?r` clauses anchored at an entity read symmetric relations both ways: four
+    // branches, each comparing the second relation with the first one's alias.
+    let all = branches(&sql);
+    assert_eq!(all.len(), 4);
+    for b in all {
+        assert_eq!(
+            b.matches(r#""r1"."start_lo" > "r0"."end_hi""#).count(),
+            1,
+            "{b}"
+        );
+    }
+    // The label adds no parameter.
+    let without = compiled("Aliyev ?r1 ?x, ?x ?r2 ?y");
+    assert_eq!(sql.params, without.params);
+}
+
+#[test]
+fn every_test_compares_with_the_labelled_bounds() {
+    let s = r#""r0"."start_lo""#;
+    let e = r#""r0"."end_hi""#;
+    let cases = [
+        (
+            "in @a",
+            format!(r#""r1"."start_lo" <= {e} AND "r1"."end_hi" >= {s}"#),
+        ),
+        (
+            "within @a",
+            format!(r#""r1"."start_lo" >= {s} AND "r1"."end_hi" <= {e}"#),
+        ),
+        (
+            "certainly as of @a",
+            format!(r#""r1"."start_hi" <= {s} AND "r1"."end_lo" >= {e}"#),
+        ),
+        ("before @a", format!(r#""r1"."start_lo" < {s}"#)),
+        ("certainly before @a", format!(r#""r1"."end_hi" < {s}"#)),
+        ("after @a", format!(r#""r1"."end_hi" > {e}"#)),
+        ("certainly after @a", format!(r#""r1"."start_lo" > {e}"#)),
+        (
+            "since @a",
+            format!(r#""r1"."start_lo" <= ?8 AND "r1"."end_hi" >= {s}"#),
+        ),
+    ];
+    for (filter, want) in cases {
+        let q = format!("Aliyev invited ?p @a, ?p visited ?x {filter}");
+        let sql = compiled(&q);
+        assert!(sql.text.contains(&want), "{q}:\n{}", sql.text);
+    }
+    // `since @a` is `in @a..`: its open end is a parameter.
+    let sql = compiled("Aliyev invited ?p @a, ?p visited ?x since @a");
+    assert_eq!(sql.params[7], SqlParam::Int(crate::time::POS_INF));
+}
+
+/// The plan numbers relation clauses as the compiler names their aliases: kind
+/// clauses and `not` clauses are skipped.
+#[test]
+fn a_label_follows_its_clause_past_kind_and_not_clauses() {
+    let sql = compiled(
+        "?c:country, ?p president_of ?c @pres, not ?p met _, \
+         Pezeshkian visited ?x @v, ?x ?r2 ?y after @v before @pres",
+    );
+    for b in branches(&sql) {
+        assert!(b.contains(r#""r2"."end_hi" > "r1"."end_hi""#), "{b}");
+        assert!(b.contains(r#""r2"."start_lo" < "r0"."start_lo""#), "{b}");
+    }
+}
+
+#[test]
+fn a_not_clause_compares_with_the_outer_alias() {
+    let sql = compiled("Pezeshkian visited ?p @v, not ?p met _ certainly before @v");
+    // `met` is symmetric: two EXISTS, one per way round, each with the condition.
+    assert_eq!(
+        sql.text
+            .matches(r#""n1"."end_hi" < "r0"."start_lo""#)
+            .count(),
+        1,
+        "{}",
+        sql.text
+    );
+    assert_eq!(
+        sql.text
+            .matches(r#""n2"."end_hi" < "r0"."start_lo""#)
+            .count(),
+        1,
+        "{}",
+        sql.text
+    );
+}
+
+#[test]
+fn stages_keep_the_labelled_comparison() {
+    for stages in [
+        "| count",
+        "| show ?y | distinct",
+        "| count by ?r2 | limit 1",
+        "| sort ?y desc | limit 2 | show ?x",
+    ] {
+        let q = format!("Aliyev ?r1 ?x @a, ?x ?r2 ?y after @a {stages}");
+        let sql = compiled(&q);
+        assert_eq!(
+            sql.text.matches(r#""r1"."end_hi" > "r0"."end_hi""#).count(),
+            4,
+            "{q}:\n{}",
+            sql.text
+        );
+    }
+}
+
+/// Two `--` clauses between named entities give no output column; the SELECTs
+/// around their branches still select something.
+#[test]
+fn queries_without_columns_select_a_constant() {
+    for q in [
+        "Iran -- Azerbaijan, Iran -- Baku",
+        "Iran -- Azerbaijan @e, Iran -- Azerbaijan after @e | count",
+        "Iran -- Azerbaijan, Iran -- Baku | distinct | limit 1",
+    ] {
+        let sql = compiled(q);
+        assert!(sql.columns.len() <= 1, "{q}: {:?}", sql.columns);
+        assert!(!sql.text.contains("SELECT  FROM"), "{q}:\n{}", sql.text);
+        assert!(
+            !sql.text.contains("SELECT DISTINCT  FROM"),
+            "{q}:\n{}",
+            sql.text
+        );
+        let conn = rusqlite::Connection::open_in_memory().expect("SQLite");
+        conn.execute_batch(
+            "CREATE TABLE relation (key, subject, predicate, object, status, start_lo, \
+             start_hi, end_lo, end_hi);",
+        )
+        .expect("a table");
+        conn.prepare(&sql.text)
+            .unwrap_or_else(|e| panic!("{q}: {e}\n{}", sql.text));
+    }
+}
+
+#[test]
+fn distinct_on_a_timeline_merges_rows_into_the_span_of_their_times() {
+    let q = compiled("?x ?r ?y | show ?x | distinct | timeline");
+    assert!(!q.text.contains("DISTINCT"), "{}", q.text);
+    assert!(q.text.contains("GROUP BY"), "{}", q.text);
+    for f in ["min(", "max("] {
+        assert_eq!(q.text.matches(f).count(), 2, "{f} in {}", q.text);
+    }
+    // Without a timeline, DISTINCT as before.
+    let q = compiled("?x ?r ?y | show ?x | distinct");
+    assert!(q.text.contains("SELECT DISTINCT"), "{}", q.text);
+}
+
+#[test]
+fn a_count_keeps_the_relation_keys_of_the_rows_it_counts() {
+    let stmt = crate::lang::parse("?x visited ?y in 2025 | count by ?x | timeline").unwrap();
+    let catalog = TestCatalog::new();
+    let Plan::Select(select) =
+        resolve(&stmt, "", &catalog, &test_context(&Default::default())).unwrap()
+    else {
+        panic!("a query");
+    };
+    let opts = CompileOptions {
+        limit: None,
+        relation_keys: true,
+    };
+    let q = compile(&select, opts).unwrap();
+    assert_eq!(q.relation_keys, 1);
+    assert!(!q.timeline, "a count is no timeline");
+    assert!(q.text.contains("group_concat("), "{}", q.text);
+    let plain = compile(&select, CompileOptions::default()).unwrap();
+    assert_eq!(plain.relation_keys, 0);
+    assert!(!plain.text.contains("group_concat("), "{}", plain.text);
+}
+
+#[test]
+fn a_sort_breaks_ties_by_every_other_column() {
+    let q = compiled("?a visited ?b | show ?b, ?a | sort ?a desc");
+    let order = q
+        .text
+        .rsplit_once("ORDER BY")
+        .map(|(_, o)| o.trim())
+        .unwrap_or("");
+    let keys: Vec<&str> = order.split(", ").collect();
+    assert_eq!(keys.len(), 2, "{order}");
+    assert!(keys[0].ends_with("c1\" DESC"), "{order}");
+    assert!(keys[1].ends_with("c0\""), "{order}");
+}
+
+#[test]
+fn identifiers_are_quoted_with_their_quotes_doubled() {
+    assert_eq!(ident("relation"), "\"relation\"");
+    assert_eq!(ident("a\"b"), "\"a\"\"b\"");
+    assert_eq!(ident("بزشكيان"), "\"بزشكيان\"");
+    assert_eq!(ident(""), "\"\"");
+}
+
+#[test]
+fn label_names_never_enter_the_sql() {
+    let sql = compiled("Aliyev ?r1 ?x @secret, ?x ?r2 ?y after @secret | count");
+    assert!(!sql.text.contains("secret"), "{}", sql.text);
+    assert!(!sql.text.contains('@'), "{}", sql.text);
+}
