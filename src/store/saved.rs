@@ -86,16 +86,16 @@ impl SaveStatement {
     /// `save` would store it (the body without the spaces and comments around it).
     pub(super) fn check(&self, catalog: &dyn Catalog) -> Result<SavedQuery, SavedFault> {
         let no_params = Default::default();
-        // An import has no deadline: it is all or nothing, and Ctrl-C rolls it back.
+        // An import has no deadline: it is all or nothing, and Ctrl-C rolls it back. A
+        // saved body is checked, not run: `today` in it is resolved when it runs.
         let deadline = crate::deadline::Deadline::none();
-        let plan = plan::resolve(
-            &self.statement,
-            &self.layout.text,
-            catalog,
-            &no_params,
-            &deadline,
-        )
-        .map_err(|e| self.layout.plan_fault(e))?;
+        let ctx = plan::Context {
+            params: &no_params,
+            deadline: &deadline,
+            today: crate::time::today(),
+        };
+        let plan = plan::resolve(&self.statement, &self.layout.text, catalog, &ctx)
+            .map_err(|e| self.layout.plan_fault(e))?;
         let plan::Plan::Save {
             name, params, body, ..
         } = plan
