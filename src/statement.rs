@@ -18,7 +18,7 @@ use crate::lang::{self, ast};
 use crate::output;
 use crate::plan::{self, Plan, Stage};
 use crate::sql;
-use crate::store::{catalog::StoreCatalog, graph, path, query, Store};
+use crate::store::{Saved, Store};
 use crate::time;
 use crate::value::{ResultSet, Value};
 
@@ -84,7 +84,7 @@ pub fn prepare(store: &Store, text: &str, opts: &Options) -> Result<Plan, Error>
     within(&opts.deadline, || {
         opts.deadline.check()?;
         let stmt = lang::parse(text)?;
-        let catalog = StoreCatalog::new(store.connection());
+        let catalog = store.catalog();
         Ok(plan::resolve(
             &stmt,
             text,
@@ -112,10 +112,7 @@ pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, E
 fn within<T>(deadline: &Deadline, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     f().map_err(|e| {
         let interrupted = match &e {
-            Error::Database(e) => deadline::is_interrupted(e),
-            Error::Store(crate::store::StoreError::Sqlite { source, .. }) => {
-                deadline::is_interrupted(source)
-            }
+            Error::Store(e) => e.is_interrupted(),
             // The catalog says why it failed in words only: a failure once the deadline
             // has passed is taken to be the interrupt.
             Error::Plan(p) => matches!(p.kind, plan::PlanErrorKind::Catalog(_)),
@@ -130,14 +127,15 @@ fn within<T>(deadline: &Deadline, f: impl FnOnce() -> Result<T, Error>) -> Resul
             }
         }
         match &e {
-            Error::Database(db) => sql::sqlite_limit(db).map_or(e, Error::Sql),
+            Error::Store(crate::store::StoreError::Query { source }) => {
+                sql::sqlite_limit(source).map_or(e, Error::Sql)
+            }
             _ => e,
         }
     })
 }
 
 fn run_within(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Error> {
-    let conn = store.connection();
     match plan {
         Plan::Select(select) => {
             let compile = sql::CompileOptions {
@@ -148,19 +146,19 @@ fn run_within(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Err
             let q = sql::compile(select, compile)?;
             let mut rows = store.query(&q)?;
             if opts.graph {
-                rows.graph = Some(graph::build(conn, &rows)?);
+                rows.graph = Some(store.graph(&rows)?);
             }
             Ok(Outcome::Rows(rows))
         }
         Plan::Path(p) => {
-            let mut rows = path::search(conn, p, &opts.deadline)?;
+            let mut rows = store.search_paths(p, &opts.deadline)?;
             let mut stages = p.stages.clone();
             if let Some(n) = opts.limit {
                 stages.push(Stage::Limit(n));
             }
             apply_stages(&mut rows, &stages);
             if opts.graph {
-                rows.graph = Some(graph::build(conn, &rows)?);
+                rows.graph = Some(store.graph(&rows)?);
             }
             Ok(Outcome::Rows(rows))
         }
@@ -170,50 +168,31 @@ fn run_within(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Err
             params,
             body,
         } => {
-            let params_json = serde_json::to_string(params)
-                .map_err(|e| Error::Usage(format!("cannot store parameters: {e}")))?;
-            if *replace {
-                conn.execute(
-                    "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT(name) DO UPDATE SET params = excluded.params, body = excluded.body",
-                    rusqlite::params![name, params_json, body],
-                )?;
-                Ok(Outcome::Message(format!("replaced saved query `{name}`")))
-            } else {
-                let added = conn.execute(
-                    "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT(name) DO NOTHING",
-                    rusqlite::params![name, params_json, body],
-                )?;
-                if added == 0 {
-                    return Err(Error::SavedExists(name.clone()));
-                }
-                Ok(Outcome::Message(format!("saved query `{name}`")))
-            }
+            let message = match store.save_query(name, params, body, *replace)? {
+                Saved::Exists => return Err(Error::SavedExists(name.clone())),
+                Saved::Added => format!("saved query `{name}`"),
+                Saved::Replaced => format!("replaced saved query `{name}`"),
+            };
+            Ok(Outcome::Message(message))
         }
         Plan::Drop { name } => {
-            let n = conn.execute("DELETE FROM saved_query WHERE name = ?1", [name])?;
-            if n == 0 {
+            if !store.drop_query(name)? {
                 return Err(Error::SavedMissing(name.clone()));
             }
             Ok(Outcome::Message(format!("dropped saved query `{name}`")))
         }
         Plan::Saved => {
-            let mut stmt =
-                conn.prepare("SELECT name, params, body FROM saved_query ORDER BY name")?;
-            let rows = stmt
-                .query_map([], |r| {
-                    let name: String = r.get(0)?;
-                    let params: String = r.get(1)?;
-                    let body: String = r.get(2)?;
-                    let params: Vec<String> = serde_json::from_str(&params).unwrap_or_default();
-                    Ok(vec![
-                        Value::Text(name),
-                        Value::Text(params.join(", ")),
-                        Value::Text(body),
-                    ])
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
+            let rows = store
+                .saved_queries()?
+                .into_iter()
+                .map(|q| {
+                    vec![
+                        Value::Text(q.name),
+                        Value::Text(q.params.join(", ")),
+                        Value::Text(q.body),
+                    ]
+                })
+                .collect();
             Ok(Outcome::Rows(ResultSet {
                 columns: vec!["name".into(), "params".into(), "query".into()],
                 rows,
@@ -263,23 +242,8 @@ fn explain_plan(
     }
     if query_plan {
         out.push_str("\n-- query plan\n");
-        let conn = store.connection();
-        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {}", q.text))?;
-        for (i, p) in q.params.iter().enumerate() {
-            match p {
-                sql::SqlParam::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
-                sql::SqlParam::Text(v) => stmt.raw_bind_parameter(i + 1, v.as_str())?,
-            }
-        }
-        let mut rows = stmt.raw_query();
-        let mut depth: HashMap<i64, usize> = HashMap::new();
-        while let Some(row) = rows.next()? {
-            let id: i64 = row.get(0)?;
-            let parent: i64 = row.get(1)?;
-            let detail: String = row.get(3)?;
-            let d = depth.get(&parent).map(|d| d + 1).unwrap_or(0);
-            depth.insert(id, d);
-            out.push_str(&format!("{}{}\n", "  ".repeat(d), detail));
+        for step in store.query_plan(&q)? {
+            out.push_str(&format!("{}{}\n", "  ".repeat(step.depth), step.detail));
         }
     }
     Ok(out.trim_end().to_string() + "\n")
@@ -324,9 +288,8 @@ fn stream_within<W: std::io::Write>(
         return Ok(false);
     };
     let mut writer = writer?;
-    let conn = store.connection();
     opts.deadline.check()?;
-    query::for_each_row::<Error>(conn, &q, |row, _| Ok(writer.row(&row)?))?;
+    store.for_each_row::<Error>(&q, |row, _| Ok(writer.row(&row)?))?;
     writer.finish()?;
     Ok(true)
 }
@@ -689,8 +652,8 @@ mod tests {
         else {
             panic!("a path plan")
         };
-        let e = path::search(store.connection(), &p, &passed()).unwrap_err();
-        assert!(deadline::is_interrupted(&e), "{e}");
+        let e = store.search_paths(&p, &passed()).unwrap_err();
+        assert!(e.is_interrupted(), "{e}");
     }
 
     #[test]

@@ -15,6 +15,21 @@ use crate::deadline::Deadline;
 use crate::plan::PathPlan;
 use crate::value::{ResultSet, Value};
 
+use super::{Store, StoreError};
+
+impl Store {
+    /// `path A to B`: one row per shortest chain (`hops`, `path`, `from`, `to`,
+    /// `predicates`, `when`), each with the keys of its relations. Stops with SQLite's
+    /// "interrupted" ([`StoreError::is_interrupted`]) once `deadline` stops the statement.
+    pub fn search_paths(
+        &self,
+        plan: &PathPlan,
+        deadline: &Deadline,
+    ) -> Result<ResultSet, StoreError> {
+        search(self.connection(), plan, deadline).map_err(StoreError::query)
+    }
+}
+
 /// At most this many chains are listed (the shortest ones; say `| limit` for fewer).
 pub const MAX_CHAINS: usize = 1000;
 
@@ -60,7 +75,7 @@ impl Side {
 /// Runs the search and gives one row per chain: `hops`, `path`, `from`, `to`,
 /// `predicates`, `when`. Fails with SQLite's "interrupted" once `deadline` stops the
 /// statement.
-pub fn search(
+fn search(
     conn: &Connection,
     plan: &PathPlan,
     deadline: &Deadline,
