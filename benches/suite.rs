@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use factstore::plan::Catalog;
 use factstore::statement::{self, Outcome};
 use factstore::store::{Format, ImportOptions, Mode, Store};
-use factstore::{names, plan, sql, time};
+use factstore::{lang, names, sql, time};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
@@ -103,10 +103,11 @@ fn ours(store: &Store, text: &str) -> usize {
 /// The SQL factstore compiles `text` to, with its parameters.
 fn compiled(store: &Store, text: &str) -> (String, Vec<rusqlite::types::Value>) {
     let opts = statement::Options::default();
-    let plan::Plan::Select(select) = statement::prepare(store, text, &opts).expect(text) else {
+    let stmt = lang::parse(text).expect(text);
+    let prepared = statement::prepare(store, &stmt, text, &opts).expect(text);
+    let Some(q) = prepared.sql else {
         panic!("{text} is not a query");
     };
-    let q = sql::compile(&select, sql::CompileOptions::default()).expect(text);
     let params = q
         .params
         .iter()

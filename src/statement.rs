@@ -1,11 +1,13 @@
-//! One statement end to end: parse, resolve against the store, compile, run, and apply
-//! what the statement asks of the store (saved queries). The CLI and the REPL both call
-//! [`execute`] and [`explain`].
+//! One statement end to end: resolve against the store, compile, run, and apply what
+//! the statement asks of the store (saved queries). The caller parses the text once
+//! ([`lang::parse`]) and [`prepare`]s the statement once (planned, and a query compiled
+//! to its SQL); then [`explain`], [`stream`] and [`run`] all use that [`Prepared`]
+//! statement. [`execute`] does all of it for one text.
 //!
 //! The statement's [`Deadline`] (`--timeout`, Ctrl-C) covers every stage: the planner
 //! and the path search check it, and SQLite checks it while the caller holds the store
 //! watched ([`Store::watch`], which needs the store mutably, so the caller does it:
-//! `statement::execute(&store.watch(&opts.deadline), …)`). Whatever stage it stops, the
+//! `statement::run(&store.watch(&opts.deadline), …)`). Whatever stage it stops, the
 //! statement fails with [`Error::Stopped`]; and SQLite refusing the compiled SQL for one
 //! of its own limits is said in the query's terms ([`sql::sqlite_limit`]).
 
@@ -17,7 +19,7 @@ use crate::error::Error;
 use crate::lang::{self, ast};
 use crate::output;
 use crate::plan::{self, Plan, Stage};
-use crate::sql;
+use crate::sql::{self, SqlQuery};
 use crate::store::{Saved, Store};
 use crate::time;
 use crate::value::{ResultSet, Value};
@@ -79,31 +81,54 @@ fn bytes_cut(e: &std::string::FromUtf8Error, cap: usize) -> bool {
     e.as_bytes().len() == cap && e.utf8_error().error_len().is_none()
 }
 
-/// Parses `text` and plans it against the store, within the statement's deadline.
-pub fn prepare(store: &Store, text: &str, opts: &Options) -> Result<Plan, Error> {
+/// A statement planned against the store and, if it is a query, compiled: ready to
+/// explain, stream or run, as many of them as the caller needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub plan: Plan,
+    /// A query's SQL, compiled with the statement's [`Options`] (its `limit`, and the
+    /// relations' keys when a graph is asked for); `None` for what the store carries
+    /// out directly (`path`, `save`, `saved`, `drop`).
+    pub sql: Option<SqlQuery>,
+}
+
+/// Plans a parsed statement against the store and compiles a query, within the
+/// statement's deadline. `text` is the statement's source (spans point into it).
+pub fn prepare(
+    store: &Store,
+    stmt: &ast::Statement,
+    text: &str,
+    opts: &Options,
+) -> Result<Prepared, Error> {
     within(&opts.deadline, || {
         opts.deadline.check()?;
-        let stmt = lang::parse(text)?;
-        let catalog = store.catalog();
-        Ok(plan::resolve(
-            &stmt,
-            text,
-            &catalog,
-            &opts.params,
-            &opts.deadline,
-        )?)
+        let plan = plan::resolve(stmt, text, &store.catalog(), &opts.params, &opts.deadline)?;
+        let sql = match &plan {
+            Plan::Select(select) => {
+                let compile = sql::CompileOptions {
+                    limit: opts.limit,
+                    relation_keys: opts.graph,
+                };
+                opts.deadline.check()?;
+                Some(sql::compile(select, compile)?)
+            }
+            _ => None,
+        };
+        Ok(Prepared { plan, sql })
     })
 }
 
-/// Runs one statement of the language (see the module's docs on the deadline).
+/// Parses, prepares and runs one statement of the language (see the module's docs on
+/// the deadline).
 pub fn execute(store: &Store, text: &str, opts: &Options) -> Result<Outcome, Error> {
-    let plan = prepare(store, text, opts)?;
-    run_plan(store, &plan, opts)
+    let stmt = lang::parse(text)?;
+    let prepared = prepare(store, &stmt, text, opts)?;
+    run(store, &prepared, opts)
 }
 
-/// Runs a planned statement.
-pub fn run_plan(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Error> {
-    within(&opts.deadline, || run_within(store, plan, opts))
+/// Runs a prepared statement.
+pub fn run(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
+    within(&opts.deadline, || run_within(store, prepared, opts))
 }
 
 /// Runs `f`, one stage of a statement; its error is the statement's stop if the deadline
@@ -135,16 +160,12 @@ fn within<T>(deadline: &Deadline, f: impl FnOnce() -> Result<T, Error>) -> Resul
     })
 }
 
-fn run_within(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Error> {
-    match plan {
-        Plan::Select(select) => {
-            let compile = sql::CompileOptions {
-                limit: opts.limit,
-                relation_keys: opts.graph,
-            };
+fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
+    match &prepared.plan {
+        Plan::Select(_) => {
+            let q = query_sql(prepared)?;
             opts.deadline.check()?;
-            let q = sql::compile(select, compile)?;
-            let mut rows = store.query(&q)?;
+            let mut rows = store.query(q)?;
             if opts.graph {
                 rows.graph = Some(store.graph(&rows)?);
             }
@@ -202,96 +223,72 @@ fn run_within(store: &Store, plan: &Plan, opts: &Options) -> Result<Outcome, Err
     }
 }
 
-/// The SQL a statement compiles to, with its parameters; with `query_plan`, SQLite's
-/// plan for it too.
-pub fn explain(
-    store: &Store,
-    text: &str,
-    opts: &Options,
-    query_plan: bool,
-) -> Result<String, Error> {
-    let plan = prepare(store, text, opts)?;
-    within(&opts.deadline, || {
-        explain_plan(store, &plan, opts, query_plan)
-    })
-}
-
-fn explain_plan(
-    store: &Store,
-    plan: &Plan,
-    opts: &Options,
-    query_plan: bool,
-) -> Result<String, Error> {
-    let Plan::Select(select) = plan else {
-        return Err(Error::Usage(
+/// The compiled SQL of a prepared query, or the error saying that only queries have
+/// SQL.
+fn query_sql(prepared: &Prepared) -> Result<&SqlQuery, Error> {
+    prepared.sql.as_ref().ok_or_else(|| {
+        Error::Usage(
             "only queries compile to SQL: `path`, `save`, `run` of a path, `saved` and `drop` \
              are carried out by the store directly"
                 .into(),
-        ));
-    };
-    let compile = sql::CompileOptions {
-        limit: opts.limit,
-        relation_keys: false,
-    };
-    let q = sql::compile(select, compile)?;
-    let mut out = String::new();
-    out.push_str(&q.text);
-    out.push_str("\n\n-- parameters\n");
-    for (i, p) in q.params.iter().enumerate() {
-        out.push_str(&format!("?{} = {}\n", i + 1, p));
-    }
-    if query_plan {
-        out.push_str("\n-- query plan\n");
-        for step in store.query_plan(&q)? {
-            out.push_str(&format!("{}{}\n", "  ".repeat(step.depth), step.detail));
+        )
+    })
+}
+
+/// The SQL a prepared statement compiles to, with its parameters; with `query_plan`,
+/// SQLite's plan for it too.
+pub fn explain(
+    store: &Store,
+    prepared: &Prepared,
+    opts: &Options,
+    query_plan: bool,
+) -> Result<String, Error> {
+    within(&opts.deadline, || {
+        let q = query_sql(prepared)?;
+        let mut out = String::new();
+        out.push_str(&q.text);
+        out.push_str("\n\n-- parameters\n");
+        for (i, p) in q.params.iter().enumerate() {
+            out.push_str(&format!("?{} = {}\n", i + 1, p));
         }
-    }
-    Ok(out.trim_end().to_string() + "\n")
+        if query_plan {
+            out.push_str("\n-- query plan\n");
+            for step in store.query_plan(q)? {
+                out.push_str(&format!("{}{}\n", "  ".repeat(step.depth), step.detail));
+            }
+        }
+        Ok(out.trim_end().to_string() + "\n")
+    })
 }
 
 /// Runs a query and writes its rows to `out` as they arrive, in a streaming format
 /// (JSON, JSON Lines, CSV, TSV). Gives `false`, having written nothing, when the
 /// statement is not a plain query or the format needs every row first (table,
-/// timeline, graphs): the caller then uses [`run_plan`] and renders.
+/// timeline, graphs): the caller then [`run`]s it and renders.
 pub fn stream<W: std::io::Write>(
     store: &Store,
-    plan: &Plan,
+    prepared: &Prepared,
     opts: &Options,
     format: output::Format,
     out: W,
 ) -> Result<bool, Error> {
-    within(&opts.deadline, || {
-        stream_within(store, plan, opts, format, out)
-    })
-}
-
-fn stream_within<W: std::io::Write>(
-    store: &Store,
-    plan: &Plan,
-    opts: &Options,
-    format: output::Format,
-    out: W,
-) -> Result<bool, Error> {
-    let Plan::Select(select) = plan else {
+    let (Plan::Select(select), Some(q)) = (&prepared.plan, &prepared.sql) else {
         return Ok(false);
     };
     if opts.graph || select.timeline {
         return Ok(false);
     }
-    let compile = sql::CompileOptions {
-        limit: opts.limit,
-        relation_keys: false,
-    };
-    let q = sql::compile(select, compile)?;
     let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
     let Some(writer) = output::RowWriter::new(format, &names, out) else {
         return Ok(false);
     };
-    let mut writer = writer?;
-    opts.deadline.check()?;
-    store.for_each_row::<Error>(&q, |row, _| Ok(writer.row(&row)?))?;
-    writer.finish()?;
-    Ok(true)
+    within(&opts.deadline, || {
+        let mut writer = writer?;
+        opts.deadline.check()?;
+        store.for_each_row::<Error>(q, |row, _| Ok(writer.row(&row)?))?;
+        writer.finish()?;
+        Ok(true)
+    })
 }
 
 /// One row being staged in memory, with what it carries besides its cells.
@@ -546,6 +543,36 @@ mod tests {
         store
     }
 
+    #[test]
+    fn one_preparation_is_explained_streamed_and_run() {
+        let store = diamond();
+        let opts = Options::default();
+        let text = "?x left ?y";
+        let stmt = lang::parse(text).unwrap();
+        let prepared = prepare(&store, &stmt, text, &opts).unwrap();
+        let q = prepared.sql.as_ref().expect("a query has SQL");
+        let explained = explain(&store, &prepared, &opts, true).unwrap();
+        assert!(explained.starts_with(&q.text), "{explained}");
+        assert!(explained.contains("-- query plan"), "{explained}");
+        let mut out = Vec::new();
+        assert!(stream(&store, &prepared, &opts, output::Format::Jsonl, &mut out).unwrap());
+        assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
+        let Outcome::Rows(rows) = run(&store, &prepared, &opts).unwrap() else {
+            panic!("rows expected");
+        };
+        assert_eq!(rows.rows.len(), 2);
+        // A path has no SQL: nothing to explain or stream, the store runs it.
+        let text = "path Anna to Dora";
+        let stmt = lang::parse(text).unwrap();
+        let path = prepare(&store, &stmt, text, &opts).unwrap();
+        assert!(path.sql.is_none());
+        assert!(matches!(
+            explain(&store, &path, &opts, false),
+            Err(Error::Usage(_))
+        ));
+        assert!(!stream(&store, &path, &opts, output::Format::Jsonl, Vec::new()).unwrap());
+    }
+
     /// Runs `text` for a graph, whole and with `| limit 1`: several rows, then one.
     fn whole_and_first(store: &Store, text: &str) -> (ResultSet, ResultSet) {
         let opts = Options {
@@ -638,17 +665,22 @@ mod tests {
     fn a_deadline_passing_after_planning_stops_the_path_search_and_the_sql() {
         let mut store = diamond();
         for text in ["path Anna to Dora", "?x left ?y"] {
-            let plan = prepare(&store, text, &Options::default()).unwrap();
+            let stmt = lang::parse(text).unwrap();
+            let prepared = prepare(&store, &stmt, text, &Options::default()).unwrap();
             let opts = Options {
                 deadline: passed(),
                 ..Options::default()
             };
-            let result = run_plan(&store.watch(&opts.deadline), &plan, &opts);
+            let result = run(&store.watch(&opts.deadline), &prepared, &opts);
             assert!(stopped_by_timeout(result), "{text}");
             assert_eq!(Error::Stopped(deadline::Stop::Interrupted).exit_code(), 1);
         }
         // The search itself stops, as SQLite's interrupt.
-        let Plan::Path(p) = prepare(&store, "path Anna to Dora", &Options::default()).unwrap()
+        let text = "path Anna to Dora";
+        let stmt = lang::parse(text).unwrap();
+        let Plan::Path(p) = prepare(&store, &stmt, text, &Options::default())
+            .unwrap()
+            .plan
         else {
             panic!("a path plan")
         };

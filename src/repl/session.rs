@@ -180,29 +180,39 @@ impl Session {
             deadline: self.interrupter.deadline(),
             ..statement::Options::default()
         };
-        // A clear word before SQLite's, for writes to a store opened read-only.
-        if let Ok(stmt) = lang::parse(text) {
-            if statement::writes(&stmt) && store.is_read_only() {
-                return Ok(self.fail(&format!(
-                    "error: the store {} is open read-only (the file or its directory is not \
-                     writable), so `save` and `drop` cannot change it; make it writable and \
-                     start the REPL again",
-                    store.path().display()
-                )));
-            }
-        }
-        if self.settings.sql {
-            // Paths, saves and drops have no SQL of their own: nothing to show then; an
-            // error is shown once, by the run below.
-            if let Ok(sql) = statement::explain(&store, text, &opts, false) {
-                let mut err = io::stderr().lock();
-                let _ = writeln!(err, "{}", sql.trim_end());
-            }
-        }
+        let show_sql = self.settings.sql;
         let started = Instant::now();
-        self.interrupter.set_running(true);
-        let result = statement::execute(&store.watch(&opts.deadline), text, &opts);
-        self.interrupter.set_running(false);
+        let result = match lang::parse(text) {
+            Err(e) => Err(Error::from(e)),
+            Ok(stmt) => {
+                // A clear word before SQLite's, for writes to a store opened read-only.
+                if statement::writes(&stmt) && store.is_read_only() {
+                    return Ok(self.fail(&format!(
+                        "error: the store {} is open read-only (the file or its directory is \
+                         not writable), so `save` and `drop` cannot change it; make it \
+                         writable and start the REPL again",
+                        store.path().display()
+                    )));
+                }
+                self.interrupter.set_running(true);
+                let watched = store.watch(&opts.deadline);
+                let result =
+                    statement::prepare(&watched, &stmt, text, &opts).and_then(|prepared| {
+                        if show_sql {
+                            // Paths, saves and drops have no SQL of their own: nothing to
+                            // show then.
+                            if let Ok(sql) = statement::explain(&watched, &prepared, &opts, false) {
+                                let mut err = io::stderr().lock();
+                                let _ = writeln!(err, "{}", sql.trim_end());
+                            }
+                        }
+                        statement::run(&watched, &prepared, &opts)
+                    });
+                drop(watched);
+                self.interrupter.set_running(false);
+                result
+            }
+        };
         let elapsed = started.elapsed();
         let flow = match result {
             Ok(Outcome::Rows(rows)) => {
