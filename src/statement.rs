@@ -20,9 +20,9 @@ use crate::lang::{self, ast};
 use crate::output;
 use crate::plan::{self, Plan, Stage};
 use crate::sql::{self, SqlQuery};
+use crate::stages::apply_stages;
 use crate::store::{Saved, Store};
-use crate::time;
-use crate::value::{ResultSet, Value};
+use crate::value::{ResultSet, Row, Value};
 
 /// How to run a statement.
 #[derive(Debug, Clone, Default)]
@@ -207,11 +207,11 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
                 .saved_queries()?
                 .into_iter()
                 .map(|q| {
-                    vec![
+                    Row::from(vec![
                         Value::Text(q.name),
                         Value::Text(q.params.join(", ")),
                         Value::Text(q.body),
-                    ]
+                    ])
                 })
                 .collect();
             Ok(Outcome::Rows(ResultSet {
@@ -285,235 +285,16 @@ pub fn stream<W: std::io::Write>(
     within(&opts.deadline, || {
         let mut writer = writer?;
         opts.deadline.check()?;
-        store.for_each_row::<Error>(q, |row, _| Ok(writer.row(&row)?))?;
+        store.for_each_row::<Error>(q, |row| Ok(writer.row(&row.cells)?))?;
         writer.finish()?;
         Ok(true)
     })
-}
-
-/// One row being staged in memory, with what it carries besides its cells.
-#[derive(Debug, Clone, PartialEq)]
-struct StagedRow {
-    cells: Vec<Value>,
-    /// The keys of the relations behind the row (graph output).
-    keys: Vec<i64>,
-    /// The row's time bounds (timeline output).
-    time: Option<[i64; 4]>,
-}
-
-/// Applies pipeline stages to rows already in memory (path results). Each row keeps its
-/// relation keys ([`ResultSet::relation_keys`]) and time ([`ResultSet::times`]) through
-/// every stage, so a graph of the result draws the relations of the rows it shows and
-/// no others:
-/// - `show` picks columns; a row keeps its keys and time.
-/// - `sort` and `limit` move and cut the keys and times with their rows.
-/// - `distinct` keeps the first of equal rows, at its place; the row kept stands for all
-///   of them and carries the keys of every one (a graph draws each chain behind it),
-///   and the span of their times ([`time::span`]), as the SQL of a query does.
-/// - `count` and `count by …`: a counted row stands for the rows of its group and
-///   carries the keys of all of them, so the graph of a count draws every relation
-///   counted (and `count` of no rows draws nothing). A counted row has no time: the
-///   result is no longer a timeline.
-pub fn apply_stages(rows: &mut ResultSet, stages: &[Stage]) {
-    let keyed = !rows.relation_keys.is_empty();
-    let mut keys = std::mem::take(&mut rows.relation_keys).into_iter();
-    let mut times = std::mem::take(&mut rows.times).into_iter();
-    let mut staged: Vec<StagedRow> = std::mem::take(&mut rows.rows)
-        .into_iter()
-        .map(|cells| StagedRow {
-            cells,
-            keys: keys.next().unwrap_or_default(),
-            time: times.next().flatten(),
-        })
-        .collect();
-    for stage in stages {
-        match stage {
-            Stage::Show(idx) => {
-                rows.columns = idx.iter().map(|&i| rows.columns[i].clone()).collect();
-                for r in &mut staged {
-                    r.cells = idx.iter().map(|&i| r.cells[i].clone()).collect();
-                }
-            }
-            Stage::Sort(keys) => staged.sort_by(|a, b| {
-                for (i, desc) in keys {
-                    let o = compare(&a.cells[*i], &b.cells[*i]);
-                    let o = if *desc { o.reverse() } else { o };
-                    if o != std::cmp::Ordering::Equal {
-                        return o;
-                    }
-                }
-                std::cmp::Ordering::Equal
-            }),
-            Stage::Limit(n) => staged.truncate(usize::try_from(*n).unwrap_or(usize::MAX)),
-            Stage::Distinct => {
-                let mut kept: Vec<StagedRow> = Vec::new();
-                for r in staged {
-                    match kept.iter_mut().find(|k| k.cells == r.cells) {
-                        Some(k) => {
-                            k.keys.extend(r.keys);
-                            k.time = time::span(k.time, r.time);
-                        }
-                        None => kept.push(r),
-                    }
-                }
-                staged = kept;
-            }
-            Stage::Count(by) => {
-                let mut groups: Vec<(Vec<Value>, i64, Vec<i64>)> = Vec::new();
-                for r in staged {
-                    let group: Vec<Value> = by.iter().map(|&i| r.cells[i].clone()).collect();
-                    match groups.iter_mut().find(|(g, _, _)| *g == group) {
-                        Some((_, n, keys)) => {
-                            *n += 1;
-                            keys.extend(r.keys);
-                        }
-                        None => groups.push((group, 1, r.keys)),
-                    }
-                }
-                if by.is_empty() && groups.is_empty() {
-                    groups.push((Vec::new(), 0, Vec::new()));
-                }
-                groups.sort_by_key(|g| std::cmp::Reverse(g.1));
-                let mut columns: Vec<String> =
-                    by.iter().map(|&i| rows.columns[i].clone()).collect();
-                columns.push("count".into());
-                rows.columns = columns;
-                rows.timeline = false;
-                staged = groups
-                    .into_iter()
-                    .map(|(mut cells, n, keys)| {
-                        cells.push(Value::Int(n));
-                        StagedRow {
-                            cells,
-                            keys,
-                            time: None,
-                        }
-                    })
-                    .collect();
-            }
-        }
-    }
-    let timeline = rows.timeline;
-    for r in staged {
-        rows.rows.push(r.cells);
-        if keyed {
-            rows.relation_keys.push(r.keys);
-        }
-        if timeline {
-            rows.times.push(r.time);
-        }
-    }
-}
-
-fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
-    use std::cmp::Ordering::*;
-    match (a, b) {
-        (Value::Null, Value::Null) => Equal,
-        (Value::Null, _) => Less,
-        (_, Value::Null) => Greater,
-        (Value::Int(x), Value::Int(y)) => x.cmp(y),
-        (Value::Real(x), Value::Real(y)) => x.partial_cmp(y).unwrap_or(Equal),
-        (Value::Int(x), Value::Real(y)) => (*x as f64).partial_cmp(y).unwrap_or(Equal),
-        (Value::Real(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)).unwrap_or(Equal),
-        (Value::Text(x), Value::Text(y)) => x.cmp(y),
-        (Value::Text(_), _) => Greater,
-        (_, Value::Text(_)) => Less,
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::{Format, ImportOptions};
-
-    /// Rows `[name, n]` each with its own relation keys, as a path search gives them.
-    fn keyed(rows: &[(&str, i64, &[i64])]) -> ResultSet {
-        ResultSet {
-            columns: vec!["name".into(), "n".into()],
-            rows: rows
-                .iter()
-                .map(|(s, n, _)| vec![Value::Text(s.to_string()), Value::Int(*n)])
-                .collect(),
-            relation_keys: rows.iter().map(|(_, _, k)| k.to_vec()).collect(),
-            ..ResultSet::default()
-        }
-    }
-
-    fn names(rows: &ResultSet) -> Vec<String> {
-        rows.rows
-            .iter()
-            .map(|r| r[0].as_text().unwrap_or_default().into_owned())
-            .collect()
-    }
-
-    #[test]
-    fn limit_keeps_only_the_kept_rows_keys() {
-        let mut rows = keyed(&[("a", 1, &[1, 2]), ("b", 2, &[3]), ("c", 3, &[4, 5])]);
-        apply_stages(&mut rows, &[Stage::Limit(1)]);
-        assert_eq!(names(&rows), ["a"]);
-        assert_eq!(rows.relation_keys, vec![vec![1, 2]]);
-    }
-
-    #[test]
-    fn sort_then_limit_moves_the_keys_with_their_rows() {
-        let mut rows = keyed(&[("a", 1, &[1, 2]), ("b", 2, &[3]), ("c", 3, &[4, 5])]);
-        apply_stages(&mut rows, &[Stage::Sort(vec![(1, true)]), Stage::Limit(2)]);
-        assert_eq!(names(&rows), ["c", "b"]);
-        assert_eq!(rows.relation_keys, vec![vec![4, 5], vec![3]]);
-    }
-
-    #[test]
-    fn show_keeps_each_rows_keys() {
-        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2])]);
-        apply_stages(&mut rows, &[Stage::Show(vec![1])]);
-        assert_eq!(rows.columns, ["n"]);
-        assert_eq!(rows.rows, vec![vec![Value::Int(1)], vec![Value::Int(2)]]);
-        assert_eq!(rows.relation_keys, vec![vec![1], vec![2]]);
-    }
-
-    #[test]
-    fn distinct_row_carries_the_keys_of_every_equal_row() {
-        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2]), ("a", 1, &[3])]);
-        apply_stages(&mut rows, &[Stage::Distinct]);
-        assert_eq!(names(&rows), ["a", "b"]);
-        assert_eq!(rows.relation_keys, vec![vec![1, 3], vec![2]]);
-    }
-
-    #[test]
-    fn counted_row_carries_the_keys_of_its_group() {
-        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2]), ("b", 3, &[3, 4])]);
-        apply_stages(&mut rows, &[Stage::Count(vec![0])]);
-        assert_eq!(rows.columns, ["name", "count"]);
-        assert_eq!(names(&rows), ["b", "a"]);
-        assert_eq!(rows.relation_keys, vec![vec![2, 3, 4], vec![1]]);
-        // `count` of no rows: one row of 0, drawing nothing.
-        let mut none = keyed(&[]);
-        apply_stages(&mut none, &[Stage::Count(Vec::new())]);
-        assert_eq!(none.rows, vec![vec![Value::Int(0)]]);
-        assert!(none.relation_keys.iter().flatten().next().is_none());
-    }
-
-    #[test]
-    fn times_follow_their_rows_and_a_count_is_no_timeline() {
-        let mut rows = keyed(&[("a", 1, &[1]), ("b", 2, &[2])]);
-        rows.timeline = true;
-        rows.times = vec![Some([1, 1, 2, 2]), None];
-        apply_stages(&mut rows, &[Stage::Sort(vec![(1, true)])]);
-        assert_eq!(rows.times, vec![None, Some([1, 1, 2, 2])]);
-        apply_stages(&mut rows, &[Stage::Count(Vec::new())]);
-        assert!(!rows.timeline);
-        assert!(rows.times.is_empty());
-    }
-
-    #[test]
-    fn distinct_row_spans_the_times_of_its_rows() {
-        let mut rows = keyed(&[("a", 1, &[1]), ("a", 1, &[2]), ("a", 1, &[3])]);
-        rows.timeline = true;
-        rows.times = vec![Some([10, 12, 20, 25]), None, Some([5, 15, 18, 30])];
-        apply_stages(&mut rows, &[Stage::Distinct]);
-        assert_eq!(rows.times, vec![Some([5, 12, 20, 30])]);
-        assert_eq!(rows.relation_keys, vec![vec![1, 2, 3]]);
-    }
 
     /// A store with two chains from Anna to Dora: Anna —left→ Bert —left→ Dora and
     /// Anna —right→ Carl —right→ Dora.
@@ -606,7 +387,7 @@ mod tests {
         let store = diamond();
         let (whole, first) = whole_and_first(&store, "path Anna to Dora");
         assert_eq!(edges(&whole).len(), 4);
-        let Value::Text(preds) = &first.rows[0][4] else {
+        let Value::Text(preds) = &first.rows[0].cells[4] else {
             panic!("predicates are text: {:?}", first.rows[0]);
         };
         let want = match preds.as_str() {
@@ -632,7 +413,7 @@ mod tests {
         let store = diamond();
         let (whole, first) = whole_and_first(&store, "?x left ?y");
         assert_eq!(edges(&whole), ["anna left bert", "bert left dora"]);
-        assert_eq!(first.relation_keys.len(), 1);
+        assert_eq!(first.rows[0].relation_keys.len(), 1);
         assert_eq!(edges(&first).len(), 1);
     }
 

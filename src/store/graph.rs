@@ -18,7 +18,7 @@ impl Store {
 }
 
 /// Builds the graph of `result` from its rows: the relations each row matched (its
-/// entry in [`ResultSet::relation_keys`]) as edges, drawn once however many rows share
+/// [`Row::relation_keys`](crate::value::Row::relation_keys)) as edges, drawn once however many rows share
 /// them, and the entities they join and those named in `….id` columns as nodes.
 fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::Error> {
     let mut graph = Graph::default();
@@ -40,8 +40,8 @@ fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::Error
          WHERE r.key = ?1",
     )?;
     let mut seen_edges: HashSet<i64> = HashSet::new();
-    for key in result.relation_keys.iter().flatten() {
-        if !seen_edges.insert(*key) {
+    for key in result.relation_keys() {
+        if !seen_edges.insert(key) {
             continue;
         }
         let edge = edge_stmt.query_row([key], |r| {
@@ -68,7 +68,7 @@ fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::Error
         .collect();
     for row in &result.rows {
         for &i in &id_columns {
-            if let Some(Value::Text(id)) = row.get(i) {
+            if let Some(Value::Text(id)) = row.cells.get(i) {
                 add_node(id.clone(), &mut node_ids);
             }
         }

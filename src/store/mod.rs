@@ -23,7 +23,7 @@ pub use check::Problem;
 pub use import::{Format, ImportOptions, ImportSummary, RecordCounts};
 pub use open::{Mode, SCHEMA_VERSION};
 pub use path::MAX_CHAINS;
-pub use query::{QueryPlanStep, RowExtras};
+pub use query::QueryPlanStep;
 pub use saved::Saved;
 pub use stats::Stats;
 pub use watch::Watched;

@@ -13,7 +13,7 @@ use rusqlite::Connection;
 
 use crate::deadline::Deadline;
 use crate::plan::PathPlan;
-use crate::value::{ResultSet, Value};
+use crate::value::{ResultSet, Row, Value};
 
 use super::{Store, StoreError};
 
@@ -346,17 +346,19 @@ fn render(
             pred_ids.push(pid.clone());
             whens.push(rel_time[&e.relation].clone());
         }
-        result
-            .relation_keys
-            .push(chain.iter().map(|(e, _)| e.relation).collect());
-        result.rows.push(vec![
+        let cells = vec![
             Value::Int(chain.len() as i64),
             Value::Text(path),
             Value::Text(plan.from.name.clone()),
             Value::Text(plan.to.name.clone()),
             Value::Text(pred_ids.join(", ")),
             Value::Text(whens.join("; ")),
-        ]);
+        ];
+        result.rows.push(Row {
+            cells,
+            time: None,
+            relation_keys: chain.iter().map(|(e, _)| e.relation).collect(),
+        });
     }
     Ok(())
 }

@@ -9,7 +9,7 @@ use rusqlite::{Connection, Statement};
 use crate::plan::ColumnType;
 use crate::sql::{SqlParam, SqlQuery};
 use crate::time;
-use crate::value::{ResultSet, Value};
+use crate::value::{ResultSet, Row, Value};
 
 use super::{Store, StoreError};
 
@@ -27,12 +27,12 @@ impl Store {
         run(self.connection(), q)
     }
 
-    /// Runs `q` and hands each row (and what it carries besides) to `f` as it comes, so
-    /// that output can stream. SQLite's failures come as [`StoreError::Query`].
+    /// Runs `q` and hands each row to `f` as it comes, so that output can stream.
+    /// SQLite's failures come as [`StoreError::Query`].
     pub fn for_each_row<E: From<StoreError>>(
         &self,
         q: &SqlQuery,
-        f: impl FnMut(Vec<Value>, RowExtras) -> Result<(), E>,
+        f: impl FnMut(Row) -> Result<(), E>,
     ) -> Result<(), E> {
         for_each_row(self.connection(), q, f)
     }
@@ -76,34 +76,20 @@ fn run(conn: &Connection, q: &SqlQuery) -> Result<ResultSet, StoreError> {
     let mut result = ResultSet {
         columns: q.columns.iter().map(|c| c.name.clone()).collect(),
         timeline: q.timeline,
+        timed: q.timeline,
         ..ResultSet::default()
     };
-    for_each_row::<StoreError>(conn, q, |row, hidden| {
+    for_each_row::<StoreError>(conn, q, |row| {
         result.rows.push(row);
-        if q.timeline {
-            result.times.push(hidden.times);
-        }
-        if q.relation_keys > 0 {
-            result.relation_keys.push(hidden.relation_keys);
-        }
         Ok(())
     })?;
     Ok(result)
 }
 
-/// What a row carries besides its cells.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RowExtras {
-    /// For a timeline, the four bounds of the row's relation, if it has a time.
-    pub times: Option<[i64; 4]>,
-    /// The keys of the relations the row matched (graph output).
-    pub relation_keys: Vec<i64>,
-}
-
 fn for_each_row<E: From<StoreError>>(
     conn: &Connection,
     q: &SqlQuery,
-    mut f: impl FnMut(Vec<Value>, RowExtras) -> Result<(), E>,
+    mut f: impl FnMut(Row) -> Result<(), E>,
 ) -> Result<(), E> {
     let err = |e| E::from(StoreError::query(e));
     // Queries of one shape compile to the same text: the prepared statement is reused.
@@ -116,7 +102,7 @@ fn for_each_row<E: From<StoreError>>(
         for (i, c) in q.columns.iter().enumerate() {
             out.push(cell(row.get_ref(i).map_err(err)?, c.ty));
         }
-        let mut extras = RowExtras::default();
+        let mut found = Row::from(out);
         let mut next = n;
         if q.timeline {
             let mut b = [0i64; 4];
@@ -127,14 +113,14 @@ fn for_each_row<E: From<StoreError>>(
                     _ => known = false,
                 }
             }
-            extras.times = known.then_some(b);
+            found.time = known.then_some(b);
             next += 4;
         }
         for k in 0..q.relation_keys {
             match row.get_ref(next + k).map_err(err)? {
-                ValueRef::Integer(key) => extras.relation_keys.push(key),
+                ValueRef::Integer(key) => found.relation_keys.push(key),
                 // A counted row: the keys of the rows it counted.
-                ValueRef::Text(list) => extras.relation_keys.extend(
+                ValueRef::Text(list) => found.relation_keys.extend(
                     String::from_utf8_lossy(list)
                         .split(',')
                         .filter_map(|key| key.trim().parse::<i64>().ok()),
@@ -142,7 +128,7 @@ fn for_each_row<E: From<StoreError>>(
                 _ => {}
             }
         }
-        f(out, extras)?;
+        f(found)?;
     }
     Ok(())
 }
