@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use factstore::store::{catalog::StoreCatalog, Format, ImportOptions, Store};
+use factstore::store::{Format, ImportOptions, Store};
 use factstore::{lang, plan, sql};
 
 const SEED: &str = include_str!("../data/demo.jsonl");
@@ -18,7 +18,7 @@ fn bench(c: &mut Criterion) {
             ImportOptions::default(),
         )
         .expect("import");
-    let catalog = StoreCatalog::new(store.connection());
+    let catalog = store.catalog();
     let params = HashMap::new();
     let deadline = Default::default();
     let ctx = plan::Context {

@@ -5,15 +5,20 @@
 //!
 //! `cargo bench --bench suite` (sizes: FACTSTORE_BENCH_RELATIONS, FACTSTORE_BENCH_ENTITIES).
 //! The data and the store are made once and kept under the target directory.
+//!
+//! The hand-written SQL runs on a read-only connection of its own to the store's file,
+//! opened here with rusqlite: it stands for what a program with SQLite alone would do,
+//! so it does not go through factstore, whose store keeps its connection to itself.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use factstore::plan::Catalog;
 use factstore::statement::{self, Outcome};
-use factstore::store::{catalog::StoreCatalog, Format, ImportOptions, Mode, Store};
-use factstore::{names, plan, sql, time};
+use factstore::store::{Format, ImportOptions, Mode, Store};
+use factstore::{lang, names, sql, time};
 use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -64,11 +69,8 @@ fn median(mut f: impl FnMut() -> usize) -> (Duration, usize) {
 }
 
 /// Runs hand-written SQL and reads every cell, as factstore does.
-fn hand(store: &Store, sql: &str, params: &[&dyn rusqlite::ToSql]) -> usize {
-    let mut stmt = store
-        .connection()
-        .prepare_cached(sql)
-        .expect("hand SQL prepares");
+fn hand(conn: &Connection, sql: &str, params: &[&dyn rusqlite::ToSql]) -> usize {
+    let mut stmt = conn.prepare_cached(sql).expect("hand SQL prepares");
     let n = stmt.column_count();
     let mut rows = stmt.query(params).expect("hand SQL runs");
     let mut count = 0;
@@ -101,10 +103,11 @@ fn ours(store: &Store, text: &str) -> usize {
 /// The SQL factstore compiles `text` to, with its parameters.
 fn compiled(store: &Store, text: &str) -> (String, Vec<rusqlite::types::Value>) {
     let opts = statement::Options::default();
-    let plan::Plan::Select(select) = statement::prepare(store, text, &opts).expect(text) else {
+    let stmt = lang::parse(text).expect(text);
+    let prepared = statement::prepare(store, &stmt, text, &opts).expect(text);
+    let Some(q) = prepared.sql else {
         panic!("{text} is not a query");
     };
-    let q = sql::compile(&select, sql::CompileOptions::default()).expect(text);
     let params = q
         .params
         .iter()
@@ -118,12 +121,12 @@ fn compiled(store: &Store, text: &str) -> (String, Vec<rusqlite::types::Value>) 
 
 /// Runs the SQL factstore compiles `text` to, prepared once, reading every cell as
 /// [`hand`] does: the plan's quality, without parsing, planning and compiling.
-fn ours_sql<'s>(store: &'s Store, text: &str) -> impl FnMut() -> usize + 's {
+fn ours_sql<'c>(store: &Store, conn: &'c Connection, text: &str) -> impl FnMut() -> usize + 'c {
     let (sql, params) = compiled(store, text);
     move || {
         let refs: Vec<&dyn rusqlite::ToSql> =
             params.iter().map(|p| p as &dyn rusqlite::ToSql).collect();
-        hand(store, &sql, &refs)
+        hand(conn, &sql, &refs)
     }
 }
 
@@ -180,7 +183,8 @@ fn main() {
     }
 
     let store = Store::open(&db, Mode::ReadOnly).expect("bench store");
-    let conn = store.connection();
+    let conn = &Connection::open_with_flags(&db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("the bench store opens for hand-written SQL");
     let key_of = |id: &str| -> i64 {
         conn.query_row("SELECT key FROM entity WHERE id = ?1", [id], |r| r.get(0))
             .expect("entity")
@@ -268,8 +272,8 @@ fn main() {
         "q1",
         &q1,
         median(|| ours(&store, &q1)),
-        Some(median(ours_sql(&store, &q1))),
-        Some(median(|| hand(&store, &q1_sql, &[&k_mid, &y_hi, &y_lo]))),
+        Some(median(ours_sql(&store, conn, &q1))),
+        Some(median(|| hand(conn, &q1_sql, &[&k_mid, &y_hi, &y_lo]))),
     );
 
     // q2: count of one predicate in a period.
@@ -287,8 +291,8 @@ fn main() {
         "q2",
         &q2,
         median(|| ours(&store, &q2)),
-        Some(median(ours_sql(&store, &q2))),
-        Some(median(|| hand(&store, &q2_sql, &[&k_pred, &y_hi, &y_lo]))),
+        Some(median(ours_sql(&store, conn, &q2))),
+        Some(median(|| hand(conn, &q2_sql, &[&k_pred, &y_hi, &y_lo]))),
     );
 
     // q3: two hops from one entity, the second relation certainly later than the first
@@ -322,8 +326,8 @@ fn main() {
         "q3",
         &q3,
         median(|| ours(&store, &q3)),
-        Some(median(ours_sql(&store, &q3))),
-        Some(median(|| hand(&store, &q3_sql, &[&k_mid]))),
+        Some(median(ours_sql(&store, conn, &q3))),
+        Some(median(|| hand(conn, &q3_sql, &[&k_mid]))),
     );
 
     // q4: the relations between two hubs, either direction.
@@ -339,8 +343,8 @@ fn main() {
         "q4",
         &q4,
         median(|| ours(&store, &q4)),
-        Some(median(ours_sql(&store, &q4))),
-        Some(median(|| hand(&store, &q4_sql, &[&k_hub0, &k_hub1]))),
+        Some(median(ours_sql(&store, conn, &q4))),
+        Some(median(|| hand(conn, &q4_sql, &[&k_hub0, &k_hub1]))),
     );
 
     // q5: what certainly held on a day, around a hub.
@@ -357,8 +361,8 @@ fn main() {
         "q5",
         &q5,
         median(|| ours(&store, &q5)),
-        Some(median(ours_sql(&store, &q5))),
-        Some(median(|| hand(&store, &q5_sql, &[&k_hub0, &as_of]))),
+        Some(median(ours_sql(&store, conn, &q5))),
+        Some(median(|| hand(conn, &q5_sql, &[&k_hub0, &as_of]))),
     );
 
     // q6: relations per predicate over a year.
@@ -372,8 +376,8 @@ fn main() {
         "q6",
         &q6,
         median(|| ours(&store, &q6)),
-        Some(median(ours_sql(&store, &q6))),
-        Some(median(|| hand(&store, &q6_sql, &[&y_hi, &y_lo]))),
+        Some(median(ours_sql(&store, conn, &q6))),
+        Some(median(|| hand(conn, &q6_sql, &[&y_hi, &y_lo]))),
     );
 
     // q7: the shortest chains between two entities (a breadth-first search: no single
@@ -382,7 +386,7 @@ fn main() {
     report("q7", &q7, median(|| ours(&store, &q7)), None, None);
 
     // q8: alias lookup and completion of a prefix.
-    let catalog = StoreCatalog::new(conn);
+    let catalog = store.catalog();
     let q8 = format!("alias lookup \"{mid_name}\"");
     let norm = names::normalise(&mid_name);
     report(
@@ -392,7 +396,7 @@ fn main() {
         None,
         Some(median(|| {
             hand(
-                &store,
+                conn,
                 "SELECT DISTINCT e.key, e.id, e.name, e.kind FROM alias a JOIN entity e \
                  ON e.key = a.entity WHERE a.norm = ?1",
                 &[&norm],
@@ -407,14 +411,14 @@ fn main() {
         "q8b",
         &q8b,
         median(|| {
-            factstore::repl::complete::complete(conn, &line, line.len())
+            factstore::repl::complete::complete(&catalog, &line, line.len())
                 .1
                 .len()
         }),
         None,
         Some(median(|| {
             hand(
-                &store,
+                conn,
                 "SELECT text FROM alias WHERE norm >= ?1 AND norm < ?2 ORDER BY norm LIMIT 25",
                 &[&prefix, &upper],
             )

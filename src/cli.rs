@@ -614,7 +614,7 @@ fn execute(
     let mut store = Store::open(path, mode)?;
     // SQLite checks the statement's deadline too, from here on.
     let store = store.watch(&opts.deadline);
-    let plan = statement::prepare(&store, text, opts).map_err(fail)?;
+    let prepared = statement::prepare(&store, &stmt, text, opts).map_err(fail)?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let format = format.unwrap_or(if terminal {
@@ -623,12 +623,18 @@ fn execute(
         output::Format::Json
     });
     // Formats for programs stream: rows are written as they come.
-    let streamed = statement::stream(&store, &plan, opts, format, BufWriter::new(stdout.lock()))
-        .map_err(fail)?;
+    let streamed = statement::stream(
+        &store,
+        &prepared,
+        opts,
+        format,
+        BufWriter::new(stdout.lock()),
+    )
+    .map_err(fail)?;
     if streamed {
         return Ok(0);
     }
-    match statement::run_plan(&store, &plan, opts).map_err(fail)? {
+    match statement::run(&store, &prepared, opts).map_err(fail)? {
         Outcome::Message(m) => {
             eprintln!("{m}");
         }
@@ -656,13 +662,14 @@ fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {
         params,
         ..statement::Options::default()
     };
+    let fail = |error: factstore::error::Error| CliError::Statement {
+        error: Box::new(error),
+        text: text.clone(),
+    };
     let store = Store::open(path, Mode::ReadOnly)?;
-    let sql = statement::explain(&store, &text, &opts, args.plan).map_err(|error| {
-        CliError::Statement {
-            error: Box::new(error),
-            text: text.clone(),
-        }
-    })?;
+    let stmt = lang::parse(&text).map_err(|e| fail(e.into()))?;
+    let prepared = statement::prepare(&store, &stmt, &text, &opts).map_err(fail)?;
+    let sql = statement::explain(&store, &prepared, &opts, args.plan).map_err(fail)?;
     io::stdout()
         .lock()
         .write_all(sql.as_bytes())

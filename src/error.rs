@@ -17,8 +17,6 @@ pub enum Error {
     Sql(#[from] SqlError),
     #[error("{0}")]
     Store(#[from] StoreError),
-    #[error("the query failed in the store: {0}")]
-    Database(#[from] rusqlite::Error),
     /// A timeout or Ctrl-C stopped the statement.
     #[error("{0}")]
     Stopped(Stop),
@@ -62,7 +60,7 @@ impl Error {
                 }
             }
             Error::Store(e) => e.exit_code(),
-            Error::Database(_) | Error::Stopped(_) | Error::Io(_) => 1,
+            Error::Stopped(_) | Error::Io(_) => 1,
         }
     }
 

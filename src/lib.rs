@@ -27,6 +27,7 @@
 //! Supporting modules: [`model`] (the data model's vocabulary: statuses, times as
 //! written), [`time`] (date expressions → bounds), [`names`] (normalisation
 //! and suggestions), [`statement`] (one statement end to end, for the CLI and the REPL),
+//! [`stages`] (pipeline stages over rows in memory, for `path`),
 //! [`error`] (the crate's error and its rendering for people), [`repl`] (the interactive
 //! REPL and its piped mode), [`limits`] (every bound on a statement) and [`deadline`]
 //! (`--timeout` and Ctrl-C over a whole statement).
@@ -48,6 +49,7 @@ pub mod progress;
 #[cfg(feature = "cli")]
 pub mod repl;
 pub mod sql;
+pub mod stages;
 pub mod statement;
 pub mod store;
 pub mod time;

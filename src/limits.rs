@@ -22,7 +22,7 @@
 
 pub use crate::lang::MAX_NOT_DEPTH;
 pub use crate::plan::PATH_MAX_HOPS;
-pub use crate::store::path::MAX_CHAINS;
+pub use crate::store::MAX_CHAINS;
 
 /// Most bytes of text one statement may have (1 MiB): far more than any query written by
 /// hand or generated from a list, and little enough that reading, lexing and parsing it

@@ -24,29 +24,60 @@ impl Value {
     }
 }
 
+/// One row of a result: its cells, and what it carries besides for timelines and
+/// graphs. Whatever reorders, cuts or merges rows moves these with their cells.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(transparent)]
+pub struct Row {
+    /// One value per column of the result, in order.
+    pub cells: Vec<Value>,
+    /// The relation's time bounds `[start_lo, start_hi, end_lo, end_hi]` as days since
+    /// 1970-01-01 (`i64::MIN` / `i64::MAX` where unknown or open); `None` for a row
+    /// without a time, and for every row of a result that is not
+    /// [`timed`](ResultSet::timed).
+    #[serde(skip)]
+    pub time: Option<[i64; 4]>,
+    /// The keys of the relations the row matched (graph output); empty when not asked
+    /// for or when the row matched none.
+    #[serde(skip)]
+    pub relation_keys: Vec<i64>,
+}
+
+impl From<Vec<Value>> for Row {
+    /// A row of cells only.
+    fn from(cells: Vec<Value>) -> Row {
+        Row {
+            cells,
+            ..Row::default()
+        }
+    }
+}
+
 /// The rows of a result with their column names, in order.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ResultSet {
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<Value>>,
+    pub rows: Vec<Row>,
     /// The query ended with `| timeline`: table output draws the rows on a time axis.
     /// Each row then has the columns `start` and `end` (ISO dates or null).
     #[serde(skip)]
     pub timeline: bool,
-    /// Per row, the relation's time bounds `[start_lo, start_hi, end_lo, end_hi]` as days
-    /// since 1970-01-01 (`i64::MIN` / `i64::MAX` where unknown or open), `None` for a row
-    /// without a time. Filled only when `timeline` is true; the timeline draws from it.
+    /// The rows carry their time bounds ([`Row::time`]): the timeline draws from them.
+    /// Otherwise it reads the `start` and `end` columns.
     #[serde(skip)]
-    pub times: Vec<Option<[i64; 4]>>,
-    /// Per row, the keys of the relations that row matched (graph output): entry `i`
-    /// belongs to row `i`; empty when no row carries any (not asked for, or no row
-    /// matched a relation). Whatever reorders, cuts or merges the rows does the same to
-    /// these, so that a graph of the result draws only the relations of the rows shown.
-    #[serde(skip)]
-    pub relation_keys: Vec<Vec<i64>>,
+    pub timed: bool,
     /// The result as a graph of entities and relations, for `--format dot|mermaid`.
     #[serde(skip)]
     pub graph: Option<Graph>,
+}
+
+impl ResultSet {
+    /// The keys of the relations behind every row, row by row (a key may repeat).
+    pub fn relation_keys(&self) -> impl Iterator<Item = i64> + '_ {
+        self.rows
+            .iter()
+            .flat_map(|r| r.relation_keys.iter().copied())
+    }
 }
 
 /// Entities as nodes and relations as edges.

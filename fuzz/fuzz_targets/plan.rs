@@ -44,15 +44,22 @@ fuzz_target!(|data: &[u8]| {
         deadline: Deadline::after(Duration::from_millis(250)),
         ..Options::default()
     };
-    let plan = match statement::prepare(&store, text, &opts) {
-        Ok(plan) => plan,
+    let stmt = match lang::parse(text) {
+        Ok(stmt) => stmt,
+        Err(e) => {
+            let _ = Error::from(e).render(Some(text));
+            return;
+        }
+    };
+    let prepared = match statement::prepare(&store, &stmt, text, &opts) {
+        Ok(prepared) => prepared,
         Err(e) => {
             let _ = e.render(Some(text));
             return;
         }
     };
 
-    match statement::explain(&store, text, &opts, true) {
+    match statement::explain(&store, &prepared, &opts, true) {
         Ok(sql) => assert!(sql.contains("-- parameters"), "{sql}"),
         // Not a query (path, save, run of a path, saved, drop), or refused by the
         // compiler as wrong input.
@@ -60,11 +67,10 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => panic!("{text:?} resolves but its SQL is refused: {e}"),
     }
 
-    let writes = lang::parse(text).map_or(true, |stmt| statement::writes(&stmt));
-    if writes {
+    if statement::writes(&stmt) {
         return;
     }
-    let outcome = statement::run_plan(&store.watch(&opts.deadline), &plan, &opts);
+    let outcome = statement::run(&store.watch(&opts.deadline), &prepared, &opts);
     match outcome {
         Ok(Outcome::Rows(rows)) => {
             for format in Format::ROWS {

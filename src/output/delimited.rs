@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(records.len(), result.rows.len());
         for (record, row) in records.iter().zip(&result.rows) {
             let got: Vec<&str> = record.iter().collect();
-            let want: Vec<String> = row.iter().map(expected).collect();
+            let want: Vec<String> = row.cells.iter().map(expected).collect();
             assert_eq!(got, want);
         }
         assert!(!text.contains('\u{200E}'));
@@ -96,7 +96,7 @@ mod tests {
     fn csv_quotes_commas_quotes_and_line_breaks() {
         let result = ResultSet {
             columns: vec!["quote".into()],
-            rows: vec![vec![Value::Text("he said \"no\", twice\nthen left".into())]],
+            rows: vec![vec![Value::Text("he said \"no\", twice\nthen left".into())].into()],
             ..ResultSet::default()
         };
         assert_eq!(
@@ -127,7 +127,7 @@ mod tests {
         let mut count = 0;
         for (record, row) in reader.records().zip(&result.rows) {
             let got: Vec<String> = record.unwrap().iter().map(unescape_tsv).collect();
-            let want: Vec<String> = row.iter().map(expected).collect();
+            let want: Vec<String> = row.cells.iter().map(expected).collect();
             assert_eq!(got, want);
             count += 1;
         }
@@ -155,7 +155,7 @@ mod tests {
     fn short_rows_are_padded_with_empty_fields() {
         let result = ResultSet {
             columns: vec!["a".into(), "b".into()],
-            rows: vec![vec![Value::Int(1)]],
+            rows: vec![vec![Value::Int(1)].into()],
             ..ResultSet::default()
         };
         assert_eq!(render(&result, Delimited::Csv), "a,b\n1,\n");

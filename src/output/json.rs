@@ -74,7 +74,7 @@ mod tests {
         let rows = parsed.as_array().unwrap();
         assert_eq!(rows.len(), result.rows.len());
         for (object, row) in rows.iter().zip(&result.rows) {
-            check_object(object, &result, row);
+            check_object(object, &result, &row.cells);
         }
         // One object per line, between the brackets.
         assert_eq!(text.lines().count(), result.rows.len() + 2);
@@ -113,7 +113,7 @@ mod tests {
         assert!(text.ends_with('\n'));
         for (line, row) in lines.iter().zip(&result.rows) {
             let object: serde_json::Value = serde_json::from_str(line).unwrap();
-            check_object(&object, &result, row);
+            check_object(&object, &result, &row.cells);
         }
     }
 
@@ -121,7 +121,7 @@ mod tests {
     fn short_rows_and_non_finite_reals_become_null() {
         let result = ResultSet {
             columns: vec!["a".into(), "b".into()],
-            rows: vec![vec![Value::Real(f64::NAN)]],
+            rows: vec![vec![Value::Real(f64::NAN)].into()],
             ..ResultSet::default()
         };
         assert_eq!(jsonl_of(&result), "{\"a\": null, \"b\": null}\n");

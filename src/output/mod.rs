@@ -83,7 +83,7 @@ pub fn render(
             if let Some(writer) = RowWriter::new(format, &result.columns, &mut out) {
                 let mut writer = writer?;
                 for row in &result.rows {
-                    writer.row(row)?;
+                    writer.row(&row.cells)?;
                 }
                 writer.finish()?;
             }
@@ -106,7 +106,7 @@ fn row_count_line(rows: usize) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::value::Value;
+    use crate::value::{Row, Value};
 
     /// A small result with nulls, numbers, Arabic and CJK text, and a quote holding commas,
     /// quotes, a tab and a line break.
@@ -116,7 +116,7 @@ pub(crate) mod tests {
             columns: ["who", "who.id", "count", "share", "quote"]
                 .map(String::from)
                 .to_vec(),
-            rows: vec![
+            rows: [
                 vec![
                     text("Masoud Pezeshkian"),
                     text("pezeshkian"),
@@ -138,7 +138,10 @@ pub(crate) mod tests {
                     Value::Real(2.25),
                     Value::Null,
                 ],
-            ],
+            ]
+            .into_iter()
+            .map(Row::from)
+            .collect(),
             ..ResultSet::default()
         }
     }

@@ -70,12 +70,12 @@ pub(crate) fn write_table(
         .iter()
         .map(|row| {
             (0..ncols)
-                .map(|i| Cell::new(row.get(i).unwrap_or(&Value::Null), opts.color))
+                .map(|i| Cell::new(row.cells.get(i).unwrap_or(&Value::Null), opts.color))
                 .collect()
         })
         .collect();
     let numeric: Vec<bool> = (0..ncols)
-        .map(|i| is_numeric_column(result.rows.iter().map(|row| row.get(i))))
+        .map(|i| is_numeric_column(result.rows.iter().map(|row| row.cells.get(i))))
         .collect();
     let natural: Vec<usize> = (0..ncols)
         .map(|i| {
@@ -94,7 +94,7 @@ pub(crate) fn write_table(
     writeln!(out, "{}", border(&widths, '├', '┼', '┤'))?;
     for (row, values) in rows.iter().zip(&result.rows) {
         let right: Vec<bool> = (0..ncols)
-            .map(|i| matches!(values.get(i), Some(Value::Int(_) | Value::Real(_))))
+            .map(|i| matches!(values.cells.get(i), Some(Value::Int(_) | Value::Real(_))))
             .collect();
         let row_line = line(row, &widths, &right, LineKind::Body, opts.color);
         writeln!(out, "{row_line}")?;
@@ -329,7 +329,7 @@ mod tests {
     fn control_characters_cannot_escape_the_cell() {
         let result = ResultSet {
             columns: vec!["x".into()],
-            rows: vec![vec![Value::Text("a\x1b[2Jb\u{202E}c".into())]],
+            rows: vec![vec![Value::Text("a\x1b[2Jb\u{202E}c".into())].into()],
             ..ResultSet::default()
         };
         let text = table(&result, None, false);

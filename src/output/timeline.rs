@@ -86,7 +86,7 @@ pub(crate) fn write_timeline(
         .map(|row| {
             label_columns
                 .iter()
-                .filter_map(|&i| row.get(i).and_then(Value::as_text))
+                .filter_map(|&i| row.cells.get(i).and_then(Value::as_text))
                 .map(|text| printable(&text).into_owned())
                 .collect()
         })
@@ -182,14 +182,14 @@ fn layout(natural: usize, width: Option<usize>) -> (usize, usize) {
     }
 }
 
-/// Each row's bounds: from `times` when it has one entry per row, else from the `start` and
-/// `end` columns.
+/// Each row's bounds: from the rows' times when the result is
+/// [`timed`](ResultSet::timed), else from the `start` and `end` columns.
 fn row_bounds(result: &ResultSet) -> Vec<Option<Bounds>> {
-    if result.times.len() == result.rows.len() {
+    if result.timed {
         return result
-            .times
+            .rows
             .iter()
-            .map(|t| t.and_then(Bounds::new))
+            .map(|r| r.time.and_then(Bounds::new))
             .collect();
     }
     let find = |name: &str| result.columns.iter().position(|c| c == name);
@@ -204,8 +204,8 @@ fn row_bounds(result: &ResultSet) -> Vec<Option<Bounds>> {
         .rows
         .iter()
         .map(|row| {
-            let first = day_in(row, start).unwrap_or(NEG_INF);
-            let last = day_in(row, end).unwrap_or(POS_INF);
+            let first = day_in(&row.cells, start).unwrap_or(NEG_INF);
+            let last = day_in(&row.cells, end).unwrap_or(POS_INF);
             Bounds::new([first, last, first, last])
         })
         .collect()
@@ -272,6 +272,7 @@ fn chart_line(axis: &Axis, b: &Bounds) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Row;
     use unicode_width::UnicodeWidthChar;
 
     fn day(y: i64, m: u32, d: u32) -> Day {
@@ -344,13 +345,14 @@ mod tests {
                 .map(String::from)
                 .to_vec(),
             timeline: true,
+            timed: true,
             ..ResultSet::default()
         };
         for (s, p, o, t) in rows {
-            result
-                .rows
-                .push(vec![text(s), text(p), text(o), Value::Null, Value::Null]);
-            result.times.push(t);
+            result.rows.push(Row {
+                time: t,
+                ..vec![text(s), text(p), text(o), Value::Null, Value::Null].into()
+            });
         }
         result
     }
@@ -459,11 +461,14 @@ mod tests {
     fn start_and_end_columns_are_used_without_times() {
         let result = ResultSet {
             columns: ["x", "start", "end"].map(String::from).to_vec(),
-            rows: vec![
+            rows: [
                 vec![text("a"), text("2024-01-01"), text("2024-12-31")],
                 vec![text("b"), text("2025-06-01"), Value::Null],
                 vec![text("c"), Value::Null, Value::Null],
-            ],
+            ]
+            .into_iter()
+            .map(Row::from)
+            .collect(),
             timeline: true,
             ..ResultSet::default()
         };
@@ -515,7 +520,9 @@ mod tests {
         };
         assert_eq!(timeline(&empty, Some(80)), "(0 rows)\n");
         let mut undated = sample();
-        undated.times = vec![None; undated.rows.len()];
+        for row in &mut undated.rows {
+            row.time = None;
+        }
         let text = timeline(&undated, None);
         assert!(text.starts_with("(no date)\n"));
     }
@@ -523,7 +530,7 @@ mod tests {
     #[test]
     fn odd_bounds_do_not_panic() {
         let mut result = sample();
-        result.times = vec![
+        let times = [
             Some([POS_INF, NEG_INF, 5, -5]),
             Some([i64::MIN + 1, i64::MAX - 1, 0, 0]),
             Some([NEG_INF, NEG_INF, NEG_INF, 3]),
@@ -532,6 +539,10 @@ mod tests {
             Some([1, 0, 1, 0]),
             None,
         ];
+        assert_eq!(times.len(), result.rows.len());
+        for (row, time) in result.rows.iter_mut().zip(times) {
+            row.time = time;
+        }
         for width in [None, Some(0), Some(5), Some(200)] {
             let text = timeline(&result, width);
             assert!(text.ends_with("(7 rows)\n"));

@@ -4,31 +4,31 @@
 //! dot-commands. Every store lookup is one range scan of an index with a LIMIT, so
 //! completion stays instant on stores of millions of entities.
 
-use rusqlite::{params, Connection};
 use rustyline::completion::Pair;
 
 use crate::lang::{is_clause_keyword, is_identifier, is_statement_keyword, quote};
 use crate::names;
+use crate::store::{StoreCatalog, StoreError};
 
 use super::context::{detect, names_used, Context, Want};
 use super::dot::{self, ArgKind};
 
 /// At most this many names come from one lookup.
-pub const LOOKUP_LIMIT: i64 = 50;
+pub const LOOKUP_LIMIT: usize = 50;
 
 /// The candidates for the word at byte `pos` of `text`: where the replaced text starts,
 /// and the candidates (display, replacement), without duplicates. Lookups that fail
 /// (a locked or damaged store) give no candidates rather than an error.
-pub fn complete(conn: &Connection, text: &str, pos: usize) -> (usize, Vec<Pair>) {
+pub fn complete(catalog: &StoreCatalog<'_>, text: &str, pos: usize) -> (usize, Vec<Pair>) {
     let ctx = detect(text, pos);
     let mut out: Vec<Pair> = Vec::new();
     for want in &ctx.wants {
         let found = match want {
             Want::Keywords(words) => keywords(words, &ctx.prefix),
-            Want::Entities => entities(conn, &ctx).unwrap_or_default(),
-            Want::Predicates => plain(predicates(conn, &ctx.prefix)),
-            Want::Kinds => plain(kinds(conn, &ctx.prefix)),
-            Want::SavedNames => plain(saved_names(conn, &ctx.prefix)),
+            Want::Entities => entities(catalog, &ctx).unwrap_or_default(),
+            Want::Predicates => plain(catalog.predicates_with_prefix(&ctx.prefix, LOOKUP_LIMIT)),
+            Want::Kinds => plain(catalog.kinds_with_prefix(&ctx.prefix, LOOKUP_LIMIT)),
+            Want::SavedNames => plain(catalog.saved_names_with_prefix(&ctx.prefix, LOOKUP_LIMIT)),
             Want::Variables => used(text, '?', &ctx),
             Want::Parameters => used(text, '$', &ctx),
             Want::Labels => used(text, '@', &ctx),
@@ -56,7 +56,7 @@ pub fn complete(conn: &Connection, text: &str, pos: usize) -> (usize, Vec<Pair>)
     (ctx.start, out)
 }
 
-fn plain(found: rusqlite::Result<Vec<String>>) -> Vec<Pair> {
+fn plain(found: Result<Vec<String>, StoreError>) -> Vec<Pair> {
     found
         .unwrap_or_default()
         .into_iter()
@@ -90,51 +90,6 @@ fn used(text: &str, sigil: char, ctx: &Context) -> Vec<Pair> {
         .collect()
 }
 
-/// Runs a prefix lookup: `sql` has `?1` (the prefix), `?2` (its exclusive upper bound)
-/// and `?3` (the limit); without an upper bound `?2` is the largest string possible.
-fn range(conn: &Connection, sql: &str, prefix: &str) -> rusqlite::Result<Vec<String>> {
-    // With no upper bound (an empty prefix) every string from the prefix on matches: a
-    // blob compares greater than any text in SQLite.
-    let upper: rusqlite::types::Value = match names::prefix_upper_bound(prefix) {
-        Some(u) => u.into(),
-        None => rusqlite::types::Value::Blob(Vec::new()),
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params![prefix, upper, LOOKUP_LIMIT], |r| r.get(0))?;
-    rows.collect()
-}
-
-fn predicates(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<String>> {
-    range(
-        conn,
-        "SELECT id FROM predicate WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3",
-        prefix,
-    )
-}
-
-fn saved_names(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<String>> {
-    range(
-        conn,
-        "SELECT name FROM saved_query WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT ?3",
-        prefix,
-    )
-}
-
-/// Distinct kinds from the `entity_kind` index: one seek per kind (a loose index scan),
-/// never a scan of the entities.
-fn kinds(conn: &Connection, prefix: &str) -> rusqlite::Result<Vec<String>> {
-    range(
-        conn,
-        "WITH RECURSIVE k(kind, n) AS ( \
-             SELECT (SELECT min(kind) FROM entity WHERE kind >= ?1), 1 \
-             UNION ALL \
-             SELECT (SELECT min(kind) FROM entity WHERE kind > k.kind), n + 1 FROM k \
-             WHERE k.kind IS NOT NULL AND k.kind < ?2 AND n < ?3) \
-         SELECT kind FROM k WHERE kind IS NOT NULL AND kind < ?2",
-        prefix,
-    )
-}
-
 /// Is `text` safe to insert unquoted as a term? One identifier and not a keyword.
 fn bare_term(text: &str) -> bool {
     is_identifier(text) && text != "_" && !is_clause_keyword(text) && !is_statement_keyword(text)
@@ -144,23 +99,9 @@ fn bare_term(text: &str) -> bool {
 /// scan of `alias_norm`), one per entity: its display name if that matches, else the
 /// alias spelt as typed, else the first; then, for a bare word, entity ids starting with
 /// it (the `entity.id` index).
-fn entities(conn: &Connection, ctx: &Context) -> rusqlite::Result<Vec<Pair>> {
+fn entities(catalog: &StoreCatalog<'_>, ctx: &Context) -> Result<Vec<Pair>, StoreError> {
     let norm = names::normalise(&ctx.prefix);
-    let mut stmt = conn.prepare_cached(
-        "SELECT a.entity, a.text, e.name FROM alias a JOIN entity e ON e.key = a.entity \
-         WHERE a.norm >= ?1 AND a.norm < ?2 ORDER BY a.norm, a.text LIMIT ?3",
-    )?;
-    let upper: rusqlite::types::Value = match names::prefix_upper_bound(&norm) {
-        Some(u) => u.into(),
-        None => rusqlite::types::Value::Blob(Vec::new()),
-    };
-    let rows = stmt.query_map(params![norm, upper, LOOKUP_LIMIT], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
+    let rows = catalog.aliases_with_prefix(&norm, LOOKUP_LIMIT)?;
     // (entity, alias, display name), the best alias of each entity.
     let mut best: Vec<(i64, String, String)> = Vec::new();
     let rank = |alias: &str, name: &str| {
@@ -173,7 +114,7 @@ fn entities(conn: &Connection, ctx: &Context) -> rusqlite::Result<Vec<Pair>> {
         }
     };
     for row in rows {
-        let (entity, alias, name) = row?;
+        let (entity, alias, name) = (row.entity, row.alias, row.name);
         match best.iter_mut().find(|b| b.0 == entity) {
             Some(b) => {
                 if rank(&alias, &name) < rank(&b.1, &b.2) {
@@ -204,11 +145,7 @@ fn entities(conn: &Connection, ctx: &Context) -> rusqlite::Result<Vec<Pair>> {
         });
     }
     if !ctx.quoted && !ctx.prefix.is_empty() {
-        for id in range(
-            conn,
-            "SELECT id FROM entity WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3",
-            &ctx.prefix,
-        )? {
+        for id in catalog.entity_ids_with_prefix(&ctx.prefix, LOOKUP_LIMIT)? {
             // An id spelt like a name already offered adds nothing.
             let id_norm = names::normalise(&id);
             let offered = out
@@ -247,7 +184,7 @@ mod tests {
     }
 
     fn replacements(store: &Store, text: &str) -> (usize, Vec<String>) {
-        let (start, pairs) = complete(store.connection(), text, text.len());
+        let (start, pairs) = complete(&store.catalog(), text, text.len());
         (start, pairs.into_iter().map(|p| p.replacement).collect())
     }
 
@@ -302,11 +239,7 @@ mod tests {
     fn saved_query_names_after_run() {
         let (_d, store) = seed();
         store
-            .connection()
-            .execute(
-                "INSERT INTO saved_query(name, params, body) VALUES ('visitors', '[]', '?x visited Baku')",
-                [],
-            )
+            .save_query("visitors", &[], "?x visited Baku", false)
             .unwrap();
         let (_, got) = replacements(&store, "run vis");
         assert_eq!(got, vec!["visitors"]);
@@ -320,6 +253,7 @@ mod tests {
     #[test]
     #[ignore = "a measurement: builds a store of a million entities"]
     fn completion_latency_on_a_million_entities() {
+        use rusqlite::params;
         const N: usize = 1_000_000;
         let (_d, store) = seed();
         let conn = store.connection();
@@ -387,7 +321,7 @@ mod tests {
             let mut found = 0;
             for _ in 0..runs {
                 let one = std::time::Instant::now();
-                found = complete(conn, text, text.len()).1.len();
+                found = complete(&store.catalog(), text, text.len()).1.len();
                 worst = worst.max(one.elapsed());
             }
             let mean = started.elapsed() / runs;

@@ -87,7 +87,7 @@ impl Completer for ReplHelper {
         let Ok(store) = self.store.try_borrow() else {
             return Ok((pos, Vec::new()));
         };
-        let (start, candidates) = complete(store.connection(), &text, offset + pos);
+        let (start, candidates) = complete(&store.catalog(), &text, offset + pos);
         // A word begun on an earlier line cannot be replaced from this one.
         match start.checked_sub(offset) {
             Some(start) => Ok((start, candidates)),

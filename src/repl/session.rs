@@ -12,14 +12,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use rusqlite::{ErrorCode, InterruptHandle, MAIN_DB};
-
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::lang;
 use crate::output::{self, Format, RenderOptions};
 use crate::statement::{self, Outcome};
-use crate::store::{self, ImportOptions, Store, StoreError};
+use crate::store::{self, ImportOptions, InterruptHandle, Store};
 
 use super::dot::{self, DotCommand};
 use super::validate;
@@ -61,7 +59,7 @@ pub struct Interrupter {
 impl Interrupter {
     fn new(store: &Store) -> Interrupter {
         Interrupter {
-            handle: Arc::new(store.connection().get_interrupt_handle()),
+            handle: Arc::new(store.interrupt_handle()),
             running: Arc::new(AtomicBool::new(false)),
             stop: Arc::new(AtomicBool::new(false)),
         }
@@ -105,10 +103,7 @@ pub struct Session {
 fn is_interrupt(error: &Error) -> bool {
     match error {
         Error::Stopped(_) => true,
-        Error::Database(e) => e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted),
-        Error::Store(StoreError::Sqlite { source, .. }) => {
-            source.sqlite_error_code() == Some(ErrorCode::OperationInterrupted)
-        }
+        Error::Store(e) => e.is_interrupted(),
         _ => false,
     }
 }
@@ -185,30 +180,39 @@ impl Session {
             deadline: self.interrupter.deadline(),
             ..statement::Options::default()
         };
-        // A clear word before SQLite's, for writes to a store opened read-only.
-        if let Ok(stmt) = lang::parse(text) {
-            if statement::writes(&stmt) && store.connection().is_readonly(MAIN_DB).unwrap_or(false)
-            {
-                return Ok(self.fail(&format!(
-                    "error: the store {} is open read-only (the file or its directory is not \
-                     writable), so `save` and `drop` cannot change it; make it writable and \
-                     start the REPL again",
-                    store.path().display()
-                )));
-            }
-        }
-        if self.settings.sql {
-            // Paths, saves and drops have no SQL of their own: nothing to show then; an
-            // error is shown once, by the run below.
-            if let Ok(sql) = statement::explain(&store, text, &opts, false) {
-                let mut err = io::stderr().lock();
-                let _ = writeln!(err, "{}", sql.trim_end());
-            }
-        }
+        let show_sql = self.settings.sql;
         let started = Instant::now();
-        self.interrupter.set_running(true);
-        let result = statement::execute(&store.watch(&opts.deadline), text, &opts);
-        self.interrupter.set_running(false);
+        let result = match lang::parse(text) {
+            Err(e) => Err(Error::from(e)),
+            Ok(stmt) => {
+                // A clear word before SQLite's, for writes to a store opened read-only.
+                if statement::writes(&stmt) && store.is_read_only() {
+                    return Ok(self.fail(&format!(
+                        "error: the store {} is open read-only (the file or its directory is \
+                         not writable), so `save` and `drop` cannot change it; make it \
+                         writable and start the REPL again",
+                        store.path().display()
+                    )));
+                }
+                self.interrupter.set_running(true);
+                let watched = store.watch(&opts.deadline);
+                let result =
+                    statement::prepare(&watched, &stmt, text, &opts).and_then(|prepared| {
+                        if show_sql {
+                            // Paths, saves and drops have no SQL of their own: nothing to
+                            // show then.
+                            if let Ok(sql) = statement::explain(&watched, &prepared, &opts, false) {
+                                let mut err = io::stderr().lock();
+                                let _ = writeln!(err, "{}", sql.trim_end());
+                            }
+                        }
+                        statement::run(&watched, &prepared, &opts)
+                    });
+                drop(watched);
+                self.interrupter.set_running(false);
+                result
+            }
+        };
         let elapsed = started.elapsed();
         let flow = match result {
             Ok(Outcome::Rows(rows)) => {
@@ -255,11 +259,9 @@ impl Session {
             DotCommand::Timer(on) => self.settings.timer = on,
             DotCommand::Schema => {
                 let store = self.store.borrow();
-                let schema = match schema(&store) {
+                let schema = match store.schema_text() {
                     Ok(s) => s,
-                    Err(e) => {
-                        return Ok(self.fail(&format!("error: cannot read the store's schema: {e}")))
-                    }
+                    Err(e) => return Ok(self.fail(&format!("error: {e}"))),
                 };
                 let mut out = stdout.lock();
                 out.write_all(schema.as_bytes())
@@ -308,7 +310,7 @@ impl Session {
             progress: bar.as_ref().map(|b| b as &dyn crate::store::ImportProgress),
         };
         let mut store = self.store.borrow_mut();
-        if store.connection().is_readonly(MAIN_DB).unwrap_or(false) {
+        if store.is_read_only() {
             return self.fail(&format!(
                 "error: the store {} is open read-only, so nothing can be imported into it",
                 store.path().display()
@@ -326,21 +328,6 @@ impl Session {
             Err(e) => self.fail(&format!("error: {e}")),
         }
     }
-}
-
-/// The SQL of the store's tables, indexes and views, as stored by SQLite.
-fn schema(store: &Store) -> rusqlite::Result<String> {
-    let conn = store.connection();
-    let mut stmt = conn.prepare(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' \
-         ORDER BY rowid",
-    )?;
-    let mut out = String::new();
-    for sql in stmt.query_map([], |r| r.get::<_, String>(0))? {
-        out.push_str(sql?.trim_end());
-        out.push_str(";\n");
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -384,7 +371,7 @@ mod tests {
     #[test]
     fn schema_lists_the_tables() {
         let (_d, s) = session();
-        let text = schema(&s.store.borrow()).unwrap();
+        let text = s.store.borrow().schema_text().unwrap();
         assert!(text.contains("CREATE TABLE entity"), "{text}");
         assert!(text.contains("CREATE VIEW relation_view"), "{text}");
     }

@@ -1,5 +1,6 @@
 //! The planner's view of the store: entity, predicate, kind and saved-query lookups
-//! through the indexes (no scan of every name per lookup).
+//! through the indexes (no scan of every name per lookup); and completion's prefix
+//! lookups, each one range scan of an index with a limit.
 
 use std::collections::HashMap;
 
@@ -7,6 +8,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::names;
 use crate::plan::{Catalog, CatalogError, EntityRef, PredicateRef, SavedQuery};
+
+use super::StoreError;
 
 /// How many names one prefix probe may bring back as did-you-mean candidates.
 const PROBE_LIMIT: i64 = 50;
@@ -16,9 +19,119 @@ pub struct StoreCatalog<'c> {
     conn: &'c Connection,
 }
 
+/// A name or alias found by its normalised prefix, with the entity it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasMatch {
+    /// The entity's key.
+    pub entity: i64,
+    /// The name or alias as written.
+    pub alias: String,
+    /// The entity's display name.
+    pub name: String,
+}
+
 impl<'c> StoreCatalog<'c> {
-    pub fn new(conn: &'c Connection) -> Self {
+    pub(crate) fn new(conn: &'c Connection) -> Self {
         StoreCatalog { conn }
+    }
+
+    /// Names and aliases whose normalised form starts with `norm_prefix` (normalised
+    /// already), in order of that form and then of the text: one range scan of
+    /// `alias_norm`.
+    pub fn aliases_with_prefix(
+        &self,
+        norm_prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<AliasMatch>, StoreError> {
+        let err = StoreError::sqlite("cannot look up names");
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT a.entity, a.text, e.name FROM alias a JOIN entity e ON e.key = a.entity \
+                 WHERE a.norm >= ?1 AND a.norm < ?2 ORDER BY a.norm, a.text LIMIT ?3",
+            )
+            .map_err(err)?;
+        let rows = stmt
+            .query_map(
+                params![norm_prefix, upper_bound(norm_prefix), limit_param(limit)],
+                |r| {
+                    Ok(AliasMatch {
+                        entity: r.get(0)?,
+                        alias: r.get(1)?,
+                        name: r.get(2)?,
+                    })
+                },
+            )
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
+    }
+
+    /// Entity ids starting with `prefix`, in order (the `entity.id` index).
+    pub fn entity_ids_with_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        self.range(
+            "SELECT id FROM entity WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3",
+            prefix,
+            limit,
+        )
+    }
+
+    /// Predicate ids starting with `prefix`, in order.
+    pub fn predicates_with_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        self.range(
+            "SELECT id FROM predicate WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3",
+            prefix,
+            limit,
+        )
+    }
+
+    /// Saved query names starting with `prefix`, in order.
+    pub fn saved_names_with_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        self.range(
+            "SELECT name FROM saved_query WHERE name >= ?1 AND name < ?2 ORDER BY name LIMIT ?3",
+            prefix,
+            limit,
+        )
+    }
+
+    /// Distinct kinds starting with `prefix`, in order, from the `entity_kind` index: one
+    /// seek per kind (a loose index scan), never a scan of the entities.
+    pub fn kinds_with_prefix(&self, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        self.range(
+            "WITH RECURSIVE k(kind, n) AS ( \
+                 SELECT (SELECT min(kind) FROM entity WHERE kind >= ?1), 1 \
+                 UNION ALL \
+                 SELECT (SELECT min(kind) FROM entity WHERE kind > k.kind), n + 1 FROM k \
+                 WHERE k.kind IS NOT NULL AND k.kind < ?2 AND n < ?3) \
+             SELECT kind FROM k WHERE kind IS NOT NULL AND kind < ?2",
+            prefix,
+            limit,
+        )
+    }
+
+    /// Runs a prefix lookup: `sql` has `?1` (the prefix), `?2` (its exclusive upper
+    /// bound) and `?3` (the limit).
+    fn range(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        let err = StoreError::sqlite("cannot look up names");
+        let mut stmt = self.conn.prepare_cached(sql).map_err(err)?;
+        let rows = stmt
+            .query_map(
+                params![prefix, upper_bound(prefix), limit_param(limit)],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        rows.collect::<Result<_, _>>().map_err(err)
     }
 
     fn entity_by_id(&self, id: &str) -> Result<Option<EntityRef>, rusqlite::Error> {
@@ -52,6 +165,21 @@ impl<'c> StoreCatalog<'c> {
 }
 
 type NameRow = (String, String, i64, String);
+
+/// The exclusive upper bound of the strings starting with `prefix`; without one (an
+/// empty prefix) every string from the prefix on matches: a blob compares greater than
+/// any text in SQLite.
+fn upper_bound(prefix: &str) -> rusqlite::types::Value {
+    match names::prefix_upper_bound(prefix) {
+        Some(u) => u.into(),
+        None => rusqlite::types::Value::Blob(Vec::new()),
+    }
+}
+
+/// A limit as SQLite takes it.
+fn limit_param(limit: usize) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
 
 fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRef> {
     Ok(EntityRef {

@@ -7,10 +7,20 @@ use rusqlite::Connection;
 
 use crate::value::{Graph, GraphEdge, GraphNode, ResultSet, Value};
 
+use super::{Store, StoreError};
+
+impl Store {
+    /// The graph of `result`: the relations its rows matched as edges, the entities they
+    /// join and those named in `….id` columns as nodes.
+    pub fn graph(&self, result: &ResultSet) -> Result<Graph, StoreError> {
+        build(self.connection(), result).map_err(StoreError::query)
+    }
+}
+
 /// Builds the graph of `result` from its rows: the relations each row matched (its
-/// entry in [`ResultSet::relation_keys`]) as edges, drawn once however many rows share
+/// [`Row::relation_keys`](crate::value::Row::relation_keys)) as edges, drawn once however many rows share
 /// them, and the entities they join and those named in `….id` columns as nodes.
-pub fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::Error> {
+fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::Error> {
     let mut graph = Graph::default();
     let mut node_ids: Vec<String> = Vec::new();
     let mut seen_nodes: HashSet<String> = HashSet::new();
@@ -28,8 +38,8 @@ pub fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::E
         crate::model::time_as_written_sql("r")
     ))?;
     let mut seen_edges: HashSet<i64> = HashSet::new();
-    for key in result.relation_keys.iter().flatten() {
-        if !seen_edges.insert(*key) {
+    for key in result.relation_keys() {
+        if !seen_edges.insert(key) {
             continue;
         }
         let edge = edge_stmt.query_row([key], |r| {
@@ -56,7 +66,7 @@ pub fn build(conn: &Connection, result: &ResultSet) -> Result<Graph, rusqlite::E
         .collect();
     for row in &result.rows {
         for &i in &id_columns {
-            if let Some(Value::Text(id)) = row.get(i) {
+            if let Some(Value::Text(id)) = row.cells.get(i) {
                 add_node(id.clone(), &mut node_ids);
             }
         }

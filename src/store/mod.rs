@@ -1,24 +1,30 @@
 //! The store: one SQLite file. Opening (pragmas, migrations from `schema/`), import,
-//! export, checks and statistics. The lead's query code reads through
-//! [`Store::connection`].
+//! export, checks and statistics, and every piece of SQL the rest of the crate needs:
+//! running compiled queries, the path search, graphs, saved queries, the catalog the
+//! planner and completion read. The connection stays inside this module; other layers
+//! call one [`Store`] method per job and get a [`StoreError`] when SQLite fails.
 
 pub mod catalog;
 mod check;
 mod export;
-pub mod graph;
+mod graph;
 mod import;
 mod open;
-pub mod path;
-pub mod query;
+mod path;
+mod query;
 mod saved;
 mod stats;
 mod watch;
 
 use std::path::{Path, PathBuf};
 
+pub use catalog::{AliasMatch, StoreCatalog};
 pub use check::Problem;
 pub use import::{Format, ImportOptions, ImportProgress, ImportSummary, RecordCounts};
 pub use open::{Mode, SCHEMA_VERSION};
+pub use path::MAX_CHAINS;
+pub use query::QueryPlanStep;
+pub use saved::Saved;
 pub use stats::Stats;
 pub use watch::Watched;
 
@@ -121,6 +127,14 @@ pub enum StoreError {
     #[error("{}", sqlite_message(.context, .source))]
     Sqlite {
         context: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    /// Running a statement of the language failed in SQLite (its SQL, the path search,
+    /// the graph or a saved query).
+    #[error("the query failed in the store: {source}")]
+    Query {
         #[source]
         source: rusqlite::Error,
     },
@@ -274,6 +288,35 @@ impl StoreError {
     pub(crate) fn sqlite(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + Copy {
         move |source| StoreError::Sqlite { context, source }
     }
+
+    /// A statement's failure in SQLite.
+    pub(crate) fn query(source: rusqlite::Error) -> StoreError {
+        StoreError::Query { source }
+    }
+
+    /// SQLite's own error behind this one, if a database operation failed.
+    pub fn sqlite_error(&self) -> Option<&rusqlite::Error> {
+        match self {
+            StoreError::Sqlite { source, .. } | StoreError::Query { source } => Some(source),
+            _ => None,
+        }
+    }
+
+    /// True when SQLite stopped because it was interrupted (a deadline, Ctrl-C).
+    pub fn is_interrupted(&self) -> bool {
+        self.sqlite_error()
+            .is_some_and(crate::deadline::is_interrupted)
+    }
+}
+
+/// Stops whatever SQL runs on the store, from another thread (a SIGINT handler).
+pub struct InterruptHandle(rusqlite::InterruptHandle);
+
+impl InterruptHandle {
+    /// Makes the SQL running now fail with SQLite's "interrupted"; nothing if none runs.
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
 }
 
 /// An open store: one SQLite connection with the schema up to date.
@@ -293,9 +336,45 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// The SQLite connection, for code that runs its own queries on the store.
-    pub fn connection(&self) -> &rusqlite::Connection {
+    /// The SQLite connection: only the store's own modules (and the crate's tests) run
+    /// SQL on it.
+    pub(crate) fn connection(&self) -> &rusqlite::Connection {
         &self.conn
+    }
+
+    /// The planner's and completion's view of the store's names.
+    pub fn catalog(&self) -> StoreCatalog<'_> {
+        StoreCatalog::new(&self.conn)
+    }
+
+    /// A handle that stops the SQL running on this store from another thread.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle(self.conn.get_interrupt_handle())
+    }
+
+    /// True when the store's file is open read-only (by [`Mode::ReadOnly`], or because
+    /// the file or its directory is not writable).
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+    }
+
+    /// The SQL of the store's tables, indexes and views, as stored by SQLite, each
+    /// ending with `;` and a new line.
+    pub fn schema_text(&self) -> Result<String, StoreError> {
+        let err = StoreError::sqlite("cannot read the store's schema");
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL \
+                 AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+            )
+            .map_err(err)?;
+        let mut out = String::new();
+        for sql in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(err)? {
+            out.push_str(sql.map_err(err)?.trim_end());
+            out.push_str(";\n");
+        }
+        Ok(out)
     }
 
     /// The path of the store's file.

@@ -13,7 +13,22 @@ use rusqlite::Connection;
 
 use crate::deadline::Deadline;
 use crate::plan::PathPlan;
-use crate::value::{ResultSet, Value};
+use crate::value::{ResultSet, Row, Value};
+
+use super::{Store, StoreError};
+
+impl Store {
+    /// `path A to B`: one row per shortest chain (`hops`, `path`, `from`, `to`,
+    /// `predicates`, `when`), each with the keys of its relations. Stops with SQLite's
+    /// "interrupted" ([`StoreError::is_interrupted`]) once `deadline` stops the statement.
+    pub fn search_paths(
+        &self,
+        plan: &PathPlan,
+        deadline: &Deadline,
+    ) -> Result<ResultSet, StoreError> {
+        search(self.connection(), plan, deadline).map_err(StoreError::query)
+    }
+}
 
 /// At most this many chains are listed (the shortest ones; say `| limit` for fewer).
 pub const MAX_CHAINS: usize = 1000;
@@ -60,7 +75,7 @@ impl Side {
 /// Runs the search and gives one row per chain: `hops`, `path`, `from`, `to`,
 /// `predicates`, `when`. Fails with SQLite's "interrupted" once `deadline` stops the
 /// statement.
-pub fn search(
+fn search(
     conn: &Connection,
     plan: &PathPlan,
     deadline: &Deadline,
@@ -324,17 +339,19 @@ fn render(
             pred_ids.push(pid.clone());
             whens.push(rel_time[&e.relation].clone());
         }
-        result
-            .relation_keys
-            .push(chain.iter().map(|(e, _)| e.relation).collect());
-        result.rows.push(vec![
+        let cells = vec![
             Value::Int(chain.len() as i64),
             Value::Text(path),
             Value::Text(plan.from.name.clone()),
             Value::Text(plan.to.name.clone()),
             Value::Text(pred_ids.join(", ")),
             Value::Text(whens.join("; ")),
-        ]);
+        ];
+        result.rows.push(Row {
+            cells,
+            time: None,
+            relation_keys: chain.iter().map(|(e, _)| e.relation).collect(),
+        });
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::plan::{self, Catalog, PlanError, SavedQuery};
 /// A saved query given as name, parameters and body, parsed as the statement `save …`.
 /// [`SaveStatement::parse`] checks what the parser checks (syntax, the name, the
 /// parameters); [`SaveStatement::check`] what the planner checks against a store.
-pub(super) struct SaveStatement {
+pub(in crate::store) struct SaveStatement {
     layout: Layout,
     statement: ast::Statement,
     name: String,
@@ -31,7 +31,7 @@ struct Layout {
 
 /// Why a saved query is refused.
 #[derive(Debug)]
-pub(super) enum SavedFault {
+pub(in crate::store) enum SavedFault {
     /// The query is not one `save` accepts: the field at fault and why.
     Refused { field: &'static str, reason: String },
     /// The store could not be read while checking the body.
@@ -40,7 +40,7 @@ pub(super) enum SavedFault {
 
 impl SaveStatement {
     /// Parses the statement `save NAME(params) = BODY` as `save` parses it.
-    pub(super) fn parse(
+    pub(in crate::store) fn parse(
         name: &str,
         params: &[&str],
         body: &str,
@@ -84,7 +84,7 @@ impl SaveStatement {
 
     /// Checks the body against `catalog` as `save` does, and gives the saved query as
     /// `save` would store it (the body without the spaces and comments around it).
-    pub(super) fn check(&self, catalog: &dyn Catalog) -> Result<SavedQuery, SavedFault> {
+    pub(in crate::store) fn check(&self, catalog: &dyn Catalog) -> Result<SavedQuery, SavedFault> {
         let no_params = Default::default();
         // An import has no deadline: it is all or nothing, and Ctrl-C rolls it back. A
         // saved body is checked, not run: `today` in it is resolved when it runs.
