@@ -49,7 +49,7 @@ impl Reused {
         let store = Store::open_in_memory().expect("an in-memory store opens");
         let schema_version = schema_version(&store);
         let tables = store
-            .connection()
+            .fuzzing_connection()
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
             .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
             .expect("the tables are listed");
@@ -74,7 +74,7 @@ impl Reused {
             }
             sql.push_str("COMMIT;");
             self.store
-                .connection()
+                .fuzzing_connection()
                 .execute_batch(&sql)
                 .expect("the store is emptied");
         }
@@ -93,7 +93,7 @@ impl Reused {
             .join(" OR ");
         let holds_rows: bool = self
             .store
-            .connection()
+            .fuzzing_connection()
             .query_row(&format!("SELECT {any}"), [], |r| r.get(0))
             .expect("the store is read");
         assert!(!holds_rows, "a refused file left rows in the store");
@@ -103,7 +103,7 @@ impl Reused {
 
 fn schema_version(store: &Store) -> i64 {
     store
-        .connection()
+        .fuzzing_connection()
         .query_row("PRAGMA schema_version", [], |r| r.get(0))
         .expect("the schema version is read")
 }

@@ -342,6 +342,14 @@ impl Store {
         &self.conn
     }
 
+    /// The SQLite connection, for the fuzz harness alone (feature `fuzzing`, never on by
+    /// default): it empties and inspects reused in-memory stores between inputs, which
+    /// no user of the store has reason to do.
+    #[cfg(feature = "fuzzing")]
+    pub fn fuzzing_connection(&self) -> &rusqlite::Connection {
+        &self.conn
+    }
+
     /// The planner's and completion's view of the store's names.
     pub fn catalog(&self) -> StoreCatalog<'_> {
         StoreCatalog::new(&self.conn)
