@@ -1,0 +1,297 @@
+//! Bulk inserts: dropping the relation and name indexes when a file brings many new rows,
+//! building them again at the end (removing copies of relations), then ANALYZE.
+
+use rusqlite::Transaction;
+
+use super::importer::Importer;
+use super::staging::BULK_INSERT_RELATION_SQL;
+use crate::store::StoreError;
+
+/// From this many relations in one file (and at least as many as the store holds), the
+/// relation indexes are rebuilt after the insert rather than updated row by row.
+const BULK_RELATIONS: i64 = 10_000;
+
+/// From this many new entities in one file (and at least as many as the store holds), the
+/// index of normalised names is rebuilt after the insert.
+const BULK_ENTITIES: i64 = 10_000;
+
+/// The index on relation fingerprints (schema 0005), built first after a bulk insert.
+const FINGERPRINT_INDEX: &str = "relation_fingerprint";
+
+/// Relations in fingerprint order, a relation's copies by key: read from the fingerprint
+/// index alone.
+const RELATIONS_BY_FINGERPRINT_SQL: &str =
+    "SELECT fingerprint, key FROM relation INDEXED BY relation_fingerprint ORDER BY fingerprint, key";
+
+/// The page cache while the relation indexes are built after a bulk insert, in KiB. It
+/// also bounds the memory of each run SQLite's sorter sorts before merging: small runs
+/// are sorted by worker threads while the table is read (`PRAGMA threads`), which on
+/// two cores builds each index about a third faster than one large run sorted at the end.
+const INDEX_BUILD_CACHE_KIB: i64 = 2048;
+
+/// Rows ANALYZE samples per index after a bulk insert: enough for the planner's choice
+/// between indexes, in a fraction of the time a full count takes.
+const ANALYSIS_LIMIT: i64 = 1000;
+
+/// Drops the secondary indexes of `table` (those written in the schema, not those of its
+/// constraints) and returns their names and SQL, to build them again.
+fn drop_indexes(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    let indexes: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT name, sql FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = ?1 AND sql IS NOT NULL",
+        )?
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &indexes {
+        tx.execute_batch(&format!("DROP INDEX {}", crate::sql::ident(name)))?;
+    }
+    Ok(indexes)
+}
+
+impl<'t> Importer<'t> {
+    /// Once a file has brought as many new relations as a bulk import takes (and at least
+    /// as many as the store held), drops the relation table's secondary indexes so that
+    /// they are built once, sorted, at the end instead of updated row by row. Does nothing
+    /// before that point or once they are dropped; relations already present (a file
+    /// imported again) do not count, as they change no index.
+    pub(super) fn drop_relation_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
+        let new = i64::try_from(self.written + self.staged).unwrap_or(i64::MAX);
+        if self.dropped_indexes.is_some() || new < BULK_RELATIONS || new < self.stored_relations {
+            return Ok(());
+        }
+        let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
+        let indexes = drop_indexes(self.tx, "relation").map_err(db)?;
+        // Without the fingerprint index, relations are written as they come; the copies
+        // are removed at the end.
+        self.insert_relation = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
+        self.dropped_indexes = Some(indexes);
+        Ok(())
+    }
+
+    /// Once a file has brought as many new entities as a bulk import takes (and at least
+    /// as many as the store held), drops the index of normalised names, whose keys come
+    /// in no order, to build it once at the end: for a million entities it outgrows the
+    /// page cache and each name inserted read and wrote a random page. The import never
+    /// reads it.
+    pub(super) fn drop_name_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
+        let new = i64::try_from(self.summary.entities.added).unwrap_or(i64::MAX);
+        if self.dropped_name_indexes.is_some() || new < BULK_ENTITIES || new < self.stored_entities
+        {
+            return Ok(());
+        }
+        let indexes = drop_indexes(self.tx, "alias").map_err(StoreError::sqlite(
+            "cannot prepare the bulk insert of entities",
+        ))?;
+        self.dropped_name_indexes = Some(indexes);
+        Ok(())
+    }
+
+    /// Builds the indexes dropped for a bulk insert again. Of the relation indexes, the
+    /// one on fingerprints comes first: with it, the later copies of a relation the file
+    /// held twice (or that was already stored) are found in one ordered read and removed
+    /// before the other indexes are built. Returns how many copies were removed.
+    /// Statistics are gathered at the end, so that SQLite chooses between the start and
+    /// the end index of a time filter by what the data holds.
+    pub(super) fn rebuild_indexes(
+        &self,
+        relation: Option<&[(String, String)]>,
+        names: &[(String, String)],
+    ) -> Result<u64, StoreError> {
+        let tx = self.tx;
+        let db = StoreError::sqlite("cannot rebuild the indexes after the import");
+        let (threads, cache): (i64, i64) = tx
+            .query_row("SELECT * FROM pragma_threads, pragma_cache_size", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db)?;
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        tx.execute_batch(&format!(
+            "PRAGMA threads = {workers}; PRAGMA main.cache_size = -{INDEX_BUILD_CACHE_KIB};"
+        ))
+        .map_err(db)?;
+        let mut removed = 0;
+        if let Some(rebuilt) = relation {
+            let is_fingerprint = |(name, _): &&(String, String)| name == FINGERPRINT_INDEX;
+            for (_, sql) in rebuilt.iter().filter(is_fingerprint) {
+                tx.execute_batch(sql).map_err(db)?;
+            }
+            removed = self.remove_copies().map_err(db)?;
+            for (_, sql) in rebuilt.iter().filter(|index| !is_fingerprint(index)) {
+                tx.execute_batch(sql).map_err(db)?;
+            }
+        }
+        for (_, sql) in names {
+            tx.execute_batch(sql).map_err(db)?;
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA analysis_limit = {ANALYSIS_LIMIT}; ANALYZE; PRAGMA analysis_limit = 0;
+             PRAGMA threads = {threads}; PRAGMA main.cache_size = {cache};"
+        ))
+        .map_err(StoreError::sqlite(
+            "cannot gather statistics after the import",
+        ))?;
+        Ok(removed)
+    }
+
+    /// Removes every relation that has the fingerprint of one with a smaller key; returns
+    /// how many. Needs the fingerprint index.
+    fn remove_copies(&self) -> rusqlite::Result<u64> {
+        let mut copies: Vec<i64> = Vec::new();
+        {
+            let mut stmt = self.tx.prepare(RELATIONS_BY_FINGERPRINT_SQL)?;
+            let mut rows = stmt.query([])?;
+            let mut previous: Option<Vec<u8>> = None;
+            while let Some(row) = rows.next()? {
+                let fingerprint = row.get_ref(0)?.as_bytes()?;
+                if previous.as_deref() == Some(fingerprint) {
+                    copies.push(row.get(1)?);
+                } else {
+                    previous = Some(fingerprint.to_vec());
+                }
+            }
+        }
+        let mut delete = self.tx.prepare("DELETE FROM relation WHERE key = ?1")?;
+        for key in &copies {
+            delete.execute([key])?;
+        }
+        Ok(copies.len() as u64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::names;
+    use crate::store::import::testing::*;
+
+    #[test]
+    fn bulk_import_rebuilds_the_relation_indexes() {
+        let mut s = store();
+        let n = BULK_RELATIONS + 5;
+        let mut text = String::from(BASE);
+        for i in 0..n {
+            text.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p{}\",\"object\":\"b\",\"note\":\"{i}\"}}\n",
+                i % 7
+            ));
+        }
+        let indexes = |s: &Store| -> Vec<String> {
+            s.connection()
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'relation'
+                     AND sql IS NOT NULL ORDER BY name",
+                )
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let before = indexes(&s);
+        assert_eq!(before.len(), 9);
+        let sum = jsonl(&mut s, &text).unwrap();
+        assert_eq!(sum.relations.added, n as u64);
+        assert_eq!(indexes(&s), before);
+        // Keys follow the file's order.
+        let first_note: String = s
+            .connection()
+            .query_row("SELECT note FROM relation ORDER BY key LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(first_note, "0");
+        assert!(s.check().unwrap().is_empty());
+        // Importing the file again changes no index, so none is dropped and rebuilt.
+        let schema_version = |s: &Store| -> i64 {
+            s.connection()
+                .query_row("PRAGMA schema_version", [], |r| r.get(0))
+                .unwrap()
+        };
+        let version = schema_version(&s);
+        let again = jsonl(&mut s, &text).unwrap();
+        assert_eq!(again.relations.present, n as u64);
+        assert_eq!(schema_version(&s), version);
+    }
+
+    #[test]
+    fn bulk_import_of_entities_rebuilds_the_name_index() {
+        let mut s = store();
+        let mut text = String::new();
+        for i in 0..(BULK_ENTITIES + 5) {
+            text.push_str(&format!(
+                "{{\"type\":\"entity\",\"id\":\"e{i}\",\"kind\":\"person\",\"name\":\"Name {i}\",\"aliases\":[\"Ésmé {i}\"]}}\n"
+            ));
+        }
+        let sum = jsonl(&mut s, &text).unwrap();
+        assert_eq!(sum.entities.added, BULK_ENTITIES as u64 + 5);
+        let conn = s.connection();
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT entity FROM alias WHERE norm = 'esme 7'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("alias_norm"), "{plan}");
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM alias WHERE norm = ?1",
+                [names::normalise("ESME 7")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1);
+        assert!(s.check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn bulk_import_keeps_one_relation_per_fingerprint() {
+        let mut s = store();
+        let rel = |subject: &str, note: &str| {
+            format!(
+                "{{\"type\":\"relation\",\"subject\":\"{subject}\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{note}\"}}\n"
+            )
+        };
+        jsonl(&mut s, &format!("{BASE}{}", rel("a", "stored"))).unwrap();
+        let n = BULK_RELATIONS + 5;
+        let mut text = String::from(BASE);
+        // A copy of the stored relation, then n new ones, then copies of two of them, one
+        // written at once and one naming an entity defined further down (staged).
+        text.push_str(&rel("a", "stored"));
+        for i in 0..n {
+            text.push_str(&rel("a", &i.to_string()));
+        }
+        text.push_str(&rel("late", "staged"));
+        text.push_str(&rel("a", "7"));
+        text.push_str(&rel("late", "staged"));
+        text.push_str(&rel("a", "7"));
+        text.push_str(
+            "{\"type\":\"entity\",\"id\":\"late\",\"kind\":\"person\",\"name\":\"Late\"}\n",
+        );
+        let sum = jsonl(&mut s, &text).unwrap();
+        assert_eq!(sum.relations.added, n as u64 + 1);
+        assert_eq!(sum.relations.present, 4);
+        assert_eq!(count(&s, "relation"), n + 2);
+        let repeated: i64 = s
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM (SELECT fingerprint FROM relation GROUP BY fingerprint
+                 HAVING count(*) > 1)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(repeated, 0);
+        // The first copy is kept: the stored relation keeps its key, the others the key
+        // of their first line.
+        let notes: Vec<String> = texts(&s, "SELECT note FROM relation ORDER BY key LIMIT 3");
+        assert_eq!(notes, ["stored", "0", "1"]);
+        assert!(s.check().unwrap().is_empty());
+        let again = jsonl(&mut s, &text).unwrap();
+        assert_eq!(
+            (again.relations.added, again.relations.present),
+            (0, n as u64 + 5)
+        );
+    }
+}

@@ -1,0 +1,411 @@
+//! Import of JSON Lines and CSV files into the store: validation of every record, one
+//! transaction per file, idempotent re-imports (relation fingerprints, id checks) and the
+//! summary of what was added.
+//!
+//! Rules chosen here (see DATA.md for the format):
+//! - Unknown fields (JSON) and unknown columns (CSV) are errors: a misspelt `when` must not
+//!   silently drop a date.
+//! - Entity and predicate ids are `[a-z0-9_]+`. Source ids are any non-empty text.
+//! - A saved query is checked exactly as `save` checks it (name, parameters, syntax, and
+//!   the entities, predicates and kinds its body names, against the store as the whole
+//!   file leaves it) and stored as `save` would store it; see [`super::saved`].
+//! - An empty string is the same as an absent field.
+//! - A record for an id already in the store (or earlier in the file) must agree with the
+//!   stored record on every field it gives (fields it omits are not compared); entity
+//!   aliases are merged (new ones added). A predicate created earlier by a relation that
+//!   used it (undeclared) is completed by a later declaration.
+//! - A relation whose ids are all known (in the store or earlier in the file) is written
+//!   at once with the keys they resolve to; one that names an entity or source not yet
+//!   seen is staged in a TEMP table with its line number and resolved at the end of the
+//!   file, so a relation may name entities and sources defined further down. Each
+//!   relation gets its key when it is read, so keys follow the file's order either way.
+//! - A predicate a relation uses without a declaration is created (undeclared) when the
+//!   relation is read; a later declaration in the same file completes it.
+//! - A relation is written only when no stored relation has its fingerprint. A bulk
+//!   insert (a file that brings at least as many relations as the store held) drops the
+//!   relation indexes, writes every relation, then removes the later copies and builds
+//!   the indexes again, sorted; likewise the index of normalised names for many entities.
+//!
+//! JSON Lines are read on two threads: the caller's reads, parses and checks each line
+//! (a relation's time bounds and fingerprint included) and hands them, in order, to a
+//! writer that owns the transaction. CSV is read and written on one.
+//!
+//! This module holds the public types and [`Store::import`] (the settings, the transaction
+//! and the two threads). Its parts: [`jsonl`] and [`csv`] read files into records, whose
+//! fields [`record`] reads; [`importer`] writes them, with [`relation`], [`staging`] and
+//! [`bulk`] for relations; [`progress`] tells the caller how far the reading is.
+
+mod bulk;
+mod csv;
+mod importer;
+mod jsonl;
+mod progress;
+mod record;
+mod relation;
+mod staging;
+#[cfg(test)]
+mod testing;
+
+use std::fmt;
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::mpsc;
+
+use rusqlite::TransactionBehavior;
+
+use super::{Store, StoreError};
+use importer::Importer;
+use jsonl::{read_json_lines, Item, PIPELINE_BATCHES};
+use progress::Progress;
+use staging::STAGE_SQL;
+
+/// The format of an imported file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line with a `type` field.
+    JsonLines,
+    /// A header row, then relations (subject, predicate, object, …) or entities
+    /// (id, kind, name, aliases).
+    Csv,
+}
+
+impl Format {
+    /// The format a file name's extension implies: `.jsonl`, `.ndjson`, `.json` → JSON
+    /// Lines; `.csv` → CSV; anything else → `None`.
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "jsonl" | "ndjson" | "json" => Some(Format::JsonLines),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// How to import.
+#[derive(Clone, Copy, Default)]
+pub struct ImportOptions<'a> {
+    /// Validate everything (unknown ids included), then roll back: nothing is written.
+    pub dry_run: bool,
+    /// Told how far the import has read (the command line draws a progress bar); the
+    /// library itself draws nothing.
+    pub progress: Option<&'a dyn ImportProgress>,
+}
+
+impl std::fmt::Debug for ImportOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportOptions")
+            .field("dry_run", &self.dry_run)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// What an import tells of its progress. Called from the thread that reads the input.
+pub trait ImportProgress: Sync {
+    /// The first `bytes` bytes of the input have been read.
+    fn read(&self, bytes: u64);
+    /// The import is over, whatever its outcome.
+    fn finish(&self);
+}
+
+/// How many records of one type a file added, and how many were already present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    pub added: u64,
+    pub present: u64,
+}
+
+/// What one imported file added to the store.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// The file's name as given.
+    pub name: String,
+    /// True when nothing was written (`--dry-run`).
+    pub dry_run: bool,
+    pub sources: RecordCounts,
+    pub entities: RecordCounts,
+    pub predicates: RecordCounts,
+    pub relations: RecordCounts,
+    pub saved_queries: RecordCounts,
+    /// Aliases (names included) added, also to entities that were already present.
+    pub aliases_added: u64,
+    /// Predicates that relations used without a declaration, created by this import.
+    pub new_predicates: Vec<String>,
+}
+
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = if self.dry_run {
+            "checked (dry run, nothing written)"
+        } else {
+            "imported"
+        };
+        writeln!(f, "{} {}:", verb, self.name)?;
+        let would = if self.dry_run { "would add" } else { "added" };
+        for (label, counts) in [
+            ("sources", self.sources),
+            ("entities", self.entities),
+            ("predicates", self.predicates),
+            ("relations", self.relations),
+            ("saved queries", self.saved_queries),
+        ] {
+            if counts.added == 0 && counts.present == 0 {
+                continue;
+            }
+            writeln!(
+                f,
+                "  {label:<14} {would} {}, already present {}",
+                counts.added, counts.present
+            )?;
+        }
+        if self.aliases_added > 0 {
+            writeln!(f, "  {:<14} {would} {}", "names", self.aliases_added)?;
+        }
+        if !self.new_predicates.is_empty() {
+            writeln!(
+                f,
+                "  new undeclared predicates: {}",
+                self.new_predicates.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Imports one file read from `reader`. `name` is used in messages. The file is
+    /// imported whole or not at all: the first bad record stops it with an error giving
+    /// the line and field, and nothing of the file is written.
+    pub fn import(
+        &mut self,
+        reader: impl BufRead,
+        format: Format,
+        name: &str,
+        opts: ImportOptions<'_>,
+    ) -> Result<ImportSummary, StoreError> {
+        // SQLite's own checks of what the import writes could never fail, so they are
+        // switched off for the import and restored afterwards, whatever the outcome:
+        // - every key written (relation ends, places, sources, alias owners) was read from
+        //   the store inside the import's own transaction (foreign keys);
+        // - a relation's status and confidence are checked here before it is written, with
+        //   the same rules as the schema's CHECK constraints (which, evaluated per row,
+        //   build the status list anew for every relation).
+        // Both pragmas only take effect outside a transaction and apply to statements
+        // prepared after them.
+        let saved: Vec<(&str, bool)> = IMPORT_RELAXED_CHECKS
+            .iter()
+            .map(|&(pragma, _)| {
+                self.conn
+                    .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                    .map(|value| (pragma, value))
+            })
+            .collect::<rusqlite::Result<_>>()
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        let set = |conn: &rusqlite::Connection, settings: &[(&str, bool)]| {
+            settings.iter().try_for_each(|&(pragma, value)| {
+                conn.execute_batch(&format!("PRAGMA {pragma} = {}", i32::from(value)))
+            })
+        };
+        set(&self.conn, &IMPORT_RELAXED_CHECKS)
+            .map_err(StoreError::sqlite("cannot prepare the import"))?;
+        let result = self
+            .import_in_transaction(reader, format, name, opts)
+            .map_err(|e| match e {
+                // A bad record says itself that nothing was imported.
+                StoreError::BadRecord { .. } => e,
+                e => StoreError::ImportFailed {
+                    file: name.to_string(),
+                    source: Box::new(e),
+                },
+            });
+        set(&self.conn, &saved).map_err(StoreError::sqlite(
+            "cannot restore the store's constraint checks after the import",
+        ))?;
+        result
+    }
+
+    fn import_in_transaction(
+        &mut self,
+        reader: impl BufRead,
+        format: Format,
+        name: &str,
+        opts: ImportOptions<'_>,
+    ) -> Result<ImportSummary, StoreError> {
+        let progress = Progress::new(opts);
+        let summary = match format {
+            Format::Csv => write_file(&mut self.conn, name, opts, |importer| {
+                importer.read_csv(reader, &progress)
+            }),
+            // Two threads: this one reads the lines, parses them and checks relations
+            // (their time bounds and fingerprints); the other writes to the store, in file
+            // order. On two cores the reading costs next to nothing beside the writing.
+            Format::JsonLines => std::thread::scope(|scope| {
+                let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
+                let conn = &mut self.conn;
+                let writer = scope.spawn(move || {
+                    write_file(conn, name, opts, |importer| importer.write_items(receive))
+                });
+                read_json_lines(reader, name, &progress, send);
+                writer
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }),
+        }?;
+        progress.finish();
+        Ok(summary)
+    }
+}
+
+/// Imports one file in one transaction on `conn`: `feed` hands the importer the file's
+/// records; then staged relations are resolved and the transaction committed (rolled
+/// back for a dry run, or on any error).
+fn write_file(
+    conn: &mut rusqlite::Connection,
+    name: &str,
+    opts: ImportOptions<'_>,
+    feed: impl FnOnce(&mut Importer) -> Result<(), StoreError>,
+) -> Result<ImportSummary, StoreError> {
+    // The staging table is made outside the transaction and kept, emptied, for the
+    // connection's next import: when a transaction that changed a schema is rolled back
+    // (a refused file, a dry run), SQLite reads every schema of the connection again.
+    conn.execute_batch(STAGE_SQL)
+        .map_err(StoreError::sqlite("cannot prepare the import"))?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::sqlite("cannot start the import transaction"))?;
+    // A larger page cache (bounded, so memory stays flat) keeps index pages of big
+    // imports from spilling to the WAL before the commit.
+    tx.execute_batch(IMPORT_CACHE_SQL)
+        .map_err(StoreError::sqlite("cannot prepare the import"))?;
+    let mut importer = Importer::new(&tx, name, opts.dry_run)?;
+    feed(&mut importer)?;
+    let summary = importer.finish()?;
+    tx.execute_batch("DELETE FROM temp.import_relation")
+        .map_err(StoreError::sqlite("cannot clean up after the import"))?;
+    if opts.dry_run {
+        tx.rollback()
+            .map_err(StoreError::sqlite("cannot roll back the dry run"))?;
+    } else {
+        tx.commit()
+            .map_err(StoreError::sqlite("cannot commit the import"))?;
+    }
+    Ok(summary)
+}
+
+/// The connection settings an import relaxes, with their values during the import (see
+/// [`Store::import`]).
+const IMPORT_RELAXED_CHECKS: [(&str, bool); 2] =
+    [("foreign_keys", false), ("ignore_check_constraints", true)];
+
+/// The page caches during an import: 64 MiB for the store, 64 MiB for the staging table.
+const IMPORT_CACHE_SQL: &str = "PRAGMA main.cache_size = -65536; PRAGMA temp.cache_size = -65536;";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::import::testing::*;
+    use rusqlite::params;
+
+    #[test]
+    fn bad_line_rolls_back_the_whole_file() {
+        let mut s = store();
+        let text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"nowhere"}"#
+        );
+        let (line, field, reason) = bad(jsonl(&mut s, &text).unwrap_err());
+        assert_eq!(line, 4);
+        assert_eq!(field.as_deref(), Some("object"));
+        assert!(reason.contains("nowhere"), "{reason}");
+        for table in ["entity", "alias", "source", "predicate", "relation"] {
+            assert_eq!(count(&s, table), 0, "{table}");
+        }
+    }
+
+    #[test]
+    fn dry_run_checks_everything_and_writes_nothing() {
+        let mut s = store();
+        let opts = ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        };
+        let text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"b"}"#
+        );
+        let sum = s
+            .import(text.as_bytes(), Format::JsonLines, "t", opts)
+            .unwrap();
+        assert!(sum.dry_run);
+        assert_eq!(sum.relations.added, 1);
+        assert_eq!(count(&s, "entity"), 0);
+        assert_eq!(count(&s, "predicate"), 0);
+        let bad_text = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"visited","object":"zz"}"#
+        );
+        let err = s
+            .import(bad_text.as_bytes(), Format::JsonLines, "t", opts)
+            .unwrap_err();
+        assert_eq!(bad(err).0, 4);
+    }
+
+    #[test]
+    fn constraint_checks_are_restored_after_an_import() {
+        let mut s = store();
+        let setting = |s: &Store, pragma: &str| -> bool {
+            s.connection()
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .unwrap()
+        };
+        assert!(setting(&s, "foreign_keys"));
+        let good = format!(
+            "{BASE}{}\n",
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b"}"#
+        );
+        jsonl(&mut s, &good).unwrap();
+        let wrong =
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"x"}"#;
+        assert_eq!(bad(jsonl(&mut s, wrong).unwrap_err()).0, 1);
+        let (a, p): (i64, i64) = s
+            .connection()
+            .query_row(
+                "SELECT e.key, p.key FROM entity e, predicate p WHERE e.id = 'a' AND p.id = 'p'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        for _ in 0..2 {
+            assert!(setting(&s, "foreign_keys"));
+            assert!(!setting(&s, "ignore_check_constraints"));
+            // The schema's own checks hold again for other writers.
+            let insert = |status: &str, object: i64, fingerprint: &[u8]| {
+                s.connection().execute(
+                    "INSERT INTO relation(subject, predicate, object, status, fingerprint)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![a, p, object, status, fingerprint],
+                )
+            };
+            assert!(insert("rumoured", a, &[0]).is_err());
+            assert!(insert("occurred", 999, &[1]).is_err());
+            assert_eq!(insert("occurred", a, &[2]).unwrap(), 1);
+            s.connection()
+                .execute("DELETE FROM relation WHERE fingerprint = x'02'", [])
+                .unwrap();
+            jsonl(&mut s, &good).unwrap();
+        }
+        assert!(s.check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn format_follows_the_extension() {
+        assert_eq!(
+            Format::from_path(Path::new("a.JSONL")),
+            Some(Format::JsonLines)
+        );
+        assert_eq!(Format::from_path(Path::new("dir/a.csv")), Some(Format::Csv));
+        assert_eq!(Format::from_path(Path::new("a.txt")), None);
+        assert_eq!(Format::from_path(Path::new("noext")), None);
+    }
+}
