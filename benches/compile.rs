@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use factstore::store::{Format, ImportOptions, Store};
+use factstore::store::{ImportFormat, ImportOptions, Store};
 use factstore::{lang, plan, sql};
 
 const SEED: &str = include_str!("../data/demo.jsonl");
@@ -13,7 +13,7 @@ fn bench(c: &mut Criterion) {
     store
         .import(
             SEED.as_bytes(),
-            Format::JsonLines,
+            ImportFormat::JsonLines,
             "seed",
             ImportOptions::default(),
         )

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use factstore::plan::Catalog;
 use factstore::statement::{self, Outcome};
-use factstore::store::{Format, ImportOptions, Mode, Store};
+use factstore::store::{ImportFormat, ImportOptions, Mode, Store};
 use factstore::{lang, names, sql, time};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
@@ -165,7 +165,12 @@ fn main() {
             std::fs::File::open(&jsonl).expect("data file"),
         );
         store
-            .import(reader, Format::JsonLines, "bench", ImportOptions::default())
+            .import(
+                reader,
+                ImportFormat::JsonLines,
+                "bench",
+                ImportOptions::default(),
+            )
             .expect("import");
     }
     let import = t.elapsed();

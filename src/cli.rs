@@ -18,7 +18,7 @@ use factstore::output::{self, RenderOptions};
 use factstore::progress::ProgressBar;
 use factstore::repl::{self, ReplError};
 use factstore::statement::{self, Outcome};
-use factstore::store::{Format, ImportOptions, ImportProgress, Mode, Store, StoreError};
+use factstore::store::{ImportFormat, ImportOptions, ImportProgress, Mode, Store, StoreError};
 
 /// The sample facts bundled with the binary: the facts of the seed article.
 pub const DEMO_DATA: &str = include_str!("../data/demo.jsonl");
@@ -77,7 +77,7 @@ pub struct ImportArgs {
     /// The files' format; by default taken from each file's extension (.jsonl, .csv),
     /// and JSON Lines for standard input.
     #[arg(long, value_enum)]
-    pub format: Option<FormatArg>,
+    pub format: Option<ImportFormatArg>,
     /// Check the files fully (ids included) without writing anything.
     #[arg(long)]
     pub dry_run: bool,
@@ -107,7 +107,7 @@ pub struct StatementArgs {
 pub struct OutputArgs {
     /// Output format; table when standard output is a terminal, JSON otherwise.
     #[arg(long, value_enum)]
-    pub format: Option<output::Format>,
+    pub format: Option<output::OutputFormat>,
     /// Print at most N rows.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
@@ -157,18 +157,18 @@ pub struct ExportArgs {
 
 /// The import formats as named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub enum ImportFormatArg {
     /// JSON Lines: one JSON object per line.
     Jsonl,
     /// CSV with a header row.
     Csv,
 }
 
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
+impl From<ImportFormatArg> for ImportFormat {
+    fn from(f: ImportFormatArg) -> ImportFormat {
         match f {
-            FormatArg::Jsonl => Format::JsonLines,
-            FormatArg::Csv => Format::Csv,
+            ImportFormatArg::Jsonl => ImportFormat::JsonLines,
+            ImportFormatArg::Csv => ImportFormat::Csv,
         }
     }
 }
@@ -335,14 +335,14 @@ fn is_stdin(file: &Path) -> bool {
     file.as_os_str() == "-"
 }
 
-fn file_format(file: &Path, given: Option<FormatArg>) -> Result<Format, CliError> {
+fn file_format(file: &Path, given: Option<ImportFormatArg>) -> Result<ImportFormat, CliError> {
     if let Some(f) = given {
         return Ok(f.into());
     }
     if is_stdin(file) {
-        return Ok(Format::JsonLines);
+        return Ok(ImportFormat::JsonLines);
     }
-    Format::from_path(file).ok_or_else(|| {
+    ImportFormat::from_path(file).ok_or_else(|| {
         CliError::Usage(format!(
             "cannot tell the format of {} from its extension; name it .jsonl or .csv, or give \
              --format jsonl or --format csv",
@@ -444,7 +444,7 @@ fn demo(db: Option<&Path>) -> Result<i32, CliError> {
     }
     let summary = store.import(
         DEMO_DATA.as_bytes(),
-        Format::JsonLines,
+        ImportFormat::JsonLines,
         "demo data",
         ImportOptions::default(),
     )?;
@@ -569,7 +569,7 @@ fn options(
         params,
         limit: output.limit,
         deadline,
-        graph: output.format.is_some_and(output::Format::is_graph),
+        graph: output.format.is_some_and(output::OutputFormat::is_graph),
     })
 }
 
@@ -599,7 +599,7 @@ fn execute(
     path: &Path,
     text: &str,
     opts: &statement::Options,
-    format: Option<output::Format>,
+    format: Option<output::OutputFormat>,
 ) -> Result<i32, CliError> {
     let fail = |error: factstore::error::Error| CliError::Statement {
         error: Box::new(error),
@@ -618,9 +618,9 @@ fn execute(
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let format = format.unwrap_or(if terminal {
-        output::Format::Table
+        output::OutputFormat::Table
     } else {
-        output::Format::Json
+        output::OutputFormat::Json
     });
     // Formats for programs stream: rows are written as they come.
     let streamed = statement::stream(

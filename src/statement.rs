@@ -274,7 +274,7 @@ pub fn stream<W: std::io::Write>(
     store: &Store,
     prepared: &Prepared,
     opts: &Options,
-    format: output::Format,
+    format: output::OutputFormat,
     out: W,
 ) -> Result<bool, Error> {
     let (Plan::Select(select), Some(q)) = (&prepared.plan, &prepared.sql) else {
@@ -299,7 +299,7 @@ pub fn stream<W: std::io::Write>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Format, ImportOptions};
+    use crate::store::{ImportFormat, ImportOptions};
 
     /// A store with two chains from Anna to Dora: Anna —left→ Bert —left→ Dora and
     /// Anna —right→ Carl —right→ Dora.
@@ -324,7 +324,7 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let opts = ImportOptions::default();
         store
-            .import(data.as_bytes(), Format::JsonLines, "diamond", opts)
+            .import(data.as_bytes(), ImportFormat::JsonLines, "diamond", opts)
             .unwrap();
         store
     }
@@ -341,7 +341,14 @@ mod tests {
         assert!(explained.starts_with(&q.text), "{explained}");
         assert!(explained.contains("-- query plan"), "{explained}");
         let mut out = Vec::new();
-        assert!(stream(&store, &prepared, &opts, output::Format::Jsonl, &mut out).unwrap());
+        assert!(stream(
+            &store,
+            &prepared,
+            &opts,
+            output::OutputFormat::Jsonl,
+            &mut out
+        )
+        .unwrap());
         assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
         let Outcome::Rows(rows) = run(&store, &prepared, &opts).unwrap() else {
             panic!("rows expected");
@@ -356,7 +363,14 @@ mod tests {
             explain(&store, &path, &opts, false),
             Err(Error::Usage(_))
         ));
-        assert!(!stream(&store, &path, &opts, output::Format::Jsonl, Vec::new()).unwrap());
+        assert!(!stream(
+            &store,
+            &path,
+            &opts,
+            output::OutputFormat::Jsonl,
+            Vec::new()
+        )
+        .unwrap());
     }
 
     /// Runs `text` for a graph, whole and with `| limit 1`: several rows, then one.

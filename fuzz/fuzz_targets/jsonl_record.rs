@@ -3,11 +3,11 @@
 //! passes its checks and round-trips (see `factstore_fuzz::import_and_verify`).
 #![no_main]
 
-use factstore::store::Format;
+use factstore::store::ImportFormat;
 use libfuzzer_sys::fuzz_target;
 
 factstore_fuzz::asan_default_options!();
 
 fuzz_target!(|data: &[u8]| {
-    factstore_fuzz::import_and_verify(data, Format::JsonLines);
+    factstore_fuzz::import_and_verify(data, ImportFormat::JsonLines);
 });

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use factstore::error::Error;
 use factstore::lang;
-use factstore::output::{self, Format, RenderOptions};
+use factstore::output::{self, OutputFormat, RenderOptions};
 use factstore::deadline::Deadline;
 use factstore::statement::{self, Options, Outcome};
 use factstore::store::{self, ImportOptions, Store};
@@ -25,7 +25,7 @@ fn demo_store() -> &'static Mutex<Store> {
         store
             .import(
                 DEMO.as_bytes(),
-                store::Format::JsonLines,
+                store::ImportFormat::JsonLines,
                 "demo",
                 ImportOptions::default(),
             )
@@ -73,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
     let outcome = statement::run(&store.watch(&opts.deadline), &prepared, &opts);
     match outcome {
         Ok(Outcome::Rows(rows)) => {
-            for format in Format::ROWS {
+            for format in OutputFormat::ROWS {
                 for width in [None, Some(40)] {
                     let mut out = Vec::new();
                     output::render(

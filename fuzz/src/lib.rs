@@ -27,7 +27,7 @@ macro_rules! asan_default_options {
     };
 }
 
-use factstore::store::{Format, ImportOptions, ImportSummary, Store, StoreError};
+use factstore::store::{ImportFormat, ImportOptions, ImportSummary, Store, StoreError};
 
 /// A store kept from one input to the next, emptied when an input has written to it:
 /// building the schema anew for each input's stores, and SQLite reading it into each new
@@ -116,7 +116,7 @@ thread_local! {
 
 /// Imports `data` in `format` into an empty in-memory store and checks the outcome;
 /// panics when a rule above is broken.
-pub fn import_and_verify(data: &[u8], format: Format) {
+pub fn import_and_verify(data: &[u8], format: ImportFormat) {
     STORES.with(|stores| {
         let [store, copy] = &mut *stores.borrow_mut();
         verify(data, format, store, copy);
@@ -125,7 +125,7 @@ pub fn import_and_verify(data: &[u8], format: Format) {
 
 /// [`import_and_verify`] with the store to import into, and the one to import its
 /// export into.
-fn verify(data: &[u8], format: Format, reused: &mut Reused, copy: &mut Reused) {
+fn verify(data: &[u8], format: ImportFormat, reused: &mut Reused, copy: &mut Reused) {
     let store = reused.take();
     let summary = match store.import(data, format, "fuzz", ImportOptions::default()) {
         Ok(summary) => summary,
@@ -166,7 +166,7 @@ fn verify(data: &[u8], format: Format, reused: &mut Reused, copy: &mut Reused) {
     let copy = copy.take();
     copy.import(
         exported.as_bytes(),
-        Format::JsonLines,
+        ImportFormat::JsonLines,
         "export",
         ImportOptions::default(),
     )

@@ -37,14 +37,14 @@ pub(crate) fn escape_tsv(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::output::tests::sample;
-    use crate::output::{Format, RenderOptions};
+    use crate::output::{OutputFormat, RenderOptions};
     use crate::value::{ResultSet, Value};
 
     fn render(result: &ResultSet, kind: Delimited) -> String {
         let mut out = Vec::new();
         let format = match kind {
-            Delimited::Csv => Format::Csv,
-            Delimited::Tsv => Format::Tsv,
+            Delimited::Csv => OutputFormat::Csv,
+            Delimited::Tsv => OutputFormat::Tsv,
         };
         crate::output::render(result, format, &RenderOptions::default(), &mut out).unwrap();
         String::from_utf8(out).unwrap()

@@ -30,18 +30,30 @@ pub(crate) fn write_object(
 #[cfg(test)]
 mod tests {
     use crate::output::tests::sample;
-    use crate::output::{render, Format, RenderOptions};
+    use crate::output::{render, OutputFormat, RenderOptions};
     use crate::value::{ResultSet, Value};
 
     fn json_of(result: &ResultSet) -> String {
         let mut out = Vec::new();
-        render(result, Format::Json, &RenderOptions::default(), &mut out).unwrap();
+        render(
+            result,
+            OutputFormat::Json,
+            &RenderOptions::default(),
+            &mut out,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 
     fn jsonl_of(result: &ResultSet) -> String {
         let mut out = Vec::new();
-        render(result, Format::Jsonl, &RenderOptions::default(), &mut out).unwrap();
+        render(
+            result,
+            OutputFormat::Jsonl,
+            &RenderOptions::default(),
+            &mut out,
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 

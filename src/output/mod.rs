@@ -24,7 +24,7 @@ pub use stream::RowWriter;
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
-pub enum Format {
+pub enum OutputFormat {
     /// Aligned columns for a terminal; a timeline when the query ended with `| timeline`.
     Table,
     /// One JSON array of objects keyed by column name.
@@ -41,19 +41,19 @@ pub enum Format {
     Mermaid,
 }
 
-impl Format {
+impl OutputFormat {
     /// The formats that write the rows (the others draw a graph).
-    pub const ROWS: [Format; 5] = [
-        Format::Table,
-        Format::Json,
-        Format::Jsonl,
-        Format::Csv,
-        Format::Tsv,
+    pub const ROWS: [OutputFormat; 5] = [
+        OutputFormat::Table,
+        OutputFormat::Json,
+        OutputFormat::Jsonl,
+        OutputFormat::Csv,
+        OutputFormat::Tsv,
     ];
 
     /// The graph formats, which draw entities and relations rather than rows.
     pub fn is_graph(self) -> bool {
-        matches!(self, Format::Dot | Format::Mermaid)
+        matches!(self, OutputFormat::Dot | OutputFormat::Mermaid)
     }
 }
 
@@ -71,15 +71,15 @@ pub struct RenderOptions {
 /// Writes the result in the format to `out`.
 pub fn render(
     result: &ResultSet,
-    format: Format,
+    format: OutputFormat,
     opts: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let mut out = BufWriter::new(out);
     match format {
-        Format::Table if result.timeline => timeline::write_timeline(result, opts, &mut out)?,
-        Format::Table => table::write_table(result, opts, &mut out)?,
-        Format::Json | Format::Jsonl | Format::Csv | Format::Tsv => {
+        OutputFormat::Table if result.timeline => timeline::write_timeline(result, opts, &mut out)?,
+        OutputFormat::Table => table::write_table(result, opts, &mut out)?,
+        OutputFormat::Json | OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Tsv => {
             if let Some(writer) = RowWriter::new(format, &result.columns, &mut out) {
                 let mut writer = writer?;
                 for row in &result.rows {
@@ -88,8 +88,8 @@ pub fn render(
                 writer.finish()?;
             }
         }
-        Format::Dot => graph::write_dot(result, &mut out)?,
-        Format::Mermaid => graph::write_mermaid(result, &mut out)?,
+        OutputFormat::Dot => graph::write_dot(result, &mut out)?,
+        OutputFormat::Mermaid => graph::write_mermaid(result, &mut out)?,
     }
     out.flush()
 }
@@ -146,7 +146,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn render_to_string(result: &ResultSet, format: Format, opts: RenderOptions) -> String {
+    fn render_to_string(result: &ResultSet, format: OutputFormat, opts: RenderOptions) -> String {
         let mut out = Vec::new();
         render(result, format, &opts, &mut out).unwrap();
         String::from_utf8(out).unwrap()
@@ -155,21 +155,21 @@ pub(crate) mod tests {
     #[cfg(feature = "cli")]
     #[test]
     fn row_formats_are_those_that_are_not_graphs() {
-        for format in Format::ROWS {
+        for format in OutputFormat::ROWS {
             assert!(!format.is_graph(), "{format:?}");
         }
-        let graphs = [Format::Dot, Format::Mermaid];
+        let graphs = [OutputFormat::Dot, OutputFormat::Mermaid];
         assert!(graphs.iter().all(|f| f.is_graph()));
         assert_eq!(
-            Format::ROWS.len() + graphs.len(),
-            <Format as clap::ValueEnum>::value_variants().len()
+            OutputFormat::ROWS.len() + graphs.len(),
+            <OutputFormat as clap::ValueEnum>::value_variants().len()
         );
     }
 
     #[test]
     fn every_format_renders_the_sample() {
         let result = sample();
-        for format in Format::ROWS {
+        for format in OutputFormat::ROWS {
             let text = render_to_string(&result, format, RenderOptions::default());
             assert!(text.contains("Masoud Pezeshkian"), "{format:?}");
             assert!(text.contains("إلهام علييف"), "{format:?}");
@@ -184,10 +184,15 @@ pub(crate) mod tests {
             width: Some(60),
             color: true,
         };
-        let table = render_to_string(&result, Format::Table, opts);
+        let table = render_to_string(&result, OutputFormat::Table, opts);
         assert!(table.contains('\u{200E}'));
         assert!(table.contains("\x1b["));
-        for format in [Format::Json, Format::Jsonl, Format::Csv, Format::Tsv] {
+        for format in [
+            OutputFormat::Json,
+            OutputFormat::Jsonl,
+            OutputFormat::Csv,
+            OutputFormat::Tsv,
+        ] {
             let text = render_to_string(&result, format, opts);
             assert!(!text.contains('\u{200E}'), "{format:?}");
             assert!(!text.contains('\x1b'), "{format:?}");
@@ -198,10 +203,10 @@ pub(crate) mod tests {
     #[test]
     fn timeline_flag_changes_only_the_table() {
         let mut result = sample();
-        let plain = render_to_string(&result, Format::Json, RenderOptions::default());
+        let plain = render_to_string(&result, OutputFormat::Json, RenderOptions::default());
         result.timeline = true;
         assert_eq!(
-            render_to_string(&result, Format::Json, RenderOptions::default()),
+            render_to_string(&result, OutputFormat::Json, RenderOptions::default()),
             plain
         );
     }
@@ -210,9 +215,12 @@ pub(crate) mod tests {
     #[test]
     fn formats_parse_from_their_names() {
         use clap::ValueEnum;
-        assert_eq!(Format::from_str("jsonl", true), Ok(Format::Jsonl));
-        assert_eq!(Format::from_str("TSV", true), Ok(Format::Tsv));
-        assert!(Format::from_str("xml", true).is_err());
+        assert_eq!(
+            OutputFormat::from_str("jsonl", true),
+            Ok(OutputFormat::Jsonl)
+        );
+        assert_eq!(OutputFormat::from_str("TSV", true), Ok(OutputFormat::Tsv));
+        assert!(OutputFormat::from_str("xml", true).is_err());
     }
 
     #[test]

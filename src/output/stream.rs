@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use super::delimited::{escape_tsv, Delimited};
 use super::json::write_object;
-use super::Format;
+use super::OutputFormat;
 use crate::value::Value;
 
 /// Writes rows in one of the streaming formats.
@@ -25,12 +25,12 @@ enum Kind<W: Write> {
 impl<W: Write> RowWriter<W> {
     /// A writer for `format`, or `None` for the formats that need every row before
     /// writing (table, timeline, graphs).
-    pub fn new(format: Format, columns: &[String], out: W) -> Option<io::Result<Self>> {
+    pub fn new(format: OutputFormat, columns: &[String], out: W) -> Option<io::Result<Self>> {
         let kind = match format {
-            Format::Json => Kind::Json(out),
-            Format::Jsonl => Kind::Jsonl(out),
-            Format::Csv | Format::Tsv => {
-                let delimited = if format == Format::Csv {
+            OutputFormat::Json => Kind::Json(out),
+            OutputFormat::Jsonl => Kind::Jsonl(out),
+            OutputFormat::Csv | OutputFormat::Tsv => {
+                let delimited = if format == OutputFormat::Csv {
                     Delimited::Csv
                 } else {
                     Delimited::Tsv
@@ -41,7 +41,7 @@ impl<W: Write> RowWriter<W> {
                 }
                 Kind::Delimited(Box::new(builder.from_writer(out)), delimited)
             }
-            Format::Table | Format::Dot | Format::Mermaid => return None,
+            OutputFormat::Table | OutputFormat::Dot | OutputFormat::Mermaid => return None,
         };
         Some(Ok(RowWriter {
             kind,

@@ -165,7 +165,7 @@ fn entities(catalog: &StoreCatalog<'_>, ctx: &Context) -> Result<Vec<Pair>, Stor
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Format, ImportOptions, Mode, Store};
+    use crate::store::{ImportFormat, ImportOptions, Mode, Store};
 
     fn seed() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -175,7 +175,7 @@ mod tests {
         store
             .import(
                 data.as_bytes(),
-                Format::JsonLines,
+                ImportFormat::JsonLines,
                 "seed",
                 ImportOptions::default(),
             )

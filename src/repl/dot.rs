@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::output::Format;
+use crate::output::OutputFormat;
 
 /// What a dot-command takes after its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +99,7 @@ pub fn find(name: &str) -> Option<&'static CommandSpec> {
 pub enum DotCommand {
     Help,
     /// `.format` alone shows the format in use.
-    Format(Option<Format>),
+    Format(Option<OutputFormat>),
     Sql(bool),
     Timer(bool),
     Schema,
@@ -152,11 +152,11 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
         "help" => DotCommand::Help,
         "format" => DotCommand::Format(match arg.to_ascii_lowercase().as_str() {
             "" => None,
-            "table" => Some(Format::Table),
-            "json" => Some(Format::Json),
-            "jsonl" => Some(Format::Jsonl),
-            "csv" => Some(Format::Csv),
-            _ => Some(Format::Tsv),
+            "table" => Some(OutputFormat::Table),
+            "json" => Some(OutputFormat::Json),
+            "jsonl" => Some(OutputFormat::Jsonl),
+            "csv" => Some(OutputFormat::Csv),
+            _ => Some(OutputFormat::Tsv),
         }),
         "sql" => DotCommand::Sql(on_off("to print the SQL")?),
         "timer" => DotCommand::Timer(on_off("to time statements")?),
@@ -217,12 +217,12 @@ mod tests {
         assert_eq!(parse(".help"), Ok(DotCommand::Help));
         assert_eq!(
             parse(".format json"),
-            Ok(DotCommand::Format(Some(Format::Json)))
+            Ok(DotCommand::Format(Some(OutputFormat::Json)))
         );
         assert_eq!(parse(".format"), Ok(DotCommand::Format(None)));
         assert_eq!(
             parse(".format TSV"),
-            Ok(DotCommand::Format(Some(Format::Tsv)))
+            Ok(DotCommand::Format(Some(OutputFormat::Tsv)))
         );
         assert_eq!(parse(".sql on"), Ok(DotCommand::Sql(true)));
         assert_eq!(parse(".timer off"), Ok(DotCommand::Timer(false)));

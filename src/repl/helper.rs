@@ -146,7 +146,7 @@ mod tests {
         store
             .import(
                 &br#"{"type":"entity","id":"baku","kind":"city","name":"Baku"}"#[..],
-                crate::store::Format::JsonLines,
+                crate::store::ImportFormat::JsonLines,
                 "t",
                 Default::default(),
             )

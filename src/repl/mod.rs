@@ -243,7 +243,7 @@ mod tests {
         store
             .import(
                 &seed[..],
-                crate::store::Format::JsonLines,
+                crate::store::ImportFormat::JsonLines,
                 "seed",
                 Default::default(),
             )

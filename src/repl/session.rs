@@ -15,7 +15,7 @@ use std::time::Instant;
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::lang;
-use crate::output::{self, Format, RenderOptions};
+use crate::output::{self, OutputFormat, RenderOptions};
 use crate::statement::{self, Outcome};
 use crate::store::{self, ImportOptions, InterruptHandle, Store};
 
@@ -27,7 +27,7 @@ use super::ReplError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Settings {
     /// `.format`; `None`: table on a terminal, JSON otherwise.
-    pub format: Option<Format>,
+    pub format: Option<OutputFormat>,
     /// `.sql on`: print the SQL before each result.
     pub sql: bool,
     /// `.timer on`: print how long each statement took.
@@ -152,11 +152,11 @@ impl Session {
         }
     }
 
-    fn format(&self) -> Format {
+    fn format(&self) -> OutputFormat {
         self.settings.format.unwrap_or(if self.terminal {
-            Format::Table
+            OutputFormat::Table
         } else {
-            Format::Json
+            OutputFormat::Json
         })
     }
 
@@ -288,7 +288,7 @@ impl Session {
     }
 
     fn import(&mut self, path: &Path) -> Flow {
-        let Some(format) = store::Format::from_path(path) else {
+        let Some(format) = store::ImportFormat::from_path(path) else {
             return self.fail(&format!(
                 "error: cannot tell the format of {} from its extension; name it .jsonl or .csv",
                 path.display()
@@ -345,7 +345,7 @@ mod tests {
     fn dot_commands_change_the_settings() {
         let (_d, mut s) = session();
         assert_eq!(s.handle(".format csv").unwrap(), Flow::Done);
-        assert_eq!(s.settings.format, Some(Format::Csv));
+        assert_eq!(s.settings.format, Some(OutputFormat::Csv));
         assert_eq!(s.handle(".sql on").unwrap(), Flow::Done);
         assert!(s.settings.sql);
         assert_eq!(s.handle(".timer on").unwrap(), Flow::Done);

@@ -289,7 +289,7 @@ fn push_limited(problems: &mut Vec<Problem>, rule: &'static str, details: Vec<St
 
 #[cfg(test)]
 mod tests {
-    use crate::store::{Format, ImportOptions, Store};
+    use crate::store::{ImportFormat, ImportOptions, Store};
 
     fn store_with_data() -> Store {
         let mut s = Store::open_in_memory().unwrap();
@@ -299,7 +299,7 @@ mod tests {
 "#;
         s.import(
             text.as_bytes(),
-            Format::JsonLines,
+            ImportFormat::JsonLines,
             "t",
             ImportOptions::default(),
         )

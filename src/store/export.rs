@@ -205,7 +205,7 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::{Format, ImportOptions, Store};
+    use crate::store::{ImportFormat, ImportOptions, Store};
 
     fn export(store: &Store) -> String {
         let mut out = Vec::new();
@@ -217,7 +217,7 @@ mod tests {
         store
             .import(
                 text.as_bytes(),
-                Format::JsonLines,
+                ImportFormat::JsonLines,
                 "t",
                 ImportOptions::default(),
             )
@@ -271,7 +271,7 @@ mod tests {
         let sum = first
             .import(
                 once.as_bytes(),
-                Format::JsonLines,
+                ImportFormat::JsonLines,
                 "t",
                 ImportOptions::default(),
             )

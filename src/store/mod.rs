@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::{AliasMatch, StoreCatalog};
 pub use check::Problem;
-pub use import::{Format, ImportOptions, ImportProgress, ImportSummary, RecordCounts};
+pub use import::{ImportFormat, ImportOptions, ImportProgress, ImportSummary, RecordCounts};
 pub use open::{Mode, SCHEMA_VERSION};
 pub use path::MAX_CHAINS;
 pub use query::QueryPlanStep;

@@ -335,7 +335,7 @@ mod tests {
         store
             .import(
                 data.as_bytes(),
-                crate::store::Format::JsonLines,
+                crate::store::ImportFormat::JsonLines,
                 "data",
                 crate::store::ImportOptions::default(),
             )

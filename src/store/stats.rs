@@ -170,7 +170,7 @@ impl fmt::Display for Stats {
 
 #[cfg(test)]
 mod tests {
-    use crate::store::{Format, ImportOptions, Store};
+    use crate::store::{ImportFormat, ImportOptions, Store};
 
     #[test]
     fn stats_count_and_span() {
@@ -184,7 +184,7 @@ mod tests {
 "#;
         s.import(
             text.as_bytes(),
-            Format::JsonLines,
+            ImportFormat::JsonLines,
             "t",
             ImportOptions::default(),
         )

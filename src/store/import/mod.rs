@@ -61,7 +61,7 @@ use staging::STAGE_SQL;
 
 /// The format of an imported file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub enum ImportFormat {
     /// One JSON object per line with a `type` field.
     JsonLines,
     /// A header row, then relations (subject, predicate, object, …) or entities
@@ -69,14 +69,14 @@ pub enum Format {
     Csv,
 }
 
-impl Format {
+impl ImportFormat {
     /// The format a file name's extension implies: `.jsonl`, `.ndjson`, `.json` → JSON
     /// Lines; `.csv` → CSV; anything else → `None`.
-    pub fn from_path(path: &Path) -> Option<Format> {
+    pub fn from_path(path: &Path) -> Option<ImportFormat> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         match ext.as_str() {
-            "jsonl" | "ndjson" | "json" => Some(Format::JsonLines),
-            "csv" => Some(Format::Csv),
+            "jsonl" | "ndjson" | "json" => Some(ImportFormat::JsonLines),
+            "csv" => Some(ImportFormat::Csv),
             _ => None,
         }
     }
@@ -180,7 +180,7 @@ impl Store {
     pub fn import(
         &mut self,
         reader: impl BufRead,
-        format: Format,
+        format: ImportFormat,
         name: &str,
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
@@ -228,19 +228,19 @@ impl Store {
     fn import_in_transaction(
         &mut self,
         reader: impl BufRead,
-        format: Format,
+        format: ImportFormat,
         name: &str,
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
         let progress = Progress::new(opts);
         let summary = match format {
-            Format::Csv => write_file(&mut self.conn, name, opts, |importer| {
+            ImportFormat::Csv => write_file(&mut self.conn, name, opts, |importer| {
                 importer.read_csv(reader, &progress)
             }),
             // Two threads: this one reads the lines, parses them and checks relations
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
-            Format::JsonLines => std::thread::scope(|scope| {
+            ImportFormat::JsonLines => std::thread::scope(|scope| {
                 let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
                 let conn = &mut self.conn;
                 let writer = scope.spawn(move || {
@@ -335,7 +335,7 @@ mod tests {
             r#"{"type":"relation","subject":"a","predicate":"visited","object":"b"}"#
         );
         let sum = s
-            .import(text.as_bytes(), Format::JsonLines, "t", opts)
+            .import(text.as_bytes(), ImportFormat::JsonLines, "t", opts)
             .unwrap();
         assert!(sum.dry_run);
         assert_eq!(sum.relations.added, 1);
@@ -346,7 +346,7 @@ mod tests {
             r#"{"type":"relation","subject":"a","predicate":"visited","object":"zz"}"#
         );
         let err = s
-            .import(bad_text.as_bytes(), Format::JsonLines, "t", opts)
+            .import(bad_text.as_bytes(), ImportFormat::JsonLines, "t", opts)
             .unwrap_err();
         assert_eq!(bad(err).0, 4);
     }
@@ -401,11 +401,14 @@ mod tests {
     #[test]
     fn format_follows_the_extension() {
         assert_eq!(
-            Format::from_path(Path::new("a.JSONL")),
-            Some(Format::JsonLines)
+            ImportFormat::from_path(Path::new("a.JSONL")),
+            Some(ImportFormat::JsonLines)
         );
-        assert_eq!(Format::from_path(Path::new("dir/a.csv")), Some(Format::Csv));
-        assert_eq!(Format::from_path(Path::new("a.txt")), None);
-        assert_eq!(Format::from_path(Path::new("noext")), None);
+        assert_eq!(
+            ImportFormat::from_path(Path::new("dir/a.csv")),
+            Some(ImportFormat::Csv)
+        );
+        assert_eq!(ImportFormat::from_path(Path::new("a.txt")), None);
+        assert_eq!(ImportFormat::from_path(Path::new("noext")), None);
     }
 }

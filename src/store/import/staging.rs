@@ -253,7 +253,7 @@ mod tests {
         let sum = s
             .import(
                 format!("{BASE}{staged}\n{later}\n").as_bytes(),
-                Format::JsonLines,
+                ImportFormat::JsonLines,
                 "dry.jsonl",
                 dry,
             )

@@ -1,6 +1,6 @@
 //! Helpers shared by the import's unit tests: a store, imports of text, what was written.
 
-pub(super) use super::{Format, ImportOptions, ImportSummary, RecordCounts};
+pub(super) use super::{ImportFormat, ImportOptions, ImportSummary, RecordCounts};
 pub(super) use crate::store::{Store, StoreError};
 
 pub(super) fn store() -> Store {
@@ -10,7 +10,7 @@ pub(super) fn store() -> Store {
 pub(super) fn jsonl(store: &mut Store, text: &str) -> Result<ImportSummary, StoreError> {
     store.import(
         text.as_bytes(),
-        Format::JsonLines,
+        ImportFormat::JsonLines,
         "test.jsonl",
         ImportOptions::default(),
     )
@@ -19,7 +19,7 @@ pub(super) fn jsonl(store: &mut Store, text: &str) -> Result<ImportSummary, Stor
 pub(super) fn csv(store: &mut Store, text: &str) -> Result<ImportSummary, StoreError> {
     store.import(
         text.as_bytes(),
-        Format::Csv,
+        ImportFormat::Csv,
         "test.csv",
         ImportOptions::default(),
     )
