@@ -40,6 +40,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0006_end_index_columns",
         include_str!("../../schema/0006_end_index_columns.sql"),
     ),
+    (
+        "0007_relation_view_time_as_written",
+        include_str!("../../schema/0007_relation_view_time_as_written.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
@@ -250,6 +254,30 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_view_writes_the_time_as_the_one_writer_does() {
+        let (_, sql) = super::MIGRATIONS[super::MIGRATIONS.len() - 1];
+        let expr = crate::model::time_as_written_sql("r");
+        assert!(sql.contains(&format!("{expr} AS time_text")), "{expr}");
+        let mut s = Store::open_in_memory().unwrap();
+        let text = r#"{"type":"entity","id":"a","kind":"person","name":"A"}
+{"type":"entity","id":"b","kind":"city","name":"B"}
+{"type":"relation","subject":"a","predicate":"visited","object":"b","from":"2023-01","to":"mid 2024"}
+"#;
+        s.import(
+            text.as_bytes(),
+            crate::store::ImportFormat::JsonLines,
+            "t",
+            Default::default(),
+        )
+        .unwrap();
+        let written: String = s
+            .connection()
+            .query_row("SELECT time_text FROM relation_view", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(written, "from 2023-01 to mid 2024");
+    }
 
     fn temp_path(dir: &tempfile::TempDir) -> std::path::PathBuf {
         dir.path().join("facts.db")
