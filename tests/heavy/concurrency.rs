@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{generated_jsonl, on, TempStore, SEED};
+use crate::support::{check_passes, generated_jsonl, on, sidecar, TempStore, SEED};
 
 /// A small deterministic generator (xorshift64*), so that "random" moments repeat from
 /// run to run.
@@ -59,12 +59,6 @@ fn copy_store(from: &Path, to: &Path) {
     }
 }
 
-fn sidecar(db: &Path, suffix: &str) -> PathBuf {
-    let mut s = db.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
 fn remove_store(db: &Path) {
     for p in [db.to_path_buf(), sidecar(db, "-wal"), sidecar(db, "-shm")] {
         let _ = fs::remove_file(p);
@@ -82,18 +76,6 @@ fn spawn_import(db: &Path, file: &Path) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     c.spawn().expect("the factstore binary runs")
-}
-
-fn check_passes(db: &Path) -> Result<(), String> {
-    let out = on(db, &["check"]);
-    if out.status == 0 {
-        Ok(())
-    } else {
-        Err(format!(
-            "check exited {}: {}{}",
-            out.status, out.stdout, out.stderr
-        ))
-    }
 }
 
 // ---------------------------------------------------------------------------------------

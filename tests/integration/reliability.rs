@@ -4,29 +4,11 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{json, Value};
 
-use crate::support::{export, on, TempStore, SEED};
-
-fn sidecar(db: &Path, suffix: &str) -> PathBuf {
-    let mut s = db.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
-fn check_passes(db: &Path) -> Result<(), String> {
-    let out = on(db, &["check"]);
-    if out.status == 0 {
-        Ok(())
-    } else {
-        Err(format!(
-            "check exited {}: {}{}",
-            out.status, out.stdout, out.stderr
-        ))
-    }
-}
+use crate::support::{check_passes, export, on, sidecar, TempStore, SEED};
 
 // ---------------------------------------------------------------------------------------
 // 3. Hostile data

@@ -164,3 +164,23 @@ pub fn seed_store_with(entities: usize, relations: usize, tag: &str) -> TempStor
     );
     store
 }
+
+/// The path of a store's companion file (`-wal`, `-shm`).
+pub fn sidecar(db: &Path, suffix: &str) -> PathBuf {
+    let mut s = db.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// `factstore check` passes on `db`, or why not.
+pub fn check_passes(db: &Path) -> Result<(), String> {
+    let out = on(db, &["check"]);
+    if out.status == 0 {
+        Ok(())
+    } else {
+        Err(format!(
+            "check exited {}: {}{}",
+            out.status, out.stdout, out.stderr
+        ))
+    }
+}
