@@ -284,11 +284,10 @@ pub fn stream<W: std::io::Write>(
         return Ok(false);
     }
     let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
-    let Some(writer) = output::RowWriter::new(format, &names, out) else {
+    let Some(mut writer) = output::RowWriter::new(format, &names, out) else {
         return Ok(false);
     };
     within(&opts.deadline, || {
-        let mut writer = writer?;
         opts.deadline.check()?;
         store.for_each_row::<Error>(q, |row| Ok(writer.row(&row.cells)?))?;
         writer.finish()?;

@@ -80,8 +80,7 @@ pub fn render(
         OutputFormat::Table if result.timeline => timeline::write_timeline(result, opts, &mut out)?,
         OutputFormat::Table => table::write_table(result, opts, &mut out)?,
         OutputFormat::Json | OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Tsv => {
-            if let Some(writer) = RowWriter::new(format, &result.columns, &mut out) {
-                let mut writer = writer?;
+            if let Some(mut writer) = RowWriter::new(format, &result.columns, &mut out) {
                 for row in &result.rows {
                     writer.row(&row.cells)?;
                 }

@@ -25,7 +25,7 @@ enum Kind<W: Write> {
 impl<W: Write> RowWriter<W> {
     /// A writer for `format`, or `None` for the formats that need every row before
     /// writing (table, timeline, graphs).
-    pub fn new(format: OutputFormat, columns: &[String], out: W) -> Option<io::Result<Self>> {
+    pub fn new(format: OutputFormat, columns: &[String], out: W) -> Option<Self> {
         let kind = match format {
             OutputFormat::Json => Kind::Json(out),
             OutputFormat::Jsonl => Kind::Jsonl(out),
@@ -43,11 +43,11 @@ impl<W: Write> RowWriter<W> {
             }
             OutputFormat::Table | OutputFormat::Dot | OutputFormat::Mermaid => return None,
         };
-        Some(Ok(RowWriter {
+        Some(RowWriter {
             kind,
             columns: columns.to_vec(),
             rows: 0,
-        }))
+        })
     }
 
     /// The header of CSV and TSV, written with the first row or at the finish: a query
