@@ -42,6 +42,10 @@ statuses! {
     Alleged = "alleged",
     /// Someone says it did not happen.
     Denied = "denied",
+    /// It was planned and has been moved to a later time.
+    Postponed = "postponed",
+    /// It was planned and has been called off.
+    Cancelled = "cancelled",
 }
 
 impl Status {
@@ -130,16 +134,20 @@ mod tests {
         assert!("any".parse::<Status>().is_err());
         assert_eq!(
             "maybe".parse::<Status>().unwrap_err().to_string(),
-            "unknown status `maybe`; use one of occurred, planned, alleged, denied"
+            "unknown status `maybe`; use one of occurred, planned, alleged, denied, postponed, \
+             cancelled"
         );
     }
 
     #[test]
     fn statuses_are_listed_for_messages() {
-        assert_eq!(Status::listed(None), "occurred, planned, alleged or denied");
+        assert_eq!(
+            Status::listed(None),
+            "occurred, planned, alleged, denied, postponed or cancelled"
+        );
         assert_eq!(
             Status::listed(Some("any")),
-            "occurred, planned, alleged, denied or any"
+            "occurred, planned, alleged, denied, postponed, cancelled or any"
         );
     }
 

@@ -25,7 +25,7 @@
 //! - Names of saved queries cannot be keywords.
 //! - A date token in a term position is an error: names that look like dates are quoted.
 //! - In `via a|b`, `|` joins predicate ids unless a stage keyword follows it; in
-//!   `status a|b` it joins only status words (occurred, planned, alleged, denied).
+//!   `status a|b` it joins only status words ([`crate::model::Status`]).
 //! - `path` options (`max`, `via`, `status`) may come in any order, each at most once.
 //! - A relation clause may carry one label, `@name`, among its trailing modifiers
 //!   (printed right after its terms); in time filters `@name` stands for a period, the

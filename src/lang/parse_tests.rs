@@ -844,7 +844,8 @@ fn status_errors() {
     let e = err("?a met ?b status | count");
     assert_eq!(
         e.to_string(),
-        "expected a status (occurred, planned, alleged, denied or any) at 1:18, found `|`"
+        "expected a status (occurred, planned, alleged, denied, postponed, cancelled or any) \
+         at 1:18, found `|`"
     );
 }
 

@@ -134,8 +134,8 @@ fn time_filter() -> BoxedStrategy<TimeFilter> {
 }
 
 fn status_filter() -> BoxedStrategy<StatusFilter> {
-    let status_word = proptest::sample::select(&["occurred", "planned", "alleged", "denied"][..])
-        .prop_map(str::to_string);
+    let status_word =
+        proptest::sample::select(crate::model::Status::WORDS).prop_map(str::to_string);
     let first = prop_oneof![status_word.clone(), plain_name()];
     prop_oneof![
         Just(StatusFilterKind::Any),

@@ -329,8 +329,8 @@ mod tests {
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(
             problems[0].detail,
-            "relation 1 (a visited b): its status 'maybe' is not occurred, planned, alleged \
-             or denied"
+            "relation 1 (a visited b): its status 'maybe' is not occurred, planned, alleged, \
+             denied, postponed or cancelled"
         );
     }
 

@@ -44,6 +44,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_relation_view_time_as_written",
         include_str!("../../schema/0007_relation_view_time_as_written.sql"),
     ),
+    (
+        "0008_history",
+        include_str!("../../schema/0008_history.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
@@ -257,7 +261,11 @@ mod tests {
 
     #[test]
     fn the_view_writes_the_time_as_the_one_writer_does() {
-        let (_, sql) = super::MIGRATIONS[super::MIGRATIONS.len() - 1];
+        let (_, sql) = super::MIGRATIONS
+            .iter()
+            .rev()
+            .find(|(_, sql)| sql.contains("CREATE VIEW relation_view"))
+            .unwrap();
         let expr = crate::model::time_as_written_sql("r");
         assert!(sql.contains(&format!("{expr} AS time_text")), "{expr}");
         let mut s = Store::open_in_memory().unwrap();
@@ -277,6 +285,37 @@ mod tests {
             .query_row("SELECT time_text FROM relation_view", [], |r| r.get(0))
             .unwrap();
         assert_eq!(written, "from 2023-01 to mid 2024");
+    }
+
+    #[test]
+    fn the_relation_check_lists_every_status_of_the_model() {
+        let store = Store::open_in_memory().unwrap();
+        let sql: String = store
+            .connection()
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'relation'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let words: Vec<String> = crate::model::Status::WORDS
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect();
+        let check = format!("CHECK (status IN ({}))", words.join(", "));
+        assert!(sql.contains(&check), "{sql}");
+        for status in crate::model::Status::WORDS {
+            store
+                .connection()
+                .execute_batch(&format!(
+                    "INSERT INTO entity (id, kind, name) VALUES ('e_{status}', 'k', 'E');
+                     INSERT INTO predicate (id) VALUES ('p_{status}');
+                     INSERT INTO relation (subject, predicate, object, status, fingerprint)
+                     SELECT e.key, p.key, e.key, '{status}', randomblob(16)
+                     FROM entity e, predicate p WHERE e.id = 'e_{status}' AND p.id = 'p_{status}';"
+                ))
+                .unwrap();
+        }
     }
 
     fn temp_path(dir: &tempfile::TempDir) -> std::path::PathBuf {
