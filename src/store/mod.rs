@@ -5,6 +5,7 @@
 //! call one [`Store`] method per job and get a [`StoreError`] when SQLite fails.
 
 pub mod catalog;
+pub mod change;
 mod check;
 mod export;
 mod graph;
@@ -19,6 +20,7 @@ mod watch;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{AliasMatch, StoreCatalog};
+pub use change::{ChangeMeta, Origin};
 pub use check::Problem;
 pub use import::{ImportFormat, ImportOptions, ImportProgress, ImportSummary, RecordCounts};
 pub use open::{Mode, SCHEMA_VERSION};
