@@ -104,10 +104,14 @@ fn compare(a: &Value, b: &Value) -> Ordering {
         (Value::Null, Value::Null) => Equal,
         (Value::Null, _) => Less,
         (_, Value::Null) => Greater,
-        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Int(x) | Value::Handle(x), Value::Int(y) | Value::Handle(y)) => x.cmp(y),
         (Value::Real(x), Value::Real(y)) => x.partial_cmp(y).unwrap_or(Equal),
-        (Value::Int(x), Value::Real(y)) => (*x as f64).partial_cmp(y).unwrap_or(Equal),
-        (Value::Real(x), Value::Int(y)) => x.partial_cmp(&(*y as f64)).unwrap_or(Equal),
+        (Value::Int(x) | Value::Handle(x), Value::Real(y)) => {
+            (*x as f64).partial_cmp(y).unwrap_or(Equal)
+        }
+        (Value::Real(x), Value::Int(y) | Value::Handle(y)) => {
+            x.partial_cmp(&(*y as f64)).unwrap_or(Equal)
+        }
         (Value::Text(x), Value::Text(y)) => x.cmp(y),
         (Value::Text(_), _) => Greater,
         (_, Value::Text(_)) => Less,

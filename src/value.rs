@@ -10,6 +10,9 @@ pub enum Value {
     Int(i64),
     Real(f64),
     Text(String),
+    /// A relation's id: written `#412` for people, the number `412` for scripts (JSON,
+    /// CSV, TSV).
+    Handle(i64),
 }
 
 impl Value {
@@ -20,6 +23,16 @@ impl Value {
             Value::Int(i) => Some(i.to_string().into()),
             Value::Real(f) => Some(f.to_string().into()),
             Value::Text(s) => Some(s.as_str().into()),
+            Value::Handle(id) => Some(format!("#{id}").into()),
+        }
+    }
+
+    /// The cell as text for scripts (CSV, TSV): as [`Value::as_text`], but a relation's
+    /// id is its bare number.
+    pub fn as_data_text(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match self {
+            Value::Handle(id) => Some(id.to_string().into()),
+            other => other.as_text(),
         }
     }
 }

@@ -52,7 +52,7 @@ mod tests {
 
     /// The text a reader gets back for a cell.
     fn expected(v: &Value) -> String {
-        v.as_text().map(|t| t.into_owned()).unwrap_or_default()
+        v.as_data_text().map(|t| t.into_owned()).unwrap_or_default()
     }
 
     /// Undoes `escape_tsv`.

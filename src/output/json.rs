@@ -61,7 +61,7 @@ mod tests {
     fn expected(v: &Value) -> serde_json::Value {
         match v {
             Value::Null => serde_json::Value::Null,
-            Value::Int(i) => (*i).into(),
+            Value::Int(i) | Value::Handle(i) => (*i).into(),
             Value::Real(f) => serde_json::Number::from_f64(*f)
                 .map(serde_json::Value::Number)
                 .unwrap_or(serde_json::Value::Null),

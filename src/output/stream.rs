@@ -80,7 +80,7 @@ impl<W: Write> RowWriter<W> {
                     let kind = *kind;
                     w.write_record((0..self.columns.len()).map(|i| {
                         row.get(i)
-                            .and_then(Value::as_text)
+                            .and_then(Value::as_data_text)
                             .map(|text| field(&text, kind))
                             .unwrap_or_default()
                     }))?;

@@ -94,7 +94,7 @@ pub(crate) fn write_table(
     writeln!(out, "{}", border(&widths, '├', '┼', '┤'))?;
     for (row, values) in rows.iter().zip(&result.rows) {
         let right: Vec<bool> = (0..ncols)
-            .map(|i| matches!(values.cells.get(i), Some(Value::Int(_) | Value::Real(_))))
+            .map(|i| matches!(values.cells.get(i), Some(Value::Int(_) | Value::Real(_) | Value::Handle(_))))
             .collect();
         let row_line = line(row, &widths, &right, LineKind::Body, opts.color);
         writeln!(out, "{row_line}")?;
@@ -108,7 +108,7 @@ fn is_numeric_column<'a>(cells: impl Iterator<Item = Option<&'a Value>>) -> bool
     let mut any = false;
     for cell in cells {
         match cell {
-            Some(Value::Int(_) | Value::Real(_)) => any = true,
+            Some(Value::Int(_) | Value::Real(_) | Value::Handle(_)) => any = true,
             Some(Value::Text(_)) => return false,
             Some(Value::Null) | None => {}
         }

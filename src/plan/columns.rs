@@ -32,10 +32,12 @@ pub enum RelField {
     Status,
     Source,
     Quote,
+    /// The relation's permanent id (`#412`).
+    Id,
 }
 
 impl RelField {
-    pub const ALL: [RelField; 9] = [
+    pub const ALL: [RelField; 10] = [
         RelField::Subject,
         RelField::Predicate,
         RelField::Object,
@@ -45,6 +47,7 @@ impl RelField {
         RelField::Status,
         RelField::Source,
         RelField::Quote,
+        RelField::Id,
     ];
 
     pub fn name(self) -> &'static str {
@@ -58,6 +61,7 @@ impl RelField {
             RelField::Status => "status",
             RelField::Source => "source",
             RelField::Quote => "quote",
+            RelField::Id => "id",
         }
     }
 }
@@ -69,6 +73,8 @@ pub enum ColumnType {
     Integer,
     /// A day number: shown as `YYYY-MM-DD`, null where unknown or infinite; sorts by date.
     Day,
+    /// A relation's id ([`crate::value::Value::Handle`]).
+    Handle,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

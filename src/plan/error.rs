@@ -111,6 +111,22 @@ pub enum PlanErrorKind {
     RunTooDeep {
         chain: Vec<String>,
     },
+    /// A write names an entity with a variable, `_` or a parameter.
+    WriteNeedsEntity,
+    /// `add S P O` with a predicate that is not declared and no `new` before it.
+    UnknownWritePredicate {
+        id: String,
+        suggestions: Vec<String>,
+    },
+    /// A confidence outside 0..=1.
+    BadConfidence {
+        value: f64,
+    },
+    /// A field given where it means nothing (`published` on a relation).
+    FieldNotHere {
+        field: &'static str,
+        what: &'static str,
+    },
     /// The statement's deadline passed (`--timeout`) or it was interrupted.
     Stopped(Stop),
     Catalog(String),
@@ -181,6 +197,28 @@ impl PlanError {
             {
                 Some(format!("did you mean {}?", or_list(suggestions)))
             }
+            UnknownWritePredicate { suggestions, .. } if !suggestions.is_empty() => Some(
+                format!(
+                    "did you mean {}? A new predicate is written with `new` before it: \
+                     `add A new P B`",
+                    or_list(suggestions)
+                ),
+            ),
+            UnknownWritePredicate { .. } => Some(
+                "a new predicate is written with `new` before it (`add A new P B`), or \
+                 declared first with `add predicate P`"
+                    .into(),
+            ),
+            WriteNeedsEntity => Some(
+                "a write names its entities: an id, a name or a quoted name, as `Baku` or \
+                 \"Ilham Aliyev\""
+                    .into(),
+            ),
+            FieldNotHere { what, .. } if *what == "a retract pattern" => Some(
+                "a retract pattern matches on the columns of a one-clause query: source, \
+                 quote, when, status"
+                    .into(),
+            ),
             UnknownSavedQuery { suggestions, .. } if !suggestions.is_empty() => {
                 Some(format!("did you mean {}?", or_list(suggestions)))
             }
@@ -341,6 +379,17 @@ impl PlanError {
                 "saved queries run each other more than {MAX_RUN_DEPTH} deep: {}",
                 chain_text(chain)
             ),
+            WriteNeedsEntity => write!(f, "a write needs a named entity here"),
+            UnknownWritePredicate { id, .. } => write!(
+                f,
+                "unknown predicate `{}`; nothing was written",
+                clip(id)
+            ),
+            BadConfidence { value } => write!(
+                f,
+                "confidence {value} is out of range: it is a number from 0 to 1"
+            ),
+            FieldNotHere { field, what } => write!(f, "`{field}` is not a field of {what}"),
             Stopped(stop) => write!(f, "{stop}"),
             Catalog(msg) => write!(f, "could not read the store: {msg}"),
         }

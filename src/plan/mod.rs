@@ -50,8 +50,14 @@ pub struct CatalogError(pub String);
 /// What the planner needs to know of the store.
 pub trait Catalog {
     /// Entities whose id is `text`; if none, those with a name or alias whose normalised
-    /// form equals the normalised `text`.
+    /// form equals the normalised `text`. An entity merged into another
+    /// (`merge A into B`) is given as the one it was merged into.
     fn entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError>;
+    /// As [`Catalog::entities_named`], but a merged entity as itself (for `unmerge`,
+    /// `merge` and `history`). A catalog without merges gives the same.
+    fn entities_named_as_stored(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
+        self.entities_named(text)
+    }
     /// Up to a few known names close to `text`, best first.
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError>;
     fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError>;
@@ -98,6 +104,18 @@ pub struct Select {
     /// `| timeline` was given: rows in time order, with the bounds of the first relation
     /// clause for drawing.
     pub timeline: bool,
+    /// `as recorded …`: what the store held then instead of its current beliefs.
+    pub recorded: Option<Recorded>,
+}
+
+/// A moment of recorded time (WRITES.md): the end of a change, or the end of a day (UTC),
+/// which is the end of the last change recorded that day or before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// `as recorded at change N`
+    AtChange(i64),
+    /// `as recorded on P`: the end of P's last day.
+    EndOfDay(crate::time::Day),
 }
 
 #[derive(Debug, Clone, PartialEq)]

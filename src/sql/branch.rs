@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
+use super::recorded::{entity_table, relation_table, unmerged};
 use super::{col, entity_alias, hidden_col, ident, pred_alias, rel_alias, Params};
 use crate::plan::{ColumnSource, Node, Orientation, PredMatch, RelationMatch, Select};
 
@@ -31,14 +32,16 @@ pub(super) fn branch(
     let mut from: Vec<String> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
     for (i, m) in relations.iter().enumerate() {
-        from.push(format!("{} AS {}", ident("relation"), rel_alias(i)));
+        let table = relation_table(select.recorded, params);
+        from.push(format!("{table} AS {}", rel_alias(i)));
         relation_conditions(&rel_alias(i), m, orientation[i], params, &keys, &mut conds);
     }
     for (v, var) in select.entity_vars.iter().enumerate() {
         if !keys.entity_joined[v] {
             continue;
         }
-        from.push(format!("{} AS {}", ident("entity"), entity_alias(v)));
+        let table = entity_table(select.recorded, params);
+        from.push(format!("{table} AS {}", entity_alias(v)));
         if let Some(first) = &keys.entity_binding[v] {
             conds.push(format!("{first} = {}.{}", entity_alias(v), ident("key")));
         }
@@ -64,12 +67,15 @@ pub(super) fn branch(
     for c in &select.clauses {
         match c {
             crate::plan::Clause::Relation(_) => {}
-            crate::plan::Clause::Kind { var, kind } => conds.push(format!(
-                "{}.{} = {}",
-                entity_alias(*var),
-                ident("kind"),
-                params.text(kind)
-            )),
+            crate::plan::Clause::Kind { var, kind } => {
+                conds.push(format!(
+                    "{}.{} = {}",
+                    entity_alias(*var),
+                    ident("kind"),
+                    params.text(kind)
+                ));
+                conds.push(unmerged(&entity_alias(*var)));
+            }
             crate::plan::Clause::Not(inner) => {
                 let cond = condition(inner, params, &keys, &mut not_counter);
                 conds.push(format!("NOT ({cond})"));
@@ -140,6 +146,8 @@ pub(super) struct Keys {
     pub(super) entity_binding: Vec<Option<String>>,
     pub(super) pred_joined: Vec<bool>,
     pub(super) pred_binding: Vec<Option<String>>,
+    /// `as recorded …` of the statement.
+    pub(super) recorded: Option<crate::plan::Recorded>,
 }
 
 impl Keys {
@@ -201,6 +209,7 @@ impl Keys {
             entity_binding,
             pred_joined,
             pred_binding,
+            recorded: select.recorded,
         }
     }
 

@@ -60,5 +60,6 @@ pub(super) fn relation_column(
         RelField::End => per_row("end_hi"),
         RelField::Status => per_row("status"),
         RelField::Quote => format!("{r}.{}", ident("quote")),
+        RelField::Id => per_row("key"),
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::branch::Keys;
+use super::recorded::{relation_table, unmerged};
 use super::{entity_alias, ident, rel_alias, Params};
 use crate::plan::{Bound, Filter, FilterTest, Node, Orientation, PredMatch, RelationMatch};
 
@@ -158,10 +159,11 @@ pub(super) fn condition(
 ) -> String {
     match c {
         crate::plan::Clause::Kind { var, kind } => format!(
-            "{}.{} = {}",
+            "{}.{} = {} AND {}",
             entity_alias(*var),
             ident("kind"),
-            params.text(kind)
+            params.text(kind),
+            unmerged(&entity_alias(*var))
         ),
         crate::plan::Clause::Not(inner) => {
             format!("NOT ({})", condition(inner, params, keys, counter))
@@ -173,7 +175,8 @@ pub(super) fn condition(
                 let alias = ident(format_args!("n{counter}"));
                 let mut conds = Vec::new();
                 relation_conditions(&alias, m, o, params, keys, &mut conds);
-                let mut sub = format!("EXISTS (SELECT 1 FROM {} AS {alias}", ident("relation"));
+                let table = relation_table(keys.recorded, params);
+                let mut sub = format!("EXISTS (SELECT 1 FROM {table} AS {alias}");
                 if !conds.is_empty() {
                     let _ = write!(sub, " WHERE {}", conds.join(" AND "));
                 }

@@ -20,6 +20,7 @@ mod branch;
 mod columns;
 mod conditions;
 mod limits;
+mod recorded;
 mod stages;
 #[cfg(test)]
 mod tests;

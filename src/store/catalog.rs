@@ -194,8 +194,41 @@ fn err(e: rusqlite::Error) -> CatalogError {
     CatalogError(e.to_string())
 }
 
-impl Catalog for StoreCatalog<'_> {
-    fn entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
+impl StoreCatalog<'_> {
+    /// The entities that `found` answer as: each merged entity is replaced by the one it
+    /// was merged into (`merge A into B`: A's names and id resolve to B), each once, in
+    /// the order found.
+    fn canonical(&self, found: Vec<EntityRef>) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        let mut out: Vec<EntityRef> = Vec::with_capacity(found.len());
+        for mut e in found {
+            // A merge points at an entity that is not merged itself; an older chain is
+            // followed, at most as far as there could be distinct entities in a chain.
+            for _ in 0..64 {
+                let into: Option<i64> = self
+                    .conn
+                    .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")?
+                    .query_row(params![e.key], |r| r.get(0))
+                    .optional()?
+                    .flatten();
+                let Some(into) = into else { break };
+                match self
+                    .conn
+                    .prepare_cached("SELECT key, id, name, kind FROM entity WHERE key = ?1")?
+                    .query_row(params![into], entity_row)
+                    .optional()?
+                {
+                    Some(target) => e = target,
+                    None => break,
+                }
+            }
+            if !out.iter().any(|o| o.key == e.key) {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    fn stored_entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
         // An id always resolves uniquely.
         if let Some(e) = self.entity_by_id(text).map_err(err)? {
             return Ok(vec![e]);
@@ -223,6 +256,17 @@ impl Catalog for StoreCatalog<'_> {
             }
         }
         Ok(Vec::new())
+    }
+}
+
+impl Catalog for StoreCatalog<'_> {
+    fn entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
+        let found = self.stored_entities_named(text)?;
+        self.canonical(found).map_err(err)
+    }
+
+    fn entities_named_as_stored(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
+        self.stored_entities_named(text)
     }
 
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError> {

@@ -111,12 +111,6 @@ pub fn now() -> String {
     )
 }
 
-/// The first instant after day `day` ends (UTC), as text comparable with recorded
-/// instants: a change was recorded on or before `day` when its instant sorts below it.
-pub fn end_of_day(day: Day) -> Option<String> {
-    calendar::format_day(day.checked_add(1)?).map(|d| format!("{d}T"))
-}
-
 /// Records a new change with the next number and the current instant; returns its
 /// number. Call it inside the transaction that makes the change, so that a change that
 /// fails leaves no row.
@@ -141,7 +135,8 @@ pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64
     Ok(id)
 }
 
-/// The last change recorded before `instant` (text as [`end_of_day`] gives), if any.
+/// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),
+/// if any.
 pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<Option<i64>> {
     conn.query_row(
         "SELECT max(id) FROM change WHERE recorded < ?1",
@@ -184,7 +179,7 @@ mod tests {
         assert_eq!(now.len(), "2025-05-01T09:30:00.000000Z".len(), "{now}");
         assert!(now.ends_with('Z'));
         let day = calendar::day_from_ymd(2025, 5, 1).unwrap();
-        let end = end_of_day(day).unwrap();
+        let end = calendar::instant_after(day).unwrap();
         assert_eq!(end, "2025-05-02T");
         assert!("2025-05-01T23:59:59.999999Z" < end.as_str());
         assert!("2025-05-02T00:00:00.000000Z" > end.as_str());

@@ -140,6 +140,7 @@ fn cell(v: ValueRef<'_>, ty: ColumnType) -> Value {
             Some(s) => Value::Text(s),
             None => Value::Null,
         },
+        (ValueRef::Integer(id), ColumnType::Handle) => Value::Handle(id),
         (ValueRef::Integer(i), _) => Value::Int(i),
         (ValueRef::Real(f), _) => Value::Real(f),
         // Text is UTF-8 as the store writes it; anything else written into the file by

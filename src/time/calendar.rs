@@ -86,6 +86,13 @@ pub fn format_day(day: Day) -> Option<String> {
     ))
 }
 
+/// The first instant after day `day` ends (UTC) as the change log writes instants
+/// (`2025-05-02T`, which sorts after every instant of 2025-05-01 and before every later
+/// one); `None` past the calendar's end.
+pub fn instant_after(day: Day) -> Option<String> {
+    format_day(day.checked_add(1)?).map(|d| format!("{d}T"))
+}
+
 /// Today's date (UTC) from the system clock.
 pub fn today() -> Day {
     const SECONDS_PER_DAY: i64 = 86_400;

@@ -53,10 +53,10 @@ impl Resolver<'_> {
                 columns.push(ColumnDef {
                     name: f.name().to_string(),
                     source: ColumnSource::Relation(f),
-                    ty: if matches!(f, RelField::Start | RelField::End) {
-                        ColumnType::Day
-                    } else {
-                        ColumnType::Text
+                    ty: match f {
+                        RelField::Start | RelField::End => ColumnType::Day,
+                        RelField::Id => ColumnType::Handle,
+                        _ => ColumnType::Text,
                     },
                 });
             }
@@ -72,6 +72,7 @@ impl Resolver<'_> {
             return Err(PlanError::new(K::TimelineWithoutRelation, span));
         }
         Ok(Select {
+            recorded: None,
             entity_vars: scope.entity_vars,
             pred_vars: scope.pred_vars,
             clauses,

@@ -1,0 +1,398 @@
+//! Write statements (WRITES.md): names resolved exactly as in queries, predicates checked
+//! (a new one only with `new`), dates and statuses checked where they were written, and
+//! each write turned into the store's operation on records of the data format.
+
+// One part of the resolver: its state, types and imports are the parent module's.
+use super::*;
+use crate::store::WriteOp;
+use serde_json::{Map, Value as Json};
+
+impl Resolver<'_> {
+    pub(super) fn write(&mut self, w: &ast::Write, text: &str) -> Result<WritePlan, PlanError> {
+        use ast::WriteKind as W;
+        let mut pattern = None;
+        let op = match &w.kind {
+            W::AddRelation {
+                subject,
+                predicate,
+                new_predicate,
+                object,
+                fields,
+            } => {
+                let mut record = Map::new();
+                record.insert("type".into(), "relation".into());
+                record.insert("subject".into(), self.entity_id(subject)?.into());
+                let id = self.write_predicate(predicate, *new_predicate)?;
+                record.insert("predicate".into(), id.into());
+                record.insert("object".into(), self.entity_id(object)?.into());
+                self.relation_fields(fields, &mut record)?;
+                WriteOp::Add(record)
+            }
+            W::AddEntity {
+                id,
+                kind,
+                name,
+                aliases,
+                note,
+            } => {
+                let mut record = Map::new();
+                record.insert("type".into(), "entity".into());
+                record.insert("id".into(), id.name.clone().into());
+                record.insert("kind".into(), kind.name.to_lowercase().into());
+                record.insert("name".into(), name.value.clone().into());
+                if !aliases.is_empty() {
+                    record.insert(
+                        "aliases".into(),
+                        aliases.iter().map(|a| Json::from(a.value.clone())).collect(),
+                    );
+                }
+                if let Some(note) = note {
+                    record.insert("note".into(), note.value.clone().into());
+                }
+                WriteOp::Add(record)
+            }
+            W::AddPredicate {
+                id,
+                label,
+                symmetric,
+                description,
+            } => {
+                let mut record = Map::new();
+                record.insert("type".into(), "predicate".into());
+                record.insert("id".into(), id.name.clone().into());
+                if let Some(label) = label {
+                    record.insert("label".into(), label.value.clone().into());
+                }
+                if *symmetric {
+                    record.insert("symmetric".into(), true.into());
+                }
+                if let Some(d) = description {
+                    record.insert("description".into(), d.value.clone().into());
+                }
+                WriteOp::Add(record)
+            }
+            W::AddSource { id, title, fields } => {
+                let mut record = Map::new();
+                record.insert("type".into(), "source".into());
+                record.insert("id".into(), id.name.clone().into());
+                if let Some(title) = title {
+                    record.insert("title".into(), title.value.clone().into());
+                }
+                self.source_fields(fields, &mut record)?;
+                WriteOp::Add(record)
+            }
+            W::Alias { entity, names } => WriteOp::Alias {
+                entity: self.entity_id(entity)?,
+                names: names.iter().map(|n| n.value.clone()).collect(),
+            },
+            W::Unalias { entity, names } => WriteOp::Unalias {
+                entity: self.entity_id(entity)?,
+                names: names.iter().map(|n| n.value.clone()).collect(),
+            },
+            W::Rename { entity, name } => WriteOp::Rename {
+                entity: self.entity_id(entity)?,
+                name: name.value.clone(),
+            },
+            W::Correct { id, fields } => {
+                let mut record = Map::new();
+                self.relation_fields(fields, &mut record)?;
+                WriteOp::Correct {
+                    id: handle(id),
+                    fields: record,
+                }
+            }
+            W::Retract { target, all } => match target {
+                ast::RetractTarget::Handle(h) => WriteOp::Retract {
+                    ids: vec![handle(h)],
+                },
+                ast::RetractTarget::Pattern { clause, fields } => {
+                    pattern = Some(self.retract_pattern(clause, fields, *all)?);
+                    WriteOp::Retract { ids: Vec::new() }
+                }
+            },
+            // The entity merged is named as stored: once merged, its names answer as the
+            // entity it was merged into, which `merge` and `unmerge` must see past.
+            W::Merge { from, into } => WriteOp::Merge {
+                from: self.stored_entity_id(from)?,
+                into: self.entity_id(into)?,
+            },
+            W::Unmerge { entity } => WriteOp::Unmerge {
+                entity: self.stored_entity_id(entity)?,
+            },
+            W::Undo { change } => WriteOp::Undo {
+                change: change
+                    .as_ref()
+                    .map(|c| i64::try_from(c.number).unwrap_or(i64::MAX)),
+            },
+            W::Erase { id, .. } => WriteOp::Erase { id: handle(id) },
+        };
+        Ok(WritePlan {
+            op,
+            pattern,
+            reason: w.reason.as_ref().map(|r| r.value.clone()),
+            statement: text
+                .get(w.span.start..w.span.end)
+                .unwrap_or(text)
+                .trim()
+                .to_string(),
+        })
+    }
+
+    /// The id of the one entity a write names (never a variable, `_` or a parameter).
+    fn entity_id(&self, t: &ast::Term) -> Result<String, PlanError> {
+        Ok(self.named_entity(t, false)?.id)
+    }
+
+    /// As [`Resolver::entity_id`], without following merges.
+    fn stored_entity_id(&self, t: &ast::Term) -> Result<String, PlanError> {
+        Ok(self.named_entity(t, true)?.id)
+    }
+
+    fn named_entity(&self, t: &ast::Term, as_stored: bool) -> Result<EntityRef, PlanError> {
+        match &t.kind {
+            ast::TermKind::Name(s) | ast::TermKind::Text(s) if as_stored => {
+                self.in_time()?;
+                let mut found = self
+                    .catalog
+                    .entities_named_as_stored(s)
+                    .map_err(catalog_err)?;
+                if found.len() == 1 {
+                    return Ok(found.remove(0));
+                }
+                // None or several: the same errors as a query's.
+                self.entity(s, t.span)
+            }
+            ast::TermKind::Name(s) | ast::TermKind::Text(s) => self.entity(s, t.span),
+            _ => Err(PlanError::new(K::WriteNeedsEntity, t.span)),
+        }
+    }
+
+    /// The predicate of `add S P O`: a known one, or with `new` any id (created by the
+    /// write). A typo of a known predicate is an error with did-you-mean, never a new
+    /// predicate.
+    fn write_predicate(&self, p: &ast::Ident, new: bool) -> Result<String, PlanError> {
+        self.in_time()?;
+        if let Some(found) = self.catalog.predicate(&p.name).map_err(catalog_err)? {
+            return Ok(found.id);
+        }
+        if new {
+            return Ok(p.name.clone());
+        }
+        let all = self.catalog.predicate_ids().map_err(catalog_err)?;
+        Err(PlanError::new(
+            K::UnknownWritePredicate {
+                id: p.name.clone(),
+                suggestions: suggest(&p.name, all.iter().map(String::as_str)),
+            },
+            p.span,
+        ))
+    }
+
+    /// The fields of a relation, as a record of the data format gives them; dates and the
+    /// status are checked here, where their spans are known.
+    fn relation_fields(
+        &self,
+        fields: &[ast::Field],
+        record: &mut Map<String, Json>,
+    ) -> Result<(), PlanError> {
+        use ast::FieldKind as F;
+        for f in fields {
+            let (name, value): (&str, Json) = match &f.kind {
+                F::When(d) => ("when", date_text(d)?.into()),
+                F::From(d) => ("from", date_text(d)?.into()),
+                F::To(d) => ("to", date_text(d)?.into()),
+                F::At(d) => ("at", date_text(d)?.into()),
+                F::Status(s) => {
+                    let word = s.name.to_lowercase();
+                    word.parse::<Status>().map_err(|_| {
+                        PlanError::new(
+                            K::UnknownStatus {
+                                word: s.name.clone(),
+                            },
+                            s.span,
+                        )
+                    })?;
+                    ("status", word.into())
+                }
+                F::Place(t) => ("place", self.entity_id(t)?.into()),
+                F::Source(s) => ("source", s.name.clone().into()),
+                F::Quote(t) => ("quote", t.value.clone().into()),
+                F::Note(t) => ("note", t.value.clone().into()),
+                F::Confidence { value, .. } => {
+                    if !(0.0..=1.0).contains(value) {
+                        return Err(PlanError::new(K::BadConfidence { value: *value }, f.span));
+                    }
+                    ("confidence", (*value).into())
+                }
+                F::Subject(t) => ("subject", self.entity_id(t)?.into()),
+                F::Object(t) => ("object", self.entity_id(t)?.into()),
+                F::Predicate(p) => ("predicate", self.write_predicate(p, false)?.into()),
+                F::Published(_) | F::Lang(_) | F::Url(_) | F::Title(_) => {
+                    return Err(PlanError::new(
+                        K::FieldNotHere {
+                            field: f.kind.word(),
+                            what: "a relation",
+                        },
+                        f.span,
+                    ))
+                }
+            };
+            record.insert(name.into(), value);
+        }
+        // `when`, `from`/`to` and `at` are checked together, as the data format does.
+        let text = |k: &str| record.get(k).and_then(Json::as_str);
+        let time = time::TimeFields {
+            when: text("when"),
+            from: text("from"),
+            to: text("to"),
+            at: text("at"),
+        };
+        if let Err(e) = time::relation_bounds(&time) {
+            let span = fields
+                .iter()
+                .find(|f| {
+                    matches!(
+                        f.kind,
+                        F::When(_) | F::From(_) | F::To(_) | F::At(_)
+                    )
+                })
+                .map(|f| f.span);
+            let err = K::BadDate {
+                text: String::new(),
+                reason: e.to_string(),
+            };
+            return Err(match span {
+                Some(span) => PlanError::new(err, span),
+                None => PlanError::whole(err),
+            });
+        }
+        Ok(())
+    }
+
+    /// The fields of a source.
+    fn source_fields(
+        &self,
+        fields: &[ast::Field],
+        record: &mut Map<String, Json>,
+    ) -> Result<(), PlanError> {
+        use ast::FieldKind as F;
+        for f in fields {
+            let (name, value): (&str, Json) = match &f.kind {
+                F::Published(d) => {
+                    let text = date_text(d)?;
+                    time::parse_date(&text).map_err(|e| {
+                        PlanError::new(
+                            K::BadDate {
+                                text: text.clone(),
+                                reason: e.to_string(),
+                            },
+                            d.span,
+                        )
+                    })?;
+                    ("published", text.into())
+                }
+                F::Lang(l) => ("lang", l.name.clone().into()),
+                F::Url(u) => ("url", u.value.clone().into()),
+                F::Title(t) => ("title", t.value.clone().into()),
+                F::Note(t) => ("note", t.value.clone().into()),
+                _ => {
+                    return Err(PlanError::new(
+                        K::FieldNotHere {
+                            field: f.kind.word(),
+                            what: "a source",
+                        },
+                        f.span,
+                    ))
+                }
+            };
+            record.insert(name.into(), value);
+        }
+        Ok(())
+    }
+
+    /// `retract S P O [filters] [FIELD VALUE …] [all]`: the clause as a query of the ids
+    /// it matches (any status unless it says), and the fields the matches must have.
+    fn retract_pattern(
+        &mut self,
+        clause: &ast::Clause,
+        fields: &[ast::Field],
+        all: bool,
+    ) -> Result<RetractPattern, PlanError> {
+        let mut clause = clause.clone();
+        let any = ast::StatusFilter {
+            kind: ast::StatusFilterKind::Any,
+            span: clause.span,
+        };
+        match &mut clause.kind {
+            ast::ClauseKind::Relation { status, .. } | ast::ClauseKind::Between { status, .. }
+                if status.is_none() =>
+            {
+                *status = Some(any);
+            }
+            _ => {}
+        }
+        let query = ast::Query {
+            clauses: vec![clause],
+            stages: Vec::new(),
+            span: Span::default(),
+        };
+        let select = self.query(&query)?;
+        let mut wanted = Map::new();
+        self.relation_fields(fields, &mut wanted)?;
+        let mut matches = Vec::new();
+        for (name, value) in wanted {
+            let Some(column) = select.columns.iter().position(|c| c.name == name) else {
+                let span = fields
+                    .iter()
+                    .find(|f| f.kind.word() == name)
+                    .map(|f| f.span)
+                    .unwrap_or_default();
+                return Err(PlanError::new(
+                    K::FieldNotHere {
+                        field: fields
+                            .iter()
+                            .find(|f| f.kind.word() == name)
+                            .map(|f| f.kind.word())
+                            .unwrap_or("field"),
+                        what: "a retract pattern",
+                    },
+                    span,
+                ));
+            };
+            matches.push((column, value));
+        }
+        let id_column = select
+            .columns
+            .iter()
+            .position(|c| c.name == RelField::Id.name())
+            .ok_or_else(|| PlanError::new(K::WriteNeedsEntity, query.span))?;
+        Ok(RetractPattern {
+            select,
+            id_column,
+            matches,
+            all,
+        })
+    }
+}
+
+/// A relation's id as the store keys it.
+fn handle(h: &ast::Handle) -> i64 {
+    i64::try_from(h.id).unwrap_or(i64::MAX)
+}
+
+/// A date of a write, checked as a date expression (an open `to ..` as written).
+fn date_text(d: &ast::DateText) -> Result<String, PlanError> {
+    if d.text == ".." {
+        return Ok(d.text.clone());
+    }
+    time::parse_date(&d.text).map_err(|e| {
+        PlanError::new(
+            K::BadDate {
+                text: d.text.clone(),
+                reason: e.to_string(),
+            },
+            d.span,
+        )
+    })?;
+    Ok(d.text.clone())
+}
