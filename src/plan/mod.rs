@@ -277,6 +277,8 @@ pub struct PathPlan {
     pub statuses: Option<Vec<Status>>,
     /// Stages applied to the path rows (columns of [`path_columns`]).
     pub stages: Vec<Stage>,
+    /// `as recorded …`: the chains the store held then.
+    pub recorded: Option<Recorded>,
 }
 
 /// Default number of hops of `path`.
@@ -286,5 +288,5 @@ pub const PATH_MAX_HOPS: u32 = 8;
 
 /// The columns of a path result, one row per chain.
 pub fn path_columns() -> Vec<&'static str> {
-    vec!["hops", "path", "from", "to", "predicates", "when"]
+    vec!["hops", "path", "from", "to", "predicates", "when", "ids"]
 }

@@ -50,17 +50,17 @@ fn change_number(recorded: Recorded, params: &mut Params) -> String {
     }
 }
 
-/// The current rows of `table` made at or before the change, and the versions of its
-/// rows that were current then; `key` names the key column of the current table (the
-/// versions call a relation's key `id`).
+/// The current rows of `table` made at or before change `n` (an SQL expression, used
+/// three times: a numbered parameter or a subquery of parameters), and the versions of
+/// its rows that were current then; `key` names the key column of the current table
+/// (the versions call a relation's key `id`).
 fn as_recorded(
     table: &str,
     key: &str,
     version_key: &str,
     columns: &[&str],
     extra_version_condition: &str,
-    recorded: Recorded,
-    params: &mut Params,
+    n: &str,
 ) -> String {
     let cols = columns
         .iter()
@@ -69,18 +69,27 @@ fn as_recorded(
         .join(", ");
     let since = ident("since_change");
     let until = ident("until_change");
-    let current_n = change_number(recorded, params);
-    let version_n = change_number(recorded, params);
-    let version_n2 = change_number(recorded, params);
     format!(
-        "(SELECT {key_col} AS {key_out}, {cols} FROM {table} WHERE {since} <= {current_n} \
-         UNION ALL SELECT {version_key_col} AS {key_out}, {cols} FROM {versions} \
-         WHERE {since} <= {version_n} AND {until} > {version_n2}{extra_version_condition})",
+        "(SELECT {key_col} AS {key_col}, {cols} FROM {table} WHERE {since} <= {n} \
+         UNION ALL SELECT {version_key_col} AS {key_col}, {cols} FROM {versions} \
+         WHERE {since} <= {n} AND {until} > {n}{extra_version_condition})",
         key_col = ident(key),
-        key_out = ident(key),
         table = ident(table),
         version_key_col = ident(version_key),
         versions = ident(format_args!("{table}_version")),
+    )
+}
+
+/// The relations as recorded at the end of change `n` (an SQL expression), without the
+/// erased: for the store's own statements (the path search), which bind `n` themselves.
+pub fn relations_at_change(n: &str) -> String {
+    as_recorded(
+        "relation",
+        "key",
+        "id",
+        RELATION_COLUMNS,
+        &format!(" AND {} = 0", ident("erased")),
+        n,
     )
 }
 
@@ -89,15 +98,7 @@ fn as_recorded(
 pub(super) fn relation_table(recorded: Option<Recorded>, params: &mut Params) -> String {
     match recorded {
         None => ident("relation"),
-        Some(r) => as_recorded(
-            "relation",
-            "key",
-            "id",
-            RELATION_COLUMNS,
-            &format!(" AND {} = 0", ident("erased")),
-            r,
-            params,
-        ),
+        Some(r) => relations_at_change(&change_number(r, params)),
     }
 }
 
@@ -105,7 +106,10 @@ pub(super) fn relation_table(recorded: Option<Recorded>, params: &mut Params) ->
 pub(super) fn entity_table(recorded: Option<Recorded>, params: &mut Params) -> String {
     match recorded {
         None => ident("entity"),
-        Some(r) => as_recorded("entity", "key", "key", ENTITY_COLUMNS, "", r, params),
+        Some(r) => {
+            let n = change_number(r, params);
+            as_recorded("entity", "key", "key", ENTITY_COLUMNS, "", &n)
+        }
     }
 }
 

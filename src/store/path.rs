@@ -12,7 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 
 use crate::deadline::Deadline;
-use crate::plan::PathPlan;
+use crate::plan::{PathPlan, Recorded};
 use crate::value::{ResultSet, Row, Value};
 
 use super::{Store, StoreError};
@@ -27,6 +27,27 @@ impl Store {
         deadline: &Deadline,
     ) -> Result<ResultSet, StoreError> {
         search(self.connection(), plan, deadline).map_err(StoreError::query)
+    }
+}
+
+/// The change `recorded` stands for (0 before the first), for statements that bind it.
+fn change_number(conn: &Connection, recorded: Recorded) -> Result<i64, rusqlite::Error> {
+    Ok(match recorded {
+        Recorded::AtChange(n) => n,
+        Recorded::EndOfDay(day) => match crate::time::calendar::instant_after(day) {
+            Some(instant) => super::change::last_before(conn, &instant)?.unwrap_or(0),
+            None => i64::MAX,
+        },
+    })
+}
+
+/// The relation table the search reads, `n` being the parameter of the change when
+/// the path asks about recorded time. The statements always mention that parameter
+/// (`?6 = ?6` where the current table needs none) so one list of values binds both.
+fn relation_table(plan: &PathPlan, n: &str) -> String {
+    match plan.recorded {
+        None => "relation".to_string(),
+        Some(_) => crate::sql::relations_at_change(n),
     }
 }
 
@@ -181,13 +202,18 @@ fn expand(
             .unwrap_or_default(),
     );
     let filter = "(?2 = 0 OR status IN rarray(?3)) AND (?4 = 0 OR predicate IN rarray(?5))";
+    let table = relation_table(plan, "?6");
     let sql = format!(
-        "SELECT key, subject, predicate, object FROM relation \
+        "SELECT key, subject, predicate, object FROM {table} \
          WHERE subject IN rarray(?1) AND {filter} \
          UNION ALL \
-         SELECT key, subject, predicate, object FROM relation \
-         WHERE object IN rarray(?1) AND {filter}"
+         SELECT key, subject, predicate, object FROM {table} \
+         WHERE object IN rarray(?1) AND {filter} AND ?6 = ?6"
     );
+    let n = match plan.recorded {
+        Some(r) => change_number(conn, r)?,
+        None => 0,
+    };
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
         rusqlite::params![
@@ -195,7 +221,8 @@ fn expand(
             plan.statuses.is_some() as i64,
             statuses,
             plan.via.is_some() as i64,
-            via
+            via,
+            n
         ],
         |r| {
             Ok(Edge {
@@ -300,9 +327,14 @@ fn render(
     let mut pred_stmt =
         conn.prepare_cached("SELECT id, symmetric FROM predicate WHERE key = ?1")?;
     let mut time_stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM relation r WHERE r.key = ?1",
-        crate::model::time_as_written_sql("r")
+        "SELECT {} FROM {} r WHERE r.key = ?1 AND ?2 = ?2",
+        crate::model::time_as_written_sql("r"),
+        relation_table(plan, "?2")
     ))?;
+    let n = match plan.recorded {
+        Some(r) => change_number(conn, r)?,
+        None => 0,
+    };
     for chain in chains {
         let mut path = String::new();
         let mut pred_ids = Vec::new();
@@ -319,7 +351,8 @@ fn render(
                 })?);
             }
             if let std::collections::hash_map::Entry::Vacant(v) = rel_time.entry(e.relation) {
-                let written: Option<String> = time_stmt.query_row([e.relation], |r| r.get(0))?;
+                let written: Option<String> =
+                    time_stmt.query_row([e.relation, n], |r| r.get(0))?;
                 v.insert(written.unwrap_or_else(|| "?".to_string()));
             }
             let (pid, symmetric) = &preds[&e.predicate];
@@ -346,6 +379,13 @@ fn render(
             Value::Text(plan.to.name.clone()),
             Value::Text(pred_ids.join(", ")),
             Value::Text(whens.join("; ")),
+            Value::Text(
+                chain
+                    .iter()
+                    .map(|(e, _)| format!("#{}", e.relation))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         ];
         result.rows.push(Row {
             cells,

@@ -53,6 +53,7 @@ impl Resolver<'_> {
             via,
             statuses,
             stages,
+            recorded: None,
         })
     }
 
