@@ -36,6 +36,7 @@ pub mod keywords;
 mod lex;
 mod parse;
 mod print;
+mod print_writes;
 
 pub use error::{clip, clip_message, line_col, snippet, ParseError, SHOWN_CHARS, SNIPPET_COLUMNS};
 pub use keywords::*;

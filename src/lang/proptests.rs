@@ -297,7 +297,11 @@ fn statement() -> BoxedStrategy<Statement> {
         query().prop_map(StatementKind::Query),
         path().prop_map(StatementKind::Path),
     ]
-    .prop_map(|kind| Statement { kind, span: sp() });
+    .prop_map(|kind| Statement {
+        kind,
+        recorded: None,
+        span: sp(),
+    });
     let save = (
         any::<bool>(),
         ident(plain_name()),
@@ -333,7 +337,11 @@ fn statement() -> BoxedStrategy<Statement> {
         1 => Just(StatementKind::Saved),
         1 => ident(plain_name()).prop_map(StatementKind::Drop),
     ]
-    .prop_map(|kind| Statement { kind, span: sp() })
+    .prop_map(|kind| Statement {
+        kind,
+        recorded: None,
+        span: sp(),
+    })
     .boxed()
 }
 

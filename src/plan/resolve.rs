@@ -106,7 +106,19 @@ impl<'c> Resolver<'c> {
     }
 
     fn statement(&mut self, stmt: &ast::Statement, text: &str) -> Result<Plan, PlanError> {
+        let not_yet = |what: &'static str, span: Span| {
+            Err(PlanError::new(K::NotYetPlanned { what }, span))
+        };
+        if let Some(recorded) = &stmt.recorded {
+            return not_yet("as recorded", recorded.span);
+        }
         match &stmt.kind {
+            ast::StatementKind::Write(w) => not_yet(w.kind.word(), w.span),
+            ast::StatementKind::Begin => not_yet("begin", stmt.span),
+            ast::StatementKind::Commit => not_yet("commit", stmt.span),
+            ast::StatementKind::Rollback => not_yet("rollback", stmt.span),
+            ast::StatementKind::History(h) => not_yet("history", h.span),
+            ast::StatementKind::Changes(c) => not_yet("changes", c.span),
             ast::StatementKind::Query(q) => Ok(Plan::Select(self.query(q)?)),
             ast::StatementKind::Path(p) => Ok(Plan::Path(self.path(p)?)),
             ast::StatementKind::Save(s) => self.save(s, text),
