@@ -44,7 +44,7 @@ pub use print::quote;
 // The REPL scans text for colours and completion with the lexer's character classes.
 pub(crate) use lex::is_identifier;
 #[cfg(feature = "cli")]
-pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, starts_date};
+pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, starts_date, starts_handle};
 pub use parse::{
     expected_after, is_unfinished, parse_arg, parse_saved_name, Expect, MAX_NOT_DEPTH,
 };

@@ -79,10 +79,11 @@ pub(super) fn write(i: Input<'_>) -> PResult<'_, Write> {
             rest,
             start,
             kw::CONFIRM,
-            "`erase` deletes the relation's content for good and needs `confirm`".to_string(),
-            "erase is the only physical delete (history keeps who, when and why, but no \
-             content): add confirm at the end; to take a relation out of answers and keep \
-             it in history, use retract",
+            "`erase` deletes the relation's content for good (the only physical delete) and \
+             needs `confirm`"
+                .to_string(),
+            "add confirm at the end; `retract` takes a relation out of answers and keeps \
+             it in history",
         );
     }
     if let WriteKind::Erase { confirm, .. } = &mut kind {
@@ -235,7 +236,14 @@ fn add_predicate(i: Input<'_>) -> PResult<'_, WriteKind> {
 /// right after the id, or as a field, not both.
 fn add_source(i: Input<'_>) -> PResult<'_, WriteKind> {
     let (i, id) = dashed_word(Expect::SourceId)(i)?;
-    let (i, title) = opt(text(Expect::Text)).parse(i)?;
+    // Optional: a word here is no title to quote, but the next field.
+    let (i, title) = match i.peek() {
+        Some(t) if matches!(t.kind, TokenKind::Str(_)) => map(text(Expect::Text), Some).parse(i)?,
+        _ => {
+            i.expect(Expect::Text);
+            (i, None)
+        }
+    };
     let (rest, fields) = fields(kw::SOURCE_FIELDS)(i)?;
     if let (Some(first), Some(again)) = (
         &title,
@@ -282,8 +290,18 @@ fn correct(i: Input<'_>) -> PResult<'_, WriteKind> {
     let (i, id) = handle(i)?;
     let (rest, fields) = fields(kw::RELATION_FIELDS)(i)?;
     if fields.is_empty() {
-        i.expect(Expect::Field(kw::RELATION_FIELDS));
-        return Err(nom::Err::Failure(Fail::Expected));
+        // A word that may mean a field keeps its did-you-mean hint.
+        let failed = match i.peek() {
+            Some(t) if !super::is_word(t, kw::BECAUSE) => i.fail(Expect::Field(kw::RELATION_FIELDS)),
+            _ => i.fail_hint(
+                Expect::Field(kw::RELATION_FIELDS),
+                format!("say what to change, such as `correct {id} when 2025-05-08`"),
+            ),
+        };
+        return failed.map_err(|e| match e {
+            nom::Err::Error(fail) => nom::Err::Failure(fail),
+            other => other,
+        });
     }
     Ok((rest, WriteKind::Correct { id, fields }))
 }
