@@ -505,8 +505,12 @@ pub enum RetractTarget {
     Handle(Handle),
     /// `retract S P O [filters] [status …] [FIELD VALUE …]`: a relation clause of the
     /// query language (`S P O` or `S -- O`, without a label) and conditions on fields
-    /// (`source kan`). In a pattern `status` is the clause's status filter.
-    Pattern { clause: Clause, fields: Vec<Field> },
+    /// (`source kan`). In a pattern `status` is the clause's status filter. (Boxed: a
+    /// clause is large.)
+    Pattern {
+        clause: Box<Clause>,
+        fields: Vec<Field>,
+    },
 }
 
 /// `change N` in `undo change N`.
@@ -539,7 +543,10 @@ pub enum FieldKind {
     Quote(Text),
     Note(Text),
     /// A number as written (`0.7`) and its value.
-    Confidence { value: f64, text: String },
+    Confidence {
+        value: f64,
+        text: String,
+    },
     Subject(Term),
     Object(Term),
     Predicate(Ident),

@@ -192,8 +192,7 @@ pub const ADD_FORMS: &[&str] = &[ENTITY, PREDICATE, SOURCE];
 /// The fields of a relation: what `add S P O` may give, `correct` may change and a
 /// `retract` pattern may require (DATA.md's relation fields, `from`/`to`/`at` included).
 pub const RELATION_FIELDS: &[&str] = &[
-    WHEN, FROM, TO, AT, STATUS, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT,
-    PREDICATE,
+    WHEN, FROM, TO, AT, STATUS, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT, PREDICATE,
 ];
 
 /// The fields of `add source ID ["title"]`.
@@ -218,9 +217,33 @@ pub const DATE_TEXT_WORDS: &[&str] = &concat::<5>(&[PART_WORDS, &[BEFORE, AFTER]
 /// The words of writes and questions about the past that belong to no other group
 /// (each word once: `to`, `status`, `on`, `by` and `since` are listed elsewhere).
 pub const WRITE_WORDS: &[&str] = &[
-    ENTITY, PREDICATE, SOURCE, AKA, LABEL, SYMMETRIC, DESCRIPTION, NEW, ALL, BECAUSE, INTO,
-    CHANGE, CONFIRM, RECORDED, AT, WHEN, FROM, PLACE, QUOTE, NOTE, CONFIDENCE, SUBJECT,
-    OBJECT, PUBLISHED, LANG, URL, TITLE,
+    ENTITY,
+    PREDICATE,
+    SOURCE,
+    AKA,
+    LABEL,
+    SYMMETRIC,
+    DESCRIPTION,
+    NEW,
+    ALL,
+    BECAUSE,
+    INTO,
+    CHANGE,
+    CONFIRM,
+    RECORDED,
+    AT,
+    WHEN,
+    FROM,
+    PLACE,
+    QUOTE,
+    NOTE,
+    CONFIDENCE,
+    SUBJECT,
+    OBJECT,
+    PUBLISHED,
+    LANG,
+    URL,
+    TITLE,
 ];
 
 /// Words that begin a statement other than a query. They begin their statement
@@ -228,7 +251,12 @@ pub const WRITE_WORDS: &[&str] = &[
 /// writes it in quotes (`"history" met ?x`).
 pub const STATEMENT_STARTS: &[&str] = &concat::<
     { QUERY_STATEMENT_STARTS.len() + WRITE_STARTS.len() + BLOCK_WORDS.len() + PAST_STARTS.len() },
->(&[QUERY_STATEMENT_STARTS, WRITE_STARTS, BLOCK_WORDS, PAST_STARTS]);
+>(&[
+    QUERY_STATEMENT_STARTS,
+    WRITE_STARTS,
+    BLOCK_WORDS,
+    PAST_STARTS,
+]);
 
 /// Words of statements other than queries that saved query names avoid: the first words
 /// and `replace`. A query whose first subject is a name spelt like one of the first words
@@ -465,6 +493,66 @@ mod tests {
             for word in words {
                 assert!(message.contains(word), "{message:?} lacks `{word}`");
             }
+        }
+    }
+
+    /// The words of `groups` end to end.
+    fn union(groups: &[&[&'static str]]) -> Vec<&'static str> {
+        groups.concat()
+    }
+
+    #[test]
+    fn write_words_are_read_where_writes_put_them() {
+        check_group(
+            "add entity a person \"A\" ",
+            &union(&[ENTITY_OPTIONS, &[BECAUSE]]),
+        );
+        check_group("add predicate p ", &union(&[PREDICATE_OPTIONS, &[BECAUSE]]));
+        check_group("add source s ", &union(&[SOURCE_FIELDS, &[BECAUSE]]));
+        check_group("add a met b ", &union(&[RELATION_FIELDS, &[BECAUSE]]));
+        check_group("correct #1 ", RELATION_FIELDS);
+        check_group(
+            "correct #1 at 2024 ",
+            &union(&[RELATION_FIELDS, &[BECAUSE]]),
+        );
+        check_group(
+            "retract a met b ",
+            &union(&[FILTER_KEYWORDS, RELATION_FIELDS, &[ALL, BECAUSE]]),
+        );
+        check_group("merge a ", &[INTO]);
+        check_group("undo ", &[CHANGE, BECAUSE]);
+        check_group("erase #1 because \"x\" ", &[CONFIRM]);
+        check_group("changes ", CHANGES_OPTIONS);
+        check_group("?x met y as ", &[OF, RECORDED]);
+        check_group("?x met y as recorded ", RECORDED_OPTIONS);
+        check_group("?x met y as recorded at ", &[CHANGE]);
+        check_group("add a met b when ", DATE_TEXT_WORDS);
+    }
+
+    #[test]
+    fn every_group_is_in_keywords() {
+        for group in [
+            ADD_FORMS,
+            RELATION_FIELDS,
+            SOURCE_FIELDS,
+            ENTITY_OPTIONS,
+            PREDICATE_OPTIONS,
+            CHANGES_OPTIONS,
+            RECORDED_OPTIONS,
+            DATE_TEXT_WORDS,
+            REASON_REQUIRED,
+            &[NEW, ALL, BECAUSE, INTO, CHANGE, CONFIRM],
+        ] {
+            for word in group {
+                assert!(is_keyword(word), "`{word}` is no keyword");
+            }
+        }
+        // Only the first words of statements are kept from saved query names.
+        for word in [ENTITY, SOURCE, NOTE, RECORDED, WHEN] {
+            assert!(
+                !is_statement_keyword(word) && !is_clause_keyword(word),
+                "{word}"
+            );
         }
     }
 

@@ -290,7 +290,10 @@ fn handle<'a>(source: &str, start: usize, rest: &'a str) -> Result<(&'a str, Tok
         .unwrap_or(rest.len() - 1);
     let after = &rest[digits..];
     if after.chars().next().is_some_and(is_ident_char) {
-        let end = digits + after.find(|c: char| !is_ident_char(c)).unwrap_or(after.len());
+        let end = digits
+            + after
+                .find(|c: char| !is_ident_char(c))
+                .unwrap_or(after.len());
         return Err(ParseError::at(
             source,
             Span::new(start, start + end),
@@ -562,7 +565,10 @@ mod tests {
                 TokenKind::Lit
             ]
         );
-        assert_eq!(kinds("a--b"), vec![TokenKind::Word, TokenKind::DashDash, TokenKind::Word]);
+        assert_eq!(
+            kinds("a--b"),
+            vec![TokenKind::Word, TokenKind::DashDash, TokenKind::Word]
+        );
     }
 
     #[test]

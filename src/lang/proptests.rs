@@ -18,7 +18,7 @@ fn is_any_keyword(word: &str) -> bool {
 }
 
 /// A name that may stand bare anywhere: no keyword, Latin or Arabic.
-fn plain_name() -> BoxedStrategy<String> {
+pub(super) fn plain_name() -> BoxedStrategy<String> {
     prop_oneof![
         "[a-xA-X_][a-zA-Z0-9_]{0,8}",
         "[\u{0621}-\u{063A}\u{0641}-\u{064A}][\u{0621}-\u{063A}\u{0641}-\u{064A}\u{064B}-\u{0652}0-9]{0,6}",
@@ -29,7 +29,7 @@ fn plain_name() -> BoxedStrategy<String> {
 }
 
 /// The name after a sigil (`?x`, `$p`) or `:`: keywords are fine there.
-fn sigil_name() -> BoxedStrategy<String> {
+pub(super) fn sigil_name() -> BoxedStrategy<String> {
     prop_oneof![
         4 => plain_name(),
         1 => proptest::sample::select(CLAUSE_KEYWORDS).prop_map(str::to_string),
@@ -37,11 +37,11 @@ fn sigil_name() -> BoxedStrategy<String> {
     .boxed()
 }
 
-fn ident(name: impl Strategy<Value = String>) -> impl Strategy<Value = Ident> {
+pub(super) fn ident(name: impl Strategy<Value = String>) -> impl Strategy<Value = Ident> {
     name.prop_map(|name| Ident { name, span: sp() })
 }
 
-fn term() -> BoxedStrategy<Term> {
+pub(super) fn term() -> BoxedStrategy<Term> {
     prop_oneof![
         (sigil_name(), option::of(ident(sigil_name())))
             .prop_map(|(name, kind)| TermKind::Var { name, kind }),
@@ -54,7 +54,7 @@ fn term() -> BoxedStrategy<Term> {
     .boxed()
 }
 
-fn pred() -> BoxedStrategy<Pred> {
+pub(super) fn pred() -> BoxedStrategy<Pred> {
     prop_oneof![
         vec(ident(plain_name()), 1..4).prop_map(PredKind::Ids),
         sigil_name().prop_map(PredKind::Var),
@@ -64,7 +64,7 @@ fn pred() -> BoxedStrategy<Pred> {
     .boxed()
 }
 
-fn date_text() -> BoxedStrategy<String> {
+pub(super) fn date_text() -> BoxedStrategy<String> {
     "(-?[0-9]{1,4}|Y-?[0-9]{5,9})[0-9XQHSE?~%-]{0,6}".boxed()
 }
 
@@ -95,7 +95,7 @@ fn period_end(labels: bool) -> BoxedStrategy<Period> {
     kind.prop_map(|kind| Period { kind, span: sp() }).boxed()
 }
 
-fn period(labels: bool) -> BoxedStrategy<Period> {
+pub(super) fn period(labels: bool) -> BoxedStrategy<Period> {
     prop_oneof![
         2 => period_end(labels),
         1 => (option::of(period_end(labels)), option::of(period_end(labels)))
@@ -111,7 +111,7 @@ fn period(labels: bool) -> BoxedStrategy<Period> {
     .boxed()
 }
 
-fn time_filter() -> BoxedStrategy<TimeFilter> {
+pub(super) fn time_filter() -> BoxedStrategy<TimeFilter> {
     let period = || period(true);
     let kind = prop_oneof![
         period().prop_map(TimeFilterKind::In),
@@ -133,7 +133,7 @@ fn time_filter() -> BoxedStrategy<TimeFilter> {
         .boxed()
 }
 
-fn status_filter() -> BoxedStrategy<StatusFilter> {
+pub(super) fn status_filter() -> BoxedStrategy<StatusFilter> {
     let status_word =
         proptest::sample::select(crate::model::Status::WORDS).prop_map(str::to_string);
     let first = prop_oneof![status_word.clone(), plain_name()];
@@ -147,13 +147,13 @@ fn status_filter() -> BoxedStrategy<StatusFilter> {
     .boxed()
 }
 
-fn label() -> BoxedStrategy<Label> {
+pub(super) fn label() -> BoxedStrategy<Label> {
     sigil_name()
         .prop_map(|name| Label { name, span: sp() })
         .boxed()
 }
 
-fn simple_clause() -> BoxedStrategy<ClauseKind> {
+pub(super) fn simple_clause() -> BoxedStrategy<ClauseKind> {
     prop_oneof![
         (
             term(),
@@ -224,7 +224,7 @@ fn column() -> BoxedStrategy<Column> {
     .boxed()
 }
 
-fn stage() -> BoxedStrategy<Stage> {
+pub(super) fn stage() -> BoxedStrategy<Stage> {
     prop_oneof![
         vec(column(), 1..4).prop_map(StageKind::Show),
         vec(
@@ -245,7 +245,7 @@ fn stage() -> BoxedStrategy<Stage> {
     .boxed()
 }
 
-fn query() -> BoxedStrategy<Query> {
+pub(super) fn query() -> BoxedStrategy<Query> {
     (vec(clause(), 1..4), vec(stage(), 0..3))
         .prop_map(|(clauses, stages)| Query {
             clauses,
@@ -255,7 +255,7 @@ fn query() -> BoxedStrategy<Query> {
         .boxed()
 }
 
-fn path() -> BoxedStrategy<PathQuery> {
+pub(super) fn path() -> BoxedStrategy<PathQuery> {
     (
         term(),
         term(),
@@ -276,7 +276,7 @@ fn path() -> BoxedStrategy<PathQuery> {
         .boxed()
 }
 
-fn arg() -> BoxedStrategy<Arg> {
+pub(super) fn arg() -> BoxedStrategy<Arg> {
     prop_oneof![
         term().prop_map(ArgKind::Term),
         // A lone `$p` reads back as a term: a period parameter only in a range. Labels
@@ -371,6 +371,9 @@ fn token() -> BoxedStrategy<String> {
         "=",
         "id",
         "#",
+        "#412",
+        "/",
+        "-",
         "\n",
         "\"",
     ];

@@ -106,9 +106,8 @@ impl<'c> Resolver<'c> {
     }
 
     fn statement(&mut self, stmt: &ast::Statement, text: &str) -> Result<Plan, PlanError> {
-        let not_yet = |what: &'static str, span: Span| {
-            Err(PlanError::new(K::NotYetPlanned { what }, span))
-        };
+        let not_yet =
+            |what: &'static str, span: Span| Err(PlanError::new(K::NotYetPlanned { what }, span));
         if let Some(recorded) = &stmt.recorded {
             return not_yet("as recorded", recorded.span);
         }

@@ -91,7 +91,12 @@ pub(super) fn word_of<'t>(what: Expect) -> impl Fn(Input<'t>) -> PResult<'t, Ide
 fn joins_word(t: &Token<'_>) -> bool {
     matches!(
         t.kind,
-        TokenKind::Word | TokenKind::Lit | TokenKind::Dot | TokenKind::Dash | TokenKind::DashDash
+        TokenKind::Word
+            | TokenKind::Lit
+            | TokenKind::Dot
+            | TokenKind::DotDot
+            | TokenKind::Dash
+            | TokenKind::DashDash
     )
 }
 
@@ -115,7 +120,10 @@ fn glued<'t>(i: Input<'t>, joins: fn(&Token<'_>) -> bool) -> (Input<'t>, Option<
         if !touches || !joins(t) {
             break;
         }
-        span = Some(Span::new(span.map_or(t.span.start, |s| s.start), t.span.end));
+        span = Some(Span::new(
+            span.map_or(t.span.start, |s| s.start),
+            t.span.end,
+        ));
         rest = rest.skip();
     }
     (rest, span)
@@ -134,8 +142,13 @@ pub(super) fn dashed_word<'t>(what: Expect) -> impl Fn(Input<'t>) -> PResult<'t,
             let name = value.clone();
             return Ok((i.skip(), Ident { name, span: *span }));
         }
-        let starts = matches!(i.peek(), Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Lit));
-        let (rest, Some(span)) = (if starts { glued(i, joins_word) } else { (i, None) }) else {
+        let starts =
+            matches!(i.peek(), Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Lit));
+        let (rest, Some(span)) = (if starts {
+            glued(i, joins_word)
+        } else {
+            (i, None)
+        }) else {
             return i.fail(what);
         };
         let name = &i.source()[span.start..span.end];

@@ -247,7 +247,9 @@ fn add_source(i: Input<'_>) -> PResult<'_, WriteKind> {
     let (rest, fields) = fields(kw::SOURCE_FIELDS)(i)?;
     if let (Some(first), Some(again)) = (
         &title,
-        fields.iter().find(|f| matches!(f.kind, FieldKind::Title(_))),
+        fields
+            .iter()
+            .find(|f| matches!(f.kind, FieldKind::Title(_))),
     ) {
         let (line, col) = crate::lang::line_col(i.source(), first.span.start);
         return rest.error_at(
@@ -292,7 +294,9 @@ fn correct(i: Input<'_>) -> PResult<'_, WriteKind> {
     if fields.is_empty() {
         // A word that may mean a field keeps its did-you-mean hint.
         let failed = match i.peek() {
-            Some(t) if !super::is_word(t, kw::BECAUSE) => i.fail(Expect::Field(kw::RELATION_FIELDS)),
+            Some(t) if !super::is_word(t, kw::BECAUSE) => {
+                i.fail(Expect::Field(kw::RELATION_FIELDS))
+            }
             _ => i.fail_hint(
                 Expect::Field(kw::RELATION_FIELDS),
                 format!("say what to change, such as `correct {id} when 2025-05-08`"),
@@ -339,7 +343,10 @@ fn retract(i: Input<'_>) -> PResult<'_, WriteKind> {
         opt(expect(Expect::Keyword(kw::ALL), kw(kw::ALL))),
     )
         .parse(i)?;
-    let target = RetractTarget::Pattern { clause, fields };
+    let target = RetractTarget::Pattern {
+        clause: Box::new(clause),
+        fields,
+    };
     Ok((
         rest,
         WriteKind::Retract {
