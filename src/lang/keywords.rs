@@ -195,6 +195,12 @@ pub const RELATION_FIELDS: &[&str] = &[
     WHEN, FROM, TO, AT, STATUS, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT, PREDICATE,
 ];
 
+/// The fields a `retract` pattern may add to its clause: a relation's but `status`,
+/// which the clause reads as its status filter.
+pub const PATTERN_FIELDS: &[&str] = &[
+    WHEN, FROM, TO, AT, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT, PREDICATE,
+];
+
 /// The fields of `add source ID ["title"]`.
 pub const SOURCE_FIELDS: &[&str] = &[PUBLISHED, LANG, URL, NOTE, TITLE];
 

@@ -1471,3 +1471,6 @@ fn snapshot_two_labels_on_a_clause() {
 fn snapshot_bad_date() {
     insta::assert_snapshot!(shown("?a ?r ?b within 2024-q3"));
 }
+
+#[path = "write_tests.rs"]
+mod write_tests;

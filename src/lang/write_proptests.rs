@@ -6,7 +6,7 @@ use super::ast::*;
 use super::keywords as kw;
 use super::parse;
 use super::proptests::{
-    arg, date_text, ident, path, period, plain_name, query, simple_clause, stage,
+    date_text, ident, path, period, plain_name, prints_back, query, run, simple_clause, stage,
 };
 use super::RELATION_FIELDS;
 use proptest::collection::vec;
@@ -124,57 +124,16 @@ fn fields(words: &'static [&'static str], min: usize) -> BoxedStrategy<Vec<Field
         .boxed()
 }
 
-/// The fields of a `retract` pattern: a relation's but `status`.
-const PATTERN_FIELDS: &[&str] = &[
-    kw::WHEN,
-    kw::FROM,
-    kw::TO,
-    kw::AT,
-    kw::PLACE,
-    kw::SOURCE,
-    kw::QUOTE,
-    kw::NOTE,
-    kw::CONFIDENCE,
-    kw::SUBJECT,
-    kw::OBJECT,
-    kw::PREDICATE,
-];
-
 /// A relation clause of a `retract` pattern: `S P O` or `S -- O`, without a label.
 fn pattern_clause() -> BoxedStrategy<Clause> {
     simple_clause()
-        .prop_filter_map("a relation clause", |kind| {
-            let kind = match kind {
-                ClauseKind::Relation {
-                    subject,
-                    predicate,
-                    object,
-                    filters,
-                    status,
-                    ..
-                } => ClauseKind::Relation {
-                    subject,
-                    predicate,
-                    object,
-                    label: None,
-                    filters,
-                    status,
-                },
-                ClauseKind::Between {
-                    left,
-                    right,
-                    filters,
-                    status,
-                    ..
-                } => ClauseKind::Between {
-                    left,
-                    right,
-                    label: None,
-                    filters,
-                    status,
-                },
+        .prop_filter_map("a relation clause", |mut kind| {
+            match &mut kind {
+                ClauseKind::Relation { label, .. } | ClauseKind::Between { label, .. } => {
+                    *label = None
+                }
                 _ => return None,
-            };
+            }
             Some(Clause { kind, span: sp() })
         })
         .boxed()
@@ -249,15 +208,18 @@ fn write_kind() -> BoxedStrategy<WriteKind> {
             target: RetractTarget::Handle(id),
             all: false
         }),
-        (pattern_clause(), fields(PATTERN_FIELDS, 0), any::<bool>()).prop_map(
-            |(clause, fields, all)| WriteKind::Retract {
+        (
+            pattern_clause(),
+            fields(kw::PATTERN_FIELDS, 0),
+            any::<bool>()
+        )
+            .prop_map(|(clause, fields, all)| WriteKind::Retract {
                 target: RetractTarget::Pattern {
                     clause: Box::new(clause),
                     fields
                 },
                 all,
-            }
-        ),
+            }),
         (entity(), entity()).prop_map(|(from, into)| WriteKind::Merge { from, into }),
         entity().prop_map(|entity| WriteKind::Unmerge { entity }),
         option::of(any::<u64>()).prop_map(|number| WriteKind::Undo {
@@ -326,20 +288,10 @@ fn changes() -> BoxedStrategy<StatementKind> {
 
 /// A statement of WRITES.md: `as recorded` on those that take it.
 fn statement() -> BoxedStrategy<Statement> {
-    let run = (ident(plain_name()), vec(arg(), 0..3), vec(stage(), 0..3)).prop_map(
-        |(name, args, stages)| {
-            StatementKind::Run(RunQuery {
-                name,
-                args,
-                stages,
-                span: sp(),
-            })
-        },
-    );
     let asked = prop_oneof![
         query().prop_map(StatementKind::Query),
         path().prop_map(StatementKind::Path),
-        run,
+        run().prop_map(StatementKind::Run),
         history(),
     ];
     let of_the_past = (asked, option::of(recorded()));
@@ -365,10 +317,7 @@ proptest! {
 
     #[test]
     fn printed_writes_parse_back_to_themselves(tree in statement()) {
-        let printed = tree.to_string();
-        let again = parse(&printed)
-            .map_err(|e| TestCaseError::fail(format!("{printed:?} does not parse: {e}")))?;
-        prop_assert_eq!(again, tree, "printed as {:?}", printed);
+        prints_back(&tree)?;
     }
 
     #[test]

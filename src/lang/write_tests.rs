@@ -1,33 +1,12 @@
-//! Unit tests of the grammar of writes and questions about the past (WRITES.md): every
-//! line of its examples, the trees they give, the values of writes (dates as written,
-//! source ids, relation ids), `as recorded` wherever it may stand, and the errors.
+//! Unit tests of the grammar of writes (WRITES.md): every line of its examples, the
+//! trees they give, each write's forms and errors. Questions about the past and the
+//! values of writes are in `past_tests`. The helpers (`ok`, `err` …) are the grammar
+//! tests' own.
 
 use super::*;
 use crate::lang::{quote, ADD_FORMS, AT, BECAUSE, ON};
 
 // ---- Helpers ----
-
-/// Parses `text` (which must parse), checks that its canonical text parses back to the
-/// same tree, and returns the tree.
-fn ok(text: &str) -> Statement {
-    let tree = parse(text).unwrap_or_else(|e| panic!("{text:?} did not parse: {e}"));
-    let printed = tree.to_string();
-    let again =
-        parse(&printed).unwrap_or_else(|e| panic!("printed {printed:?} did not parse: {e}"));
-    assert_eq!(again, tree, "round trip through {printed:?}");
-    tree
-}
-
-fn canonical(text: &str) -> String {
-    ok(text).to_string()
-}
-
-fn err(text: &str) -> ParseError {
-    match parse(text) {
-        Ok(tree) => panic!("{text:?} parsed as {tree:?}"),
-        Err(e) => e,
-    }
-}
 
 fn write_of(text: &str) -> Write {
     match ok(text).kind {
@@ -52,24 +31,6 @@ fn fields_of(text: &str) -> Vec<FieldKind> {
         other => panic!("{text:?} has no fields: {other:?}"),
     };
     fields.into_iter().map(|f| f.kind).collect()
-}
-
-fn sp() -> Span {
-    Span::default()
-}
-
-fn id(name: &str) -> Ident {
-    Ident {
-        name: name.into(),
-        span: sp(),
-    }
-}
-
-fn name(n: &str) -> Term {
-    Term {
-        kind: TermKind::Name(n.into()),
-        span: sp(),
-    }
 }
 
 fn string(value: &str) -> Text {

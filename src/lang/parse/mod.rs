@@ -459,7 +459,3 @@ pub(super) fn shown_raw(text: &str) -> String {
 #[cfg(test)]
 #[path = "../parse_tests.rs"]
 mod tests;
-
-#[cfg(test)]
-#[path = "../write_tests.rs"]
-mod write_tests;

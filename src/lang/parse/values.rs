@@ -27,24 +27,33 @@ pub(super) fn handle(i: Input<'_>) -> PResult<'_, Handle> {
     }
 }
 
+/// The next token if it is a string: the input after it, and the string.
+fn string(i: Input<'_>) -> Option<(Input<'_>, Text)> {
+    match i.peek() {
+        Some(Token {
+            kind: TokenKind::Str(value),
+            span,
+            ..
+        }) => Some((
+            i.skip(),
+            Text {
+                value: value.clone(),
+                span: *span,
+            },
+        )),
+        _ => None,
+    }
+}
+
 /// A string, `"…"`; `what` names it where none stands.
 pub(super) fn text<'t>(what: Expect) -> impl Fn(Input<'t>) -> PResult<'t, Text> {
-    move |i: Input<'t>| match i.bump() {
-        Some((rest, t)) => match &t.kind {
-            TokenKind::Str(value) => Ok((
-                rest,
-                Text {
-                    value: value.clone(),
-                    span: t.span,
-                },
-            )),
-            TokenKind::Word => {
-                let hint = format!("write it in quotes: \"{}\"", t.text);
-                i.fail_hint(what, hint)
-            }
-            _ => i.fail(what),
-        },
-        None => i.fail(what),
+    move |i: Input<'t>| match (string(i), i.peek()) {
+        (Some(found), _) => Ok(found),
+        (None, Some(t)) if t.kind == TokenKind::Word => {
+            let hint = format!("write it in quotes: \"{}\"", t.text);
+            i.fail_hint(what, hint)
+        }
+        _ => i.fail(what),
     }
 }
 
@@ -133,14 +142,9 @@ fn glued<'t>(i: Input<'t>, joins: fn(&Token<'_>) -> bool) -> (Input<'t>, Option<
 /// digits, `_`, `.` and `-` written without spaces (`seed-article`, `kan-0508`).
 pub(super) fn dashed_word<'t>(what: Expect) -> impl Fn(Input<'t>) -> PResult<'t, Ident> {
     move |i: Input<'t>| {
-        if let Some(Token {
-            kind: TokenKind::Str(value),
-            span,
-            ..
-        }) = i.peek()
-        {
-            let name = value.clone();
-            return Ok((i.skip(), Ident { name, span: *span }));
+        if let Some((rest, found)) = string(i) {
+            let (name, span) = (found.value, found.span);
+            return Ok((rest, Ident { name, span }));
         }
         let starts =
             matches!(i.peek(), Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Lit));
@@ -188,14 +192,9 @@ fn joins_date(t: &Token<'_>) -> bool {
 /// `mid`, `late`, `before` or `after` and one date written without spaces. The text is
 /// src/time's to read.
 pub(super) fn date_text(i: Input<'_>) -> PResult<'_, DateText> {
-    if let Some(Token {
-        kind: TokenKind::Str(value),
-        span,
-        ..
-    }) = i.peek()
-    {
-        let text = value.clone();
-        return Ok((i.skip(), DateText { text, span: *span }));
+    if let Some((rest, found)) = string(i) {
+        let (text, span) = (found.value, found.span);
+        return Ok((rest, DateText { text, span }));
     }
     let start = i.here();
     let (after_word, word) = opt(kw_in(kw::DATE_TEXT_WORDS)).parse(i)?;

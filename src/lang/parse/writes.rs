@@ -16,23 +16,6 @@ use super::{expect, kw, kw_in, Expect, Fail, Input, PResult};
 use crate::lang::ast::*;
 use crate::lang::lex::TokenKind;
 
-/// The fields a `retract` pattern may add to its clause: a relation's fields but
-/// `status`, which the clause reads as its status filter.
-const PATTERN_FIELDS: &[&str] = &[
-    kw::WHEN,
-    kw::FROM,
-    kw::TO,
-    kw::AT,
-    kw::PLACE,
-    kw::SOURCE,
-    kw::QUOTE,
-    kw::NOTE,
-    kw::CONFIDENCE,
-    kw::SUBJECT,
-    kw::OBJECT,
-    kw::PREDICATE,
-];
-
 /// One write, from its first word to its reason (and `confirm` for `erase`).
 pub(super) fn write(i: Input<'_>) -> PResult<'_, Write> {
     let start = i.here();
@@ -263,20 +246,20 @@ fn add_source(i: Input<'_>) -> PResult<'_, WriteKind> {
 
 /// `ENTITY "name", …`
 fn alias(i: Input<'_>) -> PResult<'_, WriteKind> {
-    map((entity, cut(texts)), |(entity, names)| WriteKind::Alias {
-        entity,
-        names,
-    })
-    .parse(i)
+    entity_and_names(i, |entity, names| WriteKind::Alias { entity, names })
 }
 
 /// `ENTITY "name", …`
 fn unalias(i: Input<'_>) -> PResult<'_, WriteKind> {
-    map((entity, cut(texts)), |(entity, names)| WriteKind::Unalias {
-        entity,
-        names,
-    })
-    .parse(i)
+    entity_and_names(i, |entity, names| WriteKind::Unalias { entity, names })
+}
+
+/// `ENTITY "name", …`, made into a write by `make`.
+fn entity_and_names(
+    i: Input<'_>,
+    make: fn(Term, Vec<Text>) -> WriteKind,
+) -> PResult<'_, WriteKind> {
+    map((entity, cut(texts)), |(entity, names)| make(entity, names)).parse(i)
 }
 
 /// `ENTITY "name"`
@@ -339,7 +322,7 @@ fn retract(i: Input<'_>) -> PResult<'_, WriteKind> {
         );
     }
     let (rest, (fields, all)) = (
-        fields(PATTERN_FIELDS),
+        fields(kw::PATTERN_FIELDS),
         opt(expect(Expect::Keyword(kw::ALL), kw(kw::ALL))),
     )
         .parse(i)?;
