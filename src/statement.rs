@@ -45,12 +45,12 @@ pub enum Outcome {
     Message(String),
 }
 
-/// True if the statement writes to the store (`save`, `drop`): the caller must open the
-/// store for writing.
+/// True if the statement writes to the store (`save`, `drop`, a write such as `add`):
+/// the caller must open the store for writing.
 pub fn writes(stmt: &ast::Statement) -> bool {
     matches!(
         stmt.kind,
-        ast::StatementKind::Save(_) | ast::StatementKind::Drop(_)
+        ast::StatementKind::Save(_) | ast::StatementKind::Drop(_) | ast::StatementKind::Write(_)
     )
 }
 

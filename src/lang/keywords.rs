@@ -264,11 +264,16 @@ pub const STATEMENT_STARTS: &[&str] = &concat::<
     PAST_STARTS,
 ]);
 
-/// Words of statements other than queries that saved query names avoid: the first words
-/// and `replace`. A query whose first subject is a name spelt like one of the first words
-/// must write it in quotes.
+/// Words of statements other than queries: the first words and `replace`. A query whose
+/// first subject is a name spelt like one of the first words must write it in quotes.
 pub const STATEMENT_KEYWORDS: &[&str] =
     &concat::<{ STATEMENT_STARTS.len() + 1 }>(&[STATEMENT_STARTS, &[REPLACE]]);
+
+/// The words of statements that saved query names avoid: those of the statements of
+/// saved queries. The words of writes came later; saved queries named so before still
+/// run (`run history`), so they stay names there.
+pub const SAVED_NAME_KEYWORDS: &[&str] =
+    &concat::<{ QUERY_STATEMENT_STARTS.len() + 1 }>(&[QUERY_STATEMENT_STARTS, &[REPLACE]]);
 
 /// Stages that cannot end without an argument: `show col`, `sort col`, `limit N`.
 pub const ARGUMENT_STAGES: &[&str] = &[SHOW, SORT, LIMIT];
@@ -338,9 +343,14 @@ pub fn is_clause_keyword(word: &str) -> bool {
     is_one_of(CLAUSE_KEYWORDS, word)
 }
 
-/// Is `word` a word of statements other than queries (which saved query names avoid)?
+/// Is `word` a word of statements other than queries?
 pub fn is_statement_keyword(word: &str) -> bool {
     is_one_of(STATEMENT_KEYWORDS, word)
+}
+
+/// Is `word` a keyword that no saved query's name may be?
+pub fn is_saved_name_keyword(word: &str) -> bool {
+    is_clause_keyword(word) || is_one_of(SAVED_NAME_KEYWORDS, word)
 }
 
 /// Is `word` a stage keyword?

@@ -23,7 +23,9 @@
 //! - Strings know two escapes, `\"` and `\\`; any other backslash is an error.
 //! - `path`, `save`, `run`, `saved` and `drop` always begin their statement when they
 //!   come first: a query whose first subject is spelt so writes it in quotes.
-//! - Names of saved queries cannot be keywords.
+//! - Names of saved queries cannot be keywords of queries and saved queries
+//!   ([`is_saved_name_keyword`]); the words of writes, which came later, may be names
+//!   (`run history`), so that queries saved under them before still run.
 //! - A date token in a term position is an error: names that look like dates are quoted.
 //! - In `via a|b`, `|` joins predicate ids unless a stage keyword follows it; in
 //!   `status a|b` it joins only status words ([`crate::model::Status`]).

@@ -578,6 +578,28 @@ fn statement_words_begin_statements_only_when_first() {
 }
 
 #[test]
+fn words_of_writes_may_name_saved_queries() {
+    // Saved before writes existed, they still run and drop.
+    for text in [
+        "run history",
+        "run changes(Baku) | count",
+        "drop undo",
+        "save merge = ?x met ?y",
+    ] {
+        ok(text);
+    }
+    assert!(err("save path = ?x met ?y")
+        .hint
+        .unwrap()
+        .contains("is a keyword"));
+    let e = err("save q = history #1");
+    assert_eq!(
+        e.message,
+        "a saved query holds a query or a path, not `history`"
+    );
+}
+
+#[test]
 fn unfinished_and_expected() {
     for text in [
         "add",
