@@ -21,7 +21,8 @@ use crate::output;
 use crate::plan::{self, Plan, Stage};
 use crate::sql::{self, SqlQuery};
 use crate::stages::apply_stages;
-use crate::store::{Saved, Store};
+use crate::store::change::{self, ChangeMeta, Origin};
+use crate::store::{Saved, Store, WriteOp};
 use crate::value::{ResultSet, Row, Value};
 
 /// How to run a statement.
@@ -35,6 +36,28 @@ pub struct Options {
     pub deadline: Deadline,
     /// Also build the result's graph (for `--format dot|mermaid`).
     pub graph: bool,
+    /// Who writes and from where, for the change log.
+    pub author: Author,
+}
+
+/// What the change log records of the changes a statement makes besides the statement:
+/// who made them and where they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    /// `--as NAME`, `FACTSTORE_USER` or the login name ([`change::author`]).
+    pub name: String,
+    /// The REPL, or a script's path.
+    pub origin: Origin,
+}
+
+impl Default for Author {
+    /// The login's author at the REPL.
+    fn default() -> Author {
+        Author {
+            name: change::author(None),
+            origin: Origin::Repl,
+        }
+    }
 }
 
 /// What a statement gives.
@@ -45,12 +68,17 @@ pub enum Outcome {
     Message(String),
 }
 
-/// True if the statement writes to the store (`save`, `drop`): the caller must open the
-/// store for writing.
+/// True if the statement writes to the store (`save`, `drop`, a write such as `add`):
+/// the caller must open the store for writing.
 pub fn writes(stmt: &ast::Statement) -> bool {
     matches!(
         stmt.kind,
-        ast::StatementKind::Save(_) | ast::StatementKind::Drop(_)
+        ast::StatementKind::Save(_)
+            | ast::StatementKind::Drop(_)
+            | ast::StatementKind::Write(_)
+            | ast::StatementKind::Begin
+            | ast::StatementKind::Commit
+            | ast::StatementKind::Rollback
     )
 }
 
@@ -131,9 +159,137 @@ pub fn execute(store: &Store, text: &str, opts: &Options) -> Result<Outcome, Err
     run(store, &prepared, opts)
 }
 
-/// Runs a prepared statement.
+/// Runs a prepared statement that does not write (see [`apply`] for one that may).
 pub fn run(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
     within(&opts.deadline, || run_within(store, prepared, opts))
+}
+
+/// Runs a prepared statement, writes included: a write is one change of its own unless
+/// a `begin` block (or an `--atomic` script) has a change open, which it then joins.
+pub fn apply(store: &mut Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
+    within(&opts.deadline, || match &prepared.plan {
+        Plan::Begin => {
+            store.begin_change(meta(opts, None))?;
+            Ok(Outcome::Message(
+                "began a change: the writes up to `commit` are recorded together \
+                 (`rollback` drops them)"
+                    .into(),
+            ))
+        }
+        Plan::Commit => Ok(Outcome::Message(match store.commit_change()? {
+            Some(n) => format!("committed: change {n}"),
+            None => "committed: nothing changed, so no change was recorded".into(),
+        })),
+        Plan::Rollback => {
+            store.rollback_change()?;
+            Ok(Outcome::Message(
+                "rolled back: nothing of the block was written".into(),
+            ))
+        }
+        Plan::Write(w) => write(store, w, opts),
+        _ => run_within(store, prepared, opts),
+    })
+}
+
+/// The change log's record of a change by `opts`' author, made of `statement`.
+fn meta(opts: &Options, statement: Option<&str>) -> ChangeMeta {
+    let mut meta = ChangeMeta::new(opts.author.name.clone(), opts.author.origin.clone());
+    meta.statement = statement.map(str::to_string);
+    meta
+}
+
+/// One write statement, in the open change or as a change of its own.
+fn write(store: &mut Store, w: &plan::WritePlan, opts: &Options) -> Result<Outcome, Error> {
+    let own = !store.in_change();
+    if own {
+        store.begin_change(meta(opts, Some(&w.statement)))?;
+    } else {
+        store.record_statement(&w.statement)?;
+    }
+    let done = (|| -> Result<_, Error> {
+        let op = match &w.pattern {
+            Some(pattern) => WriteOp::Retract {
+                ids: pattern_ids(store, pattern, opts)?,
+            },
+            None => w.op.clone(),
+        };
+        Ok(store.write(&op, w.reason.as_deref())?)
+    })();
+    let report = match done {
+        Ok(report) => report,
+        Err(e) => {
+            if own {
+                // The write failed and undid itself; the change it opened goes with it.
+                let _ = store.rollback_change();
+            }
+            return Err(e);
+        }
+    };
+    let mut message = report.messages.join("\n");
+    if own {
+        if let Some(n) = store.commit_change()? {
+            message.push_str(&format!(" (change {n})"));
+        }
+    }
+    Ok(Outcome::Message(message))
+}
+
+/// The ids of the live relations a `retract` pattern matches: one, or with `all` any
+/// number but none.
+fn pattern_ids(
+    store: &Store,
+    pattern: &plan::RetractPattern,
+    opts: &Options,
+) -> Result<Vec<i64>, Error> {
+    let q = sql::compile(&pattern.select, sql::CompileOptions::default())?;
+    opts.deadline.check()?;
+    let rows = store.query(&q)?;
+    let holds = |row: &Row| {
+        pattern.matches.iter().all(|(column, wanted)| {
+            let cell = row.cells.get(*column);
+            match (cell, wanted) {
+                (Some(Value::Real(have)), serde_json::Value::Number(n)) => {
+                    n.as_f64() == Some(*have)
+                }
+                (Some(cell), serde_json::Value::String(s)) => {
+                    cell.as_data_text().as_deref() == Some(s.as_str())
+                }
+                _ => false,
+            }
+        })
+    };
+    let mut ids: Vec<i64> = rows
+        .rows
+        .iter()
+        .filter(|row| holds(row))
+        .filter_map(|row| match row.cells.get(pattern.id_column) {
+            Some(Value::Handle(id) | Value::Int(id)) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let listed = || {
+        ids.iter()
+            .map(|id| format!("#{id}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match ids.len() {
+        0 => Err(Error::Usage(
+            "retract: no live relation matches the pattern, so nothing was retracted; \
+             check it with the same clause as a query (`… | show id`)"
+                .into(),
+        )),
+        1 => Ok(ids),
+        _ if pattern.all => Ok(ids),
+        n => Err(Error::Usage(format!(
+            "retract: the pattern matches {n} relations ({}); add `all` to retract every \
+             one of them, or retract one by its id (`retract #{} because \"…\"`)",
+            listed(),
+            ids[0]
+        ))),
+    }
 }
 
 /// Runs `f`, one stage of a statement; its error is the statement's stop if the deadline
@@ -207,6 +363,33 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
             }
             Ok(Outcome::Message(format!("dropped saved query `{name}`")))
         }
+        Plan::History(h) => {
+            let mut rows = match &h.of {
+                plan::HistoryOf::Relation(id) => store.relation_history(*id)?,
+                plan::HistoryOf::Entity(id) => store.entity_history(id)?,
+            };
+            if let Some(recorded) = h.recorded {
+                let last = match recorded {
+                    plan::Recorded::AtChange(n) => n,
+                    plan::Recorded::EndOfDay(day) => store.change_at_end_of(day)?.unwrap_or(0),
+                };
+                rows.rows.retain(|row| match row.cells.first() {
+                    Some(Value::Int(change)) => *change <= last,
+                    _ => true,
+                });
+            }
+            Ok(Outcome::Rows(staged(rows, &h.stages, opts)))
+        }
+        Plan::Changes(c) => {
+            let since = c
+                .since
+                .and_then(|day| crate::time::calendar::instant_after(day.saturating_sub(1)));
+            let rows = store.changes(since.as_deref(), c.by.as_deref())?;
+            Ok(Outcome::Rows(staged(rows, &c.stages, opts)))
+        }
+        Plan::Write(_) | Plan::Begin | Plan::Commit | Plan::Rollback => Err(Error::Usage(
+            "this statement writes: it runs where the store is open for writing".into(),
+        )),
         Plan::Saved => {
             let rows = store
                 .saved_queries()?
@@ -226,6 +409,16 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
             }))
         }
     }
+}
+
+/// Rows the store made with the statement's stages (and `--limit`) applied.
+fn staged(mut rows: ResultSet, stages: &[Stage], opts: &Options) -> ResultSet {
+    let mut stages = stages.to_vec();
+    if let Some(n) = opts.limit {
+        stages.push(Stage::Limit(n));
+    }
+    apply_stages(&mut rows, &stages);
+    rows
 }
 
 /// The compiled SQL of a prepared query, or the error saying that only queries have

@@ -35,7 +35,7 @@ macro_rules! eq_without_span {
 
 eq_without_span! {
     Ident { name }
-    Statement { kind }
+    Statement { kind, recorded }
     Query { clauses, stages }
     Clause { kind }
     Label { name }
@@ -51,6 +51,15 @@ eq_without_span! {
     SaveQuery { replace, name, params, body }
     RunQuery { name, args, stages }
     Arg { kind }
+    Recorded { kind }
+    Handle { id }
+    Text { value }
+    DateText { text }
+    HistoryQuery { target, stages }
+    ChangesQuery { since, by, stages }
+    Write { kind, reason }
+    Field { kind }
+    ChangeNumber { number }
 }
 
 /// A name as written: an identifier (variable name, predicate id, kind, saved query name).
@@ -64,6 +73,9 @@ pub struct Ident {
 #[derive(Debug, Clone)]
 pub struct Statement {
     pub kind: StatementKind,
+    /// `as recorded on P` or `as recorded at change N`: the question is asked of what
+    /// the store held then. Only on a query, a path, a `run` and a `history`.
+    pub recorded: Option<Recorded>,
     pub span: Span,
 }
 
@@ -81,6 +93,18 @@ pub enum StatementKind {
     Saved,
     /// `drop NAME`
     Drop(Ident),
+    /// A change to the store: `add`, `alias`, `correct`, `retract`, `merge`, `undo` …
+    Write(Write),
+    /// `begin`: the writes up to `commit` are one change.
+    Begin,
+    /// `commit`: ends a `begin` block, keeping its writes.
+    Commit,
+    /// `rollback`: ends a `begin` block, dropping its writes.
+    Rollback,
+    /// `history #412` or `history ENTITY`, optionally followed by a pipeline.
+    History(HistoryQuery),
+    /// `changes [since P] [by NAME]`, optionally followed by a pipeline.
+    Changes(ChangesQuery),
 }
 
 /// `clause, clause, … | stage | stage`
@@ -339,4 +363,244 @@ pub struct Arg {
 pub enum ArgKind {
     Term(Term),
     Period(Period),
+}
+
+// ---- Recorded time, handles and the values of writes (WRITES.md) ----
+
+/// `as recorded on P` or `as recorded at change N` at the end of a statement.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub kind: RecordedKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordedKind {
+    /// `as recorded on P`: what the store held at the end of P (UTC).
+    On(Period),
+    /// `as recorded at change N`: what the store held right after change N.
+    AtChange(u64),
+}
+
+/// `#412`: the permanent id of a relation.
+#[derive(Debug, Clone)]
+pub struct Handle {
+    pub id: u64,
+    pub span: Span,
+}
+
+/// A value written as a string (`"…"`, escapes resolved); where a bare word is allowed
+/// instead (an author after `changes by`), the word.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A date of a write (`when`, `from`, `to`, `at`, `published`) as the data writes it
+/// (DATA.md, "Date expressions"): `2025-04-28`, `early 2025-05`, `2024-Q3`, `2024?`,
+/// `2023-01/2024-06`, `../2024`, `before 2025-05`, `..` (after `to`: still holds).
+/// The grammar only delimits it; src/time reads it.
+#[derive(Debug, Clone)]
+pub struct DateText {
+    /// The date as given: a string's text, or the bare words with one space between
+    /// them and the leading word (`early`, `before` …) in lower case.
+    pub text: String,
+    pub span: Span,
+}
+
+/// `history #412 | …` or `history ENTITY | …`.
+#[derive(Debug, Clone)]
+pub struct HistoryQuery {
+    pub target: HistoryTarget,
+    pub stages: Vec<Stage>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryTarget {
+    /// Every version of one relation.
+    Relation(Handle),
+    /// The names, merges and relations of an entity (a name or a string).
+    Entity(Term),
+}
+
+/// `changes [since P] [by NAME] [| stage …]`: the log of changes as rows.
+#[derive(Debug, Clone)]
+pub struct ChangesQuery {
+    pub since: Option<Period>,
+    /// The author: a word or a string (`by alice`, `by "Alice B"`).
+    pub by: Option<Text>,
+    pub stages: Vec<Stage>,
+    pub span: Span,
+}
+
+/// One write: one change to the store, with its reason (`because "…"`), which
+/// `correct`, `retract`, `merge`, `unmerge` and `erase` require.
+#[derive(Debug, Clone)]
+pub struct Write {
+    pub kind: WriteKind,
+    pub reason: Option<Text>,
+    pub span: Span,
+}
+
+/// The writes of WRITES.md. Entities are named as in queries, by a name or a string
+/// (never a variable, `_` or a parameter).
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteKind {
+    /// `add S [new] P O FIELD…`: `new` says P is a predicate not declared yet.
+    AddRelation {
+        subject: Term,
+        predicate: Ident,
+        new_predicate: bool,
+        object: Term,
+        fields: Vec<Field>,
+    },
+    /// `add entity ID KIND "name" [aka "a", "b"] [note "…"]`
+    AddEntity {
+        id: Ident,
+        kind: Ident,
+        name: Text,
+        aliases: Vec<Text>,
+        note: Option<Text>,
+    },
+    /// `add predicate ID [label "…"] [symmetric] [description "…"]`
+    AddPredicate {
+        id: Ident,
+        label: Option<Text>,
+        symmetric: bool,
+        description: Option<Text>,
+    },
+    /// `add source ID ["title"] [published D] [lang L] [url "…"] [note "…"] [title "…"]`
+    AddSource {
+        id: Ident,
+        title: Option<Text>,
+        fields: Vec<Field>,
+    },
+    /// `alias ENTITY "name", …`: more names for an entity.
+    Alias { entity: Term, names: Vec<Text> },
+    /// `unalias ENTITY "name", …`
+    Unalias { entity: Term, names: Vec<Text> },
+    /// `rename ENTITY "name"`: a new display name; the old one stays an alias.
+    Rename { entity: Term, name: Text },
+    /// `correct #id FIELD VALUE[,] …`: at least one field.
+    Correct { id: Handle, fields: Vec<Field> },
+    /// `retract #id` or `retract S P O [filters] [FIELD VALUE …] [all]`.
+    Retract { target: RetractTarget, all: bool },
+    /// `merge A into B`: B is the canonical entity.
+    Merge { from: Term, into: Term },
+    /// `unmerge A`
+    Unmerge { entity: Term },
+    /// `undo` (the latest change) or `undo change N`.
+    Undo { change: Option<ChangeNumber> },
+    /// `erase #id because "…" confirm`: the only physical delete; `confirm` is required,
+    /// so `confirm` is true in every parsed tree.
+    Erase { id: Handle, confirm: bool },
+}
+
+/// What `retract` removes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RetractTarget {
+    /// `retract #412`
+    Handle(Handle),
+    /// `retract S P O [filters] [status …] [FIELD VALUE …]`: a relation clause of the
+    /// query language (`S P O` or `S -- O`, without a label) and conditions on fields
+    /// (`source kan`). In a pattern `status` is the clause's status filter. (Boxed: a
+    /// clause is large.)
+    Pattern {
+        clause: Box<Clause>,
+        fields: Vec<Field>,
+    },
+}
+
+/// `change N` in `undo change N`.
+#[derive(Debug, Clone)]
+pub struct ChangeNumber {
+    pub number: u64,
+    pub span: Span,
+}
+
+/// `WORD VALUE`: one field of a relation (`when 2025-04-28`, `source kan`) or of a
+/// source (`published 2025-05-08`, `lang he`).
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub kind: FieldKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldKind {
+    When(DateText),
+    From(DateText),
+    /// `to ..` (an open end) has the text `..`.
+    To(DateText),
+    At(DateText),
+    /// A status word as written (checked by the planner).
+    Status(Ident),
+    Place(Term),
+    /// A source id: letters, digits, `_`, `.` and `-` (`seed-article`), or a string.
+    Source(Ident),
+    Quote(Text),
+    Note(Text),
+    /// A number as written (`0.7`) and its value.
+    Confidence {
+        value: f64,
+        text: String,
+    },
+    Subject(Term),
+    Object(Term),
+    Predicate(Ident),
+    Published(DateText),
+    /// A language code (`he`, `zh-Hans`).
+    Lang(Ident),
+    Url(Text),
+    Title(Text),
+}
+
+impl FieldKind {
+    /// The word that names the field.
+    pub fn word(&self) -> &'static str {
+        use super::keywords as kw;
+        match self {
+            FieldKind::When(_) => kw::WHEN,
+            FieldKind::From(_) => kw::FROM,
+            FieldKind::To(_) => kw::TO,
+            FieldKind::At(_) => kw::AT,
+            FieldKind::Status(_) => kw::STATUS,
+            FieldKind::Place(_) => kw::PLACE,
+            FieldKind::Source(_) => kw::SOURCE,
+            FieldKind::Quote(_) => kw::QUOTE,
+            FieldKind::Note(_) => kw::NOTE,
+            FieldKind::Confidence { .. } => kw::CONFIDENCE,
+            FieldKind::Subject(_) => kw::SUBJECT,
+            FieldKind::Object(_) => kw::OBJECT,
+            FieldKind::Predicate(_) => kw::PREDICATE,
+            FieldKind::Published(_) => kw::PUBLISHED,
+            FieldKind::Lang(_) => kw::LANG,
+            FieldKind::Url(_) => kw::URL,
+            FieldKind::Title(_) => kw::TITLE,
+        }
+    }
+}
+
+impl WriteKind {
+    /// The word that begins the write (`add`, `correct` …).
+    pub fn word(&self) -> &'static str {
+        use super::keywords as kw;
+        match self {
+            WriteKind::AddRelation { .. }
+            | WriteKind::AddEntity { .. }
+            | WriteKind::AddPredicate { .. }
+            | WriteKind::AddSource { .. } => kw::ADD,
+            WriteKind::Alias { .. } => kw::ALIAS,
+            WriteKind::Unalias { .. } => kw::UNALIAS,
+            WriteKind::Rename { .. } => kw::RENAME,
+            WriteKind::Correct { .. } => kw::CORRECT,
+            WriteKind::Retract { .. } => kw::RETRACT,
+            WriteKind::Merge { .. } => kw::MERGE,
+            WriteKind::Unmerge { .. } => kw::UNMERGE,
+            WriteKind::Undo { .. } => kw::UNDO,
+            WriteKind::Erase { .. } => kw::ERASE,
+        }
+    }
 }

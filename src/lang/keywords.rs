@@ -52,14 +52,21 @@ pub const COUNT: &str = "count";
 pub const BY: &str = "by";
 /// `| distinct`.
 pub const DISTINCT: &str = "distinct";
+/// `in P` (a time filter), also `changes since P`.
+pub const SINCE: &str = "since";
+/// `on P` (a time filter), also `as recorded on P`.
+pub const ON: &str = "on";
+/// `before D` (a time filter), also a date of a write: `when before 2025-05`.
+pub const BEFORE: &str = "before";
+/// `after D` (a time filter), also a date of a write: `when after 2025-05`.
+pub const AFTER: &str = "after";
 /// `| timeline`.
 pub const TIMELINE: &str = "timeline";
 /// `status any`.
 pub const ANY: &str = "any";
 
 /// Time filters followed by one period: `in P`, `before D` …
-pub const ONE_PERIOD_FILTERS: &[&str] =
-    &["in", "on", "within", "before", "after", "since", "until"];
+pub const ONE_PERIOD_FILTERS: &[&str] = &["in", ON, "within", BEFORE, AFTER, SINCE, "until"];
 
 /// Words that begin a time filter after a relation clause's terms.
 pub const TIME_FILTER_KEYWORDS: &[&str] = &concat::<9>(&[ONE_PERIOD_FILTERS, &[BETWEEN, AS]]);
@@ -84,12 +91,189 @@ pub const PATH_OPTIONS: &[&str] = &[MAX, VIA, STATUS];
 pub const CLAUSE_KEYWORDS: &[&str] =
     &concat::<21>(&[FILTER_KEYWORDS, &[AND, OF, NOT, TO, MAX, VIA], PERIOD_WORDS]);
 
-/// Words that begin a statement other than a query.
-pub const STATEMENT_STARTS: &[&str] = &[PATH, SAVE, RUN, SAVED, DROP];
+/// Words that begin a statement of queries and saved queries, other than a query.
+pub const QUERY_STATEMENT_STARTS: &[&str] = &[PATH, SAVE, RUN, SAVED, DROP];
 
-/// Words of statements other than queries. A query whose first subject is a name spelt
-/// like one of these must write it in quotes.
-pub const STATEMENT_KEYWORDS: &[&str] = &concat::<6>(&[STATEMENT_STARTS, &[REPLACE]]);
+// ---- Writes, blocks and questions about the past (WRITES.md) ----
+
+/// `add …`: a relation, or `add entity|predicate|source …`.
+pub const ADD: &str = "add";
+/// `alias ENTITY "name", …`.
+pub const ALIAS: &str = "alias";
+/// `unalias ENTITY "name", …`.
+pub const UNALIAS: &str = "unalias";
+/// `rename ENTITY "name"`.
+pub const RENAME: &str = "rename";
+/// `correct #id FIELD VALUE …`.
+pub const CORRECT: &str = "correct";
+/// `retract #id` or `retract S P O … [all]`.
+pub const RETRACT: &str = "retract";
+/// `merge A into B`.
+pub const MERGE: &str = "merge";
+/// `unmerge A`.
+pub const UNMERGE: &str = "unmerge";
+/// `undo` or `undo change N`.
+pub const UNDO: &str = "undo";
+/// `erase #id because "…" confirm`.
+pub const ERASE: &str = "erase";
+/// `begin`: opens a block of statements that is one change.
+pub const BEGIN: &str = "begin";
+/// `commit`: ends a block, keeping its changes.
+pub const COMMIT: &str = "commit";
+/// `rollback`: ends a block, dropping its changes.
+pub const ROLLBACK: &str = "rollback";
+/// `history #id` or `history ENTITY`.
+pub const HISTORY: &str = "history";
+/// `changes [since P] [by NAME]`.
+pub const CHANGES: &str = "changes";
+
+/// `add entity ID KIND "name" …`.
+pub const ENTITY: &str = "entity";
+/// `add predicate ID …`; also a relation field (`correct #1 predicate met`).
+pub const PREDICATE: &str = "predicate";
+/// `add source ID …`; also a relation field (`source kan`).
+pub const SOURCE: &str = "source";
+/// `add entity … aka "name", …`.
+pub const AKA: &str = "aka";
+/// `add predicate ID label "…"`.
+pub const LABEL: &str = "label";
+/// `add predicate ID symmetric`.
+pub const SYMMETRIC: &str = "symmetric";
+/// `add predicate ID description "…"`.
+pub const DESCRIPTION: &str = "description";
+/// `add S new P O`: P is a predicate not declared yet.
+pub const NEW: &str = "new";
+/// `retract S P O … all`: every relation the pattern matches.
+pub const ALL: &str = "all";
+/// `because "…"`: the reason of a write.
+pub const BECAUSE: &str = "because";
+/// `merge A into B`.
+pub const INTO: &str = "into";
+/// `undo change N`, `as recorded at change N`.
+pub const CHANGE: &str = "change";
+/// `erase … confirm`.
+pub const CONFIRM: &str = "confirm";
+/// `as recorded on P`, `as recorded at change N`.
+pub const RECORDED: &str = "recorded";
+/// `as recorded at change N`; also the field `at D`.
+pub const AT: &str = "at";
+/// The fields of a relation and of a source, by their words.
+pub const WHEN: &str = "when";
+pub const FROM: &str = "from";
+pub const PLACE: &str = "place";
+pub const QUOTE: &str = "quote";
+pub const NOTE: &str = "note";
+pub const CONFIDENCE: &str = "confidence";
+pub const SUBJECT: &str = "subject";
+pub const OBJECT: &str = "object";
+pub const PUBLISHED: &str = "published";
+pub const LANG: &str = "lang";
+pub const URL: &str = "url";
+pub const TITLE: &str = "title";
+
+/// Words that begin a write: each is one change.
+pub const WRITE_STARTS: &[&str] = &[
+    ADD, ALIAS, UNALIAS, RENAME, CORRECT, RETRACT, MERGE, UNMERGE, UNDO, ERASE,
+];
+
+/// The statements of a block of writes that is one change: `begin` … `commit` (or
+/// `rollback`).
+pub const BLOCK_WORDS: &[&str] = &[BEGIN, COMMIT, ROLLBACK];
+
+/// Words that begin a question about the store's past.
+pub const PAST_STARTS: &[&str] = &[HISTORY, CHANGES];
+
+/// Writes whose reason (`because "…"`) is required.
+pub const REASON_REQUIRED: &[&str] = &[CORRECT, RETRACT, MERGE, UNMERGE, ERASE];
+
+/// What may follow `add` besides a relation's subject.
+pub const ADD_FORMS: &[&str] = &[ENTITY, PREDICATE, SOURCE];
+
+/// The fields of a relation: what `add S P O` may give, `correct` may change and a
+/// `retract` pattern may require (DATA.md's relation fields, `from`/`to`/`at` included).
+pub const RELATION_FIELDS: &[&str] = &[
+    WHEN, FROM, TO, AT, STATUS, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT, PREDICATE,
+];
+
+/// The fields a `retract` pattern may add to its clause: a relation's but `status`,
+/// which the clause reads as its status filter.
+pub const PATTERN_FIELDS: &[&str] = &[
+    WHEN, FROM, TO, AT, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT, PREDICATE,
+];
+
+/// The fields of `add source ID ["title"]`.
+pub const SOURCE_FIELDS: &[&str] = &[PUBLISHED, LANG, URL, NOTE, TITLE];
+
+/// The options of `add entity ID KIND "name"`, in any order.
+pub const ENTITY_OPTIONS: &[&str] = &[AKA, NOTE];
+
+/// The options of `add predicate ID`, in any order.
+pub const PREDICATE_OPTIONS: &[&str] = &[LABEL, SYMMETRIC, DESCRIPTION];
+
+/// The options of `changes`, in any order.
+pub const CHANGES_OPTIONS: &[&str] = &[SINCE, BY];
+
+/// What `as recorded` takes: `on P` or `at change N`.
+pub const RECORDED_OPTIONS: &[&str] = &[ON, AT];
+
+/// Words that may begin a date of a write besides the date itself: `early 2025-05`,
+/// `before 2025-05`.
+pub const DATE_TEXT_WORDS: &[&str] = &concat::<5>(&[PART_WORDS, &[BEFORE, AFTER]]);
+
+/// The words of writes and questions about the past that belong to no other group
+/// (each word once: `to`, `status`, `on`, `by` and `since` are listed elsewhere).
+pub const WRITE_WORDS: &[&str] = &[
+    ENTITY,
+    PREDICATE,
+    SOURCE,
+    AKA,
+    LABEL,
+    SYMMETRIC,
+    DESCRIPTION,
+    NEW,
+    ALL,
+    BECAUSE,
+    INTO,
+    CHANGE,
+    CONFIRM,
+    RECORDED,
+    AT,
+    WHEN,
+    FROM,
+    PLACE,
+    QUOTE,
+    NOTE,
+    CONFIDENCE,
+    SUBJECT,
+    OBJECT,
+    PUBLISHED,
+    LANG,
+    URL,
+    TITLE,
+];
+
+/// Words that begin a statement other than a query. They begin their statement
+/// whenever they come first: a query whose first subject is spelt like one of them
+/// writes it in quotes (`"history" met ?x`).
+pub const STATEMENT_STARTS: &[&str] = &concat::<
+    { QUERY_STATEMENT_STARTS.len() + WRITE_STARTS.len() + BLOCK_WORDS.len() + PAST_STARTS.len() },
+>(&[
+    QUERY_STATEMENT_STARTS,
+    WRITE_STARTS,
+    BLOCK_WORDS,
+    PAST_STARTS,
+]);
+
+/// Words of statements other than queries: the first words and `replace`. A query whose
+/// first subject is a name spelt like one of the first words must write it in quotes.
+pub const STATEMENT_KEYWORDS: &[&str] =
+    &concat::<{ STATEMENT_STARTS.len() + 1 }>(&[STATEMENT_STARTS, &[REPLACE]]);
+
+/// The words of statements that saved query names avoid: those of the statements of
+/// saved queries. The words of writes came later; saved queries named so before still
+/// run (`run history`), so they stay names there.
+pub const SAVED_NAME_KEYWORDS: &[&str] =
+    &concat::<{ QUERY_STATEMENT_STARTS.len() + 1 }>(&[QUERY_STATEMENT_STARTS, &[REPLACE]]);
 
 /// Stages that cannot end without an argument: `show col`, `sort col`, `limit N`.
 pub const ARGUMENT_STAGES: &[&str] = &[SHOW, SORT, LIMIT];
@@ -107,7 +291,8 @@ pub const STATUS_OR_ANY: &[&str] = &concat::<{ STATUS_WORDS.len() + 1 }>(&[STATU
 pub const SORT_ORDERS: &[&str] = &["asc", "desc"];
 
 /// Every keyword of the language: the reserved words, the statements' and stages'
-/// words, the status words and the words that only follow another keyword.
+/// words, the status words, the words that only follow another keyword, and the words
+/// of writes (none of which is reserved outside the write that reads it).
 pub const KEYWORDS: &[&str] = &concat::<
     {
         CLAUSE_KEYWORDS.len()
@@ -116,6 +301,7 @@ pub const KEYWORDS: &[&str] = &concat::<
             + STATUS_WORDS.len()
             + 2
             + SORT_ORDERS.len()
+            + WRITE_WORDS.len()
     },
 >(&[
     CLAUSE_KEYWORDS,
@@ -124,6 +310,7 @@ pub const KEYWORDS: &[&str] = &concat::<
     STATUS_WORDS,
     &[ANY, BY],
     SORT_ORDERS,
+    WRITE_WORDS,
 ]);
 
 /// The word lists `parts` end to end. `N` is their total length; any other `N` fails
@@ -156,9 +343,14 @@ pub fn is_clause_keyword(word: &str) -> bool {
     is_one_of(CLAUSE_KEYWORDS, word)
 }
 
-/// Is `word` a word of statements other than queries (which saved query names avoid)?
+/// Is `word` a word of statements other than queries?
 pub fn is_statement_keyword(word: &str) -> bool {
     is_one_of(STATEMENT_KEYWORDS, word)
+}
+
+/// Is `word` a keyword that no saved query's name may be?
+pub fn is_saved_name_keyword(word: &str) -> bool {
+    is_clause_keyword(word) || is_one_of(SAVED_NAME_KEYWORDS, word)
 }
 
 /// Is `word` a stage keyword?
@@ -287,9 +479,14 @@ mod tests {
         assert_eq!(needing_more, ARGUMENT_STAGES);
     }
 
+    /// `group` and `as` (of `as recorded`, which may end a query, a path, a `run`).
+    fn and_as(group: &[&'static str]) -> Vec<&'static str> {
+        group.iter().copied().chain([AS]).collect()
+    }
+
     #[test]
     fn path_options_status_words_and_sort_orders() {
-        check_group("path A to B ", PATH_OPTIONS);
+        check_group("path A to B ", &and_as(PATH_OPTIONS));
         // `|` joins status words only; `any` joins too, to be refused with advice.
         for word in KEYWORDS {
             let text = format!("?x visited Baku status planned|{word}");
@@ -300,7 +497,7 @@ mod tests {
             let expected = is_status_word(word) || *word == ANY;
             assert_eq!(joined, expected, "{text:?}");
         }
-        check_group("?x visited Baku | sort ?x ", SORT_ORDERS);
+        check_group("?x visited Baku | sort ?x ", &and_as(SORT_ORDERS));
     }
 
     #[test]
@@ -312,6 +509,66 @@ mod tests {
             for word in words {
                 assert!(message.contains(word), "{message:?} lacks `{word}`");
             }
+        }
+    }
+
+    /// The words of `groups` end to end.
+    fn union(groups: &[&[&'static str]]) -> Vec<&'static str> {
+        groups.concat()
+    }
+
+    #[test]
+    fn write_words_are_read_where_writes_put_them() {
+        check_group(
+            "add entity a person \"A\" ",
+            &union(&[ENTITY_OPTIONS, &[BECAUSE]]),
+        );
+        check_group("add predicate p ", &union(&[PREDICATE_OPTIONS, &[BECAUSE]]));
+        check_group("add source s ", &union(&[SOURCE_FIELDS, &[BECAUSE]]));
+        check_group("add a met b ", &union(&[RELATION_FIELDS, &[BECAUSE]]));
+        check_group("correct #1 ", RELATION_FIELDS);
+        check_group(
+            "correct #1 at 2024 ",
+            &union(&[RELATION_FIELDS, &[BECAUSE]]),
+        );
+        check_group(
+            "retract a met b ",
+            &union(&[FILTER_KEYWORDS, RELATION_FIELDS, &[ALL, BECAUSE]]),
+        );
+        check_group("merge a ", &[INTO]);
+        check_group("undo ", &[CHANGE, BECAUSE]);
+        check_group("erase #1 because \"x\" ", &[CONFIRM]);
+        check_group("changes ", CHANGES_OPTIONS);
+        check_group("?x met y as ", &[OF, RECORDED]);
+        check_group("?x met y as recorded ", RECORDED_OPTIONS);
+        check_group("?x met y as recorded at ", &[CHANGE]);
+        check_group("add a met b when ", DATE_TEXT_WORDS);
+    }
+
+    #[test]
+    fn every_group_is_in_keywords() {
+        for group in [
+            ADD_FORMS,
+            RELATION_FIELDS,
+            SOURCE_FIELDS,
+            ENTITY_OPTIONS,
+            PREDICATE_OPTIONS,
+            CHANGES_OPTIONS,
+            RECORDED_OPTIONS,
+            DATE_TEXT_WORDS,
+            REASON_REQUIRED,
+            &[NEW, ALL, BECAUSE, INTO, CHANGE, CONFIRM],
+        ] {
+            for word in group {
+                assert!(is_keyword(word), "`{word}` is no keyword");
+            }
+        }
+        // Only the first words of statements are kept from saved query names.
+        for word in [ENTITY, SOURCE, NOTE, RECORDED, WHEN] {
+            assert!(
+                !is_statement_keyword(word) && !is_clause_keyword(word),
+                "{word}"
+            );
         }
     }
 

@@ -1,5 +1,6 @@
 //! Lexing: query text → tokens with byte spans (nom), skipping whitespace and `#`
-//! comments, and rejecting characters that have no place in a query.
+//! comments, and rejecting characters that have no place in a query. `#` followed right
+//! away by a digit is no comment but a relation's id (`#412`).
 
 use super::ast::Span;
 use super::error::ParseError;
@@ -33,11 +34,17 @@ pub(crate) enum TokenKind {
     Label(String),
     /// `"…"`, with escapes resolved.
     Str(String),
+    /// `#412`: a relation's id (the digits are the token's text after `#`).
+    Handle,
     /// A date or number: a run of date characters starting with a digit, `-digit`,
     /// `Ydigit` or `Y-digit`.
     Lit,
     DotDot,
     Dot,
+    /// `/`: only in dates of writes (`2023-01/2024-06`).
+    Slash,
+    /// `-` alone: only in source ids and language codes (`seed-article`).
+    Dash,
     Comma,
     Pipe,
     Star,
@@ -101,8 +108,21 @@ fn trivia(input: &str) -> LexResult<'_, &str> {
     take_while1(char::is_whitespace).parse(input)
 }
 
+/// `#` to the end of the line, unless a digit follows the `#` (then it is a handle).
 fn comment(input: &str) -> LexResult<'_, &str> {
+    if starts_handle(input) {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            input,
+            nom::error::ErrorKind::Tag,
+        )));
+    }
     recognize((tag("#"), take_while(|c| c != '\n'))).parse(input)
+}
+
+/// Does a relation's id (`#412`) start here: `#` and right after it an ASCII digit?
+pub(crate) fn starts_handle(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    chars.next() == Some('#') && chars.next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Does a date token start here? A digit, `-digit`, `Y-digit`, or `Ydigit` when the
@@ -203,6 +223,7 @@ fn lex_one<'a>(
     let simple = |len: usize, kind: TokenKind| Ok((&rest[len..], kind));
     match c {
         '"' => string(source, start, rest),
+        '#' => handle(source, start, rest),
         '?' | '$' | '@' => variable(source, start, rest, c),
         _ if starts_date(rest) => {
             let Ok((after, _)) = date_token(rest) else {
@@ -237,6 +258,8 @@ fn lex_one<'a>(
         '|' => simple(1, TokenKind::Pipe),
         '*' => simple(1, TokenKind::Star),
         '-' if rest.starts_with("--") => simple(2, TokenKind::DashDash),
+        '-' => simple(1, TokenKind::Dash),
+        '/' => simple(1, TokenKind::Slash),
         '(' => simple(1, TokenKind::LParen),
         ')' => simple(1, TokenKind::RParen),
         '=' => simple(1, TokenKind::Equals),
@@ -258,6 +281,31 @@ fn unexpected_char(source: &str, start: usize, c: char) -> ParseError {
         format!("unexpected character {shown}"),
     )
     .with_hint("names with other characters are written in quotes: \"…\"")
+}
+
+/// `#` and digits: a relation's id. Letters glued to the digits make no id.
+fn handle<'a>(source: &str, start: usize, rest: &'a str) -> Result<(&'a str, TokenKind), LexError> {
+    let digits = 1 + rest[1..]
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len() - 1);
+    let after = &rest[digits..];
+    if after.chars().next().is_some_and(is_ident_char) {
+        let end = digits
+            + after
+                .find(|c: char| !is_ident_char(c))
+                .unwrap_or(after.len());
+        return Err(ParseError::at(
+            source,
+            Span::new(start, start + end),
+            format!("`{}` is no relation id", &rest[..end]),
+        )
+        .with_hint(
+            "a relation id is `#` and digits, such as #412; a comment starts with `#` and \
+             a space or a letter",
+        )
+        .into());
+    }
+    Ok((after, TokenKind::Handle))
 }
 
 /// `?name`, `?name:kind`, `$name` or `@name`.
@@ -485,6 +533,42 @@ mod tests {
     #[test]
     fn comments_and_newlines_are_whitespace() {
         assert_eq!(texts("a # comment | b\n  c"), vec!["a", "c"]);
+        assert_eq!(texts("a #comment\n#\n# 1 2\nc #"), vec!["a", "c"]);
+        assert_eq!(texts("a #x1 #_2 ##3"), vec!["a"]);
+    }
+
+    #[test]
+    fn a_hash_and_a_digit_are_a_relation_id() {
+        assert_eq!(texts("history #412 # note"), vec!["history", "#412"]);
+        assert_eq!(kinds("#0"), vec![TokenKind::Handle]);
+        assert_eq!(texts("#1,#2|#3"), vec!["#1", ",", "#2", "|", "#3"]);
+        let e = lex("retract #41a").unwrap_err().error;
+        assert_eq!(e.message, "`#41a` is no relation id");
+        assert_eq!(e.span, Span::new(8, 12));
+    }
+
+    #[test]
+    fn slashes_and_lone_dashes_for_dates_and_source_ids() {
+        assert_eq!(
+            kinds("2023-01/2024-06"),
+            vec![TokenKind::Lit, TokenKind::Slash, TokenKind::Lit]
+        );
+        assert_eq!(texts("../2024"), vec!["..", "/", "2024"]);
+        assert_eq!(texts("2024/.."), vec!["2024", "/", ".."]);
+        assert_eq!(
+            kinds("seed-article kan-0508"),
+            vec![
+                TokenKind::Word,
+                TokenKind::Dash,
+                TokenKind::Word,
+                TokenKind::Word,
+                TokenKind::Lit
+            ]
+        );
+        assert_eq!(
+            kinds("a--b"),
+            vec![TokenKind::Word, TokenKind::DashDash, TokenKind::Word]
+        );
     }
 
     #[test]
@@ -523,6 +607,8 @@ mod tests {
     fn bad_characters_and_dates() {
         let e = lex("?x visited ;home").unwrap_err().error;
         assert_eq!(e.message, "unexpected character `;`");
+        let e = lex("?x visited \\home").unwrap_err().error;
+        assert_eq!(e.message, "unexpected character `\\`");
         let e = lex("in 2024a").unwrap_err().error;
         assert_eq!(e.message, "`2024a` is neither a date nor a number");
         assert_eq!(e.span, Span::new(3, 8));

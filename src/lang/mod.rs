@@ -2,7 +2,8 @@
 //! into the AST of [`ast`], the canonical printing of that AST, and parse errors with
 //! their positions for people.
 //!
-//! - [`parse`]: text → [`ast::Statement`], or a [`ParseError`] saying what was expected
+//! - [`parse`]: text → [`ast::Statement`] (a query, a path, a saved query's statement, a
+//!   write, a block word or a question about the past), or a [`ParseError`] saying what was expected
 //!   where, and what was found. It checks the statement's size before lexing and its
 //!   number of clauses after parsing ([`crate::limits`]), and cuts what its messages
 //!   quote to a few words ([`clip_message`]). [`parse_arg`] and [`parse_saved_name`]
@@ -22,7 +23,9 @@
 //! - Strings know two escapes, `\"` and `\\`; any other backslash is an error.
 //! - `path`, `save`, `run`, `saved` and `drop` always begin their statement when they
 //!   come first: a query whose first subject is spelt so writes it in quotes.
-//! - Names of saved queries cannot be keywords.
+//! - Names of saved queries cannot be keywords of queries and saved queries
+//!   ([`is_saved_name_keyword`]); the words of writes, which came later, may be names
+//!   (`run history`), so that queries saved under them before still run.
 //! - A date token in a term position is an error: names that look like dates are quoted.
 //! - In `via a|b`, `|` joins predicate ids unless a stage keyword follows it; in
 //!   `status a|b` it joins only status words ([`crate::model::Status`]).
@@ -30,12 +33,45 @@
 //! - A relation clause may carry one label, `@name`, among its trailing modifiers
 //!   (printed right after its terms); in time filters `@name` stands for a period, the
 //!   labelled relation's time. Labels are no terms and no `run` arguments.
+//!
+//! Choices where WRITES.md is silent (writes, `history`, `changes`, `as recorded`):
+//! - `#` followed right away by an ASCII digit is a relation's id (`#412`); any other
+//!   `#` begins a comment (`# note`, `#note`, `#` alone), as before. `#41a` is an error.
+//! - The first words of writes, blocks and questions about the past ([`WRITE_STARTS`],
+//!   [`BLOCK_WORDS`], [`PAST_STARTS`]) begin their statement whenever they come first,
+//!   as `path` does: a query whose first subject is spelt so writes it in quotes
+//!   (`"history" met ?x`). No word of writes is reserved anywhere else: fields
+//!   (`source`, `note`, `when` …), `because`, `new`, `all` … stay names, predicate ids
+//!   and columns in queries.
+//! - After `add`, `entity`, `predicate` and `source` begin those forms: a relation whose
+//!   subject is spelt so writes it in quotes. `new` right after a relation's subject is
+//!   always the mark of a new predicate.
+//! - Writes name entities by a name or a string; a variable, `_` or `$param` is refused
+//!   (a `retract` pattern is a clause of the query language and takes them). In a
+//!   pattern, `status` is the clause's status filter and a label is refused.
+//! - Fields (`when 2025`, `source kan`) come in any order, separated by spaces or `,`,
+//!   each at most once; printed in the order given, separated by spaces.
+//! - Dates of writes are delimited, not read (src/time reads them): a string, or an
+//!   optional `early`/`mid`/`late`/`before`/`after` and one date written without spaces
+//!   (`2023-01/2024-06`, `../2024`, `to ..`). `/` and a lone `-` are tokens for this and
+//!   for source ids only.
+//! - Source ids, language codes and authors are strings, or ASCII words with `_`, `.`
+//!   and `-` written without spaces (`seed-article`, `kan-0508`, `zh-Hans`); one the
+//!   lexer cannot read bare (`kan-05x`, glued digits and letters) is written in quotes.
+//! - A write lacking its required reason (or `erase` its `confirm`) at the end of the
+//!   text is an error at once, saying what to add, not an unfinished statement: the
+//!   REPL runs it and shows the error rather than waiting for another line.
+//! - `as recorded …` ends a query (after its last clause's filters or after its
+//!   pipeline), a path, a `run` or a `history`, at most once, and prints last. `as`
+//!   followed by `of` is a time filter. A saved query's body cannot hold it: `run`
+//!   takes it.
 pub mod ast;
 mod error;
 pub mod keywords;
 mod lex;
 mod parse;
 mod print;
+mod print_writes;
 
 pub use error::{clip, clip_message, line_col, snippet, ParseError, SHOWN_CHARS, SNIPPET_COLUMNS};
 pub use keywords::*;
@@ -43,7 +79,7 @@ pub use print::quote;
 // The REPL scans text for colours and completion with the lexer's character classes.
 pub(crate) use lex::is_identifier;
 #[cfg(feature = "cli")]
-pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, starts_date};
+pub(crate) use lex::{is_date_char, is_ident_char, is_ident_start, starts_date, starts_handle};
 pub use parse::{
     expected_after, is_unfinished, parse_arg, parse_saved_name, Expect, MAX_NOT_DEPTH,
 };
@@ -120,3 +156,5 @@ fn clipped(mut error: ParseError) -> ParseError {
 mod limit_tests;
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod write_proptests;

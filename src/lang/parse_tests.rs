@@ -187,7 +187,11 @@ fn key(column: Column, descending: bool) -> SortKey {
 }
 
 fn statement(kind: StatementKind) -> Statement {
-    Statement { kind, span: sp() }
+    Statement {
+        kind,
+        recorded: None,
+        span: sp(),
+    }
 }
 
 fn query(clauses: Vec<Clause>, stages: Vec<Stage>) -> Statement {
@@ -1290,7 +1294,7 @@ fn error_points_at_the_culprit_with_what_was_expected() {
     assert_eq!(e.to_string(), "expected `and` at 1:30, found `2024`");
 
     let e = err("?x visited Baku as 2024");
-    assert_eq!(e.message, "expected `of`");
+    assert_eq!(e.message, "expected `of` or `recorded`");
 
     let e = err("?x visited Baku certainly status any");
     assert_eq!(e.message, format!("expected {}", words(Expect::Filter)));
@@ -1467,3 +1471,6 @@ fn snapshot_two_labels_on_a_clause() {
 fn snapshot_bad_date() {
     insta::assert_snapshot!(shown("?a ?r ?b within 2024-q3"));
 }
+
+#[path = "write_tests.rs"]
+mod write_tests;

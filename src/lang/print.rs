@@ -7,7 +7,7 @@ use super::lex::{is_identifier, starts_date};
 use std::fmt::{self, Display, Formatter, Write};
 
 /// Writes `items` separated by `sep`.
-fn joined<T: Display>(f: &mut Formatter<'_>, items: &[T], sep: &str) -> fmt::Result {
+pub(super) fn joined<T: Display>(f: &mut Formatter<'_>, items: &[T], sep: &str) -> fmt::Result {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             f.write_str(sep)?;
@@ -17,7 +17,7 @@ fn joined<T: Display>(f: &mut Formatter<'_>, items: &[T], sep: &str) -> fmt::Res
     Ok(())
 }
 
-fn stages(f: &mut Formatter<'_>, stages: &[Stage]) -> fmt::Result {
+pub(super) fn stages(f: &mut Formatter<'_>, stages: &[Stage]) -> fmt::Result {
     for stage in stages {
         write!(f, " | {stage}")?;
     }
@@ -61,7 +61,18 @@ impl Display for Statement {
             StatementKind::Run(run) => run.fmt(f),
             StatementKind::Saved => f.write_str("saved"),
             StatementKind::Drop(name) => write!(f, "drop {name}"),
+            StatementKind::Write(write) => write.fmt(f),
+            StatementKind::Begin => f.write_str("begin"),
+            StatementKind::Commit => f.write_str("commit"),
+            StatementKind::Rollback => f.write_str("rollback"),
+            StatementKind::History(history) => history.fmt(f),
+            StatementKind::Changes(changes) => changes.fmt(f),
+        }?;
+        // At the very end, after any pipeline: it reads back there whatever the statement.
+        if let Some(recorded) = &self.recorded {
+            write!(f, " {recorded}")?;
         }
+        Ok(())
     }
 }
 

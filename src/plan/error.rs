@@ -111,6 +111,8 @@ pub enum PlanErrorKind {
     RunTooDeep {
         chain: Vec<String>,
     },
+    /// `as recorded` on a statement that asks nothing of the past.
+    RecordedNotHere,
     /// A write names an entity with a variable, `_` or a parameter.
     WriteNeedsEntity,
     /// `add S P O` with a predicate that is not declared and no `new` before it.
@@ -380,6 +382,10 @@ impl PlanError {
                 chain_text(chain)
             ),
             WriteNeedsEntity => write!(f, "a write needs a named entity here"),
+            RecordedNotHere => write!(
+                f,
+                "`as recorded` goes with a question: a query, a path, `run` or `history`"
+            ),
             UnknownWritePredicate { id, .. } => write!(
                 f,
                 "unknown predicate `{}`; nothing was written",

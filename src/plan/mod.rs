@@ -85,7 +85,117 @@ pub enum Plan {
     Drop {
         name: String,
     },
+    /// A write statement: one change unless a `begin` block is open.
+    Write(Box<WritePlan>),
+    /// `begin`, `commit`, `rollback`: a block of writes as one change.
+    Begin,
+    Commit,
+    Rollback,
+    /// `history #id` or `history ENTITY`.
+    History(HistoryPlan),
+    /// `changes [since D] [by NAME]`.
+    Changes(ChangesPlan),
 }
+
+/// A write, resolved: the store's operation, the reason, the statement as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WritePlan {
+    pub op: crate::store::WriteOp,
+    /// `retract PATTERN`: the ids the operation retracts are the pattern's matches.
+    pub pattern: Option<RetractPattern>,
+    /// `because "…"`
+    pub reason: Option<String>,
+    /// The statement's text as written, for the change log.
+    pub statement: String,
+}
+
+/// The relations `retract S P O …` names: the rows of a one-clause query (any status
+/// unless it says), kept where each `(column, value)` of `matches` holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetractPattern {
+    pub select: Select,
+    /// The column of the relation's id.
+    pub id_column: usize,
+    /// Fields the matches must have (`source kan`), by column of the query.
+    pub matches: Vec<(usize, serde_json::Value)>,
+    /// `all`: every match is retracted; without it there must be exactly one.
+    pub all: bool,
+}
+
+/// Whose history `history` gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryOf {
+    /// A relation's id.
+    Relation(i64),
+    /// An entity's id (as stored: a merged entity's own history).
+    Entity(String),
+}
+
+/// `history …`: rows of [`RELATION_HISTORY_COLUMNS`] or [`ENTITY_HISTORY_COLUMNS`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryPlan {
+    pub of: HistoryOf,
+    pub stages: Vec<Stage>,
+    /// `as recorded …`: only the versions recorded by then.
+    pub recorded: Option<Recorded>,
+}
+
+/// `changes …`: rows of [`CHANGES_COLUMNS`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangesPlan {
+    /// The first day (UTC) of the changes listed.
+    pub since: Option<Day>,
+    /// Only the changes of this author.
+    pub by: Option<String>,
+    pub stages: Vec<Stage>,
+}
+
+/// The columns of `history #id`: one row per version of the relation.
+pub const RELATION_HISTORY_COLUMNS: &[&str] = &[
+    "change",
+    "recorded",
+    "recorded_by",
+    "origin",
+    "reason",
+    "action",
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "when",
+    "start",
+    "end",
+    "status",
+    "place",
+    "source",
+    "quote",
+    "note",
+    "confidence",
+];
+
+/// The columns of `history ENTITY`: its names, merges and relations by change.
+pub const ENTITY_HISTORY_COLUMNS: &[&str] = &[
+    "change",
+    "recorded",
+    "recorded_by",
+    "reason",
+    "action",
+    "id",
+    "detail",
+];
+
+/// The columns of `changes`: one row per change.
+pub const CHANGES_COLUMNS: &[&str] = &[
+    "change",
+    "recorded",
+    "recorded_by",
+    "origin",
+    "sha256",
+    "reason",
+    "statement",
+    "undoes",
+    "summary",
+];
 
 /// Clauses joined on shared variables, then pipeline stages.
 ///

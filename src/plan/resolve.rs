@@ -17,12 +17,14 @@ use crate::names::too_long_to_suggest;
 use crate::time::{self, NEG_INF, POS_INF};
 
 mod clauses;
+mod history;
 mod labels;
 mod path;
 mod periods;
 mod saved;
 mod stages;
 mod terms;
+mod writes;
 
 use labels::{labels_of, LabelDef, LabelScope};
 
@@ -106,7 +108,27 @@ impl<'c> Resolver<'c> {
     }
 
     fn statement(&mut self, stmt: &ast::Statement, text: &str) -> Result<Plan, PlanError> {
+        let recorded = self.recorded(stmt.recorded.as_ref())?;
+        let mut plan = self.statement_kind(stmt, text)?;
+        if let (Some(r), Some(span)) = (recorded, stmt.recorded.as_ref().map(|r| r.span)) {
+            match &mut plan {
+                Plan::Select(s) => s.recorded = Some(r),
+                Plan::Path(p) => p.recorded = Some(r),
+                Plan::History(h) => h.recorded = Some(r),
+                _ => return Err(PlanError::new(K::RecordedNotHere, span)),
+            }
+        }
+        Ok(plan)
+    }
+
+    fn statement_kind(&mut self, stmt: &ast::Statement, text: &str) -> Result<Plan, PlanError> {
         match &stmt.kind {
+            ast::StatementKind::Write(w) => Ok(Plan::Write(Box::new(self.write(w, text)?))),
+            ast::StatementKind::Begin => Ok(Plan::Begin),
+            ast::StatementKind::Commit => Ok(Plan::Commit),
+            ast::StatementKind::Rollback => Ok(Plan::Rollback),
+            ast::StatementKind::History(h) => Ok(Plan::History(self.history(h)?)),
+            ast::StatementKind::Changes(c) => Ok(Plan::Changes(self.changes(c)?)),
             ast::StatementKind::Query(q) => Ok(Plan::Select(self.query(q)?)),
             ast::StatementKind::Path(p) => Ok(Plan::Path(self.path(p)?)),
             ast::StatementKind::Save(s) => self.save(s, text),

@@ -247,6 +247,27 @@ mod tests {
         assert_eq!(got, vec!["visitors"]);
     }
 
+    #[test]
+    fn writes_complete_entities_predicates_kinds_and_fields() {
+        let (_d, store) = seed();
+        let (_, got) = replacements(&store, "add Pez");
+        assert_eq!(got, vec!["Pezeshkian"]);
+        let (_, got) = replacements(&store, "add e");
+        assert!(got.contains(&"entity".to_string()), "{got:?}");
+        let (_, got) = replacements(&store, "add Pezeshkian visi");
+        assert_eq!(got, vec!["visited"]);
+        let (_, got) = replacements(&store, "add entity araghchi pers");
+        assert_eq!(got, vec!["person"]);
+        let (_, got) = replacements(&store, "correct #412 sta");
+        assert_eq!(got, vec!["status"]);
+        let (_, got) = replacements(&store, "correct #412 status pla");
+        assert_eq!(got, vec!["planned"]);
+        let (_, got) = replacements(&store, "?x visited Baku as recorded o");
+        assert_eq!(got, vec!["on"]);
+        let (_, got) = replacements(&store, "merge Pezeshkian into Bak");
+        assert_eq!(got, vec!["Baku"]);
+    }
+
     /// A measurement, not a check of speed: completion on a store of a million entities
     /// (two million names). Run with
     /// `cargo test --lib completion_latency -- --ignored --nocapture`.

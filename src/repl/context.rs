@@ -72,6 +72,9 @@ fn wants_after(text: &str) -> Vec<Want> {
                 want(Want::Entities, &mut wants);
                 want(Want::Variables, &mut wants);
             }
+            // A write names entities by name, never by a variable.
+            Expect::Entity => want(Want::Entities, &mut wants),
+            Expect::Kind => want(Want::Kinds, &mut wants),
             Expect::Predicate | Expect::PredicateId => want(Want::Predicates, &mut wants),
             Expect::SavedName => want(Want::SavedNames, &mut wants),
             Expect::Column => {
@@ -153,9 +156,11 @@ pub fn detect(text: &str, pos: usize) -> Context {
     // The word under the cursor, if the cursor touches the end of one.
     let partial = match tokens.last() {
         Some(t) if t.span.end == pos => match t.piece {
-            Piece::Comment | Piece::Lit | Piece::Other | Piece::Str { closed: true } => {
-                return nothing(pos)
-            }
+            Piece::Comment
+            | Piece::Lit
+            | Piece::Handle
+            | Piece::Other
+            | Piece::Str { closed: true } => return nothing(pos),
             Piece::Punct(_) => None,
             _ => tokens.pop(),
         },
@@ -259,6 +264,8 @@ mod tests {
     }
 
     const NOT: &[&str] = &[lang::NOT];
+    /// `as` of `as recorded`, which may end a query, a path, a `run` or a `history`.
+    const AS: &[&str] = &[lang::AS];
 
     fn at_end(text: &str) -> Context {
         detect(text, text.len())
@@ -330,11 +337,11 @@ mod tests {
         );
         assert_eq!(
             at_end("?x visited Baku | sort start ").wants,
-            vec![words(&[&["asc", "desc"]])]
+            vec![words(&[&["asc", "desc"], AS])]
         );
         assert_eq!(
             at_end("?x visited Baku | count ").wants,
-            vec![words(&[&[lang::BY]])]
+            vec![words(&[&[lang::BY], AS])]
         );
         assert_eq!(
             at_end("?x visited Baku, ").wants,
@@ -351,7 +358,7 @@ mod tests {
         );
         assert_eq!(
             at_end("?x visited Baku as ").wants,
-            vec![words(&[&[lang::OF]])]
+            vec![words(&[&[lang::OF, lang::RECORDED]])]
         );
         // `|` after a status word: another status word, or a stage.
         assert_eq!(
@@ -414,7 +421,7 @@ mod tests {
         assert_eq!(at_end("path Netanyahu to Pez").wants, vec![Entities]);
         assert_eq!(
             at_end("path Netanyahu to Pezeshkian ").wants,
-            vec![words(&[PATH_OPTIONS])]
+            vec![words(&[PATH_OPTIONS, AS])]
         );
         assert_eq!(
             at_end("path Netanyahu to Pezeshkian via vis").wants,
@@ -432,6 +439,69 @@ mod tests {
             vec![words(&[&[lang::REPLACE]]), SavedNames]
         );
         assert_eq!(at_end("save replace p(x) = ?y ").wants, vec![Predicates]);
+    }
+
+    #[test]
+    fn writes_and_questions_about_the_past() {
+        use crate::lang::{ADD_FORMS, RELATION_FIELDS};
+        assert_eq!(at_end("add ").wants, vec![words(&[ADD_FORMS]), Entities]);
+        assert_eq!(at_end("add Pez").wants, vec![words(&[ADD_FORMS]), Entities]);
+        assert_eq!(
+            at_end("add Pezeshkian ").wants,
+            vec![words(&[&[lang::NEW]]), Predicates]
+        );
+        assert_eq!(at_end("add Pezeshkian visited ").wants, vec![Entities]);
+        assert_eq!(at_end("add entity araghchi ").wants, vec![Kinds]);
+        assert_eq!(at_end("add entity araghchi per").wants, vec![Kinds]);
+        assert_eq!(
+            at_end("add Pezeshkian visited Baku ").wants,
+            vec![words(&[RELATION_FIELDS, &[lang::BECAUSE]])]
+        );
+        assert_eq!(
+            at_end("correct #412 ").wants,
+            vec![words(&[RELATION_FIELDS])]
+        );
+        assert_eq!(
+            at_end("correct #412 st").wants,
+            vec![words(&[RELATION_FIELDS])]
+        );
+        assert_eq!(
+            at_end("correct #412 status ").wants,
+            vec![words(&[STATUS_WORDS])]
+        );
+        assert_eq!(
+            at_end("correct #412 when ").wants,
+            vec![words(&[lang::DATE_TEXT_WORDS])]
+        );
+        // A string is expected: nothing to offer.
+        assert!(at_end("correct #412 when 2025 because ").wants.is_empty());
+        assert!(at_end("correct #41").wants.is_empty());
+        assert_eq!(
+            at_end("retract ").wants,
+            vec![Entities, Variables],
+            "a relation id, or a clause's subject"
+        );
+        assert_eq!(at_end("merge a ").wants, vec![words(&[&[lang::INTO]])]);
+        assert_eq!(at_end("merge a into ir").wants, vec![Entities]);
+        assert_eq!(
+            at_end("erase #412 because \"x\" ").wants,
+            vec![words(&[&[lang::CONFIRM]])]
+        );
+        assert_eq!(at_end("history ").wants, vec![Entities]);
+        assert_eq!(
+            at_end("changes ").wants,
+            vec![words(&[&[lang::SINCE, lang::BY]])]
+        );
+        assert_eq!(
+            at_end("?x visited Baku as recorded ").wants,
+            vec![words(&[&[lang::ON, lang::AT]])]
+        );
+        assert_eq!(
+            at_end("Iran -- Azerbaijan | timeline as recorded at ").wants,
+            vec![words(&[&[lang::CHANGE]])]
+        );
+        // A comment after a relation id is still a comment.
+        assert!(at_end("history #412 # Ba").wants.is_empty());
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub fn highlight(text: &str, from: usize) -> String {
             Piece::Var { .. } | Piece::Label => VARIABLE,
             Piece::Str { .. } => STRING,
             Piece::Param => PARAMETER,
-            Piece::Lit => LITERAL,
+            Piece::Lit | Piece::Handle => LITERAL,
             Piece::Comment => COMMENT,
             Piece::Other => BAD,
             Piece::Word | Piece::Punct(_) => "",

@@ -6,7 +6,7 @@
 
 use std::ops::Range;
 
-use crate::lang::{is_date_char, is_ident_char, is_ident_start, starts_date};
+use crate::lang::{is_date_char, is_ident_char, is_ident_start, starts_date, starts_handle};
 
 /// What a scanned token is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +24,9 @@ pub enum Piece {
     Str { closed: bool },
     /// A date or number.
     Lit,
-    /// Punctuation: `..`, `.`, `,`, `|`, `*`, `--`, `(`, `)`, `=`.
+    /// `#412`: a relation's id (`#` and a digit; any other `#` starts a comment).
+    Handle,
+    /// Punctuation: `..`, `.`, `,`, `|`, `*`, `--`, `-`, `/`, `(`, `)`, `=`.
     Punct(&'static str),
     /// `#` to the end of the line.
     Comment,
@@ -56,7 +58,7 @@ fn run_len(s: &str, f: impl Fn(char) -> bool) -> usize {
     s.find(|c: char| !f(c)).unwrap_or(s.len())
 }
 
-const PUNCTUATION: &[&str] = &["..", "--", ".", ",", "|", "*", "(", ")", "="];
+const PUNCTUATION: &[&str] = &["..", "--", ".", ",", "|", "*", "-", "/", "(", ")", "="];
 
 /// Splits `source` into tokens; whitespace is skipped, comments are kept.
 pub fn scan(source: &str) -> Vec<Token> {
@@ -83,6 +85,7 @@ pub fn scan(source: &str) -> Vec<Token> {
 
 fn scan_one(rest: &str, at: usize, c: char) -> (usize, Piece) {
     match c {
+        '#' if starts_handle(rest) => (1 + run_len(&rest[1..], is_ident_char), Piece::Handle),
         '#' => (run_len(rest, |c| c != '\n'), Piece::Comment),
         '"' => string(rest),
         '?' => {
@@ -204,6 +207,35 @@ mod tests {
             ]
         );
         assert_eq!(pieces("@زيارة")[0], (Piece::Label, "@زيارة"));
+    }
+
+    #[test]
+    fn handles_and_comments() {
+        assert_eq!(
+            pieces("history #412 # note\n#note\ncorrect #1, #2x #"),
+            vec![
+                (Piece::Word, "history"),
+                (Piece::Handle, "#412"),
+                (Piece::Comment, "# note"),
+                (Piece::Comment, "#note"),
+                (Piece::Word, "correct"),
+                (Piece::Handle, "#1"),
+                (Piece::Punct(","), ","),
+                (Piece::Handle, "#2x"),
+                (Piece::Comment, "#"),
+            ]
+        );
+        assert_eq!(
+            pieces("seed-article 2023-01/2024-06"),
+            vec![
+                (Piece::Word, "seed"),
+                (Piece::Punct("-"), "-"),
+                (Piece::Word, "article"),
+                (Piece::Lit, "2023-01"),
+                (Piece::Punct("/"), "/"),
+                (Piece::Lit, "2024-06"),
+            ]
+        );
     }
 
     #[test]

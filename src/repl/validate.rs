@@ -40,6 +40,8 @@ mod tests {
         assert!(is_blank("  # a comment\n# another\n"));
         assert!(!is_blank("saved # a comment"));
         assert!(!is_blank("\"# not a comment\""));
+        assert!(is_blank("#note\n#\n# 412"));
+        assert!(!is_blank("#412"));
     }
 
     #[test]
@@ -114,6 +116,48 @@ mod tests {
             "?x visited Baku",
         ] {
             assert!(is_complete(text), "{text:?} may end a statement");
+        }
+    }
+
+    #[test]
+    fn writes_and_questions_about_the_past() {
+        for text in [
+            "undo",
+            "begin",
+            "commit",
+            "rollback",
+            "history #412",
+            "history araghchi | limit 3",
+            "changes since 2025-05-01",
+            "add Pezeshkian visited Baku",
+            "add Pezeshkian visited Baku # arrived\n",
+            "correct #412 when 2025-05 because \"x\"",
+            "?who visited Baku as recorded on 2025-05-01",
+            // A reason or `confirm` missing at the end: run, to say what is missing.
+            "retract #412",
+            "merge a into b",
+            "erase #412 because \"x\"",
+        ] {
+            assert!(is_complete(text), "{text:?} should be complete");
+        }
+        for text in [
+            "add",
+            "add entity araghchi person",
+            "add Pezeshkian visited",
+            "add Pezeshkian visited Baku when",
+            "add Aliyev president_of Azerbaijan from 2003 to",
+            "correct #412",
+            "correct #412 when 2025,",
+            "retract #412 because",
+            "alias araghchi \"a\",",
+            "history",
+            "changes since",
+            "undo change",
+            "?who visited Baku as",
+            "?who visited Baku as recorded",
+            "?who visited Baku as recorded at change",
+        ] {
+            assert!(!is_complete(text), "{text:?} should be unfinished");
         }
     }
 

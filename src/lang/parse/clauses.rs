@@ -8,24 +8,23 @@ use nom::Parser;
 
 use super::super::keywords::{self as kw, is_clause_keyword};
 use super::filters::{status_filter, time_filter};
-use super::stages::pipeline;
+use super::past::tail;
 use super::terms::{predicate, term};
 use super::{comma_list, expect, kw, punct, Expect, Input, PResult, MAX_NOT_DEPTH};
 use crate::lang::ast::*;
 use crate::lang::lex::{Token, TokenKind};
 
-/// `clause, clause, … | stage | stage`
-pub(super) fn query(i: Input<'_>) -> PResult<'_, Query> {
+/// `clause, clause, … | stage | stage`, and `as recorded …` before or after the
+/// pipeline.
+pub(super) fn query(i: Input<'_>) -> PResult<'_, (Query, Option<Recorded>)> {
     let start = i.here();
-    let (rest, (clauses, stages)) = (comma_list(clause), pipeline).parse(i)?;
-    Ok((
-        rest,
-        Query {
-            clauses,
-            stages,
-            span: rest.span_from(start),
-        },
-    ))
+    let (rest, (clauses, (stages, recorded))) = (comma_list(clause), tail).parse(i)?;
+    let query = Query {
+        clauses,
+        stages,
+        span: rest.span_from(start),
+    };
+    Ok((rest, (query, recorded)))
 }
 
 fn clause(i: Input<'_>) -> PResult<'_, Clause> {
@@ -51,10 +50,15 @@ fn clause_at<'t>(depth: usize, i: Input<'t>) -> PResult<'t, Clause> {
     alt((negated, simple_clause)).parse(i)
 }
 
-/// `S P O …`, `S -- O …` or `?x:kind`.
 fn simple_clause(i: Input<'_>) -> PResult<'_, Clause> {
+    simple_clause_as(Expect::Clause, i)
+}
+
+/// `S P O …`, `S -- O …` or `?x:kind`; `what` names the subject's position where no
+/// term stands.
+pub(super) fn simple_clause_as(what: Expect, i: Input<'_>) -> PResult<'_, Clause> {
     let start = i.here();
-    let (i, subject) = term(Expect::Clause)(i)?;
+    let (i, subject) = term(what)(i)?;
     if let TermKind::Var {
         name,
         kind: Some(kind),

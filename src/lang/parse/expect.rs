@@ -28,8 +28,9 @@ pub enum Expect {
     TimeFilter,
     /// A status word or `any` after `status`.
     Status,
-    /// A status word joined to the previous by `|`.
-    JoinedStatus,
+    /// A status word without `any`: joined to the previous by `|`, or the value of a
+    /// `status` field.
+    StatusWord,
     /// A period (in `run` arguments).
     Period,
     /// A period in a time filter, where a label may stand for one.
@@ -50,6 +51,28 @@ pub enum Expect {
     SavedName,
     /// A parameter name in `save NAME(p, …)`.
     Param,
+    /// An entity named by a write: a name or a string.
+    Entity,
+    /// A relation's id, `#412`.
+    Handle,
+    /// One of these field words (and its value).
+    Field(&'static [&'static str]),
+    /// A string, `"…"`.
+    Text,
+    /// A date of a write (`when`, `from`, `to`, `at`, `published`).
+    DateText,
+    /// A source id (`seed-article`).
+    SourceId,
+    /// A language code (`he`).
+    Language,
+    /// The id of a new entity or predicate.
+    NewId,
+    /// A kind of entities (`person`).
+    Kind,
+    /// A confidence, a number from 0 to 1.
+    Confidence,
+    /// The author of changes (`changes by alice`).
+    Author,
     /// This keyword.
     Keyword(&'static str),
     /// This punctuation.
@@ -77,10 +100,21 @@ impl Expect {
                 let words = crate::model::Status::listed(Some(kw::ANY));
                 return Some(Cow::Owned(format!("a status ({words})")));
             }
-            JoinedStatus => {
+            StatusWord => {
                 let words = crate::model::Status::listed(None);
                 return Some(Cow::Owned(format!("a status ({words})")));
             }
+            Field(words) => return Some(Cow::Owned(format!("a field ({})", words.join(", ")))),
+            Entity => "an entity (a name or \"text\")",
+            Handle => "a relation id (such as #412)",
+            Text => "a string (\"…\")",
+            DateText => "a date (such as 2025-04-28, early 2025-05, before 2024 or \"mid 2024\")",
+            SourceId => "a source id (such as seed-article)",
+            Language => "a language code (such as he)",
+            NewId => "an id (letters, digits and _)",
+            Kind => "a kind (such as person)",
+            Confidence => "a confidence (a number from 0 to 1)",
+            Author => "an author (a name or \"text\")",
             Period => "a period (such as 2024, 2024-05, early 2025, today, A..B or $param)",
             FilterPeriod => {
                 "a period (such as 2024, 2024-05, early 2025, today, A..B, $param or @label)"
@@ -109,7 +143,9 @@ impl Expect {
             Filter => kw::FILTER_STARTS,
             TimeFilter => kw::TIME_FILTER_KEYWORDS,
             Status => kw::STATUS_OR_ANY,
-            JoinedStatus => kw::STATUS_WORDS,
+            StatusWord => kw::STATUS_WORDS,
+            Field(words) => words,
+            DateText => kw::DATE_TEXT_WORDS,
             Period | FilterPeriod => kw::PERIOD_WORDS,
             Stage => kw::STAGE_KEYWORDS,
             Keyword(word) => match kw::KEYWORDS.iter().find(|k| **k == word) {
@@ -117,7 +153,8 @@ impl Expect {
                 None => &[],
             },
             Term | Arg | Predicate | PredicateId | Date | Label | Column | ColumnName | Number
-            | SavedName | Param | Punct(_) | End => &[],
+            | SavedName | Param | Entity | Handle | Text | SourceId | Language | NewId | Kind
+            | Confidence | Author | Punct(_) | End => &[],
         }
     }
 }

@@ -14,7 +14,8 @@ use crate::lang::ast::*;
 use crate::lang::lex::{Token, TokenKind};
 
 /// A time filter, with `certainly` before it or not. `certainly` commits: a time filter
-/// must follow it.
+/// must follow it. `as` is a time filter only with `of` after it (`as recorded` is
+/// [`super::past::recorded`]).
 pub(super) fn time_filter(i: Input<'_>) -> PResult<'_, TimeFilter> {
     let start = i.here();
     let (after, certainly) = opt(kw(kw::CERTAINLY)).parse(i)?;
@@ -29,12 +30,10 @@ pub(super) fn time_filter(i: Input<'_>) -> PResult<'_, TimeFilter> {
             )),
         )
         .map(|(from, _, to)| TimeFilterKind::Between(from, to)),
+        // `as` commits only with `of`: `as recorded` ends the statement's clauses.
         preceded(
-            kw(kw::AS),
-            cut(preceded(
-                expect(Expect::Keyword(kw::OF), kw(kw::OF)),
-                period(true),
-            )),
+            (kw(kw::AS), expect(Expect::Keyword(kw::OF), kw(kw::OF))),
+            cut(period(true)),
         )
         .map(TimeFilterKind::AsOf),
         (kw_in(kw::ONE_PERIOD_FILTERS), cut(period(true))).map(|(word, period)| match word {
@@ -73,7 +72,7 @@ pub(super) fn status_filter(i: Input<'_>) -> PResult<'_, StatusFilter> {
         cut((
             status_word(true),
             many0(preceded(
-                join(joins, Expect::JoinedStatus),
+                join(joins, Expect::StatusWord),
                 cut(status_word(false)),
             )),
         )),

@@ -14,14 +14,22 @@
 //!
 //! The grammar is split along its seams: [`terms`] (terms, predicates, names),
 //! [`clauses`] (queries, clauses and their modifiers), [`filters`] (time and status
-//! filters, periods), [`stages`] (the pipeline) and [`statements`].
+//! filters, periods), [`stages`] (the pipeline), [`statements`], [`writes`] (the
+//! statements that change the store), [`values`] (what writes give: relation ids,
+//! strings, dates as written, fields) and [`past`] (`as recorded`, `history`,
+//! `changes`).
 
 mod clauses;
 mod expect;
 mod filters;
+mod past;
 mod stages;
 mod statements;
 mod terms;
+mod values;
+mod writes;
+
+pub(crate) use values::{is_bare_dashed_word, is_bare_date_text};
 
 use std::cell::RefCell;
 

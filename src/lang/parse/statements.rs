@@ -1,5 +1,7 @@
 //! Statements: a query, `path A to B …`, `save [replace] NAME(p, …) = …`,
-//! `run NAME(arg, …)`, `saved` and `drop NAME`.
+//! `run NAME(arg, …)`, `saved`, `drop NAME`, `begin`, `commit`, `rollback`, and the
+//! first word of writes ([`super::writes`]) and of questions about the past
+//! ([`super::past`]).
 
 use nom::branch::alt;
 use nom::combinator::{cut, map, opt};
@@ -10,30 +12,44 @@ use super::super::error::line_col;
 use super::super::keywords::{self as kw, is_clause_keyword, is_stage_keyword};
 use super::clauses::query;
 use super::filters::status_filter;
-use super::stages::{number, pipeline};
+use super::past::{changes, history, tail};
+use super::stages::number;
 use super::terms::{arg, param_name, predicate_id, saved_name, term};
-use super::{comma_list, expect, is_word, join, kw, punct, Expect, Input, PResult};
+use super::writes::write;
+use super::{comma_list, expect, is_word, join, kw, kw_in, punct, Expect, Input, PResult};
 use crate::lang::ast::*;
 use crate::lang::lex::{Token, TokenKind};
 
-/// One statement (without what follows it).
+/// One statement (without what follows it). A word of [`kw::STATEMENT_STARTS`] first
+/// begins its statement; anything else begins a query.
 pub(super) fn statement(i: Input<'_>) -> PResult<'_, Statement> {
     let start = i.here();
-    let other = expect(
-        Expect::Offer(kw::STATEMENT_STARTS),
-        alt((
-            map(path_query, StatementKind::Path),
-            map(save_query, StatementKind::Save),
-            map(run_query, StatementKind::Run),
-            map(kw(kw::SAVED), |_| StatementKind::Saved),
-            map(preceded(kw(kw::DROP), cut(saved_name)), StatementKind::Drop),
-        )),
-    );
-    let (rest, kind) = alt((other, map(query, StatementKind::Query))).parse(i)?;
+    let first = kw_in(kw::STATEMENT_STARTS)(i).ok().map(|(_, word)| word);
+    let (rest, (kind, recorded)) = match first {
+        Some(kw::PATH) => map(path_query, |(p, r)| (StatementKind::Path(p), r)).parse(i)?,
+        Some(kw::SAVE) => map(save_query, |s| (StatementKind::Save(s), None)).parse(i)?,
+        Some(kw::RUN) => map(run_query, |(q, r)| (StatementKind::Run(q), r)).parse(i)?,
+        Some(kw::SAVED) => (i.skip(), (StatementKind::Saved, None)),
+        Some(kw::DROP) => map(preceded(kw(kw::DROP), cut(saved_name)), |name| {
+            (StatementKind::Drop(name), None)
+        })
+        .parse(i)?,
+        Some(kw::BEGIN) => (i.skip(), (StatementKind::Begin, None)),
+        Some(kw::COMMIT) => (i.skip(), (StatementKind::Commit, None)),
+        Some(kw::ROLLBACK) => (i.skip(), (StatementKind::Rollback, None)),
+        Some(kw::HISTORY) => map(history, |(h, r)| (StatementKind::History(h), r)).parse(i)?,
+        Some(kw::CHANGES) => map(changes, |c| (StatementKind::Changes(c), None)).parse(i)?,
+        Some(_) => map(write, |w| (StatementKind::Write(w), None)).parse(i)?,
+        None => {
+            i.expect(Expect::Offer(kw::STATEMENT_STARTS));
+            map(query, |(q, r)| (StatementKind::Query(q), r)).parse(i)?
+        }
+    };
     Ok((
         rest,
         Statement {
             kind,
+            recorded,
             span: rest.span_from(start),
         },
     ))
@@ -48,7 +64,7 @@ enum PathOption {
 
 /// `path A to B [max N] [via P|P…] [status …] [| stage …]`; the options in any order,
 /// each at most once.
-fn path_query(i: Input<'_>) -> PResult<'_, PathQuery> {
+fn path_query(i: Input<'_>) -> PResult<'_, (PathQuery, Option<Recorded>)> {
     let start = i.here();
     let (mut i, (from, _, to)) = preceded(
         kw(kw::PATH),
@@ -99,19 +115,17 @@ fn path_query(i: Input<'_>) -> PResult<'_, PathQuery> {
             i.expect(Expect::Keyword(keyword));
         }
     }
-    let (rest, stages) = pipeline(i)?;
-    Ok((
-        rest,
-        PathQuery {
-            from,
-            to,
-            max,
-            via,
-            status,
-            stages,
-            span: rest.span_from(start),
-        },
-    ))
+    let (rest, (stages, recorded)) = tail(i)?;
+    let path = PathQuery {
+        from,
+        to,
+        max,
+        via,
+        status,
+        stages,
+        span: rest.span_from(start),
+    };
+    Ok((rest, (path, recorded)))
 }
 
 /// `P|P|…` after `via`: `|` joins ids unless a stage keyword follows it.
@@ -176,8 +190,10 @@ fn save_query<'t>(i: Input<'t>) -> PResult<'t, SaveQuery> {
     ))
     .parse(i)?;
     let body_start = i.here();
-    let (rest, body) = match i.peek() {
-        Some(t) if is_word(t, kw::PATH) => map(path_query, StatementKind::Path).parse(i)?,
+    let (rest, (body, recorded)) = match i.peek() {
+        Some(t) if is_word(t, kw::PATH) => {
+            map(path_query, |(p, r)| (StatementKind::Path(p), r)).parse(i)?
+        }
         Some(t) if t.kind == TokenKind::Word && kw::is_statement_keyword(t.text) => {
             return i.error_at(
                 t.span,
@@ -185,10 +201,21 @@ fn save_query<'t>(i: Input<'t>) -> PResult<'t, SaveQuery> {
                 "save a query such as `?x visited $place`".to_string(),
             );
         }
-        _ => cut(map(query, StatementKind::Query)).parse(i)?,
+        _ => cut(map(query, |(q, r)| (StatementKind::Query(q), r))).parse(i)?,
     };
+    // The question of the past is asked when the query runs, of all it runs.
+    if let Some(recorded) = recorded {
+        return i.error_at(
+            recorded.span,
+            "a saved query cannot hold `as recorded`".to_string(),
+            "save the query without it and ask when running it: \
+             `run NAME(…) as recorded on 2025-05-01`"
+                .to_string(),
+        );
+    }
     let body = Statement {
         kind: body,
+        recorded: None,
         span: rest.span_from(body_start),
     };
     Ok((
@@ -204,17 +231,15 @@ fn save_query<'t>(i: Input<'t>) -> PResult<'t, SaveQuery> {
 }
 
 /// `run NAME[(arg, …)] [| stage …]`
-fn run_query(i: Input<'_>) -> PResult<'_, RunQuery> {
+fn run_query(i: Input<'_>) -> PResult<'_, (RunQuery, Option<Recorded>)> {
     let start = i.here();
-    let (rest, (name, args, stages)) =
-        preceded(kw(kw::RUN), cut((saved_name, parenthesised(arg), pipeline))).parse(i)?;
-    Ok((
-        rest,
-        RunQuery {
-            name,
-            args,
-            stages,
-            span: rest.span_from(start),
-        },
-    ))
+    let (rest, (name, args, (stages, recorded))) =
+        preceded(kw(kw::RUN), cut((saved_name, parenthesised(arg), tail))).parse(i)?;
+    let run = RunQuery {
+        name,
+        args,
+        stages,
+        span: rest.span_from(start),
+    };
+    Ok((rest, (run, recorded)))
 }

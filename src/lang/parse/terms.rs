@@ -5,7 +5,7 @@ use nom::combinator::{cut, map};
 use nom::multi::many0;
 use nom::Parser;
 
-use super::super::keywords::{is_clause_keyword, is_stage_keyword, is_statement_keyword};
+use super::super::keywords::{is_clause_keyword, is_saved_name_keyword, is_stage_keyword};
 use super::filters::{at_period_start, period};
 use super::{join, Expect, Input, PResult};
 use crate::lang::ast::*;
@@ -134,7 +134,7 @@ fn predicate_id_or<'t>(what: Expect) -> impl Fn(Input<'t>) -> PResult<'t, Ident>
 pub(super) fn saved_name(i: Input<'_>) -> PResult<'_, Ident> {
     match i.bump() {
         Some((rest, t)) if t.kind == TokenKind::Word => {
-            if is_clause_keyword(t.text) || is_statement_keyword(t.text) {
+            if is_saved_name_keyword(t.text) {
                 let hint = format!("`{}` is a keyword; choose another name", t.text);
                 return i.fail_hint(Expect::SavedName, hint);
             }

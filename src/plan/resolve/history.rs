@@ -72,7 +72,11 @@ impl Resolver<'_> {
         };
         let columns = fixed_columns(names);
         let (stages, _) = self.stages(&h.stages, &columns)?;
-        Ok(HistoryPlan { of, stages })
+        Ok(HistoryPlan {
+            of,
+            stages,
+            recorded: None,
+        })
     }
 
     pub(super) fn changes(&mut self, c: &ast::ChangesQuery) -> Result<ChangesPlan, PlanError> {
