@@ -1,0 +1,782 @@
+//! History read back as rows (the language's `history #412`, `history ENTITY` and
+//! `changes since D by NAME`), and the change the store was at on a day. A version's
+//! action is read from the versions themselves: the first is `added`, one that follows
+//! another in the same change is `corrected` (or `merged`/`unmerged` when an end of it
+//! changed because an entity was merged or unmerged then), a version that ends with no
+//! successor was `retracted` (or `erased`, or `undone`), and any version an undo made is
+//! `restored`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
+
+use super::versions::Table;
+use crate::plan::ColumnType;
+use crate::store::query::cell;
+use crate::store::{change, Store, StoreError};
+use crate::time::Day;
+use crate::value::{ResultSet, Row, Value};
+
+/// The columns of a relation's content in history rows, with how each is shown.
+const CONTENT: [(&str, ColumnType); 12] = [
+    ("subject", ColumnType::Text),
+    ("predicate", ColumnType::Text),
+    ("object", ColumnType::Text),
+    ("when", ColumnType::Text),
+    ("start", ColumnType::Day),
+    ("end", ColumnType::Day),
+    ("status", ColumnType::Text),
+    ("place", ColumnType::Text),
+    ("source", ColumnType::Text),
+    ("quote", ColumnType::Text),
+    ("note", ColumnType::Text),
+    ("confidence", ColumnType::Text),
+];
+
+fn err(source: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        context: "cannot read the store's history",
+        source,
+    }
+}
+
+/// A column of the row with key `key` (SQL) of `table`, from the current row or else from
+/// its latest version (a row an undo removed keeps its last names).
+fn latest(table: Table, column: &str, key: &str) -> String {
+    let (current, versions) = (table.current(), table.versions());
+    format!(
+        "COALESCE((SELECT {column} FROM {current} WHERE key = {key}), \
+         (SELECT {column} FROM {versions} WHERE key = {key} ORDER BY since_change DESC LIMIT 1))"
+    )
+}
+
+/// Every version of relation `?1`, oldest first, with its ends' keys and its content as
+/// history shows it.
+fn relation_versions_sql() -> String {
+    let columns = "subject, predicate, object, when_text, from_text, to_text, at_text, \
+                   start_lo, end_hi, status, place, source, quote, note, confidence";
+    format!(
+        "SELECT v.since_change, v.until_change, v.erased, v.subject, v.object, v.place, \
+                {subject}, {predicate}, {object}, {when}, v.start_lo, v.end_hi, v.status, \
+                {place}, {source}, v.quote, v.note, v.confidence \
+         FROM (SELECT since_change, NULL AS until_change, 0 AS erased, {columns} \
+                   FROM relation WHERE key = ?1 \
+               UNION ALL SELECT since_change, until_change, erased, {columns} \
+                   FROM relation_version WHERE id = ?1) v \
+         ORDER BY v.since_change, v.until_change IS NULL, v.until_change",
+        subject = latest(Table::Entity, "name", "v.subject"),
+        predicate = latest(Table::Predicate, "id", "v.predicate"),
+        object = latest(Table::Entity, "name", "v.object"),
+        when = crate::model::time_as_written_sql("v"),
+        place = latest(Table::Entity, "name", "v.place"),
+        source = latest(Table::Source, "id", "v.source"),
+    )
+}
+
+/// One version of a relation.
+struct RelationVersion {
+    since: i64,
+    until: Option<i64>,
+    erased: bool,
+    /// The keys of its subject, object and place.
+    ends: [Option<i64>; 3],
+    /// Its content, in the order of [`CONTENT`].
+    cells: Vec<Value>,
+}
+
+/// Something that happened to a relation: a version began (`content`) or the relation
+/// left the current beliefs.
+struct RelationEvent {
+    change: i64,
+    action: &'static str,
+    ends: [Option<i64>; 3],
+    cells: Vec<Value>,
+    content: bool,
+}
+
+/// A change's row of the log.
+#[derive(Clone)]
+struct ChangeRow {
+    recorded: String,
+    author: String,
+    origin: String,
+    sha256: Option<String>,
+    reason: Option<String>,
+    statement: Option<String>,
+    undoes: Option<i64>,
+}
+
+/// Reads changes of the log once each.
+struct Log<'c> {
+    conn: &'c Connection,
+    rows: RefCell<HashMap<i64, ChangeRow>>,
+}
+
+impl<'c> Log<'c> {
+    fn new(conn: &'c Connection) -> Log<'c> {
+        Log {
+            conn,
+            rows: RefCell::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, change: i64) -> Result<ChangeRow, StoreError> {
+        if let Some(row) = self.rows.borrow().get(&change) {
+            return Ok(row.clone());
+        }
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes \
+                 FROM change WHERE id = ?1",
+            )
+            .and_then(|mut stmt| stmt.query_row([change], change_row).optional())
+            .map_err(err)?
+            .ok_or(StoreError::NoSuchChange { change })?;
+        self.rows.borrow_mut().insert(change, row.clone());
+        Ok(row)
+    }
+
+    fn is_undo(&self, change: i64) -> Result<bool, StoreError> {
+        Ok(self.get(change)?.undoes.is_some())
+    }
+
+    /// The first cells of a history row: the change, when, who (and where from, why).
+    fn cells(&self, change: i64, origin: bool) -> Result<Vec<Value>, StoreError> {
+        let row = self.get(change)?;
+        let mut cells = vec![
+            Value::Int(change),
+            Value::Text(row.recorded),
+            Value::Text(row.author),
+        ];
+        if origin {
+            cells.push(Value::Text(row.origin));
+        }
+        cells.push(row.reason.map_or(Value::Null, Value::Text));
+        Ok(cells)
+    }
+}
+
+fn change_row(r: &rusqlite::Row) -> rusqlite::Result<ChangeRow> {
+    Ok(ChangeRow {
+        recorded: r.get(0)?,
+        author: r.get(1)?,
+        origin: r.get(2)?,
+        sha256: r.get(3)?,
+        reason: r.get(4)?,
+        statement: r.get(5)?,
+        undoes: r.get(6)?,
+    })
+}
+
+fn result(columns: &[&str], rows: Vec<Vec<Value>>) -> ResultSet {
+    ResultSet {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows: rows.into_iter().map(Row::from).collect(),
+        ..ResultSet::default()
+    }
+}
+
+/// Every version of relation `id`, oldest first.
+fn relation_versions(conn: &Connection, id: i64) -> Result<Vec<RelationVersion>, StoreError> {
+    let mut stmt = conn.prepare_cached(&relation_versions_sql()).map_err(err)?;
+    let rows = stmt
+        .query_map([id], |r| {
+            let mut cells = Vec::with_capacity(CONTENT.len());
+            for (i, (_, ty)) in CONTENT.iter().enumerate() {
+                cells.push(cell(r.get_ref(6 + i)?, *ty));
+            }
+            Ok(RelationVersion {
+                since: r.get(0)?,
+                until: r.get(1)?,
+                erased: r.get(2)?,
+                ends: [r.get(3)?, r.get(4)?, r.get(5)?],
+                cells,
+            })
+        })
+        .map_err(err)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(err)
+}
+
+/// What happened to relation `id`, in order.
+fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError> {
+    let versions = relation_versions(log.conn, id)?;
+    let mut events = Vec::with_capacity(versions.len() + 1);
+    let blank = || vec![Value::Null; CONTENT.len()];
+    for (i, v) in versions.iter().enumerate() {
+        if v.erased {
+            for (change, action) in [(v.since, "added"), (v.until.unwrap_or(v.since), "erased")] {
+                events.push(RelationEvent {
+                    change,
+                    action,
+                    ends: [None; 3],
+                    cells: blank(),
+                    content: false,
+                });
+            }
+            continue;
+        }
+        let previous = i
+            .checked_sub(1)
+            .map(|j| &versions[j])
+            .filter(|p| p.until == Some(v.since) && !p.erased);
+        let action = match previous {
+            _ if log.is_undo(v.since)? => "restored",
+            None => "added",
+            Some(p) => merge_action(log.conn, p, v)?,
+        };
+        events.push(RelationEvent {
+            change: v.since,
+            action,
+            ends: v.ends,
+            cells: v.cells.clone(),
+            content: true,
+        });
+        if let Some(until) = v.until {
+            if versions.get(i + 1).is_none_or(|next| next.since != until) {
+                events.push(RelationEvent {
+                    change: until,
+                    action: if log.is_undo(until)? {
+                        "undone"
+                    } else {
+                        "retracted"
+                    },
+                    ends: v.ends,
+                    cells: v.cells.clone(),
+                    content: false,
+                });
+            }
+        }
+    }
+    Ok(events)
+}
+
+/// `merged` when an end of the relation moved from an entity merged in that change,
+/// `unmerged` when it moved to one unmerged then, else `corrected`.
+fn merge_action(
+    conn: &Connection,
+    before: &RelationVersion,
+    after: &RelationVersion,
+) -> Result<&'static str, StoreError> {
+    let change = after.since;
+    for (old, new) in before.ends.iter().zip(after.ends) {
+        let (Some(old), Some(new)) = (*old, new) else {
+            continue;
+        };
+        if old == new {
+            continue;
+        }
+        let merged: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1 AND since_change = ?2 \
+                                AND merged_into IS NOT NULL) \
+                     OR EXISTS (SELECT 1 FROM entity_version WHERE key = ?1 AND since_change = ?2 \
+                                AND merged_into IS NOT NULL)",
+            )
+            .and_then(|mut stmt| stmt.query_row(params![old, change], |r| r.get(0)))
+            .map_err(err)?;
+        if merged {
+            return Ok("merged");
+        }
+        let unmerged: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM entity_version WHERE key = ?1 AND until_change = ?2 \
+                                AND merged_into IS NOT NULL)",
+            )
+            .and_then(|mut stmt| stmt.query_row(params![new, change], |r| r.get(0)))
+            .map_err(err)?;
+        if unmerged {
+            return Ok("unmerged");
+        }
+    }
+    Ok("corrected")
+}
+
+/// One version of an entity: its row and names.
+struct EntityVersion {
+    since: i64,
+    until: Option<i64>,
+    kind: String,
+    name: String,
+    merged_into: Option<i64>,
+    aliases: Vec<String>,
+}
+
+/// One name as `entity_version.aliases` keeps it.
+#[derive(Deserialize)]
+struct KeptName(
+    String,
+    #[allow(dead_code)] Option<String>,
+    i64,
+    #[allow(dead_code)] i64,
+);
+
+fn entity_versions(conn: &Connection, key: i64) -> Result<Vec<EntityVersion>, StoreError> {
+    let current_aliases: Vec<String> = conn
+        .prepare_cached(
+            "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
+        )
+        .and_then(|mut stmt| stmt.query_map([key], |r| r.get(0))?.collect())
+        .map_err(err)?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT since_change, until_change, kind, name, merged_into, aliases FROM ( \
+                 SELECT since_change, NULL AS until_change, kind, name, merged_into, \
+                        NULL AS aliases, 1 AS current FROM entity WHERE key = ?1 \
+                 UNION ALL SELECT since_change, until_change, kind, name, merged_into, aliases, 0 \
+                        FROM entity_version WHERE key = ?1) \
+             ORDER BY since_change, current, until_change",
+        )
+        .map_err(err)?;
+    let rows = stmt
+        .query_map([key], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .map_err(err)?;
+    let mut versions = Vec::new();
+    for row in rows {
+        let (since, until, kind, name, merged_into, kept) = row.map_err(err)?;
+        let aliases = match (until, kept) {
+            (None, _) => current_aliases.clone(),
+            (Some(_), kept) => {
+                serde_json::from_str::<Vec<KeptName>>(kept.as_deref().unwrap_or("[]"))
+                    .map_err(|e| StoreError::Corrupt {
+                        what: format!(
+                            "keeps names of entity key {key} that are not a JSON list ({e})"
+                        ),
+                    })?
+                    .into_iter()
+                    .filter(|n| n.2 == 0)
+                    .map(|n| n.0)
+                    .collect()
+            }
+        };
+        versions.push(EntityVersion {
+            since,
+            until,
+            kind,
+            name,
+            merged_into,
+            aliases,
+        });
+    }
+    Ok(versions)
+}
+
+/// What happened to an entity's own row, in order: (change, action, detail).
+fn entity_events(
+    conn: &Connection,
+    log: &Log,
+    key: i64,
+) -> Result<Vec<(i64, &'static str, String)>, StoreError> {
+    let id_of = |key: i64| -> Result<String, StoreError> {
+        conn.query_row(
+            &format!("SELECT {}", latest(Table::Entity, "id", "?1")),
+            [key],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .map(Option::unwrap_or_default)
+        .map_err(err)
+    };
+    let versions = entity_versions(conn, key)?;
+    let quoted = |names: &[&String]| {
+        names
+            .iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut events = Vec::new();
+    for (i, v) in versions.iter().enumerate() {
+        let previous = i
+            .checked_sub(1)
+            .map(|j| &versions[j])
+            .filter(|p| p.until == Some(v.since));
+        let mut found = Vec::new();
+        match previous {
+            None => {
+                let action = if log.is_undo(v.since)? {
+                    "restored"
+                } else {
+                    "added"
+                };
+                let aka = if v.aliases.is_empty() {
+                    String::new()
+                } else {
+                    format!(" aka {}", quoted(&v.aliases.iter().collect::<Vec<_>>()))
+                };
+                found.push((action, format!("{} \"{}\"{aka}", v.kind, v.name)));
+            }
+            Some(p) => {
+                match (p.merged_into, v.merged_into) {
+                    (None, Some(m)) => found.push(("merged", format!("into `{}`", id_of(m)?))),
+                    (Some(m), None) => found.push(("unmerged", format!("from `{}`", id_of(m)?))),
+                    _ => {}
+                }
+                if p.name != v.name {
+                    found.push(("renamed", format!("from \"{}\" to \"{}\"", p.name, v.name)));
+                }
+                let added: Vec<&String> = v
+                    .aliases
+                    .iter()
+                    .filter(|a| !p.aliases.contains(a) && **a != p.name)
+                    .collect();
+                if !added.is_empty() {
+                    found.push(("alias", quoted(&added)));
+                }
+                let removed: Vec<&String> = p
+                    .aliases
+                    .iter()
+                    .filter(|a| !v.aliases.contains(a) && **a != v.name)
+                    .collect();
+                if !removed.is_empty() {
+                    found.push(("unalias", quoted(&removed)));
+                }
+                if log.is_undo(v.since)? {
+                    let detail = found
+                        .iter()
+                        .map(|(a, d)| format!("{a} {d}"))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    found = vec![("restored", detail)];
+                }
+            }
+        }
+        events.extend(
+            found
+                .into_iter()
+                .map(|(action, detail)| (v.since, action, detail)),
+        );
+        if let Some(until) = v.until {
+            if versions.get(i + 1).is_none_or(|next| next.since != until) {
+                events.push((
+                    until,
+                    "removed",
+                    format!(
+                        "by an undo of change {}",
+                        log.get(until)?.undoes.unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(events)
+}
+
+impl Store {
+    /// `history #id`: every version of a relation, oldest first, with the change that
+    /// made it, and a row for each time it left the current beliefs.
+    pub fn relation_history(&self, id: i64) -> Result<ResultSet, StoreError> {
+        let log = Log::new(&self.conn);
+        let events = relation_events(&log, id)?;
+        if events.is_empty() {
+            return Err(StoreError::NoSuchRelation { id });
+        }
+        let mut rows = Vec::with_capacity(events.len());
+        for event in events {
+            let mut row = log.cells(event.change, true)?;
+            row.push(Value::Text(event.action.to_string()));
+            row.push(Value::Int(id));
+            if event.content {
+                row.extend(event.cells);
+            } else {
+                row.extend(std::iter::repeat_n(Value::Null, CONTENT.len()));
+            }
+            rows.push(row);
+        }
+        let mut columns = vec![
+            "change",
+            "recorded",
+            "recorded_by",
+            "origin",
+            "reason",
+            "action",
+            "id",
+        ];
+        columns.extend(CONTENT.iter().map(|(name, _)| *name));
+        Ok(result(&columns, rows))
+    }
+
+    /// `history ENTITY`: the entity's own versions (added, names, merges) and what
+    /// happened to the relations that named it, in the order of the changes.
+    pub fn entity_history(&self, entity_id: &str) -> Result<ResultSet, StoreError> {
+        let conn = &self.conn;
+        let key: Option<i64> = conn
+            .query_row(
+                "SELECT COALESCE((SELECT key FROM entity WHERE id = ?1), \
+                                 (SELECT max(key) FROM entity_version WHERE id = ?1))",
+                [entity_id],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        let Some(key) = key else {
+            return Err(StoreError::UnknownId {
+                what: "entity",
+                id: entity_id.to_string(),
+            });
+        };
+        let log = Log::new(conn);
+        // (change, order within the change, relation id, action, detail)
+        let mut found: Vec<(i64, u8, Option<i64>, &'static str, String)> =
+            entity_events(conn, &log, key)?
+                .into_iter()
+                .map(|(change, action, detail)| (change, 0, None, action, detail))
+                .collect();
+        // Entities merged into this one.
+        let others: Vec<(i64, String)> = conn
+            .prepare_cached(
+                "SELECT key, id FROM entity WHERE merged_into = ?1 \
+                 UNION SELECT key, id FROM entity_version WHERE merged_into = ?1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(err)?;
+        for (other, other_id) in others {
+            for (change, action, detail) in entity_events(conn, &log, other)? {
+                if matches!(action, "merged" | "unmerged")
+                    && detail.ends_with(&format!("`{entity_id}`"))
+                {
+                    let verb = if action == "merged" {
+                        "merged into it"
+                    } else {
+                        "unmerged from it"
+                    };
+                    found.push((change, 1, None, action, format!("`{other_id}` {verb}")));
+                }
+            }
+        }
+        let ids: Vec<i64> = conn
+            .prepare_cached(
+                "SELECT key FROM relation WHERE subject = ?1 UNION SELECT key FROM relation WHERE object = ?1 \
+                 UNION SELECT key FROM relation WHERE place = ?1 \
+                 UNION SELECT id FROM relation_version WHERE subject = ?1 OR object = ?1 OR place = ?1 \
+                 ORDER BY 1",
+            )
+            .and_then(|mut stmt| stmt.query_map([key], |r| r.get(0))?.collect())
+            .map_err(err)?;
+        for id in ids {
+            for event in relation_events(&log, id)? {
+                if !event.ends.contains(&Some(key)) {
+                    continue;
+                }
+                let text = |i: usize| event.cells[i].as_text().map(|t| t.into_owned());
+                let detail = [text(0), text(1), text(2), text(3)]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                found.push((event.change, 2, Some(id), event.action, detail));
+            }
+        }
+        found.sort_by_key(|&(change, order, id, ..)| (change, order, id));
+        let mut rows = Vec::with_capacity(found.len());
+        for (change, _, id, action, detail) in found {
+            let mut row = log.cells(change, false)?;
+            row.push(Value::Text(action.to_string()));
+            row.push(id.map_or(Value::Null, Value::Int));
+            row.push(Value::Text(detail));
+            rows.push(row);
+        }
+        Ok(result(
+            &[
+                "change",
+                "recorded",
+                "recorded_by",
+                "reason",
+                "action",
+                "id",
+                "detail",
+            ],
+            rows,
+        ))
+    }
+
+    /// `changes since D by NAME`: the change log as rows, oldest first, each with a
+    /// summary of what it did. `since` is an instant as the log writes them (changes
+    /// recorded at or after it are listed), `by` an author.
+    pub fn changes(&self, since: Option<&str>, by: Option<&str>) -> Result<ResultSet, StoreError> {
+        let conn = &self.conn;
+        let listed: Vec<(i64, ChangeRow)> = conn
+            .prepare(
+                "SELECT id, recorded, author, origin, origin_sha256, reason, statement, undoes \
+                 FROM change WHERE (?1 IS NULL OR recorded >= ?1) AND (?2 IS NULL OR author = ?2) \
+                 ORDER BY id",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![since, by], |r| {
+                    Ok((
+                        r.get(0)?,
+                        ChangeRow {
+                            recorded: r.get(1)?,
+                            author: r.get(2)?,
+                            origin: r.get(3)?,
+                            sha256: r.get(4)?,
+                            reason: r.get(5)?,
+                            statement: r.get(6)?,
+                            undoes: r.get(7)?,
+                        },
+                    ))
+                })?
+                .collect()
+            })
+            .map_err(err)?;
+        let first = listed.first().map_or(i64::MAX, |(id, _)| *id);
+        let mut summaries: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for table in Table::ALL {
+            for (change, text) in summarise(conn, table, first)? {
+                summaries.entry(change).or_default().push(text);
+            }
+        }
+        let rows = listed
+            .into_iter()
+            .map(|(id, c)| {
+                let summary = summaries
+                    .remove(&id)
+                    .map_or("nothing".to_string(), |s| s.join("; "));
+                let text = |t: Option<String>| t.map_or(Value::Null, Value::Text);
+                vec![
+                    Value::Int(id),
+                    Value::Text(c.recorded),
+                    Value::Text(c.author),
+                    Value::Text(c.origin),
+                    text(c.sha256),
+                    text(c.reason),
+                    text(c.statement),
+                    c.undoes.map_or(Value::Null, Value::Int),
+                    Value::Text(summary),
+                ]
+            })
+            .collect();
+        Ok(result(
+            &[
+                "change",
+                "recorded",
+                "recorded_by",
+                "origin",
+                "sha256",
+                "reason",
+                "statement",
+                "undoes",
+                "summary",
+            ],
+            rows,
+        ))
+    }
+
+    /// The change the store was at when day `day` ended (UTC): the last change recorded
+    /// on or before it; `None` when the store had no change yet.
+    pub fn change_at_end_of(&self, day: Day) -> Result<Option<i64>, StoreError> {
+        let Some(instant) = change::end_of_day(day) else {
+            return self.last_change();
+        };
+        change::last_before(&self.conn, &instant).map_err(err)
+    }
+
+    /// The number of the last change, if there is one.
+    pub fn last_change(&self) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row("SELECT max(id) FROM change", [], |r| r.get(0))
+            .map_err(err)
+    }
+
+    /// Checks that change `change` exists.
+    pub fn check_change(&self, change: i64) -> Result<(), StoreError> {
+        Log::new(&self.conn).get(change).map(drop)
+    }
+}
+
+/// For each change from `first` on, what it did to the rows of `table`, in words
+/// (`2 relations added, 1 corrected`).
+fn summarise(
+    conn: &Connection,
+    table: Table,
+    first: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let (current, versions, vkey) = (table.current(), table.versions(), table.version_key());
+    let erased = if table == Table::Relation {
+        "erased"
+    } else {
+        "0"
+    };
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT key, since_change, NULL, 0 FROM {current} WHERE since_change >= ?1 \
+             UNION ALL SELECT {vkey}, since_change, until_change, {erased} FROM {versions} \
+                 WHERE since_change >= ?1 OR until_change >= ?1"
+        ))
+        .map_err(err)?;
+    // (change, key) -> (had a version before the change, has one after, erased)
+    let mut seen: BTreeMap<(i64, i64), (bool, bool, bool)> = BTreeMap::new();
+    let rows = stmt
+        .query_map([first], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })
+        .map_err(err)?;
+    for row in rows {
+        let (key, since, until, erased) = row.map_err(err)?;
+        if erased {
+            seen.entry((until.unwrap_or(since), key)).or_default().2 = true;
+            continue;
+        }
+        if since >= first && until != Some(since) {
+            seen.entry((since, key)).or_default().1 = true;
+        }
+        if let Some(until) = until.filter(|&u| u >= first && since < u) {
+            seen.entry((until, key)).or_default().0 = true;
+        }
+    }
+    let (noun, nouns, replaced, removed) = match table {
+        Table::Relation => ("relation", "relations", "corrected", "retracted"),
+        Table::Entity => ("entity", "entities", "changed", "removed"),
+        Table::Predicate => ("predicate", "predicates", "changed", "removed"),
+        Table::Source => ("source", "sources", "changed", "removed"),
+    };
+    let mut counts: BTreeMap<i64, [usize; 4]> = BTreeMap::new();
+    for ((change, _), (before, after, erased)) in seen {
+        let slot = match (before, after, erased) {
+            (_, _, true) => 3,
+            (false, true, _) => 0,
+            (true, true, _) => 1,
+            (true, false, _) => 2,
+            (false, false, _) => continue,
+        };
+        counts.entry(change).or_default()[slot] += 1;
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(change, c)| {
+            let parts: Vec<String> = [
+                (c[0], "added"),
+                (c[1], replaced),
+                (c[2], removed),
+                (c[3], "erased"),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .enumerate()
+            .map(|(i, (n, verb))| match (i, n) {
+                (0, 1) => format!("1 {noun} {verb}"),
+                (0, n) => format!("{n} {nouns} {verb}"),
+                (_, n) => format!("{n} {verb}"),
+            })
+            .collect();
+            (change, parts.join(", "))
+        })
+        .collect())
+}
