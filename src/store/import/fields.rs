@@ -121,13 +121,15 @@ pub(in crate::store) fn check_json(
                 fingerprint: r.fingerprint,
             })
         }
-        other => return Err(Fault::field(
-            "type",
-            format!(
+        other => {
+            return Err(Fault::field(
+                "type",
+                format!(
                 "`{other}` is not a record to add; expected source, entity, predicate or relation"
             ),
-        )
-        .into()),
+            )
+            .into())
+        }
     };
     Ok(checked)
 }

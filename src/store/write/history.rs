@@ -91,7 +91,10 @@ struct RelationVersion {
 struct RelationEvent {
     change: i64,
     action: &'static str,
+    /// The keys of the subject, object and place of the version, and of the version it
+    /// replaced (an entity's history shows what stopped naming it, too).
     ends: [Option<i64>; 3],
+    ends_before: [Option<i64>; 3],
     cells: Vec<Value>,
     content: bool,
 }
@@ -212,6 +215,7 @@ fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError>
                     change,
                     action,
                     ends: [None; 3],
+                    ends_before: [None; 3],
                     cells: blank(),
                     content: false,
                 });
@@ -231,6 +235,7 @@ fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError>
             change: v.since,
             action,
             ends: v.ends,
+            ends_before: previous.map_or([None; 3], |p| p.ends),
             cells: v.cells.clone(),
             content: true,
         });
@@ -244,6 +249,7 @@ fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError>
                         "retracted"
                     },
                     ends: v.ends,
+                    ends_before: v.ends,
                     cells: v.cells.clone(),
                     content: false,
                 });
@@ -567,7 +573,7 @@ impl Store {
             .map_err(err)?;
         for id in ids {
             for event in relation_events(&log, id)? {
-                if !event.ends.contains(&Some(key)) {
+                if !event.ends.contains(&Some(key)) && !event.ends_before.contains(&Some(key)) {
                     continue;
                 }
                 let text = |i: usize| event.cells[i].as_text().map(|t| t.into_owned());
@@ -731,7 +737,11 @@ fn summarise(
     for row in rows {
         let (key, since, until, erased) = row.map_err(err)?;
         if erased {
+            // A tombstone: the relation was added by its first change, erased by its last.
             seen.entry((until.unwrap_or(since), key)).or_default().2 = true;
+            if since >= first && until != Some(since) {
+                seen.entry((since, key)).or_default().1 = true;
+            }
             continue;
         }
         if since >= first && until != Some(since) {
@@ -779,4 +789,242 @@ fn summarise(
             (change, parts.join(", "))
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::write::testing::*;
+    use crate::time::day_from_ymd;
+
+    /// #1 added, corrected, merged, retracted, restored, unmerged; #2 erased.
+    fn store() -> Store {
+        let mut s = store_with(BASE);
+        for op in [
+            WriteOp::Correct {
+                id: 1,
+                fields: json(r#"{"note":"n"}"#),
+            },
+            WriteOp::Merge {
+                from: "b".into(),
+                into: "d".into(),
+            },
+            WriteOp::Retract { ids: vec![1] },
+            WriteOp::Undo { change: None },
+            WriteOp::Unmerge { entity: "b".into() },
+            WriteOp::Erase { id: 2 },
+        ] {
+            write(&mut s, op).unwrap();
+        }
+        s
+    }
+
+    #[test]
+    fn a_relation_history_has_every_version() {
+        let s = store();
+        let h = s.relation_history(1).unwrap();
+        assert_eq!(
+            h.columns,
+            [
+                "change",
+                "recorded",
+                "recorded_by",
+                "origin",
+                "reason",
+                "action",
+                "id",
+                "subject",
+                "predicate",
+                "object",
+                "when",
+                "start",
+                "end",
+                "status",
+                "place",
+                "source",
+                "quote",
+                "note",
+                "confidence"
+            ]
+        );
+        assert_eq!(column(&h, "change"), ["1", "2", "3", "4", "5", "6"]);
+        assert_eq!(
+            column(&h, "action"),
+            [
+                "added",
+                "corrected",
+                "merged",
+                "retracted",
+                "restored",
+                "unmerged"
+            ]
+        );
+        assert_eq!(
+            column(&h, "object"),
+            ["Beta", "Beta", "Delta", "", "Delta", "Beta"]
+        );
+        assert_eq!(column(&h, "note"), ["", "n", "n", "", "n", "n"]);
+        assert_eq!(column(&h, "when")[0], "2025-04");
+        assert_eq!(
+            (
+                column(&h, "start")[0].as_str(),
+                column(&h, "end")[0].as_str()
+            ),
+            ("2025-04-01", "2025-04-30")
+        );
+        assert_eq!(
+            column(&h, "recorded_by"),
+            ["importer", "tester", "tester", "tester", "tester", "tester"]
+        );
+        assert_eq!(column(&h, "reason")[1], "testing");
+        assert_eq!(column(&h, "source")[0], "s1");
+
+        let erased = s.relation_history(2).unwrap();
+        assert_eq!(column(&erased, "action"), ["added", "erased"]);
+        assert_eq!(column(&erased, "change"), ["1", "7"]);
+        assert!(column(&erased, "subject").iter().all(String::is_empty));
+        let err = s.relation_history(999).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("no relation #999 has ever been recorded"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_entity_history_has_its_names_merges_and_relations() {
+        let mut s = store();
+        write(
+            &mut s,
+            WriteOp::Rename {
+                entity: "b".into(),
+                name: "Bakı".into(),
+            },
+        )
+        .unwrap();
+        write(
+            &mut s,
+            WriteOp::Alias {
+                entity: "b".into(),
+                names: vec!["Baku".into()],
+            },
+        )
+        .unwrap();
+        let h = s.entity_history("b").unwrap();
+        assert_eq!(
+            h.columns,
+            [
+                "change",
+                "recorded",
+                "recorded_by",
+                "reason",
+                "action",
+                "id",
+                "detail"
+            ]
+        );
+        let lines: Vec<String> = (0..h.rows.len())
+            .map(|i| {
+                ["change", "action", "id", "detail"]
+                    .iter()
+                    .map(|c| column(&h, c)[i].clone())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "1 | added |  | city \"Beta\"",
+                "1 | added | 1 | Alpha visited Bakı 2025-04",
+                "2 | corrected | 1 | Alpha visited Bakı 2025-04",
+                "3 | merged |  | into `d`",
+                "3 | merged | 1 | Alpha visited Delta 2025-04",
+                "6 | unmerged |  | from `d`",
+                "6 | unmerged | 1 | Alpha visited Bakı 2025-04",
+                "8 | renamed |  | from \"Beta\" to \"Bakı\"",
+                "9 | alias |  | \"Baku\"",
+            ]
+        );
+        let d = s.entity_history("d").unwrap();
+        assert_eq!(
+            column(&d, "detail")[1..3],
+            [
+                "`b` merged into it".to_string(),
+                "Alpha visited Delta 2025-04".to_string()
+            ]
+        );
+        assert!(matches!(
+            s.entity_history("zz"),
+            Err(StoreError::UnknownId { .. })
+        ));
+    }
+
+    #[test]
+    fn changes_are_listed_with_what_they_did() {
+        let mut s = store();
+        s.begin_change(ChangeMeta::new("bob", Origin::Script("fix.fs".into())))
+            .unwrap();
+        s.record_statement("retract #1").unwrap();
+        s.write(&WriteOp::Retract { ids: vec![1] }, Some("wrong"))
+            .unwrap();
+        s.write(
+            &add(r#"{"type":"relation","subject":"c","predicate":"met","object":"d"}"#),
+            Some("seen"),
+        )
+        .unwrap();
+        s.commit_change().unwrap();
+        let all = s.changes(None, None).unwrap();
+        assert_eq!(
+            all.columns,
+            [
+                "change",
+                "recorded",
+                "recorded_by",
+                "origin",
+                "sha256",
+                "reason",
+                "statement",
+                "undoes",
+                "summary"
+            ]
+        );
+        assert_eq!(
+            column(&all, "summary"),
+            [
+                "4 entities added; 2 predicates added; 1 source added; 2 relations added",
+                "1 relation corrected",
+                "1 entity changed; 1 relation corrected",
+                "1 relation retracted",
+                "1 relation added",
+                "1 entity changed; 1 relation corrected",
+                "1 relation erased",
+                "1 relation added, 1 retracted",
+            ]
+        );
+        assert_eq!(column(&all, "undoes")[4], "4");
+        let bob = s.changes(Some("2000-01-01T"), Some("bob")).unwrap();
+        assert_eq!(column(&bob, "change"), ["8"]);
+        assert_eq!(column(&bob, "reason"), ["wrong; seen"]);
+        assert_eq!(column(&bob, "origin"), ["fix.fs"]);
+        assert_eq!(column(&bob, "statement"), ["retract #1"]);
+        assert_eq!(
+            column(&s.changes(Some("2025-01-02T"), None).unwrap(), "change").len(),
+            7
+        );
+    }
+
+    #[test]
+    fn the_change_at_the_end_of_a_day() {
+        let s = store();
+        let day = |y, m, d| day_from_ymd(y, m, d).unwrap();
+        assert_eq!(s.change_at_end_of(day(2024, 12, 31)).unwrap(), None);
+        assert_eq!(s.change_at_end_of(day(2025, 1, 1)).unwrap(), Some(1));
+        assert_eq!(s.change_at_end_of(day(9000, 1, 1)).unwrap(), Some(7));
+        assert_eq!(s.last_change().unwrap(), Some(7));
+        assert!(s.check_change(7).is_ok());
+        assert!(matches!(
+            s.check_change(8),
+            Err(StoreError::NoSuchChange { change: 8 })
+        ));
+    }
 }

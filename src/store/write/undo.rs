@@ -18,7 +18,7 @@ struct Step {
     /// The change that made the version the undone change replaced or removed (`None`:
     /// the undone change added the row).
     before: Option<i64>,
-    /// True when the undone change's version is the current row.
+    /// True when the row is current (as the undone change left it).
     after: bool,
 }
 
@@ -49,7 +49,8 @@ impl Writer<'_> {
                     return Err(self.changed_since(n, table, key, later)?);
                 }
                 let before = self.before(table, key, n)?;
-                let after = self.since(table, key)? == Some(n);
+                // With no later change in force, a current row holds what `n` left.
+                let after = self.since(table, key)?.is_some();
                 if before.is_some() || after {
                     steps.push(Step {
                         table,
@@ -137,30 +138,52 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// The latest change that is not an undo and was not undone.
+    /// The latest change that is not an undo and whose work is in force (not undone, or
+    /// undone and re-done).
     fn latest_undoable(&self) -> Result<Option<i64>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT max(c.id) FROM change c WHERE c.id < ?1 AND c.undoes IS NULL \
-                 AND NOT EXISTS (SELECT 1 FROM change u WHERE u.undoes = c.id)",
-                [self.change],
-                |r| r.get(0),
+        let candidates: Vec<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM change WHERE id < ?1 AND undoes IS NULL ORDER BY id DESC",
             )
-            .map_err(db)
+            .and_then(|mut stmt| stmt.query_map([self.change], |r| r.get(0))?.collect())
+            .map_err(db)?;
+        for change in candidates {
+            if self.undone_by(change)?.is_none() {
+                return Ok(Some(change));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The undo that reverted change `n`, if that undo is itself in force (an undo that was
+    /// undone re-applied `n`).
+    fn undone_by(&self, n: i64) -> Result<Option<i64>, StoreError> {
+        let mut undos: Vec<i64> = Vec::new();
+        let mut at = n;
+        // Each undo of the chain undoes the one before: n, its undo, the undo of that, …
+        loop {
+            let undo: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT min(id) FROM change WHERE undoes = ?1 AND id <> ?2")
+                .and_then(|mut stmt| stmt.query_row(params![at, self.change], |r| r.get(0)))
+                .map_err(db)?;
+            match undo {
+                Some(u) if !undos.contains(&u) => {
+                    undos.push(u);
+                    at = u;
+                }
+                _ => break,
+            }
+        }
+        // An odd number of undos leaves `n` undone.
+        Ok((undos.len() % 2 == 1).then(|| undos[0]))
     }
 
     /// Refuses a change that was undone already, and one that erased a relation (whose
     /// content is gone).
     fn refuse_undone_or_erasing(&self, n: i64) -> Result<(), StoreError> {
-        let undone_by: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT min(id) FROM change WHERE undoes = ?1 AND id <> ?2",
-                params![n, self.change],
-                |r| r.get(0),
-            )
-            .map_err(db)?;
-        if let Some(u) = undone_by {
+        if let Some(u) = self.undone_by(n)? {
             let info = change_info(self.conn, u)?;
             return Err(StoreError::UndoRefused {
                 change: n,
@@ -233,20 +256,38 @@ impl Writer<'_> {
             .map_err(db)
     }
 
-    /// The first change after `n` that made, replaced or removed a version of row `key`.
+    /// The first change after `n` that touched row `key` (made, replaced or removed a
+    /// version of it) and whose work is still in force: a later change and the undo of
+    /// it cancel out (the undo put back what the later change found, which is what `n`
+    /// left), so an undone and re-done change does not block undoing an earlier one.
     fn later_change(&self, table: Table, key: i64, n: i64) -> Result<Option<i64>, StoreError> {
         let (current, versions, vkey) = (table.current(), table.versions(), table.version_key());
-        self.conn
+        let later: Vec<(i64, Option<i64>)> = self
+            .conn
             .prepare_cached(&format!(
-                "SELECT min(c) FROM ( \
-                     SELECT since_change AS c FROM {current} WHERE key = ?1 AND since_change > ?2 \
-                     UNION ALL SELECT since_change FROM {versions} \
+                "SELECT c.id, c.undoes FROM change c WHERE c.id IN ( \
+                     SELECT since_change FROM {current} WHERE key = ?1 AND since_change > ?2 \
+                     UNION SELECT since_change FROM {versions} \
                          WHERE {vkey} = ?1 AND since_change > ?2 \
-                     UNION ALL SELECT until_change FROM {versions} \
-                         WHERE {vkey} = ?1 AND until_change > ?2)"
+                     UNION SELECT until_change FROM {versions} \
+                         WHERE {vkey} = ?1 AND until_change > ?2) \
+                 ORDER BY c.id"
             ))
-            .and_then(|mut stmt| stmt.query_row(params![key, n], |r| r.get(0)))
-            .map_err(db)
+            .and_then(|mut stmt| {
+                stmt.query_map(params![key, n], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
+            .map_err(db)?;
+        let mut in_force: Vec<i64> = Vec::with_capacity(later.len());
+        for (change, undoes) in later {
+            match undoes.and_then(|u| in_force.iter().position(|&c| c == u)) {
+                Some(i) => {
+                    in_force.remove(i);
+                }
+                None => in_force.push(change),
+            }
+        }
+        Ok(in_force.first().copied())
     }
 
     /// The change that made the version of row `key` that change `n` replaced or removed.
@@ -340,5 +381,276 @@ impl Writer<'_> {
             .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)).optional())
             .map_err(db)?;
         Ok(format!("{} `{}`", table.noun(), id.unwrap_or_default()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::write::testing::*;
+
+    /// BASE, plus c visited b (#3, as #1 once c is a), a relation placed at c (#4), and an
+    /// undeclared predicate.
+    fn store() -> Store {
+        store_with(&format!(
+            "{BASE}{}\n{}\n{}\n",
+            r#"{"type":"relation","subject":"c","predicate":"visited","object":"b","when":"2025-04","source":"s1"}"#,
+            r#"{"type":"relation","subject":"d","predicate":"met","object":"a","place":"c"}"#,
+            r#"{"type":"relation","subject":"d","predicate":"praised","object":"a"}"#
+        ))
+    }
+
+    #[test]
+    fn undo_of_every_kind_of_write_restores_the_rows_exactly() {
+        let cases: Vec<(&str, Vec<WriteOp>)> = vec![
+            (
+                "add relation",
+                vec![add(
+                    r#"{"type":"relation","subject":"c","predicate":"met","object":"d","status":"planned"}"#,
+                )],
+            ),
+            (
+                "add with a new predicate",
+                vec![add(
+                    r#"{"type":"relation","subject":"c","predicate":"hosted","object":"d"}"#,
+                )],
+            ),
+            (
+                "add entity",
+                vec![add(
+                    r#"{"type":"entity","id":"e","kind":"person","name":"Epsilon","aliases":["Eps"]}"#,
+                )],
+            ),
+            (
+                "add predicate",
+                vec![add(
+                    r#"{"type":"predicate","id":"hosted","symmetric":true}"#,
+                )],
+            ),
+            (
+                "declare predicate",
+                vec![add(
+                    r#"{"type":"predicate","id":"praised","label":"praised"}"#,
+                )],
+            ),
+            (
+                "add source",
+                vec![add(
+                    r#"{"type":"source","id":"s2","title":"Two","published":"2025"}"#,
+                )],
+            ),
+            (
+                "alias",
+                vec![WriteOp::Alias {
+                    entity: "a".into(),
+                    names: vec!["Al".into()],
+                }],
+            ),
+            (
+                "unalias",
+                vec![WriteOp::Unalias {
+                    entity: "a".into(),
+                    names: vec!["Alef".into()],
+                }],
+            ),
+            (
+                "rename",
+                vec![WriteOp::Rename {
+                    entity: "a".into(),
+                    name: "Alef".into(),
+                }],
+            ),
+            (
+                "correct",
+                vec![WriteOp::Correct {
+                    id: 1,
+                    fields: json(r#"{"at":"2025-04-02","object":"d","source":null}"#),
+                }],
+            ),
+            ("retract", vec![WriteOp::Retract { ids: vec![1, 2] }]),
+            (
+                "merge",
+                vec![WriteOp::Merge {
+                    from: "c".into(),
+                    into: "a".into(),
+                }],
+            ),
+            (
+                "several at once",
+                vec![
+                    add(r#"{"type":"entity","id":"e","kind":"person","name":"Epsilon"}"#),
+                    add(r#"{"type":"relation","subject":"e","predicate":"met","object":"d"}"#),
+                    WriteOp::Correct {
+                        id: 1,
+                        fields: json(r#"{"note":"n"}"#),
+                    },
+                    WriteOp::Correct {
+                        id: 1,
+                        fields: json(r#"{"note":"m"}"#),
+                    },
+                    WriteOp::Retract { ids: vec![2] },
+                    WriteOp::Rename {
+                        entity: "e".into(),
+                        name: "Eps".into(),
+                    },
+                ],
+            ),
+        ];
+        for (name, ops) in cases {
+            let mut s = store();
+            let before = snapshot(&s);
+            let made = change(&mut s, &ops).unwrap().unwrap();
+            let after = snapshot(&s);
+            assert_ne!(after, before, "{name}");
+            let r = write(&mut s, WriteOp::Undo { change: None }).unwrap();
+            assert!(
+                r.messages[0].starts_with(&format!("undid change {made} (")),
+                "{name}: {:?}",
+                r.messages
+            );
+            assert_eq!(snapshot(&s), before, "{name}");
+            assert_eq!(
+                one(&s, "SELECT undoes FROM change ORDER BY id DESC LIMIT 1"),
+                made
+            );
+            // Undoing the undo applies the change again.
+            let undo = one(&s, "SELECT max(id) FROM change");
+            write(&mut s, WriteOp::Undo { change: Some(undo) }).unwrap();
+            assert_eq!(snapshot(&s), after, "{name}: redo");
+            assert!(s.check().unwrap().is_empty(), "{name}");
+        }
+    }
+
+    #[test]
+    fn unmerge_and_an_import_undo_too() {
+        let mut s = store();
+        write(
+            &mut s,
+            WriteOp::Merge {
+                from: "c".into(),
+                into: "a".into(),
+            },
+        )
+        .unwrap();
+        let before = snapshot(&s);
+        write(&mut s, WriteOp::Unmerge { entity: "c".into() }).unwrap();
+        assert_ne!(snapshot(&s), before);
+        write(&mut s, WriteOp::Undo { change: None }).unwrap();
+        assert_eq!(snapshot(&s), before);
+        // The unmerge (3) and its undo (4) cancel out: the merge (2) can be undone. The
+        // first change holds the import: undoing it empties the store.
+        write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap();
+        write(&mut s, WriteOp::Undo { change: Some(1) }).unwrap();
+        assert_eq!(snapshot(&s), Vec::<String>::new());
+        let r = write(&mut s, WriteOp::Undo { change: None }).unwrap();
+        assert_eq!(r.messages, ["nothing to undo"]);
+    }
+
+    #[test]
+    fn undo_refuses_what_a_later_change_touched() {
+        let mut s = store();
+        write(
+            &mut s,
+            WriteOp::Correct {
+                id: 1,
+                fields: json(r#"{"note":"first"}"#),
+            },
+        )
+        .unwrap();
+        s.begin_change(ChangeMeta::new("bob", Origin::Repl))
+            .unwrap();
+        s.write(
+            &WriteOp::Correct {
+                id: 1,
+                fields: json(r#"{"note":"second"}"#),
+            },
+            None,
+        )
+        .unwrap();
+        s.commit_change().unwrap();
+        let err = write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("change 2 cannot be undone: change 3 by bob at "),
+            "{text}"
+        );
+        assert!(
+            text.contains("changed #1 since; undo change 3 first"),
+            "{text}"
+        );
+        assert_eq!(err.exit_code(), 2);
+        write(&mut s, WriteOp::Undo { change: Some(3) }).unwrap();
+        // Change 3 is undone: undo picks change 2 now.
+        write(&mut s, WriteOp::Undo { change: None }).unwrap();
+        assert_eq!(rows(&s, "SELECT note FROM relation WHERE key = 1"), ["∅"]);
+        let err = write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap_err();
+        assert!(err.to_string().contains("change 5 by tester at"), "{err}");
+        let err = write(&mut s, WriteOp::Undo { change: Some(99) }).unwrap_err();
+        assert!(matches!(err, StoreError::NoSuchChange { change: 99 }));
+    }
+
+    #[test]
+    fn undo_refuses_to_remove_what_is_still_named_or_erased() {
+        let mut s = store();
+        write(
+            &mut s,
+            add(r#"{"type":"entity","id":"e","kind":"person","name":"Epsilon"}"#),
+        )
+        .unwrap();
+        write(
+            &mut s,
+            add(r#"{"type":"relation","subject":"e","predicate":"met","object":"d"}"#),
+        )
+        .unwrap();
+        let err = write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("it added entity `e`, which #6 (change 3 by tester at"),
+            "{text}"
+        );
+        write(&mut s, WriteOp::Erase { id: 6 }).unwrap();
+        let err = write(&mut s, WriteOp::Undo { change: None }).unwrap_err();
+        assert!(err.to_string().contains("it erased #6"), "{err}");
+        // The erased relation is gone for good: the entity can go now.
+        write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap();
+        assert_eq!(one(&s, "SELECT count(*) FROM entity WHERE id = 'e'"), 0);
+        // A retracted relation that would come back identical to a live one.
+        write(&mut s, WriteOp::Retract { ids: vec![2] }).unwrap();
+        let retracted = one(&s, "SELECT max(id) FROM change");
+        write(
+            &mut s,
+            add(r#"{"type":"relation","subject":"c","predicate":"met","object":"a"}"#),
+        )
+        .unwrap();
+        let err = write(
+            &mut s,
+            WriteOp::Undo {
+                change: Some(retracted),
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("bring #2 back, and #7 says the same"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn one_change_undoes_one_change() {
+        let mut s = store();
+        write(&mut s, WriteOp::Retract { ids: vec![1] }).unwrap();
+        write(&mut s, WriteOp::Retract { ids: vec![2] }).unwrap();
+        begin(&mut s);
+        s.write(&WriteOp::Undo { change: Some(3) }, None).unwrap();
+        let err = s
+            .write(&WriteOp::Undo { change: Some(2) }, None)
+            .unwrap_err();
+        assert!(err.to_string().contains("undoes change 3 already"), "{err}");
+        let err = s
+            .write(&WriteOp::Undo { change: Some(4) }, None)
+            .unwrap_err();
+        assert!(err.to_string().contains("the change being made"), "{err}");
+        assert_eq!(s.commit_change().unwrap(), Some(4));
+        assert_eq!(one(&s, "SELECT count(*) FROM relation"), 4);
     }
 }
