@@ -18,6 +18,8 @@ mod versions;
 
 #[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod tests;
 
 use rusqlite::Connection;
 use serde_json::{Map, Value};
