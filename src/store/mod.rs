@@ -1,5 +1,6 @@
 //! The store: one SQLite file. Opening (pragmas, migrations from `schema/`), import,
-//! export, checks and statistics, and every piece of SQL the rest of the crate needs:
+//! export, writes and their history ([`write`]), checks and statistics, and every piece
+//! of SQL the rest of the crate needs:
 //! running compiled queries, the path search, graphs, saved queries, the catalog the
 //! planner and completion read. The connection stays inside this module; other layers
 //! call one [`Store`] method per job and get a [`StoreError`] when SQLite fails.

@@ -6,10 +6,14 @@
 use serde::Deserialize;
 
 use super::record::{
-    parse_date_field, Fault, Field, Record, ENTITY_FIELDS, PREDICATE_FIELDS, SOURCE_FIELDS,
+    parse_date_field, Fault, Field, Record, ENTITY_FIELDS, PREDICATE_FIELDS, RELATION_FIELDS,
+    SOURCE_FIELDS,
 };
 use super::relation::check_relation;
 use crate::time;
+
+/// The fields of a relation record besides `type`.
+pub(in crate::store) const RELATION_RECORD_FIELDS: &[&str] = RELATION_FIELDS;
 
 /// A source record's fields, checked.
 pub(in crate::store) struct SourceFields {

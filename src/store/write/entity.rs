@@ -34,19 +34,24 @@ fn first_difference<'a>(
         })
 }
 
-/// The refusal of an `add` of an existing id with other content.
-fn exists(
+/// The answer to an `add` of an existing id: nothing changes when the record says what
+/// is stored; with other content (`difference`: field, stored, given), a refusal.
+fn already(
     what: &str,
     id: &str,
-    difference: (&str, Option<&str>, &str),
+    difference: Option<(&str, Option<&str>, &str)>,
     advice: &str,
-) -> StoreError {
-    let (field, stored, given) = difference;
+) -> Result<WriteReport, StoreError> {
+    let Some((field, stored, given)) = difference else {
+        return Ok(WriteReport::said(format!(
+            "{what} `{id}` is already recorded; nothing changed"
+        )));
+    };
     let stored = stored.map_or("none".to_string(), |s| format!("\"{s}\""));
-    StoreError::Refused(format!(
+    Err(StoreError::Refused(format!(
         "{what} `{id}` already exists with {field} {stored}, not \"{given}\": `add` records \
          something new. {advice}"
-    ))
+    )))
 }
 
 impl Writer<'_> {
@@ -98,22 +103,16 @@ impl Writer<'_> {
                     .find(|a| !names.iter().any(|(n, _)| n == *a))
                     .map(|a| ("alias", None, a.as_str()))
             });
-            return match difference {
-                None => Ok(WriteReport::said(format!(
-                    "entity `{}` is already recorded; nothing changed",
-                    e.id
-                ))),
-                Some(difference) => Err(exists(
-                    "entity",
-                    &e.id,
-                    difference,
-                    &format!(
-                        "Give it more names with `alias {id} \"…\"`, another display name with \
+            return already(
+                "entity",
+                &e.id,
+                difference,
+                &format!(
+                    "Give it more names with `alias {id} \"…\"`, another display name with \
                          `rename {id} \"…\"`, or use another id for another entity.",
-                        id = e.id
-                    ),
-                )),
-            };
+                    id = e.id
+                ),
+            );
         }
         let key = change::next_entity_key(self.conn).map_err(db)?;
         self.conn
@@ -159,26 +158,20 @@ impl Writer<'_> {
             Some((_, label, s_symmetric, description, true)) => {
                 let (stored_sym, given_sym) =
                     (s_symmetric.to_string(), p.symmetric.map(|s| s.to_string()));
-                match first_difference(&[
-                    ("label", label.as_deref(), p.label.as_deref()),
-                    (
-                        "description",
-                        description.as_deref(),
-                        p.description.as_deref(),
-                    ),
-                    ("symmetric", Some(&stored_sym), given_sym.as_deref()),
-                ]) {
-                    None => Ok(WriteReport::said(format!(
-                        "predicate `{}` is already recorded; nothing changed",
-                        p.id
-                    ))),
-                    Some(difference) => Err(exists(
-                        "predicate",
-                        &p.id,
-                        difference,
-                        "Use another id for another predicate.",
-                    )),
-                }
+                already(
+                    "predicate",
+                    &p.id,
+                    first_difference(&[
+                        ("label", label.as_deref(), p.label.as_deref()),
+                        (
+                            "description",
+                            description.as_deref(),
+                            p.description.as_deref(),
+                        ),
+                        ("symmetric", Some(&stored_sym), given_sym.as_deref()),
+                    ]),
+                    "Use another id for another predicate.",
+                )
             }
             Some((key, ..)) => {
                 self.keep(Table::Predicate, key)?;
@@ -235,24 +228,18 @@ impl Writer<'_> {
             })
             .map_err(db)?;
         if let Some([title, published, lang, url, note]) = stored {
-            return match first_difference(&[
-                ("title", title.as_deref(), s.title.as_deref()),
-                ("published", published.as_deref(), s.published.as_deref()),
-                ("lang", lang.as_deref(), s.lang.as_deref()),
-                ("url", url.as_deref(), s.url.as_deref()),
-                ("note", note.as_deref(), s.note.as_deref()),
-            ]) {
-                None => Ok(WriteReport::said(format!(
-                    "source `{}` is already recorded; nothing changed",
-                    s.id
-                ))),
-                Some(difference) => Err(exists(
-                    "source",
-                    &s.id,
-                    difference,
-                    "Use another id for another source.",
-                )),
-            };
+            return already(
+                "source",
+                &s.id,
+                first_difference(&[
+                    ("title", title.as_deref(), s.title.as_deref()),
+                    ("published", published.as_deref(), s.published.as_deref()),
+                    ("lang", lang.as_deref(), s.lang.as_deref()),
+                    ("url", url.as_deref(), s.url.as_deref()),
+                    ("note", note.as_deref(), s.note.as_deref()),
+                ]),
+                "Use another id for another source.",
+            );
         }
         let key = change::next_source_key(self.conn).map_err(db)?;
         let (lo, hi) = s.published_range.unzip();
@@ -286,27 +273,21 @@ impl Writer<'_> {
     pub(super) fn alias(&self, id: &str, names: &[String]) -> Result<WriteReport, StoreError> {
         let entity = self.entity_row(id)?;
         let stored = self.names(entity.key)?;
-        let mut new: Vec<&str> = Vec::new();
-        for name in names {
-            let name = given_name(name)?;
-            if !stored.iter().any(|(n, _)| n == name) && !new.contains(&name) {
-                new.push(name);
-            }
-        }
+        let mut new = given_names(names)?;
+        new.retain(|name| !stored.iter().any(|(n, _)| n == name));
         if new.is_empty() {
             return Ok(WriteReport::said(format!(
                 "`{id}` already has those names; nothing changed"
             )));
         }
         self.keep(Table::Entity, entity.key)?;
-        let mut ord: i64 = self
+        let first: i64 = self
             .conn
             .prepare_cached("SELECT COALESCE(max(ord), 0) + 1 FROM alias WHERE entity = ?1")
             .and_then(|mut stmt| stmt.query_row([entity.key], |r| r.get(0)))
             .map_err(db)?;
-        for name in &new {
+        for (ord, name) in (first..).zip(&new) {
             self.insert_name(entity.key, name, None, false, ord)?;
-            ord += 1;
         }
         self.touch(Table::Entity, entity.key)?;
         Ok(WriteReport::changed(
@@ -319,9 +300,8 @@ impl Writer<'_> {
     pub(super) fn unalias(&self, id: &str, names: &[String]) -> Result<WriteReport, StoreError> {
         let entity = self.entity_row(id)?;
         let stored = self.names(entity.key)?;
-        let mut gone: Vec<&str> = Vec::new();
-        for name in names {
-            let name = given_name(name)?;
+        let gone = given_names(names)?;
+        for &name in &gone {
             match stored.iter().find(|(n, _)| n == name) {
                 None => {
                     let all: Vec<&str> = stored.iter().map(|(n, _)| n.as_str()).collect();
@@ -337,7 +317,6 @@ impl Writer<'_> {
                          (`rename {id} \"…\"`), then remove this one"
                     )))
                 }
-                Some(_) if !gone.contains(&name) => gone.push(name),
                 Some(_) => {}
             }
         }
@@ -586,6 +565,18 @@ fn given_name(name: &str) -> Result<&str, StoreError> {
     Ok(name)
 }
 
+/// Names as given, trimmed, each once; an empty one is refused.
+fn given_names(names: &[String]) -> Result<Vec<&str>, StoreError> {
+    let mut given: Vec<&str> = Vec::with_capacity(names.len());
+    for name in names {
+        let name = given_name(name)?;
+        if !given.contains(&name) {
+            given.push(name);
+        }
+    }
+    Ok(given)
+}
+
 /// Names in quotes, joined with commas.
 fn quoted(names: &[&str]) -> String {
     names
@@ -698,23 +689,13 @@ mod tests {
             add(r#"{"type":"source","id":"x","published":"2025-13"}"#),
         )
         .unwrap_err();
-        assert!(
-            matches!(&err, StoreError::BadWrite { field: Some(f), .. } if f == "published"),
-            "{err}"
-        );
+        assert_eq!(bad_field(&err), Some("published"), "{err}");
     }
 
     #[test]
     fn names_change_as_new_versions() {
         let mut s = store_with(BASE);
-        let r = write(
-            &mut s,
-            WriteOp::Alias {
-                entity: "a".into(),
-                names: vec!["ألفا".into(), "Alef".into(), " Al ".into()],
-            },
-        )
-        .unwrap();
+        let r = write(&mut s, alias("a", &["ألفا", "Alef", " Al "])).unwrap();
         assert_eq!(r.messages, ["`a` now also answers to \"ألفا\", \"Al\""]);
         assert_eq!(
             names(&s, "a"),
@@ -727,89 +708,27 @@ mod tests {
             ),
             [r#"1|2|Alpha|[["Alpha",null,1,0],["Alef",null,0,1]]"#]
         );
-        assert!(
-            !write(
-                &mut s,
-                WriteOp::Alias {
-                    entity: "a".into(),
-                    names: vec!["Al".into()]
-                }
-            )
-            .unwrap()
-            .changed
-        );
-        write(
-            &mut s,
-            WriteOp::Unalias {
-                entity: "a".into(),
-                names: vec!["Al".into()],
-            },
-        )
-        .unwrap();
+        assert!(!write(&mut s, alias("a", &["Al"])).unwrap().changed);
+        write(&mut s, unalias("a", &["Al"])).unwrap();
         assert_eq!(names(&s, "a"), ["Alpha:1:0", "Alef:0:1", "ألفا:0:2"]);
-        let err = write(
-            &mut s,
-            WriteOp::Unalias {
-                entity: "a".into(),
-                names: vec!["Alpha".into()],
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, unalias("a", &["Alpha"])).unwrap_err();
         assert!(err.to_string().contains("display name of `a`"), "{err}");
-        let err = write(
-            &mut s,
-            WriteOp::Unalias {
-                entity: "a".into(),
-                names: vec!["Zed".into()],
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, unalias("a", &["Zed"])).unwrap_err();
         assert!(err.to_string().contains("\"Alpha\", \"Alef\""), "{err}");
-        let r = write(
-            &mut s,
-            WriteOp::Rename {
-                entity: "a".into(),
-                name: "Alef".into(),
-            },
-        )
-        .unwrap();
+        let r = write(&mut s, rename("a", "Alef")).unwrap();
         assert_eq!(
             r.messages,
             ["renamed `a` to \"Alef\"; \"Alpha\" stays a name of it"]
         );
         assert_eq!(names(&s, "a"), ["Alef:1:0", "ألفا:0:2", "Alpha:0:3"]);
-        write(
-            &mut s,
-            WriteOp::Rename {
-                entity: "a".into(),
-                name: "Al A".into(),
-            },
-        )
-        .unwrap();
+        write(&mut s, rename("a", "Al A")).unwrap();
         assert_eq!(
             names(&s, "a"),
             ["Al A:1:0", "ألفا:0:2", "Alpha:0:3", "Alef:0:4"]
         );
         assert_eq!(rows(&s, "SELECT name FROM entity WHERE id = 'a'"), ["Al A"]);
-        assert!(
-            !write(
-                &mut s,
-                WriteOp::Rename {
-                    entity: "a".into(),
-                    name: "Al A".into()
-                }
-            )
-            .unwrap()
-            .changed
-        );
-        let err = write(
-            &mut s,
-            WriteOp::Alias {
-                entity: "zz".into(),
-                names: vec!["x".into()],
-            },
-        )
-        .unwrap_err();
+        assert!(!write(&mut s, rename("a", "Al A")).unwrap().changed);
+        let err = write(&mut s, alias("zz", &["x"])).unwrap_err();
         assert!(matches!(err, StoreError::UnknownId { what: "entity", .. }));
     }
 
@@ -821,14 +740,7 @@ mod tests {
             r#"{"type":"relation","subject":"d","predicate":"met","object":"a","place":"c"}"#
         ));
         // #1 a visited b; #2 a met c; #3 c visited b (as #1 once c is a); #4 d met a at c.
-        let r = write(
-            &mut s,
-            WriteOp::Merge {
-                from: "c".into(),
-                into: "a".into(),
-            },
-        )
-        .unwrap();
+        let r = write(&mut s, merge("c", "a")).unwrap();
         assert_eq!(
             r.messages,
             [
@@ -846,46 +758,15 @@ mod tests {
             ["1"]
         );
         // Merging again changes nothing; merging into a merged entity follows it.
-        assert!(
-            !write(
-                &mut s,
-                WriteOp::Merge {
-                    from: "c".into(),
-                    into: "a".into()
-                }
-            )
-            .unwrap()
-            .changed
-        );
-        let err = write(
-            &mut s,
-            WriteOp::Merge {
-                from: "a".into(),
-                into: "c".into(),
-            },
-        )
-        .unwrap_err();
+        assert!(!write(&mut s, merge("c", "a")).unwrap().changed);
+        let err = write(&mut s, merge("a", "c")).unwrap_err();
         assert!(
             err.to_string().contains("`c` is merged into `a` already"),
             "{err}"
         );
-        let err = write(
-            &mut s,
-            WriteOp::Merge {
-                from: "b".into(),
-                into: "b".into(),
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, merge("b", "b")).unwrap_err();
         assert!(err.to_string().contains("into itself"), "{err}");
-        let err = write(
-            &mut s,
-            WriteOp::Merge {
-                from: "c".into(),
-                into: "d".into(),
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, merge("c", "d")).unwrap_err();
         assert!(err.to_string().contains("unmerge c"), "{err}");
         // A relation recorded now names the entity c stands for.
         let r = write(
@@ -896,7 +777,7 @@ mod tests {
         assert_eq!(r.messages, ["added #5"]);
         assert_eq!(rows(&s, ends).last().unwrap(), "5:a-d@");
 
-        let r = write(&mut s, WriteOp::Unmerge { entity: "c".into() }).unwrap();
+        let r = write(&mut s, unmerge("c")).unwrap();
         assert_eq!(
             r.messages,
             ["unmerged `c` from `a`", "3 relation(s) name `c` again"]
@@ -909,41 +790,16 @@ mod tests {
             rows(&s, "SELECT merged_into FROM entity WHERE id = 'c'"),
             ["∅"]
         );
-        assert!(
-            !write(&mut s, WriteOp::Unmerge { entity: "c".into() })
-                .unwrap()
-                .changed
-        );
+        assert!(!write(&mut s, unmerge("c")).unwrap().changed);
     }
 
     #[test]
     fn merge_into_an_entity_merged_elsewhere_follows_it() {
         let mut s = store_with(BASE);
-        write(
-            &mut s,
-            WriteOp::Merge {
-                from: "b".into(),
-                into: "d".into(),
-            },
-        )
-        .unwrap();
-        let r = write(
-            &mut s,
-            WriteOp::Merge {
-                from: "c".into(),
-                into: "b".into(),
-            },
-        )
-        .unwrap();
+        write(&mut s, merge("b", "d")).unwrap();
+        let r = write(&mut s, merge("c", "b")).unwrap();
         assert_eq!(r.messages[0], "merged `c` into `d`");
-        let err = write(
-            &mut s,
-            WriteOp::Merge {
-                from: "d".into(),
-                into: "c".into(),
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, merge("d", "c")).unwrap_err();
         assert!(
             err.to_string().contains("`c` is merged into `d` already"),
             "{err}"

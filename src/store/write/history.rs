@@ -19,21 +19,25 @@ use crate::store::{change, Store, StoreError};
 use crate::time::Day;
 use crate::value::{ResultSet, Row, Value};
 
-/// The columns of a relation's content in history rows, with how each is shown.
-const CONTENT: [(&str, ColumnType); 12] = [
-    ("subject", ColumnType::Text),
-    ("predicate", ColumnType::Text),
-    ("object", ColumnType::Text),
-    ("when", ColumnType::Text),
-    ("start", ColumnType::Day),
-    ("end", ColumnType::Day),
-    ("status", ColumnType::Text),
-    ("place", ColumnType::Text),
-    ("source", ColumnType::Text),
-    ("quote", ColumnType::Text),
-    ("note", ColumnType::Text),
-    ("confidence", ColumnType::Text),
-];
+/// The columns of a relation's content in history rows, in order, separated by spaces.
+const CONTENT: &str =
+    "subject predicate object when start end status place source quote note confidence";
+
+/// How many content columns there are.
+const CONTENT_COLUMNS: usize = 12;
+
+/// The content columns' names.
+fn content() -> impl Iterator<Item = &'static str> {
+    CONTENT.split(' ')
+}
+
+/// How a content column is shown: the bounds `start` and `end` as dates.
+fn content_type(column: &str) -> ColumnType {
+    match column {
+        "start" | "end" => ColumnType::Day,
+        _ => ColumnType::Text,
+    }
+}
 
 fn err(source: rusqlite::Error) -> StoreError {
     StoreError::Sqlite {
@@ -55,6 +59,7 @@ fn latest(table: Table, column: &str, key: &str) -> String {
 /// Every version of relation `?1`, oldest first, with its ends' keys and its content as
 /// history shows it.
 fn relation_versions_sql() -> String {
+    debug_assert_eq!(content().count(), CONTENT_COLUMNS);
     let columns = "subject, predicate, object, when_text, from_text, to_text, at_text, \
                    start_lo, end_hi, status, place, source, quote, note, confidence";
     format!(
@@ -82,7 +87,7 @@ struct RelationVersion {
     erased: bool,
     /// The keys of its subject, object and place.
     ends: [Option<i64>; 3],
-    /// Its content, in the order of [`CONTENT`].
+    /// Its content, in the order of [`content`].
     cells: Vec<Value>,
 }
 
@@ -187,9 +192,9 @@ fn relation_versions(conn: &Connection, id: i64) -> Result<Vec<RelationVersion>,
     let mut stmt = conn.prepare_cached(&relation_versions_sql()).map_err(err)?;
     let rows = stmt
         .query_map([id], |r| {
-            let mut cells = Vec::with_capacity(CONTENT.len());
-            for (i, (_, ty)) in CONTENT.iter().enumerate() {
-                cells.push(cell(r.get_ref(6 + i)?, *ty));
+            let mut cells = Vec::with_capacity(CONTENT_COLUMNS);
+            for (i, column) in content().enumerate() {
+                cells.push(cell(r.get_ref(6 + i)?, content_type(column)));
             }
             Ok(RelationVersion {
                 since: r.get(0)?,
@@ -207,7 +212,7 @@ fn relation_versions(conn: &Connection, id: i64) -> Result<Vec<RelationVersion>,
 fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError> {
     let versions = relation_versions(log.conn, id)?;
     let mut events = Vec::with_capacity(versions.len() + 1);
-    let blank = || vec![Value::Null; CONTENT.len()];
+    let blank = || vec![Value::Null; CONTENT_COLUMNS];
     for (i, v) in versions.iter().enumerate() {
         if v.erased {
             for (change, action) in [(v.since, "added"), (v.until.unwrap_or(v.since), "erased")] {
@@ -431,21 +436,16 @@ fn entity_events(
                 if p.name != v.name {
                     found.push(("renamed", format!("from \"{}\" to \"{}\"", p.name, v.name)));
                 }
-                let added: Vec<&String> = v
-                    .aliases
-                    .iter()
-                    .filter(|a| !p.aliases.contains(a) && **a != p.name)
-                    .collect();
-                if !added.is_empty() {
-                    found.push(("alias", quoted(&added)));
-                }
-                let removed: Vec<&String> = p
-                    .aliases
-                    .iter()
-                    .filter(|a| !v.aliases.contains(a) && **a != v.name)
-                    .collect();
-                if !removed.is_empty() {
-                    found.push(("unalias", quoted(&removed)));
+                // A display name that became an alias, or the reverse, is the rename.
+                for (action, from, to) in [("alias", p, v), ("unalias", v, p)] {
+                    let names: Vec<&String> = to
+                        .aliases
+                        .iter()
+                        .filter(|a| !from.aliases.contains(a) && **a != from.name)
+                        .collect();
+                    if !names.is_empty() {
+                        found.push((action, quoted(&names)));
+                    }
                 }
                 if log.is_undo(v.since)? {
                     let detail = found
@@ -495,7 +495,7 @@ impl Store {
             if event.content {
                 row.extend(event.cells);
             } else {
-                row.extend(std::iter::repeat_n(Value::Null, CONTENT.len()));
+                row.extend(std::iter::repeat_n(Value::Null, CONTENT_COLUMNS));
             }
             rows.push(row);
         }
@@ -508,7 +508,7 @@ impl Store {
             "action",
             "id",
         ];
-        columns.extend(CONTENT.iter().map(|(name, _)| *name));
+        columns.extend(content());
         Ok(result(&columns, rows))
     }
 
@@ -615,26 +615,13 @@ impl Store {
         let conn = &self.conn;
         let listed: Vec<(i64, ChangeRow)> = conn
             .prepare(
-                "SELECT id, recorded, author, origin, origin_sha256, reason, statement, undoes \
+                "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes, id \
                  FROM change WHERE (?1 IS NULL OR recorded >= ?1) AND (?2 IS NULL OR author = ?2) \
                  ORDER BY id",
             )
             .and_then(|mut stmt| {
-                stmt.query_map(params![since, by], |r| {
-                    Ok((
-                        r.get(0)?,
-                        ChangeRow {
-                            recorded: r.get(1)?,
-                            author: r.get(2)?,
-                            origin: r.get(3)?,
-                            sha256: r.get(4)?,
-                            reason: r.get(5)?,
-                            statement: r.get(6)?,
-                            undoes: r.get(7)?,
-                        },
-                    ))
-                })?
-                .collect()
+                stmt.query_map(params![since, by], |r| Ok((r.get(7)?, change_row(r)?)))?
+                    .collect()
             })
             .map_err(err)?;
         let first = listed.first().map_or(i64::MAX, |(id, _)| *id);
@@ -800,17 +787,11 @@ mod tests {
     fn store() -> Store {
         let mut s = store_with(BASE);
         for op in [
-            WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"note":"n"}"#),
-            },
-            WriteOp::Merge {
-                from: "b".into(),
-                into: "d".into(),
-            },
-            WriteOp::Retract { ids: vec![1] },
-            WriteOp::Undo { change: None },
-            WriteOp::Unmerge { entity: "b".into() },
+            correct(1, r#"{"note":"n"}"#),
+            merge("b", "d"),
+            retract(&[1]),
+            undo(None),
+            unmerge("b"),
             WriteOp::Erase { id: 2 },
         ] {
             write(&mut s, op).unwrap();
@@ -823,28 +804,9 @@ mod tests {
         let s = store();
         let h = s.relation_history(1).unwrap();
         assert_eq!(
-            h.columns,
-            [
-                "change",
-                "recorded",
-                "recorded_by",
-                "origin",
-                "reason",
-                "action",
-                "id",
-                "subject",
-                "predicate",
-                "object",
-                "when",
-                "start",
-                "end",
-                "status",
-                "place",
-                "source",
-                "quote",
-                "note",
-                "confidence"
-            ]
+            h.columns.join(" "),
+            "change recorded recorded_by origin reason action id subject predicate object when \
+             start end status place source quote note confidence"
         );
         assert_eq!(column(&h, "change"), ["1", "2", "3", "4", "5", "6"]);
         assert_eq!(
@@ -893,34 +855,12 @@ mod tests {
     #[test]
     fn an_entity_history_has_its_names_merges_and_relations() {
         let mut s = store();
-        write(
-            &mut s,
-            WriteOp::Rename {
-                entity: "b".into(),
-                name: "Bakı".into(),
-            },
-        )
-        .unwrap();
-        write(
-            &mut s,
-            WriteOp::Alias {
-                entity: "b".into(),
-                names: vec!["Baku".into()],
-            },
-        )
-        .unwrap();
+        write(&mut s, rename("b", "Bakı")).unwrap();
+        write(&mut s, alias("b", &["Baku"])).unwrap();
         let h = s.entity_history("b").unwrap();
         assert_eq!(
-            h.columns,
-            [
-                "change",
-                "recorded",
-                "recorded_by",
-                "reason",
-                "action",
-                "id",
-                "detail"
-            ]
+            h.columns.join(" "),
+            "change recorded recorded_by reason action id detail"
         );
         let lines: Vec<String> = (0..h.rows.len())
             .map(|i| {
@@ -965,8 +905,7 @@ mod tests {
         s.begin_change(ChangeMeta::new("bob", Origin::Script("fix.fs".into())))
             .unwrap();
         s.record_statement("retract #1").unwrap();
-        s.write(&WriteOp::Retract { ids: vec![1] }, Some("wrong"))
-            .unwrap();
+        s.write(&retract(&[1]), Some("wrong")).unwrap();
         s.write(
             &add(r#"{"type":"relation","subject":"c","predicate":"met","object":"d"}"#),
             Some("seen"),
@@ -975,18 +914,8 @@ mod tests {
         s.commit_change().unwrap();
         let all = s.changes(None, None).unwrap();
         assert_eq!(
-            all.columns,
-            [
-                "change",
-                "recorded",
-                "recorded_by",
-                "origin",
-                "sha256",
-                "reason",
-                "statement",
-                "undoes",
-                "summary"
-            ]
+            all.columns.join(" "),
+            "change recorded recorded_by origin sha256 reason statement undoes summary"
         );
         assert_eq!(
             column(&all, "summary"),

@@ -4,13 +4,14 @@
 //! every changed relation is checked again by the import's rules and gets its
 //! fingerprint from them.
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::versions::{canonical, change_info, Table};
 use super::{checked, db, WriteReport, Writer};
 use crate::store::change;
-use crate::store::import::fields::{CheckedRecord, RelationFields};
+use crate::store::import::fields::{CheckedRecord, RelationFields, RELATION_RECORD_FIELDS};
 use crate::store::StoreError;
 
 /// Where a relation's version lies: the current row of a relation, or the version of
@@ -47,13 +48,17 @@ impl Resolved {
     }
 }
 
-/// The SQL reading a relation's record from `rows` (one row, aliased `r`), ids resolved.
-/// Entity and source ids never change, so the current rows give them for versions too.
+/// The SQL reading a relation's record from `rows` (one row, aliased `r`), ids resolved,
+/// each column named as the record's field. Entity and source ids never change, so the
+/// current rows give them for versions too; `named_place` and `named_source` say whether
+/// the version names one (its id is NULL when an undo removed it since).
 fn record_sql(rows: &str) -> String {
     format!(
-        "SELECT s.id, p.id, o.id, r.when_text, r.from_text, r.to_text, r.at_text, r.status, \
-                pl.id, so.id, r.quote, r.note, r.confidence, r.place IS NOT NULL, \
-                r.source IS NOT NULL \
+        "SELECT s.id AS subject, p.id AS predicate, o.id AS object, r.when_text AS \"when\", \
+                r.from_text AS \"from\", r.to_text AS \"to\", r.at_text AS \"at\", \
+                r.status AS status, pl.id AS place, so.id AS source, r.quote AS quote, \
+                r.note AS note, r.confidence AS confidence, \
+                r.place IS NOT NULL AS named_place, r.source IS NOT NULL AS named_source \
          FROM {rows} r \
          LEFT JOIN entity s ON s.key = r.subject \
          LEFT JOIN predicate p ON p.key = r.predicate \
@@ -63,21 +68,15 @@ fn record_sql(rows: &str) -> String {
     )
 }
 
-/// The fields of a relation record, in the order [`record_sql`] selects them.
-const RECORD_FIELDS: [&str; 12] = [
-    "subject",
-    "predicate",
-    "object",
-    "when",
-    "from",
-    "to",
-    "at",
-    "status",
-    "place",
-    "source",
-    "quote",
-    "note",
-];
+/// A cell of [`record_sql`] as a record's JSON value (`None`: the field is absent).
+fn json_value(cell: ValueRef<'_>) -> Option<Value> {
+    match cell {
+        ValueRef::Text(t) => Some(Value::String(String::from_utf8_lossy(t).into_owned())),
+        ValueRef::Real(f) => serde_json::Number::from_f64(f).map(Value::Number),
+        ValueRef::Integer(i) => Some(Value::Number(i.into())),
+        ValueRef::Null | ValueRef::Blob(_) => None,
+    }
+}
 
 impl Writer<'_> {
     /// The record (as a JSON Lines line of DATA.md gives it) of a relation's version.
@@ -96,46 +95,38 @@ impl Writer<'_> {
                 Some(since),
             ),
         };
-        let row = self
+        let found = self
             .conn
             .prepare_cached(&sql)
             .and_then(|mut stmt| {
                 stmt.query_row(params![key, since], |r| {
-                    let mut texts = Vec::with_capacity(RECORD_FIELDS.len());
-                    for i in 0..RECORD_FIELDS.len() {
-                        texts.push(r.get::<_, Option<String>>(i)?);
+                    let mut record = Map::new();
+                    record.insert("type".into(), "relation".into());
+                    // The fields of a relation record, as the import knows them.
+                    for field in RELATION_RECORD_FIELDS {
+                        if let Some(value) = r.get_ref(*field).ok().and_then(json_value) {
+                            record.insert((*field).into(), value);
+                        }
                     }
-                    let confidence: Option<f64> = r.get(12)?;
-                    let named: [bool; 2] = [r.get(13)?, r.get(14)?];
-                    Ok((texts, confidence, named))
+                    let named: [bool; 2] = [r.get("named_place")?, r.get("named_source")?];
+                    Ok((record, named))
                 })
                 .optional()
             })
             .map_err(db)?;
-        let Some((texts, confidence, [has_place, has_source])) = row else {
+        let Some((record, [named_place, named_source])) = found else {
             return Err(StoreError::NoSuchRelation { id: key });
         };
-        let missing = |what: &str| {
-            StoreError::Refused(format!(
-                "#{key} names {what} that is no longer in the store (an undo removed it); undo \
-             that undo first"
-            ))
-        };
-        if texts[..3].iter().any(Option::is_none) || (has_place && texts[8].is_none()) {
-            return Err(missing("an entity or predicate"));
-        }
-        if has_source && texts[9].is_none() {
-            return Err(missing("a source"));
-        }
-        let mut record = Map::new();
-        record.insert("type".into(), "relation".into());
-        for (field, text) in RECORD_FIELDS.iter().zip(texts) {
-            if let Some(text) = text {
-                record.insert((*field).into(), text.into());
-            }
-        }
-        if let Some(n) = confidence.and_then(serde_json::Number::from_f64) {
-            record.insert("confidence".into(), Value::Number(n));
+        let lost = ["subject", "predicate", "object"]
+            .into_iter()
+            .chain(named_place.then_some("place"))
+            .chain(named_source.then_some("source"))
+            .find(|field| !record.contains_key(*field));
+        if let Some(field) = lost {
+            return Err(StoreError::Refused(format!(
+                "#{key} names as its {field} something that is no longer in the store (an undo \
+                 removed it); undo that undo first"
+            )));
         }
         Ok(record)
     }
@@ -607,10 +598,7 @@ mod tests {
     fn add_checks_the_record_by_the_import_rules() {
         let mut s = store_with(BASE);
         let err = write(&mut s, add(r#"{"type":"relation","subject":"a","predicate":"visited","object":"b","when":"2025-02-30"}"#)).unwrap_err();
-        assert!(
-            matches!(&err, StoreError::BadWrite { field: Some(f), .. } if f == "when"),
-            "{err}"
-        );
+        assert_eq!(bad_field(&err), Some("when"), "{err}");
         assert_eq!(err.exit_code(), 2);
         let err = write(
             &mut s,
@@ -645,7 +633,7 @@ mod tests {
     #[test]
     fn ids_are_never_reused_after_the_highest_is_retracted() {
         let mut s = store_with(BASE);
-        let r = write(&mut s, WriteOp::Retract { ids: vec![2] }).unwrap();
+        let r = write(&mut s, retract(&[2])).unwrap();
         assert_eq!(r.messages, ["retracted #2"]);
         let r = write(
             &mut s,
@@ -667,10 +655,10 @@ mod tests {
         let mut s = store_with(BASE);
         let r = write(
             &mut s,
-            WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"from":"2025-04-01","to":"2025-04-03","note":"moved"}"#),
-            },
+            correct(
+                1,
+                r#"{"from":"2025-04-01","to":"2025-04-03","note":"moved"}"#,
+            ),
         )
         .unwrap();
         assert_eq!(r.messages, ["corrected #1"]);
@@ -689,81 +677,40 @@ mod tests {
             ["1|1|2|2025-04"]
         );
         // The same again: nothing changes, no change is recorded.
-        let same = write(
-            &mut s,
-            WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"note":"moved"}"#),
-            },
-        )
-        .unwrap();
+        let same = write(&mut s, correct(1, r#"{"note":"moved"}"#)).unwrap();
         assert_eq!(same.messages, ["#1 already says that; nothing changed"]);
         assert_eq!(one(&s, "SELECT max(id) FROM change"), 2);
         // Clearing a field, changing an end.
         write(
             &mut s,
-            WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"note":null,"subject":"c","source":null}"#),
-            },
+            correct(1, r#"{"note":null,"subject":"c","source":null}"#),
         )
         .unwrap();
         assert_eq!(
             rows(&s, "SELECT e.id, r.note, r.source FROM relation r JOIN entity e ON e.key = r.subject WHERE r.key = 1"),
             ["c|∅|∅"]
         );
-        let err = write(
-            &mut s,
-            WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"status":"rumoured"}"#),
-            },
-        )
-        .unwrap_err();
-        assert!(
-            matches!(&err, StoreError::BadWrite { field: Some(f), .. } if f == "status"),
-            "{err}"
-        );
+        let err = write(&mut s, correct(1, r#"{"status":"rumoured"}"#)).unwrap_err();
+        assert_eq!(bad_field(&err), Some("status"), "{err}");
     }
 
     #[test]
     fn correct_refuses_to_duplicate_and_to_touch_what_is_gone() {
         let mut s = store_with(BASE);
         write(&mut s, add(r#"{"type":"relation","subject":"a","predicate":"visited","object":"b","when":"2025-05"}"#)).unwrap();
-        let err = write(
-            &mut s,
-            WriteOp::Correct {
-                id: 3,
-                fields: json(r#"{"when":"2025-04","source":"s1"}"#),
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, correct(3, r#"{"when":"2025-04","source":"s1"}"#)).unwrap_err();
         assert!(
             matches!(err, StoreError::Duplicate { id: 3, other: 1 }),
             "{err}"
         );
-        write(&mut s, WriteOp::Retract { ids: vec![3] }).unwrap();
-        let err = write(
-            &mut s,
-            WriteOp::Correct {
-                id: 3,
-                fields: json(r#"{"note":"x"}"#),
-            },
-        )
-        .unwrap_err();
+        write(&mut s, retract(&[3])).unwrap();
+        let err = write(&mut s, correct(3, r#"{"note":"x"}"#)).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("retracted by tester") && text.contains("change 3"),
             "{text}"
         );
-        let err = write(
-            &mut s,
-            WriteOp::Correct {
-                id: 99,
-                fields: json(r#"{"note":"x"}"#),
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, correct(99, r#"{"note":"x"}"#)).unwrap_err();
         assert_eq!(err.to_string().lines().next().unwrap(), "no relation #99 has ever been recorded. Every query shows a relation's id in its `id` column; `changes` lists what was written.");
     }
 
@@ -785,21 +732,13 @@ mod tests {
         second
             .begin_change(ChangeMeta::new("bob", Origin::Repl))
             .unwrap();
-        second
-            .write(&WriteOp::Retract { ids: vec![1] }, Some("misread"))
-            .unwrap();
+        second.write(&retract(&[1]), Some("misread")).unwrap();
         second.commit_change().unwrap();
         first
             .begin_change(ChangeMeta::new("alice", Origin::Repl))
             .unwrap();
         let err = first
-            .write(
-                &WriteOp::Correct {
-                    id: 1,
-                    fields: json(r#"{"note":"x"}"#),
-                },
-                None,
-            )
+            .write(&correct(1, r#"{"note":"x"}"#), None)
             .unwrap_err();
         first.rollback_change().unwrap();
         match err {
@@ -825,16 +764,16 @@ mod tests {
     #[test]
     fn retract_and_erase() {
         let mut s = store_with(BASE);
-        let r = write(&mut s, WriteOp::Retract { ids: vec![1, 2] }).unwrap();
+        let r = write(&mut s, retract(&[1, 2])).unwrap();
         assert_eq!(r.messages, ["retracted #1", "retracted #2"]);
-        let again = write(&mut s, WriteOp::Retract { ids: vec![1] }).unwrap();
+        let again = write(&mut s, retract(&[1])).unwrap();
         assert!(!again.changed);
         assert!(
             again.messages[0].starts_with("#1 is already retracted (change 2 by tester at "),
             "{:?}",
             again.messages
         );
-        let err = write(&mut s, WriteOp::Retract { ids: vec![7] }).unwrap_err();
+        let err = write(&mut s, retract(&[7])).unwrap_err();
         assert!(matches!(err, StoreError::NoSuchRelation { id: 7 }));
         let r = write(&mut s, WriteOp::Erase { id: 1 }).unwrap();
         assert_eq!(r.messages, ["erased #1"]);
@@ -844,14 +783,7 @@ mod tests {
         );
         let again = write(&mut s, WriteOp::Erase { id: 1 }).unwrap();
         assert_eq!(again.messages, ["#1 is already erased; nothing changed"]);
-        let err = write(
-            &mut s,
-            WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"note":"x"}"#),
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, correct(1, r#"{"note":"x"}"#)).unwrap_err();
         assert!(err.to_string().contains("it was erased by tester"), "{err}");
     }
 }

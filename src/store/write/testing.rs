@@ -162,3 +162,65 @@ pub(super) fn column(result: &crate::value::ResultSet, column: &str) -> Vec<Stri
         .unwrap_or_else(|| panic!("no column {column} in {:?}", result.columns));
     result.rows.iter().map(|r| cell(&r.cells[i])).collect()
 }
+
+/// `correct #id` with fields given as JSON text.
+pub(super) fn correct(id: i64, fields: &str) -> WriteOp {
+    WriteOp::Correct {
+        id,
+        fields: json(fields),
+    }
+}
+
+fn texts(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+pub(super) fn alias(entity: &str, names: &[&str]) -> WriteOp {
+    WriteOp::Alias {
+        entity: entity.into(),
+        names: texts(names),
+    }
+}
+
+pub(super) fn unalias(entity: &str, names: &[&str]) -> WriteOp {
+    WriteOp::Unalias {
+        entity: entity.into(),
+        names: texts(names),
+    }
+}
+
+pub(super) fn rename(entity: &str, name: &str) -> WriteOp {
+    WriteOp::Rename {
+        entity: entity.into(),
+        name: name.into(),
+    }
+}
+
+pub(super) fn merge(from: &str, into: &str) -> WriteOp {
+    WriteOp::Merge {
+        from: from.into(),
+        into: into.into(),
+    }
+}
+
+pub(super) fn unmerge(entity: &str) -> WriteOp {
+    WriteOp::Unmerge {
+        entity: entity.into(),
+    }
+}
+
+pub(super) fn retract(ids: &[i64]) -> WriteOp {
+    WriteOp::Retract { ids: ids.to_vec() }
+}
+
+pub(super) fn undo(change: Option<i64>) -> WriteOp {
+    WriteOp::Undo { change }
+}
+
+/// The field a refused record's error names.
+pub(super) fn bad_field(err: &StoreError) -> Option<&str> {
+    match err {
+        StoreError::BadWrite { field, .. } => field.as_deref(),
+        _ => None,
+    }
+}

@@ -69,7 +69,7 @@ fn op(s: &Store, step: &Step) -> WriteOp {
     let live = rows(s, "SELECT key FROM relation ORDER BY key");
     let pick_live = |pick: usize| -> i64 {
         // A relation that is not live (or never was) now and then, too.
-        if live.is_empty() || pick % 7 == 0 {
+        if live.is_empty() || pick.is_multiple_of(7) {
             (pick % 9) as i64 + 1
         } else {
             live[pick % live.len()].parse().unwrap()

@@ -438,60 +438,27 @@ mod tests {
                     r#"{"type":"source","id":"s2","title":"Two","published":"2025"}"#,
                 )],
             ),
-            (
-                "alias",
-                vec![WriteOp::Alias {
-                    entity: "a".into(),
-                    names: vec!["Al".into()],
-                }],
-            ),
-            (
-                "unalias",
-                vec![WriteOp::Unalias {
-                    entity: "a".into(),
-                    names: vec!["Alef".into()],
-                }],
-            ),
-            (
-                "rename",
-                vec![WriteOp::Rename {
-                    entity: "a".into(),
-                    name: "Alef".into(),
-                }],
-            ),
+            ("alias", vec![alias("a", &["Al"])]),
+            ("unalias", vec![unalias("a", &["Alef"])]),
+            ("rename", vec![rename("a", "Alef")]),
             (
                 "correct",
-                vec![WriteOp::Correct {
-                    id: 1,
-                    fields: json(r#"{"at":"2025-04-02","object":"d","source":null}"#),
-                }],
+                vec![correct(
+                    1,
+                    r#"{"at":"2025-04-02","object":"d","source":null}"#,
+                )],
             ),
-            ("retract", vec![WriteOp::Retract { ids: vec![1, 2] }]),
-            (
-                "merge",
-                vec![WriteOp::Merge {
-                    from: "c".into(),
-                    into: "a".into(),
-                }],
-            ),
+            ("retract", vec![retract(&[1, 2])]),
+            ("merge", vec![merge("c", "a")]),
             (
                 "several at once",
                 vec![
                     add(r#"{"type":"entity","id":"e","kind":"person","name":"Epsilon"}"#),
                     add(r#"{"type":"relation","subject":"e","predicate":"met","object":"d"}"#),
-                    WriteOp::Correct {
-                        id: 1,
-                        fields: json(r#"{"note":"n"}"#),
-                    },
-                    WriteOp::Correct {
-                        id: 1,
-                        fields: json(r#"{"note":"m"}"#),
-                    },
-                    WriteOp::Retract { ids: vec![2] },
-                    WriteOp::Rename {
-                        entity: "e".into(),
-                        name: "Eps".into(),
-                    },
+                    correct(1, r#"{"note":"n"}"#),
+                    correct(1, r#"{"note":"m"}"#),
+                    retract(&[2]),
+                    rename("e", "Eps"),
                 ],
             ),
         ];
@@ -501,7 +468,7 @@ mod tests {
             let made = change(&mut s, &ops).unwrap().unwrap();
             let after = snapshot(&s);
             assert_ne!(after, before, "{name}");
-            let r = write(&mut s, WriteOp::Undo { change: None }).unwrap();
+            let r = write(&mut s, undo(None)).unwrap();
             assert!(
                 r.messages[0].starts_with(&format!("undid change {made} (")),
                 "{name}: {:?}",
@@ -513,8 +480,8 @@ mod tests {
                 made
             );
             // Undoing the undo applies the change again.
-            let undo = one(&s, "SELECT max(id) FROM change");
-            write(&mut s, WriteOp::Undo { change: Some(undo) }).unwrap();
+            let undoing = one(&s, "SELECT max(id) FROM change");
+            write(&mut s, undo(Some(undoing))).unwrap();
             assert_eq!(snapshot(&s), after, "{name}: redo");
             assert!(s.check().unwrap().is_empty(), "{name}");
         }
@@ -523,51 +490,30 @@ mod tests {
     #[test]
     fn unmerge_and_an_import_undo_too() {
         let mut s = store();
-        write(
-            &mut s,
-            WriteOp::Merge {
-                from: "c".into(),
-                into: "a".into(),
-            },
-        )
-        .unwrap();
+        write(&mut s, merge("c", "a")).unwrap();
         let before = snapshot(&s);
-        write(&mut s, WriteOp::Unmerge { entity: "c".into() }).unwrap();
+        write(&mut s, unmerge("c")).unwrap();
         assert_ne!(snapshot(&s), before);
-        write(&mut s, WriteOp::Undo { change: None }).unwrap();
+        write(&mut s, undo(None)).unwrap();
         assert_eq!(snapshot(&s), before);
         // The unmerge (3) and its undo (4) cancel out: the merge (2) can be undone. The
         // first change holds the import: undoing it empties the store.
-        write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap();
-        write(&mut s, WriteOp::Undo { change: Some(1) }).unwrap();
+        write(&mut s, undo(Some(2))).unwrap();
+        write(&mut s, undo(Some(1))).unwrap();
         assert_eq!(snapshot(&s), Vec::<String>::new());
-        let r = write(&mut s, WriteOp::Undo { change: None }).unwrap();
+        let r = write(&mut s, undo(None)).unwrap();
         assert_eq!(r.messages, ["nothing to undo"]);
     }
 
     #[test]
     fn undo_refuses_what_a_later_change_touched() {
         let mut s = store();
-        write(
-            &mut s,
-            WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"note":"first"}"#),
-            },
-        )
-        .unwrap();
+        write(&mut s, correct(1, r#"{"note":"first"}"#)).unwrap();
         s.begin_change(ChangeMeta::new("bob", Origin::Repl))
             .unwrap();
-        s.write(
-            &WriteOp::Correct {
-                id: 1,
-                fields: json(r#"{"note":"second"}"#),
-            },
-            None,
-        )
-        .unwrap();
+        s.write(&correct(1, r#"{"note":"second"}"#), None).unwrap();
         s.commit_change().unwrap();
-        let err = write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap_err();
+        let err = write(&mut s, undo(Some(2))).unwrap_err();
         let text = err.to_string();
         assert!(
             text.starts_with("change 2 cannot be undone: change 3 by bob at "),
@@ -578,13 +524,13 @@ mod tests {
             "{text}"
         );
         assert_eq!(err.exit_code(), 2);
-        write(&mut s, WriteOp::Undo { change: Some(3) }).unwrap();
+        write(&mut s, undo(Some(3))).unwrap();
         // Change 3 is undone: undo picks change 2 now.
-        write(&mut s, WriteOp::Undo { change: None }).unwrap();
+        write(&mut s, undo(None)).unwrap();
         assert_eq!(rows(&s, "SELECT note FROM relation WHERE key = 1"), ["∅"]);
-        let err = write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap_err();
+        let err = write(&mut s, undo(Some(2))).unwrap_err();
         assert!(err.to_string().contains("change 5 by tester at"), "{err}");
-        let err = write(&mut s, WriteOp::Undo { change: Some(99) }).unwrap_err();
+        let err = write(&mut s, undo(Some(99))).unwrap_err();
         assert!(matches!(err, StoreError::NoSuchChange { change: 99 }));
     }
 
@@ -601,33 +547,27 @@ mod tests {
             add(r#"{"type":"relation","subject":"e","predicate":"met","object":"d"}"#),
         )
         .unwrap();
-        let err = write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap_err();
+        let err = write(&mut s, undo(Some(2))).unwrap_err();
         let text = err.to_string();
         assert!(
             text.contains("it added entity `e`, which #6 (change 3 by tester at"),
             "{text}"
         );
         write(&mut s, WriteOp::Erase { id: 6 }).unwrap();
-        let err = write(&mut s, WriteOp::Undo { change: None }).unwrap_err();
+        let err = write(&mut s, undo(None)).unwrap_err();
         assert!(err.to_string().contains("it erased #6"), "{err}");
         // The erased relation is gone for good: the entity can go now.
-        write(&mut s, WriteOp::Undo { change: Some(2) }).unwrap();
+        write(&mut s, undo(Some(2))).unwrap();
         assert_eq!(one(&s, "SELECT count(*) FROM entity WHERE id = 'e'"), 0);
         // A retracted relation that would come back identical to a live one.
-        write(&mut s, WriteOp::Retract { ids: vec![2] }).unwrap();
+        write(&mut s, retract(&[2])).unwrap();
         let retracted = one(&s, "SELECT max(id) FROM change");
         write(
             &mut s,
             add(r#"{"type":"relation","subject":"c","predicate":"met","object":"a"}"#),
         )
         .unwrap();
-        let err = write(
-            &mut s,
-            WriteOp::Undo {
-                change: Some(retracted),
-            },
-        )
-        .unwrap_err();
+        let err = write(&mut s, undo(Some(retracted))).unwrap_err();
         assert!(
             err.to_string()
                 .contains("bring #2 back, and #7 says the same"),
@@ -638,17 +578,13 @@ mod tests {
     #[test]
     fn one_change_undoes_one_change() {
         let mut s = store();
-        write(&mut s, WriteOp::Retract { ids: vec![1] }).unwrap();
-        write(&mut s, WriteOp::Retract { ids: vec![2] }).unwrap();
+        write(&mut s, retract(&[1])).unwrap();
+        write(&mut s, retract(&[2])).unwrap();
         begin(&mut s);
-        s.write(&WriteOp::Undo { change: Some(3) }, None).unwrap();
-        let err = s
-            .write(&WriteOp::Undo { change: Some(2) }, None)
-            .unwrap_err();
+        s.write(&undo(Some(3)), None).unwrap();
+        let err = s.write(&undo(Some(2)), None).unwrap_err();
         assert!(err.to_string().contains("undoes change 3 already"), "{err}");
-        let err = s
-            .write(&WriteOp::Undo { change: Some(4) }, None)
-            .unwrap_err();
+        let err = s.write(&undo(Some(4)), None).unwrap_err();
         assert!(err.to_string().contains("the change being made"), "{err}");
         assert_eq!(s.commit_change().unwrap(), Some(4));
         assert_eq!(one(&s, "SELECT count(*) FROM relation"), 4);
