@@ -8,10 +8,11 @@
 //! [`versions`] keeps and restores versions of any of the four tables; [`relation`] adds,
 //! corrects, retracts and erases relations; [`entity`] adds entities, predicates and
 //! sources and changes entities' names and merges; [`undo`] reverts a change; [`history`]
-//! reads it all back as rows.
+//! and [`log`] read it all back as rows.
 
 mod entity;
 mod history;
+mod log;
 mod relation;
 mod undo;
 mod versions;

@@ -224,3 +224,19 @@ pub(super) fn bad_field(err: &StoreError) -> Option<&str> {
         _ => None,
     }
 }
+
+/// #1 added, corrected, merged, retracted, restored, unmerged; #2 erased.
+pub(super) fn store_with_history() -> Store {
+    let mut s = store_with(BASE);
+    for op in [
+        correct(1, r#"{"note":"n"}"#),
+        merge("b", "d"),
+        retract(&[1]),
+        undo(None),
+        unmerge("b"),
+        WriteOp::Erase { id: 2 },
+    ] {
+        write(&mut s, op).unwrap();
+    }
+    s
+}

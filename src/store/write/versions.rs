@@ -80,7 +80,12 @@ impl Table {
 
 /// One name of an entity as `entity_version.aliases` keeps it: `[text, lang, is_name, ord]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct KeptName(String, Option<String>, i64, i64);
+pub(super) struct KeptName(
+    pub(super) String,
+    pub(super) Option<String>,
+    pub(super) i64,
+    pub(super) i64,
+);
 
 /// Who made a change, when, and what it undid.
 #[derive(Debug, Clone, PartialEq, Eq)]
