@@ -6,11 +6,12 @@
 //! (`since_change`); a write that replaces or removes a row first keeps the old version
 //! in the table's `*_version` table, ended by the change (`until_change`). The parts:
 //! [`versions`] keeps and restores versions of any of the four tables; [`relation`] adds,
-//! corrects, retracts and erases relations; [`entity`] adds entities, predicates and
-//! sources and changes entities' names and merges; [`undo`] reverts a change; [`history`]
-//! and [`log`] read it all back as rows.
+//! corrects and retracts relations, [`erase`] erases them; [`entity`] adds entities,
+//! predicates and sources and changes entities' names and merges; [`undo`] reverts a
+//! change; [`history`] and [`log`] read it all back as rows.
 
 mod entity;
+mod erase;
 mod history;
 mod log;
 mod relation;

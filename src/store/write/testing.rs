@@ -30,7 +30,13 @@ pub(super) fn store_with(jsonl: &str) -> Store {
         ImportOptions::default(),
     )
     .unwrap();
-    // An import that records no change of its own: its rows count as change 1.
+    record_import(&s);
+    s
+}
+
+/// Records change 1 for an import that recorded no change of its own (its rows say
+/// change 1).
+pub(super) fn record_import(s: &Store) {
     s.connection()
         .execute_batch(
             "INSERT INTO change (id, recorded, author, origin) \
@@ -38,7 +44,6 @@ pub(super) fn store_with(jsonl: &str) -> Store {
              WHERE NOT EXISTS (SELECT 1 FROM change)",
         )
         .unwrap();
-    s
 }
 
 /// Opens a change by `tester` at the REPL.

@@ -1,4 +1,5 @@
-//! The property that holds history together: for any sequence of writes, what the
+//! The life of a change (opened, written, committed or rolled back), and the property
+//! that holds history together: for any sequence of writes, what the
 //! versions say the store held at change N (the current rows made by N or before, and the
 //! versions made by N or before and ended after it) is exactly what the store held when
 //! change N was committed. Also: ids are never reused, and every live relation's
@@ -238,4 +239,40 @@ proptest! {
             prop_assert_eq!(&as_recorded_at(&s, *n), state, "at change {}", n);
         }
     }
+}
+
+#[test]
+fn a_change_is_opened_written_and_committed_once() {
+    let mut s = store_with(BASE);
+    let no_change = |e: StoreError| matches!(e, StoreError::ChangeState(_));
+    assert!(no_change(s.write(&retract(&[1]), None).unwrap_err()));
+    assert!(no_change(s.commit_change().unwrap_err()));
+    assert!(!s.in_change());
+    assert_eq!(begin(&mut s), 2);
+    assert!(s.in_change() && s.open_change() == Some(2));
+    assert!(no_change(
+        s.begin_change(ChangeMeta::new("x", Origin::Repl))
+            .unwrap_err()
+    ));
+    // A write that fails leaves the change as it was; the change goes on.
+    s.write(&retract(&[1]), Some("wrong")).unwrap();
+    assert!(s
+        .write(&correct(2, r#"{"when":"2025-13"}"#), Some("no"))
+        .is_err());
+    s.write(&correct(2, r#"{"note":"kept"}"#), None).unwrap();
+    assert_eq!(s.commit_change().unwrap(), Some(2));
+    assert_eq!(
+        rows(&s, "SELECT reason FROM change WHERE id = 2"),
+        ["wrong"]
+    );
+    assert_eq!(rows(&s, "SELECT key, note FROM relation"), ["2|kept"]);
+    // Nothing changed: no change is recorded. Rolled back: nothing is written.
+    begin(&mut s);
+    s.write(&retract(&[1]), None).unwrap();
+    assert_eq!(s.commit_change().unwrap(), None);
+    begin(&mut s);
+    s.write(&retract(&[2]), None).unwrap();
+    s.rollback_change().unwrap();
+    assert_eq!(s.last_change().unwrap(), Some(2));
+    assert_eq!(one(&s, "SELECT count(*) FROM relation"), 1);
 }
