@@ -164,7 +164,7 @@ pub enum StoreError {
     NoSuchRelation { id: i64 },
 
     /// An entity, predicate or source id that the store does not have.
-    #[error("no {what} has the id `{id}` in the store. Check the id (`?{what}s` lists them) or add the {what} first.")]
+    #[error("no {what} has the id `{id}` in the store. Check the id, or add the {what} first (`add {what} …`).")]
     UnknownId { what: &'static str, id: String },
 
     /// A relation another change retracted, erased or undid cannot be changed: the writer

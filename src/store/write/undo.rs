@@ -105,6 +105,7 @@ impl Writer<'_> {
         }
         for s in steps.iter().filter(|s| !relation(s)) {
             if let Some(before) = s.before {
+                self.refuse_taken_id(n, s.table, s.key, before)?;
                 self.restore(s.table, s.key, before)?;
             }
         }
@@ -366,6 +367,45 @@ impl Writer<'_> {
         })
     }
 
+    /// Refuses to bring back a version of row `key` (made by change `since`) whose id
+    /// another row of the table has now (added after an undo removed this one).
+    fn refuse_taken_id(
+        &self,
+        n: i64,
+        table: Table,
+        key: i64,
+        since: i64,
+    ) -> Result<(), StoreError> {
+        let (current, versions) = (table.current(), table.versions());
+        let taken: Option<(String, i64)> = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT c.id, c.since_change FROM {current} c \
+                 JOIN {versions} v ON v.id = c.id AND v.key = ?1 AND v.since_change = ?2 \
+                 WHERE c.key <> ?1"
+            ))
+            .and_then(|mut stmt| {
+                stmt.query_row(params![key, since], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })
+            .map_err(db)?;
+        let Some((id, by)) = taken else {
+            return Ok(());
+        };
+        let info = change_info(self.conn, by)?;
+        Err(StoreError::UndoRefused {
+            change: n,
+            why: format!(
+                "it would bring back {} `{id}`, but another {} has that id since change {by} \
+                 (by {} at {})",
+                table.noun(),
+                table.noun(),
+                info.author,
+                info.recorded
+            ),
+        })
+    }
+
     /// How messages name row `key` of `table`: `#412`, or `entity `araghchi``.
     fn label(&self, table: Table, key: i64) -> Result<String, StoreError> {
         if table == Table::Relation {
@@ -571,6 +611,24 @@ mod tests {
         assert!(
             err.to_string()
                 .contains("bring #2 back, and #7 says the same"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn undo_refuses_to_bring_back_an_id_taken_since() {
+        let mut s = store();
+        write(&mut s, add(r#"{"type":"source","id":"s2","title":"Two"}"#)).unwrap();
+        write(&mut s, undo(None)).unwrap();
+        write(
+            &mut s,
+            add(r#"{"type":"source","id":"s2","title":"Other"}"#),
+        )
+        .unwrap();
+        let err = write(&mut s, undo(Some(3))).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("bring back source `s2`, but another source has that id since change 4"),
             "{err}"
         );
     }
