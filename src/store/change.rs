@@ -150,22 +150,38 @@ pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<
 /// The key a new relation gets (its handle `#N`): above every current relation and every
 /// version, erased ones included.
 pub(crate) fn next_relation_key(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT max(COALESCE((SELECT max(key) FROM relation), 0), \
-                    COALESCE((SELECT max(id) FROM relation_version), 0)) + 1",
-        [],
-        |r| r.get(0),
-    )
+    next_key(conn, "relation", "relation_version", "id")
 }
 
 /// The key a new entity gets: above every current entity and every version.
 pub(crate) fn next_entity_key(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row(
-        "SELECT max(COALESCE((SELECT max(key) FROM entity), 0), \
-                    COALESCE((SELECT max(key) FROM entity_version), 0)) + 1",
-        [],
-        |r| r.get(0),
-    )
+    next_key(conn, "entity", "entity_version", "key")
+}
+
+/// The key a new predicate gets: above every current predicate and every version, so a
+/// version that names a removed predicate never names a new one.
+pub(crate) fn next_predicate_key(conn: &Connection) -> rusqlite::Result<i64> {
+    next_key(conn, "predicate", "predicate_version", "key")
+}
+
+/// The key a new source gets: above every current source and every version.
+pub(crate) fn next_source_key(conn: &Connection) -> rusqlite::Result<i64> {
+    next_key(conn, "source", "source_version", "key")
+}
+
+/// One above the largest key of `table` and of the keys (`version_key`) of its versions.
+/// The names are the schema's, never user input.
+fn next_key(
+    conn: &Connection,
+    table: &str,
+    versions: &str,
+    version_key: &str,
+) -> rusqlite::Result<i64> {
+    conn.prepare_cached(&format!(
+        "SELECT max(COALESCE((SELECT max(key) FROM {table}), 0), \
+                    COALESCE((SELECT max({version_key}) FROM {versions}), 0)) + 1"
+    ))?
+    .query_row([], |r| r.get(0))
 }
 
 #[cfg(test)]
@@ -201,6 +217,13 @@ mod tests {
         .unwrap();
         assert_eq!(next_relation_key(conn).unwrap(), 8);
         assert_eq!(next_entity_key(conn).unwrap(), 1);
+        conn.execute_batch(
+            "INSERT INTO predicate (key, id) VALUES (3, 'p');
+             INSERT INTO predicate_version (key, since_change, until_change) VALUES (5, 1, 2);",
+        )
+        .unwrap();
+        assert_eq!(next_predicate_key(conn).unwrap(), 6);
+        assert_eq!(next_source_key(conn).unwrap(), 1);
     }
 
     #[test]

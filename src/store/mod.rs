@@ -1,5 +1,6 @@
 //! The store: one SQLite file. Opening (pragmas, migrations from `schema/`), import,
-//! export, checks and statistics, and every piece of SQL the rest of the crate needs:
+//! export, writes and their history ([`write`]), checks and statistics, and every piece
+//! of SQL the rest of the crate needs:
 //! running compiled queries, the path search, graphs, saved queries, the catalog the
 //! planner and completion read. The connection stays inside this module; other layers
 //! call one [`Store`] method per job and get a [`StoreError`] when SQLite fails.
@@ -16,6 +17,7 @@ mod query;
 mod saved;
 mod stats;
 mod watch;
+pub mod write;
 
 use std::path::{Path, PathBuf};
 
@@ -29,6 +31,7 @@ pub use query::QueryPlanStep;
 pub use saved::Saved;
 pub use stats::Stats;
 pub use watch::Watched;
+pub use write::{WriteOp, WriteReport};
 
 /// Everything that can go wrong in the store layer. Each message says what happened,
 /// where, and what to do about it.
@@ -140,6 +143,63 @@ pub enum StoreError {
         #[source]
         source: rusqlite::Error,
     },
+
+    /// A write was asked for with no change open, or a change was opened inside another.
+    #[error("{0}")]
+    ChangeState(&'static str),
+
+    /// A record given to `add` or the fields given to `correct` break the rules of a
+    /// record (DATA.md).
+    #[error("{}", bad_write_message(.field.as_deref(), .reason))]
+    BadWrite {
+        field: Option<String>,
+        reason: String,
+    },
+
+    /// No relation with this id was ever recorded.
+    #[error(
+        "no relation #{id} has ever been recorded. Every query shows a relation's id in its \
+         `id` column; `changes` lists what was written."
+    )]
+    NoSuchRelation { id: i64 },
+
+    /// An entity, predicate or source id that the store does not have.
+    #[error("no {what} has the id `{id}` in the store. Check the id, or add the {what} first (`add {what} …`).")]
+    UnknownId { what: &'static str, id: String },
+
+    /// A relation another change retracted, erased or undid cannot be changed: the writer
+    /// is told who ended it and when (two writers at once never lose a change).
+    #[error(
+        "#{id} cannot be {doing}: it was {action} by {author} at {recorded} (change \
+         {change}). See `history #{id}`; add the relation again if it should hold."
+    )]
+    Stale {
+        id: i64,
+        doing: &'static str,
+        action: String,
+        change: i64,
+        author: String,
+        recorded: String,
+    },
+
+    /// A correction would make a relation identical to another live one.
+    #[error(
+        "correcting #{id} so would duplicate #{other}, which says the same. Retract one of \
+         them instead (`retract #{id}`), or correct it differently."
+    )]
+    Duplicate { id: i64, other: i64 },
+
+    /// No change with this number exists (yet).
+    #[error("there is no change {change} in the store; `changes` lists them.")]
+    NoSuchChange { change: i64 },
+
+    /// An `undo` that would lose or contradict what came after the change.
+    #[error("change {change} cannot be undone: {why}.")]
+    UndoRefused { change: i64, why: String },
+
+    /// A write the store's rules refuse; the message says why and what to do instead.
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn missing_message(path: &Path) -> String {
@@ -258,6 +318,14 @@ fn bad_record_message(
     )
 }
 
+fn bad_write_message(field: Option<&str>, reason: &str) -> String {
+    let field = match field {
+        Some(f) => format!("field `{f}`: "),
+        None => String::new(),
+    };
+    format!("{field}{reason}. Nothing was written; correct the statement and run it again.")
+}
+
 fn sqlite_message(context: &str, source: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode;
     let hint = match source.sqlite_error_code() {
@@ -278,10 +346,18 @@ fn sqlite_message(context: &str, source: &rusqlite::Error) -> String {
 
 impl StoreError {
     /// The process exit status for this error: 2 when the input was wrong (bad import
-    /// data), 1 for everything else (I/O, missing, locked, corrupt or newer store).
+    /// data, a write the store refuses), 1 for everything else (I/O, missing, locked, corrupt or newer store).
     pub fn exit_code(&self) -> i32 {
         match self {
-            StoreError::BadRecord { .. } => 2,
+            StoreError::BadRecord { .. }
+            | StoreError::BadWrite { .. }
+            | StoreError::NoSuchRelation { .. }
+            | StoreError::UnknownId { .. }
+            | StoreError::Stale { .. }
+            | StoreError::Duplicate { .. }
+            | StoreError::NoSuchChange { .. }
+            | StoreError::UndoRefused { .. }
+            | StoreError::Refused(_) => 2,
             StoreError::ImportFailed { source, .. } => source.exit_code(),
             _ => 1,
         }
@@ -326,6 +402,8 @@ pub struct Store {
     conn: rusqlite::Connection,
     path: PathBuf,
     mode: Mode,
+    /// The change a writer has open (between `begin_change` and its commit or rollback).
+    change: Option<write::OpenChange>,
 }
 
 impl std::fmt::Debug for Store {

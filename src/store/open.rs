@@ -155,7 +155,12 @@ impl Store {
         if version < SCHEMA_VERSION {
             migrate(&mut conn, &path)?;
         }
-        Ok(Store { conn, path, mode })
+        Ok(Store {
+            conn,
+            path,
+            mode,
+            change: None,
+        })
     }
 }
 
@@ -187,6 +192,7 @@ impl Store {
             conn,
             path,
             mode: Mode::Create,
+            change: None,
         })
     }
 }

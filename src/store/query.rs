@@ -133,7 +133,8 @@ fn for_each_row<E: From<StoreError>>(
     Ok(())
 }
 
-fn cell(v: ValueRef<'_>, ty: ColumnType) -> Value {
+/// One cell of a result, shown as its column's type says (days as ISO dates).
+pub(super) fn cell(v: ValueRef<'_>, ty: ColumnType) -> Value {
     match (v, ty) {
         (ValueRef::Null, _) => Value::Null,
         (ValueRef::Integer(d), ColumnType::Day) => match time::format_day(d) {

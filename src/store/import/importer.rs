@@ -6,9 +6,11 @@ use std::collections::HashMap;
 
 use rusqlite::{params, OptionalExtension, Statement, Transaction};
 
+use super::fields::{
+    check_entity, check_predicate, check_source, EntityFields, PredicateFields, SourceFields,
+};
 use super::record::{
-    agree, bad_record, parse_date_field, saved_fault, Fault, Field, Record, RecordError,
-    ENTITY_FIELDS, PREDICATE_FIELDS, SAVED_QUERY_FIELDS, SOURCE_FIELDS,
+    agree, bad_record, saved_fault, Fault, Field, Record, RecordError, SAVED_QUERY_FIELDS,
 };
 use super::relation::check_relation;
 use super::staging::INSERT_RELATION_SQL;
@@ -184,18 +186,9 @@ impl<'t> Importer<'t> {
         let rec = Record { fields };
         let kind = rec.required("type")?;
         match kind {
-            "source" => {
-                rec.reject_unknown(kind, SOURCE_FIELDS)?;
-                self.source(&rec)
-            }
-            "entity" => {
-                rec.reject_unknown(kind, ENTITY_FIELDS)?;
-                self.entity(&rec)
-            }
-            "predicate" => {
-                rec.reject_unknown(kind, PREDICATE_FIELDS)?;
-                self.predicate(&rec)
-            }
+            "source" => self.source(check_source(&rec)?),
+            "entity" => self.entity(check_entity(&rec)?),
+            "predicate" => self.predicate(check_predicate(&rec)?),
             "relation" => {
                 let relation = check_relation(&rec)?;
                 self.relation(&relation, line)
@@ -215,20 +208,17 @@ impl<'t> Importer<'t> {
         }
     }
 
-    fn source(&mut self, rec: &Record) -> Result<(), RecordError> {
-        let id = rec.required("id")?;
-        let title = rec.text("title")?;
-        let published = rec.text("published")?;
-        let (lo, hi) = match published {
-            Some(p) => {
-                let (lo, hi) = parse_date_field("published", p)?;
-                (Some(lo), Some(hi))
-            }
-            None => (None, None),
-        };
-        let lang = rec.text("lang")?;
-        let url = rec.text("url")?;
-        let note = rec.text("note")?;
+    fn source(&mut self, source: SourceFields) -> Result<(), RecordError> {
+        let id = source.id.as_str();
+        let [title, published, lang, url, note] = [
+            &source.title,
+            &source.published,
+            &source.lang,
+            &source.url,
+            &source.note,
+        ]
+        .map(Option::as_deref);
+        let (lo, hi) = source.published_range.unzip();
         let added = self
             .tx
             .prepare_cached(
@@ -257,12 +247,13 @@ impl<'t> Importer<'t> {
         Ok(())
     }
 
-    fn entity(&mut self, rec: &Record) -> Result<(), RecordError> {
-        let id = rec.id("id")?;
-        let kind = rec.required("kind")?;
-        let name = rec.required("name")?;
-        let aliases = rec.texts("aliases")?;
-        let note = rec.text("note")?;
+    fn entity(&mut self, entity: EntityFields) -> Result<(), RecordError> {
+        let (id, kind, name) = (
+            entity.id.as_str(),
+            entity.kind.as_str(),
+            entity.name.as_str(),
+        );
+        let (aliases, note) = (&entity.aliases, entity.note.as_deref());
         let inserted = self
             .tx
             .prepare_cached(
@@ -300,7 +291,7 @@ impl<'t> Importer<'t> {
         }
         // Aliases are numbered in record order; merged ones continue after the stored ones.
         let mut ord = first_ord.max(1);
-        for alias in &aliases {
+        for alias in aliases {
             let added =
                 insert.execute(params![key, alias, names::normalise(alias), 0, ord])? as u64;
             ord += added as i64;
@@ -309,11 +300,10 @@ impl<'t> Importer<'t> {
         Ok(())
     }
 
-    fn predicate(&mut self, rec: &Record) -> Result<(), RecordError> {
-        let id = rec.id("id")?;
-        let label = rec.text("label")?;
-        let symmetric = rec.boolean("symmetric")?;
-        let description = rec.text("description")?;
+    fn predicate(&mut self, predicate: PredicateFields) -> Result<(), RecordError> {
+        let id = predicate.id.as_str();
+        let (label, description) = (predicate.label.as_deref(), predicate.description.as_deref());
+        let symmetric = predicate.symmetric;
         let added = self
             .tx
             .prepare_cached(

@@ -32,11 +32,13 @@
 //!
 //! This module holds the public types and [`Store::import`] (the settings, the transaction
 //! and the two threads). Its parts: [`jsonl`] and [`csv`] read files into records, whose
-//! fields [`record`] reads; [`importer`] writes them, with [`relation`], [`staging`] and
+//! fields [`record`] reads and [`fields`] checks (also for write statements, which give
+//! one record as JSON); [`importer`] writes them, with [`relation`], [`staging`] and
 //! [`bulk`] for relations; [`progress`] tells the caller how far the reading is.
 
 mod bulk;
 mod csv;
+pub(super) mod fields;
 mod importer;
 mod jsonl;
 mod progress;

@@ -37,8 +37,8 @@ pub(super) const CSV_ENTITY_COLUMNS: &[&str] = &["id", "kind", "name", "aliases"
 /// What is wrong with one record: the field (when known) and why.
 #[derive(Debug)]
 pub(super) struct Fault {
-    field: Option<String>,
-    reason: String,
+    pub(super) field: Option<String>,
+    pub(super) reason: String,
 }
 
 impl Fault {

@@ -1,0 +1,339 @@
+//! The change log read back: `changes since D by NAME` as rows, each change with a
+//! summary of what it did (read from the versions), and the change the store was at when
+//! a day ended.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::versions::Table;
+use crate::store::{change, Store, StoreError};
+use crate::time::Day;
+use crate::value::{ResultSet, Row, Value};
+
+/// A failure to read history.
+pub(super) fn err(source: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        context: "cannot read the store's history",
+        source,
+    }
+}
+
+/// A change's row of the log.
+#[derive(Clone)]
+pub(super) struct ChangeRow {
+    recorded: String,
+    author: String,
+    origin: String,
+    sha256: Option<String>,
+    reason: Option<String>,
+    statement: Option<String>,
+    pub(super) undoes: Option<i64>,
+}
+
+/// Reads changes of the log once each.
+pub(super) struct Log<'c> {
+    pub(super) conn: &'c Connection,
+    rows: RefCell<HashMap<i64, ChangeRow>>,
+}
+
+impl<'c> Log<'c> {
+    pub(super) fn new(conn: &'c Connection) -> Log<'c> {
+        Log {
+            conn,
+            rows: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub(super) fn get(&self, change: i64) -> Result<ChangeRow, StoreError> {
+        if let Some(row) = self.rows.borrow().get(&change) {
+            return Ok(row.clone());
+        }
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes \
+                 FROM change WHERE id = ?1",
+            )
+            .and_then(|mut stmt| stmt.query_row([change], change_row).optional())
+            .map_err(err)?
+            .ok_or(StoreError::NoSuchChange { change })?;
+        self.rows.borrow_mut().insert(change, row.clone());
+        Ok(row)
+    }
+
+    pub(super) fn is_undo(&self, change: i64) -> Result<bool, StoreError> {
+        Ok(self.get(change)?.undoes.is_some())
+    }
+
+    /// The first cells of a history row: the change, when, who (and where from, why).
+    pub(super) fn cells(&self, change: i64, origin: bool) -> Result<Vec<Value>, StoreError> {
+        let row = self.get(change)?;
+        let mut cells = vec![
+            Value::Int(change),
+            Value::Text(row.recorded),
+            Value::Text(row.author),
+        ];
+        if origin {
+            cells.push(Value::Text(row.origin));
+        }
+        cells.push(row.reason.map_or(Value::Null, Value::Text));
+        Ok(cells)
+    }
+}
+
+fn change_row(r: &rusqlite::Row) -> rusqlite::Result<ChangeRow> {
+    Ok(ChangeRow {
+        recorded: r.get(0)?,
+        author: r.get(1)?,
+        origin: r.get(2)?,
+        sha256: r.get(3)?,
+        reason: r.get(4)?,
+        statement: r.get(5)?,
+        undoes: r.get(6)?,
+    })
+}
+
+pub(super) fn result(columns: &[&str], rows: Vec<Vec<Value>>) -> ResultSet {
+    ResultSet {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows: rows.into_iter().map(Row::from).collect(),
+        ..ResultSet::default()
+    }
+}
+
+impl Store {
+    /// `changes since D by NAME`: the change log as rows, oldest first, each with a
+    /// summary of what it did. `since` is an instant as the log writes them (changes
+    /// recorded at or after it are listed), `by` an author.
+    pub fn changes(&self, since: Option<&str>, by: Option<&str>) -> Result<ResultSet, StoreError> {
+        let conn = &self.conn;
+        let listed: Vec<(i64, ChangeRow)> = conn
+            .prepare(
+                "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes, id \
+                 FROM change WHERE (?1 IS NULL OR recorded >= ?1) AND (?2 IS NULL OR author = ?2) \
+                 ORDER BY id",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![since, by], |r| Ok((r.get(7)?, change_row(r)?)))?
+                    .collect()
+            })
+            .map_err(err)?;
+        let first = listed.first().map_or(i64::MAX, |(id, _)| *id);
+        let mut summaries: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+        for table in Table::ALL {
+            for (change, text) in summarise(conn, table, first)? {
+                summaries.entry(change).or_default().push(text);
+            }
+        }
+        let rows = listed
+            .into_iter()
+            .map(|(id, c)| {
+                let summary = summaries
+                    .remove(&id)
+                    .map_or("nothing".to_string(), |s| s.join("; "));
+                let text = |t: Option<String>| t.map_or(Value::Null, Value::Text);
+                vec![
+                    Value::Int(id),
+                    Value::Text(c.recorded),
+                    Value::Text(c.author),
+                    Value::Text(c.origin),
+                    text(c.sha256),
+                    text(c.reason),
+                    text(c.statement),
+                    c.undoes.map_or(Value::Null, Value::Int),
+                    Value::Text(summary),
+                ]
+            })
+            .collect();
+        Ok(result(
+            &[
+                "change",
+                "recorded",
+                "recorded_by",
+                "origin",
+                "sha256",
+                "reason",
+                "statement",
+                "undoes",
+                "summary",
+            ],
+            rows,
+        ))
+    }
+
+    /// The change the store was at when day `day` ended (UTC): the last change recorded
+    /// on or before it; `None` when the store had no change yet.
+    pub fn change_at_end_of(&self, day: Day) -> Result<Option<i64>, StoreError> {
+        let Some(instant) = change::end_of_day(day) else {
+            return self.last_change();
+        };
+        change::last_before(&self.conn, &instant).map_err(err)
+    }
+
+    /// The number of the last change, if there is one.
+    pub fn last_change(&self) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .query_row("SELECT max(id) FROM change", [], |r| r.get(0))
+            .map_err(err)
+    }
+
+    /// Checks that change `change` exists.
+    pub fn check_change(&self, change: i64) -> Result<(), StoreError> {
+        Log::new(&self.conn).get(change).map(drop)
+    }
+}
+
+/// For each change from `first` on, what it did to the rows of `table`, in words
+/// (`2 relations added, 1 corrected`).
+fn summarise(
+    conn: &Connection,
+    table: Table,
+    first: i64,
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let (current, versions, vkey) = (table.current(), table.versions(), table.version_key());
+    let erased = if table == Table::Relation {
+        "erased"
+    } else {
+        "0"
+    };
+    let mut stmt = conn
+        .prepare(&format!(
+            "SELECT key, since_change, NULL, 0 FROM {current} WHERE since_change >= ?1 \
+             UNION ALL SELECT {vkey}, since_change, until_change, {erased} FROM {versions} \
+                 WHERE since_change >= ?1 OR until_change >= ?1"
+        ))
+        .map_err(err)?;
+    // (change, key) -> (had a version before the change, has one after, erased)
+    let mut seen: BTreeMap<(i64, i64), (bool, bool, bool)> = BTreeMap::new();
+    let rows = stmt
+        .query_map([first], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, bool>(3)?,
+            ))
+        })
+        .map_err(err)?;
+    for row in rows {
+        let (key, since, until, erased) = row.map_err(err)?;
+        if erased {
+            // A tombstone: the relation was added by its first change, erased by its last.
+            seen.entry((until.unwrap_or(since), key)).or_default().2 = true;
+            if since >= first && until != Some(since) {
+                seen.entry((since, key)).or_default().1 = true;
+            }
+            continue;
+        }
+        if since >= first && until != Some(since) {
+            seen.entry((since, key)).or_default().1 = true;
+        }
+        if let Some(until) = until.filter(|&u| u >= first && since < u) {
+            seen.entry((until, key)).or_default().0 = true;
+        }
+    }
+    let (noun, nouns, replaced, removed) = match table {
+        Table::Relation => ("relation", "relations", "corrected", "retracted"),
+        Table::Entity => ("entity", "entities", "changed", "removed"),
+        Table::Predicate => ("predicate", "predicates", "changed", "removed"),
+        Table::Source => ("source", "sources", "changed", "removed"),
+    };
+    let mut counts: BTreeMap<i64, [usize; 4]> = BTreeMap::new();
+    for ((change, _), (before, after, erased)) in seen {
+        let slot = match (before, after, erased) {
+            (_, _, true) => 3,
+            (false, true, _) => 0,
+            (true, true, _) => 1,
+            (true, false, _) => 2,
+            (false, false, _) => continue,
+        };
+        counts.entry(change).or_default()[slot] += 1;
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(change, c)| {
+            let parts: Vec<String> = [
+                (c[0], "added"),
+                (c[1], replaced),
+                (c[2], removed),
+                (c[3], "erased"),
+            ]
+            .into_iter()
+            .filter(|(n, _)| *n > 0)
+            .enumerate()
+            .map(|(i, (n, verb))| match (i, n) {
+                (0, 1) => format!("1 {noun} {verb}"),
+                (0, n) => format!("{n} {nouns} {verb}"),
+                (_, n) => format!("{n} {verb}"),
+            })
+            .collect();
+            (change, parts.join(", "))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::write::testing::*;
+    use crate::time::day_from_ymd;
+
+    #[test]
+    fn changes_are_listed_with_what_they_did() {
+        let mut s = store_with_history();
+        s.begin_change(ChangeMeta::new("bob", Origin::Script("fix.fs".into())))
+            .unwrap();
+        s.record_statement("retract #1").unwrap();
+        s.write(&retract(&[1]), Some("wrong")).unwrap();
+        s.write(
+            &add(r#"{"type":"relation","subject":"c","predicate":"met","object":"d"}"#),
+            Some("seen"),
+        )
+        .unwrap();
+        s.commit_change().unwrap();
+        let all = s.changes(None, None).unwrap();
+        assert_eq!(
+            all.columns.join(" "),
+            "change recorded recorded_by origin sha256 reason statement undoes summary"
+        );
+        assert_eq!(
+            column(&all, "summary"),
+            [
+                "4 entities added; 2 predicates added; 1 source added; 2 relations added",
+                "1 relation corrected",
+                "1 entity changed; 1 relation corrected",
+                "1 relation retracted",
+                "1 relation added",
+                "1 entity changed; 1 relation corrected",
+                "1 relation erased",
+                "1 relation added, 1 retracted",
+            ]
+        );
+        assert_eq!(column(&all, "undoes")[4], "4");
+        let bob = s.changes(Some("2000-01-01T"), Some("bob")).unwrap();
+        assert_eq!(column(&bob, "change"), ["8"]);
+        assert_eq!(column(&bob, "reason"), ["wrong; seen"]);
+        assert_eq!(column(&bob, "origin"), ["fix.fs"]);
+        assert_eq!(column(&bob, "statement"), ["retract #1"]);
+        assert_eq!(
+            column(&s.changes(Some("2025-01-02T"), None).unwrap(), "change").len(),
+            7
+        );
+    }
+
+    #[test]
+    fn the_change_at_the_end_of_a_day() {
+        let s = store_with_history();
+        let day = |y, m, d| day_from_ymd(y, m, d).unwrap();
+        assert_eq!(s.change_at_end_of(day(2024, 12, 31)).unwrap(), None);
+        assert_eq!(s.change_at_end_of(day(2025, 1, 1)).unwrap(), Some(1));
+        assert_eq!(s.change_at_end_of(day(9000, 1, 1)).unwrap(), Some(7));
+        assert_eq!(s.last_change().unwrap(), Some(7));
+        assert!(s.check_change(7).is_ok());
+        assert!(matches!(
+            s.check_change(8),
+            Err(StoreError::NoSuchChange { change: 8 })
+        ));
+    }
+}

@@ -1,0 +1,324 @@
+//! The store's write engine (WRITES.md): a change is opened ([`Store::begin_change`]),
+//! write operations are applied in it one by one, each all or nothing, and the change is
+//! committed (or, when nothing changed, not recorded at all).
+//!
+//! How history is kept (schema 8): every current row says which change made it
+//! (`since_change`); a write that replaces or removes a row first keeps the old version
+//! in the table's `*_version` table, ended by the change (`until_change`). The parts:
+//! [`versions`] keeps and restores versions of any of the four tables; [`relation`] adds,
+//! corrects and retracts relations, [`erase`] erases them; [`entity`] adds entities,
+//! predicates and sources and changes entities' names; [`merge`] merges and unmerges
+//! entities; [`undo`] reverts a change; [`history`] and [`log`] read it all back as rows.
+
+mod entity;
+mod erase;
+mod history;
+mod log;
+mod merge;
+mod relation;
+mod undo;
+mod versions;
+
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
+
+use rusqlite::Connection;
+use serde_json::{Map, Value};
+
+use super::change::{self, ChangeMeta};
+use super::{Store, StoreError};
+
+// The entity a merged one stands for: the catalog's name lookups follow it.
+#[allow(unused_imports)]
+pub(crate) use versions::canonical;
+
+/// One write operation, as the planner hands it to the store: entities, predicates and
+/// sources named by id, relations by their handle `#id`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteOp {
+    /// A record exactly as one JSON Lines line of DATA.md gives it (`"type"`: `relation`,
+    /// `entity`, `predicate` or `source`), entities, predicates and sources named by id.
+    Add(Map<String, Value>),
+    /// More names for an entity (by id).
+    Alias { entity: String, names: Vec<String> },
+    /// Names an entity no longer has (never its display name).
+    Unalias { entity: String, names: Vec<String> },
+    /// A new display name; the old one stays an alias.
+    Rename { entity: String, name: String },
+    /// New values for fields of relation `#id`, named as in a relation record (entities,
+    /// predicate and source by id). A null value clears the field. Giving one form of time
+    /// (`when`; `from`/`to`; `at`) replaces the others.
+    Correct { id: i64, fields: Map<String, Value> },
+    /// Relations the store recorded wrongly: they leave every query and stay in history.
+    Retract { ids: Vec<i64> },
+    /// Entity `from` is the same as entity `into` from now on.
+    Merge { from: String, into: String },
+    /// Ends the merge of an entity into another.
+    Unmerge { entity: String },
+    /// Reverts a change (`None`: the latest change that is neither an undo nor undone).
+    Undo { change: Option<i64> },
+    /// Removes a relation's content physically; history keeps a tombstone.
+    Erase { id: i64 },
+}
+
+/// What one write did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// What happened, one sentence each (`added #413`, `already recorded as #412`).
+    pub messages: Vec<String>,
+    /// True when the store changed.
+    pub changed: bool,
+    /// The relations the write added, changed or found (their handles).
+    pub ids: Vec<i64>,
+}
+
+impl WriteReport {
+    fn said(message: impl Into<String>) -> WriteReport {
+        WriteReport {
+            messages: vec![message.into()],
+            ..WriteReport::default()
+        }
+    }
+
+    fn changed(message: impl Into<String>, ids: Vec<i64>) -> WriteReport {
+        WriteReport {
+            messages: vec![message.into()],
+            changed: true,
+            ids,
+        }
+    }
+
+    /// Adds what another step of the same write did.
+    fn and(mut self, other: WriteReport) -> WriteReport {
+        self.messages.extend(other.messages);
+        self.changed |= other.changed;
+        self.ids.extend(other.ids);
+        self
+    }
+}
+
+/// The change a store has open.
+#[derive(Debug)]
+pub(super) struct OpenChange {
+    id: i64,
+    /// True once a write of the change changed the store.
+    changed: bool,
+}
+
+/// One write's work inside the open change: the connection and the change's number.
+struct Writer<'c> {
+    conn: &'c Connection,
+    change: i64,
+}
+
+/// A database failure while writing.
+fn db(source: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        context: "the write failed in the store",
+        source,
+    }
+}
+
+impl Store {
+    /// Opens a change: takes the store's write lock (`BEGIN IMMEDIATE`, so another writer
+    /// waits and then sees this change's results) and records the change. Returns its
+    /// number. Errors when a change is open already.
+    pub fn begin_change(&mut self, meta: ChangeMeta) -> Result<i64, StoreError> {
+        if self.change.is_some() {
+            return Err(StoreError::ChangeState(
+                "a change is open already: commit it or roll it back before opening another",
+            ));
+        }
+        let err = StoreError::sqlite("cannot start a change");
+        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
+        match change::open(&self.conn, &meta) {
+            Ok(id) => {
+                self.change = Some(OpenChange { id, changed: false });
+                Ok(id)
+            }
+            Err(e) => {
+                // The change failed: nothing of it may stay.
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(err(e))
+            }
+        }
+    }
+
+    /// Applies one write inside the open change, with its `because` text (kept in the
+    /// change's reason when the write changes something). A write that fails leaves the
+    /// change as it was before it.
+    pub fn write(&mut self, op: &WriteOp, reason: Option<&str>) -> Result<WriteReport, StoreError> {
+        let Some(open) = &self.change else {
+            return Err(not_in_change());
+        };
+        let writer = Writer {
+            conn: &self.conn,
+            change: open.id,
+        };
+        let savepoint = StoreError::sqlite("cannot apply a write");
+        self.conn
+            .execute_batch("SAVEPOINT write_op")
+            .map_err(savepoint)?;
+        let result = writer.apply(op).and_then(|report| {
+            if report.changed {
+                writer.note_reason(reason)?;
+            }
+            Ok(report)
+        });
+        match result {
+            Ok(report) => {
+                self.conn
+                    .execute_batch("RELEASE write_op")
+                    .map_err(savepoint)?;
+                if let Some(open) = &mut self.change {
+                    open.changed |= report.changed;
+                }
+                Ok(report)
+            }
+            Err(e) => {
+                if self
+                    .conn
+                    .execute_batch("ROLLBACK TO write_op; RELEASE write_op")
+                    .is_err()
+                {
+                    // The write's own undoing failed: the change as a whole goes.
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    self.change = None;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Adds a statement's text to the open change's statements (one per line), for a
+    /// change made of several statements.
+    pub fn record_statement(&mut self, text: &str) -> Result<(), StoreError> {
+        let Some(open) = &self.change else {
+            return Err(not_in_change());
+        };
+        self.conn
+            .execute(
+                "UPDATE change SET statement = CASE WHEN statement IS NULL OR statement = '' \
+                 THEN ?2 ELSE statement || char(10) || ?2 END WHERE id = ?1",
+                rusqlite::params![open.id, text],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Commits the open change and returns its number; when none of its writes changed
+    /// anything, rolls it back instead, so that no empty change is recorded, and returns
+    /// `None`.
+    pub fn commit_change(&mut self) -> Result<Option<i64>, StoreError> {
+        let Some(open) = self.change.take() else {
+            return Err(not_in_change());
+        };
+        if !open.changed {
+            self.conn
+                .execute_batch("ROLLBACK")
+                .map_err(StoreError::sqlite(
+                    "cannot end a change that changed nothing",
+                ))?;
+            return Ok(None);
+        }
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            if !self.conn.is_autocommit() {
+                let _ = self.conn.execute_batch("ROLLBACK");
+            }
+            return Err(StoreError::Sqlite {
+                context: "cannot commit the change; nothing of it was written",
+                source: e,
+            });
+        }
+        Ok(Some(open.id))
+    }
+
+    /// Rolls the open change back: nothing of it is written.
+    pub fn rollback_change(&mut self) -> Result<(), StoreError> {
+        if self.change.take().is_none() {
+            return Err(not_in_change());
+        }
+        self.conn
+            .execute_batch("ROLLBACK")
+            .map_err(StoreError::sqlite("cannot roll back the change"))
+    }
+
+    /// True while a change is open.
+    pub fn in_change(&self) -> bool {
+        self.change.is_some()
+    }
+
+    /// The number of the open change, if one is open.
+    pub fn open_change(&self) -> Option<i64> {
+        self.change.as_ref().map(|open| open.id)
+    }
+}
+
+fn not_in_change() -> StoreError {
+    StoreError::ChangeState("no change is open: a write runs inside a change (begin_change)")
+}
+
+impl Writer<'_> {
+    fn apply(&self, op: &WriteOp) -> Result<WriteReport, StoreError> {
+        match op {
+            WriteOp::Add(record) => self.add(record),
+            WriteOp::Alias { entity, names } => self.alias(entity, names),
+            WriteOp::Unalias { entity, names } => self.unalias(entity, names),
+            WriteOp::Rename { entity, name } => self.rename(entity, name),
+            WriteOp::Correct { id, fields } => self.correct(*id, fields),
+            WriteOp::Retract { ids } => self.retract(ids),
+            WriteOp::Merge { from, into } => self.merge(from, into),
+            WriteOp::Unmerge { entity } => self.unmerge(entity),
+            WriteOp::Undo { change } => self.undo(*change),
+            WriteOp::Erase { id } => self.erase(*id),
+        }
+    }
+
+    /// Adds a record of any type, checked by the import's rules.
+    fn add(&self, record: &Map<String, Value>) -> Result<WriteReport, StoreError> {
+        use super::import::fields::CheckedRecord;
+        if record.get("type").and_then(Value::as_str) == Some("relation")
+            && record.contains_key("id")
+        {
+            return Err(StoreError::BadWrite {
+                field: Some("id".into()),
+                reason: "a new relation gets its id from the store; to change relation #N, \
+                         use `correct #N`"
+                    .into(),
+            });
+        }
+        match checked(record)? {
+            CheckedRecord::Relation(_) => self.add_relation(record),
+            CheckedRecord::Entity(fields) => self.add_entity(fields),
+            CheckedRecord::Predicate(fields) => self.add_predicate(fields),
+            CheckedRecord::Source(fields) => self.add_source(fields),
+        }
+    }
+
+    /// Appends `because` text to the change's reason, joined with `; `.
+    fn note_reason(&self, reason: Option<&str>) -> Result<(), StoreError> {
+        let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) else {
+            return Ok(());
+        };
+        self.conn
+            .execute(
+                "UPDATE change SET reason = CASE WHEN reason IS NULL OR reason = '' THEN ?2 \
+                 ELSE reason || '; ' || ?2 END WHERE id = ?1",
+                rusqlite::params![self.change, reason],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+}
+
+/// A record checked by the import's rules; a fault becomes [`StoreError::BadWrite`].
+fn checked(
+    record: &Map<String, Value>,
+) -> Result<super::import::fields::CheckedRecord, StoreError> {
+    super::import::fields::check_json(record).map_err(|fault| StoreError::BadWrite {
+        field: fault.field,
+        reason: fault.reason,
+    })
+}

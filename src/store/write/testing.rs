@@ -1,0 +1,247 @@
+//! Helpers shared by the write engine's unit tests: stores with a little data, changes
+//! applied in one call, and snapshots of every table to compare before and after.
+
+use serde_json::{Map, Value};
+
+pub(super) use super::{WriteOp, WriteReport};
+pub(super) use crate::store::change::{ChangeMeta, Origin};
+pub(super) use crate::store::{ImportFormat, ImportOptions, Store, StoreError};
+
+/// Entities a (person), b (city), c (person), d (country); predicates visited and met
+/// (symmetric); source s1; relations #1 a visited b (2025-04), #2 a met c.
+pub(super) const BASE: &str = r#"{"type":"entity","id":"a","kind":"person","name":"Alpha","aliases":["Alef"]}
+{"type":"entity","id":"b","kind":"city","name":"Beta"}
+{"type":"entity","id":"c","kind":"person","name":"Gamma"}
+{"type":"entity","id":"d","kind":"country","name":"Delta"}
+{"type":"predicate","id":"visited","label":"visited"}
+{"type":"predicate","id":"met","label":"met","symmetric":true}
+{"type":"source","id":"s1","title":"One","published":"2025-05-01"}
+{"type":"relation","subject":"a","predicate":"visited","object":"b","when":"2025-04","source":"s1"}
+{"type":"relation","subject":"a","predicate":"met","object":"c"}
+"#;
+
+/// An in-memory store holding `jsonl`, recorded as change 1.
+pub(super) fn store_with(jsonl: &str) -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.import(
+        jsonl.as_bytes(),
+        ImportFormat::JsonLines,
+        "base.jsonl",
+        ImportOptions::default(),
+    )
+    .unwrap();
+    record_import(&s);
+    s
+}
+
+/// Records change 1 for an import that recorded no change of its own (its rows say
+/// change 1).
+pub(super) fn record_import(s: &Store) {
+    s.connection()
+        .execute_batch(
+            "INSERT INTO change (id, recorded, author, origin) \
+             SELECT 1, '2025-01-01T00:00:00.000000Z', 'importer', 'base.jsonl' \
+             WHERE NOT EXISTS (SELECT 1 FROM change)",
+        )
+        .unwrap();
+}
+
+/// Opens a change by `tester` at the REPL.
+pub(super) fn begin(s: &mut Store) -> i64 {
+    s.begin_change(ChangeMeta::new("tester", Origin::Repl))
+        .unwrap()
+}
+
+/// Applies `ops` as one change; the change's number (None when nothing changed), or the
+/// first error (the change rolled back).
+pub(super) fn change(s: &mut Store, ops: &[WriteOp]) -> Result<Option<i64>, StoreError> {
+    begin(s);
+    for op in ops {
+        if let Err(e) = s.write(op, Some("testing")) {
+            s.rollback_change().unwrap();
+            return Err(e);
+        }
+    }
+    s.commit_change()
+}
+
+/// Applies one op as one change and returns its report.
+pub(super) fn write(s: &mut Store, op: WriteOp) -> Result<WriteReport, StoreError> {
+    begin(s);
+    match s.write(&op, Some("testing")) {
+        Ok(report) => {
+            s.commit_change().unwrap();
+            Ok(report)
+        }
+        Err(e) => {
+            s.rollback_change().unwrap();
+            Err(e)
+        }
+    }
+}
+
+/// A JSON object from its text.
+pub(super) fn json(text: &str) -> Map<String, Value> {
+    serde_json::from_str(text).unwrap()
+}
+
+/// `add` of the record given as JSON text.
+pub(super) fn add(text: &str) -> WriteOp {
+    WriteOp::Add(json(text))
+}
+
+/// The first column of the first row of `sql`, an integer.
+pub(super) fn one(s: &Store, sql: &str) -> i64 {
+    s.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Every row of `sql` as text, one line per row, cells separated by `|`.
+pub(super) fn rows(s: &Store, sql: &str) -> Vec<String> {
+    let conn = s.connection();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        let mut cells = Vec::with_capacity(n);
+        for i in 0..n {
+            let v: rusqlite::types::Value = r.get(i)?;
+            cells.push(match v {
+                rusqlite::types::Value::Null => "∅".to_string(),
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Real(f) => f.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                rusqlite::types::Value::Blob(b) => format!("{b:02x?}"),
+            });
+        }
+        Ok(cells.join("|"))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+/// What the store believes now: every current row of the four tables and the names,
+/// without the change that made them (an undo makes the same content anew).
+pub(super) fn snapshot(s: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for (table, sql) in [
+        (
+            "relation",
+            "SELECT key, subject, predicate, object, when_text, from_text, to_text, at_text, \
+             start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note, confidence, \
+             fingerprint FROM relation ORDER BY key",
+        ),
+        (
+            "entity",
+            "SELECT key, id, kind, name, note, merged_into FROM entity ORDER BY key",
+        ),
+        (
+            "alias",
+            "SELECT entity, text, norm, lang, is_name, ord FROM alias ORDER BY entity, text",
+        ),
+        (
+            "predicate",
+            "SELECT key, id, label, symmetric, description, declared FROM predicate ORDER BY key",
+        ),
+        (
+            "source",
+            "SELECT key, id, title, published, published_lo, published_hi, lang, url, note \
+             FROM source ORDER BY key",
+        ),
+    ] {
+        out.extend(rows(s, sql).into_iter().map(|r| format!("{table}: {r}")));
+    }
+    out
+}
+
+/// The display of one cell of a result.
+pub(super) fn cell(value: &crate::value::Value) -> String {
+    value.as_text().map(|t| t.into_owned()).unwrap_or_default()
+}
+
+/// The column `column` of every row of a result.
+pub(super) fn column(result: &crate::value::ResultSet, column: &str) -> Vec<String> {
+    let i = result
+        .columns
+        .iter()
+        .position(|c| c == column)
+        .unwrap_or_else(|| panic!("no column {column} in {:?}", result.columns));
+    result.rows.iter().map(|r| cell(&r.cells[i])).collect()
+}
+
+/// `correct #id` with fields given as JSON text.
+pub(super) fn correct(id: i64, fields: &str) -> WriteOp {
+    WriteOp::Correct {
+        id,
+        fields: json(fields),
+    }
+}
+
+fn texts(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+pub(super) fn alias(entity: &str, names: &[&str]) -> WriteOp {
+    WriteOp::Alias {
+        entity: entity.into(),
+        names: texts(names),
+    }
+}
+
+pub(super) fn unalias(entity: &str, names: &[&str]) -> WriteOp {
+    WriteOp::Unalias {
+        entity: entity.into(),
+        names: texts(names),
+    }
+}
+
+pub(super) fn rename(entity: &str, name: &str) -> WriteOp {
+    WriteOp::Rename {
+        entity: entity.into(),
+        name: name.into(),
+    }
+}
+
+pub(super) fn merge(from: &str, into: &str) -> WriteOp {
+    WriteOp::Merge {
+        from: from.into(),
+        into: into.into(),
+    }
+}
+
+pub(super) fn unmerge(entity: &str) -> WriteOp {
+    WriteOp::Unmerge {
+        entity: entity.into(),
+    }
+}
+
+pub(super) fn retract(ids: &[i64]) -> WriteOp {
+    WriteOp::Retract { ids: ids.to_vec() }
+}
+
+pub(super) fn undo(change: Option<i64>) -> WriteOp {
+    WriteOp::Undo { change }
+}
+
+/// The field a refused record's error names.
+pub(super) fn bad_field(err: &StoreError) -> Option<&str> {
+    match err {
+        StoreError::BadWrite { field, .. } => field.as_deref(),
+        _ => None,
+    }
+}
+
+/// #1 added, corrected, merged, retracted, restored, unmerged; #2 erased.
+pub(super) fn store_with_history() -> Store {
+    let mut s = store_with(BASE);
+    for op in [
+        correct(1, r#"{"note":"n"}"#),
+        merge("b", "d"),
+        retract(&[1]),
+        undo(None),
+        unmerge("b"),
+        WriteOp::Erase { id: 2 },
+    ] {
+        write(&mut s, op).unwrap();
+    }
+    s
+}

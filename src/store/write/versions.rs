@@ -1,0 +1,369 @@
+//! Versions of the four versioned tables (relation, entity, predicate, source), the same
+//! way for each: keeping a row's current version before it is replaced or removed,
+//! marking a row as made by the open change, and making a kept version current again
+//! (undo, unmerge). Also who made a change and when, and the entity a merged one stands
+//! for.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{db, Writer};
+use crate::names;
+use crate::store::StoreError;
+
+/// A table whose rows have versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Table {
+    Relation,
+    Entity,
+    Predicate,
+    Source,
+}
+
+impl Table {
+    /// Every versioned table, in the order an undo restores them (what relations name
+    /// comes before them).
+    pub(super) const ALL: [Table; 4] = [
+        Table::Entity,
+        Table::Predicate,
+        Table::Source,
+        Table::Relation,
+    ];
+
+    /// The table of current rows.
+    pub(super) fn current(self) -> &'static str {
+        match self {
+            Table::Relation => "relation",
+            Table::Entity => "entity",
+            Table::Predicate => "predicate",
+            Table::Source => "source",
+        }
+    }
+
+    /// The table of versions.
+    pub(super) fn versions(self) -> &'static str {
+        match self {
+            Table::Relation => "relation_version",
+            Table::Entity => "entity_version",
+            Table::Predicate => "predicate_version",
+            Table::Source => "source_version",
+        }
+    }
+
+    /// The column of the versions that holds the row's key.
+    pub(super) fn version_key(self) -> &'static str {
+        match self {
+            Table::Relation => "id",
+            _ => "key",
+        }
+    }
+
+    /// The content columns both tables have (the current table's key, `since_change`, a
+    /// relation's fingerprint and an entity's names are handled apart).
+    fn columns(self) -> &'static str {
+        match self {
+            Table::Relation => {
+                "subject, predicate, object, when_text, from_text, to_text, at_text, start_lo, \
+                 start_hi, end_lo, end_hi, status, place, source, quote, note, confidence"
+            }
+            Table::Entity => "id, kind, name, note, merged_into",
+            Table::Predicate => "id, label, symmetric, description, declared",
+            Table::Source => "id, title, published, published_lo, published_hi, lang, url, note",
+        }
+    }
+
+    /// A word for one row, in messages.
+    pub(super) fn noun(self) -> &'static str {
+        self.current()
+    }
+}
+
+/// One name of an entity as `entity_version.aliases` keeps it: `[text, lang, is_name, ord]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(super) struct KeptName(
+    pub(super) String,
+    pub(super) Option<String>,
+    pub(super) i64,
+    pub(super) i64,
+);
+
+/// Who made a change, when, and what it undid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct ChangeInfo {
+    pub(super) author: String,
+    pub(super) recorded: String,
+    pub(super) undoes: Option<i64>,
+}
+
+/// The author, instant and undone change of change `change`.
+pub(super) fn change_info(conn: &Connection, change: i64) -> Result<ChangeInfo, StoreError> {
+    conn.prepare_cached("SELECT author, recorded, undoes FROM change WHERE id = ?1")
+        .and_then(|mut stmt| {
+            stmt.query_row([change], |r| {
+                Ok(ChangeInfo {
+                    author: r.get(0)?,
+                    recorded: r.get(1)?,
+                    undoes: r.get(2)?,
+                })
+            })
+        })
+        .optional()
+        .map_err(db)?
+        .ok_or(StoreError::NoSuchChange { change })
+}
+
+/// The entity `key` stands for: itself, or the entity it is merged into, following merges
+/// of merges to the end (a cycle, which merges refuse to make, ends where it repeats).
+pub(crate) fn canonical(conn: &Connection, key: i64) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")?;
+    let mut seen = vec![key];
+    let mut at = key;
+    while let Some(Some(next)) = stmt
+        .query_row([at], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+    {
+        if seen.contains(&next) {
+            break;
+        }
+        seen.push(next);
+        at = next;
+    }
+    Ok(at)
+}
+
+impl Writer<'_> {
+    /// The change that made the current version of row `key`, if the row exists.
+    pub(super) fn since(&self, table: Table, key: i64) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .prepare_cached(&format!(
+                "SELECT since_change FROM {} WHERE key = ?1",
+                table.current()
+            ))
+            .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)).optional())
+            .map_err(db)
+    }
+
+    /// Keeps the current version of row `key` before this change replaces it. A version
+    /// this change made itself is no belief the store held between changes: it is not kept.
+    pub(super) fn keep(&self, table: Table, key: i64) -> Result<(), StoreError> {
+        match self.since(table, key)? {
+            Some(since) if since != self.change => self.copy_to_versions(table, key, since),
+            _ => Ok(()),
+        }
+    }
+
+    /// Marks row `key` as made by this change (after its content changed).
+    pub(super) fn touch(&self, table: Table, key: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(&format!(
+                "UPDATE {} SET since_change = ?2 WHERE key = ?1",
+                table.current()
+            ))
+            .and_then(|mut stmt| stmt.execute(params![key, self.change]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Removes row `key`, keeping its version, ended by this change. A row this change
+    /// made is kept too (as a version that no state between changes shows), so its key
+    /// stays taken.
+    pub(super) fn remove(&self, table: Table, key: i64) -> Result<(), StoreError> {
+        let Some(since) = self.since(table, key)? else {
+            return Ok(());
+        };
+        self.copy_to_versions(table, key, since)?;
+        self.conn
+            .prepare_cached(&format!("DELETE FROM {} WHERE key = ?1", table.current()))
+            .and_then(|mut stmt| stmt.execute([key]))
+            .map_err(db)?;
+        Ok(())
+    }
+
+    /// Makes the version of row `key` made by change `since` the current one again (a new
+    /// version, made by this change), keeping the current version if there is one. A
+    /// relation's fingerprint is the caller's to set ([`Writer::set_fingerprint`]).
+    pub(super) fn restore(&self, table: Table, key: i64, since: i64) -> Result<(), StoreError> {
+        let (current, versions, vkey, columns) = (
+            table.current(),
+            table.versions(),
+            table.version_key(),
+            table.columns(),
+        );
+        let select =
+            format!("SELECT {columns} FROM {versions} WHERE {vkey} = ?1 AND since_change = ?2");
+        if self.since(table, key)?.is_some() {
+            self.keep(table, key)?;
+            self.conn
+                .prepare_cached(&format!(
+                    "UPDATE {current} SET ({columns}) = ({select}), since_change = ?3 WHERE key = ?1"
+                ))
+                .and_then(|mut stmt| stmt.execute(params![key, since, self.change]))
+                .map_err(db)?;
+        } else {
+            // A placeholder fingerprint (relations): the caller sets the real one.
+            let (extra, placeholder) = match table {
+                Table::Relation => (", fingerprint", ", x''"),
+                _ => ("", ""),
+            };
+            self.conn
+                .prepare_cached(&format!(
+                    "INSERT INTO {current} (key, since_change, {columns}{extra}) \
+                     SELECT {vkey}, ?3, {columns}{placeholder} FROM {versions} \
+                     WHERE {vkey} = ?1 AND since_change = ?2"
+                ))
+                .and_then(|mut stmt| stmt.execute(params![key, since, self.change]))
+                .map_err(db)?;
+        }
+        if table == Table::Entity {
+            let kept: Option<String> = self
+                .conn
+                .prepare_cached(
+                    "SELECT aliases FROM entity_version WHERE key = ?1 AND since_change = ?2",
+                )
+                .and_then(|mut stmt| stmt.query_row(params![key, since], |r| r.get(0)))
+                .map_err(db)?;
+            self.set_names(key, kept.as_deref().unwrap_or("[]"))?;
+        }
+        Ok(())
+    }
+
+    /// Copies row `key` (made by change `since`) to the versions, ended by this change.
+    fn copy_to_versions(&self, table: Table, key: i64, since: i64) -> Result<(), StoreError> {
+        let (current, versions, vkey, columns) = (
+            table.current(),
+            table.versions(),
+            table.version_key(),
+            table.columns(),
+        );
+        self.conn
+            .prepare_cached(&format!(
+                "INSERT OR REPLACE INTO {versions} ({vkey}, since_change, until_change, {columns}) \
+                 SELECT key, since_change, ?2, {columns} FROM {current} WHERE key = ?1"
+            ))
+            .and_then(|mut stmt| stmt.execute(params![key, self.change]))
+            .map_err(db)?;
+        if table == Table::Entity {
+            let names = self.names_json(key)?;
+            self.conn
+                .prepare_cached(
+                    "UPDATE entity_version SET aliases = ?3 WHERE key = ?1 AND since_change = ?2",
+                )
+                .and_then(|mut stmt| stmt.execute(params![key, since, names]))
+                .map_err(db)?;
+        }
+        Ok(())
+    }
+
+    /// The names of entity `key` as a version keeps them: a JSON array of
+    /// `[text, lang, is_name, ord]` in the order of `alias`.
+    fn names_json(&self, key: i64) -> Result<String, StoreError> {
+        let names: Vec<KeptName> = self
+            .conn
+            .prepare_cached(
+                "SELECT text, lang, is_name, ord FROM alias WHERE entity = ?1 ORDER BY ord, text",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([key], |r| {
+                    Ok(KeptName(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect()
+            })
+            .map_err(db)?;
+        serde_json::to_string(&names).map_err(|e| StoreError::Corrupt {
+            what: format!("has names of entity key {key} that cannot be kept as JSON ({e})"),
+        })
+    }
+
+    /// Replaces the names of entity `key` with those of a kept version (JSON as
+    /// [`Writer::names_json`] writes it).
+    fn set_names(&self, key: i64, json: &str) -> Result<(), StoreError> {
+        let names: Vec<KeptName> = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+            what: format!(
+                "keeps names of entity key {key} that are not a JSON list of names ({e})"
+            ),
+        })?;
+        self.conn
+            .prepare_cached("DELETE FROM alias WHERE entity = ?1")
+            .and_then(|mut stmt| stmt.execute([key]))
+            .map_err(db)?;
+        for KeptName(text, lang, is_name, ord) in names {
+            self.insert_name(key, &text, lang.as_deref(), is_name != 0, ord)?;
+        }
+        Ok(())
+    }
+
+    /// Adds one name to entity `key`; false when the entity has that name already.
+    pub(super) fn insert_name(
+        &self,
+        key: i64,
+        text: &str,
+        lang: Option<&str>,
+        is_name: bool,
+        ord: i64,
+    ) -> Result<bool, StoreError> {
+        let added = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO alias(entity, text, norm, lang, is_name, ord) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    key,
+                    text,
+                    names::normalise(text),
+                    lang,
+                    is_name,
+                    ord
+                ])
+            })
+            .map_err(db)?;
+        Ok(added == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::write::testing::*;
+
+    #[test]
+    fn kept_names_come_back_exactly() {
+        let mut s = store_with(BASE);
+        let before = snapshot(&s);
+        let key: i64 = one(&s, "SELECT key FROM entity WHERE id = 'a'");
+        let change = begin(&mut s);
+        let w = Writer {
+            conn: s.connection(),
+            change,
+        };
+        w.keep(Table::Entity, key).unwrap();
+        w.touch(Table::Entity, key).unwrap();
+        w.set_names(key, "[]").unwrap();
+        assert_ne!(snapshot(&s), before);
+        w.restore(Table::Entity, key, 1).unwrap();
+        let mut after = snapshot(&s);
+        after.retain(|line| !line.starts_with("entity_version"));
+        assert_eq!(after, before);
+    }
+
+    #[test]
+    fn canonical_follows_merges_and_stops_at_a_cycle() {
+        let s = store_with(BASE);
+        let conn = s.connection();
+        let key = |id: &str| -> i64 {
+            conn.query_row("SELECT key FROM entity WHERE id = ?1", [id], |r| r.get(0))
+                .unwrap()
+        };
+        let (a, b, c) = (key("a"), key("b"), key("c"));
+        assert_eq!(canonical(conn, a).unwrap(), a);
+        conn.execute("UPDATE entity SET merged_into = ?2 WHERE key = ?1", [a, b])
+            .unwrap();
+        conn.execute("UPDATE entity SET merged_into = ?2 WHERE key = ?1", [b, c])
+            .unwrap();
+        assert_eq!(canonical(conn, a).unwrap(), c);
+        conn.execute("UPDATE entity SET merged_into = ?2 WHERE key = ?1", [c, a])
+            .unwrap();
+        assert!([a, b, c].contains(&canonical(conn, a).unwrap()));
+    }
+}
