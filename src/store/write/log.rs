@@ -166,7 +166,7 @@ impl Store {
     /// The change the store was at when day `day` ended (UTC): the last change recorded
     /// on or before it; `None` when the store had no change yet.
     pub fn change_at_end_of(&self, day: Day) -> Result<Option<i64>, StoreError> {
-        let Some(instant) = change::end_of_day(day) else {
+        let Some(instant) = crate::time::calendar::instant_after(day) else {
             return self.last_change();
         };
         change::last_before(&self.conn, &instant).map_err(err)
