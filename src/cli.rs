@@ -35,6 +35,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Who makes the changes (imports, writes), as the change log records it. Defaults
+    /// to the environment variable FACTSTORE_USER, else the login name.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub author: Option<String>,
+
     /// The command; without one, the REPL opens on the store.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -81,6 +86,10 @@ pub struct ImportArgs {
     /// Check the files fully (ids included) without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse a file with what is otherwise a warning: a new predicate that looks like a
+    /// typo of a known one, a name that already names another entity.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Where a statement comes from: the argument, `--file`, or standard input (`-`).
@@ -153,6 +162,10 @@ pub struct ExportArgs {
     /// The file to write; `-` or nothing writes to standard output.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Write every change and every earlier version too, for an import into an empty
+    /// store that keeps the whole history.
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// The import formats as named on the command line.
@@ -249,6 +262,12 @@ impl Cli {
             })
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
+
+    /// The author of the changes this command makes: --as, else FACTSTORE_USER, else the
+    /// login name.
+    pub fn author(&self) -> String {
+        factstore::store::change::author(self.author.as_deref())
+    }
 }
 
 /// Runs the command line and returns the exit status.
@@ -257,7 +276,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
     match &cli.command {
         None | Some(Command::Repl) => repl(&path),
         Some(Command::Init) => init(&path),
-        Some(Command::Import(args)) => import(&path, args),
+        Some(Command::Import(args)) => import(&path, args, &cli.author()),
         Some(Command::Export(args)) => export(&path, args),
         Some(Command::Check) => check(&path),
         Some(Command::Stats) => stats(&path),
@@ -279,7 +298,7 @@ fn init(path: &Path) -> Result<i32, CliError> {
     Ok(0)
 }
 
-fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
+fn import(path: &Path, args: &ImportArgs, author: &str) -> Result<i32, CliError> {
     let formats = args
         .files
         .iter()
@@ -323,9 +342,12 @@ fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
         let bar = ProgressBar::on_stderr(size);
         let opts = ImportOptions {
             dry_run: args.dry_run,
+            strict: args.strict,
+            author: Some(author),
             progress: bar.as_ref().map(|b| b as &dyn ImportProgress),
         };
         let summary = store.import(reader, format, &name, opts)?;
+        eprint!("{}", summary.warnings_text());
         write!(out, "{summary}").map_err(stdout_error)?;
     }
     Ok(0)
@@ -365,7 +387,7 @@ fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
         None => {
             let store = Store::open(path, Mode::ReadOnly)?;
             let mut out = BufWriter::new(io::stdout().lock());
-            store.export(&mut out)?;
+            write_export(&store, &mut out, args.history)?;
             out.flush().map_err(stdout_error)?;
         }
         Some(file) => {
@@ -377,9 +399,7 @@ fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
             };
             let store = Store::open(path, Mode::ReadOnly).map_err(|e| unwritten(e.into()))?;
             let mut buffered = BufWriter::new(&mut out);
-            store
-                .export(&mut buffered)
-                .map_err(|e| unwritten(e.into()))?;
+            write_export(&store, &mut buffered, args.history).map_err(|e| unwritten(e.into()))?;
             let written = buffered.into_inner().map_err(|e| e.into_error());
             if let Err(e) = written {
                 return Err(out.write_error(e).into());
@@ -388,6 +408,15 @@ fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
         }
     }
     Ok(0)
+}
+
+/// The export `export` or `export --history` asks for.
+fn write_export(store: &Store, out: &mut dyn Write, history: bool) -> Result<(), StoreError> {
+    if history {
+        store.export_history(out)
+    } else {
+        store.export(out)
+    }
 }
 
 fn check(path: &Path) -> Result<i32, CliError> {
@@ -448,7 +477,7 @@ fn demo(db: Option<&Path>) -> Result<i32, CliError> {
         "demo data",
         ImportOptions::default(),
     )?;
-    eprint!("{summary}");
+    eprint!("{summary}{}", summary.warnings_text());
     if db.is_some() {
         eprintln!("The demo store is kept at {}.", path.display());
     }

@@ -306,8 +306,8 @@ impl Session {
         let size_hint = file.metadata().ok().map(|m| m.len());
         let bar = crate::progress::ProgressBar::on_stderr(size_hint);
         let opts = ImportOptions {
-            dry_run: false,
             progress: bar.as_ref().map(|b| b as &dyn crate::store::ImportProgress),
+            ..ImportOptions::default()
         };
         let mut store = self.store.borrow_mut();
         if store.is_read_only() {
@@ -322,7 +322,7 @@ impl Session {
         self.interrupter.set_running(false);
         match result {
             Ok(summary) => {
-                eprint!("{summary}");
+                eprint!("{summary}{}", summary.warnings_text());
                 Flow::Done
             }
             Err(e) => self.fail(&format!("error: {e}")),
