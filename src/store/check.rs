@@ -1,6 +1,7 @@
 //! Integrity checks of a store: SQLite's own (integrity_check, foreign_key_check) and the
 //! store's rules (ids that point nowhere, impossible time bounds, unknown statuses,
-//! entities without a name, a relation stored twice).
+//! entities without a name, a relation stored twice, a symmetric relation stored both ways
+//! round).
 
 use std::fmt;
 
@@ -8,6 +9,7 @@ use std::rc::Rc;
 
 use rusqlite::types::Value as SqlValue;
 
+use super::import::identity::MIRRORED_SQL;
 use super::{Store, StoreError};
 use crate::model::Status;
 
@@ -204,6 +206,20 @@ impl Store {
                 .map_err(CheckFailure::at("check of the store's rules"))?;
             push_limited(problems, rule, rows);
         }
+        // `B met A` beside an identical `A met B` of a symmetric predicate: one lookup of
+        // the pair index per relation of a symmetric predicate.
+        let mirrored = format!(
+            "SELECT 'relations ' || a.key || ' and ' || b.key || ' (' || COALESCE(s.id, '?') \
+             || ' ' || p.id || ' ' || COALESCE(o.id, '?') || ') state one fact either way \
+             round, since ' || p.id || ' is symmetric; retract one of them' \
+             FROM relation a JOIN predicate p ON p.key = a.predicate AND p.symmetric = 1 \
+             JOIN relation b ON {MIRRORED_SQL} AND b.key > a.key \
+             LEFT JOIN entity s ON s.key = a.subject LEFT JOIN entity o ON o.key = a.object \
+             WHERE a.subject <> a.object ORDER BY a.key"
+        );
+        let rows = collect(conn, &mirrored, |r| r.get::<_, String>(0))
+            .map_err(CheckFailure::at("check of the store's rules"))?;
+        push_limited(problems, "symmetric duplicate", rows);
         Ok(())
     }
 }
@@ -367,6 +383,14 @@ mod tests {
                 "INSERT INTO relation(subject, predicate, object, fingerprint) \
                  SELECT subject, predicate, object, fingerprint FROM relation",
                 &["repeated relation"],
+            ),
+            (
+                "UPDATE predicate SET symmetric = 1; \
+                 INSERT INTO relation(subject, predicate, object, when_text, start_lo, \
+                     start_hi, end_lo, end_hi, fingerprint) \
+                 SELECT object, predicate, subject, when_text, start_lo, start_hi, end_lo, \
+                     end_hi, x'00' FROM relation",
+                &["symmetric duplicate"],
             ),
         ];
         for (sql, expected) in cases {

@@ -156,7 +156,7 @@ impl<'t> Importer<'t> {
                 };
                 return Err(Fault::field(
                     column,
-                    format!("no entity has the id, name or alias `{text}`; {hint}"),
+                    format!("no entity has the id, name or alias `{text}` ({hint})"),
                 )
                 .into());
             }

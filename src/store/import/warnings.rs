@@ -20,9 +20,9 @@ use crate::store::StoreError;
 struct Lookalike {
     line: u64,
     field: &'static str,
-    /// What looks wrong (with the did-you-mean).
+    /// What looks wrong, ending with the did-you-mean question.
     problem: String,
-    /// What to do about it.
+    /// What to do about it: a sentence without its final period.
     advice: String,
 }
 
@@ -31,14 +31,15 @@ impl Lookalike {
         ImportWarning {
             line: self.line,
             field: Some(self.field.to_string()),
-            message: format!("{}; {}", self.problem, self.advice),
+            message: format!("{} {}.", self.problem, self.advice),
         }
     }
 
+    /// The refusal under `strict` (the error adds the final period).
     fn fault(self) -> Fault {
         Fault::field(
             self.field,
-            format!("{}; --strict refuses it: {}", self.problem, self.advice),
+            format!("{} --strict refuses this. {}", self.problem, self.advice),
         )
     }
 }
@@ -56,7 +57,7 @@ fn either(items: &[String]) -> String {
 /// The advice for a name that another entity has.
 fn shared_name_advice(other: &str) -> String {
     format!(
-        "a name two entities share is ambiguous wherever it is used: if they are one entity, \
+        "A name two entities share is ambiguous wherever it is used: if they are one entity, \
          give the names to `{other}` (a record with its id and `aliases`), else give this \
          entity names of its own"
     )
@@ -245,7 +246,7 @@ impl<'t> Importer<'t> {
                     either(&like)
                 ),
                 advice: format!(
-                    "correct the relation, or declare `{id}` with a `predicate` record if it \
+                    "Correct the relation, or declare `{id}` with a `predicate` record if it \
                      is a new predicate"
                 ),
             });
