@@ -3,19 +3,24 @@
 //! empty store only, and opens no change of its own, since it restores the store's
 //! changes as they were. The rows of the change log, the version tables and the current
 //! sources, predicates, entities and names are written as given, column by column (the
-//! columns come from the store's schema); relations and saved queries go through the
-//! usual checks, relations keeping their ids and the change that made them.
+//! columns come from the store's schema) with the checks the schema's constraints and a
+//! plain import make (ids, names, dates); relations and saved queries go through the
+//! usual checks, relations keeping their ids and the change that made them. Before it is
+//! committed, the restored store must pass the store's own rules (`check` but for
+//! SQLite's page-by-page integrity check).
 
 use std::rc::Rc;
 
 use rusqlite::types::Value;
 
 use super::importer::Importer;
-use super::record::{Fault, Field, Record, RecordError};
+use super::record::{parse_date_field, Fault, Field, Record, RecordError};
 use crate::names;
+use crate::store::check::rule_problems;
 use crate::store::export::{
     history_columns, StoredTable, CURRENT_TABLES, DERIVED_COLUMNS, HISTORY_FORMAT, VERSION_TABLES,
 };
+use crate::store::StoreError;
 
 /// The tables an empty store has no row in (those a history export restores, and
 /// relations and saved queries).
@@ -33,7 +38,7 @@ fn holds_anything_sql() -> String {
 impl<'t> Importer<'t> {
     /// The first line of a history export: the file is restored as written, and only
     /// into an empty store.
-    pub(super) fn history_header(&mut self, rec: &Record) -> Result<(), RecordError> {
+    pub(super) fn history_header(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
         rec.reject_unknown("history", &["format"])?;
         if self.started {
             return Err(Fault::field(
@@ -71,9 +76,38 @@ impl<'t> Importer<'t> {
             )
             .into());
         }
-        self.history = true;
+        // The rows restored as given must meet the schema's CHECK constraints, which the
+        // import otherwise leaves to its own checks (see `Store::import`); the setting
+        // applies to the statements prepared from here on and is restored after the
+        // import.
+        self.tx
+            .execute_batch("PRAGMA ignore_check_constraints = 0")?;
+        self.history = Some(line);
+        self.summary.history = true;
         self.started = true;
         Ok(())
+    }
+
+    /// Refuses a restored store that breaks the store's rules (a dangling key, an entity
+    /// without a name, …): the history export was changed or damaged.
+    pub(super) fn check_restored(&self, header: u64) -> Result<(), StoreError> {
+        let problems = rule_problems(self.tx)
+            .map_err(StoreError::sqlite("cannot check the restored history"))?;
+        let Some(first) = problems.first() else {
+            return Ok(());
+        };
+        let more = match problems.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more)"),
+        };
+        Err(self.bad(
+            header,
+            None,
+            Fault::record(format!(
+                "this history export does not restore a sound store: {first}{more}; it was \
+                 changed or damaged: export it again from the store it came from"
+            )),
+        ))
     }
 
     /// Restores the line if it is a row a history export writes as stored (true); false
@@ -86,7 +120,7 @@ impl<'t> Importer<'t> {
         else {
             return Ok(false);
         };
-        if self.history {
+        if self.history.is_some() {
             self.restore_row(table, rec)?;
             return Ok(true);
         }
@@ -108,6 +142,7 @@ impl<'t> Importer<'t> {
         let columns = self.stored_columns(table.name)?;
         let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
         rec.reject_unknown(table.name, &names)?;
+        check_current_row(table.name, rec)?;
         let mut written: Vec<String> = Vec::with_capacity(columns.len() + 1);
         let mut values: Vec<Value> = Vec::with_capacity(columns.len() + 1);
         for (column, declared) in columns.iter() {
@@ -188,6 +223,44 @@ impl<'t> Importer<'t> {
     }
 }
 
+/// What a plain import checks of a current row, checked of one restored as stored, so
+/// that the store's plain export imports again: ids, names, a source's date and bounds.
+fn check_current_row(table: &str, rec: &Record) -> Result<(), Fault> {
+    match table {
+        "entity" => {
+            rec.id("id")?;
+            rec.required("kind")?;
+            rec.required("name")?;
+        }
+        "predicate" => {
+            rec.id("id")?;
+        }
+        "alias" => {
+            if rec.required("text")?.trim().is_empty() {
+                return Err(Fault::field("text", "a name cannot be blank"));
+            }
+        }
+        "source" => {
+            rec.required("id")?;
+            let bounds = match rec.text("published")? {
+                Some(published) => {
+                    let (lo, hi) = parse_date_field("published", published)?;
+                    (Some(lo), Some(hi))
+                }
+                None => (None, None),
+            };
+            if (rec.integer("published_lo")?, rec.integer("published_hi")?) != bounds {
+                return Err(Fault::field(
+                    "published_lo",
+                    "the bounds do not match `published`",
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// The value a field gives a column of the declared type (SQLite's affinity rules: INT
 /// whole numbers, TEXT/CHAR/CLOB text, REAL/FLOA/DOUB numbers); `None` for null.
 fn stored_value(column: &str, declared: &str, field: &Field) -> Result<Option<Value>, Fault> {
@@ -233,6 +306,52 @@ mod tests {
         }
         let (_, field, _) = bad(jsonl(&mut s, r#"{"type":"history","format":9}"#).unwrap_err());
         assert_eq!(field.as_deref(), Some("format"));
+    }
+
+    #[test]
+    fn restored_rows_must_make_a_sound_store() {
+        let header = "{\"type\":\"history\",\"format\":1}\n";
+        for (lines, field) in [
+            // The schema's CHECK constraints hold for restored rows.
+            (
+                r#"{"type":"predicate","key":1,"id":"p","symmetric":5,"declared":1,"since_change":1}"#,
+                None,
+            ),
+            // What a plain import checks of current rows.
+            (
+                r#"{"type":"entity","key":1,"id":"Not An Id","kind":"k","name":"N","since_change":1}"#,
+                Some("id"),
+            ),
+            (
+                r#"{"type":"source","key":1,"id":"s","published":"2025","published_lo":1,"published_hi":2,"since_change":1}"#,
+                Some("published_lo"),
+            ),
+            // The store's rules: an entity needs its name among its names.
+            (
+                r#"{"type":"entity","key":1,"id":"e","kind":"k","name":"E","since_change":1}"#,
+                None,
+            ),
+        ] {
+            let mut s = store();
+            let (line, got, reason) =
+                bad(jsonl(&mut s, &format!("{header}{lines}\n")).unwrap_err());
+            assert_eq!(got.as_deref(), field, "{lines}: {reason}");
+            assert!(line == 1 || line == 2, "{lines}: {line}");
+            assert_eq!(
+                count(&s, "entity") + count(&s, "predicate") + count(&s, "source"),
+                0
+            );
+        }
+        // With its name, the entity is sound.
+        let mut s = store();
+        let sound = format!(
+            "{header}{}\n{}\n",
+            r#"{"type":"entity","key":1,"id":"e","kind":"k","name":"E","since_change":1}"#,
+            r#"{"type":"alias","entity":1,"text":"E","is_name":1,"ord":0}"#
+        );
+        let sum = jsonl(&mut s, &sound).unwrap();
+        assert!(sum.history);
+        assert_eq!(texts(&s, "SELECT norm FROM alias"), ["e"]);
     }
 
     #[test]

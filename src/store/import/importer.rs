@@ -143,8 +143,9 @@ pub(super) struct Importer<'t> {
     pub(super) strict: bool,
     /// The hex SHA-256 of the file, once it was read to its end.
     pub(super) sha256: Option<String>,
-    /// The file is a history export: its rows are restored as they were written.
-    pub(super) history: bool,
+    /// The file is a history export (its rows are restored as they were written): the
+    /// line of its first record, which says so.
+    pub(super) history: Option<u64>,
     /// A record was read (a history export says so on its first line).
     pub(super) started: bool,
     /// Relation records read (written, staged or already present).
@@ -223,7 +224,7 @@ impl<'t> Importer<'t> {
             author: change::author(opts.author),
             strict: opts.strict,
             sha256: None,
-            history: false,
+            history: None,
             started: false,
             relations: 0,
             staged: 0,
@@ -264,13 +265,17 @@ impl<'t> Importer<'t> {
     /// which is rolled back, nor for a history export, which restores its own changes).
     pub(super) fn finish(mut self) -> Result<ImportSummary, StoreError> {
         self.resolve_relations()?;
-        if !self.history {
+        if self.history.is_none() {
             self.fold_mirror_images()?;
             self.check_whole_file()?;
         }
         self.write_saved_queries()?;
-        if !self.history && !self.summary.dry_run && self.summary.wrote_anything() {
-            self.record_change()?;
+        match self.history {
+            Some(header) => self.check_restored(header)?,
+            None if !self.summary.dry_run && self.summary.wrote_anything() => {
+                self.record_change()?
+            }
+            None => {}
         }
         Ok(self.summary)
     }
@@ -318,7 +323,7 @@ impl<'t> Importer<'t> {
         let rec = Record { fields };
         let kind = rec.required("type")?;
         if kind == "history" {
-            return self.history_header(&rec);
+            return self.history_header(&rec, line);
         }
         self.started = true;
         if self.history_line(kind, &rec)? {

@@ -164,6 +164,8 @@ pub struct ImportSummary {
     pub aliases_added: u64,
     /// Predicates that relations used without a declaration, created by this import.
     pub new_predicates: Vec<String>,
+    /// The file was a history export (`export --history`), restored as written.
+    pub history: bool,
     /// Changes and versions of other rows restored from a history export.
     pub changes_restored: u64,
     pub versions_restored: u64,

@@ -332,7 +332,7 @@ impl<'t> Importer<'t> {
             .optional()?;
         let (key, symmetric, created_at) = match stored {
             Some((key, symmetric)) => (key, symmetric, None),
-            None if self.history => {
+            None if self.history.is_some() => {
                 return Err(Fault::field(
                     "predicate",
                     format!(
