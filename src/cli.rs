@@ -35,6 +35,16 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
+    /// Who makes the changes (imports, writes), as the change log records it. Defaults
+    /// to the environment variable FACTSTORE_USER, else the login name.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub author: Option<String>,
+
+    /// With statements read from standard input (`factstore repl < script`): record
+    /// them as one change, written only if every statement succeeds.
+    #[arg(long, global = true)]
+    pub atomic: bool,
+
     /// The command; without one, the REPL opens on the store.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -81,6 +91,10 @@ pub struct ImportArgs {
     /// Check the files fully (ids included) without writing anything.
     #[arg(long)]
     pub dry_run: bool,
+    /// Refuse a file with what is otherwise a warning: a new predicate that looks like a
+    /// typo of a known one, a name that already names another entity.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Where a statement comes from: the argument, `--file`, or standard input (`-`).
@@ -153,6 +167,10 @@ pub struct ExportArgs {
     /// The file to write; `-` or nothing writes to standard output.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Write every change and every earlier version too, for an import into an empty
+    /// store that keeps the whole history.
+    #[arg(long)]
+    pub history: bool,
 }
 
 /// The import formats as named on the command line.
@@ -249,22 +267,49 @@ impl Cli {
             })
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
+
+    /// The author of the changes this command makes: --as, else FACTSTORE_USER, else the
+    /// login name.
+    pub fn author(&self) -> String {
+        factstore::store::change::author(self.author.as_deref())
+    }
+
+    /// How the REPL writes: its author, and `--atomic`.
+    fn writes(&self) -> repl::Writes {
+        repl::Writes {
+            author: self.author(),
+            atomic: self.atomic,
+        }
+    }
+
+    /// The author of a statement given to `query` or `run`, and where it came from.
+    fn statement_author(&self, file: Option<&Path>, text: Option<&str>) -> statement::Author {
+        let origin = match (file, text) {
+            (Some(file), _) => file.display().to_string(),
+            (None, None | Some("-")) => "<stdin>".to_string(),
+            (None, Some(_)) => "<command line>".to_string(),
+        };
+        statement::Author {
+            name: self.author(),
+            origin: factstore::store::Origin::Script(origin),
+        }
+    }
 }
 
 /// Runs the command line and returns the exit status.
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let path = cli.store_path();
     match &cli.command {
-        None | Some(Command::Repl) => repl(&path),
+        None | Some(Command::Repl) => repl(&path, &cli.writes()),
         Some(Command::Init) => init(&path),
-        Some(Command::Import(args)) => import(&path, args),
+        Some(Command::Import(args)) => import(&path, args, &cli.author()),
         Some(Command::Export(args)) => export(&path, args),
         Some(Command::Check) => check(&path),
         Some(Command::Stats) => stats(&path),
-        Some(Command::Query(args)) => query(&path, args),
+        Some(Command::Query(args)) => query(&path, args, &cli),
         Some(Command::Run(args)) => run_saved(&path, args),
         Some(Command::Explain(args)) => explain(&path, args),
-        Some(Command::Demo) => demo(cli.db.as_deref()),
+        Some(Command::Demo) => demo(cli.db.as_deref(), &cli.writes()),
     }
 }
 
@@ -279,7 +324,7 @@ fn init(path: &Path) -> Result<i32, CliError> {
     Ok(0)
 }
 
-fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
+fn import(path: &Path, args: &ImportArgs, author: &str) -> Result<i32, CliError> {
     let formats = args
         .files
         .iter()
@@ -323,9 +368,12 @@ fn import(path: &Path, args: &ImportArgs) -> Result<i32, CliError> {
         let bar = ProgressBar::on_stderr(size);
         let opts = ImportOptions {
             dry_run: args.dry_run,
+            strict: args.strict,
+            author: Some(author),
             progress: bar.as_ref().map(|b| b as &dyn ImportProgress),
         };
         let summary = store.import(reader, format, &name, opts)?;
+        eprint!("{}", summary.warnings_text());
         write!(out, "{summary}").map_err(stdout_error)?;
     }
     Ok(0)
@@ -365,7 +413,7 @@ fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
         None => {
             let store = Store::open(path, Mode::ReadOnly)?;
             let mut out = BufWriter::new(io::stdout().lock());
-            store.export(&mut out)?;
+            write_export(&store, &mut out, args.history)?;
             out.flush().map_err(stdout_error)?;
         }
         Some(file) => {
@@ -377,9 +425,7 @@ fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
             };
             let store = Store::open(path, Mode::ReadOnly).map_err(|e| unwritten(e.into()))?;
             let mut buffered = BufWriter::new(&mut out);
-            store
-                .export(&mut buffered)
-                .map_err(|e| unwritten(e.into()))?;
+            write_export(&store, &mut buffered, args.history).map_err(|e| unwritten(e.into()))?;
             let written = buffered.into_inner().map_err(|e| e.into_error());
             if let Err(e) = written {
                 return Err(out.write_error(e).into());
@@ -388,6 +434,15 @@ fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
         }
     }
     Ok(0)
+}
+
+/// The export `export` or `export --history` asks for.
+fn write_export(store: &Store, out: &mut dyn Write, history: bool) -> Result<(), StoreError> {
+    if history {
+        store.export_history(out)
+    } else {
+        store.export(out)
+    }
 }
 
 fn check(path: &Path) -> Result<i32, CliError> {
@@ -413,7 +468,7 @@ fn stats(path: &Path) -> Result<i32, CliError> {
     Ok(0)
 }
 
-fn demo(db: Option<&Path>) -> Result<i32, CliError> {
+fn demo(db: Option<&Path>, writes: &repl::Writes) -> Result<i32, CliError> {
     let temp;
     let path = match db {
         Some(p) => p.to_path_buf(),
@@ -448,7 +503,7 @@ fn demo(db: Option<&Path>) -> Result<i32, CliError> {
         "demo data",
         ImportOptions::default(),
     )?;
-    eprint!("{summary}");
+    eprint!("{summary}{}", summary.warnings_text());
     if db.is_some() {
         eprintln!("The demo store is kept at {}.", path.display());
     }
@@ -463,13 +518,13 @@ fn demo(db: Option<&Path>) -> Result<i32, CliError> {
          Tab completes names and keywords; .help for help; Ctrl-D leaves.",
         stats.entities, stats.relations
     );
-    Ok(repl::run(store, &greeting)?)
+    Ok(repl::run(store, &greeting, writes)?)
 }
 
 /// Opens the REPL on an existing store: for writing when the file allows it (`save`,
 /// `drop`, `.import`), else read-only with a note. A missing store is an error that
 /// says how to create one; `factstore demo` needs none.
-fn repl(path: &Path) -> Result<i32, CliError> {
+fn repl(path: &Path, writes: &repl::Writes) -> Result<i32, CliError> {
     let store = match Store::open(path, Mode::ReadWrite) {
         Ok(store) => store,
         Err(
@@ -494,7 +549,7 @@ fn repl(path: &Path) -> Result<i32, CliError> {
         env!("CARGO_PKG_VERSION"),
         path.display()
     );
-    Ok(repl::run(store, &greeting)?)
+    Ok(repl::run(store, &greeting, writes)?)
 }
 
 /// The text of a statement from its argument, `--file` or standard input.
@@ -570,13 +625,18 @@ fn options(
         limit: output.limit,
         deadline,
         graph: output.format.is_some_and(output::OutputFormat::is_graph),
+        author: statement::Author::default(),
     })
 }
 
-fn query(path: &Path, args: &QueryArgs) -> Result<i32, CliError> {
+fn query(path: &Path, args: &QueryArgs, cli: &Cli) -> Result<i32, CliError> {
     let text = statement_text(&args.statement)?;
     let params = parse_params(&args.statement.params)?;
-    let opts = options(&args.output, params)?;
+    let mut opts = options(&args.output, params)?;
+    opts.author = cli.statement_author(
+        args.statement.file.as_deref(),
+        args.statement.text.as_deref(),
+    );
     execute(path, &text, &opts, args.output.format)
 }
 
@@ -613,7 +673,7 @@ fn execute(
     };
     let mut store = Store::open(path, mode)?;
     // SQLite checks the statement's deadline too, from here on.
-    let store = store.watch(&opts.deadline);
+    let mut store = store.watch(&opts.deadline);
     let prepared = statement::prepare(&store, &stmt, text, opts).map_err(fail)?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
@@ -634,7 +694,7 @@ fn execute(
     if streamed {
         return Ok(0);
     }
-    match statement::run(&store, &prepared, opts).map_err(fail)? {
+    match statement::apply(&mut store, &prepared, opts).map_err(fail)? {
         Outcome::Message(m) => {
             eprintln!("{m}");
         }

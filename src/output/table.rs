@@ -94,7 +94,12 @@ pub(crate) fn write_table(
     writeln!(out, "{}", border(&widths, '├', '┼', '┤'))?;
     for (row, values) in rows.iter().zip(&result.rows) {
         let right: Vec<bool> = (0..ncols)
-            .map(|i| matches!(values.cells.get(i), Some(Value::Int(_) | Value::Real(_) | Value::Handle(_))))
+            .map(|i| {
+                matches!(
+                    values.cells.get(i),
+                    Some(Value::Int(_) | Value::Real(_) | Value::Handle(_))
+                )
+            })
             .collect();
         let row_line = line(row, &widths, &right, LineKind::Body, opts.color);
         writeln!(out, "{row_line}")?;

@@ -199,13 +199,11 @@ impl PlanError {
             {
                 Some(format!("did you mean {}?", or_list(suggestions)))
             }
-            UnknownWritePredicate { suggestions, .. } if !suggestions.is_empty() => Some(
-                format!(
-                    "did you mean {}? A new predicate is written with `new` before it: \
+            UnknownWritePredicate { suggestions, .. } if !suggestions.is_empty() => Some(format!(
+                "did you mean {}? A new predicate is written with `new` before it: \
                      `add A new P B`",
-                    or_list(suggestions)
-                ),
-            ),
+                or_list(suggestions)
+            )),
             UnknownWritePredicate { .. } => Some(
                 "a new predicate is written with `new` before it (`add A new P B`), or \
                  declared first with `add predicate P`"
@@ -386,11 +384,9 @@ impl PlanError {
                 f,
                 "`as recorded` goes with a question: a query, a path, `run` or `history`"
             ),
-            UnknownWritePredicate { id, .. } => write!(
-                f,
-                "unknown predicate `{}`; nothing was written",
-                clip(id)
-            ),
+            UnknownWritePredicate { id, .. } => {
+                write!(f, "unknown predicate `{}`; nothing was written", clip(id))
+            }
             BadConfidence { value } => write!(
                 f,
                 "confidence {value} is out of range: it is a number from 0 to 1"

@@ -70,17 +70,49 @@ pub fn history_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("factstore").join("history"))
 }
 
+/// How the REPL writes.
+#[derive(Debug, Clone, Default)]
+pub struct Writes {
+    /// The author of its changes (`--as`, `FACTSTORE_USER`, the login name).
+    pub author: String,
+    /// Statements read from standard input are one change, all or nothing (`--atomic`).
+    pub atomic: bool,
+}
+
 /// Runs the REPL on `store`: interactive when standard input is a terminal (printing
-/// `greeting` to stderr first), else piped. Returns the exit status.
-pub fn run(store: Store, greeting: &str) -> Result<i32, ReplError> {
+/// `greeting` to stderr first), else piped. Returns the exit status. A `begin` block
+/// still open at the end is rolled back.
+pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplError> {
     let store = Rc::new(RefCell::new(store));
     let mut session = Session::new(store.clone());
-    if io::stdin().is_terminal() {
+    let terminal = io::stdin().is_terminal();
+    session.author = crate::statement::Author {
+        name: writes.author.clone(),
+        origin: if terminal {
+            crate::store::Origin::Repl
+        } else {
+            crate::store::Origin::Script("<stdin>".into())
+        },
+    };
+    if terminal {
         eprintln!("{}", greeting.trim_end());
-        interactive(store, &mut session)
-    } else {
-        piped(&mut session, io::stdin().lock())
+        let status = interactive(store, &mut session);
+        session.end_change(false, "the session ended inside a `begin` block");
+        return status;
     }
+    if writes.atomic {
+        if let Err(e) = session.begin_atomic() {
+            eprintln!("error: {e}");
+            return Ok(2);
+        }
+    }
+    let status = piped(&mut session, io::stdin().lock())?;
+    if writes.atomic {
+        session.end_change(status == 0, "a statement failed (--atomic)");
+    } else {
+        session.end_change(false, "the input ended inside a `begin` block");
+    }
+    Ok(status)
 }
 
 /// Reads statements from `input` until its end or `.quit`: 0 if all succeeded, else 2.

@@ -97,6 +97,8 @@ pub struct Session {
     interrupter: Interrupter,
     /// Is stdout a terminal (tables, colours, widths)?
     terminal: bool,
+    /// Who writes, from where (the change log's author and origin).
+    pub author: statement::Author,
 }
 
 /// Was this error SQLite's interrupt (Ctrl-C)?
@@ -120,6 +122,36 @@ impl Session {
             settings: Settings::default(),
             interrupter,
             terminal: io::stdout().is_terminal(),
+            author: statement::Author::default(),
+        }
+    }
+
+    /// Opens one change for every write to come (`--atomic`).
+    pub fn begin_atomic(&mut self) -> Result<(), Error> {
+        let meta =
+            crate::store::ChangeMeta::new(self.author.name.clone(), self.author.origin.clone());
+        self.store.borrow_mut().begin_change(meta)?;
+        Ok(())
+    }
+
+    /// Ends the session's open change: commits it when `keep`, else rolls it back. Says
+    /// what happened on stderr; nothing when no change is open.
+    pub fn end_change(&mut self, keep: bool, why: &str) {
+        let mut store = self.store.borrow_mut();
+        if !store.in_change() {
+            return;
+        }
+        if keep {
+            match store.commit_change() {
+                Ok(Some(n)) => eprintln!("committed: change {n}"),
+                Ok(None) => eprintln!("committed: nothing changed, so no change was recorded"),
+                Err(e) => eprintln!("error: {e}"),
+            }
+        } else {
+            match store.rollback_change() {
+                Ok(()) => eprintln!("rolled back: {why}; nothing of the change was written"),
+                Err(e) => eprintln!("error: {e}"),
+            }
         }
     }
 
@@ -178,6 +210,7 @@ impl Session {
         let opts = statement::Options {
             graph: self.format().is_graph(),
             deadline: self.interrupter.deadline(),
+            author: self.author.clone(),
             ..statement::Options::default()
         };
         let show_sql = self.settings.sql;
@@ -189,13 +222,13 @@ impl Session {
                 if statement::writes(&stmt) && store.is_read_only() {
                     return Ok(self.fail(&format!(
                         "error: the store {} is open read-only (the file or its directory is \
-                         not writable), so `save` and `drop` cannot change it; make it \
-                         writable and start the REPL again",
+                         not writable), so writes, `save` and `drop` cannot change it; make \
+                         it writable and start the REPL again",
                         store.path().display()
                     )));
                 }
                 self.interrupter.set_running(true);
-                let watched = store.watch(&opts.deadline);
+                let mut watched = store.watch(&opts.deadline);
                 let result =
                     statement::prepare(&watched, &stmt, text, &opts).and_then(|prepared| {
                         if show_sql {
@@ -206,7 +239,7 @@ impl Session {
                                 let _ = writeln!(err, "{}", sql.trim_end());
                             }
                         }
-                        statement::run(&watched, &prepared, &opts)
+                        statement::apply(&mut watched, &prepared, &opts)
                     });
                 drop(watched);
                 self.interrupter.set_running(false);
@@ -306,8 +339,9 @@ impl Session {
         let size_hint = file.metadata().ok().map(|m| m.len());
         let bar = crate::progress::ProgressBar::on_stderr(size_hint);
         let opts = ImportOptions {
-            dry_run: false,
             progress: bar.as_ref().map(|b| b as &dyn crate::store::ImportProgress),
+            author: Some(&self.author.name),
+            ..ImportOptions::default()
         };
         let mut store = self.store.borrow_mut();
         if store.is_read_only() {
@@ -316,13 +350,19 @@ impl Session {
                 store.path().display()
             ));
         }
+        if store.in_change() {
+            return self.fail(
+                "error: a change is open (`begin`): an import is a change of its own; \
+                 `commit` or `rollback` first, then .import",
+            );
+        }
         let name = path.display().to_string();
         self.interrupter.set_running(true);
         let result = store.import(BufReader::with_capacity(1 << 18, file), format, &name, opts);
         self.interrupter.set_running(false);
         match result {
             Ok(summary) => {
-                eprint!("{summary}");
+                eprint!("{summary}{}", summary.warnings_text());
                 Flow::Done
             }
             Err(e) => self.fail(&format!("error: {e}")),

@@ -27,8 +27,8 @@ mod tests;
 
 use branch::{branch, Hidden};
 pub use limits::sqlite_limit;
-pub use recorded::relations_at_change;
 use limits::{check_join_width, orientation_combinations};
+pub use recorded::relations_at_change;
 use stages::{apply_stage, finish, needed_columns, order_by_time, Level};
 
 /// A compiled statement.

@@ -115,9 +115,7 @@ pub fn now() -> String {
 /// number. Call it inside the transaction that makes the change, so that a change that
 /// fails leaves no row.
 pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64> {
-    let id: i64 = conn.query_row("SELECT COALESCE(max(id), 0) + 1 FROM change", [], |r| {
-        r.get(0)
-    })?;
+    let id = next_number(conn)?;
     conn.execute(
         "INSERT INTO change (id, recorded, author, origin, origin_sha256, reason, statement, undoes) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -133,6 +131,16 @@ pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64
         ],
     )?;
     Ok(id)
+}
+
+/// The number the next change [`open`] records gets. A writer that stamps its rows before
+/// it knows whether it changes anything (an import that may turn out to add nothing) reads
+/// it first and opens the change at the end, in the same transaction, which keeps the
+/// number its own.
+pub(crate) fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COALESCE(max(id), 0) + 1 FROM change", [], |r| {
+        r.get(0)
+    })
 }
 
 /// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),

@@ -1,6 +1,7 @@
 //! Integrity checks of a store: SQLite's own (integrity_check, foreign_key_check) and the
 //! store's rules (ids that point nowhere, impossible time bounds, unknown statuses,
-//! entities without a name, a relation stored twice).
+//! entities without a name, a relation stored twice, a symmetric relation stored both ways
+//! round).
 
 use std::fmt;
 
@@ -8,6 +9,7 @@ use std::rc::Rc;
 
 use rusqlite::types::Value as SqlValue;
 
+use super::import::identity::MIRRORED_SQL;
 use super::{Store, StoreError};
 use crate::model::Status;
 
@@ -168,44 +170,74 @@ impl Store {
             .map(str::to_string)
             .collect();
         push_limited(problems, "sqlite integrity", findings);
-
-        let rows = collect(conn, "PRAGMA foreign_key_check", |r| {
-            let table: String = r.get(0)?;
-            let rowid: Option<i64> = r.get(1)?;
-            let parent: String = r.get(2)?;
-            Ok(match rowid {
-                Some(id) => format!("{table} row {id} refers to a missing row of {parent}"),
-                None => format!("a row of {table} refers to a missing row of {parent}"),
-            })
-        })
-        .map_err(CheckFailure::at("foreign key check"))?;
-        push_limited(problems, "sqlite foreign key", rows);
-
-        let statuses: Rc<Vec<SqlValue>> = Rc::new(
-            Status::WORDS
-                .iter()
-                .map(|w| SqlValue::Text(w.to_string()))
-                .collect(),
-        );
-        let status_words = Status::listed(None);
-        let named: &[(&str, &dyn rusqlite::ToSql)] =
-            &[(":statuses", &statuses), (":status_words", &status_words)];
-        for (rule, condition, what) in RELATION_RULES {
-            let sql = format!(
-                "SELECT {RELATION_LABEL} || ': ' || {what} {RELATION_FROM} WHERE {condition} \
-                 ORDER BY r.key"
-            );
-            let rows = collect_named(conn, &sql, named, |r| r.get::<_, String>(0))
-                .map_err(CheckFailure::at("check of the store's rules"))?;
-            push_limited(problems, rule, rows);
-        }
-        for (rule, sql) in OTHER_RULES {
-            let rows = collect(conn, sql, |r| r.get::<_, String>(0))
-                .map_err(CheckFailure::at("check of the store's rules"))?;
-            push_limited(problems, rule, rows);
-        }
-        Ok(())
+        check_rules(conn, problems)
     }
+}
+
+/// The problems of the store on `conn` but for SQLite's integrity check (which reads every
+/// page): the foreign key check and the store's own rules. A restored history export
+/// must have none before it is committed.
+pub(super) fn rule_problems(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Problem>> {
+    let mut problems = Vec::new();
+    check_rules(conn, &mut problems).map_err(|failure| failure.source)?;
+    Ok(problems)
+}
+
+/// SQLite's foreign key check, then the store's rules.
+fn check_rules(
+    conn: &rusqlite::Connection,
+    problems: &mut Vec<Problem>,
+) -> Result<(), CheckFailure> {
+    let rows = collect(conn, "PRAGMA foreign_key_check", |r| {
+        let table: String = r.get(0)?;
+        let rowid: Option<i64> = r.get(1)?;
+        let parent: String = r.get(2)?;
+        Ok(match rowid {
+            Some(id) => format!("{table} row {id} refers to a missing row of {parent}"),
+            None => format!("a row of {table} refers to a missing row of {parent}"),
+        })
+    })
+    .map_err(CheckFailure::at("foreign key check"))?;
+    push_limited(problems, "sqlite foreign key", rows);
+
+    let statuses: Rc<Vec<SqlValue>> = Rc::new(
+        Status::WORDS
+            .iter()
+            .map(|w| SqlValue::Text(w.to_string()))
+            .collect(),
+    );
+    let status_words = Status::listed(None);
+    let named: &[(&str, &dyn rusqlite::ToSql)] =
+        &[(":statuses", &statuses), (":status_words", &status_words)];
+    for (rule, condition, what) in RELATION_RULES {
+        let sql = format!(
+            "SELECT {RELATION_LABEL} || ': ' || {what} {RELATION_FROM} WHERE {condition} \
+                 ORDER BY r.key"
+        );
+        let rows = collect_named(conn, &sql, named, |r| r.get::<_, String>(0))
+            .map_err(CheckFailure::at("check of the store's rules"))?;
+        push_limited(problems, rule, rows);
+    }
+    for (rule, sql) in OTHER_RULES {
+        let rows = collect(conn, sql, |r| r.get::<_, String>(0))
+            .map_err(CheckFailure::at("check of the store's rules"))?;
+        push_limited(problems, rule, rows);
+    }
+    // `B met A` beside an identical `A met B` of a symmetric predicate: one lookup of
+    // the pair index per relation of a symmetric predicate.
+    let mirrored = format!(
+        "SELECT 'relations ' || a.key || ' and ' || b.key || ' (' || COALESCE(s.id, '?') \
+             || ' ' || p.id || ' ' || COALESCE(o.id, '?') || ') state one fact either way \
+             round, since ' || p.id || ' is symmetric; retract one of them' \
+             FROM relation a JOIN predicate p ON p.key = a.predicate AND p.symmetric = 1 \
+             JOIN relation b ON {MIRRORED_SQL} AND b.key > a.key \
+             LEFT JOIN entity s ON s.key = a.subject LEFT JOIN entity o ON o.key = a.object \
+             WHERE a.subject <> a.object ORDER BY a.key"
+    );
+    let rows = collect(conn, &mirrored, |r| r.get::<_, String>(0))
+        .map_err(CheckFailure::at("check of the store's rules"))?;
+    push_limited(problems, "symmetric duplicate", rows);
+    Ok(())
 }
 
 /// The problem reported when SQLite cannot read the store far enough to check it: at
@@ -367,6 +399,14 @@ mod tests {
                 "INSERT INTO relation(subject, predicate, object, fingerprint) \
                  SELECT subject, predicate, object, fingerprint FROM relation",
                 &["repeated relation"],
+            ),
+            (
+                "UPDATE predicate SET symmetric = 1; \
+                 INSERT INTO relation(subject, predicate, object, when_text, start_lo, \
+                     start_hi, end_lo, end_hi, fingerprint) \
+                 SELECT object, predicate, subject, when_text, start_lo, start_hi, end_lo, \
+                     end_hi, x'00' FROM relation",
+                &["symmetric duplicate"],
             ),
         ];
         for (sql, expected) in cases {

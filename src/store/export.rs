@@ -1,16 +1,91 @@
-//! Export of the whole store as JSON Lines: sources, declared predicates, entities,
-//! relations, then saved queries, each in the order they were added, with the fields of
-//! DATA.md and null or default fields left out. Importing the output into an empty store
-//! and exporting again gives the same bytes. Predicates that were never declared (created
-//! by a relation that used them) are not written: importing the relations creates them
-//! again.
+//! Export of the store as JSON Lines.
+//!
+//! `export`: the current beliefs — sources, declared predicates, entities, relations (each
+//! with its permanent `id`), then saved queries, each in the order they were added, with
+//! the fields of DATA.md and null or default fields left out. Importing the output into an
+//! empty store keeps every relation's id, and exporting again gives the same bytes.
+//! Predicates that were never declared (created by a relation that used them) are not
+//! written: importing the relations creates them again.
+//!
+//! `export --history`: everything the change log and the version tables hold, so that
+//! importing it into an empty store gives the same answers to every question, `as
+//! recorded` ones included, and exports again to the same bytes. Its lines:
+//! - first `{"type":"history","format":1}`;
+//! - `change` lines, then `source`, `predicate`, `entity` and `alias` lines: the rows of
+//!   those tables as stored, one field per non-NULL column (keys, `since_change`,
+//!   `merged_into`, undeclared predicates included; an alias's normalised form is left
+//!   out, the import derives it);
+//! - `relation` lines as in `export`, with `since_change` after the `id`; `saved_query`
+//!   lines as in `export`;
+//! - `source_version`, `predicate_version`, `entity_version` and `relation_version`
+//!   lines: the rows of the version tables as stored.
+//!
+//! The columns of the tables written as stored are read from the schema, so a column a
+//! later migration adds is exported and imported without a change here.
 
 use std::io::Write;
 
 use rusqlite::types::ValueRef;
-use rusqlite::Row;
+use rusqlite::{Connection, Row};
 
 use super::{Store, StoreError};
+
+/// The version of the history export's lines (`{"type":"history","format":1}`).
+pub(super) const HISTORY_FORMAT: i64 = 1;
+
+/// A table whose rows a history export writes as they are stored; its lines' type is
+/// the table's name, `order` the order of its rows.
+pub(super) struct StoredTable {
+    pub(super) name: &'static str,
+    order: &'static str,
+}
+
+const fn table(name: &'static str, order: &'static str) -> StoredTable {
+    StoredTable { name, order }
+}
+
+/// The tables written as stored before the relations: the change log and the current
+/// rows of everything but relations.
+pub(super) const CURRENT_TABLES: &[StoredTable] = &[
+    table("change", "id"),
+    table("source", "key"),
+    table("predicate", "key"),
+    table("entity", "key"),
+    table("alias", "entity, text"),
+];
+
+/// The version tables, written after the current rows.
+pub(super) const VERSION_TABLES: &[StoredTable] = &[
+    table("source_version", "key, since_change"),
+    table("predicate_version", "key, since_change"),
+    table("entity_version", "key, since_change"),
+    table("relation_version", "id, since_change"),
+];
+
+/// Columns a history export leaves out because the import derives them again: (table,
+/// column, the column it is the normalised form of).
+pub(super) const DERIVED_COLUMNS: &[(&str, &str, &str)] = &[("alias", "norm", "text")];
+
+/// The columns of `table` a history export writes, as (name, declared type), in the
+/// table's order.
+pub(super) fn history_columns(
+    conn: &Connection,
+    table: &str,
+) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")?;
+    let columns = stmt
+        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+    Ok(columns
+        .into_iter()
+        .filter(|(column, _)| {
+            !DERIVED_COLUMNS
+                .iter()
+                .any(|&(t, c, _)| t == table && c == column)
+        })
+        .collect())
+}
 
 /// Builds one JSON object line with fields in a fixed order.
 struct Line {
@@ -65,18 +140,129 @@ fn text(row: &Row, i: usize) -> rusqlite::Result<Option<String>> {
     }
 }
 
-impl Store {
-    /// Writes the whole store to `out` as JSON Lines.
-    pub fn export(&self, out: &mut dyn Write) -> Result<(), StoreError> {
-        let io = |source| StoreError::Io {
-            what: "cannot write the export".to_string(),
-            source,
-        };
-        let db = StoreError::sqlite("cannot read the store for the export");
-        let mut write = |line: String| out.write_all(line.as_bytes()).map_err(io);
+/// A number as JSON (`None` for a NaN or infinity, which JSON cannot write and the store
+/// never holds).
+fn json_number(x: f64) -> Option<String> {
+    serde_json::Number::from_f64(x).map(|n| n.to_string())
+}
 
-        let conn = &self.conn;
-        let mut stmt = conn
+impl Store {
+    /// Writes the store's current beliefs to `out` as JSON Lines.
+    pub fn export(&self, out: &mut dyn Write) -> Result<(), StoreError> {
+        Exporter::new(&self.conn, out).current()
+    }
+
+    /// Writes the store with its whole history (every change and every version) to `out`
+    /// as JSON Lines, for an import into an empty store.
+    pub fn export_history(&self, out: &mut dyn Write) -> Result<(), StoreError> {
+        Exporter::new(&self.conn, out).history()
+    }
+}
+
+/// Writes one export.
+struct Exporter<'a> {
+    conn: &'a Connection,
+    out: &'a mut dyn Write,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::Sqlite {
+        context: "cannot read the store for the export",
+        source: e,
+    }
+}
+
+fn io(source: std::io::Error) -> StoreError {
+    StoreError::Io {
+        what: "cannot write the export".to_string(),
+        source,
+    }
+}
+
+impl<'a> Exporter<'a> {
+    fn new(conn: &'a Connection, out: &'a mut dyn Write) -> Exporter<'a> {
+        Exporter { conn, out }
+    }
+
+    fn write(&mut self, line: Line) -> Result<(), StoreError> {
+        self.out.write_all(line.finish().as_bytes()).map_err(io)
+    }
+
+    fn current(mut self) -> Result<(), StoreError> {
+        self.sources()?;
+        self.predicates()?;
+        self.entities()?;
+        self.relations(false)?;
+        self.saved_queries()?;
+        self.out.flush().map_err(io)
+    }
+
+    fn history(mut self) -> Result<(), StoreError> {
+        let mut header = Line::new("history");
+        header.raw("format", &HISTORY_FORMAT.to_string());
+        self.write(header)?;
+        for table in CURRENT_TABLES {
+            self.stored_rows(table)?;
+        }
+        self.relations(true)?;
+        self.saved_queries()?;
+        for table in VERSION_TABLES {
+            self.stored_rows(table)?;
+        }
+        self.out.flush().map_err(io)
+    }
+
+    /// The rows of `table` as stored: one field per non-NULL column.
+    fn stored_rows(&mut self, table: &StoredTable) -> Result<(), StoreError> {
+        let columns = history_columns(self.conn, table.name).map_err(db)?;
+        let list: Vec<String> = columns.iter().map(|(c, _)| crate::sql::ident(c)).collect();
+        // Table and column names come from the schema, not from any input.
+        let sql = format!(
+            "SELECT {} FROM {} ORDER BY {}",
+            list.join(", "),
+            crate::sql::ident(table.name),
+            table.order
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let mut rows = stmt.query([]).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let mut line = Line::new(table.name);
+            for (i, (column, _)) in columns.iter().enumerate() {
+                match r.get_ref(i).map_err(db)? {
+                    ValueRef::Null => {}
+                    ValueRef::Integer(n) => line.raw(column, &n.to_string()),
+                    ValueRef::Real(x) => {
+                        if let Some(n) = json_number(x) {
+                            line.raw(column, &n);
+                        }
+                    }
+                    ValueRef::Text(t) => {
+                        let t = std::str::from_utf8(t).map_err(|e| StoreError::Corrupt {
+                            what: format!(
+                                "has text that is not UTF-8 in {}.{column} ({e})",
+                                table.name
+                            ),
+                        })?;
+                        line.text(column, Some(t));
+                    }
+                    ValueRef::Blob(_) => {
+                        return Err(StoreError::Corrupt {
+                            what: format!(
+                                "has a blob in {}.{column}, which holds no blobs",
+                                table.name
+                            ),
+                        })
+                    }
+                }
+            }
+            self.write(line)?;
+        }
+        Ok(())
+    }
+
+    fn sources(&mut self) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
             .prepare("SELECT id, title, published, lang, url, note FROM source ORDER BY key")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
@@ -88,10 +274,14 @@ impl Store {
             {
                 line.text(key, text(r, i).map_err(db)?.as_deref());
             }
-            write(line.finish())?;
+            self.write(line)?;
         }
+        Ok(())
+    }
 
-        let mut stmt = conn
+    fn predicates(&mut self) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
             .prepare(
                 "SELECT id, label, symmetric, description FROM predicate WHERE declared = 1
                  ORDER BY key",
@@ -106,9 +296,13 @@ impl Store {
                 line.raw("symmetric", "true");
             }
             line.text("description", text(r, 3).map_err(db)?.as_deref());
-            write(line.finish())?;
+            self.write(line)?;
         }
+        Ok(())
+    }
 
+    fn entities(&mut self) -> Result<(), StoreError> {
+        let conn = self.conn;
         let mut aliases = conn
             .prepare("SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text")
             .map_err(db)?;
@@ -128,20 +322,24 @@ impl Store {
                 .collect::<rusqlite::Result<_>>()
                 .map_err(db)?;
             if !names.is_empty() {
-                let json = serde_json::to_string(&names).map_err(|e| StoreError::Io {
-                    what: "cannot write the export".to_string(),
-                    source: e.into(),
-                })?;
+                let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
                 line.raw("aliases", &json);
             }
             line.text("note", text(r, 4).map_err(db)?.as_deref());
-            write(line.finish())?;
+            self.write(line)?;
         }
+        Ok(())
+    }
 
-        let mut stmt = conn
+    /// Relations, each with its id first; in a history export with the change that made
+    /// its current version after it.
+    fn relations(&mut self, history: bool) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
             .prepare(
                 "SELECT s.id, p.id, o.id, r.when_text, r.from_text, r.to_text, r.at_text,
-                        r.status, pl.id, so.id, r.quote, r.note, r.confidence
+                        r.status, pl.id, so.id, r.quote, r.note, r.confidence, r.key,
+                        r.since_change
                  FROM relation r
                  JOIN entity s ON s.key = r.subject
                  JOIN predicate p ON p.key = r.predicate
@@ -154,6 +352,13 @@ impl Store {
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
             let mut line = Line::new("relation");
+            line.raw("id", &r.get::<_, i64>(13).map_err(db)?.to_string());
+            if history {
+                line.raw(
+                    "since_change",
+                    &r.get::<_, i64>(14).map_err(db)?.to_string(),
+                );
+            }
             for (i, key) in ["subject", "predicate", "object", "when", "from", "to", "at"]
                 .iter()
                 .enumerate()
@@ -168,14 +373,18 @@ impl Store {
                 line.text(key, text(r, 8 + i).map_err(db)?.as_deref());
             }
             if let Some(c) = r.get::<_, Option<f64>>(12).map_err(db)? {
-                if let Some(n) = serde_json::Number::from_f64(c) {
-                    line.raw("confidence", &n.to_string());
+                if let Some(n) = json_number(c) {
+                    line.raw("confidence", &n);
                 }
             }
-            write(line.finish())?;
+            self.write(line)?;
         }
+        Ok(())
+    }
 
-        let mut stmt = conn
+    fn saved_queries(&mut self) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
             .prepare("SELECT name, params, body FROM saved_query ORDER BY name")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
@@ -191,15 +400,12 @@ impl Store {
                         "has saved query `{name}` whose parameters are not a JSON list of names ({e})"
                     ),
                 })?;
-            let json = serde_json::to_string(&params).map_err(|e| StoreError::Io {
-                what: "cannot write the export".to_string(),
-                source: e.into(),
-            })?;
+            let json = serde_json::to_string(&params).map_err(|e| io(e.into()))?;
             line.raw("params", &json);
             line.text("body", text(r, 2).map_err(db)?.as_deref());
-            write(line.finish())?;
+            self.write(line)?;
         }
-        out.flush().map_err(io)
+        Ok(())
     }
 }
 
@@ -249,9 +455,9 @@ mod tests {
             "\n",
             r#"{"type":"entity","id":"b","kind":"city","name":"B"}"#,
             "\n",
-            r#"{"type":"relation","subject":"a","predicate":"met","object":"b","from":"2024","confidence":0.75}"#,
+            r#"{"type":"relation","id":1,"subject":"a","predicate":"met","object":"b","from":"2024","confidence":0.75}"#,
             "\n",
-            r#"{"type":"relation","subject":"b","predicate":"undeclared","object":"a","status":"alleged","place":"b"}"#,
+            r#"{"type":"relation","id":2,"subject":"b","predicate":"undeclared","object":"a","status":"alleged","place":"b"}"#,
             "\n",
             r#"{"type":"saved_query","name":"q","params":["x","y"],"body":"$x met $y"}"#,
             "\n",
@@ -278,5 +484,64 @@ mod tests {
             .unwrap();
         assert_eq!(sum.relations.added, 0);
         assert_eq!(sum.entities.added, 0);
+    }
+
+    fn history(store: &Store) -> String {
+        let mut out = Vec::new();
+        store.export_history(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn history_export_restores_changes_versions_and_rows() {
+        let mut first = Store::open_in_memory().unwrap();
+        import(&mut first, DATA);
+        // A second change: a name added (the entity's earlier version is kept) and the
+        // undeclared predicate declared (likewise).
+        import(
+            &mut first,
+            r#"{"type":"entity","id":"b","aliases":["Bee"]}
+{"type":"predicate","id":"undeclared","label":"now declared"}
+"#,
+        );
+        let once = history(&first);
+        assert!(
+            once.starts_with("{\"type\":\"history\",\"format\":1}\n"),
+            "{once}"
+        );
+        for line in [
+            r#""type":"entity_version","key":2,"since_change":1,"until_change":2"#,
+            r#""type":"predicate_version","key":"#,
+            r#""type":"relation","id":1,"since_change":1,"subject":"a""#,
+            r#""type":"alias","entity":2,"text":"Bee","is_name":0,"ord":1}"#,
+        ] {
+            assert!(once.contains(line), "{line} not in {once}");
+        }
+        let mut second = Store::open_in_memory().unwrap();
+        let sum = second
+            .import(
+                once.as_bytes(),
+                ImportFormat::JsonLines,
+                "h",
+                ImportOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(
+            (sum.changes_restored, sum.versions_restored, sum.change),
+            (2, 2, None)
+        );
+        assert_eq!(history(&second), once);
+        assert_eq!(export(&second), export(&first));
+        // Into a store that holds anything: refused, whole.
+        let err = first
+            .import(
+                once.as_bytes(),
+                ImportFormat::JsonLines,
+                "h",
+                ImportOptions::default(),
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("empty store"), "{err}");
+        assert_eq!(err.exit_code(), 2);
     }
 }

@@ -24,7 +24,10 @@ use std::path::{Path, PathBuf};
 pub use catalog::{AliasMatch, StoreCatalog};
 pub use change::{ChangeMeta, Origin};
 pub use check::Problem;
-pub use import::{ImportFormat, ImportOptions, ImportProgress, ImportSummary, RecordCounts};
+pub use import::{
+    ImportFormat, ImportOptions, ImportProgress, ImportSummary, ImportWarning, RecordCounts,
+    MAX_WARNINGS,
+};
 pub use open::{Mode, SCHEMA_VERSION};
 pub use path::MAX_CHAINS;
 pub use query::QueryPlanStep;

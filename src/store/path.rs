@@ -351,8 +351,7 @@ fn render(
                 })?);
             }
             if let std::collections::hash_map::Entry::Vacant(v) = rel_time.entry(e.relation) {
-                let written: Option<String> =
-                    time_stmt.query_row([e.relation, n], |r| r.get(0))?;
+                let written: Option<String> = time_stmt.query_row([e.relation, n], |r| r.get(0))?;
                 v.insert(written.unwrap_or_else(|| "?".to_string()));
             }
             let (pid, symmetric) = &preds[&e.predicate];

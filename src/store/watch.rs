@@ -2,7 +2,7 @@
 //! connection that stops whatever SQL runs once the deadline has passed or its flag is
 //! raised, for as long as the statement holds the store.
 
-use std::ops::Deref;
+use std::ops::{Deref, DerefMut};
 
 use crate::deadline::Deadline;
 
@@ -14,8 +14,8 @@ use super::Store;
 /// atomic load and one reading of the clock) costs a small fraction of a percent.
 const PROGRESS_OPS: std::ffi::c_int = 10_000;
 
-/// The store while a deadline is watched; it gives the store as `&Store` and stops
-/// watching when dropped.
+/// The store while a deadline is watched; it gives the store (`&Store`, or `&mut Store`
+/// for writes) and stops watching when dropped.
 pub struct Watched<'s> {
     store: &'s mut Store,
 }
@@ -41,6 +41,12 @@ impl Deref for Watched<'_> {
     type Target = Store;
 
     fn deref(&self) -> &Store {
+        self.store
+    }
+}
+
+impl DerefMut for Watched<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
         self.store
     }
 }

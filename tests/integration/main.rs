@@ -3,6 +3,7 @@
 
 mod corpus;
 mod examples;
+mod history;
 mod hostile;
 mod regression;
 mod reliability;

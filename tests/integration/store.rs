@@ -163,7 +163,7 @@ fn csv_relations_and_entities_import() {
     assert_eq!(count(&db, "alias"), 5);
     let out = export(&db);
     assert!(out.contains(
-        r#"{"type":"relation","subject":"khalid","predicate":"lived_in","object":"riyadh","from":"2019","to":"2023-06","quote":"he said, \"I lived there\"","confidence":0.9}"#
+        r#"{"type":"relation","id":1,"subject":"khalid","predicate":"lived_in","object":"riyadh","from":"2019","to":"2023-06","quote":"he said, \"I lived there\"","confidence":0.9}"#
     ), "{out}");
     assert!(out.contains(r#""aliases":["خالد","Khaled"]"#), "{out}");
 

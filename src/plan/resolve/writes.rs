@@ -43,7 +43,10 @@ impl Resolver<'_> {
                 if !aliases.is_empty() {
                     record.insert(
                         "aliases".into(),
-                        aliases.iter().map(|a| Json::from(a.value.clone())).collect(),
+                        aliases
+                            .iter()
+                            .map(|a| Json::from(a.value.clone()))
+                            .collect(),
                     );
                 }
                 if let Some(note) = note {
@@ -250,12 +253,7 @@ impl Resolver<'_> {
         if let Err(e) = time::relation_bounds(&time) {
             let span = fields
                 .iter()
-                .find(|f| {
-                    matches!(
-                        f.kind,
-                        F::When(_) | F::From(_) | F::To(_) | F::At(_)
-                    )
-                })
+                .find(|f| matches!(f.kind, F::When(_) | F::From(_) | F::To(_) | F::At(_)))
                 .map(|f| f.span);
             let err = K::BadDate {
                 text: String::new(),

@@ -63,8 +63,10 @@ impl<'t> Importer<'t> {
         let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
         let indexes = drop_indexes(self.tx, "relation").map_err(db)?;
         // Without the fingerprint index, relations are written as they come; the copies
+        // (mirror images of symmetric ones included: they share the stored fingerprint)
         // are removed at the end.
         self.insert_relation = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
+        self.insert_symmetric = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
         self.dropped_indexes = Some(indexes);
         Ok(())
     }
@@ -134,7 +136,9 @@ impl<'t> Importer<'t> {
         Ok(removed)
     }
 
-    /// Removes every relation that has the fingerprint of one with a smaller key; returns
+    /// Removes every relation that has the fingerprint of another, keeping the one with
+    /// the smallest key (the stored one: the import's keys are above the store's, unless
+    /// it kept a free id below them, when the stored one is found by its change); returns
     /// how many. Needs the fingerprint index.
     fn remove_copies(&self) -> rusqlite::Result<u64> {
         let mut copies: Vec<i64> = Vec::new();
@@ -142,20 +146,51 @@ impl<'t> Importer<'t> {
             let mut stmt = self.tx.prepare(RELATIONS_BY_FINGERPRINT_SQL)?;
             let mut rows = stmt.query([])?;
             let mut previous: Option<Vec<u8>> = None;
+            // The keys of one fingerprint, in key order.
+            let mut group: Vec<i64> = Vec::new();
             while let Some(row) = rows.next()? {
                 let fingerprint = row.get_ref(0)?.as_bytes()?;
-                if previous.as_deref() == Some(fingerprint) {
-                    copies.push(row.get(1)?);
-                } else {
+                if previous.as_deref() != Some(fingerprint) {
+                    self.keep_one(&mut group, &mut copies)?;
                     previous = Some(fingerprint.to_vec());
                 }
+                group.push(row.get(1)?);
             }
+            self.keep_one(&mut group, &mut copies)?;
         }
         let mut delete = self.tx.prepare("DELETE FROM relation WHERE key = ?1")?;
         for key in &copies {
             delete.execute([key])?;
         }
         Ok(copies.len() as u64)
+    }
+
+    /// Moves all but one of `group` (keys of one fingerprint, ascending) to `copies`.
+    fn keep_one(&self, group: &mut Vec<i64>, copies: &mut Vec<i64>) -> rusqlite::Result<()> {
+        if group.len() > 1 {
+            let mut kept = 0;
+            if self.low_claims {
+                let mut change = self
+                    .tx
+                    .prepare_cached("SELECT since_change FROM relation WHERE key = ?1")?;
+                for (i, key) in group.iter().enumerate() {
+                    let since: i64 = change.query_row([key], |r| r.get(0))?;
+                    if since != self.change {
+                        kept = i;
+                        break;
+                    }
+                }
+            }
+            copies.extend(
+                group
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != kept)
+                    .map(|(_, key)| key),
+            );
+        }
+        group.clear();
+        Ok(())
     }
 }
 

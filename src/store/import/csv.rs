@@ -1,13 +1,19 @@
 //! Reading CSV: the header (relation or entity form), each row made into a record's
-//! fields for the importer, and CSV errors as bad records.
+//! fields for the importer, the entities relation rows name (by id, name or alias, as
+//! queries resolve them), and CSV errors as bad records.
 
 use std::borrow::Cow;
 use std::io::BufRead;
 
-use super::importer::Importer;
+use super::importer::{Importer, ID_CACHE_LIMIT};
 use super::progress::{Progress, PROGRESS_EVERY};
-use super::record::{Fault, Field, Fields, CSV_ENTITY_COLUMNS, CSV_RELATION_COLUMNS};
+use super::record::{Fault, Field, Fields, RecordError, CSV_ENTITY_COLUMNS, CSV_RELATION_COLUMNS};
+use crate::plan::Catalog;
+use crate::store::catalog::StoreCatalog;
 use crate::store::StoreError;
+
+/// The columns of a relation row that name entities.
+const ENTITY_COLUMNS: &[&str] = &["subject", "object", "place"];
 
 impl<'t> Importer<'t> {
     pub(super) fn read_csv(
@@ -105,6 +111,15 @@ impl<'t> Importer<'t> {
                             .map(|a| Field::Str(Cow::Borrowed(a.trim())))
                             .collect(),
                     ),
+                    column if kind == "relation" && ENTITY_COLUMNS.contains(&column) => {
+                        match self.entity_named(column, cell) {
+                            Ok(id) => Field::Str(Cow::Owned(id)),
+                            Err(RecordError::Fault(fault)) => {
+                                return Err(self.bad(line, None, fault))
+                            }
+                            Err(RecordError::Store(e)) => return Err(e),
+                        }
+                    }
                     _ => Field::Str(Cow::Borrowed(cell)),
                 };
                 fields.push((Cow::Borrowed(header.as_str()), value));
@@ -113,6 +128,59 @@ impl<'t> Importer<'t> {
         }
         progress.set(csv.position().byte());
         Ok(())
+    }
+
+    /// The id of the entity a relation cell names: by its id, else by a name or alias
+    /// (normalised as queries normalise them). Unknown or ambiguous, it is a fault with
+    /// the names it may mean. Each distinct cell is looked up once.
+    fn entity_named(&mut self, column: &str, cell: &str) -> Result<String, RecordError> {
+        let text = cell.trim();
+        if let Some(id) = self.named.get(text) {
+            return Ok(id.to_string());
+        }
+        let catalog_error = |e: crate::plan::CatalogError| StoreError::Catalog {
+            context: "cannot look up the entities a CSV row names",
+            reason: e.0,
+        };
+        let catalog = StoreCatalog::new(self.tx);
+        let found = catalog.entities_named(text).map_err(catalog_error)?;
+        let id = match found.as_slice() {
+            [one] => one.id.clone(),
+            [] => {
+                let like = catalog.entity_suggestions(text).map_err(catalog_error)?;
+                let hint = if like.is_empty() {
+                    "names are matched ignoring case, accents and Arabic spelling variants"
+                        .to_string()
+                } else {
+                    format!("did you mean {}?", like.join(" or "))
+                };
+                return Err(Fault::field(
+                    column,
+                    format!("no entity has the id, name or alias `{text}` ({hint})"),
+                )
+                .into());
+            }
+            several => {
+                let ids: Vec<String> = several
+                    .iter()
+                    .map(|e| format!("{} ({})", e.id, e.name))
+                    .collect();
+                return Err(Fault::field(
+                    column,
+                    format!(
+                        "`{text}` names {} entities: {}; write the id of the one meant",
+                        several.len(),
+                        ids.join(", ")
+                    ),
+                )
+                .into());
+            }
+        };
+        if self.named.len() >= ID_CACHE_LIMIT {
+            self.named.clear();
+        }
+        self.named.insert(text.into(), id.as_str().into());
+        Ok(id)
     }
 
     fn csv_error(&self, e: csv::Error) -> StoreError {
@@ -173,10 +241,52 @@ mod tests {
     }
 
     #[test]
+    fn csv_relations_name_entities_by_id_name_or_alias() {
+        let mut s = store();
+        jsonl(&mut s, BASE).unwrap();
+        let sum = csv(
+            &mut s,
+            "subject,predicate,object,place\nalpha,visited,BETA,\nألف,visited,b,Beta\n",
+        )
+        .unwrap();
+        assert_eq!(sum.relations.added, 2);
+        assert_eq!(
+            texts(
+                &s,
+                "SELECT s.id || ' ' || o.id || ' ' || COALESCE(pl.id, '-') FROM relation r
+                 JOIN entity s ON s.key = r.subject JOIN entity o ON o.key = r.object
+                 LEFT JOIN entity pl ON pl.key = r.place ORDER BY r.key"
+            ),
+            ["a b -", "a b b"]
+        );
+        let (line, field, reason) = bad(csv(
+            &mut s,
+            "subject,predicate,object\na,visited,b\nAlpah,visited,b\n",
+        )
+        .unwrap_err());
+        assert_eq!((line, field.as_deref()), (3, Some("subject")));
+        assert!(reason.contains("did you mean Alpha"), "{reason}");
+        jsonl(
+            &mut s,
+            r#"{"type":"entity","id":"c","kind":"city","name":"Beta"}"#,
+        )
+        .unwrap();
+        let (line, field, reason) =
+            bad(csv(&mut s, "subject,predicate,object\na,visited,beta\n").unwrap_err());
+        assert_eq!((line, field.as_deref()), (2, Some("object")));
+        assert!(
+            reason.contains("names 2 entities: b (Beta), c (Beta)"),
+            "{reason}"
+        );
+        assert_eq!(count(&s, "relation"), 2);
+    }
+
+    #[test]
     fn csv_errors_name_line_and_column() {
         let mut s = store();
         let (line, field, _) = bad(csv(&mut s, "subject,predicate,object,wen\n").unwrap_err());
         assert_eq!((line, field.as_deref()), (1, Some("wen")));
+        csv(&mut s, "id,kind,name\na,person,A\nb,city,B\n").unwrap();
         let (line, field, _) = bad(csv(
             &mut s,
             "subject,predicate,object,confidence\na,p,b,0.5\na,p,b,lots\n",
@@ -187,6 +297,6 @@ mod tests {
         assert_eq!(line, 2, "{reason}");
         let (line, _, _) = bad(csv(&mut s, "foo,bar\n1,2\n").unwrap_err());
         assert_eq!(line, 1);
-        assert_eq!(count(&s, "entity"), 0);
+        assert_eq!(count(&s, "entity"), 2);
     }
 }

@@ -106,7 +106,7 @@ pub(in crate::store) fn check_json(
         "entity" => CheckedRecord::Entity(check_entity(&rec)?),
         "predicate" => CheckedRecord::Predicate(check_predicate(&rec)?),
         "relation" => {
-            let r = check_relation(&rec)?;
+            let r = check_relation(&rec, false)?;
             CheckedRecord::Relation(RelationFields {
                 subject: r.subject.to_string(),
                 predicate: r.predicate.to_string(),

@@ -1,27 +1,29 @@
-//! The write side of an import: the importer (its statements and id caches, in the
-//! import's transaction) and the writing of entities, predicates, sources and saved queries.
+//! The write side of an import: the importer (its statements, id caches and what it knows
+//! of predicates, in the import's transaction), the dispatch of records, and the writing
+//! of sources, predicates and saved queries; the end of an import (staged relations,
+//! indexes, the checks that wait for the whole file, the change).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use rusqlite::{params, OptionalExtension, Statement, Transaction};
 
-use super::fields::{
-    check_entity, check_predicate, check_source, EntityFields, PredicateFields, SourceFields,
-};
+use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::record::{
-    agree, bad_record, saved_fault, Fault, Field, Record, RecordError, SAVED_QUERY_FIELDS,
+    agree, bad_record, saved_fault, Fault, Field, Record, RecordError, ENTITY_FIELDS,
+    SAVED_QUERY_FIELDS,
 };
 use super::relation::check_relation;
-use super::staging::INSERT_RELATION_SQL;
-use super::ImportSummary;
-use crate::names;
+use super::staging::{INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
+use super::{ImportOptions, ImportSummary};
 use crate::store::catalog::StoreCatalog;
+use crate::store::change::{self, ChangeMeta, Origin};
 use crate::store::saved::SaveStatement;
 use crate::store::StoreError;
 
 /// The most ids an [`IdCache`] holds before it starts over (about 64 bytes each).
-const ID_CACHE_LIMIT: usize = 1 << 20;
+pub(super) const ID_CACHE_LIMIT: usize = 1 << 20;
 
 /// Keys of ids (entities, sources or predicates) looked up or written during one import,
 /// including ids known to be missing from the store. Only the importing transaction writes
@@ -35,7 +37,7 @@ pub(super) struct IdCache {
 }
 
 impl IdCache {
-    fn new() -> IdCache {
+    pub(super) fn new() -> IdCache {
         IdCache::with_limit(ID_CACHE_LIMIT)
     }
 
@@ -79,19 +81,93 @@ impl IdCache {
     }
 }
 
+/// What the import knows of one predicate its relations name.
+pub(super) struct PredicateUse {
+    pub(super) key: i64,
+    pub(super) symmetric: bool,
+    /// Relations of it were written while it was not symmetric (it may become so further
+    /// down the file: their mirror images are folded at the end).
+    pub(super) written_asymmetric: bool,
+    /// Relations of it were written without looking for a stored mirror image (a bulk
+    /// insert, staged relations).
+    pub(super) unchecked: bool,
+    /// The line whose relation created it, undeclared, in this import.
+    pub(super) created_at: Option<u64>,
+}
+
+impl PredicateUse {
+    /// A relation of it was written; `checked`: after looking for what is stored.
+    pub(super) fn wrote(&mut self, checked: bool) {
+        self.written_asymmetric |= !self.symmetric;
+        self.unchecked |= !checked;
+    }
+}
+
+/// The predicates the import's relations name, by id: one entry per distinct predicate
+/// (so per-predicate checks cost nothing per relation), kept for the whole import.
+#[derive(Default)]
+pub(super) struct Predicates {
+    index: HashMap<Box<str>, usize>,
+    pub(super) uses: Vec<PredicateUse>,
+}
+
+impl Predicates {
+    pub(super) fn find(&self, id: &str) -> Option<usize> {
+        self.index.get(id).copied()
+    }
+
+    pub(super) fn add(&mut self, id: &str, known: PredicateUse) -> usize {
+        self.uses.push(known);
+        self.index.insert(id.into(), self.uses.len() - 1);
+        self.uses.len() - 1
+    }
+
+    /// A predicate record declared `id` with `symmetric`.
+    fn declared(&mut self, id: &str, symmetric: bool) {
+        if let Some(i) = self.find(id) {
+            self.uses[i].symmetric = symmetric;
+        }
+    }
+}
+
 /// Writes one file's records in the import's transaction, and counts what it added.
 pub(super) struct Importer<'t> {
     pub(super) tx: &'t Transaction<'t>,
     pub(super) file: &'t str,
     pub(super) summary: ImportSummary,
+    /// The number of the change this import records: the `since_change` of every row it
+    /// writes. The change itself is recorded at the end, if anything was written.
+    pub(super) change: i64,
+    /// Who imports, for the change log.
+    author: String,
+    /// Refuse what would be a warning.
+    pub(super) strict: bool,
+    /// The hex SHA-256 of the file, once it was read to its end.
+    pub(super) sha256: Option<String>,
+    /// The file is a history export (its rows are restored as they were written): the
+    /// line of its first record, which says so.
+    pub(super) history: Option<u64>,
+    /// A record was read (a history export says so on its first line).
+    pub(super) started: bool,
     /// Relation records read (written, staged or already present).
     pub(super) relations: u64,
     /// Relation records staged for the end of the file.
     pub(super) staged: u64,
     /// Relations written as they were read.
     pub(super) written: u64,
-    /// The key the next relation read gets.
+    /// The key the next relation read without an id gets: above every key of the store,
+    /// of its versions and of this file so far.
     pub(super) next_key: i64,
+    /// The next key when the import began: ids below it may be taken or used.
+    pub(super) first_key: i64,
+    /// The highest id of a relation's past version (0: none).
+    pub(super) max_version_id: i64,
+    /// The smallest key this import wrote or staged.
+    pub(super) min_written_key: i64,
+    /// A relation kept an id below `first_key` (so keys no longer tell new from stored).
+    pub(super) low_claims: bool,
+    /// The key the next new entity gets: above every entity key and version.
+    pub(super) next_entity_key: i64,
     /// Relations in the store before this import.
     pub(super) stored_relations: i64,
     /// The relation indexes (name, SQL) dropped for a bulk insert, to build them again.
@@ -100,13 +176,22 @@ pub(super) struct Importer<'t> {
     pub(super) stored_entities: i64,
     /// The name indexes (name, SQL) dropped for a bulk insert of entities.
     pub(super) dropped_name_indexes: Option<Vec<(String, String)>>,
+    /// Entities that gained names while the name index was dropped, with their lines:
+    /// whether a name already names another entity is checked once it is built again.
+    pub(super) names_unchecked: Vec<(i64, u64)>,
     pub(super) entities: IdCache,
     pub(super) sources: IdCache,
-    pub(super) predicates: IdCache,
+    pub(super) predicates: Predicates,
+    /// The ids of the entities CSV cells named (by id, name or alias), by the cell's
+    /// text; emptied when it holds [`ID_CACHE_LIMIT`] cells.
+    pub(super) named: HashMap<Box<str>, Box<str>>,
     pub(super) insert_relation: Statement<'t>,
+    pub(super) insert_symmetric: Statement<'t>,
     pub(super) lookup_entity: Statement<'t>,
     pub(super) lookup_source: Statement<'t>,
     pub(super) lookup_predicate: Statement<'t>,
+    /// The columns of the tables a history export restores as stored, by table.
+    pub(super) history_columns: HashMap<&'static str, Rc<Vec<(String, String)>>>,
     /// The file's saved queries (with their lines), parsed, to be checked and written
     /// once every other record is in.
     saved: Vec<(u64, SaveStatement)>,
@@ -116,37 +201,52 @@ impl<'t> Importer<'t> {
     pub(super) fn new(
         tx: &'t Transaction<'t>,
         file: &'t str,
-        dry_run: bool,
+        opts: ImportOptions<'_>,
     ) -> Result<Self, StoreError> {
         let db = StoreError::sqlite("cannot prepare the import");
-        let (stored_relations, max_key, stored_entities): (i64, i64, i64) = tx
+        let (stored_relations, stored_entities, max_version_id): (i64, i64, i64) = tx
             .query_row(
-                "SELECT count(*), COALESCE(MAX(key), 0), (SELECT count(*) FROM entity)
-                 FROM relation",
+                "SELECT (SELECT count(*) FROM relation), (SELECT count(*) FROM entity),
+                        (SELECT COALESCE(max(id), 0) FROM relation_version)",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .map_err(db)?;
+        let first_key = change::next_relation_key(tx).map_err(db)?;
         Ok(Importer {
             tx,
             file,
             summary: ImportSummary {
                 name: file.to_string(),
-                dry_run,
+                dry_run: opts.dry_run,
                 ..ImportSummary::default()
             },
+            change: change::next_number(tx).map_err(db)?,
+            author: change::author(opts.author),
+            strict: opts.strict,
+            sha256: None,
+            history: None,
+            started: false,
             relations: 0,
             staged: 0,
             written: 0,
-            next_key: max_key.saturating_add(1),
+            next_key: first_key,
+            first_key,
+            max_version_id,
+            min_written_key: i64::MAX,
+            low_claims: false,
+            next_entity_key: change::next_entity_key(tx).map_err(db)?,
             stored_relations,
             dropped_indexes: None,
             stored_entities,
             dropped_name_indexes: None,
+            names_unchecked: Vec::new(),
             entities: IdCache::new(),
             sources: IdCache::new(),
-            predicates: IdCache::new(),
+            predicates: Predicates::default(),
+            named: HashMap::new(),
             insert_relation: tx.prepare(INSERT_RELATION_SQL).map_err(db)?,
+            insert_symmetric: tx.prepare(INSERT_SYMMETRIC_RELATION_SQL).map_err(db)?,
             lookup_entity: tx
                 .prepare("SELECT key FROM entity WHERE id = ?1")
                 .map_err(db)?,
@@ -154,18 +254,56 @@ impl<'t> Importer<'t> {
                 .prepare("SELECT key FROM source WHERE id = ?1")
                 .map_err(db)?,
             lookup_predicate: tx
-                .prepare("SELECT key FROM predicate WHERE id = ?1")
+                .prepare("SELECT key, symmetric FROM predicate WHERE id = ?1")
                 .map_err(db)?,
+            history_columns: HashMap::new(),
             saved: Vec::new(),
         })
     }
 
-    /// Resolves the staged relations, rebuilds dropped indexes and returns the summary.
+    /// Resolves the staged relations, rebuilds dropped indexes, runs the checks that need
+    /// the whole file, and records the change if anything was written (not for a dry run,
+    /// which is rolled back, nor for a history export, which restores its own changes).
     pub(super) fn finish(mut self) -> Result<ImportSummary, StoreError> {
         self.resolve_relations()?;
+        if self.history.is_none() {
+            self.fold_mirror_images()?;
+            self.check_whole_file()?;
+        }
         self.write_saved_queries()?;
+        match self.history {
+            Some(header) => self.check_restored(header)?,
+            None if !self.summary.dry_run && self.summary.wrote_anything() => {
+                self.record_change()?
+            }
+            None => {}
+        }
         Ok(self.summary)
     }
+
+    /// Records the import's change, with the number its rows were stamped with.
+    fn record_change(&mut self) -> Result<(), StoreError> {
+        let db = StoreError::sqlite("cannot record the import in the change log");
+        let origin = Origin::Import {
+            file: self.file.to_string(),
+            sha256: self.sha256.take().unwrap_or_default(),
+        };
+        let number =
+            change::open(self.tx, &ChangeMeta::new(self.author.clone(), origin)).map_err(db)?;
+        if number != self.change {
+            // The import's transaction holds the store's write lock from its start, so no
+            // other change can have been recorded meanwhile.
+            return Err(StoreError::Corrupt {
+                what: format!(
+                    "numbered the import's change {number} where {} was expected",
+                    self.change
+                ),
+            });
+        }
+        self.summary.change = Some(number);
+        Ok(())
+    }
+
     pub(super) fn bad(&self, line: u64, column: Option<u64>, fault: Fault) -> StoreError {
         bad_record(self.file, line, column, fault)
     }
@@ -185,12 +323,22 @@ impl<'t> Importer<'t> {
     fn record_inner(&mut self, fields: &[(Cow<str>, Field)], line: u64) -> Result<(), RecordError> {
         let rec = Record { fields };
         let kind = rec.required("type")?;
+        if kind == "history" {
+            return self.history_header(&rec, line);
+        }
+        self.started = true;
+        if self.history_line(kind, &rec)? {
+            return Ok(());
+        }
         match kind {
             "source" => self.source(check_source(&rec)?),
-            "entity" => self.entity(check_entity(&rec)?),
+            "entity" => {
+                rec.reject_unknown(kind, ENTITY_FIELDS)?;
+                self.entity(&rec, line)
+            }
             "predicate" => self.predicate(check_predicate(&rec)?),
             "relation" => {
-                let relation = check_relation(&rec)?;
+                let relation = check_relation(&rec, false)?;
                 self.relation(&relation, line)
             }
             "saved_query" => {
@@ -210,22 +358,30 @@ impl<'t> Importer<'t> {
 
     fn source(&mut self, source: SourceFields) -> Result<(), RecordError> {
         let id = source.id.as_str();
-        let [title, published, lang, url, note] = [
-            &source.title,
-            &source.published,
-            &source.lang,
-            &source.url,
-            &source.note,
-        ]
-        .map(Option::as_deref);
+        let title = source.title.as_deref();
+        let published = source.published.as_deref();
         let (lo, hi) = source.published_range.unzip();
+        let lang = source.lang.as_deref();
+        let url = source.url.as_deref();
+        let note = source.note.as_deref();
         let added = self
             .tx
             .prepare_cached(
-                "INSERT INTO source(id, title, published, published_lo, published_hi, lang, url, note)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO source(id, title, published, published_lo, published_hi, lang, url,
+                     note, since_change)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO NOTHING",
             )?
-            .execute(params![id, title, published, lo, hi, lang, url, note])?;
+            .execute(params![
+                id,
+                title,
+                published,
+                lo,
+                hi,
+                lang,
+                url,
+                note,
+                self.change
+            ])?;
         if added == 1 {
             self.summary.sources.added += 1;
             self.sources.set(id, Some(self.tx.last_insert_rowid()));
@@ -247,95 +403,72 @@ impl<'t> Importer<'t> {
         Ok(())
     }
 
-    fn entity(&mut self, entity: EntityFields) -> Result<(), RecordError> {
-        let (id, kind, name) = (
-            entity.id.as_str(),
-            entity.kind.as_str(),
-            entity.name.as_str(),
-        );
-        let (aliases, note) = (&entity.aliases, entity.note.as_deref());
-        let inserted = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO entity(id, kind, name, note) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![id, kind, name, note])?;
-        let (key, first_ord) = if inserted == 1 {
-            self.summary.entities.added += 1;
-            self.drop_name_indexes_for_bulk()?;
-            (self.tx.last_insert_rowid(), 0)
-        } else {
-            let (key, s_kind, s_name, s_note): (i64, String, String, Option<String>) = self
-                .tx
-                .prepare_cached("SELECT key, kind, name, note FROM entity WHERE id = ?1")?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-            agree("kind", "entity", id, Some(&s_kind), Some(kind))?;
-            agree("name", "entity", id, Some(&s_name), Some(name))?;
-            agree("note", "entity", id, s_note.as_deref(), note)?;
-            self.summary.entities.present += 1;
-            let next: i64 = self
-                .tx
-                .prepare_cached("SELECT COALESCE(MAX(ord), 0) + 1 FROM alias WHERE entity = ?1")?
-                .query_row([key], |r| r.get(0))?;
-            (key, next)
-        };
-        self.entities.set(id, Some(key));
-        let mut insert = self.tx.prepare_cached(
-            "INSERT INTO alias(entity, text, norm, is_name, ord) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO NOTHING",
-        )?;
-        if first_ord == 0 {
-            self.summary.aliases_added +=
-                insert.execute(params![key, name, names::normalise(name), 1, 0])? as u64;
-        }
-        // Aliases are numbered in record order; merged ones continue after the stored ones.
-        let mut ord = first_ord.max(1);
-        for alias in aliases {
-            let added =
-                insert.execute(params![key, alias, names::normalise(alias), 0, ord])? as u64;
-            ord += added as i64;
-            self.summary.aliases_added += added;
-        }
-        Ok(())
-    }
-
     fn predicate(&mut self, predicate: PredicateFields) -> Result<(), RecordError> {
         let id = predicate.id.as_str();
-        let (label, description) = (predicate.label.as_deref(), predicate.description.as_deref());
+        let label = predicate.label.as_deref();
         let symmetric = predicate.symmetric;
+        let description = predicate.description.as_deref();
         let added = self
             .tx
             .prepare_cached(
-                "INSERT INTO predicate(id, label, symmetric, description, declared)
-                 VALUES (?1, ?2, ?3, ?4, 1) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO predicate(id, label, symmetric, description, declared, since_change)
+                 VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(id) DO NOTHING",
             )?
-            .execute(params![id, label, symmetric.unwrap_or(false), description])?;
+            .execute(params![
+                id,
+                label,
+                symmetric.unwrap_or(false),
+                description,
+                self.change
+            ])?;
         if added == 1 {
             self.summary.predicates.added += 1;
             return Ok(());
         }
-        let (s_label, s_symmetric, s_description, declared): (
+        let (key, s_label, s_symmetric, s_description, declared, since): (
+            i64,
             Option<String>,
             bool,
             Option<String>,
             bool,
+            i64,
         ) = self
             .tx
             .prepare_cached(
-                "SELECT label, symmetric, description, declared FROM predicate WHERE id = ?1",
+                "SELECT key, label, symmetric, description, declared, since_change
+                 FROM predicate WHERE id = ?1",
             )?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            .query_row([id], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?;
         if !declared {
             // Created by a relation that used it: this record declares it. If that was
-            // earlier in this file, the predicate is no longer a new undeclared one.
+            // earlier in this file, the predicate is no longer a new undeclared one;
+            // otherwise its undeclared version becomes history.
             self.summary.new_predicates.retain(|p| p != id);
+            if since != self.change {
+                self.keep_predicate_version(key)?;
+            }
             self.tx
                 .prepare_cached(
                     "UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4,
-                     declared = 1 WHERE id = ?1",
+                     declared = 1, since_change = ?5 WHERE key = ?1",
                 )?
-                .execute(params![id, label, symmetric.unwrap_or(false), description])?;
+                .execute(params![
+                    key,
+                    label,
+                    symmetric.unwrap_or(false),
+                    description,
+                    self.change
+                ])?;
+            self.predicates.declared(id, symmetric.unwrap_or(false));
             self.summary.predicates.added += 1;
             return Ok(());
         }
@@ -459,41 +592,6 @@ impl<'t> Importer<'t> {
 mod tests {
     use super::*;
     use crate::store::import::testing::*;
-
-    #[test]
-    fn aliases_are_merged_into_an_existing_entity() {
-        let mut s = store();
-        jsonl(&mut s, BASE).unwrap();
-        let sum = jsonl(
-            &mut s,
-            r#"{"type":"entity","id":"a","kind":"person","name":"Alpha","aliases":["Alef","Alfa"]}"#,
-        )
-        .unwrap();
-        assert_eq!(
-            sum.entities,
-            RecordCounts {
-                added: 0,
-                present: 1
-            }
-        );
-        assert_eq!(sum.aliases_added, 1);
-        let ords: Vec<(String, i64)> = s
-            .connection()
-            .prepare("SELECT text, ord FROM alias WHERE is_name = 0 ORDER BY ord")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        assert_eq!(ords.last(), Some(&("Alfa".to_string(), 3)));
-        let norm: String = s
-            .connection()
-            .query_row("SELECT norm FROM alias WHERE text = 'Alfa'", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        assert_eq!(norm, names::normalise("Alfa"));
-    }
 
     #[test]
     fn undeclared_predicate_is_completed_by_a_later_declaration() {

@@ -32,6 +32,8 @@ pub(super) enum Item {
     /// The first line that could not be read or checked: the import stops there, unless
     /// an earlier record fails in the writer first.
     Bad(StoreError),
+    /// The file was read to its end: the hex SHA-256 of its bytes.
+    End { sha256: String },
 }
 
 /// Reads JSON Lines from `reader` and sends them, in batches and in order, to `out`.
@@ -40,12 +42,14 @@ pub(super) fn read_json_lines(
     mut reader: impl BufRead,
     file: &str,
     progress: &Progress<'_>,
-    out: mpsc::SyncSender<Vec<Item>>,
+    out: &mpsc::SyncSender<Vec<Item>>,
 ) {
     let mut buf = String::new();
     let mut line: u64 = 0;
     let mut bytes: u64 = 0;
     let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+    // Whether the file is a history export, known from its first record.
+    let mut history: Option<bool> = None;
     loop {
         buf.clear();
         line += 1;
@@ -65,7 +69,7 @@ pub(super) fn read_json_lines(
                 if text.trim().is_empty() {
                     continue;
                 }
-                read_line(file, line, text)
+                read_line(file, line, text, &mut history)
             }
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Item::Bad(bad_record(
                 file,
@@ -95,19 +99,22 @@ pub(super) fn read_json_lines(
 }
 
 /// Parses one line: a relation is checked here, any other record is passed on as text.
-fn read_line(file: &str, line: u64, text: &str) -> Item {
+/// `history` says whether the file is a history export, once its first record is read.
+fn read_line(file: &str, line: u64, text: &str, history: &mut Option<bool>) -> Item {
     let fields = match parse_object(file, line, text) {
         Ok(fields) => fields,
         Err(e) => return Item::Bad(e),
     };
     let rec = Record { fields: &fields };
-    if rec.get("type") != Some(&Field::Str(Cow::Borrowed("relation"))) {
+    let is = |kind: &'static str| rec.get("type") == Some(&Field::Str(Cow::Borrowed(kind)));
+    let history = *history.get_or_insert_with(|| is("history"));
+    if !is("relation") {
         return Item::Record {
             line,
             text: text.to_string(),
         };
     }
-    match check_relation(&rec) {
+    match check_relation(&rec, history) {
         Ok(relation) => Item::Relation {
             line,
             relation: OwnedRelation::new(&relation),
@@ -147,9 +154,12 @@ pub(super) struct OwnedRelation {
     /// Where each text field lies in `text`, in the order of [`OwnedRelation::texts`];
     /// `None` when the field is absent.
     spans: [Option<(usize, usize)>; 12],
+    id: Option<i64>,
+    since_change: Option<i64>,
     bounds: Option<time::Bounds>,
     confidence: Option<f64>,
     fingerprint: [u8; 16],
+    mirror: [u8; 16],
 }
 
 impl OwnedRelation {
@@ -183,9 +193,12 @@ impl OwnedRelation {
         OwnedRelation {
             text,
             spans,
+            id: r.id,
+            since_change: r.since_change,
             bounds: r.bounds,
             confidence: r.confidence,
             fingerprint: r.fingerprint,
+            mirror: r.mirror,
         }
     }
 
@@ -194,6 +207,8 @@ impl OwnedRelation {
             self.spans
                 .map(|span| span.and_then(|(a, b)| self.text.get(a..b)));
         RelationRecord {
+            id: self.id,
+            since_change: self.since_change,
             subject: subject.unwrap_or_default(),
             predicate: predicate.unwrap_or_default(),
             object: object.unwrap_or_default(),
@@ -206,6 +221,7 @@ impl OwnedRelation {
             note,
             confidence: self.confidence,
             fingerprint: self.fingerprint,
+            mirror: self.mirror,
         }
     }
 }
@@ -243,6 +259,7 @@ impl<'t> Importer<'t> {
                         self.record(&fields, line)?;
                     }
                     Item::Bad(e) => return Err(e),
+                    Item::End { sha256 } => self.sha256 = Some(sha256),
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Import of JSON Lines and CSV files into the store: validation of every record, one
-//! transaction per file, idempotent re-imports (relation fingerprints, id checks) and the
-//! summary of what was added.
+//! transaction per file recorded as one change (origin: the file's name and SHA-256),
+//! idempotent re-imports (relation fingerprints, id checks), warnings about names that
+//! look like mistakes, the restore of a history export, and the summary of what was added.
 //!
 //! Rules chosen here (see DATA.md for the format):
 //! - Unknown fields (JSON) and unknown columns (CSV) are errors: a misspelt `when` must not
@@ -21,6 +22,20 @@
 //!   relation gets its key when it is read, so keys follow the file's order either way.
 //! - A predicate a relation uses without a declaration is created (undeclared) when the
 //!   relation is read; a later declaration in the same file completes it.
+//! - A relation's `id` (its handle `#N`) is kept when it is free and was never used; an id
+//!   that another relation holds is an error, one an identical relation holds means the
+//!   record is present. Relations without an id get keys above every key a relation or a
+//!   version of one ever had (see [`identity`]).
+//! - A symmetric relation is the same record either way round: its fingerprint is looked
+//!   up both ways, and stored as the smaller of the two (see [`identity`]).
+//! - Everything written carries the import's change number (`since_change`); the change
+//!   itself is recorded at the end, only if something was written. An entity that gains
+//!   names and a predicate that a declaration completes keep their previous version in
+//!   the version tables ([`versions`]).
+//! - A new undeclared predicate close to a known one, and a name that already names
+//!   another entity, are warned about; `strict` refuses them ([`warnings`]).
+//! - A history export (first line `{"type":"history",…}`) is restored as it was written,
+//!   changes and versions included, into an empty store only ([`history`]).
 //! - A relation is written only when no stored relation has its fingerprint. A bulk
 //!   insert (a file that brings at least as many relations as the store held) drops the
 //!   relation indexes, writes every relation, then removes the later copies and builds
@@ -33,12 +48,18 @@
 //! This module holds the public types and [`Store::import`] (the settings, the transaction
 //! and the two threads). Its parts: [`jsonl`] and [`csv`] read files into records, whose
 //! fields [`record`] reads and [`fields`] checks (also for write statements, which give
-//! one record as JSON); [`importer`] writes them, with [`relation`], [`staging`] and
-//! [`bulk`] for relations; [`progress`] tells the caller how far the reading is.
+//! one record as JSON), and [`digest`] hashes what they read; [`importer`] writes
+//! them, with [`relation`], [`identity`], [`staging`] and [`bulk`] for relations,
+//! [`versions`] and [`warnings`] for what the records change, [`history`] for history
+//! exports; [`progress`] tells the caller how far the reading is.
 
 mod bulk;
 mod csv;
+mod digest;
+mod entity;
 pub(super) mod fields;
+mod history;
+pub(super) mod identity;
 mod importer;
 mod jsonl;
 mod progress;
@@ -47,6 +68,8 @@ mod relation;
 mod staging;
 #[cfg(test)]
 mod testing;
+mod versions;
+mod warnings;
 
 use std::fmt;
 use std::io::BufRead;
@@ -56,6 +79,7 @@ use std::sync::mpsc;
 use rusqlite::TransactionBehavior;
 
 use super::{Store, StoreError};
+use digest::Digesting;
 use importer::Importer;
 use jsonl::{read_json_lines, Item, PIPELINE_BATCHES};
 use progress::Progress;
@@ -89,6 +113,12 @@ impl ImportFormat {
 pub struct ImportOptions<'a> {
     /// Validate everything (unknown ids included), then roll back: nothing is written.
     pub dry_run: bool,
+    /// Refuse what would otherwise be a warning (a new predicate close to a known one, a
+    /// name that already names another entity): nothing of the file is written.
+    pub strict: bool,
+    /// Who imports, as the change log records it; `None`: [`super::change::author`] of
+    /// nothing given (FACTSTORE_USER, else the login name).
+    pub author: Option<&'a str>,
     /// Told how far the import has read (the command line draws a progress bar); the
     /// library itself draws nothing.
     pub progress: Option<&'a dyn ImportProgress>,
@@ -98,6 +128,8 @@ impl std::fmt::Debug for ImportOptions<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImportOptions")
             .field("dry_run", &self.dry_run)
+            .field("strict", &self.strict)
+            .field("author", &self.author)
             .field("progress", &self.progress.is_some())
             .finish()
     }
@@ -134,6 +166,75 @@ pub struct ImportSummary {
     pub aliases_added: u64,
     /// Predicates that relations used without a declaration, created by this import.
     pub new_predicates: Vec<String>,
+    /// The file was a history export (`export --history`), restored as written.
+    pub history: bool,
+    /// Changes and versions of other rows restored from a history export.
+    pub changes_restored: u64,
+    pub versions_restored: u64,
+    /// The number of the change the import recorded; `None` when it wrote nothing, for a
+    /// dry run, and for a history export (which restores its own changes).
+    pub change: Option<i64>,
+    /// What looks like a mistake but was imported (in line order, at most
+    /// [`MAX_WARNINGS`]); the command line prints them on standard error.
+    pub warnings: Vec<ImportWarning>,
+    /// Warnings beyond [`MAX_WARNINGS`], counted.
+    pub warnings_omitted: u64,
+}
+
+/// At most this many warnings are kept in an [`ImportSummary`]; the rest are counted.
+pub const MAX_WARNINGS: usize = 50;
+
+/// Something an import accepted that looks like a mistake: a new predicate one typo away
+/// from a known one, a name that already names another entity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    /// The line of the record it concerns.
+    pub line: u64,
+    /// The field, when it is one.
+    pub field: Option<String>,
+    /// What looks wrong and what to do about it.
+    pub message: String,
+}
+
+impl ImportSummary {
+    /// True when the import wrote something (the change log records it).
+    pub fn wrote_anything(&self) -> bool {
+        [
+            self.sources,
+            self.entities,
+            self.predicates,
+            self.relations,
+            self.saved_queries,
+        ]
+        .iter()
+        .any(|c| c.added > 0)
+            || self.aliases_added > 0
+            || !self.new_predicates.is_empty()
+            || self.changes_restored > 0
+            || self.versions_restored > 0
+    }
+
+    /// The warnings, one a line, each starting `warning: FILE:LINE:`; empty without any.
+    pub fn warnings_text(&self) -> String {
+        let mut out = String::new();
+        for w in &self.warnings {
+            let field = match &w.field {
+                Some(f) => format!(" field `{f}`:"),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "warning: {}:{}:{field} {}\n",
+                self.name, w.line, w.message
+            ));
+        }
+        if self.warnings_omitted > 0 {
+            out.push_str(&format!(
+                "warning: {}: … and {} more warnings like these\n",
+                self.name, self.warnings_omitted
+            ));
+        }
+        out
+    }
 }
 
 impl fmt::Display for ImportSummary {
@@ -170,6 +271,16 @@ impl fmt::Display for ImportSummary {
                 "  new undeclared predicates: {}",
                 self.new_predicates.join(", ")
             )?;
+        }
+        if self.changes_restored > 0 || self.versions_restored > 0 {
+            writeln!(
+                f,
+                "  {:<14} {would} {} changes and {} earlier versions",
+                "history", self.changes_restored, self.versions_restored
+            )?;
+        }
+        if let Some(change) = self.change {
+            writeln!(f, "  recorded as change {change}")?;
         }
         Ok(())
     }
@@ -235,9 +346,13 @@ impl Store {
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
         let progress = Progress::new(opts);
+        // The change log records the SHA-256 of the bytes read, hashed as they stream.
+        let mut reader = Digesting::new(reader);
         let summary = match format {
             ImportFormat::Csv => write_file(&mut self.conn, name, opts, |importer| {
-                importer.read_csv(reader, &progress)
+                importer.read_csv(&mut reader, &progress)?;
+                importer.sha256 = Some(reader.finish());
+                Ok(())
             }),
             // Two threads: this one reads the lines, parses them and checks relations
             // (their time bounds and fingerprints); the other writes to the store, in file
@@ -248,7 +363,13 @@ impl Store {
                 let writer = scope.spawn(move || {
                     write_file(conn, name, opts, |importer| importer.write_items(receive))
                 });
-                read_json_lines(reader, name, &progress, send);
+                read_json_lines(&mut reader, name, &progress, &send);
+                // The file's digest goes last: the writer records the change with it. If
+                // the writer stopped on an error, nobody reads it.
+                let _ = send.send(vec![Item::End {
+                    sha256: reader.finish(),
+                }]);
+                drop(send);
                 writer
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
@@ -280,7 +401,7 @@ fn write_file(
     // imports from spilling to the WAL before the commit.
     tx.execute_batch(IMPORT_CACHE_SQL)
         .map_err(StoreError::sqlite("cannot prepare the import"))?;
-    let mut importer = Importer::new(&tx, name, opts.dry_run)?;
+    let mut importer = Importer::new(&tx, name, opts)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;
     tx.execute_batch("DELETE FROM temp.import_relation")

@@ -14,10 +14,29 @@ pub(super) const ENTITY_FIELDS: &[&str] = &["id", "kind", "name", "aliases", "no
 pub(super) const PREDICATE_FIELDS: &[&str] = &["id", "label", "symmetric", "description"];
 /// A relation record has the same fields as a CSV relation row.
 pub(super) const RELATION_FIELDS: &[&str] = CSV_RELATION_COLUMNS;
+/// A relation of a history export (`export --history`) also says which change made it.
+pub(super) const HISTORY_RELATION_FIELDS: &[&str] = &[
+    "id",
+    "since_change",
+    "subject",
+    "predicate",
+    "object",
+    "when",
+    "from",
+    "to",
+    "at",
+    "status",
+    "place",
+    "source",
+    "quote",
+    "note",
+    "confidence",
+];
 pub(super) const SAVED_QUERY_FIELDS: &[&str] = &["name", "params", "body"];
 
 /// CSV columns of the relation form and of the entity form.
 pub(super) const CSV_RELATION_COLUMNS: &[&str] = &[
+    "id",
     "subject",
     "predicate",
     "object",
@@ -106,6 +125,9 @@ pub(super) struct Record<'r> {
 pub(super) enum Field<'a> {
     Null,
     Bool(bool),
+    /// A JSON number written without fraction or exponent that fits 64 bits: kept exact
+    /// (time bounds of a history export are the extremes of 64-bit integers).
+    Integer(i64),
     Number(f64),
     Str(Cow<'a, str>),
     Array(Vec<Field<'a>>),
@@ -141,10 +163,13 @@ impl<'de> serde::de::Visitor<'de> for FieldVisitor {
         Ok(Field::Bool(b))
     }
     fn visit_i64<E>(self, n: i64) -> Result<Field<'de>, E> {
-        Ok(Field::Number(n as f64))
+        Ok(Field::Integer(n))
     }
     fn visit_u64<E>(self, n: u64) -> Result<Field<'de>, E> {
-        Ok(Field::Number(n as f64))
+        Ok(match i64::try_from(n) {
+            Ok(n) => Field::Integer(n),
+            Err(_) => Field::Number(n as f64),
+        })
     }
     fn visit_f64<E>(self, n: f64) -> Result<Field<'de>, E> {
         Ok(Field::Number(n))
@@ -190,7 +215,7 @@ pub(super) fn json_type(v: &Field) -> &'static str {
     match v {
         Field::Null => "null",
         Field::Bool(_) => "a boolean",
-        Field::Number(_) => "a number",
+        Field::Integer(_) | Field::Number(_) => "a number",
         Field::Str(_) => "a string",
         Field::Array(_) => "an array",
         Field::Object(_) => "an object",
@@ -243,10 +268,39 @@ impl<'r> Record<'r> {
         match self.get(field) {
             None | Some(Field::Null) => Ok(None),
             Some(Field::Number(n)) => Ok(Some(*n)),
+            Some(Field::Integer(n)) => Ok(Some(*n as f64)),
             Some(other) => Err(Fault::field(
                 field,
                 format!("must be a number, found {}", json_type(other)),
             )),
+        }
+    }
+
+    /// A whole number; in CSV (where every cell is text) its digits.
+    pub(super) fn integer(&self, field: &str) -> Result<Option<i64>, Fault> {
+        let not_whole =
+            |what: &str| Fault::field(field, format!("must be a whole number, found {what}"));
+        match self.get(field) {
+            None | Some(Field::Null) => Ok(None),
+            Some(Field::Str(s)) if s.trim().is_empty() => Ok(None),
+            Some(Field::Integer(n)) => Ok(Some(*n)),
+            Some(Field::Str(s)) => s
+                .trim()
+                .parse::<i64>()
+                .map(Some)
+                .map_err(|_| not_whole(&format!("`{s}`"))),
+            Some(other) => Err(not_whole(json_type(other))),
+        }
+    }
+
+    /// A number counted from 1: a relation's id (its handle `#N`), a change's number.
+    pub(super) fn from_one(&self, field: &str) -> Result<Option<i64>, Fault> {
+        match self.integer(field)? {
+            Some(n) if n < 1 => Err(Fault::field(
+                field,
+                format!("{n} is not a valid {field}: it is a whole number from 1"),
+            )),
+            n => Ok(n),
         }
     }
 

@@ -1,14 +1,18 @@
 //! Relations: checking a relation record (time bounds, status, confidence), its
-//! fingerprint, and writing it at once when its ids resolve.
+//! fingerprints (as written and mirrored), and writing it at once when its ids resolve.
 
 use rusqlite::OptionalExtension;
 
-use super::importer::Importer;
-use super::record::{Fault, Record, RecordError, RELATION_FIELDS};
+use super::importer::{Importer, PredicateUse};
+use super::record::{Fault, Record, RecordError, HISTORY_RELATION_FIELDS, RELATION_FIELDS};
 use crate::time;
 
-/// One relation record, checked, with its time bounds and fingerprint.
+/// One relation record, checked, with its time bounds and fingerprints.
 pub(super) struct RelationRecord<'r> {
+    /// The id the record gives (`"id": 412`), to be kept.
+    pub(super) id: Option<i64>,
+    /// The change that made it, in a history export.
+    pub(super) since_change: Option<i64>,
     pub(super) subject: &'r str,
     pub(super) predicate: &'r str,
     pub(super) object: &'r str,
@@ -20,7 +24,11 @@ pub(super) struct RelationRecord<'r> {
     pub(super) quote: Option<&'r str>,
     pub(super) note: Option<&'r str>,
     pub(super) confidence: Option<f64>,
+    /// The fingerprint of the record as written.
     pub(super) fingerprint: [u8; 16],
+    /// The fingerprint of its mirror image (subject and object swapped): the same record
+    /// when the predicate is symmetric.
+    pub(super) mirror: [u8; 16],
 }
 
 /// The keys a relation's ids resolve to.
@@ -33,14 +41,38 @@ struct RelationKeys {
 }
 
 /// Checks a relation record (no unknown field, each field's value) and computes its time
-/// bounds and fingerprint.
-pub(super) fn check_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
-    rec.reject_unknown("relation", RELATION_FIELDS)?;
-    read_relation(rec)
+/// bounds and fingerprints. A relation of a history export also says which change made
+/// it, and must give its id.
+pub(super) fn check_relation<'r>(
+    rec: &Record<'r>,
+    history: bool,
+) -> Result<RelationRecord<'r>, Fault> {
+    if history {
+        rec.reject_unknown("relation of a history export", HISTORY_RELATION_FIELDS)?;
+    } else {
+        rec.reject_unknown("relation", RELATION_FIELDS)?;
+    }
+    let mut relation = read_relation(rec)?;
+    if history {
+        let required = |field: &str| {
+            Fault::field(
+                field,
+                "required in a history export: every relation gives its id and the change \
+                 that made it",
+            )
+        };
+        relation.id.ok_or_else(|| required("id"))?;
+        relation.since_change = Some(
+            rec.from_one("since_change")?
+                .ok_or_else(|| required("since_change"))?,
+        );
+    }
+    Ok(relation)
 }
 
-/// Reads a relation record's fields and computes its time bounds and fingerprint.
+/// Reads a relation record's fields and computes its time bounds and fingerprints.
 fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
+    let id = rec.from_one("id")?;
     let subject = rec.id("subject")?;
     let predicate = rec.id("predicate")?;
     let object = rec.id("object")?;
@@ -71,19 +103,30 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
             ));
         }
     }
-    let mut fp = Fingerprint::new();
-    for t in [subject, predicate, object] {
-        fp.text(Some(t));
-    }
-    for t in [fields.when, fields.from, fields.to, fields.at] {
-        fp.text(t);
-    }
-    fp.text(Some(status));
-    for t in [place, source, quote, note] {
-        fp.text(t);
-    }
-    fp.number(confidence);
+    let fingerprint = |first: &str, second: &str| {
+        let mut fp = Fingerprint::new();
+        for t in [first, predicate, second] {
+            fp.text(Some(t));
+        }
+        for t in [fields.when, fields.from, fields.to, fields.at] {
+            fp.text(t);
+        }
+        fp.text(Some(status));
+        for t in [place, source, quote, note] {
+            fp.text(t);
+        }
+        fp.number(confidence);
+        fp.finish()
+    };
+    let as_written = fingerprint(subject, object);
+    let mirror = if subject == object {
+        as_written
+    } else {
+        fingerprint(object, subject)
+    };
     Ok(RelationRecord {
+        id,
+        since_change: None,
         subject,
         predicate,
         object,
@@ -95,7 +138,8 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
         quote,
         note,
         confidence,
-        fingerprint: fp.finish(),
+        fingerprint: as_written,
+        mirror,
     })
 }
 
@@ -185,34 +229,59 @@ impl<'t> Importer<'t> {
         relation: &RelationRecord,
         line: u64,
     ) -> Result<(), RecordError> {
-        let key = self.next_key;
+        self.started = true;
         self.relations += 1;
         self.drop_relation_indexes_for_bulk()?;
-        match self.resolve_keys(relation)? {
-            Some(keys) => {
-                if self.insert(relation, &keys, key)? {
+        let predicate = self.predicate_use(relation.predicate, line)?;
+        let symmetric = self.predicates.uses[predicate].symmetric;
+        let key = match relation.id {
+            None => self.next_key,
+            Some(id) => match self.claim(id, relation, symmetric)? {
+                Some(id) => id,
+                // An identical relation holds the id already: this record is present.
+                None => return Ok(()),
+            },
+        };
+        let since = relation.since_change.unwrap_or(self.change);
+        let written = match self.resolve_ends(relation)? {
+            Some(ends) => {
+                let keys = RelationKeys {
+                    predicate: self.predicates.uses[predicate].key,
+                    ..ends
+                };
+                let written = self.insert(relation, &keys, key, since, symmetric)?;
+                if written {
                     self.written += 1;
-                    self.next_key = key.saturating_add(1);
+                    let checked = self.dropped_indexes.is_none();
+                    self.predicates.uses[predicate].wrote(checked);
                 }
+                written
             }
             None => {
                 // Names an id not seen yet: resolved at the end of the file, with the key
                 // it would have had now (unused if it turns out to be present already).
-                self.stage(relation, line, key)?;
+                self.stage(relation, line, key, since)?;
                 self.staged += 1;
-                self.next_key = key.saturating_add(1);
+                // Staged relations are matched with their mirror image by the predicate's
+                // final symmetry; in a bulk insert they are not matched with stored ones.
+                self.predicates.uses[predicate].unchecked = true;
+                true
             }
+        };
+        if written {
+            self.next_key = self.next_key.max(key.saturating_add(1));
+            self.min_written_key = self.min_written_key.min(key);
+            self.low_claims |= key < self.first_key;
         }
         Ok(())
     }
 
-    /// The keys of a relation's ids, or `None` when one of its entities or its source is
-    /// not (yet) in the store. A predicate not in the store is created, undeclared.
-    fn resolve_keys(
+    /// The keys of a relation's entities and source (its predicate is resolved apart),
+    /// or `None` when one of them is not (yet) in the store.
+    fn resolve_ends(
         &mut self,
         relation: &RelationRecord,
     ) -> Result<Option<RelationKeys>, RecordError> {
-        let predicate = self.predicate_key(relation.predicate)?;
         let Some(subject) = self.entity_key(relation.subject)? else {
             return Ok(None);
         };
@@ -235,14 +304,14 @@ impl<'t> Importer<'t> {
         };
         Ok(Some(RelationKeys {
             subject,
-            predicate,
+            predicate: 0,
             object,
             place,
             source,
         }))
     }
 
-    fn entity_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
+    pub(super) fn entity_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
         Ok(self.entities.key(id, &mut self.lookup_entity)?)
     }
 
@@ -250,42 +319,71 @@ impl<'t> Importer<'t> {
         Ok(self.sources.key(id, &mut self.lookup_source)?)
     }
 
-    /// The key of a predicate, created undeclared (and listed in the summary) when the
-    /// store does not have it.
-    fn predicate_key(&mut self, id: &str) -> Result<i64, RecordError> {
-        if let Some(Some(key)) = self.predicates.get(id) {
-            return Ok(key);
+    /// What the import knows of a predicate (by its index in `self.predicates`): looked
+    /// up once, or created undeclared (and listed in the summary) when the store does not
+    /// have it. A history export declares every predicate it uses.
+    fn predicate_use(&mut self, id: &str, line: u64) -> Result<usize, RecordError> {
+        if let Some(i) = self.predicates.find(id) {
+            return Ok(i);
         }
-        let stored: Option<i64> = self
+        let stored: Option<(i64, bool)> = self
             .lookup_predicate
-            .query_row([id], |r| r.get(0))
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let key = match stored {
-            Some(key) => key,
+        let (key, symmetric, created_at) = match stored {
+            Some((key, symmetric)) => (key, symmetric, None),
+            None if self.history.is_some() => {
+                return Err(Fault::field(
+                    "predicate",
+                    format!(
+                        "predicate `{id}` has no `predicate` record in this history export, \
+                         which must hold every predicate its relations use"
+                    ),
+                )
+                .into())
+            }
             None => {
                 self.tx
                     .prepare_cached(
-                        "INSERT INTO predicate(id, symmetric, declared) VALUES (?1, 0, 0)",
+                        "INSERT INTO predicate(id, symmetric, declared, since_change)
+                         VALUES (?1, 0, 0, ?2)",
                     )?
-                    .execute([id])?;
+                    .execute(rusqlite::params![id, self.change])?;
                 self.summary.new_predicates.push(id.to_string());
-                self.tx.last_insert_rowid()
+                (self.tx.last_insert_rowid(), false, Some(line))
             }
         };
-        self.predicates.set(id, Some(key));
-        Ok(key)
+        Ok(self.predicates.add(
+            id,
+            PredicateUse {
+                key,
+                symmetric,
+                written_asymmetric: false,
+                unchecked: false,
+                created_at,
+            },
+        ))
     }
 
-    /// Writes a resolved relation with the given key; false when an identical relation
-    /// is already stored.
+    /// Writes a resolved relation with the given key and change; false when an identical
+    /// relation is already stored (for a symmetric predicate: either way round). The
+    /// fingerprint stored for a symmetric relation is the smaller of its two, so that
+    /// copies written either way round share it (see [`super::identity`]).
     fn insert(
         &mut self,
         r: &RelationRecord,
         keys: &RelationKeys,
         key: i64,
+        since: i64,
+        symmetric: bool,
     ) -> Result<bool, RecordError> {
         let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
-        let stmt = &mut self.insert_relation;
+        let (stored, other) = super::identity::stored_fingerprint(r, symmetric);
+        let stmt = if symmetric {
+            &mut self.insert_symmetric
+        } else {
+            &mut self.insert_relation
+        };
         stmt.raw_bind_parameter(1, key)?;
         stmt.raw_bind_parameter(2, keys.subject)?;
         stmt.raw_bind_parameter(3, keys.predicate)?;
@@ -304,7 +402,12 @@ impl<'t> Importer<'t> {
         stmt.raw_bind_parameter(16, r.quote)?;
         stmt.raw_bind_parameter(17, r.note)?;
         stmt.raw_bind_parameter(18, r.confidence)?;
-        stmt.raw_bind_parameter(19, &r.fingerprint[..])?;
+        stmt.raw_bind_parameter(19, &stored[..])?;
+        stmt.raw_bind_parameter(20, since)?;
+        // Only the row-by-row statement for symmetric predicates looks for the other.
+        if stmt.parameter_count() > 20 {
+            stmt.raw_bind_parameter(21, &other[..])?;
+        }
         Ok(stmt.raw_execute()? == 1)
     }
 }

@@ -32,24 +32,27 @@ CREATE TEMP TABLE IF NOT EXISTS import_relation (
     quote       TEXT,
     note        TEXT,
     confidence  REAL,
-    fingerprint BLOB NOT NULL
+    fingerprint BLOB NOT NULL,
+    mirror      BLOB NOT NULL,
+    since_change INTEGER NOT NULL
 );
+CREATE INDEX IF NOT EXISTS temp.import_relation_key ON import_relation(key);
 DELETE FROM temp.import_relation;
 ";
 
 const STAGE_RELATION_SQL: &str = "
 INSERT INTO temp.import_relation(line, key, subject, predicate, object, when_text, from_text,
     to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
-    confidence, fingerprint)
+    confidence, fingerprint, mirror, since_change)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-    ?20)";
+    ?20, ?21, ?22)";
 
 /// The columns of a relation row, in the order of the parameters below.
 macro_rules! relation_columns {
     () => {
         "INSERT INTO relation(key, subject, predicate, object, when_text, from_text, to_text,
     at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
-    confidence, fingerprint)"
+    confidence, fingerprint, since_change)"
     };
 }
 
@@ -58,8 +61,20 @@ macro_rules! relation_columns {
 pub(super) const INSERT_RELATION_SQL: &str = concat!(
     relation_columns!(),
     "
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20
 WHERE NOT EXISTS (SELECT 1 FROM relation WHERE fingerprint = ?19)"
+);
+
+/// Writes one relation of a symmetric predicate unless it is stored either way round:
+/// `?19` is the fingerprint it is stored with, `?21` the other (see
+/// [`super::identity::stored_fingerprint`]).
+pub(super) const INSERT_SYMMETRIC_RELATION_SQL: &str = concat!(
+    relation_columns!(),
+    "
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20
+WHERE NOT EXISTS (SELECT 1 FROM relation WHERE fingerprint IN (?19, ?21))"
 );
 
 /// Writes one relation during a bulk insert, when the fingerprint index is dropped: the
@@ -67,11 +82,13 @@ WHERE NOT EXISTS (SELECT 1 FROM relation WHERE fingerprint = ?19)"
 pub(super) const BULK_INSERT_RELATION_SQL: &str = concat!(
     relation_columns!(),
     "
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20)"
 );
 
 /// Writes the staged relations whose ids all resolve, in line order: `$from` gives the
-/// staged rows (as `st`), `$filter` which of them are written.
+/// staged rows (as `st`), `$filter` which of them are written. A relation of a symmetric
+/// predicate is stored with the smaller of its two fingerprints.
 macro_rules! insert_staged_sql {
     ($from:literal, $filter:literal) => {
         concat!(
@@ -79,7 +96,9 @@ macro_rules! insert_staged_sql {
             "
 SELECT st.key, s.key, p.key, o.key, st.when_text, st.from_text, st.to_text, st.at_text,
     st.start_lo, st.start_hi, st.end_lo, st.end_hi, st.status, pl.key, so.key, st.quote,
-    st.note, st.confidence, st.fingerprint
+    st.note, st.confidence,
+    CASE WHEN p.symmetric = 1 THEN min(st.fingerprint, st.mirror) ELSE st.fingerprint END,
+    st.since_change
 FROM ",
             $from,
             " st
@@ -96,23 +115,29 @@ ORDER BY st.line"
     };
 }
 
-/// Writes the staged relations not stored yet, the first of the file's copies of each.
+/// Writes the staged relations not stored yet (for a symmetric predicate, either way
+/// round), the first of the file's copies of each.
 const INSERT_STAGED_SQL: &str = insert_staged_sql!(
-    "(SELECT *, row_number() OVER (PARTITION BY fingerprint ORDER BY line) AS copy
-      FROM temp.import_relation)",
-    "st.copy = 1 AND NOT EXISTS (SELECT 1 FROM relation r WHERE r.fingerprint = st.fingerprint)"
+    "(SELECT i.*, row_number() OVER (
+          PARTITION BY CASE WHEN q.symmetric = 1 THEN min(i.fingerprint, i.mirror)
+                            ELSE i.fingerprint END
+          ORDER BY i.line) AS copy
+      FROM temp.import_relation i JOIN predicate q ON q.id = i.predicate)",
+    "st.copy = 1 AND NOT EXISTS (SELECT 1 FROM relation r WHERE r.fingerprint IN
+         (st.fingerprint, CASE WHEN p.symmetric = 1 THEN st.mirror ELSE st.fingerprint END))"
 );
 
 /// Writes every staged relation during a bulk insert (copies are removed afterwards).
 const BULK_INSERT_STAGED_SQL: &str = insert_staged_sql!("temp.import_relation", "true");
 
 impl<'t> Importer<'t> {
-    /// Stages a relation that names an id not seen yet, with its line and key.
+    /// Stages a relation that names an id not seen yet, with its line, key and change.
     pub(super) fn stage(
         &mut self,
         r: &RelationRecord,
         line: u64,
         key: i64,
+        since: i64,
     ) -> Result<(), RecordError> {
         let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
         let line = i64::try_from(line).unwrap_or(i64::MAX);
@@ -139,6 +164,8 @@ impl<'t> Importer<'t> {
                 r.note,
                 r.confidence,
                 &r.fingerprint[..],
+                &r.mirror[..],
+                since,
             ])?;
         Ok(())
     }

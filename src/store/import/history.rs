@@ -1,0 +1,385 @@
+//! Restoring a history export (`export --history`, described in [`crate::store::export`]):
+//! its first line `{"type":"history","format":1}` says what it is; it is imported into an
+//! empty store only, and opens no change of its own, since it restores the store's
+//! changes as they were. The rows of the change log, the version tables and the current
+//! sources, predicates, entities and names are written as given, column by column (the
+//! columns come from the store's schema) with the checks the schema's constraints and a
+//! plain import make (ids, names, dates); relations and saved queries go through the
+//! usual checks, relations keeping their ids and the change that made them. Before it is
+//! committed, the restored store must pass the store's own rules (`check` but for
+//! SQLite's page-by-page integrity check).
+
+use std::rc::Rc;
+
+use rusqlite::types::Value;
+
+use super::importer::Importer;
+use super::record::{parse_date_field, Fault, Field, Record, RecordError};
+use crate::names;
+use crate::store::check::rule_problems;
+use crate::store::export::{
+    history_columns, StoredTable, CURRENT_TABLES, DERIVED_COLUMNS, HISTORY_FORMAT, VERSION_TABLES,
+};
+use crate::store::StoreError;
+
+/// The tables an empty store has no row in (those a history export restores, and
+/// relations and saved queries).
+fn holds_anything_sql() -> String {
+    CURRENT_TABLES
+        .iter()
+        .chain(VERSION_TABLES)
+        .map(|t| t.name)
+        .chain(["relation", "saved_query"])
+        .map(|name| format!("EXISTS (SELECT 1 FROM {})", crate::sql::ident(name)))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+impl<'t> Importer<'t> {
+    /// The first line of a history export: the file is restored as written, and only
+    /// into an empty store.
+    pub(super) fn history_header(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
+        rec.reject_unknown("history", &["format"])?;
+        if self.started {
+            return Err(Fault::field(
+                "type",
+                "a `history` record marks a history export (`factstore export --history`) and \
+                 can only be the first line of a file",
+            )
+            .into());
+        }
+        match rec.integer("format")? {
+            Some(HISTORY_FORMAT) => {}
+            Some(n) => {
+                return Err(Fault::field(
+                    "format",
+                    format!(
+                        "history export format {n} is not known to this factstore, which reads \
+                         format {HISTORY_FORMAT}; import it with the factstore that wrote it"
+                    ),
+                )
+                .into())
+            }
+            None => return Err(Fault::field("format", "required field is missing").into()),
+        }
+        let holds: bool =
+            self.tx
+                .query_row(&format!("SELECT {}", holds_anything_sql()), [], |r| {
+                    r.get(0)
+                })?;
+        if holds {
+            return Err(Fault::record(
+                "this is a history export, which restores a store's changes as they were and \
+                 so can only be imported into an empty store, but this store already holds \
+                 data or history; import it into a new store (`factstore --db NEW.db import \
+                 FILE`), or import a plain `export` to add its current facts",
+            )
+            .into());
+        }
+        // The rows restored as given must meet the schema's CHECK constraints, which the
+        // import otherwise leaves to its own checks (see `Store::import`); the setting
+        // applies to the statements prepared from here on and is restored after the
+        // import.
+        self.tx
+            .execute_batch("PRAGMA ignore_check_constraints = 0")?;
+        self.history = Some(line);
+        self.summary.history = true;
+        self.started = true;
+        Ok(())
+    }
+
+    /// Refuses a restored store that breaks the store's rules (a dangling key, an entity
+    /// without a name, …): the history export was changed or damaged.
+    pub(super) fn check_restored(&self, header: u64) -> Result<(), StoreError> {
+        let problems = rule_problems(self.tx)
+            .map_err(StoreError::sqlite("cannot check the restored history"))?;
+        let Some(first) = problems.first() else {
+            return Ok(());
+        };
+        let more = match problems.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more)"),
+        };
+        Err(self.bad(
+            header,
+            None,
+            Fault::record(format!(
+                "this history export does not restore a sound store: {first}{more}; it was \
+                 changed or damaged: export it again from the store it came from"
+            )),
+        ))
+    }
+
+    /// Restores the line if it is a row a history export writes as stored (true); false
+    /// for the other records. Outside a history export, the lines only it has are faults.
+    pub(super) fn history_line(&mut self, kind: &str, rec: &Record) -> Result<bool, RecordError> {
+        let Some(table) = CURRENT_TABLES
+            .iter()
+            .chain(VERSION_TABLES)
+            .find(|t| t.name == kind)
+        else {
+            return Ok(false);
+        };
+        if self.history.is_some() {
+            self.restore_row(table, rec)?;
+            return Ok(true);
+        }
+        if matches!(kind, "source" | "predicate" | "entity") {
+            return Ok(false);
+        }
+        Err(Fault::field(
+            "type",
+            format!(
+                "`{kind}` records come only in a history export (written by `factstore export \
+                 --history`, whose first line is {{\"type\":\"history\",\"format\":1}})"
+            ),
+        )
+        .into())
+    }
+
+    /// Writes one row of `table` with the columns the record gives.
+    fn restore_row(&mut self, table: &StoredTable, rec: &Record) -> Result<(), RecordError> {
+        let columns = self.stored_columns(table.name)?;
+        let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
+        rec.reject_unknown(table.name, &names)?;
+        check_current_row(table.name, rec)?;
+        let mut written: Vec<String> = Vec::with_capacity(columns.len() + 1);
+        let mut values: Vec<Value> = Vec::with_capacity(columns.len() + 1);
+        for (column, declared) in columns.iter() {
+            let Some(field) = rec.get(column) else {
+                continue;
+            };
+            let Some(value) = stored_value(column, declared, field)? else {
+                continue;
+            };
+            written.push(crate::sql::ident(column));
+            values.push(value);
+        }
+        for &(_, column, of) in DERIVED_COLUMNS.iter().filter(|d| d.0 == table.name) {
+            if let Some(text) = rec.text(of)? {
+                written.push(crate::sql::ident(column));
+                values.push(Value::Text(names::normalise(text)));
+            }
+        }
+        // Table and column names come from the schema; every value is bound.
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            crate::sql::ident(table.name),
+            written.join(", "),
+            vec!["?"; values.len()].join(", ")
+        );
+        let restored = self
+            .tx
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values));
+        if let Err(e) = restored {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+                return Err(Fault::record(format!(
+                    "cannot restore this `{}` row ({e}): the history export was changed or \
+                     damaged; export it again",
+                    table.name
+                ))
+                .into());
+            }
+            return Err(e.into());
+        }
+        self.count_restored(table.name, rec)?;
+        Ok(())
+    }
+
+    /// Counts a restored row, and keeps the id caches true to what is now stored.
+    fn count_restored(&mut self, table: &str, rec: &Record) -> Result<(), RecordError> {
+        let summary = &mut self.summary;
+        match table {
+            "change" => summary.changes_restored += 1,
+            "source" => summary.sources.added += 1,
+            "predicate" => summary.predicates.added += 1,
+            "entity" => summary.entities.added += 1,
+            "alias" => summary.aliases_added += 1,
+            _ => summary.versions_restored += 1,
+        }
+        let cache = match table {
+            "entity" => &mut self.entities,
+            "source" => &mut self.sources,
+            _ => return Ok(()),
+        };
+        if let (Some(key), Some(id)) = (rec.integer("key")?, rec.text("id")?) {
+            cache.set(id, Some(key));
+        }
+        Ok(())
+    }
+
+    /// The columns of `table` a history export holds, read from the schema once.
+    fn stored_columns(
+        &mut self,
+        table: &'static str,
+    ) -> rusqlite::Result<Rc<Vec<(String, String)>>> {
+        if let Some(columns) = self.history_columns.get(table) {
+            return Ok(Rc::clone(columns));
+        }
+        let columns = Rc::new(history_columns(self.tx, table)?);
+        self.history_columns.insert(table, Rc::clone(&columns));
+        Ok(columns)
+    }
+}
+
+/// What a plain import checks of a current row, checked of one restored as stored, so
+/// that the store's plain export imports again: ids, names, a source's date and bounds.
+fn check_current_row(table: &str, rec: &Record) -> Result<(), Fault> {
+    match table {
+        "entity" => {
+            rec.id("id")?;
+            rec.required("kind")?;
+            rec.required("name")?;
+        }
+        "predicate" => {
+            rec.id("id")?;
+        }
+        "alias" => {
+            if rec.required("text")?.trim().is_empty() {
+                return Err(Fault::field("text", "a name cannot be blank"));
+            }
+        }
+        "source" => {
+            rec.required("id")?;
+            let bounds = match rec.text("published")? {
+                Some(published) => {
+                    let (lo, hi) = parse_date_field("published", published)?;
+                    (Some(lo), Some(hi))
+                }
+                None => (None, None),
+            };
+            if (rec.integer("published_lo")?, rec.integer("published_hi")?) != bounds {
+                return Err(Fault::field(
+                    "published_lo",
+                    "the bounds do not match `published`",
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The value a field gives a column of the declared type (SQLite's affinity rules: INT
+/// whole numbers, TEXT/CHAR/CLOB text, REAL/FLOA/DOUB numbers); `None` for null.
+fn stored_value(column: &str, declared: &str, field: &Field) -> Result<Option<Value>, Fault> {
+    let declared = declared.to_ascii_uppercase();
+    let wrong = |what: &str| {
+        Fault::field(
+            column,
+            format!("must be {what}, found {}", super::record::json_type(field)),
+        )
+    };
+    let value = match field {
+        Field::Null => return Ok(None),
+        Field::Integer(n) if !declared.contains("TEXT") => Value::Integer(*n),
+        Field::Number(x)
+            if ["REAL", "FLOA", "DOUB"]
+                .iter()
+                .any(|t| declared.contains(t)) =>
+        {
+            Value::Real(*x)
+        }
+        Field::Str(s) if !declared.contains("INT") => Value::Text(s.to_string()),
+        _ if declared.contains("INT") => return Err(wrong("a whole number")),
+        _ if declared.contains("TEXT") => return Err(wrong("a string")),
+        _ => return Err(wrong("a number")),
+    };
+    Ok(Some(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::import::testing::*;
+
+    #[test]
+    fn history_lines_are_refused_outside_a_history_export() {
+        let mut s = store();
+        for line in [
+            r#"{"type":"change","id":1,"recorded":"2025","author":"a","origin":"o"}"#,
+            r#"{"type":"relation_version","id":1,"since_change":1,"until_change":2}"#,
+            "{\"type\":\"entity\",\"id\":\"x\",\"kind\":\"k\",\"name\":\"X\"}\n{\"type\":\"history\",\"format\":1}",
+        ] {
+            let (_, field, reason) = bad(jsonl(&mut s, line).unwrap_err());
+            assert_eq!(field.as_deref(), Some("type"), "{line}: {reason}");
+        }
+        let (_, field, _) = bad(jsonl(&mut s, r#"{"type":"history","format":9}"#).unwrap_err());
+        assert_eq!(field.as_deref(), Some("format"));
+    }
+
+    #[test]
+    fn restored_rows_must_make_a_sound_store() {
+        let header = "{\"type\":\"history\",\"format\":1}\n";
+        for (lines, field) in [
+            // The schema's CHECK constraints hold for restored rows.
+            (
+                r#"{"type":"predicate","key":1,"id":"p","symmetric":5,"declared":1,"since_change":1}"#,
+                None,
+            ),
+            // What a plain import checks of current rows.
+            (
+                r#"{"type":"entity","key":1,"id":"Not An Id","kind":"k","name":"N","since_change":1}"#,
+                Some("id"),
+            ),
+            (
+                r#"{"type":"source","key":1,"id":"s","published":"2025","published_lo":1,"published_hi":2,"since_change":1}"#,
+                Some("published_lo"),
+            ),
+            // The store's rules: an entity needs its name among its names.
+            (
+                r#"{"type":"entity","key":1,"id":"e","kind":"k","name":"E","since_change":1}"#,
+                None,
+            ),
+        ] {
+            let mut s = store();
+            let (line, got, reason) =
+                bad(jsonl(&mut s, &format!("{header}{lines}\n")).unwrap_err());
+            assert_eq!(got.as_deref(), field, "{lines}: {reason}");
+            assert!(line == 1 || line == 2, "{lines}: {line}");
+            assert_eq!(
+                count(&s, "entity") + count(&s, "predicate") + count(&s, "source"),
+                0
+            );
+        }
+        // With its name, the entity is sound.
+        let mut s = store();
+        let sound = format!(
+            "{header}{}\n{}\n",
+            r#"{"type":"entity","key":1,"id":"e","kind":"k","name":"E","since_change":1}"#,
+            r#"{"type":"alias","entity":1,"text":"E","is_name":1,"ord":0}"#
+        );
+        let sum = jsonl(&mut s, &sound).unwrap();
+        assert!(sum.history);
+        assert_eq!(texts(&s, "SELECT norm FROM alias"), ["e"]);
+    }
+
+    #[test]
+    fn restored_rows_are_checked_by_type_and_column() {
+        let header = "{\"type\":\"history\",\"format\":1}\n";
+        for (line, field) in [
+            (
+                r#"{"type":"change","id":"one","recorded":"x","author":"a","origin":"o"}"#,
+                Some("id"),
+            ),
+            (
+                r#"{"type":"change","id":1,"recorded":"x","author":"a","origin":"o","mood":"ok"}"#,
+                Some("mood"),
+            ),
+            (
+                r#"{"type":"change","id":1,"author":"a","origin":"o"}"#,
+                None,
+            ),
+            (
+                r#"{"type":"relation","id":1,"subject":"a","predicate":"p","object":"b"}"#,
+                Some("since_change"),
+            ),
+        ] {
+            let mut s = store();
+            let (got_line, got, reason) =
+                bad(jsonl(&mut s, &format!("{header}{line}\n")).unwrap_err());
+            assert_eq!((got_line, got.as_deref()), (2, field), "{line}: {reason}");
+            assert_eq!(count(&s, "change"), 0);
+        }
+    }
+}
