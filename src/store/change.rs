@@ -82,9 +82,26 @@ pub fn author(given: Option<&str>) -> String {
     login_fallback()
 }
 
+/// The login name of the process's user from the password file when the environment
+/// names none (services, containers), else `uid N`.
 #[cfg(unix)]
 fn login_fallback() -> String {
-    format!("uid {}", rustix::process::getuid().as_raw())
+    let uid = rustix::process::getuid().as_raw();
+    std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| login_of(&passwd, uid))
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// The name of user `uid` in a password file's text (`name:x:uid:…` lines).
+#[cfg(unix)]
+fn login_of(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id = fields.nth(1)?;
+        (id.parse() == Ok(uid) && !name.is_empty()).then(|| name.to_string())
+    })
 }
 
 #[cfg(not(unix))]
@@ -232,6 +249,15 @@ mod tests {
         .unwrap();
         assert_eq!(next_predicate_key(conn).unwrap(), 6);
         assert_eq!(next_source_key(conn).unwrap(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_login_name_is_read_from_the_password_file() {
+        let passwd = "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/sh\n";
+        assert_eq!(login_of(passwd, 1000).as_deref(), Some("alice"));
+        assert_eq!(login_of(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(login_of(passwd, 7), None);
     }
 
     #[test]

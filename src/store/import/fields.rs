@@ -64,6 +64,16 @@ pub(in crate::store) struct RelationFields {
     pub(in crate::store) note: Option<String>,
     pub(in crate::store) confidence: Option<f64>,
     pub(in crate::store) fingerprint: [u8; 16],
+    /// The fingerprint of the same record with subject and object swapped.
+    pub(in crate::store) mirror: [u8; 16],
+}
+
+impl RelationFields {
+    /// The fingerprint the relation is stored under, and the other one it may be stored
+    /// under, by the import's rule ([`super::identity::stored_fingerprint`]).
+    pub(in crate::store) fn stored_fingerprints(&self, symmetric: bool) -> ([u8; 16], [u8; 16]) {
+        super::identity::stored_fingerprint(self.fingerprint, self.mirror, symmetric)
+    }
 }
 
 /// A record given as one JSON object, checked.
@@ -123,6 +133,7 @@ pub(in crate::store) fn check_json(
                 note: owned(r.note),
                 confidence: r.confidence,
                 fingerprint: r.fingerprint,
+                mirror: r.mirror,
             })
         }
         other => {

@@ -33,11 +33,15 @@ pub(in crate::store) const MIRRORED_SQL: &str = "a.subject = b.object AND a.obje
 
 /// The fingerprint a relation is stored with, and the other one to look up: for a
 /// symmetric predicate the smaller of its two (as written, mirrored) is stored.
-pub(super) fn stored_fingerprint(r: &RelationRecord, symmetric: bool) -> ([u8; 16], [u8; 16]) {
-    if symmetric && r.mirror < r.fingerprint {
-        (r.mirror, r.fingerprint)
+pub(super) fn stored_fingerprint(
+    fingerprint: [u8; 16],
+    mirror: [u8; 16],
+    symmetric: bool,
+) -> ([u8; 16], [u8; 16]) {
+    if symmetric && mirror < fingerprint {
+        (mirror, fingerprint)
     } else {
-        (r.fingerprint, r.mirror)
+        (fingerprint, mirror)
     }
 }
 

@@ -29,21 +29,18 @@ pub(super) struct Resolved {
     object: i64,
     place: Option<i64>,
     source: Option<i64>,
-    /// The fingerprint of the same relation the other way round, for a symmetric
-    /// predicate (`B met A` is `A met B`).
-    mirror: Option<[u8; 16]>,
+    /// The predicate is symmetric: `B met A` is `A met B`.
+    symmetric: bool,
     /// A predicate the record named that the store did not have (created undeclared).
     new_predicate: bool,
 }
 
 impl Resolved {
-    /// The fingerprints under which this relation may already be stored: its own and,
-    /// for a symmetric predicate, its mirror's.
+    /// The fingerprints under which this relation may already be stored: the one it is
+    /// stored under first, then for a symmetric predicate its other one (else the first
+    /// again), by the import's rule.
     pub(super) fn fingerprints(&self) -> [[u8; 16]; 2] {
-        [
-            self.fields.fingerprint,
-            self.mirror.unwrap_or(self.fields.fingerprint),
-        ]
+        fingerprints(&self.fields, self.symmetric)
     }
 }
 
@@ -174,7 +171,6 @@ impl Writer<'_> {
             Some((key, symmetric)) => (key, symmetric, false),
             None => (self.create_predicate(&fields.predicate)?, false, true),
         };
-        let mirror = mirror(&record, &fields, symmetric)?;
         Ok(Resolved {
             fields,
             subject,
@@ -182,7 +178,7 @@ impl Writer<'_> {
             object,
             place,
             source,
-            mirror,
+            symmetric,
             new_predicate,
         })
     }
@@ -198,8 +194,7 @@ impl Writer<'_> {
             .and_then(|mut stmt| stmt.query_row([&fields.predicate], |r| r.get(0)).optional())
             .map_err(db)?
             .unwrap_or(false);
-        let mirror = mirror(&record, &fields, symmetric)?;
-        Ok([fields.fingerprint, mirror.unwrap_or(fields.fingerprint)])
+        Ok(fingerprints(&fields, symmetric))
     }
 
     /// A live relation other than `except` stored under one of `fingerprints`.
@@ -265,7 +260,7 @@ impl Writer<'_> {
                     f.quote,
                     f.note,
                     f.confidence,
-                    &f.fingerprint[..],
+                    &r.fingerprints()[0][..],
                     self.change
                 ])
             })
@@ -492,18 +487,11 @@ pub(super) fn relation_fields(record: &Map<String, Value>) -> Result<RelationFie
 
 /// The fingerprint of a relation the other way round, when its predicate is symmetric
 /// and its ends differ: `B met A` is the relation `A met B`.
-fn mirror(
-    record: &Map<String, Value>,
-    fields: &RelationFields,
-    symmetric: bool,
-) -> Result<Option<[u8; 16]>, StoreError> {
-    if !symmetric || fields.subject == fields.object {
-        return Ok(None);
-    }
-    let mut other = record.clone();
-    other.insert("subject".into(), fields.object.clone().into());
-    other.insert("object".into(), fields.subject.clone().into());
-    Ok(Some(relation_fields(&other)?.fingerprint))
+/// The fingerprint a relation is stored under, then the other it may be stored under
+/// (the same again when its predicate is not symmetric).
+fn fingerprints(fields: &RelationFields, symmetric: bool) -> [[u8; 16]; 2] {
+    let (stored, other) = fields.stored_fingerprints(symmetric);
+    [stored, if symmetric { other } else { stored }]
 }
 
 /// The id in an entity field of a relation (`subject`, `object` or `place`).

@@ -34,14 +34,16 @@ pub(super) fn store_with(jsonl: &str) -> Store {
     s
 }
 
-/// Records change 1 for an import that recorded no change of its own (its rows say
-/// change 1).
+/// Makes change 1 the import's, by `importer` on 2025-01-01 (a fixed instant the tests
+/// compare with), recording it if the import recorded none.
 pub(super) fn record_import(s: &Store) {
     s.connection()
         .execute_batch(
             "INSERT INTO change (id, recorded, author, origin) \
              SELECT 1, '2025-01-01T00:00:00.000000Z', 'importer', 'base.jsonl' \
-             WHERE NOT EXISTS (SELECT 1 FROM change)",
+             WHERE NOT EXISTS (SELECT 1 FROM change); \
+             UPDATE change SET recorded = '2025-01-01T00:00:00.000000Z', author = 'importer' \
+             WHERE id = 1",
         )
         .unwrap();
 }
