@@ -62,11 +62,7 @@ fn as_recorded(
     extra_version_condition: &str,
     n: &str,
 ) -> String {
-    let cols = columns
-        .iter()
-        .map(|c| ident(c))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let cols = columns.iter().map(ident).collect::<Vec<_>>().join(", ");
     let since = ident("since_change");
     let until = ident("until_change");
     format!(

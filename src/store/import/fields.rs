@@ -81,7 +81,7 @@ pub(in crate::store) enum CheckedRecord {
     Source(SourceFields),
     Entity(EntityFields),
     Predicate(PredicateFields),
-    Relation(RelationFields),
+    Relation(Box<RelationFields>),
 }
 
 /// What is wrong with a record given as JSON: the field (when known) and why.
@@ -117,7 +117,7 @@ pub(in crate::store) fn check_json(
         "predicate" => CheckedRecord::Predicate(check_predicate(&rec)?),
         "relation" => {
             let r = check_relation(&rec, false)?;
-            CheckedRecord::Relation(RelationFields {
+            CheckedRecord::Relation(Box::new(RelationFields {
                 subject: r.subject.to_string(),
                 predicate: r.predicate.to_string(),
                 object: r.object.to_string(),
@@ -134,7 +134,7 @@ pub(in crate::store) fn check_json(
                 confidence: r.confidence,
                 fingerprint: r.fingerprint,
                 mirror: r.mirror,
-            })
+            }))
         }
         other => {
             return Err(Fault::field(

@@ -235,11 +235,10 @@ fn check_current_row(table: &str, rec: &Record) -> Result<(), Fault> {
         "predicate" => {
             rec.id("id")?;
         }
-        "alias" => {
-            if rec.required("text")?.trim().is_empty() {
-                return Err(Fault::field("text", "a name cannot be blank"));
-            }
+        "alias" if rec.required("text")?.trim().is_empty() => {
+            return Err(Fault::field("text", "a name cannot be blank"));
         }
+        "alias" => {}
         "source" => {
             rec.required("id")?;
             let bounds = match rec.text("published")? {

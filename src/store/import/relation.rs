@@ -63,7 +63,7 @@ pub(super) fn check_relation<'r>(
         };
         relation.id.ok_or_else(|| required("id"))?;
         relation.since_change = Some(
-            rec.from_one("since_change")?
+            rec.counted("since_change")?
                 .ok_or_else(|| required("since_change"))?,
         );
     }
@@ -72,7 +72,7 @@ pub(super) fn check_relation<'r>(
 
 /// Reads a relation record's fields and computes its time bounds and fingerprints.
 fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
-    let id = rec.from_one("id")?;
+    let id = rec.counted("id")?;
     let subject = rec.id("subject")?;
     let predicate = rec.id("predicate")?;
     let object = rec.id("object")?;
@@ -378,7 +378,8 @@ impl<'t> Importer<'t> {
         symmetric: bool,
     ) -> Result<bool, RecordError> {
         let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
-        let (stored, other) = super::identity::stored_fingerprint(r.fingerprint, r.mirror, symmetric);
+        let (stored, other) =
+            super::identity::stored_fingerprint(r.fingerprint, r.mirror, symmetric);
         let stmt = if symmetric {
             &mut self.insert_symmetric
         } else {
