@@ -231,13 +231,7 @@ impl Resolver<'_> {
                 F::Object(t) => ("object", self.entity_id(t)?.into()),
                 F::Predicate(p) => ("predicate", self.write_predicate(p, false)?.into()),
                 F::Published(_) | F::Lang(_) | F::Url(_) | F::Title(_) => {
-                    return Err(PlanError::new(
-                        K::FieldNotHere {
-                            field: f.kind.word(),
-                            what: "a relation",
-                        },
-                        f.span,
-                    ))
+                    return Err(not_here(f, "a relation"))
                 }
             };
             record.insert(name.into(), value);
@@ -276,32 +270,12 @@ impl Resolver<'_> {
         use ast::FieldKind as F;
         for f in fields {
             let (name, value): (&str, Json) = match &f.kind {
-                F::Published(d) => {
-                    let text = date_text(d)?;
-                    time::parse_date(&text).map_err(|e| {
-                        PlanError::new(
-                            K::BadDate {
-                                text: text.clone(),
-                                reason: e.to_string(),
-                            },
-                            d.span,
-                        )
-                    })?;
-                    ("published", text.into())
-                }
+                F::Published(d) => ("published", date_text(d)?.into()),
                 F::Lang(l) => ("lang", l.name.clone().into()),
                 F::Url(u) => ("url", u.value.clone().into()),
                 F::Title(t) => ("title", t.value.clone().into()),
                 F::Note(t) => ("note", t.value.clone().into()),
-                _ => {
-                    return Err(PlanError::new(
-                        K::FieldNotHere {
-                            field: f.kind.word(),
-                            what: "a source",
-                        },
-                        f.span,
-                    ))
-                }
+                _ => return Err(not_here(f, "a source")),
             };
             record.insert(name.into(), value);
         }
@@ -340,22 +314,11 @@ impl Resolver<'_> {
         let mut matches = Vec::new();
         for (name, value) in wanted {
             let Some(column) = select.columns.iter().position(|c| c.name == name) else {
-                let span = fields
-                    .iter()
-                    .find(|f| f.kind.word() == name)
-                    .map(|f| f.span)
-                    .unwrap_or_default();
-                return Err(PlanError::new(
-                    K::FieldNotHere {
-                        field: fields
-                            .iter()
-                            .find(|f| f.kind.word() == name)
-                            .map(|f| f.kind.word())
-                            .unwrap_or("field"),
-                        what: "a retract pattern",
-                    },
-                    span,
-                ));
+                let given = fields.iter().find(|f| f.kind.word() == name);
+                return Err(match given {
+                    Some(f) => not_here(f, "a retract pattern"),
+                    None => PlanError::whole(K::WriteNeedsEntity),
+                });
             };
             matches.push((column, value));
         }
@@ -371,6 +334,17 @@ impl Resolver<'_> {
             all,
         })
     }
+}
+
+/// The error of a field given where it means nothing.
+fn not_here(f: &ast::Field, what: &'static str) -> PlanError {
+    PlanError::new(
+        K::FieldNotHere {
+            field: f.kind.word(),
+            what,
+        },
+        f.span,
+    )
 }
 
 /// A relation's id as the store keys it.

@@ -147,20 +147,7 @@ impl Store {
                 ]
             })
             .collect();
-        Ok(result(
-            &[
-                "change",
-                "recorded",
-                "recorded_by",
-                "origin",
-                "sha256",
-                "reason",
-                "statement",
-                "undoes",
-                "summary",
-            ],
-            rows,
-        ))
+        Ok(result(crate::plan::CHANGES_COLUMNS, rows))
     }
 
     /// The change the store was at when day `day` ended (UTC): the last change recorded
