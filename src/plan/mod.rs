@@ -58,6 +58,12 @@ pub trait Catalog {
     fn entities_named_as_stored(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
         self.entities_named(text)
     }
+    /// As [`Catalog::entities_named`], with the merges in force at a moment of recorded
+    /// time (`as recorded …`): an entity merged since answers as itself.
+    fn entities_named_at(&self, text: &str, at: Recorded) -> Result<Vec<EntityRef>, CatalogError> {
+        let _ = at;
+        self.entities_named(text)
+    }
     /// Up to a few known names close to `text`, best first.
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError>;
     fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError>;

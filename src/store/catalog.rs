@@ -199,18 +199,30 @@ impl StoreCatalog<'_> {
     /// was merged into (`merge A into B`: A's names and id resolve to B), each once, in
     /// the order found.
     fn canonical(&self, found: Vec<EntityRef>) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        self.canonical_with(found, |key| {
+            self.conn
+                .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")?
+                .query_row(params![key], |r| r.get(0))
+                .optional()
+                .map(Option::flatten)
+        })
+    }
+
+    /// As [`StoreCatalog::canonical`], with `merged_into` telling what an entity was
+    /// merged into (at the moment asked about).
+    fn canonical_with(
+        &self,
+        found: Vec<EntityRef>,
+        merged_into: impl Fn(i64) -> Result<Option<i64>, rusqlite::Error>,
+    ) -> Result<Vec<EntityRef>, rusqlite::Error> {
         let mut out: Vec<EntityRef> = Vec::with_capacity(found.len());
         for mut e in found {
             // A merge points at an entity that is not merged itself; an older chain is
             // followed, at most as far as there could be distinct entities in a chain.
             for _ in 0..64 {
-                let into: Option<i64> = self
-                    .conn
-                    .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")?
-                    .query_row(params![e.key], |r| r.get(0))
-                    .optional()?
-                    .flatten();
-                let Some(into) = into else { break };
+                let Some(into) = merged_into(e.key)? else {
+                    break;
+                };
                 match self
                     .conn
                     .prepare_cached("SELECT key, id, name, kind FROM entity WHERE key = ?1")?
@@ -267,6 +279,37 @@ impl Catalog for StoreCatalog<'_> {
 
     fn entities_named_as_stored(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
         self.stored_entities_named(text)
+    }
+
+    fn entities_named_at(
+        &self,
+        text: &str,
+        at: crate::plan::Recorded,
+    ) -> Result<Vec<EntityRef>, CatalogError> {
+        let found = self.stored_entities_named(text)?;
+        let change = match at {
+            crate::plan::Recorded::AtChange(n) => n,
+            crate::plan::Recorded::EndOfDay(day) => match crate::time::calendar::instant_after(day)
+            {
+                Some(instant) => super::change::last_before(self.conn, &instant)
+                    .map_err(err)?
+                    .unwrap_or(0),
+                None => i64::MAX,
+            },
+        };
+        self.canonical_with(found, |key| {
+            // The entity's version current at the end of `change`, if it existed then.
+            self.conn
+                .prepare_cached(
+                    "SELECT merged_into FROM entity WHERE key = ?1 AND since_change <= ?2 \
+                     UNION ALL SELECT merged_into FROM entity_version \
+                     WHERE key = ?1 AND since_change <= ?2 AND until_change > ?2",
+                )?
+                .query_row(params![key, change], |r| r.get(0))
+                .optional()
+                .map(Option::flatten)
+        })
+        .map_err(err)
     }
 
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError> {
