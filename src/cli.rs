@@ -666,6 +666,19 @@ fn execute(
         text: text.to_string(),
     };
     let stmt = lang::parse(text).map_err(|e| fail(e.into()))?;
+    // A block groups the statements after it; here there are none (the change would be
+    // rolled back as the command ends).
+    if matches!(
+        stmt.kind,
+        ast::StatementKind::Begin | ast::StatementKind::Commit | ast::StatementKind::Rollback
+    ) {
+        return Err(CliError::Usage(
+            "`begin`, `commit` and `rollback` group the statements of a REPL session or a \
+             script (`factstore repl < script`; --atomic makes a whole script one change); \
+             `factstore query` runs one statement, which is a change of its own"
+                .into(),
+        ));
+    }
     let mode = if statement::writes(&stmt) {
         Mode::ReadWrite
     } else {

@@ -184,3 +184,85 @@ pub fn check_passes(db: &Path) -> Result<(), String> {
         ))
     }
 }
+
+/// A `factstore repl` process reading statements from a pipe that stays open, so that a
+/// test can interleave its statements with another process's: each line is sent when
+/// the test says, and the test waits for what the REPL says on stderr.
+pub struct PipedRepl {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    stderr: std::sync::mpsc::Receiver<String>,
+    /// Everything said on stderr so far.
+    pub said: String,
+}
+
+impl PipedRepl {
+    /// Starts `factstore --db DB ARGS… repl`.
+    pub fn start(store: &TempStore, args: &[&str]) -> PipedRepl {
+        use std::io::BufRead;
+        let mut all = args.to_vec();
+        all.push("repl");
+        let mut child = store
+            .command_for(&all)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the REPL starts");
+        let stdin = child.stdin.take();
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        PipedRepl {
+            child,
+            stdin,
+            stderr: rx,
+            said: String::new(),
+        }
+    }
+
+    /// Sends one line.
+    pub fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("the REPL's input is open");
+        writeln!(stdin, "{line}").expect("the REPL reads its input");
+        stdin.flush().expect("the REPL reads its input");
+    }
+
+    /// Waits (10 s at most: CI machines are slow) for a line of stderr containing
+    /// `text`; gives that line.
+    pub fn wait_for(&mut self, text: &str) -> String {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => {
+                    self.said.push_str(&line);
+                    self.said.push('\n');
+                    if line.contains(text) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("the REPL never said {text:?}; it said:\n{}", self.said),
+            }
+        }
+    }
+
+    /// Closes the REPL's input and waits for it to exit; gives its exit status and
+    /// everything it said.
+    pub fn finish(mut self) -> (i32, String) {
+        drop(self.stdin.take());
+        let status = self.child.wait().expect("the REPL exits");
+        while let Ok(line) = self.stderr.recv_timeout(std::time::Duration::from_secs(10)) {
+            self.said.push_str(&line);
+            self.said.push('\n');
+        }
+        (status.code().unwrap_or(-1), self.said)
+    }
+}
