@@ -44,11 +44,7 @@ fn assert_consecutive(rows: &[Value]) {
 #[test]
 fn a_writer_blocked_past_the_wait_by_an_open_block_fails_cleanly_and_writes_nothing() {
     let s = seed_store();
-    let mut alice = PipedRepl::start(&s, &["--as", "alice"]);
-    alice.send("begin");
-    alice.wait_for("began a change");
-    alice.send(r#"add entity e1 person "E 1""#);
-    alice.wait_for("added entity `e1`");
+    let mut alice = PipedRepl::holding_a_block(&s, "alice");
 
     let started = Instant::now();
     let bob = s.run(&["--as", "bob", "query", r#"add entity e2 person "E 2""#]);

@@ -24,9 +24,14 @@ pub fn factstore(args: &[&str]) -> Output {
 
 /// Runs `factstore ARGS` with `input` on standard input.
 pub fn factstore_with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factstore"))
-        .args(args)
-        .env_remove("FACTSTORE_DB")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_factstore"));
+    cmd.args(args).env_remove("FACTSTORE_DB");
+    run_command(cmd, input)
+}
+
+/// Runs a prepared `factstore` command with `input` on standard input.
+pub fn run_command(mut cmd: Command, input: &str) -> Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -64,6 +69,16 @@ pub fn count(db: &Path, table: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).expect("the store opens");
     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .expect("the table exists")
+}
+
+/// The SHA-256 of `bytes` in lower-case hex, as the change log records an imported
+/// file's.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A temporary directory with a store path in it (the file is not created).
@@ -226,6 +241,17 @@ impl PipedRepl {
             stderr: rx,
             said: String::new(),
         }
+    }
+
+    /// Starts a REPL by `author` with a `begin` block open, in which it has added the
+    /// entity `e1`: it holds the store's write lock until it commits.
+    pub fn holding_a_block(store: &TempStore, author: &str) -> PipedRepl {
+        let mut repl = PipedRepl::start(store, &["--as", author]);
+        repl.send("begin");
+        repl.wait_for("began a change");
+        repl.send(r#"add entity e1 person "E 1""#);
+        repl.wait_for("added entity `e1`");
+        repl
     }
 
     /// Sends one line.

@@ -4,23 +4,16 @@
 
 use std::fs;
 
-use sha2::{Digest, Sha256};
-
 use super::{change_row, history_export, latest_change, piped, query, rows, run_env, write};
-use crate::support::{seed_store, SEED};
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+use crate::support::{seed_store, sha256_hex, SEED};
 
 #[test]
 fn the_author_is_as_else_factstore_user_else_the_login_name() {
     let s = seed_store();
     let add = |n: usize| format!(r#"add entity e{n} person "E {n}""#);
-    let cases: [(&[&str], &[(&str, Option<&str>)], &str); 5] = [
+    // (flags, environment, the author recorded)
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, Option<&'a str>)], &'a str);
+    let cases: [Case; 5] = [
         (
             &["--as", "alice"],
             &[("FACTSTORE_USER", Some("bob")), ("USER", Some("carol"))],
@@ -217,4 +210,40 @@ fn writes_typed_at_the_repl_have_the_origin_repl_and_an_open_block_ends_with_the
         2,
         "the open block was rolled back"
     );
+}
+
+#[test]
+fn the_help_tells_of_writes_history_and_their_flags() {
+    let query = crate::support::factstore(&["query", "--help"]);
+    assert_eq!(query.status, 0);
+    for word in [
+        "add",
+        "correct",
+        "retract",
+        "undo",
+        "history",
+        "changes",
+        "as recorded",
+        "--as",
+        "--atomic",
+        "begin",
+    ] {
+        assert!(
+            query.stdout.contains(word),
+            "`query --help` lacks {word}: {}",
+            query.stdout
+        );
+    }
+    let repl = crate::support::factstore(&["repl", "--help"]);
+    for word in ["begin", "commit", "rollback", "--atomic"] {
+        assert!(
+            repl.stdout.contains(word),
+            "`repl --help` lacks {word}: {}",
+            repl.stdout
+        );
+    }
+    let export = crate::support::factstore(&["export", "--help"]);
+    assert!(export.stdout.contains("--history"), "{}", export.stdout);
+    let import = crate::support::factstore(&["import", "--help"]);
+    assert!(import.stdout.contains("--strict"), "{}", import.stdout);
 }

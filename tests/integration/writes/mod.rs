@@ -18,11 +18,10 @@ mod undo;
 mod writers;
 
 use std::path::Path;
-use std::process::Stdio;
 
 use serde_json::{Map, Value};
 
-use crate::support::{Output, TempStore};
+use crate::support::{run_command, Output, TempStore};
 
 /// One row of JSON output.
 pub type Row = Map<String, Value>;
@@ -35,7 +34,16 @@ pub fn query(store: &TempStore, text: &str) -> Output {
 /// Runs a write that must succeed; gives what it said (stderr). Writes print nothing on
 /// stdout.
 pub fn write(store: &TempStore, text: &str) -> String {
-    let out = query(store, text);
+    written(query(store, text), text)
+}
+
+/// [`write`] by `author` (`--as AUTHOR`).
+pub fn write_as(store: &TempStore, author: &str, text: &str) -> String {
+    written(store.run(&["--as", author, "query", text]), text)
+}
+
+/// What a write that must have succeeded said.
+fn written(out: Output, text: &str) -> String {
     assert_eq!(out.status, 0, "`{text}` failed: {}", out.stderr);
     assert!(
         out.stdout.trim().is_empty() || out.stdout.trim() == "[]",
@@ -188,7 +196,6 @@ pub fn run_env(
     stdin: &str,
     env: &[(&str, Option<&str>)],
 ) -> Output {
-    use std::io::Write as _;
     let mut cmd = store.command_for(args);
     for (name, value) in env {
         match value {
@@ -196,22 +203,7 @@ pub fn run_env(
             None => cmd.env_remove(name),
         };
     }
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the factstore binary runs");
-    {
-        let mut input = child.stdin.take().expect("stdin is piped");
-        let _ = input.write_all(stdin.as_bytes());
-    }
-    let out = child.wait_with_output().expect("factstore finishes");
-    Output {
-        status: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run_command(cmd, stdin)
 }
 
 /// Statements piped to `factstore repl` (with `extra` flags before `repl`).

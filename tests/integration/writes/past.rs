@@ -2,7 +2,8 @@
 //! timelines, with valid-time filters; `history` and `changes` as rows in every format.
 
 use super::{
-    answer, change_row, column, handle_after, latest_change, rows, rows_as_set, set_recorded, write,
+    answer, change_row, column, handle_after, latest_change, rows, rows_as_set, set_recorded,
+    write, write_as,
 };
 use crate::support::{seed_store, TempStore, SEED};
 
@@ -96,7 +97,10 @@ fn as_recorded_on_a_day_sees_what_the_store_held_at_the_end_of_it() {
     };
     let pezeshkian = (visit, "2025-04-28".to_string());
     assert_eq!(at(" as recorded on 2025-04-29"), []);
-    assert_eq!(at(" as recorded on 2025-04-30"), [pezeshkian.clone()]);
+    assert_eq!(
+        at(" as recorded on 2025-04-30"),
+        std::slice::from_ref(&pezeshkian)
+    );
     assert_eq!(answers(&s, " as recorded on 2025-04-30"), seeded);
     let mut both = at(" as recorded on 2025-05-01");
     both.sort();
@@ -182,20 +186,14 @@ fn as_recorded_combines_with_paths_timelines_and_valid_time_filters() {
 fn history_and_changes_are_rows_in_every_format() {
     let s = TempStore::new();
     s.ok(&["--as", "alice", "import", SEED]);
-    let said = s.run(&[
-        "--as",
-        "bob",
-        "query",
-        "add Aliyev visited Tehran when 2025-07",
-    ]);
-    let id = handle_after(&said.stderr, "added");
-    s.run(&[
-        "--as",
+    let said = write_as(&s, "bob", "add Aliyev visited Tehran when 2025-07");
+    let id = handle_after(&said, "added");
+    write_as(
+        &s,
         "carol",
-        "query",
         &format!(r#"correct #{id} when 2025-08 because "the ministry, again""#),
-    ]);
-    s.run(&["--as", "bob", "query", r#"alias Tehran "Tehran city""#]);
+    );
+    write_as(&s, "bob", r#"alias Tehran "Tehran city""#);
     date_changes(&s);
 
     let all = rows(&s, "changes");
@@ -303,13 +301,8 @@ fn history_and_changes_are_rows_in_every_format() {
 fn show_gives_the_recorded_instant_and_author_of_each_version() {
     let s = TempStore::new();
     s.ok(&["--as", "alice", "import", SEED]);
-    let said = s.run(&[
-        "--as",
-        "bob",
-        "query",
-        "add Aliyev visited Baku when 2025-07",
-    ]);
-    let id = handle_after(&said.stderr, "added");
+    let said = write_as(&s, "bob", "add Aliyev visited Baku when 2025-07");
+    let id = handle_after(&said, "added");
     let r = rows(
         &s,
         "?who visited Baku | show who, id, recorded, recorded_by",

@@ -3,7 +3,7 @@
 
 use super::{
     change_of, change_row, column, handle_after, ids, latest_change, query, refused, rows,
-    unchanged, with_id, write,
+    unchanged, with_id, write, write_as,
 };
 use crate::support::seed_store;
 
@@ -147,7 +147,7 @@ fn every_line_of_the_block_of_writes() {
         "add Pezeshkian visited Tehran when 2025-05-03 source seed-article",
     );
     let tehran = handle_after(&said, "added");
-    let mut by_kan = vec![
+    let mut by_kan = [
         handle_after(
             &write(&s, "add Pezeshkian visited Baku when 2025-05-10 source kan"),
             "added",
@@ -457,14 +457,12 @@ fn a_retracted_relation_leaves_every_query_and_stays_in_history() {
     let r = rows(&s, "Israel supplies_arms_to ?c");
     let id = r[0]["id"].as_i64().unwrap();
     let h = format!("#{id}");
-    let said = s.run(&[
-        "--as",
+    let said = write_as(
+        &s,
         "dana",
-        "query",
         &format!(r#"retract {h} because "misread the source""#),
-    ]);
-    assert_eq!(said.status, 0, "{}", said.stderr);
-    let n = change_of(&said.stderr);
+    );
+    let n = change_of(&said);
     for q in [
         "Israel supplies_arms_to ?c status any",
         "?a ?r ?b status any",

@@ -4,7 +4,7 @@ use std::fs;
 
 use super::{
     answer, change_row, column, handle_after, history_export, ids, latest_change, query, refused,
-    rows, rows_as_set, unchanged, write,
+    rows, rows_as_set, unchanged, write, write_as,
 };
 use crate::support::{seed_store, sidecar, TempStore};
 
@@ -127,20 +127,14 @@ fn undo_reverts_the_latest_change_that_is_not_an_undo() {
 #[test]
 fn undo_of_a_change_whose_rows_changed_since_is_refused_naming_who_and_when() {
     let s = seed_store();
-    let out = s.run(&[
-        "--as",
-        "alice",
-        "query",
-        "add Aliyev visited Tehran when 2025-07",
-    ]);
-    let id = handle_after(&out.stderr, "added");
+    let out = write_as(&s, "alice", "add Aliyev visited Tehran when 2025-07");
+    let id = handle_after(&out, "added");
     let added = latest_change(&s);
-    s.run(&[
-        "--as",
+    write_as(
+        &s,
         "bob",
-        "query",
         &format!(r#"correct #{id} when 2025-08 because "later""#),
-    ]);
+    );
     let corrected = latest_change(&s);
     let instant = change_row(&s, corrected)["recorded"]
         .as_str()
@@ -158,9 +152,9 @@ fn undo_of_a_change_whose_rows_changed_since_is_refused_naming_who_and_when() {
     assert!(e.contains(&format!("#{id}")), "{e}");
 
     // Names and merges are rows too.
-    s.run(&["--as", "alice", "query", r#"alias Baku "Baki city""#]);
+    write_as(&s, "alice", r#"alias Baku "Baki city""#);
     let aliased = latest_change(&s);
-    s.run(&["--as", "carol", "query", r#"rename Baku "Baku city""#]);
+    write_as(&s, "carol", r#"rename Baku "Baku city""#);
     let renamed = latest_change(&s);
     let e = refused(&s, &format!("undo change {aliased}"), 2);
     assert!(e.contains(&format!("change {renamed} by carol")), "{e}");
@@ -199,18 +193,12 @@ fn erase_removes_the_content_for_good_and_history_keeps_a_tombstone() {
     );
     let e = refused(&s, &format!(r#"erase #{id} because "protect""#), 2);
     assert!(e.contains("confirm"), "{e}");
-    let out = s.run(&[
-        "--as",
+    let out = write_as(
+        &s,
         "erin",
-        "query",
         &format!(r#"erase #{id} because "source protection" confirm"#),
-    ]);
-    assert_eq!(out.status, 0, "{}", out.stderr);
-    assert!(
-        out.stderr.contains(&format!("erased #{id}")),
-        "{}",
-        out.stderr
     );
+    assert!(out.contains(&format!("erased #{id}")), "{}", out);
     let erased = latest_change(&s);
 
     assert!(!ids(&s, "?a ?r ?b status any").contains(&id));

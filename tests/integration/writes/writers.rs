@@ -7,7 +7,7 @@ use std::process::Stdio;
 use std::thread::sleep;
 use std::time::Duration;
 
-use super::{change_row, column, handle_after, latest_change, rows};
+use super::{change_row, column, handle_after, latest_change, rows, write_as};
 use crate::support::{seed_store, PipedRepl};
 
 #[test]
@@ -20,25 +20,17 @@ fn a_correct_of_a_relation_another_writer_retracted_meanwhile_is_refused_with_wh
     let other = handle_after(&alice.wait_for("added #"), "added");
 
     // Bob, in another process, retracts the first and corrects the second.
-    let out = s.run(&[
-        "--as",
-        "bob",
-        "query",
-        &format!(r#"retract #{id} because "wrong""#),
-    ]);
-    assert_eq!(out.status, 0, "{}", out.stderr);
+    write_as(&s, "bob", &format!(r#"retract #{id} because "wrong""#));
     let retracted = latest_change(&s);
     let when = change_row(&s, retracted)["recorded"]
         .as_str()
         .unwrap()
         .to_string();
-    let out = s.run(&[
-        "--as",
+    write_as(
+        &s,
         "bob",
-        "query",
         &format!(r#"correct #{other} when 2025-08 because "the date""#),
-    ]);
-    assert_eq!(out.status, 0, "{}", out.stderr);
+    );
 
     // Alice's session goes on from the store as it is now.
     alice.send(&format!(r#"correct #{id} when 2025-09 because "the date""#));
@@ -68,11 +60,7 @@ fn a_correct_of_a_relation_another_writer_retracted_meanwhile_is_refused_with_wh
 #[test]
 fn a_writer_waits_for_the_open_block_of_another_process_and_both_changes_are_kept() {
     let s = seed_store();
-    let mut alice = PipedRepl::start(&s, &["--as", "alice"]);
-    alice.send("begin");
-    alice.wait_for("began a change");
-    alice.send(r#"add entity e1 person "E 1""#);
-    alice.wait_for("added entity `e1`");
+    let mut alice = PipedRepl::holding_a_block(&s, "alice");
 
     let mut bob = s
         .command_for(&["--as", "bob", "query", r#"add entity e2 person "E 2""#])
