@@ -120,3 +120,35 @@ fn write_messages_counted_relations_with_parenthesised_plurals() {
     let out = s.run(&["query", "undo"]);
     assert!(out.stderr.contains("(2 relations)"), "{}", out.stderr);
 }
+
+/// `history B` showed `A` merged into it and unmerged, but not an `undo` of the unmerge
+/// that merged `A` into it again: B's history ended with A apart while A was merged.
+#[test]
+fn history_of_an_entity_left_out_an_undo_that_merged_another_into_it_again() {
+    let s = seed_store();
+    s.ok(&["query", r#"add entity bibi person "B. N.""#]);
+    s.ok(&["query", r#"merge bibi into Netanyahu because "same""#]);
+    s.ok(&["query", r#"unmerge bibi because "apart""#]);
+    s.ok(&["query", "undo"]);
+    let history = s.ok(&["query", "--format", "csv", "history Netanyahu"]);
+    let lines: Vec<&str> = history.lines().filter(|l| l.contains("`bibi`")).collect();
+    assert_eq!(lines.len(), 3, "{history}");
+    assert!(
+        lines[0].ends_with(",merged,,`bibi` merged into it"),
+        "{history}"
+    );
+    assert!(
+        lines[1].ends_with(",unmerged,,`bibi` unmerged from it"),
+        "{history}"
+    );
+    assert!(
+        lines[2].ends_with(",restored,,`bibi` merged into it again (an undo)"),
+        "{history}"
+    );
+    s.ok(&["query", "undo"]);
+    let history = s.ok(&["query", "--format", "csv", "history Netanyahu"]);
+    assert!(
+        history.contains("`bibi` unmerged from it again (an undo)"),
+        "{history}"
+    );
+}
