@@ -168,6 +168,21 @@ pub fn run(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outcome
 /// a `begin` block (or an `--atomic` script) has a change open, which it then joins.
 pub fn apply(store: &mut Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
     within(&opts.deadline, || match &prepared.plan {
+        // The store's own refusals name its API; these say it in the statements' terms.
+        Plan::Begin if store.in_change() => Err(Error::Usage(
+            "a change is open already (a `begin` block, or the whole script with \
+             --atomic): `commit` or `rollback` it before `begin`"
+                .into(),
+        )),
+        Plan::Commit | Plan::Rollback if !store.in_change() => Err(Error::Usage(format!(
+            "no `begin` block is open, so there is nothing to {}; each write outside a \
+             block is recorded at once, as a change of its own",
+            if matches!(prepared.plan, Plan::Commit) {
+                "commit"
+            } else {
+                "roll back"
+            }
+        ))),
         Plan::Begin => {
             store.begin_change(meta(opts, None))?;
             Ok(Outcome::Message(

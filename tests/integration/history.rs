@@ -4,9 +4,8 @@
 use std::path::Path;
 
 use rusqlite::Connection;
-use sha2::{Digest, Sha256};
 
-use crate::support::{export, TempStore, SEED};
+use crate::support::{export, sha256_hex, TempStore, SEED};
 
 /// Every row of `sql`, each as its columns' text joined with `|` (NULL as `∅`).
 fn rows(db: &Path, sql: &str) -> Vec<String> {
@@ -30,13 +29,6 @@ fn rows(db: &Path, sql: &str) -> Vec<String> {
     .expect("the query runs")
     .collect::<rusqlite::Result<_>>()
     .expect("rows read")
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]

@@ -435,17 +435,18 @@ impl Store {
             })
             .map_err(err)?;
         for (other, other_id) in others {
+            let this = format!("`{entity_id}`");
             for (change, action, detail) in entity_events(conn, &log, other)? {
-                if matches!(action, "merged" | "unmerged")
-                    && detail.ends_with(&format!("`{entity_id}`"))
-                {
-                    let verb = if action == "merged" {
-                        "merged into it"
-                    } else {
-                        "unmerged from it"
-                    };
-                    found.push((change, 1, None, action, format!("`{other_id}` {verb}")));
-                }
+                // An undo's event says what it restored: `merged into `b``, ….
+                let restored = |what: &str| detail.contains(&format!("{what} {this}"));
+                let verb = match action {
+                    "merged" if detail.ends_with(&this) => "merged into it",
+                    "unmerged" if detail.ends_with(&this) => "unmerged from it",
+                    "restored" if restored("unmerged from") => "unmerged from it again (an undo)",
+                    "restored" if restored("merged into") => "merged into it again (an undo)",
+                    _ => continue,
+                };
+                found.push((change, 1, None, action, format!("`{other_id}` {verb}")));
             }
         }
         let ids: Vec<i64> = conn

@@ -221,11 +221,9 @@ fn summarise(
             seen.entry((until, key)).or_default().0 = true;
         }
     }
-    let (noun, nouns, replaced, removed) = match table {
-        Table::Relation => ("relation", "relations", "corrected", "retracted"),
-        Table::Entity => ("entity", "entities", "changed", "removed"),
-        Table::Predicate => ("predicate", "predicates", "changed", "removed"),
-        Table::Source => ("source", "sources", "changed", "removed"),
+    let (replaced, removed) = match table {
+        Table::Relation => ("corrected", "retracted"),
+        Table::Entity | Table::Predicate | Table::Source => ("changed", "removed"),
     };
     let mut counts: BTreeMap<i64, [usize; 4]> = BTreeMap::new();
     for ((change, _), (before, after, erased)) in seen {
@@ -250,10 +248,9 @@ fn summarise(
             .into_iter()
             .filter(|(n, _)| *n > 0)
             .enumerate()
-            .map(|(i, (n, verb))| match (i, n) {
-                (0, 1) => format!("1 {noun} {verb}"),
-                (0, n) => format!("{n} {nouns} {verb}"),
-                (_, n) => format!("{n} {verb}"),
+            .map(|(i, (n, verb))| match i {
+                0 => format!("{} {verb}", table.counted(n)),
+                _ => format!("{n} {verb}"),
             })
             .collect();
             (change, parts.join(", "))

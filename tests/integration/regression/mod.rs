@@ -7,3 +7,4 @@ mod import_saved;
 mod limits;
 mod messages;
 mod model;
+mod writes;
