@@ -167,7 +167,6 @@ fn history_of_an_entity_shows_its_names_merges_and_relations() {
 /// A name in a question about the past should resolve as it did then: before the merge,
 /// `bibi` was an entity of its own.
 #[test]
-#[ignore = "names resolve through today's merges even in `as recorded` questions (plan/catalog); reported"]
 fn a_name_in_a_question_about_the_past_resolves_as_it_did_then() {
     let (s, visit, met) = store_with_a_double();
     let merged = change_of(&write(

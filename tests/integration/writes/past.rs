@@ -297,7 +297,6 @@ fn history_and_changes_are_rows_in_every_format() {
 /// WRITES.md: "Output columns `recorded` (instant the version was recorded) and
 /// `recorded_by` are available to `show`."
 #[test]
-#[ignore = "`show` on a query does not know the columns `recorded` and `recorded_by` yet; reported"]
 fn show_gives_the_recorded_instant_and_author_of_each_version() {
     let s = TempStore::new();
     s.ok(&["--as", "alice", "import", SEED]);
