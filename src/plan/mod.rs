@@ -69,6 +69,10 @@ pub trait Catalog {
     fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError>;
     /// Every predicate id (for suggestions).
     fn predicate_ids(&self) -> Result<Vec<String>, CatalogError>;
+    /// Every source id (for checking and suggesting the `source` of a write).
+    fn source_ids(&self) -> Result<Vec<String>, CatalogError> {
+        Ok(Vec::new())
+    }
     /// Every entity kind in use.
     fn kinds(&self) -> Result<Vec<String>, CatalogError>;
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError>;

@@ -394,6 +394,19 @@ impl Catalog for StoreCatalog<'_> {
         Ok(ids)
     }
 
+    fn source_ids(&self) -> Result<Vec<String>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM source ORDER BY id")
+            .map_err(err)?;
+        let ids = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(err)?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(err)?;
+        Ok(ids)
+    }
+
     fn kinds(&self) -> Result<Vec<String>, CatalogError> {
         let mut stmt = self
             .conn

@@ -191,6 +191,23 @@ impl Resolver<'_> {
         ))
     }
 
+    /// A source a write names: a known id (a new source is added first, with `add
+    /// source`).
+    fn source_id(&self, s: &ast::Ident) -> Result<String, PlanError> {
+        self.in_time()?;
+        let all = self.catalog.source_ids().map_err(catalog_err)?;
+        if all.contains(&s.name) {
+            return Ok(s.name.clone());
+        }
+        Err(PlanError::new(
+            K::UnknownSource {
+                id: s.name.clone(),
+                suggestions: suggest(&s.name, all.iter().map(String::as_str)),
+            },
+            s.span,
+        ))
+    }
+
     /// The fields of a relation, as a record of the data format gives them; dates and the
     /// status are checked here, where their spans are known.
     fn relation_fields(
@@ -218,7 +235,7 @@ impl Resolver<'_> {
                     ("status", word.into())
                 }
                 F::Place(t) => ("place", self.entity_id(t)?.into()),
-                F::Source(s) => ("source", s.name.clone().into()),
+                F::Source(s) => ("source", self.source_id(s)?.into()),
                 F::Quote(t) => ("quote", t.value.clone().into()),
                 F::Note(t) => ("note", t.value.clone().into()),
                 F::Confidence { value, .. } => {

@@ -152,3 +152,28 @@ fn history_of_an_entity_left_out_an_undo_that_merged_another_into_it_again() {
         "{history}"
     );
 }
+
+/// `add … source X` with a source the store does not have failed in the store, without
+/// a caret or a did-you-mean, unlike an unknown entity or predicate.
+#[test]
+fn an_unknown_source_in_add_had_no_caret_and_no_suggestion() {
+    let s = seed_store();
+    let before = s.ok(&["export", "--history"]);
+    let out = s.run(&[
+        "query",
+        "add Pezeshkian visited Baku when 2025 source seed-artcle",
+    ]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("unknown source `seed-artcle` at 1:"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("^^^"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean seed-article?"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(s.ok(&["export", "--history"]), before);
+}
