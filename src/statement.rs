@@ -136,6 +136,16 @@ pub fn prepare(
             today: crate::time::today(),
         };
         let plan = plan::resolve(stmt, text, &store.catalog(), &ctx)?;
+        // `as recorded at change N` names a change that must have been recorded.
+        let at_change = match &plan {
+            Plan::Select(s) => s.recorded,
+            Plan::Path(p) => p.recorded,
+            Plan::History(h) => h.recorded,
+            _ => None,
+        };
+        if let Some(plan::Recorded::AtChange(n)) = at_change {
+            store.check_change(n)?;
+        }
         let sql = match &plan {
             Plan::Select(select) => {
                 let compile = sql::CompileOptions {

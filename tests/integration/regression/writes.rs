@@ -177,3 +177,18 @@ fn an_unknown_source_in_add_had_no_caret_and_no_suggestion() {
     );
     assert_eq!(s.ok(&["export", "--history"]), before);
 }
+
+/// `as recorded at change 99` on a store of a few changes answered with today's beliefs,
+/// as if the change had been recorded.
+#[test]
+fn a_question_at_a_change_not_yet_recorded_answered_with_todays_beliefs() {
+    let s = seed_store();
+    let out = s.run(&["query", "?x visited Baku as recorded at change 99"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("there is no change 99 in the store"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+}
