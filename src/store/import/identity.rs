@@ -34,10 +34,14 @@ pub(in crate::store) const MIRRORED_SQL: &str = "a.subject = b.object AND a.obje
 /// The fingerprint a relation is stored with, and the other one to look up: for a
 /// symmetric predicate the smaller of its two (as written, mirrored) is stored.
 pub(super) fn stored_fingerprint(r: &RelationRecord, symmetric: bool) -> ([u8; 16], [u8; 16]) {
-    if symmetric && r.mirror < r.fingerprint {
-        (r.mirror, r.fingerprint)
+    if !symmetric {
+        return (r.fingerprint, r.fingerprint);
+    }
+    let mirror = r.mirrored();
+    if mirror < r.fingerprint {
+        (mirror, r.fingerprint)
     } else {
-        (r.fingerprint, r.mirror)
+        (r.fingerprint, mirror)
     }
 }
 
@@ -55,8 +59,9 @@ impl<'t> Importer<'t> {
             // Above every key of the store, its versions and this file so far.
             return Ok(Some(id));
         }
+        let mirror = symmetric.then(|| r.mirrored());
         let same = |fingerprint: &[u8]| {
-            fingerprint == r.fingerprint || (symmetric && fingerprint == r.mirror)
+            fingerprint == r.fingerprint || mirror.is_some_and(|m| fingerprint == m)
         };
         let taken = |id: i64, first_key: i64| {
             let hint = if id >= first_key {
