@@ -235,10 +235,8 @@ fn check_current_row(table: &str, rec: &Record) -> Result<(), Fault> {
         "predicate" => {
             rec.id("id")?;
         }
-        "alias" => {
-            if rec.required("text")?.trim().is_empty() {
-                return Err(Fault::field("text", "a name cannot be blank"));
-            }
+        "alias" if rec.required("text")?.trim().is_empty() => {
+            return Err(Fault::field("text", "a name cannot be blank"));
         }
         "source" => {
             rec.required("id")?;

@@ -294,7 +294,7 @@ impl<'r> Record<'r> {
     }
 
     /// A number counted from 1: a relation's id (its handle `#N`), a change's number.
-    pub(super) fn from_one(&self, field: &str) -> Result<Option<i64>, Fault> {
+    pub(super) fn positive(&self, field: &str) -> Result<Option<i64>, Fault> {
         match self.integer(field)? {
             Some(n) if n < 1 => Err(Fault::field(
                 field,

@@ -93,7 +93,7 @@ pub(super) fn check_relation<'r>(
         };
         relation.id.ok_or_else(|| required("id"))?;
         relation.since_change = Some(
-            rec.from_one("since_change")?
+            rec.positive("since_change")?
                 .ok_or_else(|| required("since_change"))?,
         );
     }
@@ -102,7 +102,7 @@ pub(super) fn check_relation<'r>(
 
 /// Reads a relation record's fields and computes its time bounds and fingerprints.
 fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
-    let id = rec.from_one("id")?;
+    let id = rec.positive("id")?;
     let subject = rec.id("subject")?;
     let predicate = rec.id("predicate")?;
     let object = rec.id("object")?;
