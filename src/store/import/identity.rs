@@ -78,25 +78,21 @@ impl<'t> Importer<'t> {
                 ),
             )
         };
-        let stored: Option<Vec<u8>> = self
-            .tx
-            .prepare_cached("SELECT fingerprint FROM relation WHERE key = ?1")?
-            .query_row([id], |row| row.get(0))
-            .optional()?;
-        if let Some(fingerprint) = stored {
-            return if same(&fingerprint) {
-                Ok(None)
-            } else {
-                Err(taken(id, self.first_key).into())
-            };
-        }
-        if self.staged > 0 {
-            let staged: Option<Vec<u8>> = self
+        // A relation of the store, or one this file staged, may hold it.
+        let holders = [
+            ("SELECT fingerprint FROM relation WHERE key = ?1", true),
+            (
+                "SELECT fingerprint FROM temp.import_relation WHERE key = ?1",
+                self.staged > 0,
+            ),
+        ];
+        for (sql, _) in holders.iter().filter(|(_, may_hold)| *may_hold) {
+            let held: Option<Vec<u8>> = self
                 .tx
-                .prepare_cached("SELECT fingerprint FROM temp.import_relation WHERE key = ?1")?
+                .prepare_cached(sql)?
                 .query_row([id], |row| row.get(0))
                 .optional()?;
-            if let Some(fingerprint) = staged {
+            if let Some(fingerprint) = held {
                 return if same(&fingerprint) {
                     Ok(None)
                 } else {

@@ -78,7 +78,10 @@ pub(super) fn check_relation<'r>(
     history: bool,
 ) -> Result<RelationRecord<'r>, Fault> {
     if history {
-        rec.reject_unknown("relation of a history export", HISTORY_RELATION_FIELDS)?;
+        rec.reject_unknown_in(
+            "relation of a history export",
+            &[RELATION_FIELDS, HISTORY_RELATION_FIELDS],
+        )?;
     } else {
         rec.reject_unknown("relation", RELATION_FIELDS)?;
     }
