@@ -36,7 +36,7 @@ pub(super) struct IdCache {
 }
 
 impl IdCache {
-    pub(super) fn new() -> IdCache {
+    fn new() -> IdCache {
         IdCache::with_limit(ID_CACHE_LIMIT)
     }
 
