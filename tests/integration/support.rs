@@ -50,6 +50,13 @@ pub fn run_command(mut cmd: Command, input: &str) -> Output {
     }
 }
 
+/// Asserts that a run was refused as wrong input (exit status 2) and that its message
+/// says `says`.
+pub fn assert_refused(out: &Output, says: &str) {
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(out.stderr.contains(says), "{}", out.stderr);
+}
+
 /// Runs `factstore --db DB ARGS…`.
 pub fn on(db: &Path, args: &[&str]) -> Output {
     let mut all = vec!["--db", db.to_str().expect("temp paths are UTF-8")];

@@ -250,6 +250,31 @@ mod tests {
     }
 
     #[test]
+    fn bulk_import_keys_go_above_ids_that_only_versions_hold() {
+        let mut s = store();
+        s.connection()
+            .execute_batch(
+                "INSERT INTO relation_version (id, since_change, until_change, erased)
+                 VALUES (50000, 1, 2, 1)",
+            )
+            .unwrap();
+        let mut text = String::from(BASE);
+        for i in 0..(BULK_RELATIONS + 5) {
+            text.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{i}\"}}\n"
+            ));
+        }
+        jsonl(&mut s, &text).unwrap();
+        let (low, high): (i64, i64) = s
+            .connection()
+            .query_row("SELECT min(key), max(key) FROM relation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((low, high), (50001, 50000 + BULK_RELATIONS + 5));
+    }
+
+    #[test]
     fn bulk_import_of_entities_rebuilds_the_name_index() {
         let mut s = store();
         let mut text = String::new();

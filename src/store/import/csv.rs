@@ -266,6 +266,21 @@ mod tests {
         .unwrap_err());
         assert_eq!((line, field.as_deref()), (3, Some("subject")));
         assert!(reason.contains("did you mean Alpha"), "{reason}");
+        // An `id` column gives relations their ids.
+        let sum = csv(
+            &mut s,
+            "id,subject,predicate,object\n70,a,met,b\n,b,met,a\n",
+        )
+        .unwrap();
+        assert_eq!(sum.relations.added, 2);
+        assert_eq!(
+            texts(
+                &s,
+                "SELECT CAST(r.key AS TEXT) FROM relation r JOIN predicate p ON p.key = r.predicate
+                 WHERE p.id = 'met' ORDER BY r.key"
+            ),
+            ["70", "71"]
+        );
         jsonl(
             &mut s,
             r#"{"type":"entity","id":"c","kind":"city","name":"Beta"}"#,
@@ -278,7 +293,7 @@ mod tests {
             reason.contains("names 2 entities: b (Beta), c (Beta)"),
             "{reason}"
         );
-        assert_eq!(count(&s, "relation"), 2);
+        assert_eq!(count(&s, "relation"), 4);
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl RelationFields {
     /// The fingerprint the relation is stored under, and the other one it may be stored
     /// under, by the import's rule ([`super::identity::stored_fingerprint`]).
     pub(in crate::store) fn stored_fingerprints(&self, symmetric: bool) -> ([u8; 16], [u8; 16]) {
-        super::identity::stored_fingerprint(self.fingerprint, self.mirror, symmetric)
+        super::identity::stored_fingerprint(self.fingerprint, || self.mirror, symmetric)
     }
 }
 
@@ -133,7 +133,7 @@ pub(in crate::store) fn check_json(
                 note: owned(r.note),
                 confidence: r.confidence,
                 fingerprint: r.fingerprint,
-                mirror: r.mirror,
+                mirror: r.mirrored(),
             }))
         }
         other => {

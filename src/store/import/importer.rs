@@ -37,7 +37,7 @@ pub(super) struct IdCache {
 }
 
 impl IdCache {
-    pub(super) fn new() -> IdCache {
+    fn new() -> IdCache {
         IdCache::with_limit(ID_CACHE_LIMIT)
     }
 

@@ -81,7 +81,7 @@ use rusqlite::TransactionBehavior;
 use super::{Store, StoreError};
 use digest::Digesting;
 use importer::Importer;
-use jsonl::{read_json_lines, Item, PIPELINE_BATCHES};
+use jsonl::{read_json_lines, symmetric_predicates, Item, PIPELINE_BATCHES};
 use progress::Progress;
 use staging::STAGE_SQL;
 
@@ -357,23 +357,26 @@ impl Store {
             // Two threads: this one reads the lines, parses them and checks relations
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
-            ImportFormat::JsonLines => std::thread::scope(|scope| {
-                let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
-                let conn = &mut self.conn;
-                let writer = scope.spawn(move || {
-                    write_file(conn, name, opts, |importer| importer.write_items(receive))
-                });
-                read_json_lines(&mut reader, name, &progress, &send);
-                // The file's digest goes last: the writer records the change with it. If
-                // the writer stopped on an error, nobody reads it.
-                let _ = send.send(vec![Item::End {
-                    sha256: reader.finish(),
-                }]);
-                drop(send);
-                writer
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }),
+            ImportFormat::JsonLines => {
+                let symmetric = symmetric_predicates(&self.conn)?;
+                std::thread::scope(|scope| {
+                    let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
+                    let conn = &mut self.conn;
+                    let writer = scope.spawn(move || {
+                        write_file(conn, name, opts, |importer| importer.write_items(receive))
+                    });
+                    read_json_lines(&mut reader, name, &progress, &send, symmetric);
+                    // The file's digest goes last: the writer records the change with it. If
+                    // the writer stopped on an error, nobody reads it.
+                    let _ = send.send(vec![Item::End {
+                        sha256: reader.finish(),
+                    }]);
+                    drop(send);
+                    writer
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+            }
         }?;
         progress.finish();
         Ok(summary)

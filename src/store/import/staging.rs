@@ -164,7 +164,7 @@ impl<'t> Importer<'t> {
                 r.note,
                 r.confidence,
                 &r.fingerprint[..],
-                &r.mirror[..],
+                &r.mirrored()[..],
                 since,
             ])?;
         Ok(())
