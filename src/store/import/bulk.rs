@@ -64,7 +64,10 @@ impl<'t> Importer<'t> {
         let indexes = drop_indexes(self.tx, "relation").map_err(db)?;
         // Without the fingerprint index, relations are written as they come; the copies
         // are removed at the end.
-        self.insert_relation = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
+        self.insert_relation = self
+            .tx
+            .prepare_cached(BULK_INSERT_RELATION_SQL)
+            .map_err(db)?;
         self.dropped_indexes = Some(indexes);
         Ok(())
     }

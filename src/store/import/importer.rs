@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension, Statement, Transaction};
+use rusqlite::{params, CachedStatement, OptionalExtension, Statement, Transaction};
 
 use super::record::{
     agree, bad_record, parse_date_field, saved_fault, Fault, Field, Record, RecordError,
@@ -101,10 +101,10 @@ pub(super) struct Importer<'t> {
     pub(super) entities: IdCache,
     pub(super) sources: IdCache,
     pub(super) predicates: IdCache,
-    pub(super) insert_relation: Statement<'t>,
-    pub(super) lookup_entity: Statement<'t>,
-    pub(super) lookup_source: Statement<'t>,
-    pub(super) lookup_predicate: Statement<'t>,
+    pub(super) insert_relation: CachedStatement<'t>,
+    pub(super) lookup_entity: CachedStatement<'t>,
+    pub(super) lookup_source: CachedStatement<'t>,
+    pub(super) lookup_predicate: CachedStatement<'t>,
     /// The file's saved queries (with their lines), parsed, to be checked and written
     /// once every other record is in.
     saved: Vec<(u64, SaveStatement)>,
@@ -117,13 +117,13 @@ impl<'t> Importer<'t> {
         dry_run: bool,
     ) -> Result<Self, StoreError> {
         let db = StoreError::sqlite("cannot prepare the import");
+        // The connection's cache keeps every statement of an import for the next one.
         let (stored_relations, max_key, stored_entities): (i64, i64, i64) = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT count(*), COALESCE(MAX(key), 0), (SELECT count(*) FROM entity)
                  FROM relation",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
+            .and_then(|mut stmt| stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
             .map_err(db)?;
         Ok(Importer {
             tx,
@@ -144,15 +144,15 @@ impl<'t> Importer<'t> {
             entities: IdCache::new(),
             sources: IdCache::new(),
             predicates: IdCache::new(),
-            insert_relation: tx.prepare(INSERT_RELATION_SQL).map_err(db)?,
+            insert_relation: tx.prepare_cached(INSERT_RELATION_SQL).map_err(db)?,
             lookup_entity: tx
-                .prepare("SELECT key FROM entity WHERE id = ?1")
+                .prepare_cached("SELECT key FROM entity WHERE id = ?1")
                 .map_err(db)?,
             lookup_source: tx
-                .prepare("SELECT key FROM source WHERE id = ?1")
+                .prepare_cached("SELECT key FROM source WHERE id = ?1")
                 .map_err(db)?,
             lookup_predicate: tx
-                .prepare("SELECT key FROM predicate WHERE id = ?1")
+                .prepare_cached("SELECT key FROM predicate WHERE id = ?1")
                 .map_err(db)?,
             saved: Vec::new(),
         })

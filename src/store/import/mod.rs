@@ -26,12 +26,16 @@
 //!   relation indexes, writes every relation, then removes the later copies and builds
 //!   the indexes again, sorted; likewise the index of normalised names for many entities.
 //!
-//! JSON Lines are read on two threads: the caller's reads, parses and checks each line
-//! (a relation's time bounds and fingerprint included) and hands them, in order, to a
-//! writer that owns the transaction. CSV is read and written on one.
+//! A file of at most 64 KiB (`SMALL_FILE`) is read into memory and imported on the
+//! caller's thread with SQLite's own constraint checks on. A longer one is streamed with
+//! those checks off (they could never fail; switching them makes SQLite compile every
+//! statement again, which only a long file repays), and JSON Lines on two threads: the
+//! caller's reads, parses and checks each line (a relation's time bounds and fingerprint
+//! included) and hands them, in order, to a writer that owns the transaction. CSV is
+//! always read and written on one.
 //!
-//! This module holds the public types and [`Store::import`] (the settings, the transaction
-//! and the two threads). Its parts: [`jsonl`] and [`csv`] read files into records, whose
+//! This module holds the public types and [`Store::import`] (the choice between the two,
+//! the settings, the transaction and the threads). Its parts: [`jsonl`] and [`csv`] read files into records, whose
 //! fields [`record`] reads; [`importer`] writes them, with [`relation`], [`staging`] and
 //! [`bulk`] for relations; [`progress`] tells the caller how far the reading is.
 
@@ -47,7 +51,7 @@ mod staging;
 mod testing;
 
 use std::fmt;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
@@ -55,9 +59,9 @@ use rusqlite::TransactionBehavior;
 
 use super::{Store, StoreError};
 use importer::Importer;
-use jsonl::{read_json_lines, Item, PIPELINE_BATCHES};
+use jsonl::{read_json_lines, Item, PIPELINE_BATCH, PIPELINE_BATCHES};
 use progress::Progress;
-use staging::STAGE_SQL;
+use staging::{EMPTY_STAGE_SQL, STAGE_SQL};
 
 /// The format of an imported file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +183,38 @@ impl Store {
     /// the line and field, and nothing of the file is written.
     pub fn import(
         &mut self,
+        mut reader: impl BufRead,
+        format: ImportFormat,
+        name: &str,
+        opts: ImportOptions<'_>,
+    ) -> Result<ImportSummary, StoreError> {
+        // A file that ends within its first SMALL_FILE bytes is imported from memory, on
+        // this thread, with the store's own checks on: for a few records the writer
+        // thread and the relaxed checks cost more than they save (switching the checks
+        // makes SQLite compile every statement anew, each import's and everyone's, where
+        // a small import otherwise runs the statements the last one left compiled). A
+        // longer file streams on, from these bytes on: memory stays flat.
+        let mut head = Vec::new();
+        let result = match reader.by_ref().take(SMALL_FILE + 1).read_to_end(&mut head) {
+            Ok(size) if size as u64 <= SMALL_FILE => {
+                self.import_in_transaction(&head[..], format, name, opts, Reading::Whole { size })
+            }
+            Ok(_) => return self.import_relaxed(head.as_slice().chain(reader), format, name, opts),
+            Err(source) => {
+                let line = head.iter().filter(|&&b| b == b'\n').count() + 1;
+                Err(StoreError::Io {
+                    what: format!("cannot read {name} at line {line}"),
+                    source,
+                })
+            }
+        };
+        result.map_err(|e| import_failed(name, e))
+    }
+
+    /// Imports a file too long to hold in memory: streamed, JSON Lines on two threads,
+    /// with SQLite's own checks of what the import writes switched off.
+    fn import_relaxed(
+        &mut self,
         reader: impl BufRead,
         format: ImportFormat,
         name: &str,
@@ -210,15 +246,8 @@ impl Store {
         set(&self.conn, &IMPORT_RELAXED_CHECKS)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
         let result = self
-            .import_in_transaction(reader, format, name, opts)
-            .map_err(|e| match e {
-                // A bad record says itself that nothing was imported.
-                StoreError::BadRecord { .. } => e,
-                e => StoreError::ImportFailed {
-                    file: name.to_string(),
-                    source: Box::new(e),
-                },
-            });
+            .import_in_transaction(reader, format, name, opts, Reading::Streamed)
+            .map_err(|e| import_failed(name, e));
         set(&self.conn, &saved).map_err(StoreError::sqlite(
             "cannot restore the store's constraint checks after the import",
         ))?;
@@ -231,16 +260,27 @@ impl Store {
         format: ImportFormat,
         name: &str,
         opts: ImportOptions<'_>,
+        reading: Reading,
     ) -> Result<ImportSummary, StoreError> {
         let progress = Progress::new(opts);
-        let summary = match format {
-            ImportFormat::Csv => write_file(&mut self.conn, name, opts, |importer| {
+        let summary = match (format, reading) {
+            (ImportFormat::Csv, _) => write_file(&mut self.conn, name, opts, |importer| {
                 importer.read_csv(reader, &progress)
             }),
+            // The whole file is read, then written, so the channel must hold every batch:
+            // each batch the reader sends but the last holds PIPELINE_BATCH records, each
+            // from a line of its own, and every line but the last has its end, a byte.
+            (ImportFormat::JsonLines, Reading::Whole { size }) => {
+                let (send, receive) = mpsc::sync_channel(size / PIPELINE_BATCH + 2);
+                read_json_lines(reader, name, &progress, send);
+                write_file(&mut self.conn, name, opts, |importer| {
+                    importer.write_items(receive)
+                })
+            }
             // Two threads: this one reads the lines, parses them and checks relations
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
-            ImportFormat::JsonLines => std::thread::scope(|scope| {
+            (ImportFormat::JsonLines, Reading::Streamed) => std::thread::scope(|scope| {
                 let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
                 let conn = &mut self.conn;
                 let writer = scope.spawn(move || {
@@ -257,6 +297,28 @@ impl Store {
     }
 }
 
+/// How an imported file is read.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// The whole file is in memory, `size` bytes: JSON Lines are read, then written, on
+    /// one thread.
+    Whole { size: usize },
+    /// The file is read as it is imported: JSON Lines on two threads.
+    Streamed,
+}
+
+/// An import's error as the caller gets it: a bad record says itself that nothing was
+/// imported; any other error is wrapped to say so.
+fn import_failed(file: &str, e: StoreError) -> StoreError {
+    match e {
+        StoreError::BadRecord { .. } => e,
+        e => StoreError::ImportFailed {
+            file: file.to_string(),
+            source: Box::new(e),
+        },
+    }
+}
+
 /// Imports one file in one transaction on `conn`: `feed` hands the importer the file's
 /// records; then staged relations are resolved and the transaction committed (rolled
 /// back for a dry run, or on any error).
@@ -269,7 +331,11 @@ fn write_file(
     // The staging table is made outside the transaction and kept, emptied, for the
     // connection's next import: when a transaction that changed a schema is rolled back
     // (a refused file, a dry run), SQLite reads every schema of the connection again.
-    conn.execute_batch(STAGE_SQL)
+    // These statements, like the importer's, stay compiled in the connection's cache for
+    // its next import (once the table exists, the first is compiled again to do nothing).
+    let run = |conn: &rusqlite::Connection, sql| conn.prepare_cached(sql)?.execute([]);
+    run(conn, STAGE_SQL)
+        .and_then(|_| run(conn, EMPTY_STAGE_SQL))
         .map_err(StoreError::sqlite("cannot prepare the import"))?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -281,8 +347,7 @@ fn write_file(
     let mut importer = Importer::new(&tx, name, opts.dry_run)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;
-    tx.execute_batch("DELETE FROM temp.import_relation")
-        .map_err(StoreError::sqlite("cannot clean up after the import"))?;
+    run(&tx, EMPTY_STAGE_SQL).map_err(StoreError::sqlite("cannot clean up after the import"))?;
     if opts.dry_run {
         tx.rollback()
             .map_err(StoreError::sqlite("cannot roll back the dry run"))?;
@@ -293,8 +358,12 @@ fn write_file(
     Ok(summary)
 }
 
+/// The longest file imported from memory with the store's checks on (see
+/// [`Store::import`]); longer files are streamed with relaxed checks.
+const SMALL_FILE: u64 = 64 * 1024;
+
 /// The connection settings an import relaxes, with their values during the import (see
-/// [`Store::import`]).
+/// [`Store::import_relaxed`]).
 const IMPORT_RELAXED_CHECKS: [(&str, bool); 2] =
     [("foreign_keys", false), ("ignore_check_constraints", true)];
 
@@ -360,14 +429,16 @@ mod tests {
                 .unwrap()
         };
         assert!(setting(&s, "foreign_keys"));
-        let good = format!(
+        // Files long enough to be streamed: only those are imported with relaxed checks.
+        let good = streamed(&format!(
             "{BASE}{}\n",
             r#"{"type":"relation","subject":"a","predicate":"p","object":"b"}"#
-        );
+        ));
         jsonl(&mut s, &good).unwrap();
-        let wrong =
-            r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"x"}"#;
-        assert_eq!(bad(jsonl(&mut s, wrong).unwrap_err()).0, 1);
+        let wrong = streamed(
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"x"}"#,
+        );
+        assert_eq!(bad(jsonl(&mut s, &wrong).unwrap_err()).0, 1);
         let (a, p): (i64, i64) = s
             .connection()
             .query_row(
@@ -396,6 +467,101 @@ mod tests {
             jsonl(&mut s, &good).unwrap();
         }
         assert!(s.check().unwrap().is_empty());
+    }
+
+    /// `text` followed by enough blank lines (skipped by the import) to be streamed.
+    fn streamed(text: &str) -> String {
+        format!("{text}\n{}", "\n".repeat(SMALL_FILE as usize))
+    }
+
+    /// JSON Lines relations `a p b` with notes 0, 1, …, after [`BASE`], until the text
+    /// is at least `size` bytes long.
+    fn relations(size: u64) -> (String, u64) {
+        let mut text = String::from(BASE);
+        let mut n = 0;
+        while (text.len() as u64) < size {
+            text.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{n}\"}}\n"
+            ));
+            n += 1;
+        }
+        (text, n)
+    }
+
+    #[test]
+    fn a_small_file_and_a_streamed_one_import_alike() {
+        let (text, n) = relations(SMALL_FILE / 2);
+        let export = |s: &Store| {
+            let mut out = Vec::new();
+            s.export(&mut out).unwrap();
+            out
+        };
+        let mut small = store();
+        let mut long = store();
+        let sum = jsonl(&mut small, &text).unwrap();
+        assert_eq!(jsonl(&mut long, &streamed(&text)).unwrap(), sum);
+        assert_eq!(sum.relations.added, n);
+        assert_eq!(export(&small), export(&long));
+        // Refused alike, at the same line, leaving the store as it was.
+        let refused = format!("{text}{}\n", r#"{"type":"entity","id":"a","kind":"city"}"#);
+        let line = n + 4;
+        assert_eq!(bad(jsonl(&mut small, &refused).unwrap_err()).0, line);
+        assert_eq!(
+            bad(jsonl(&mut long, &streamed(&refused)).unwrap_err()).0,
+            line
+        );
+        assert_eq!(export(&small), export(&long));
+    }
+
+    #[test]
+    fn a_streamed_file_reads_on_from_its_first_bytes() {
+        // Records on both sides of the first SMALL_FILE bytes, one across them.
+        let (text, n) = relations(SMALL_FILE * 2);
+        let mut s = store();
+        assert_eq!(jsonl(&mut s, &text).unwrap().relations.added, n);
+        assert_eq!(count(&s, "relation"), n as i64);
+        let bad_line = format!("{text}{{\"type\":\"relation\"\n");
+        assert_eq!(bad(jsonl(&mut s, &bad_line).unwrap_err()).0, n + 4);
+        let mut rows = String::from("subject,predicate,object,note\n");
+        let mut m = 0;
+        while (rows.len() as u64) <= SMALL_FILE * 2 {
+            rows.push_str(&format!("a,p,b,{m}\n"));
+            m += 1;
+        }
+        let mut s = store();
+        jsonl(&mut s, BASE).unwrap();
+        assert_eq!(csv(&mut s, &rows).unwrap().relations.added, m);
+        assert_eq!(count(&s, "relation"), m as i64);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_imports_nothing() {
+        /// Gives `text`, then fails.
+        struct Failing(&'static [u8]);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("the disk is gone"));
+                }
+                let n = self.0.read(buf)?;
+                Ok(n)
+            }
+        }
+        let mut s = store();
+        let reader = std::io::BufReader::new(Failing(BASE.as_bytes()));
+        let err = s
+            .import(
+                reader,
+                ImportFormat::JsonLines,
+                "t",
+                ImportOptions::default(),
+            )
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("cannot read t at line 4"), "{message}");
+        assert!(message.contains("Nothing from t was imported"), "{message}");
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(count(&s, "entity"), 0);
     }
 
     #[test]

@@ -9,8 +9,8 @@ use super::relation::{bound_columns, RelationRecord};
 use crate::store::StoreError;
 
 /// The staging table for relations: their fields as written, with the file's line
-/// numbers, resolved to keys at the end of the file. Emptied at the start (a rolled back
-/// import leaves it empty too) and at the end of each import.
+/// numbers, resolved to keys at the end of the file. Emptied ([`EMPTY_STAGE_SQL`]) at the
+/// start (a rolled back import leaves it empty too) and at the end of each import.
 pub(super) const STAGE_SQL: &str = "
 CREATE TEMP TABLE IF NOT EXISTS import_relation (
     line        INTEGER PRIMARY KEY,
@@ -33,9 +33,10 @@ CREATE TEMP TABLE IF NOT EXISTS import_relation (
     note        TEXT,
     confidence  REAL,
     fingerprint BLOB NOT NULL
-);
-DELETE FROM temp.import_relation;
-";
+)";
+
+/// Empties the staging table.
+pub(super) const EMPTY_STAGE_SQL: &str = "DELETE FROM temp.import_relation";
 
 const STAGE_RELATION_SQL: &str = "
 INSERT INTO temp.import_relation(line, key, subject, predicate, object, when_text, from_text,
