@@ -76,8 +76,9 @@ impl Store {
         let mut write = |line: String| out.write_all(line.as_bytes()).map_err(io);
 
         let conn = &self.conn;
+        // Statements from the connection's cache: a store exported again reuses them.
         let mut stmt = conn
-            .prepare("SELECT id, title, published, lang, url, note FROM source ORDER BY key")
+            .prepare_cached("SELECT id, title, published, lang, url, note FROM source ORDER BY key")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
@@ -92,7 +93,7 @@ impl Store {
         }
 
         let mut stmt = conn
-            .prepare(
+            .prepare_cached(
                 "SELECT id, label, symmetric, description FROM predicate WHERE declared = 1
                  ORDER BY key",
             )
@@ -110,10 +111,12 @@ impl Store {
         }
 
         let mut aliases = conn
-            .prepare("SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text")
+            .prepare_cached(
+                "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
+            )
             .map_err(db)?;
         let mut stmt = conn
-            .prepare("SELECT key, id, kind, name, note FROM entity ORDER BY key")
+            .prepare_cached("SELECT key, id, kind, name, note FROM entity ORDER BY key")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
@@ -139,7 +142,7 @@ impl Store {
         }
 
         let mut stmt = conn
-            .prepare(
+            .prepare_cached(
                 "SELECT s.id, p.id, o.id, r.when_text, r.from_text, r.to_text, r.at_text,
                         r.status, pl.id, so.id, r.quote, r.note, r.confidence
                  FROM relation r
@@ -176,7 +179,7 @@ impl Store {
         }
 
         let mut stmt = conn
-            .prepare("SELECT name, params, body FROM saved_query ORDER BY name")
+            .prepare_cached("SELECT name, params, body FROM saved_query ORDER BY name")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
