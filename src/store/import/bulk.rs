@@ -65,8 +65,14 @@ impl<'t> Importer<'t> {
         // Without the fingerprint index, relations are written as they come; the copies
         // (mirror images of symmetric ones included: they share the stored fingerprint)
         // are removed at the end.
-        self.insert_relation = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
-        self.insert_symmetric = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
+        self.insert_relation = self
+            .tx
+            .prepare_cached(BULK_INSERT_RELATION_SQL)
+            .map_err(db)?;
+        self.insert_symmetric = self
+            .tx
+            .prepare_cached(BULK_INSERT_RELATION_SQL)
+            .map_err(db)?;
         self.dropped_indexes = Some(indexes);
         Ok(())
     }

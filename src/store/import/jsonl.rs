@@ -18,7 +18,7 @@ use crate::time;
 pub(super) const PIPELINE_BATCHES: usize = 8;
 
 /// Records per batch.
-const PIPELINE_BATCH: usize = 512;
+pub(super) const PIPELINE_BATCH: usize = 512;
 
 /// One line of a JSON Lines file, read and (for relations) checked by the reading thread.
 // Most lines are relations, so boxing the large variant would add an allocation per line
@@ -69,7 +69,9 @@ pub(super) fn read_json_lines(
     let mut buf = String::new();
     let mut line: u64 = 0;
     let mut bytes: u64 = 0;
-    let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+    // The first batch grows as it fills, so that a small file's one batch stays small;
+    // the next ones are made full size.
+    let mut batch = Vec::new();
     // Whether the file is a history export, known from its first record.
     let mut history: Option<bool> = None;
     loop {
