@@ -2,6 +2,7 @@
 //! what a user saw before the fix.
 
 mod export;
+mod import_csv;
 mod import_records;
 mod import_saved;
 mod limits;
