@@ -394,10 +394,7 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
                 plan::HistoryOf::Entity(id) => store.entity_history(id)?,
             };
             if let Some(recorded) = h.recorded {
-                let last = match recorded {
-                    plan::Recorded::AtChange(n) => n,
-                    plan::Recorded::EndOfDay(day) => store.change_at_end_of(day)?.unwrap_or(0),
-                };
+                let last = store.change_number(recorded)?;
                 rows.rows.retain(|row| match row.cells.first() {
                     Some(Value::Int(change)) => *change <= last,
                     _ => true,

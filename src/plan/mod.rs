@@ -60,8 +60,8 @@ pub trait Catalog {
     }
     /// As [`Catalog::entities_named`], with the merges in force at a moment of recorded
     /// time (`as recorded …`): an entity merged since answers as itself.
-    fn entities_named_at(&self, text: &str, at: Recorded) -> Result<Vec<EntityRef>, CatalogError> {
-        let _ = at;
+    fn entities_named_at(&self, text: &str, _at: Recorded) -> Result<Vec<EntityRef>, CatalogError> {
+        // A catalog without history knows no merges but today's.
         self.entities_named(text)
     }
     /// Up to a few known names close to `text`, best first.

@@ -195,6 +195,13 @@ fn err(e: rusqlite::Error) -> CatalogError {
 }
 
 impl StoreCatalog<'_> {
+    /// The one text column of every row `sql` gives (ids, kinds).
+    fn texts(&self, sql: &str) -> Result<Vec<String>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(err)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
+        rows.collect::<Result<Vec<String>, _>>().map_err(err)
+    }
+
     /// The entities that `found` answer as: each merged entity is replaced by the one it
     /// was merged into (`merge A into B`: A's names and id resolve to B), each once, in
     /// the order found.
@@ -287,16 +294,7 @@ impl Catalog for StoreCatalog<'_> {
         at: crate::plan::Recorded,
     ) -> Result<Vec<EntityRef>, CatalogError> {
         let found = self.stored_entities_named(text)?;
-        let change = match at {
-            crate::plan::Recorded::AtChange(n) => n,
-            crate::plan::Recorded::EndOfDay(day) => match crate::time::calendar::instant_after(day)
-            {
-                Some(instant) => super::change::last_before(self.conn, &instant)
-                    .map_err(err)?
-                    .unwrap_or(0),
-                None => i64::MAX,
-            },
-        };
+        let change = super::change::number_at(self.conn, at).map_err(err)?;
         self.canonical_with(found, |key| {
             // The entity's version current at the end of `change`, if it existed then.
             self.conn
@@ -382,42 +380,15 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn predicate_ids(&self) -> Result<Vec<String>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM predicate ORDER BY id")
-            .map_err(err)?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(err)?
-            .collect::<Result<Vec<String>, _>>()
-            .map_err(err)?;
-        Ok(ids)
+        self.texts("SELECT id FROM predicate ORDER BY id")
     }
 
     fn source_ids(&self) -> Result<Vec<String>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM source ORDER BY id")
-            .map_err(err)?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(err)?
-            .collect::<Result<Vec<String>, _>>()
-            .map_err(err)?;
-        Ok(ids)
+        self.texts("SELECT id FROM source ORDER BY id")
     }
 
     fn kinds(&self) -> Result<Vec<String>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT kind FROM entity ORDER BY kind")
-            .map_err(err)?;
-        let kinds = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(err)?
-            .collect::<Result<Vec<String>, _>>()
-            .map_err(err)?;
-        Ok(kinds)
+        self.texts("SELECT DISTINCT kind FROM entity ORDER BY kind")
     }
 
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError> {

@@ -172,6 +172,19 @@ pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<
     .map(Option::flatten)
 }
 
+/// The change a moment of recorded time stands for: change N itself, or the last change
+/// recorded before a day ended (0 when none was, so a question sees nothing); a day past
+/// the calendar's end counts every change.
+pub(crate) fn number_at(conn: &Connection, at: crate::plan::Recorded) -> rusqlite::Result<i64> {
+    Ok(match at {
+        crate::plan::Recorded::AtChange(n) => n,
+        crate::plan::Recorded::EndOfDay(day) => match calendar::instant_after(day) {
+            Some(instant) => last_before(conn, &instant)?.unwrap_or(0),
+            None => i64::MAX,
+        },
+    })
+}
+
 /// The key a new relation gets (its handle `#N`): above every current relation and every
 /// version, erased ones included.
 pub(crate) fn next_relation_key(conn: &Connection) -> rusqlite::Result<i64> {

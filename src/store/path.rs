@@ -12,7 +12,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::Connection;
 
 use crate::deadline::Deadline;
-use crate::plan::{PathPlan, Recorded};
+use crate::plan::PathPlan;
 use crate::value::{ResultSet, Row, Value};
 
 use super::{Store, StoreError};
@@ -28,17 +28,6 @@ impl Store {
     ) -> Result<ResultSet, StoreError> {
         search(self.connection(), plan, deadline).map_err(StoreError::query)
     }
-}
-
-/// The change `recorded` stands for (0 before the first), for statements that bind it.
-fn change_number(conn: &Connection, recorded: Recorded) -> Result<i64, rusqlite::Error> {
-    Ok(match recorded {
-        Recorded::AtChange(n) => n,
-        Recorded::EndOfDay(day) => match crate::time::calendar::instant_after(day) {
-            Some(instant) => super::change::last_before(conn, &instant)?.unwrap_or(0),
-            None => i64::MAX,
-        },
-    })
 }
 
 /// The relation table the search reads, `n` being the parameter of the change when
@@ -211,7 +200,7 @@ fn expand(
          WHERE object IN rarray(?1) AND {filter} AND ?6 = ?6"
     );
     let n = match plan.recorded {
-        Some(r) => change_number(conn, r)?,
+        Some(r) => super::change::number_at(conn, r)?,
         None => 0,
     };
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -332,7 +321,7 @@ fn render(
         relation_table(plan, "?2")
     ))?;
     let n = match plan.recorded {
-        Some(r) => change_number(conn, r)?,
+        Some(r) => super::change::number_at(conn, r)?,
         None => 0,
     };
     for chain in chains {

@@ -216,12 +216,9 @@ impl Resolver<'_> {
         record: &mut Map<String, Json>,
     ) -> Result<(), PlanError> {
         use ast::FieldKind as F;
-        for f in fields {
-            let (name, value): (&str, Json) = match &f.kind {
-                F::When(d) => ("when", date_text(d)?.into()),
-                F::From(d) => ("from", date_text(d)?.into()),
-                F::To(d) => ("to", date_text(d)?.into()),
-                F::At(d) => ("at", date_text(d)?.into()),
+        fill(fields, record, |f| {
+            Ok(match &f.kind {
+                F::When(d) | F::From(d) | F::To(d) | F::At(d) => date_text(d)?.into(),
                 F::Status(s) => {
                     let word = s.name.to_lowercase();
                     word.parse::<Status>().map_err(|_| {
@@ -232,27 +229,23 @@ impl Resolver<'_> {
                             s.span,
                         )
                     })?;
-                    ("status", word.into())
+                    word.into()
                 }
-                F::Place(t) => ("place", self.entity_id(t)?.into()),
-                F::Source(s) => ("source", self.source_id(s)?.into()),
-                F::Quote(t) => ("quote", t.value.clone().into()),
-                F::Note(t) => ("note", t.value.clone().into()),
+                F::Place(t) | F::Subject(t) | F::Object(t) => self.entity_id(t)?.into(),
+                F::Source(s) => self.source_id(s)?.into(),
+                F::Quote(t) | F::Note(t) => t.value.clone().into(),
                 F::Confidence { value, .. } => {
                     if !(0.0..=1.0).contains(value) {
                         return Err(PlanError::new(K::BadConfidence { value: *value }, f.span));
                     }
-                    ("confidence", (*value).into())
+                    (*value).into()
                 }
-                F::Subject(t) => ("subject", self.entity_id(t)?.into()),
-                F::Object(t) => ("object", self.entity_id(t)?.into()),
-                F::Predicate(p) => ("predicate", self.write_predicate(p, false)?.into()),
+                F::Predicate(p) => self.write_predicate(p, false)?.into(),
                 F::Published(_) | F::Lang(_) | F::Url(_) | F::Title(_) => {
                     return Err(not_here(f, "a relation"))
                 }
-            };
-            record.insert(name.into(), value);
-        }
+            })
+        })?;
         // `when`, `from`/`to` and `at` are checked together, as the data format does.
         let text = |k: &str| record.get(k).and_then(Json::as_str);
         let time = time::TimeFields {
@@ -285,18 +278,14 @@ impl Resolver<'_> {
         record: &mut Map<String, Json>,
     ) -> Result<(), PlanError> {
         use ast::FieldKind as F;
-        for f in fields {
-            let (name, value): (&str, Json) = match &f.kind {
-                F::Published(d) => ("published", date_text(d)?.into()),
-                F::Lang(l) => ("lang", l.name.clone().into()),
-                F::Url(u) => ("url", u.value.clone().into()),
-                F::Title(t) => ("title", t.value.clone().into()),
-                F::Note(t) => ("note", t.value.clone().into()),
+        fill(fields, record, |f| {
+            Ok(match &f.kind {
+                F::Published(d) => date_text(d)?.into(),
+                F::Lang(l) => l.name.clone().into(),
+                F::Url(t) | F::Title(t) | F::Note(t) => t.value.clone().into(),
                 _ => return Err(not_here(f, "a source")),
-            };
-            record.insert(name.into(), value);
-        }
-        Ok(())
+            })
+        })
     }
 
     /// `retract S P O [filters] [FIELD VALUE …] [all]`: the clause as a query of the ids
@@ -351,6 +340,19 @@ impl Resolver<'_> {
             all,
         })
     }
+}
+
+/// Puts each field's value, as `value` gives it, into `record` under the field's word
+/// (the grammar's name of the field is the data format's).
+fn fill(
+    fields: &[ast::Field],
+    record: &mut Map<String, Json>,
+    mut value: impl FnMut(&ast::Field) -> Result<Json, PlanError>,
+) -> Result<(), PlanError> {
+    for f in fields {
+        record.insert(f.kind.word().into(), value(f)?);
+    }
+    Ok(())
 }
 
 /// The error of a field given where it means nothing.

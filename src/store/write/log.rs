@@ -9,7 +9,6 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::versions::Table;
 use crate::store::{change, Store, StoreError};
-use crate::time::Day;
 use crate::value::{ResultSet, Row, Value};
 
 /// A failure to read history.
@@ -150,13 +149,11 @@ impl Store {
         Ok(result(crate::plan::CHANGES_COLUMNS, rows))
     }
 
-    /// The change the store was at when day `day` ended (UTC): the last change recorded
-    /// on or before it; `None` when the store had no change yet.
-    pub fn change_at_end_of(&self, day: Day) -> Result<Option<i64>, StoreError> {
-        let Some(instant) = crate::time::calendar::instant_after(day) else {
-            return self.last_change();
-        };
-        change::last_before(&self.conn, &instant).map_err(err)
+    /// The change a moment of recorded time stands for (`as recorded at change N`, or
+    /// the end of a day, UTC: the last change recorded on or before it; 0 when the store
+    /// had no change yet).
+    pub fn change_number(&self, at: crate::plan::Recorded) -> Result<i64, StoreError> {
+        change::number_at(&self.conn, at).map_err(err)
     }
 
     /// The number of the last change, if there is one.
@@ -260,6 +257,7 @@ fn summarise(
 
 #[cfg(test)]
 mod tests {
+    use crate::plan::Recorded;
     use crate::store::write::testing::*;
     use crate::time::day_from_ymd;
 
@@ -310,9 +308,11 @@ mod tests {
     fn the_change_at_the_end_of_a_day() {
         let s = store_with_history();
         let day = |y, m, d| day_from_ymd(y, m, d).unwrap();
-        assert_eq!(s.change_at_end_of(day(2024, 12, 31)).unwrap(), None);
-        assert_eq!(s.change_at_end_of(day(2025, 1, 1)).unwrap(), Some(1));
-        assert_eq!(s.change_at_end_of(day(9000, 1, 1)).unwrap(), Some(7));
+        let at_end = |d| s.change_number(Recorded::EndOfDay(d)).unwrap();
+        assert_eq!(at_end(day(2024, 12, 31)), 0);
+        assert_eq!(at_end(day(2025, 1, 1)), 1);
+        assert_eq!(at_end(day(9000, 1, 1)), 7);
+        assert_eq!(s.change_number(Recorded::AtChange(3)).unwrap(), 3);
         assert_eq!(s.last_change().unwrap(), Some(7));
         assert!(s.check_change(7).is_ok());
         assert!(matches!(
