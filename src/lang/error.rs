@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthChar;
 /// what went wrong, where (line and column, 1-based, columns counted in characters),
 /// what was found there, and, when there is one, a hint on what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message} at {line}:{col}{}{}", found_part(found), hint_part(hint))]
+#[error("{}", self.describe_at(&format!("{line}:{col}")))]
 pub struct ParseError {
     /// What went wrong: `expected …` or a description such as `unterminated string`.
     pub message: String,
@@ -75,6 +75,17 @@ impl ParseError {
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The error with its place given as `position` (`3:12`, or `FILE:3:12` in a
+    /// script): what went wrong, where, what was found there, and the hint.
+    pub fn describe_at(&self, position: &str) -> String {
+        format!(
+            "{} at {position}{}{}",
+            self.message,
+            found_part(&self.found),
+            hint_part(&self.hint)
+        )
     }
 
     /// The error followed by the offending line of `source` with carets under the span.

@@ -18,6 +18,7 @@ mod helper;
 pub mod highlight;
 pub mod scan;
 mod session;
+pub mod split;
 pub mod validate;
 
 use std::cell::RefCell;

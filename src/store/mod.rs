@@ -14,6 +14,7 @@ mod import;
 mod open;
 mod path;
 mod query;
+mod reader;
 mod saved;
 mod stats;
 mod watch;
@@ -446,7 +447,9 @@ impl Store {
     /// True when the store's file is open read-only (by [`Mode::ReadOnly`], or because
     /// the file or its directory is not writable).
     pub fn is_read_only(&self) -> bool {
-        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+        // A reader that may write the file reads through a read-write connection kept
+        // to reading (see `reader`).
+        self.mode == Mode::ReadOnly || self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
     /// The SQL of the store's tables, indexes and views, as stored by SQLite, each

@@ -15,7 +15,7 @@ use std::time::Duration;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::{Store, StoreError};
+use super::{reader, Store, StoreError};
 
 /// The schema migrations, in order: (name, SQL text).
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -86,16 +86,20 @@ impl Store {
             }
             _ => {}
         }
-        let flags = match mode {
-            Mode::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY,
-            Mode::ReadWrite => OpenFlags::SQLITE_OPEN_READ_WRITE,
-            Mode::Create => OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
-        } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let open_error = |source| StoreError::Open {
             path: path.clone(),
             source,
         };
-        let mut conn = Connection::open_with_flags(&path, flags).map_err(open_error)?;
+        let mut conn = match mode {
+            Mode::ReadOnly => reader::open(&path).map_err(open_error)?,
+            Mode::ReadWrite | Mode::Create => {
+                let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                if mode == Mode::Create {
+                    flags |= OpenFlags::SQLITE_OPEN_CREATE;
+                }
+                Connection::open_with_flags(&path, flags).map_err(open_error)?
+            }
+        };
         conn.busy_timeout(Duration::from_secs(5))
             .map_err(open_error)?;
         // `rarray(?)` binds a list of keys as one parameter (path search).
