@@ -15,6 +15,8 @@ pub enum ArgKind {
     Choice(&'static [&'static str]),
     /// A file name.
     File,
+    /// A file name, or nothing.
+    OptionalFile,
 }
 
 /// One row of the table.
@@ -28,7 +30,7 @@ pub struct CommandSpec {
     pub help: &'static str,
 }
 
-const FORMATS: &[&str] = &["table", "json", "jsonl", "csv", "tsv"];
+const FORMATS: &[&str] = &["table", "json", "jsonl", "csv", "tsv", "dot", "mermaid"];
 const ON_OFF: &[&str] = &["on", "off"];
 
 /// Every dot-command.
@@ -40,22 +42,52 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "show this help",
     },
     CommandSpec {
-        names: &["format"],
-        args: "table|json|jsonl|csv|tsv",
+        names: &["format", "mode"],
+        args: "table|json|jsonl|csv|tsv|dot|mermaid",
         arg: ArgKind::Choice(FORMATS),
         help: "print results in this format (no argument: show the current one)",
     },
     CommandSpec {
         names: &["sql"],
-        args: "on|off",
+        args: "[on|off]",
         arg: ArgKind::Choice(ON_OFF),
         help: "print the compiled SQL and its parameters before each result",
     },
     CommandSpec {
         names: &["timer"],
-        args: "on|off",
+        args: "[on|off]",
         arg: ArgKind::Choice(ON_OFF),
-        help: "print how long each statement took (to stderr)",
+        help: "print how long each statement took, to stderr (\\timing too)",
+    },
+    CommandSpec {
+        names: &["echo"],
+        args: "[on|off]",
+        arg: ArgKind::Choice(ON_OFF),
+        help: "print each statement (to stderr) before running it",
+    },
+    CommandSpec {
+        names: &["bail"],
+        args: "[on|off]",
+        arg: ArgKind::Choice(ON_OFF),
+        help: "stop a script (.read, piped input) at its first error",
+    },
+    CommandSpec {
+        names: &["output"],
+        args: "[FILE]",
+        arg: ArgKind::OptionalFile,
+        help: "write results to FILE from now on (no argument: to the screen again)",
+    },
+    CommandSpec {
+        names: &["once"],
+        args: "FILE",
+        arg: ArgKind::File,
+        help: "write the next result to FILE",
+    },
+    CommandSpec {
+        names: &["read"],
+        args: "FILE",
+        arg: ArgKind::File,
+        help: "run the statements of FILE, one after another",
     },
     CommandSpec {
         names: &["schema"],
@@ -85,9 +117,30 @@ pub const COMMANDS: &[CommandSpec] = &[
         names: &["quit", "exit"],
         args: "",
         arg: ArgKind::None,
-        help: "leave the REPL (Ctrl-D does too)",
+        help: "leave the REPL (quit, exit, \\q and Ctrl-D do too)",
     },
 ];
+
+/// The words of sqlite3 and psql that stand for a dot-command when alone on a line:
+/// (word, the dot-command it stands for).
+pub const BARE_WORDS: &[(&str, &str)] = &[
+    ("help", ".help"),
+    ("\\?", ".help"),
+    ("quit", ".quit"),
+    ("exit", ".quit"),
+    ("\\q", ".quit"),
+    ("\\timing", ".timer"),
+];
+
+/// The dot-command `text` stands for, if it is one of [`BARE_WORDS`] (any case, spaces
+/// around).
+pub fn bare_word(text: &str) -> Option<&'static str> {
+    let text = text.trim();
+    BARE_WORDS
+        .iter()
+        .find(|(word, _)| word.eq_ignore_ascii_case(text))
+        .map(|(_, command)| *command)
+}
 
 /// The table entry named `name` (without the dot).
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
@@ -100,8 +153,15 @@ pub enum DotCommand {
     Help,
     /// `.format` alone shows the format in use.
     Format(Option<OutputFormat>),
-    Sql(bool),
-    Timer(bool),
+    /// `on`, `off`, or nothing (`None`): switch.
+    Sql(Option<bool>),
+    Timer(Option<bool>),
+    Echo(Option<bool>),
+    Bail(Option<bool>),
+    /// `.output FILE`; `.output` alone: back to standard output.
+    Output(Option<PathBuf>),
+    Once(PathBuf),
+    Read(PathBuf),
     Schema,
     Stats,
     Saved,
@@ -141,25 +201,27 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
         ArgKind::File if arg.is_empty() => return Err(format!("give a file; {}", usage())),
         _ => {}
     }
-    let on_off = |what: &str| -> Result<bool, String> {
-        match arg.to_ascii_lowercase().as_str() {
-            "on" => Ok(true),
-            "off" => Ok(false),
-            _ => Err(format!("say whether {what}; {}", usage())),
-        }
-    };
+    // The switches were checked against ON_OFF above; nothing switches.
+    let on_off = arg.eq_ignore_ascii_case("on");
+    let switch = (!arg.is_empty()).then_some(on_off);
+    let file = || PathBuf::from(arg);
     Ok(match spec.names[0] {
         "help" => DotCommand::Help,
-        "format" => DotCommand::Format(match arg.to_ascii_lowercase().as_str() {
-            "" => None,
-            "table" => Some(OutputFormat::Table),
-            "json" => Some(OutputFormat::Json),
-            "jsonl" => Some(OutputFormat::Jsonl),
-            "csv" => Some(OutputFormat::Csv),
-            _ => Some(OutputFormat::Tsv),
+        "format" => DotCommand::Format(if arg.is_empty() {
+            None
+        } else {
+            // The format's names are the command line's (`--format`).
+            let format = <OutputFormat as clap::ValueEnum>::from_str(arg, true)
+                .map_err(|_| format!("`{arg}` is not one of {}; {}", spec.args, usage()))?;
+            Some(format)
         }),
-        "sql" => DotCommand::Sql(on_off("to print the SQL")?),
-        "timer" => DotCommand::Timer(on_off("to time statements")?),
+        "sql" => DotCommand::Sql(switch),
+        "timer" => DotCommand::Timer(switch),
+        "echo" => DotCommand::Echo(switch),
+        "bail" => DotCommand::Bail(switch),
+        "output" => DotCommand::Output((!arg.is_empty()).then(file)),
+        "once" => DotCommand::Once(file()),
+        "read" => DotCommand::Read(file()),
         "schema" => DotCommand::Schema,
         "stats" => DotCommand::Stats,
         "saved" => DotCommand::Saved,
@@ -224,8 +286,29 @@ mod tests {
             parse(".format TSV"),
             Ok(DotCommand::Format(Some(OutputFormat::Tsv)))
         );
-        assert_eq!(parse(".sql on"), Ok(DotCommand::Sql(true)));
-        assert_eq!(parse(".timer off"), Ok(DotCommand::Timer(false)));
+        assert_eq!(parse(".sql on"), Ok(DotCommand::Sql(Some(true))));
+        assert_eq!(parse(".timer off"), Ok(DotCommand::Timer(Some(false))));
+        assert_eq!(parse(".timer"), Ok(DotCommand::Timer(None)));
+        assert_eq!(parse(".sql"), Ok(DotCommand::Sql(None)));
+        assert_eq!(parse(".bail ON"), Ok(DotCommand::Bail(Some(true))));
+        assert_eq!(parse(".echo off"), Ok(DotCommand::Echo(Some(false))));
+        assert_eq!(
+            parse(".mode mermaid"),
+            Ok(DotCommand::Format(Some(OutputFormat::Mermaid)))
+        );
+        assert_eq!(parse(".output"), Ok(DotCommand::Output(None)));
+        assert_eq!(
+            parse(".output out.csv"),
+            Ok(DotCommand::Output(Some(PathBuf::from("out.csv"))))
+        );
+        assert_eq!(
+            parse(".once o.json"),
+            Ok(DotCommand::Once(PathBuf::from("o.json")))
+        );
+        assert_eq!(
+            parse(".read s.fq"),
+            Ok(DotCommand::Read(PathBuf::from("s.fq")))
+        );
         assert_eq!(parse(".schema"), Ok(DotCommand::Schema));
         assert_eq!(parse(".stats"), Ok(DotCommand::Stats));
         assert_eq!(parse(".saved"), Ok(DotCommand::Saved));
@@ -238,6 +321,17 @@ mod tests {
     }
 
     #[test]
+    fn bare_words_stand_for_commands() {
+        assert_eq!(bare_word(" QUIT "), Some(".quit"));
+        assert_eq!(bare_word("\\q"), Some(".quit"));
+        assert_eq!(bare_word("\\timing"), Some(".timer"));
+        assert_eq!(bare_word("help me"), None);
+        for (_, command) in BARE_WORDS {
+            assert!(parse(command).is_ok(), "{command}");
+        }
+    }
+
+    #[test]
     fn mistakes_say_what_to_type() {
         let e = parse(".formt json").unwrap_err();
         assert!(
@@ -246,8 +340,10 @@ mod tests {
         );
         let e = parse(".format xml").unwrap_err();
         assert!(e.contains("usage: .format table|json"), "{e}");
-        let e = parse(".sql").unwrap_err();
-        assert!(e.contains("usage: .sql on|off"), "{e}");
+        let e = parse(".sql maybe").unwrap_err();
+        assert!(e.contains("usage: .sql [on|off]"), "{e}");
+        let e = parse(".once").unwrap_err();
+        assert!(e.contains("give a file"), "{e}");
         let e = parse(".import").unwrap_err();
         assert!(e.contains("give a file"), "{e}");
         let e = parse(".quit now").unwrap_err();

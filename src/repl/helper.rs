@@ -16,6 +16,7 @@ use crate::store::Store;
 
 use super::complete::complete;
 use super::context::{detect, Want};
+use super::dot::{self, ArgKind};
 use super::highlight::highlight;
 
 /// The hint shown on an empty line; never inserted by the right arrow.
@@ -80,8 +81,12 @@ impl Completer for ReplHelper {
         let (text, offset) = self.whole(line);
         if offset == 0 {
             let here = detect(line, pos);
-            if here.wants == [Want::DotArgument("import".into())] {
-                return self.files.complete(line, pos, ctx);
+            if let [Want::DotArgument(command)] = here.wants.as_slice() {
+                let takes_file = dot::find(command)
+                    .is_some_and(|c| matches!(c.arg, ArgKind::File | ArgKind::OptionalFile));
+                if takes_file {
+                    return self.files.complete(line, pos, ctx);
+                }
             }
         }
         let Ok(store) = self.store.try_borrow() else {

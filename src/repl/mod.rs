@@ -6,8 +6,11 @@
 //!   `...> ` prompt; Ctrl-C stops a running statement, or clears the line; Ctrl-D
 //!   leaves with status 0.
 //! - When standard input is not a terminal: statements are read one after another
-//!   (each ends at a newline unless it is unfinished), their results printed, no
-//!   prompts; the exit status is 2 if any of them failed.
+//!   (each ends at a newline unless it is unfinished, or at a `;`), their results
+//!   printed, no prompts; errors say `<stdin>:LINE:COL`; the exit status is 2 if any of
+//!   them failed.
+//! - Either way, a line holding several statements, a pasted block or keys typed ahead
+//!   run statement by statement, in order ([`split`]).
 //!
 //! Dot-commands ([`dot`]) work in both.
 
@@ -34,7 +37,7 @@ use rustyline::Editor;
 use crate::store::Store;
 
 pub use helper::ReplHelper;
-pub use session::{Ended, Flow, Session, Settings};
+pub use session::{Ended, Flow, ScriptEnd, Session, Settings};
 
 /// The prompt of a new statement.
 pub const PROMPT: &str = "factstore> ";
@@ -100,7 +103,8 @@ pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplErr
         let status = interactive(store, &mut session);
         // Said on stderr; the user ending the session chose to leave the block.
         let _ = session.end_change(false, "the session ended inside a `begin` block");
-        return status;
+        let written = session.close_output();
+        return status.map(|s| if written { s } else { 1 });
     }
     if writes.atomic {
         if let Err(e) = session.begin_atomic() {
@@ -108,7 +112,10 @@ pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplErr
             return Ok(2);
         }
     }
-    let status = piped(&mut session, io::stdin().lock())?;
+    let mut status = piped(&mut session, io::stdin().lock())?;
+    if !session.close_output() {
+        status = 1;
+    }
     let ended = if writes.atomic {
         session.end_change(status == 0, "a statement failed (--atomic)")
     } else {
@@ -124,31 +131,11 @@ pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplErr
     })
 }
 
-/// Reads statements from `input` until its end or `.quit`: 0 if all succeeded, else 2.
+/// Reads statements from standard input `input` until its end or `.quit`: 0 if all
+/// succeeded, else 2.
 pub fn piped(session: &mut Session, input: impl BufRead) -> Result<i32, ReplError> {
-    let mut failed = false;
-    let mut buffer = String::new();
-    for line in input.lines() {
-        let line = line.map_err(ReplError::Input)?;
-        if !buffer.is_empty() {
-            buffer.push('\n');
-        }
-        buffer.push_str(&line);
-        if !validate::is_complete(&buffer) {
-            continue;
-        }
-        let text = std::mem::take(&mut buffer);
-        match session.handle(&text)? {
-            Flow::Done => {}
-            Flow::Failed => failed = true,
-            Flow::Quit => return Ok(if failed { 2 } else { 0 }),
-        }
-    }
-    // An unfinished statement at the end of the input is run, and fails.
-    if session.handle(&buffer)? == Flow::Failed {
-        failed = true;
-    }
-    Ok(if failed { 2 } else { 0 })
+    let end = session.script(input, "<stdin>")?;
+    Ok(if end.failed { 2 } else { 0 })
 }
 
 /// Prints a warning about the history file, once per session.
@@ -229,10 +216,11 @@ fn interactive(store: Rc<RefCell<Store>>, session: &mut Session) -> Result<i32, 
         (PROMPT.to_string(), CONTINUATION_PROMPT.to_string())
     };
 
-    let mut pending = String::new();
+    let mut splitter = split::Splitter::new();
     loop {
+        let pending = splitter.pending();
         if let Some(h) = editor.helper() {
-            h.set_pending(&pending);
+            h.set_pending(pending);
         }
         let read = if pending.is_empty() {
             editor.readline(&(PROMPT, prompt.as_str()))
@@ -243,30 +231,28 @@ fn interactive(store: Rc<RefCell<Store>>, session: &mut Session) -> Result<i32, 
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => {
                 // Ctrl-C while editing: drop the statement typed so far.
-                pending.clear();
+                splitter.clear();
                 continue;
             }
             Err(ReadlineError::Eof) => break,
             Err(e) => return Err(e.into()),
         };
-        if pending.is_empty() && line.trim().is_empty() {
+        if splitter.pending().is_empty() && line.trim().is_empty() {
             continue;
         }
-        pending.push_str(&line);
-        if !validate::is_complete(&pending) {
-            pending.push('\n');
-            continue;
-        }
-        let text = std::mem::take(&mut pending);
-        if editor.add_history_entry(text.as_str()).is_ok() {
-            if let Some(path) = &history {
-                if let Err(e) = editor.append_history(path) {
-                    warn_history(&mut warned, &format!("cannot write {}", path.display()), &e);
+        // A pasted block (bracketed paste puts it on one edited line) or a line with
+        // several statements runs statement by statement.
+        for cut in splitter.push(&line) {
+            if editor.add_history_entry(cut.text.trim()).is_ok() {
+                if let Some(path) = &history {
+                    if let Err(e) = editor.append_history(path) {
+                        warn_history(&mut warned, &format!("cannot write {}", path.display()), &e);
+                    }
                 }
             }
-        }
-        if session.handle(&text)? == Flow::Quit {
-            break;
+            if session.handle(&cut.text)? == Flow::Quit {
+                return Ok(0);
+            }
         }
     }
     Ok(0)

@@ -1,25 +1,28 @@
 //! One REPL session's work, whatever reads the input: running statements and
-//! dot-commands on the store with the session's settings (format, `.sql`, `.timer`),
-//! printing results to stdout and messages and errors to stderr, and letting Ctrl-C stop
-//! the statement that is running.
+//! dot-commands on the store with the session's settings (format, `.sql`, `.timer`,
+//! `.echo`, `.bail`), printing results to stdout (or the file of `.output`/`.once`) and
+//! messages and errors to stderr, running scripts (piped input, `.read`) statement by
+//! statement, and letting Ctrl-C stop the statement that is running.
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{self, BufReader, IsTerminal, Write};
-use std::path::Path;
+use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use crate::deadline::Deadline;
-use crate::error::Error;
+use crate::error::{Error, Place};
 use crate::lang::{self, ast};
+use crate::output::file::OutputFile;
 use crate::output::{self, OutputFormat, RenderOptions};
 use crate::statement::{self, Outcome};
 use crate::store::{self, ImportOptions, InterruptHandle, Store};
 
 use super::dot::{self, DotCommand};
+use super::split::Splitter;
 use super::validate;
 use super::ReplError;
 
@@ -32,7 +35,30 @@ pub struct Settings {
     pub sql: bool,
     /// `.timer on`: print how long each statement took.
     pub timer: bool,
+    /// `.echo on`: print each statement before running it.
+    pub echo: bool,
+    /// `.bail on`: a script stops at its first error.
+    pub bail: bool,
 }
+
+/// Where results go instead of standard output: the file of `.output` (until `.output`
+/// alone), or of `.once` (the next result only). Written whole when it is closed.
+struct Redirect {
+    file: OutputFile,
+    once: bool,
+}
+
+/// How a script (piped input, `.read FILE`) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScriptEnd {
+    /// Some statement failed (with `.bail on`, the script stopped there).
+    pub failed: bool,
+    /// It ended with `.quit`.
+    pub quit: bool,
+}
+
+/// How deep `.read` may nest (a script that reads itself stops here).
+const MAX_READ_DEPTH: usize = 16;
 
 /// Whether the session goes on after a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,6 +127,12 @@ pub struct Session {
     pub author: statement::Author,
     /// The whole input is one change (`--atomic`): blocks have no place in it.
     atomic: bool,
+    /// Where results go when not to stdout.
+    redirect: Option<Redirect>,
+    /// Where the statement being run starts in its script, for errors.
+    place: Option<Place>,
+    /// How many `.read` scripts are running, one inside another.
+    depth: usize,
 }
 
 /// How [`Session::end_change`] left the change the session had open.
@@ -138,6 +170,70 @@ impl Session {
             terminal: io::stdout().is_terminal(),
             author: statement::Author::default(),
             atomic: false,
+            redirect: None,
+            place: None,
+            depth: 0,
+        }
+    }
+
+    /// Runs the statements of `input` (named `name` in errors: `FILE:LINE:COL`) one after
+    /// another, until its end, `.quit`, or with `.bail on` the first error.
+    pub fn script(&mut self, input: impl BufRead, name: &str) -> Result<ScriptEnd, ReplError> {
+        let mut end = ScriptEnd {
+            failed: false,
+            quit: false,
+        };
+        let mut splitter = Splitter::new();
+        let mut lines = input.lines();
+        loop {
+            let line = lines.next();
+            let last = line.is_none();
+            let cuts = match line {
+                Some(line) => splitter.push(&line.map_err(ReplError::Input)?),
+                // An unfinished statement at the end of the input is run, and fails.
+                None => splitter.finish().into_iter().collect(),
+            };
+            for cut in cuts {
+                let place = Place {
+                    file: name.to_string(),
+                    line: cut.line,
+                    col: cut.col,
+                };
+                match self.handle_in(&cut.text, Some(place))? {
+                    Flow::Done => {}
+                    Flow::Failed => {
+                        end.failed = true;
+                        if self.settings.bail {
+                            return Ok(end);
+                        }
+                    }
+                    Flow::Quit => {
+                        end.quit = true;
+                        return Ok(end);
+                    }
+                }
+            }
+            if last {
+                return Ok(end);
+            }
+        }
+    }
+
+    /// Ends `.output`: the file is written whole. False (said on stderr) if it could
+    /// not be.
+    pub fn close_output(&mut self) -> bool {
+        match self.redirect.take() {
+            None => true,
+            Some(r) => {
+                let target = r.file.target().to_path_buf();
+                match r.file.commit() {
+                    Ok(()) => true,
+                    Err(e) => {
+                        eprintln!("error: {} was not written: {e}", target.display());
+                        false
+                    }
+                }
+            }
         }
     }
 
@@ -189,9 +285,22 @@ impl Session {
     /// Carries out one finished input: a dot-command or a statement. Errors of the
     /// statement are printed; only failing to write the output is returned.
     pub fn handle(&mut self, text: &str) -> Result<Flow, ReplError> {
+        self.handle_in(text, None)
+    }
+
+    /// [`Session::handle`] for a statement of a script that starts at `place`.
+    pub fn handle_in(&mut self, text: &str, place: Option<Place>) -> Result<Flow, ReplError> {
+        self.place = place;
         let trimmed = text.trim();
+        if self.settings.echo {
+            eprintln!("{trimmed}");
+        }
         if trimmed.starts_with('.') {
             return self.dot(trimmed);
+        }
+        // The words of sqlite3 and psql, alone on their line.
+        if let Some(command) = dot::bare_word(trimmed) {
+            return self.dot(command);
         }
         if validate::is_blank(text) {
             return Ok(Flow::Done);
@@ -200,6 +309,9 @@ impl Session {
     }
 
     fn render_options(&self) -> RenderOptions {
+        if self.redirect.is_some() {
+            return RenderOptions::default();
+        }
         RenderOptions {
             width: if self.terminal {
                 terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
@@ -218,7 +330,21 @@ impl Session {
         })
     }
 
-    fn print_rows(&self, rows: &crate::value::ResultSet) -> Result<(), ReplError> {
+    fn print_rows(&mut self, rows: &crate::value::ResultSet) -> Result<(), ReplError> {
+        let (format, options) = (self.format(), self.render_options());
+        if let Some(r) = &mut self.redirect {
+            let written = output::render(rows, format, &options, &mut r.file)
+                .map_err(|e| r.file.write_error(e));
+            if let Err(e) = written {
+                eprintln!("error: {e}; results go to the screen again");
+                self.redirect = None;
+                return Ok(());
+            }
+            if r.once {
+                self.close_output();
+            }
+            return Ok(());
+        }
         let stdout = io::stdout();
         let mut out = stdout.lock();
         output::render(rows, self.format(), &self.render_options(), &mut out)
@@ -287,6 +413,7 @@ impl Session {
                 result
             }
         };
+        drop(store);
         let elapsed = started.elapsed();
         let flow = match result {
             Ok(Outcome::Rows(rows)) => {
@@ -301,7 +428,7 @@ impl Session {
                 "interrupted: the query was stopped (Ctrl-C); the store is unchanged. Narrow \
                  it with a named entity, a period or `| limit N`.",
             ),
-            Err(e) => self.fail(&e.render(Some(text))),
+            Err(e) => self.fail(&e.render_in(Some(text), self.place.as_ref())),
         };
         if self.settings.timer {
             eprintln!("time: {:.3} s", elapsed.as_secs_f64());
@@ -329,8 +456,19 @@ impl Session {
                 eprintln!("format: {name}");
             }
             DotCommand::Format(Some(f)) => self.settings.format = Some(f),
-            DotCommand::Sql(on) => self.settings.sql = on,
-            DotCommand::Timer(on) => self.settings.timer = on,
+            DotCommand::Sql(on) => self.settings.sql = on.unwrap_or(!self.settings.sql),
+            DotCommand::Timer(on) => {
+                self.settings.timer = on.unwrap_or(!self.settings.timer);
+                if on.is_none() {
+                    let state = if self.settings.timer { "on" } else { "off" };
+                    eprintln!("timer: {state}");
+                }
+            }
+            DotCommand::Echo(on) => self.settings.echo = on.unwrap_or(!self.settings.echo),
+            DotCommand::Bail(on) => self.settings.bail = on.unwrap_or(!self.settings.bail),
+            DotCommand::Output(file) => return Ok(self.redirect(file, false)),
+            DotCommand::Once(file) => return Ok(self.redirect(Some(file), true)),
+            DotCommand::Read(file) => return self.read(&file),
             DotCommand::Schema => {
                 let store = self.store.borrow();
                 let schema = match store.schema_text() {
@@ -359,6 +497,50 @@ impl Session {
             DotCommand::Quit => return Ok(Flow::Quit),
         }
         Ok(Flow::Done)
+    }
+
+    /// `.output FILE`, `.once FILE`, `.output`: closes the file results went to, and
+    /// sends them to `file` (never the store itself) or back to stdout.
+    fn redirect(&mut self, file: Option<PathBuf>, once: bool) -> Flow {
+        if !self.close_output() {
+            return Flow::Failed;
+        }
+        let Some(file) = file else {
+            return Flow::Done;
+        };
+        let store = self.store.borrow().path().to_path_buf();
+        match OutputFile::create(&file, Some(&store)) {
+            Ok(file) => {
+                self.redirect = Some(Redirect { file, once });
+                Flow::Done
+            }
+            Err(e) => self.fail(&format!("error: {e}")),
+        }
+    }
+
+    /// `.read FILE`: its statements, as a script; errors say `FILE:LINE:COL`.
+    fn read(&mut self, path: &Path) -> Result<Flow, ReplError> {
+        if self.depth >= MAX_READ_DEPTH {
+            return Ok(self.fail(&format!(
+                "error: .read {}: scripts read each other {MAX_READ_DEPTH} deep; does one \
+                 read itself?",
+                path.display()
+            )));
+        }
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => return Ok(self.fail(&format!("error: cannot read {}: {e}", path.display()))),
+        };
+        let outer = self.place.take();
+        self.depth += 1;
+        let end = self.script(BufReader::new(file), &path.display().to_string());
+        self.depth -= 1;
+        self.place = outer;
+        Ok(if end?.failed {
+            Flow::Failed
+        } else {
+            Flow::Done
+        })
     }
 
     fn import(&mut self, path: &Path) -> Flow {

@@ -3,6 +3,7 @@
 
 mod corpus;
 mod examples;
+mod habits;
 mod history;
 mod hostile;
 mod readonly;

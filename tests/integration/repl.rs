@@ -40,7 +40,7 @@ pub(crate) fn spawn(db: &Path, home: &Path) -> OsSession {
 
 /// Waits for the prompt of a new line: after the newline that ended the last one (and
 /// any terminal modes set in between), so not a redraw of the line being edited.
-/// rustyline drops keys typed before its prompt, so each line waits for this.
+/// Each line waits for this, so that what a test expects follows the line it sent.
 pub(crate) fn prompt(session: &mut OsSession) {
     session
         .expect(Regex(r"\n(\x1b\[[0-9;?]*[A-Za-z]|\r)*factstore> "))
