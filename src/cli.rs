@@ -1,23 +1,25 @@
 //! The command line: arguments (clap derive; the doc comments are the help text) and the
 //! commands that drive the store. Each command is one variant of [`Command`] and one
-//! function below; results go to stdout, messages to stderr.
+//! function below (or in a submodule: [`report`] for `stats` and `check`, [`shell`] for
+//! completions and the man page); results go to stdout, messages to stderr.
+
+mod flags;
+mod report;
+mod shell;
+mod statements;
+
+pub use flags::{FormatFlags, OutputArgs};
+use flags::{ENVIRONMENT, QUERY_EXAMPLES};
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use std::collections::HashMap;
-use std::io::IsTerminal;
-use std::time::Duration;
-
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use factstore::deadline::Deadline;
-use factstore::lang::{self, ast};
 use factstore::output::file::{OutputFile, OutputFileError};
-use factstore::output::{self, RenderOptions};
 use factstore::progress::ProgressBar;
 use factstore::repl::{self, ReplError};
-use factstore::statement::{self, Outcome};
+use factstore::statement;
 use factstore::store::{ImportFormat, ImportOptions, ImportProgress, Mode, Store, StoreError};
 
 /// The sample facts bundled with the binary: the facts of the seed article.
@@ -28,12 +30,36 @@ const DEFAULT_DB: &str = "facts.db";
 
 /// factstore: an embedded fact store with names in every script, dated relations with
 /// fuzzy dates, and a query language.
+///
+/// `factstore` alone, or `factstore STORE`, opens the REPL on the store (as sqlite3 and
+/// duckdb do); `factstore demo` opens it on the bundled sample facts.
 #[derive(Debug, Parser)]
-#[command(name = "factstore", version)]
+#[command(name = "factstore", version, after_help = ENVIRONMENT)]
 pub struct Cli {
     /// The store file. Defaults to the environment variable FACTSTORE_DB, else ./facts.db.
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// The store to open the REPL on, as --db does: `factstore facts.db`.
+    #[arg(value_name = "STORE", conflicts_with = "db")]
+    pub store: Option<PathBuf>,
+
+    /// Run these statements and dot-commands (separated by `;` or new lines) as a script
+    /// would, then exit: `factstore -c '?who visited Baku; .stats'`.
+    #[arg(short = 'c', long = "command", value_name = "STATEMENTS")]
+    pub commands: Option<String>,
+
+    /// The REPL's or -c's output format.
+    #[command(flatten)]
+    pub formats: FormatFlags,
+
+    /// Write the results of the REPL or -c to FILE (whole, never onto the store).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// No colours or styles anywhere (as the environment variable NO_COLOR does).
+    #[arg(long, global = true)]
+    pub no_color: bool,
 
     /// Who makes the changes (imports, writes), as the change log records it. Defaults
     /// to the environment variable FACTSTORE_USER, else the login name.
@@ -69,9 +95,9 @@ pub enum Command {
     /// Write the whole store as JSON Lines (to stdout unless FILE is given).
     Export(ExportArgs),
     /// Check the store's integrity; exits with status 1 if problems are found.
-    Check,
+    Check(report::ReportArgs),
     /// Show counts of entities, relations, predicates and sources, and the time span.
-    Stats,
+    Stats(report::ReportArgs),
     /// Run one statement of the language: a query, `path`, `save`, `run`, `saved`,
     /// `drop`, a write (`add`, `correct`, `retract`, `merge`, `undo`, …) or a question
     /// about history (`history`, `changes`).
@@ -91,8 +117,15 @@ pub enum Command {
     /// Print the SQL a query compiles to and its bound parameters.
     Explain(ExplainArgs),
     /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
-    /// given; FACTSTORE_DB is not used) and open the REPL on it.
+    /// given; FACTSTORE_DB is not used) and open the REPL on it. With --db, the store
+    /// must be new or empty: the sample is never mixed into your data.
     Demo,
+    /// Print a shell completion script: `factstore completions bash > …` (see the
+    /// README for where each shell looks).
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), or write it to -o FILE: `factstore man -o
+    /// factstore.1`.
+    Man(shell::ManArgs),
 }
 
 /// Arguments of `import`.
@@ -133,22 +166,9 @@ pub struct StatementArgs {
     pub params: Vec<String>,
 }
 
-/// How results are printed.
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    /// Output format; table when standard output is a terminal, JSON otherwise.
-    #[arg(long, value_enum)]
-    pub format: Option<output::OutputFormat>,
-    /// Print at most N rows.
-    #[arg(long, value_name = "N")]
-    pub limit: Option<u64>,
-    /// Stop a query that runs longer than this many seconds (exit status 1).
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-}
-
 /// Arguments of `query`.
 #[derive(Debug, Args)]
+#[command(after_help = QUERY_EXAMPLES)]
 pub struct QueryArgs {
     #[command(flatten)]
     pub statement: StatementArgs,
@@ -273,10 +293,12 @@ impl CliError {
 }
 
 impl Cli {
-    /// The store's path: --db, else FACTSTORE_DB, else ./facts.db.
+    /// The store's path: --db (or the STORE argument), else FACTSTORE_DB, else
+    /// ./facts.db.
     pub fn store_path(&self) -> PathBuf {
         self.db
             .clone()
+            .or_else(|| self.store.clone())
             .or_else(|| {
                 std::env::var_os("FACTSTORE_DB")
                     .filter(|v| !v.is_empty())
@@ -291,11 +313,13 @@ impl Cli {
         factstore::store::change::author(self.author.as_deref())
     }
 
-    /// How the REPL writes: its author, and `--atomic`.
+    /// How the REPL writes: its author, `--atomic`, the output format and file.
     fn writes(&self) -> repl::Writes {
         repl::Writes {
             author: self.author(),
             atomic: self.atomic,
+            format: self.formats.chosen(),
+            output: self.output.clone(),
         }
     }
 
@@ -316,16 +340,34 @@ impl Cli {
 /// Runs the command line and returns the exit status.
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let path = cli.store_path();
+    // The REPL's flags belong to it (and to -c); elsewhere they would be ignored.
+    let repl_flags = cli.commands.is_some()
+        || cli.output.is_some()
+        || cli.formats.chosen().is_some()
+        || cli.store.is_some();
+    if repl_flags && !matches!(cli.command, None | Some(Command::Repl)) {
+        return Err(CliError::Usage(
+            "a STORE argument, -c, -o and the format flags before a command are the REPL's; \
+             give the store as --db, and -o or --format after the command (`factstore --db \
+             facts.db query '…' --csv -o out.csv`)"
+                .into(),
+        ));
+    }
     match &cli.command {
-        None | Some(Command::Repl) => repl(&path, &cli.writes()),
+        None | Some(Command::Repl) => match &cli.commands {
+            Some(text) => commands(&path, text, &cli.writes()),
+            None => repl(&path, &cli.writes()),
+        },
         Some(Command::Init) => init(&path),
         Some(Command::Import(args)) => import(&path, args, &cli.author()),
         Some(Command::Export(args)) => export(&path, args),
-        Some(Command::Check) => check(&path),
-        Some(Command::Stats) => stats(&path),
-        Some(Command::Query(args)) => query(&path, args, &cli),
-        Some(Command::Run(args)) => run_saved(&path, args),
-        Some(Command::Explain(args)) => explain(&path, args),
+        Some(Command::Check(args)) => report::check(&path, args),
+        Some(Command::Stats(args)) => report::stats(&path, args),
+        Some(Command::Completions(args)) => shell::completions(args),
+        Some(Command::Man(args)) => shell::man(args),
+        Some(Command::Query(args)) => statements::query(&path, args, &cli),
+        Some(Command::Run(args)) => statements::run_saved(&path, args),
+        Some(Command::Explain(args)) => statements::explain(&path, args),
         Some(Command::Demo) => demo(cli.db.as_deref(), &cli.writes()),
     }
 }
@@ -462,29 +504,6 @@ fn write_export(store: &Store, out: &mut dyn Write, history: bool) -> Result<(),
     }
 }
 
-fn check(path: &Path) -> Result<i32, CliError> {
-    let problems = Store::check_file(path)?;
-    let mut out = io::stdout().lock();
-    if problems.is_empty() {
-        writeln!(out, "{}: no problems found.", path.display()).map_err(stdout_error)?;
-        return Ok(0);
-    }
-    for p in &problems {
-        writeln!(out, "{p}").map_err(stdout_error)?;
-    }
-    let n = problems.len();
-    let noun = if n == 1 { "problem" } else { "problems" };
-    eprintln!("{}: {n} {noun} found.", path.display());
-    Ok(1)
-}
-
-fn stats(path: &Path) -> Result<i32, CliError> {
-    let store = Store::open(path, Mode::ReadOnly)?;
-    let stats = store.stats()?;
-    write!(io::stdout().lock(), "{stats}").map_err(stdout_error)?;
-    Ok(0)
-}
-
 fn demo(db: Option<&Path>, writes: &repl::Writes) -> Result<i32, CliError> {
     let temp;
     let path = match db {
@@ -542,6 +561,24 @@ fn demo(db: Option<&Path>, writes: &repl::Writes) -> Result<i32, CliError> {
 /// `drop`, `.import`), else read-only with a note. A missing store is an error that
 /// says how to create one; `factstore demo` needs none.
 fn repl(path: &Path, writes: &repl::Writes) -> Result<i32, CliError> {
+    let store = open_for_repl(path)?;
+    let greeting = format!(
+        "factstore {} on {}. Tab completes; .help for help; Ctrl-D leaves.",
+        env!("CARGO_PKG_VERSION"),
+        path.display()
+    );
+    Ok(repl::run(store, &greeting, writes)?)
+}
+
+/// `-c STATEMENTS`: runs them on the store as a script would.
+fn commands(path: &Path, text: &str, writes: &repl::Writes) -> Result<i32, CliError> {
+    let store = open_for_repl(path)?;
+    Ok(repl::run_text(store, text, writes)?)
+}
+
+/// Opens the store for the REPL or -c: for writing when the file allows it, else
+/// read-only with a note.
+fn open_for_repl(path: &Path) -> Result<Store, CliError> {
     let store = match Store::open(path, Mode::ReadWrite) {
         Ok(store) => store,
         Err(
@@ -561,210 +598,7 @@ fn repl(path: &Path, writes: &repl::Writes) -> Result<i32, CliError> {
             Err(_) => return Err(first.into()),
         },
     };
-    let greeting = format!(
-        "factstore {} on {}. Tab completes; .help for help; Ctrl-D leaves.",
-        env!("CARGO_PKG_VERSION"),
-        path.display()
-    );
-    Ok(repl::run(store, &greeting, writes)?)
-}
-
-/// The text of a statement from its argument, `--file` or standard input.
-fn statement_text(args: &StatementArgs) -> Result<String, CliError> {
-    // At most a little past the statement size limit is read: parsing refuses a longer
-    // statement, and an endless input cannot fill the memory.
-    if let Some(file) = &args.file {
-        return File::open(file)
-            .and_then(statement::read_text)
-            .map_err(|source| CliError::Io {
-                what: format!("cannot read the statement from {}", file.display()),
-                source,
-            });
-    }
-    match args.text.as_deref() {
-        Some("-") | None => {
-            statement::read_text(io::stdin().lock()).map_err(|source| CliError::Io {
-                what: "cannot read the statement from standard input".to_string(),
-                source,
-            })
-        }
-        Some(t) => Ok(t.to_string()),
-    }
-}
-
-/// One `run` argument or `--param` value as the language reads it: as its canonical text
-/// if it is one term or period (`Baku`, `2024-Q3`, `mid 2024`, `"Ilham Aliyev"`), else
-/// as a quoted name.
-fn argument_text(value: &str) -> String {
-    match lang::parse_arg(value) {
-        Ok(arg) => arg.to_string(),
-        Err(_) => lang::quote(value),
-    }
-}
-
-fn parse_params(params: &[String]) -> Result<HashMap<String, ast::Arg>, CliError> {
-    let mut out = HashMap::new();
-    for p in params {
-        let Some((name, value)) = p.split_once('=') else {
-            return Err(CliError::Usage(format!(
-                "--param {p}: write it as NAME=VALUE, e.g. --param who=Baku"
-            )));
-        };
-        let name = name.trim().trim_start_matches('$').to_string();
-        let arg = lang::parse_arg(&argument_text(value.trim())).map_err(|_| {
-            CliError::Usage(format!(
-                "--param {p}: `{value}` is neither an entity nor a period"
-            ))
-        })?;
-        out.insert(name, arg);
-    }
-    Ok(out)
-}
-
-fn options(
-    output: &OutputArgs,
-    params: HashMap<String, ast::Arg>,
-) -> Result<statement::Options, CliError> {
-    // The deadline starts here, once the statement's text has been read.
-    let deadline = match output.timeout {
-        None => Deadline::none(),
-        Some(t) if t.is_finite() && t > 0.0 => {
-            Deadline::after(Duration::try_from_secs_f64(t).unwrap_or(Duration::MAX))
-        }
-        Some(t) => {
-            return Err(CliError::Usage(format!(
-                "--timeout {t}: give a number of seconds greater than 0"
-            )))
-        }
-    };
-    Ok(statement::Options {
-        params,
-        limit: output.limit,
-        deadline,
-        graph: output.format.is_some_and(output::OutputFormat::is_graph),
-        author: statement::Author::default(),
-    })
-}
-
-fn query(path: &Path, args: &QueryArgs, cli: &Cli) -> Result<i32, CliError> {
-    let text = statement_text(&args.statement)?;
-    let params = parse_params(&args.statement.params)?;
-    let mut opts = options(&args.output, params)?;
-    opts.author = cli.statement_author(
-        args.statement.file.as_deref(),
-        args.statement.text.as_deref(),
-    );
-    execute(path, &text, &opts, args.output.format)
-}
-
-fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
-    let name = lang::parse_saved_name(&args.name).map_err(|_| {
-        CliError::Usage(format!(
-            "`{}` is not a saved query name (letters, digits and _, not starting with a digit)",
-            args.name
-        ))
-    })?;
-    let list: Vec<String> = args.args.iter().map(|a| argument_text(a)).collect();
-    let text = format!("run {name}({})", list.join(", "));
-    let opts = options(&args.output, HashMap::new())?;
-    execute(path, &text, &opts, args.output.format)
-}
-
-/// Parses, opens the store as the statement needs (read-only unless it saves or drops),
-/// runs and prints.
-fn execute(
-    path: &Path,
-    text: &str,
-    opts: &statement::Options,
-    format: Option<output::OutputFormat>,
-) -> Result<i32, CliError> {
-    let fail = |error: factstore::error::Error| CliError::Statement {
-        error: Box::new(error),
-        text: text.to_string(),
-    };
-    let stmt = lang::parse(text).map_err(|e| fail(e.into()))?;
-    // A block groups the statements after it; here there are none (the change would be
-    // rolled back as the command ends).
-    if matches!(
-        stmt.kind,
-        ast::StatementKind::Begin | ast::StatementKind::Commit | ast::StatementKind::Rollback
-    ) {
-        return Err(CliError::Usage(
-            "`begin`, `commit` and `rollback` group the statements of a REPL session or a \
-             script (`factstore repl < script`; --atomic makes a whole script one change); \
-             `factstore query` runs one statement, which is a change of its own"
-                .into(),
-        ));
-    }
-    let mode = if statement::writes(&stmt) {
-        Mode::ReadWrite
-    } else {
-        Mode::ReadOnly
-    };
-    let mut store = Store::open(path, mode)?;
-    // SQLite checks the statement's deadline too, from here on.
-    let mut store = store.watch(&opts.deadline);
-    let prepared = statement::prepare(&store, &stmt, text, opts).map_err(fail)?;
-    let stdout = io::stdout();
-    let terminal = stdout.is_terminal();
-    let format = format.unwrap_or(if terminal {
-        output::OutputFormat::Table
-    } else {
-        output::OutputFormat::Json
-    });
-    // Formats for programs stream: rows are written as they come.
-    let streamed = statement::stream(
-        &store,
-        &prepared,
-        opts,
-        format,
-        BufWriter::new(stdout.lock()),
-    )
-    .map_err(fail)?;
-    if streamed {
-        return Ok(0);
-    }
-    match statement::apply(&mut store, &prepared, opts).map_err(fail)? {
-        Outcome::Message(m) => {
-            eprintln!("{m}");
-        }
-        Outcome::Rows(rows) => {
-            let render_opts = RenderOptions {
-                width: if terminal {
-                    terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
-                } else {
-                    None
-                },
-                color: terminal,
-            };
-            let mut out = stdout.lock();
-            output::render(&rows, format, &render_opts, &mut out).map_err(stdout_error)?;
-            out.flush().map_err(stdout_error)?;
-        }
-    }
-    Ok(0)
-}
-
-fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {
-    let text = statement_text(&args.statement)?;
-    let params = parse_params(&args.statement.params)?;
-    let opts = statement::Options {
-        params,
-        ..statement::Options::default()
-    };
-    let fail = |error: factstore::error::Error| CliError::Statement {
-        error: Box::new(error),
-        text: text.clone(),
-    };
-    let store = Store::open(path, Mode::ReadOnly)?;
-    let stmt = lang::parse(&text).map_err(|e| fail(e.into()))?;
-    let prepared = statement::prepare(&store, &stmt, &text, &opts).map_err(fail)?;
-    let sql = statement::explain(&store, &prepared, &opts, args.plan).map_err(fail)?;
-    io::stdout()
-        .lock()
-        .write_all(sql.as_bytes())
-        .map_err(stdout_error)?;
-    Ok(0)
+    Ok(store)
 }
 
 impl CliError {

@@ -5,10 +5,30 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    // `--version` tells what a bug report needs: the store schema this binary writes
+    // and the SQLite it is built with.
+    let version: &'static str = Box::leak(
+        format!(
+            "{} (store schema {}, SQLite {})",
+            env!("CARGO_PKG_VERSION"),
+            factstore::store::SCHEMA_VERSION,
+            rusqlite::version()
+        )
+        .into_boxed_str(),
+    );
+    let matches = cli::Cli::command().version(version).get_matches();
+    let args = match cli::Cli::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
+    if args.no_color {
+        // One switch for every colour and style: each of them asks NO_COLOR
+        // (`output::colour_allowed`). Set before any thread starts.
+        std::env::set_var("NO_COLOR", "1");
+    }
     let status = match cli::run(args) {
         Ok(status) => status,
         Err(e) if e.is_broken_pipe() => 0,

@@ -229,3 +229,9 @@ pub(crate) mod tests {
         assert_eq!(row_count_line(3), "(3 rows)");
     }
 }
+
+/// May output use colours and styles? Not when the environment variable NO_COLOR is set
+/// to anything but the empty string (no-color.org; `--no-color` sets it).
+pub fn colour_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

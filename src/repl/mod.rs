@@ -81,6 +81,10 @@ pub struct Writes {
     pub author: String,
     /// Statements read from standard input are one change, all or nothing (`--atomic`).
     pub atomic: bool,
+    /// The output format the command line asked for (`--csv`, `--format F`).
+    pub format: Option<crate::output::OutputFormat>,
+    /// The file results go to (`-o FILE`), as `.output FILE` would send them.
+    pub output: Option<PathBuf>,
 }
 
 /// Runs the REPL on `store`: interactive when standard input is a terminal (printing
@@ -88,15 +92,14 @@ pub struct Writes {
 /// still open at the end is rolled back (piped input then fails: status 2).
 pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplError> {
     let store = Rc::new(RefCell::new(store));
-    let mut session = Session::new(store.clone());
     let terminal = io::stdin().is_terminal();
-    session.author = crate::statement::Author {
-        name: writes.author.clone(),
-        origin: if terminal {
-            crate::store::Origin::Repl
-        } else {
-            crate::store::Origin::Script("<stdin>".into())
-        },
+    let origin = if terminal {
+        crate::store::Origin::Repl
+    } else {
+        crate::store::Origin::Script("<stdin>".into())
+    };
+    let Some(mut session) = session(store.clone(), writes, origin) else {
+        return Ok(2);
     };
     if terminal {
         eprintln!("{}", greeting.trim_end());
@@ -106,13 +109,56 @@ pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplErr
         let written = session.close_output();
         return status.map(|s| if written { s } else { 1 });
     }
+    scripted(&mut session, io::stdin().lock(), "<stdin>", writes)
+}
+
+/// Runs `text` (`-c`: statements and dot-commands, separated by `;` or new lines) on
+/// `store` as a script, and returns the exit status as for piped input.
+pub fn run_text(store: Store, text: &str, writes: &Writes) -> Result<i32, ReplError> {
+    let name = "<command line>";
+    let origin = crate::store::Origin::Script(name.into());
+    let Some(mut session) = session(Rc::new(RefCell::new(store)), writes, origin) else {
+        return Ok(2);
+    };
+    scripted(&mut session, text.as_bytes(), name, writes)
+}
+
+/// A session with the command line's author, origin, format and output file; None
+/// (said on stderr) if the output file is refused.
+fn session(
+    store: Rc<RefCell<Store>>,
+    writes: &Writes,
+    origin: crate::store::Origin,
+) -> Option<Session> {
+    let mut session = Session::new(store);
+    session.author = crate::statement::Author {
+        name: writes.author.clone(),
+        origin,
+    };
+    session.settings.format = writes.format;
+    if writes.output.is_some() && session.redirect(writes.output.clone(), false) == Flow::Failed {
+        return None;
+    }
+    Some(session)
+}
+
+/// Runs a script (piped input, `-c`) in `session`, as one change with --atomic, and
+/// returns the exit status: 0, 2 if a statement failed, 1 if its writes or its output
+/// file were lost.
+fn scripted(
+    session: &mut Session,
+    input: impl BufRead,
+    name: &str,
+    writes: &Writes,
+) -> Result<i32, ReplError> {
     if writes.atomic {
         if let Err(e) = session.begin_atomic() {
             eprintln!("error: {e}");
             return Ok(2);
         }
     }
-    let mut status = piped(&mut session, io::stdin().lock())?;
+    let end = session.script(input, name)?;
+    let mut status = if end.failed { 2 } else { 0 };
     if !session.close_output() {
         status = 1;
     }
@@ -138,6 +184,16 @@ pub fn piped(session: &mut Session, input: impl BufRead) -> Result<i32, ReplErro
     Ok(if end.failed { 2 } else { 0 })
 }
 
+/// The history file: FACTSTORE_HISTORY when set (empty: none, without a warning), else
+/// [`history_path`].
+fn history_file() -> Result<Option<PathBuf>, ()> {
+    match std::env::var_os("FACTSTORE_HISTORY") {
+        Some(v) if v.is_empty() => Ok(None),
+        Some(v) => Ok(Some(PathBuf::from(v))),
+        None => history_path().map(Some).ok_or(()),
+    }
+}
+
 /// Prints a warning about the history file, once per session.
 fn warn_history(warned: &mut bool, what: &str, error: &dyn std::fmt::Display) {
     if !*warned {
@@ -149,13 +205,18 @@ fn warn_history(warned: &mut bool, what: &str, error: &dyn std::fmt::Display) {
 /// The history file, its directory created if missing; None (with a warning) if there
 /// is no data directory or it cannot be created.
 fn prepare_history(warned: &mut bool) -> Option<PathBuf> {
-    let Some(path) = history_path() else {
-        warn_history(
-            warned,
-            "no data directory for the history",
-            &"none is known",
-        );
-        return None;
+    let path = match history_file() {
+        Ok(Some(path)) => path,
+        // FACTSTORE_HISTORY is empty: the user asked for no history.
+        Ok(None) => return None,
+        Err(()) => {
+            warn_history(
+                warned,
+                "no data directory for the history",
+                &"none is known (set FACTSTORE_HISTORY to a file)",
+            );
+            return None;
+        }
     };
     if let Some(dir) = path.parent() {
         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -185,7 +246,7 @@ fn interactive(store: Rc<RefCell<Store>>, session: &mut Session) -> Result<i32, 
         })
         .build();
     let mut editor: Editor<ReplHelper, DefaultHistory> = Editor::with_config(config)?;
-    let color = stdout_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = stdout_terminal && crate::output::colour_allowed();
     editor.set_helper(Some(ReplHelper::new(store, color)));
 
     let mut warned = false;

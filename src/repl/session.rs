@@ -318,7 +318,7 @@ impl Session {
             } else {
                 None
             },
-            color: self.terminal,
+            color: self.terminal && output::colour_allowed(),
         }
     }
 
@@ -501,7 +501,7 @@ impl Session {
 
     /// `.output FILE`, `.once FILE`, `.output`: closes the file results went to, and
     /// sends them to `file` (never the store itself) or back to stdout.
-    fn redirect(&mut self, file: Option<PathBuf>, once: bool) -> Flow {
+    pub fn redirect(&mut self, file: Option<PathBuf>, once: bool) -> Flow {
         if !self.close_output() {
             return Flow::Failed;
         }

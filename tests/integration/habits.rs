@@ -7,7 +7,7 @@ use std::time::Duration;
 use expectrl::Expect;
 
 use crate::repl::{prompt, quit, spawn};
-use crate::support::seed_store;
+use crate::support::{factstore, seed_store};
 
 #[test]
 fn lines_typed_ahead_all_run_in_order() {
@@ -121,4 +121,170 @@ fn read_output_once_and_echo() {
         &format!(".output {}\nsaved\n", store.db.display()),
     );
     assert_eq!(out.status, 2, "{out:?}");
+}
+
+#[test]
+fn a_store_argument_and_c_run_statements_as_a_script() {
+    let store = seed_store();
+    let db = store.db.to_str().unwrap();
+    let out = factstore(&[db, "-c", "Iran -- Azerbaijan | count; .stats", "--csv"]);
+    assert_eq!(out.status, 0, "{out:?}");
+    assert!(out.stdout.starts_with("count\n6\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("entities"), "{}", out.stdout);
+    let out = factstore(&[db, "-c", "?x visited Bakuu"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(out.stderr.contains("<command line>:1:12"), "{}", out.stderr);
+    // The REPL's flags before another command are refused, not ignored.
+    let out = factstore(&[db, "stats"]);
+    assert_eq!(out.status, 2, "{out:?}");
+}
+
+#[test]
+fn format_flags_and_output_files() {
+    let store = seed_store();
+    let count = "Iran -- Azerbaijan | count";
+    assert_eq!(store.ok(&["query", count, "--csv"]), "count\n6\n");
+    assert_eq!(store.ok(&["query", count, "--tsv"]), "count\n6\n");
+    assert_eq!(store.ok(&["query", count, "--format", "CSV"]), "count\n6\n");
+    assert_eq!(
+        store.ok(&["query", count, "--jsonl"]).trim(),
+        r#"{"count": 6}"#
+    );
+    assert!(store
+        .ok(&["query", count, "--json"])
+        .contains(r#""count": 6"#));
+    assert_eq!(store.run(&["query", count, "--json", "--csv"]).status, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out.csv");
+    let out = store.run(&["query", count, "--csv", "-o", file.to_str().unwrap()]);
+    assert_eq!((out.status, out.stdout.as_str()), (0, ""), "{out:?}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "count\n6\n");
+    let out = store.run(&["run", "nothing", "-o", store.db.to_str().unwrap()]);
+    assert_eq!(out.status, 2, "the store is never an output file: {out:?}");
+}
+
+#[test]
+fn a_param_the_statement_does_not_use_is_refused() {
+    let store = seed_store();
+    let out = store.run(&["query", "?who visited $place", "--param", "plac=Baku"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(out.stderr.contains("it uses $place"), "{}", out.stderr);
+    let out = store.run(&[
+        "query",
+        "?who visited $place | count",
+        "--param",
+        "place=Baku",
+        "--csv",
+    ]);
+    assert_eq!(out.stdout, "count\n1\n", "{out:?}");
+}
+
+#[test]
+fn stats_and_check_speak_json() {
+    let store = seed_store();
+    let stats: serde_json::Value =
+        serde_json::from_str(&store.ok(&["stats", "--format", "json"])).unwrap();
+    assert_eq!(stats["entities"], 25);
+    assert_eq!(stats["entities_by_kind"][0]["kind"], "person");
+    let check: serde_json::Value = serde_json::from_str(&store.ok(&["check", "--json"])).unwrap();
+    assert_eq!(check["problems"], serde_json::json!([]));
+}
+
+#[test]
+fn version_completions_man_page_and_help() {
+    let out = factstore(&["--version"]);
+    assert!(out.stdout.contains("store schema"), "{}", out.stdout);
+    assert!(out.stdout.contains("SQLite 3."), "{}", out.stdout);
+    for shell in ["bash", "zsh", "fish"] {
+        let out = factstore(&["completions", shell]);
+        assert_eq!(out.status, 0, "{out:?}");
+        assert!(out.stdout.contains("factstore"), "{shell}");
+        assert!(out.stdout.contains("query"), "{shell}");
+    }
+    let out = factstore(&["man"]);
+    assert!(out.stdout.contains(".TH factstore 1"), "{}", out.stdout);
+    let help = factstore(&["query", "--help"]).stdout;
+    assert!(
+        help.contains("Examples:") && help.contains("?who visited Baku"),
+        "{help}"
+    );
+    let help = factstore(&["--help"]).stdout;
+    assert!(
+        help.contains("FACTSTORE_DB") && help.contains("NO_COLOR"),
+        "{help}"
+    );
+}
+
+#[test]
+fn examples_in_the_help_run() {
+    let store = seed_store();
+    let help = factstore(&["query", "--help"]).stdout;
+    let examples = help.split("Examples:").nth(1).unwrap();
+    for line in examples.lines().filter(|l| l.contains("factstore query '")) {
+        let text = line.split('\'').nth(1).unwrap();
+        let mut args = vec!["query", text, "--csv"];
+        if text.contains("$place") {
+            args.extend(["--param", "place=Baku"]);
+        }
+        let out = store.run(&args);
+        assert_eq!(out.status, 0, "{text}: {out:?}");
+        assert!(
+            text.starts_with("save") || out.stdout.lines().count() > 1,
+            "{text} gives rows: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn no_color_turns_off_every_style_of_a_table() {
+    let store = seed_store();
+    let run = |extra: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_factstore"));
+        cmd.arg("--db")
+            .arg(&store.db)
+            .args(["query", "?who visited Baku"])
+            .args(extra)
+            .env_remove("NO_COLOR")
+            .env("TERM", "xterm");
+        let mut session = expectrl::Session::spawn(cmd).unwrap();
+        session.set_expect_timeout(Some(Duration::from_secs(10)));
+        let found = session.expect(expectrl::Eof).unwrap();
+        String::from_utf8_lossy(found.as_bytes()).into_owned()
+    };
+    let styled = run(&[]);
+    assert!(
+        styled.contains("Baku") && styled.contains("\x1b["),
+        "{styled:?}"
+    );
+    let plain = run(&["--no-color"]);
+    assert!(
+        plain.contains("Baku") && !plain.contains("\x1b["),
+        "{plain:?}"
+    );
+}
+
+#[test]
+fn factstore_history_moves_or_disables_the_history() {
+    let store = seed_store();
+    let home = tempfile::tempdir().unwrap();
+    let moved = home.path().join("h.txt");
+    for (value, expect_file) in [(moved.to_str().unwrap(), true), ("", false)] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_factstore"));
+        cmd.arg("--db")
+            .arg(&store.db)
+            .env("HOME", home.path())
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("FACTSTORE_HISTORY", value)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        let mut repl = expectrl::Session::spawn(cmd).unwrap();
+        repl.set_expect_timeout(Some(Duration::from_secs(10)));
+        repl.expect("factstore> ").unwrap();
+        repl.send_line("saved").unwrap();
+        prompt(&mut repl);
+        quit(repl);
+        assert_eq!(moved.exists(), expect_file);
+        let _ = std::fs::remove_file(&moved);
+        assert!(!home.path().join("data/factstore/history").exists());
+    }
 }
