@@ -353,6 +353,9 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
                 .into(),
         ));
     }
+    if let Some(store) = cli.store.as_deref().filter(|p| !p.exists()) {
+        return Err(CliError::Usage(unknown_command(store)));
+    }
     match &cli.command {
         None | Some(Command::Repl) => match &cli.commands {
             Some(text) => commands(&path, text, &cli.writes()),
@@ -370,6 +373,30 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Explain(args)) => statements::explain(&path, args),
         Some(Command::Demo) => demo(cli.db.as_deref(), &cli.writes()),
     }
+}
+
+/// The message for a STORE argument that names no file: most likely a mistyped command.
+fn unknown_command(word: &Path) -> String {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let names: Vec<&str> = command.get_subcommands().map(|c| c.get_name()).collect();
+    let typed = word.to_string_lossy();
+    let close = closest_command(&typed, &names);
+    let guess = close.map_or(String::new(), |c| format!("Did you mean `factstore {c}`? "));
+    format!(
+        "`{typed}` is neither a command nor an existing store. {guess}The commands are {}; \
+         to create a store there, run `factstore --db {typed} init`.",
+        names.join(", ")
+    )
+}
+
+/// The command name closest to `typed`, if one is close enough to suggest.
+fn closest_command<'a>(typed: &str, names: &[&'a str]) -> Option<&'a str> {
+    let norm = factstore::names::normalise(typed);
+    factstore::names::suggest(&norm, names.iter().map(|n| (*n, *n)), 1)
+        .into_iter()
+        .next()
+        .and_then(|s| names.iter().copied().find(|n| *n == s))
 }
 
 fn init(path: &Path) -> Result<i32, CliError> {

@@ -1474,3 +1474,17 @@ fn snapshot_bad_date() {
 
 #[path = "write_tests.rs"]
 mod write_tests;
+
+#[test]
+fn a_misspelt_keyword_gets_a_did_you_mean() {
+    for (text, hint) in [
+        ("?who visited Baku statis any", "did you mean `status`?"),
+        ("?who visited Baku withn 2024", "did you mean `within`?"),
+        ("?who visited Baku | sortt start", "did you mean `sort`?"),
+    ] {
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.hint.as_deref(), Some(hint), "{text}");
+    }
+    // A word close to no keyword gets none.
+    assert_eq!(parse("?who visited Baku zzzzzz").unwrap_err().hint, None);
+}

@@ -11,6 +11,9 @@ pub struct PlanError {
     pub kind: PlanErrorKind,
     /// Where in the statement's text; `None` for errors of the whole statement.
     pub span: Option<Span>,
+    /// The error is about an argument of a `run` (an unknown entity given as its value):
+    /// `span` is where the argument was written, in the text that runs the saved query.
+    pub argument: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -144,11 +147,16 @@ impl PlanError {
         PlanError {
             kind,
             span: Some(span),
+            argument: false,
         }
     }
 
     pub fn whole(kind: PlanErrorKind) -> Self {
-        PlanError { kind, span: None }
+        PlanError {
+            kind,
+            span: None,
+            argument: false,
+        }
     }
 
     /// True for errors in the input (exit status 2); false for a failing store.

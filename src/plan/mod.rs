@@ -76,6 +76,10 @@ pub trait Catalog {
     /// Every entity kind in use.
     fn kinds(&self) -> Result<Vec<String>, CatalogError>;
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError>;
+    /// Every saved query's name (for suggestions).
+    fn saved_names(&self) -> Result<Vec<String>, CatalogError> {
+        Ok(Vec::new())
+    }
 }
 
 /// A checked statement, ready for the SQL compiler (or, for `path` and saved-query

@@ -351,6 +351,45 @@ fn planned(catalog: &TestCatalog, text: &str, deadline: &Deadline) -> Result<Pla
 }
 
 #[test]
+fn an_unknown_argument_of_a_saved_query_is_shown_where_it_was_written() {
+    let catalog = TestCatalog::new()
+        .with_saved("visitors", &["place"], "?who visited $place")
+        .with_saved("outer", &["p"], "run visitors($p) | count");
+    for text in ["run visitors(Bakuu)", "run outer(Bakuu)"] {
+        let e = planned(&catalog, text, &Deadline::none()).unwrap_err();
+        assert!(
+            matches!(e.kind, K::UnknownEntity { .. }),
+            "{text}: {:?}",
+            e.kind
+        );
+        let at = text.find("Bakuu").unwrap();
+        assert_eq!(e.span, Some(Span::new(at, at + 5)), "{text}");
+        let shown = crate::error::Error::Plan(e).render(Some(text));
+        assert!(!shown.contains("no longer runs"), "{shown}");
+    }
+    // A literal argument inside a saved body is the body's: the body no longer runs.
+    let catalog = TestCatalog::new()
+        .with_saved("visitors", &["place"], "?who visited $place")
+        .with_saved("broken", &[], "run visitors(Bakuu)");
+    let e = planned(&catalog, "run broken", &Deadline::none()).unwrap_err();
+    assert!(matches!(e.kind, K::SavedQueryBody { .. }), "{:?}", e.kind);
+    assert_eq!(e.span, Some(Span::new(0, 10)));
+}
+
+#[test]
+fn an_unknown_saved_query_suggests_the_names_close_to_it() {
+    let catalog = TestCatalog::new().with_saved("visitors", &["place"], "?who visited $place");
+    let e = planned(&catalog, "run visitorz(Baku)", &Deadline::none()).unwrap_err();
+    assert_eq!(
+        e.kind,
+        K::UnknownSavedQuery {
+            name: "visitorz".into(),
+            suggestions: vec!["visitors".into()]
+        }
+    );
+}
+
+#[test]
 fn a_saved_query_running_itself_is_said_once_with_its_loop() {
     let catalog =
         TestCatalog::new()

@@ -149,4 +149,8 @@ impl Catalog for TestCatalog {
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError> {
         Ok(self.saved.iter().find(|s| s.name == name).cloned())
     }
+
+    fn saved_names(&self) -> Result<Vec<String>, CatalogError> {
+        Ok(self.saved.iter().map(|s| s.name.clone()).collect())
+    }
 }

@@ -391,6 +391,10 @@ impl Catalog for StoreCatalog<'_> {
         self.texts("SELECT DISTINCT kind FROM entity ORDER BY kind")
     }
 
+    fn saved_names(&self) -> Result<Vec<String>, CatalogError> {
+        self.texts("SELECT name FROM saved_query ORDER BY name")
+    }
+
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError> {
         let row = self
             .conn

@@ -288,3 +288,34 @@ fn factstore_history_moves_or_disables_the_history() {
         assert!(!home.path().join("data/factstore/history").exists());
     }
 }
+
+#[test]
+fn saved_query_argument_errors_point_at_the_argument() {
+    let store = seed_store();
+    store.ok(&["query", "save visitors(place) = ?who visited $place"]);
+    let out = store.run(&["run", "visitors", "Bakuu"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("unknown entity `Bakuu`"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("no longer runs"), "{}", out.stderr);
+    assert!(out.stderr.contains("did you mean Baku?"), "{}", out.stderr);
+    let out = store.run(&["run", "visitorz", "Baku"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("did you mean visitors?"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_mistyped_command_is_not_taken_for_a_store() {
+    let out = factstore(&["qurey", "?who visited Baku"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    let out = factstore(&["qurey"]);
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(out.stderr.contains("factstore query"), "{}", out.stderr);
+}

@@ -186,7 +186,11 @@ impl<'t> Tracker<'t> {
                     .map(|e| e.into_owned())
                     .collect();
                 let mut error = ParseError::expected(self.source, span, expected, Some(found));
-                error.hint = notes.hint.clone();
+                error.hint = notes.hint.clone().or_else(|| {
+                    let token = self.tokens.get(notes.furthest)?;
+                    (token.kind == TokenKind::Word)
+                        .then(|| keyword_hint(token.text, &notes.expected))?
+                });
                 error
             }
         }
@@ -448,6 +452,23 @@ pub(super) fn comma_list<'t, P: Parser<Input<'t>, Error = Fail>>(
 }
 
 /// A token's text for an error message: quoted in backticks, cut to one short line.
+/// `did you mean `status`?` for a word close to a keyword that could have stood there
+/// (`statis any`, `withn 2024`, `| sortt start`), as names get for entities.
+pub(super) fn keyword_hint(word: &str, expected: &[Expect]) -> Option<String> {
+    let keywords: Vec<&str> = expected
+        .iter()
+        .flat_map(|e| e.keywords())
+        .copied()
+        .collect();
+    let norm = crate::names::normalise(word);
+    let suggestions = crate::names::suggest(&norm, keywords.iter().map(|k| (*k, *k)), 3);
+    if suggestions.is_empty() {
+        return None;
+    }
+    let shown: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
+    Some(format!("did you mean {}?", shown.join(" or ")))
+}
+
 fn shown(text: &str) -> String {
     format!("`{}`", shown_raw(text))
 }

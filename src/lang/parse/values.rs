@@ -322,14 +322,8 @@ fn hint_field(i: Input<'_>, allowed: &'static [&'static str]) {
     if is_one_of(allowed, t.text) {
         return;
     }
-    let word = crate::names::normalise(t.text);
-    let suggestions = crate::names::suggest(&word, allowed.iter().map(|w| (*w, *w)), 3);
-    if !suggestions.is_empty() {
-        let shown: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
-        let _ = i.fail_hint::<()>(
-            Expect::Field(allowed),
-            format!("did you mean {}?", shown.join(" or ")),
-        );
+    if let Some(hint) = super::keyword_hint(t.text, &[Expect::Field(allowed)]) {
+        let _ = i.fail_hint::<()>(Expect::Field(allowed), hint);
     }
 }
 

@@ -66,10 +66,11 @@ impl Resolver<'_> {
             .saved_query(&r.name.name)
             .map_err(catalog_err)?
             .ok_or_else(|| {
+                let names = self.catalog.saved_names().unwrap_or_default();
                 PlanError::new(
                     K::UnknownSavedQuery {
                         name: r.name.name.clone(),
-                        suggestions: Vec::new(),
+                        suggestions: super::suggest(&r.name.name, names.iter().map(String::as_str)),
                     },
                     r.name.span,
                 )
@@ -124,8 +125,20 @@ impl Resolver<'_> {
         // report them at the `run` with the body's message. Errors of the whole chain of
         // saved queries (a loop, too deep) and a stop are passed on as they are, at this
         // `run`, so they are said once.
-        let plan = inner.statement(&body, &saved.body).map_err(|e| {
+        let plan = inner.statement(&body, &saved.body).map_err(|mut e| {
             if matches!(e.kind, K::Catalog(_)) {
+                e
+            } else if e.argument {
+                // An argument written here is this text's: the error points at it as it
+                // is. One passed on from a parameter was written further up.
+                let written_here = r.args.iter().any(|a| {
+                    e.span
+                        .is_some_and(|s| a.span.start <= s.start && s.end <= a.span.end)
+                        && !is_param(a)
+                });
+                if written_here {
+                    e.argument = false;
+                }
                 e
             } else if matches!(
                 e.kind,
@@ -175,4 +188,18 @@ impl Resolver<'_> {
             other => Ok(other),
         }
     }
+}
+
+/// Is this `run` argument a parameter (`$p`) of the text around it?
+fn is_param(arg: &ast::Arg) -> bool {
+    matches!(
+        &arg.kind,
+        ast::ArgKind::Term(ast::Term {
+            kind: ast::TermKind::Param(_),
+            ..
+        }) | ast::ArgKind::Period(ast::Period {
+            kind: ast::PeriodKind::Param(_),
+            ..
+        })
+    )
 }

@@ -32,8 +32,15 @@ impl Resolver<'_> {
                     kind: ast::ArgKind::Term(term),
                     ..
                 }) => match &term.kind {
+                    // An unknown name is the argument's fault: said where it was written.
                     ast::TermKind::Name(s) | ast::TermKind::Text(s) => {
-                        Ok(Node::Entity(self.entity(s, t.span)?.key))
+                        match self.entity(s, term.span) {
+                            Ok(entity) => Ok(Node::Entity(entity.key)),
+                            Err(mut e) => {
+                                e.argument = true;
+                                Err(e)
+                            }
+                        }
                     }
                     ast::TermKind::Any => Ok(Node::Any),
                     _ => Err(PlanError::new(
