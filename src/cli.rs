@@ -36,7 +36,8 @@ const DEFAULT_DB: &str = "facts.db";
 #[derive(Debug, Parser)]
 #[command(name = "factstore", version, after_help = ENVIRONMENT)]
 pub struct Cli {
-    /// The store file. Defaults to the environment variable FACTSTORE_DB, else ./facts.db.
+    /// The store file. Defaults to the environment variable FACTSTORE_DB, else ./facts.db;
+    /// `demo` uses a temporary store unless --db is given.
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 

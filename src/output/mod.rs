@@ -102,6 +102,12 @@ fn row_count_line(rows: usize) -> String {
     }
 }
 
+/// May output use colours and styles? Not when the environment variable NO_COLOR is set
+/// to anything but the empty string (no-color.org; `--no-color` sets it).
+pub fn colour_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -228,10 +234,4 @@ pub(crate) mod tests {
         assert_eq!(row_count_line(1), "(1 row)");
         assert_eq!(row_count_line(3), "(3 rows)");
     }
-}
-
-/// May output use colours and styles? Not when the environment variable NO_COLOR is set
-/// to anything but the empty string (no-color.org; `--no-color` sets it).
-pub fn colour_allowed() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

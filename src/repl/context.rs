@@ -117,6 +117,21 @@ pub fn detect(text: &str, pos: usize) -> Context {
         pos -= 1;
     }
     let before = &text[..pos];
+    // After a `;` a new statement starts: its context is its own (a dot-command is its
+    // whole line, `;` and all).
+    let semicolon = match before.trim_start().starts_with('.') {
+        true => None,
+        false => scan(before)
+            .iter()
+            .rev()
+            .find(|t| t.piece == Piece::Punct(";"))
+            .map(|t| t.span.end),
+    };
+    if let Some(end) = semicolon {
+        let mut context = detect(&text[end..], pos - end);
+        context.start += end;
+        return context;
+    }
     let nothing = |start: usize| Context {
         start,
         prefix: String::new(),
@@ -502,6 +517,16 @@ mod tests {
         );
         // A comment after a relation id is still a comment.
         assert!(at_end("history #412 # Ba").wants.is_empty());
+    }
+
+    #[test]
+    fn after_a_semicolon_a_new_statement_starts() {
+        let c = at_end("?x visited Baku; ?y vis");
+        assert_eq!((c.start, c.prefix.as_str()), (20, "vis"));
+        assert_eq!(c.wants, vec![Predicates]);
+        let c = at_end("saved; .fo");
+        assert_eq!((c.start, c.prefix.as_str()), (7, ".fo"));
+        assert_eq!(c.wants, vec![DotCommands]);
     }
 
     #[test]

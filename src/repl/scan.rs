@@ -26,7 +26,8 @@ pub enum Piece {
     Lit,
     /// `#412`: a relation's id (`#` and a digit; any other `#` starts a comment).
     Handle,
-    /// Punctuation: `..`, `.`, `,`, `|`, `*`, `--`, `-`, `/`, `(`, `)`, `=`.
+    /// Punctuation: `..`, `.`, `,`, `|`, `*`, `--`, `-`, `/`, `(`, `)`, `=`, and `;`,
+    /// which ends a statement in the REPL and in scripts.
     Punct(&'static str),
     /// `#` to the end of the line.
     Comment,
@@ -58,7 +59,7 @@ fn run_len(s: &str, f: impl Fn(char) -> bool) -> usize {
     s.find(|c: char| !f(c)).unwrap_or(s.len())
 }
 
-const PUNCTUATION: &[&str] = &["..", "--", ".", ",", "|", "*", "-", "/", "(", ")", "="];
+const PUNCTUATION: &[&str] = &["..", "--", ".", ",", "|", "*", "-", "/", "(", ")", "=", ";"];
 
 /// Splits `source` into tokens; whitespace is skipped, comments are kept.
 pub fn scan(source: &str) -> Vec<Token> {
@@ -186,7 +187,8 @@ mod tests {
         );
         assert_eq!(pieces("?"), vec![(Piece::Var { kind: None }, "?")]);
         assert_eq!(pieces("@"), vec![(Piece::Label, "@")]);
-        assert_eq!(pieces(";"), vec![(Piece::Other, ";")]);
+        assert_eq!(pieces(";"), vec![(Piece::Punct(";"), ";")]);
+        assert_eq!(pieces("^"), vec![(Piece::Other, "^")]);
     }
 
     #[test]

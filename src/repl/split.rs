@@ -41,7 +41,7 @@ impl Default for Splitter {
 fn first_semicolon(text: &str) -> Option<usize> {
     scan(text)
         .into_iter()
-        .find(|t| t.piece == Piece::Other && t.text(text) == ";")
+        .find(|t| t.piece == Piece::Punct(";"))
         .map(|t| t.span.start)
 }
 
