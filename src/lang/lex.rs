@@ -150,11 +150,24 @@ pub(crate) fn starts_date(rest: &str) -> bool {
 
 /// A date token: its first character (digit, `-` or `Y`) and then date characters.
 fn date_token(input: &str) -> LexResult<'_, &str> {
-    recognize((
+    let (after, date) = recognize((
         satisfy(|c| c == 'Y' || is_date_char(c)),
         take_while(is_date_char),
     ))
-    .parse(input)
+    .parse(input)?;
+    // A date-time (`2025-04-28T10:00:00Z`) is one token, as in data: src/time reads it
+    // as its day, or says what is wrong with it.
+    let time = after
+        .strip_prefix('T')
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()));
+    if let Some(time) = time {
+        let len = time
+            .find(|c: char| !(c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | '-' | 'Z')))
+            .unwrap_or(time.len());
+        let end = date.len() + 1 + len;
+        return Ok((&input[end..], &input[..end]));
+    }
+    Ok((after, date))
 }
 
 /// Splits `source` into tokens.

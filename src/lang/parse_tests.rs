@@ -1488,3 +1488,17 @@ fn a_misspelt_keyword_gets_a_did_you_mean() {
     // A word close to no keyword gets none.
     assert_eq!(parse("?who visited Baku zzzzzz").unwrap_err().hint, None);
 }
+
+#[test]
+fn edtf_intervals_and_date_times_are_periods() {
+    assert_eq!(
+        canonical("?x visited Baku in 2024-12/2025-02"),
+        "?x visited Baku in 2024-12..2025-02"
+    );
+    assert_eq!(
+        canonical("?x visited Baku on 2025-04-28T10:00:00Z"),
+        "?x visited Baku on 2025-04-28T10:00:00Z"
+    );
+    // A slash with no period after it is still a mistake.
+    assert!(parse("?x visited Baku in 2024/").is_err());
+}

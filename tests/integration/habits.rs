@@ -319,3 +319,19 @@ fn a_mistyped_command_is_not_taken_for_a_store() {
     assert_eq!(out.status, 2, "{out:?}");
     assert!(out.stderr.contains("factstore query"), "{}", out.stderr);
 }
+
+#[test]
+fn edtf_intervals_and_date_times_are_periods_in_queries() {
+    let store = seed_store();
+    let count = |text: &str| store.ok(&["query", text, "--csv"]);
+    assert_eq!(
+        count("?x ?r ?y in 2024-12/2025-02 | count"),
+        count("?x ?r ?y in 2024-12..2025-02 | count")
+    );
+    assert_eq!(
+        count("?x ?r ?y on 2025-04-28T10:00:00Z | count"),
+        count("?x ?r ?y on 2025-04-28 | count")
+    );
+    let out = store.run(&["query", "?x ?r ?y on 2025-04-28T25:00:00"]);
+    assert_eq!(out.status, 2, "{out:?}");
+}

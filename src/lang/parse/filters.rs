@@ -143,7 +143,17 @@ pub(super) fn period<'t>(labels: bool) -> impl Fn(Input<'t>) -> PResult<'t, Peri
         } else {
             (i, None)
         };
-        let Ok((after_dots, _)) = punct(TokenKind::DotDot)(after_from) else {
+        // EDTF's interval `A/B`, as data writes it: the range `A..B`.
+        let slash = after_from
+            .bump()
+            .filter(|(_, t)| t.kind == TokenKind::Slash && from.is_some())
+            .map(|(after, _)| after)
+            .filter(|after| at_period_start(*after, labels));
+        let dots = match slash {
+            Some(after_slash) => Ok((after_slash, ())),
+            None => punct(TokenKind::DotDot)(after_from).map(|(rest, _)| (rest, ())),
+        };
+        let Ok((after_dots, ())) = dots else {
             return match from {
                 Some(period) => Ok((after_from, period)),
                 None => i.fail(what),
