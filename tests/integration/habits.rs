@@ -1,58 +1,14 @@
-//! The habits of sqlite3, psql and duckdb: pasted and typed-ahead lines (through a
-//! pseudo-terminal), `;`, bare `help`/`quit`, `.read`, `.output`, `.once`, `.bail`,
-//! `.echo`, `.mode`, and errors of scripts that say `FILE:LINE:COL`.
+//! The habits of sqlite3, psql and duckdb: `;`, bare `help`/`quit`, `.read`, `.output`,
+//! `.once`, `.bail`, `.echo`, `.mode`; `factstore STORE`, `-c`, the format flags, `-o`,
+//! `--no-color`, `--version`, completions, the man page, `FACTSTORE_HISTORY`, JSON
+//! reports; periods written as data writes them.
 
 use std::time::Duration;
 
 use expectrl::Expect;
 
-use crate::repl::{prompt, quit, spawn};
+use crate::repl::{prompt, quit};
 use crate::support::{factstore, seed_store};
-
-#[test]
-fn lines_typed_ahead_all_run_in_order() {
-    let store = seed_store();
-    let home = tempfile::tempdir().unwrap();
-    let mut repl = spawn(&store.db, home.path());
-    // Three lines in one write, as a fast typist or an unbracketed paste sends them.
-    repl.send("?who visited Baku\n.format csv\nIran -- Azerbaijan | count\n")
-        .unwrap();
-    repl.expect("Masoud Pezeshkian")
-        .expect("the first line's result");
-    repl.expect("count\r\n6")
-        .expect("the third line's result, as CSV");
-    prompt(&mut repl);
-    quit(repl);
-}
-
-#[test]
-fn a_bracketed_paste_runs_statement_by_statement() {
-    let store = seed_store();
-    let home = tempfile::tempdir().unwrap();
-    let mut repl = spawn(&store.db, home.path());
-    repl.send(
-        "\x1b[200~.format csv\nIran -- Azerbaijan | count; ?who visited Baku | count\x1b[201~",
-    )
-    .unwrap();
-    std::thread::sleep(Duration::from_millis(200));
-    repl.send("\r").unwrap();
-    repl.expect("count\r\n6")
-        .expect("the first statement's result");
-    repl.expect("count\r\n1")
-        .expect("the second statement's result");
-    prompt(&mut repl);
-    quit(repl);
-}
-
-#[test]
-fn errors_of_a_piped_script_say_the_line_and_column_in_the_script() {
-    let store = seed_store();
-    let script = "saved\n\n?who visited Baku; ?x visited Bakuu\n";
-    let out = store.run_with_stdin(&["repl"], script);
-    assert_eq!(out.status, 2, "{out:?}");
-    assert!(out.stderr.contains("at <stdin>:3:31"), "{}", out.stderr);
-    assert!(out.stdout.contains("Pezeshkian"), "{}", out.stdout);
-}
 
 #[test]
 fn semicolons_bare_words_and_bail() {
@@ -287,28 +243,6 @@ fn factstore_history_moves_or_disables_the_history() {
         let _ = std::fs::remove_file(&moved);
         assert!(!home.path().join("data/factstore/history").exists());
     }
-}
-
-#[test]
-fn saved_query_argument_errors_point_at_the_argument() {
-    let store = seed_store();
-    store.ok(&["query", "save visitors(place) = ?who visited $place"]);
-    let out = store.run(&["run", "visitors", "Bakuu"]);
-    assert_eq!(out.status, 2, "{out:?}");
-    assert!(
-        out.stderr.contains("unknown entity `Bakuu`"),
-        "{}",
-        out.stderr
-    );
-    assert!(!out.stderr.contains("no longer runs"), "{}", out.stderr);
-    assert!(out.stderr.contains("did you mean Baku?"), "{}", out.stderr);
-    let out = store.run(&["run", "visitorz", "Baku"]);
-    assert_eq!(out.status, 2, "{out:?}");
-    assert!(
-        out.stderr.contains("did you mean visitors?"),
-        "{}",
-        out.stderr
-    );
 }
 
 #[test]

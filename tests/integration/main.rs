@@ -6,7 +6,6 @@ mod examples;
 mod habits;
 mod history;
 mod hostile;
-mod readonly;
 mod regression;
 mod reliability;
 mod repl;

@@ -8,4 +8,6 @@ mod import_saved;
 mod limits;
 mod messages;
 mod model;
+mod read_only;
+mod scripts;
 mod writes;

@@ -53,8 +53,10 @@ fn as_reader(store: &TempStore, args: &[&str]) -> Output {
     run_command(command, "")
 }
 
+/// A store in a directory the reader cannot write could not be read at all: "attempt to
+/// write a readonly database", for a query.
 #[test]
-fn a_store_in_a_directory_the_reader_cannot_write_is_read_and_left_alone() {
+fn a_store_in_a_read_only_directory_could_not_be_read() {
     let store = seed_store();
     let dir = store.db.parent().expect("a directory").to_path_buf();
     set_mode(&store.db, 0o644);
@@ -76,8 +78,10 @@ fn a_store_in_a_directory_the_reader_cannot_write_is_read_and_left_alone() {
     set_mode(&dir, 0o755);
 }
 
+/// Reading another user's store left `-wal` and `-shm` files owned by the reader beside
+/// it.
 #[test]
-fn a_reader_of_someone_elses_store_creates_no_files_beside_it() {
+fn a_reader_left_wal_files_owned_by_the_reader() {
     if !is_root() {
         // Without root, no other user's store can be made for the test.
         return;
@@ -95,8 +99,9 @@ fn a_reader_of_someone_elses_store_creates_no_files_beside_it() {
     set_mode(&dir, 0o755);
 }
 
+/// A reading command left `-wal` and `-shm` files behind in a writable directory.
 #[test]
-fn a_reader_who_may_write_leaves_no_wal_files() {
+fn a_reader_left_wal_files_behind() {
     let store = seed_store();
     let out = store.run(&["query", "?who visited Baku", "--format", "json"]);
     assert_eq!(out.status, 0, "{out:?}");
