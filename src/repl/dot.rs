@@ -257,9 +257,11 @@ pub fn help() -> String {
         "\nAnything else is a statement of the query language, for example\n  \
          ?who visited Baku\n  Iran -- Azerbaijan | sort start\n  \
          path Netanyahu to Pezeshkian\n\
-         A statement continues on the next line while it is unfinished (an open quote or\n\
-         parenthesis, a trailing | or ,). Tab completes names, predicates and keywords;\n\
-         Ctrl-C stops a running query, Ctrl-R searches the history, Ctrl-D leaves.\n",
+         A statement ends at `;` or at the end of its line; it continues on the next line\n\
+         while it is unfinished (an open quote or parenthesis, a trailing | or ,). help,\n\
+         quit, exit, \\q and \\timing work alone on a line. Tab completes names, predicates\n\
+         and keywords; Ctrl-C stops a running query, Ctrl-R searches the history, Ctrl-D\n\
+         leaves.\n",
     );
     out
 }
