@@ -342,15 +342,20 @@ impl Cli {
 pub fn run(cli: Cli) -> Result<i32, CliError> {
     let path = cli.store_path();
     // The REPL's flags belong to it (and to -c); elsewhere they would be ignored.
-    let repl_flags = cli.commands.is_some()
-        || cli.output.is_some()
-        || cli.formats.chosen().is_some()
-        || cli.store.is_some();
-    if repl_flags && !matches!(cli.command, None | Some(Command::Repl)) {
+    // The demo is a REPL too, on a store of its own.
+    let repl_flags =
+        cli.commands.is_some() || cli.output.is_some() || cli.formats.chosen().is_some();
+    let misplaced = match cli.command {
+        None | Some(Command::Repl) => false,
+        Some(Command::Demo) => cli.store.is_some(),
+        Some(_) => repl_flags || cli.store.is_some(),
+    };
+    if misplaced {
         return Err(CliError::Usage(
-            "a STORE argument, -c, -o and the format flags before a command are the REPL's; \
-             give the store as --db, and -o or --format after the command (`factstore --db \
-             facts.db query '…' --csv -o out.csv`)"
+            "a STORE argument, -c, -o and the format flags before a command are the REPL's \
+             (-c, -o and the format flags the demo's too); give the store as --db, and -o or \
+             --format after the command (`factstore --db facts.db query '…' --csv -o \
+             out.csv`)"
                 .into(),
         ));
     }
@@ -372,7 +377,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Query(args)) => statements::query(&path, args, &cli),
         Some(Command::Run(args)) => statements::run_saved(&path, args),
         Some(Command::Explain(args)) => statements::explain(&path, args),
-        Some(Command::Demo) => demo(cli.db.as_deref(), &cli.writes()),
+        Some(Command::Demo) => demo(cli.db.as_deref(), cli.commands.as_deref(), &cli.writes()),
     }
 }
 
@@ -532,7 +537,7 @@ fn write_export(store: &Store, out: &mut dyn Write, history: bool) -> Result<(),
     }
 }
 
-fn demo(db: Option<&Path>, writes: &repl::Writes) -> Result<i32, CliError> {
+fn demo(db: Option<&Path>, commands: Option<&str>, writes: &repl::Writes) -> Result<i32, CliError> {
     let temp;
     let path = match db {
         Some(p) => p.to_path_buf(),
@@ -570,6 +575,9 @@ fn demo(db: Option<&Path>, writes: &repl::Writes) -> Result<i32, CliError> {
     eprint!("{summary}{}", summary.warnings_text());
     if db.is_some() {
         eprintln!("The demo store is kept at {}.", path.display());
+    }
+    if let Some(text) = commands {
+        return Ok(repl::run_text(store, text, writes)?);
     }
     let stats = store.stats()?;
     let greeting = format!(

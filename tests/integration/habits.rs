@@ -90,6 +90,13 @@ fn a_store_argument_and_c_run_statements_as_a_script() {
     let out = factstore(&[db, "-c", "?x visited Bakuu"]);
     assert_eq!(out.status, 2, "{out:?}");
     assert!(out.stderr.contains("<command line>:1:12"), "{}", out.stderr);
+    // The demo is a REPL too: its flags come before `demo`.
+    let out = factstore(&["--csv", "-c", "Iran -- Azerbaijan | count", "demo"]);
+    assert_eq!(
+        (out.status, out.stdout.as_str()),
+        (0, "count\n6\n"),
+        "{out:?}"
+    );
     // The REPL's flags before another command are refused, not ignored.
     let out = factstore(&[db, "stats"]);
     assert_eq!(out.status, 2, "{out:?}");
