@@ -39,7 +39,7 @@ struct Reused {
     /// one statement, so that emptying a store runs the `DELETE`s of the few tables an
     /// input filled (a `DELETE` of an empty table costs about as much as of a small one).
     survey: String,
-    /// Whether the store may hold rows.
+    /// Whether the store may hold rows or have another schema (an input wrote to it).
     used: bool,
 }
 
@@ -123,7 +123,7 @@ impl Reused {
     }
 
     /// Panics unless the store holds no row: what a refused file must leave of an empty
-    /// store. The next input then takes the store as it is.
+    /// store. The next input then takes the store as it is (unless the schema changed).
     fn assert_empty(&mut self) {
         let (schema_version, filled) = self.survey();
         assert!(
