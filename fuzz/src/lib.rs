@@ -35,9 +35,11 @@ struct Reused {
     /// each statement. (Setting `defer_foreign_keys` instead would make SQLite compile
     /// every cached statement again.)
     deletes: Vec<String>,
-    /// Whether any table holds a row.
-    holds_rows: String,
-    /// Whether the store may hold rows.
+    /// The schema's version, then for each table of `deletes` whether it holds a row:
+    /// one statement, so that emptying a store runs the `DELETE`s of the few tables an
+    /// input filled (a `DELETE` of an empty table costs about as much as of a small one).
+    survey: String,
+    /// Whether the store may hold rows or have another schema (an input wrote to it).
     used: bool,
 }
 
@@ -63,53 +65,72 @@ impl Reused {
             })
             .expect("the tables are listed");
         let tables = referrers_first(&references);
-        let any = tables
+        let survey = tables
             .iter()
-            .map(|table| format!("EXISTS (SELECT 1 FROM \"{table}\")"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
-        Reused {
-            schema_version: schema_version(&store),
+            .map(|table| format!(", EXISTS (SELECT 1 FROM \"{table}\")"))
+            .collect::<String>();
+        let mut reused = Reused {
+            schema_version: 0,
             deletes: tables
                 .iter()
                 .map(|table| format!("DELETE FROM \"{table}\""))
                 .collect(),
-            holds_rows: format!("SELECT {any}"),
+            survey: format!("SELECT schema_version{survey} FROM pragma_schema_version"),
             store,
             used: false,
-        }
+        };
+        reused.schema_version = reused.survey().0;
+        reused
+    }
+
+    /// The schema's version, and for each table of `deletes` whether it holds a row.
+    fn survey(&self) -> (i64, Vec<bool>) {
+        self.store
+            .fuzzing_connection()
+            .prepare_cached(&self.survey)
+            .and_then(|mut stmt| {
+                stmt.query_row([], |r| {
+                    let filled = (1..=self.deletes.len())
+                        .map(|i| r.get(i))
+                        .collect::<Result<_, _>>()?;
+                    Ok((r.get(0)?, filled))
+                })
+            })
+            .expect("the store is surveyed")
     }
 
     /// The store, empty as a new store: every row of every table deleted (keys start
     /// again from 1: no table counts on AUTOINCREMENT), unless it holds none.
     fn take(&mut self) -> &mut Store {
-        if schema_version(&self.store) != self.schema_version {
-            *self = Reused::new();
-        } else if self.used {
-            let conn = self.store.fuzzing_connection();
-            let emptied = conn.execute_batch("BEGIN").and_then(|()| {
-                for delete in &self.deletes {
-                    conn.prepare_cached(delete)?.execute([])?;
-                }
-                conn.execute_batch("COMMIT")
-            });
-            emptied.expect("the store is emptied");
+        if self.used {
+            let (schema_version, filled) = self.survey();
+            if schema_version != self.schema_version {
+                *self = Reused::new();
+            } else {
+                let conn = self.store.fuzzing_connection();
+                let run = |sql: &str| conn.prepare_cached(sql)?.execute([]);
+                let emptied = run("BEGIN").and_then(|_| {
+                    for (delete, _) in self.deletes.iter().zip(filled).filter(|(_, f)| *f) {
+                        run(delete)?;
+                    }
+                    run("COMMIT")
+                });
+                emptied.expect("the store is emptied");
+            }
         }
         self.used = true;
         &mut self.store
     }
 
     /// Panics unless the store holds no row: what a refused file must leave of an empty
-    /// store. The next input then takes the store as it is.
+    /// store. The next input then takes the store as it is (unless the schema changed).
     fn assert_empty(&mut self) {
-        let holds_rows: bool = self
-            .store
-            .fuzzing_connection()
-            .prepare_cached(&self.holds_rows)
-            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
-            .expect("the store is read");
-        assert!(!holds_rows, "a refused file left rows in the store");
-        self.used = false;
+        let (schema_version, filled) = self.survey();
+        assert!(
+            !filled.contains(&true),
+            "a refused file left rows in the store"
+        );
+        self.used = schema_version != self.schema_version;
     }
 }
 
@@ -134,14 +155,6 @@ fn referrers_first(references: &[(String, Option<String>)]) -> Vec<String> {
         order.push(left.remove(next).to_string());
     }
     order
-}
-
-fn schema_version(store: &Store) -> i64 {
-    store
-        .fuzzing_connection()
-        .prepare_cached("PRAGMA schema_version")
-        .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
-        .expect("the schema version is read")
 }
 
 thread_local! {

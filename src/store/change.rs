@@ -133,10 +133,13 @@ pub fn now() -> String {
 /// fails leaves no row.
 pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64> {
     let id = next_number(conn)?;
-    conn.execute(
+    // Cached, like every statement here: each change runs them, and compiling them
+    // anew cost a small import as much as writing its rows.
+    conn.prepare_cached(
         "INSERT INTO change (id, recorded, author, origin, origin_sha256, reason, statement, undoes) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    )?
+    .execute(params![
             id,
             now(),
             meta.author,
@@ -145,8 +148,7 @@ pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64
             meta.reason,
             meta.statement,
             meta.undoes
-        ],
-    )?;
+    ])?;
     Ok(id)
 }
 
@@ -155,21 +157,17 @@ pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64
 /// it first and opens the change at the end, in the same transaction, which keeps the
 /// number its own.
 pub(crate) fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COALESCE(max(id), 0) + 1 FROM change", [], |r| {
-        r.get(0)
-    })
+    conn.prepare_cached("SELECT COALESCE(max(id), 0) + 1 FROM change")?
+        .query_row([], |r| r.get(0))
 }
 
 /// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),
 /// if any.
 pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<Option<i64>> {
-    conn.query_row(
-        "SELECT max(id) FROM change WHERE recorded < ?1",
-        [instant],
-        |r| r.get(0),
-    )
-    .optional()
-    .map(Option::flatten)
+    conn.prepare_cached("SELECT max(id) FROM change WHERE recorded < ?1")?
+        .query_row([instant], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
 }
 
 /// The change a moment of recorded time stands for: change N itself, or the last change

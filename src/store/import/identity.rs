@@ -150,10 +150,14 @@ impl<'t> Importer<'t> {
         );
         let removed = self
             .tx
-            .execute(
-                &sql,
-                params![self.min_written_key, self.change, Rc::new(predicates)],
-            )
+            .prepare_cached(&sql)
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    self.min_written_key,
+                    self.change,
+                    Rc::new(predicates)
+                ])
+            })
             .map_err(StoreError::sqlite(
                 "cannot fold the imported relations of symmetric predicates",
             ))? as u64;

@@ -138,8 +138,10 @@ pub(super) struct Importer<'t> {
     /// The number of the change this import records: the `since_change` of every row it
     /// writes. The change itself is recorded at the end, if anything was written.
     pub(super) change: i64,
-    /// Who imports, for the change log.
-    author: String,
+    /// Who imports, as given (`--as NAME`): the change log's author is worked out from it
+    /// only when the import records a change (without a name given and without one in the
+    /// environment, that reads the password file).
+    author: Option<String>,
     /// Refuse what would be a warning.
     pub(super) strict: bool,
     /// The hex SHA-256 of the file, once it was read to its end.
@@ -222,7 +224,7 @@ impl<'t> Importer<'t> {
                 ..ImportSummary::default()
             },
             change: change::next_number(tx).map_err(db)?,
-            author: change::author(opts.author),
+            author: opts.author.map(str::to_string),
             strict: opts.strict,
             sha256: None,
             history: None,
@@ -290,8 +292,11 @@ impl<'t> Importer<'t> {
             file: self.file.to_string(),
             sha256: self.sha256.take().unwrap_or_default(),
         };
-        let number =
-            change::open(self.tx, &ChangeMeta::new(self.author.clone(), origin)).map_err(db)?;
+        let number = change::open(
+            self.tx,
+            &ChangeMeta::new(change::author(self.author.as_deref()), origin),
+        )
+        .map_err(db)?;
         if number != self.change {
             // The import's transaction holds the store's write lock from its start, so no
             // other change can have been recorded meanwhile.

@@ -46,7 +46,7 @@ pub(super) fn symmetric_predicates(
 ) -> Result<HashSet<String>, StoreError> {
     let db = StoreError::sqlite("cannot prepare the import");
     let mut stmt = conn
-        .prepare("SELECT id FROM predicate WHERE symmetric = 1")
+        .prepare_cached("SELECT id FROM predicate WHERE symmetric = 1")
         .map_err(db)?;
     let ids = stmt
         .query_map([], |r| r.get(0))

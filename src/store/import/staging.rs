@@ -180,29 +180,11 @@ impl<'t> Importer<'t> {
     pub(super) fn insert_staged(&self) -> Result<u64, StoreError> {
         let tx = self.tx;
         let unresolved: Option<(i64, String, String)> = tx
-            .query_row(
-                "SELECT st.line,
-                        CASE WHEN s.key IS NULL THEN 'subject'
-                             WHEN o.key IS NULL THEN 'object'
-                             WHEN st.place IS NOT NULL AND pl.key IS NULL THEN 'place'
-                             ELSE 'source' END AS field,
-                        CASE WHEN s.key IS NULL THEN st.subject
-                             WHEN o.key IS NULL THEN st.object
-                             WHEN st.place IS NOT NULL AND pl.key IS NULL THEN st.place
-                             ELSE st.source END AS id
-                 FROM temp.import_relation st
-                 LEFT JOIN entity s ON s.id = st.subject
-                 LEFT JOIN entity o ON o.id = st.object
-                 LEFT JOIN entity pl ON pl.id = st.place
-                 LEFT JOIN source so ON so.id = st.source
-                 WHERE s.key IS NULL OR o.key IS NULL
-                    OR (st.place IS NOT NULL AND pl.key IS NULL)
-                    OR (st.source IS NOT NULL AND so.key IS NULL)
-                 ORDER BY st.line LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
+            .prepare_cached(UNRESOLVED_SQL)
+            .and_then(|mut stmt| {
+                stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
             .map_err(StoreError::sqlite(
                 "cannot check the ids of the imported relations",
             ))?;
@@ -230,11 +212,33 @@ impl<'t> Importer<'t> {
         } else {
             INSERT_STAGED_SQL
         };
-        tx.execute(sql, [])
+        tx.prepare_cached(sql)
+            .and_then(|mut stmt| stmt.execute([]))
             .map(|n| n as u64)
             .map_err(StoreError::sqlite("cannot insert the imported relations"))
     }
 }
+
+/// The first staged relation (by line) that names an entity or source neither the store
+/// nor the file has: its line, the field, the id.
+const UNRESOLVED_SQL: &str = "SELECT st.line,
+                CASE WHEN s.key IS NULL THEN 'subject'
+                     WHEN o.key IS NULL THEN 'object'
+                     WHEN st.place IS NOT NULL AND pl.key IS NULL THEN 'place'
+                     ELSE 'source' END AS field,
+                CASE WHEN s.key IS NULL THEN st.subject
+                     WHEN o.key IS NULL THEN st.object
+                     WHEN st.place IS NOT NULL AND pl.key IS NULL THEN st.place
+                     ELSE st.source END AS id
+         FROM temp.import_relation st
+         LEFT JOIN entity s ON s.id = st.subject
+         LEFT JOIN entity o ON o.id = st.object
+         LEFT JOIN entity pl ON pl.id = st.place
+         LEFT JOIN source so ON so.id = st.source
+         WHERE s.key IS NULL OR o.key IS NULL
+            OR (st.place IS NOT NULL AND pl.key IS NULL)
+            OR (st.source IS NOT NULL AND so.key IS NULL)
+         ORDER BY st.line LIMIT 1";
 
 #[cfg(test)]
 mod tests {

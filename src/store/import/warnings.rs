@@ -157,7 +157,7 @@ impl<'t> Importer<'t> {
         // (line, entity, another entity of the same name, the normalised name)
         let mut shared: Vec<(u64, i64, i64, String)> = Vec::new();
         {
-            let mut stmt = self.tx.prepare(
+            let mut stmt = self.tx.prepare_cached(
                 "SELECT norm, entity FROM alias INDEXED BY alias_norm ORDER BY norm, entity",
             )?;
             let mut rows = stmt.query([])?;
@@ -193,7 +193,7 @@ impl<'t> Importer<'t> {
         shared.sort_by_key(|s| s.0);
         let omitted = shared.len().saturating_sub(MAX_WARNINGS) as u64;
         shared.truncate(MAX_WARNINGS);
-        let mut describe = self.tx.prepare(
+        let mut describe = self.tx.prepare_cached(
             "SELECT e.id, a.text, o.id, o.name FROM entity e JOIN alias a ON a.entity = e.key,
                  entity o
              WHERE e.key = ?1 AND a.norm = ?3 AND o.key = ?2 ORDER BY a.is_name DESC LIMIT 1",
@@ -225,7 +225,7 @@ impl<'t> Importer<'t> {
         }
         let known: Vec<(String, String)> = self
             .tx
-            .prepare("SELECT id FROM predicate ORDER BY id")?
+            .prepare_cached("SELECT id FROM predicate ORDER BY id")?
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?
             .into_iter()
