@@ -187,7 +187,9 @@ fn time_fault(e: time::TimeError) -> Fault {
             format!("`{text}` is {what}, but `{field}` takes a single date{advice}"),
         ),
         TimeError::EndsBeforeStart { .. } => Fault::field("to", e.to_string()),
-        TimeError::InvalidDate { .. } => Fault::field("when/from/to/at", e.to_string()),
+        TimeError::InvalidDate { .. } | TimeError::Relative { .. } => {
+            Fault::field("when/from/to/at", e.to_string())
+        }
     }
 }
 
