@@ -90,6 +90,9 @@ pub enum Command {
     Run(RunArgs),
     /// Print the SQL a query compiles to and its bound parameters.
     Explain(ExplainArgs),
+    /// Show how a date as written resolves: `factstore date "last November" --anchor
+    /// 2025-04-28` prints its bounds and the rule that applied (the store is not opened).
+    Date(crate::date_command::DateArgs),
     /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
     /// given; FACTSTORE_DB is not used) and open the REPL on it.
     Demo,
@@ -327,6 +330,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Run(args)) => run_saved(&path, args),
         Some(Command::Explain(args)) => explain(&path, args),
         Some(Command::Demo) => demo(cli.db.as_deref(), &cli.writes()),
+        Some(Command::Date(args)) => crate::date_command::date(args),
     }
 }
 

@@ -2,6 +2,7 @@
 //! [`cli`].
 
 mod cli;
+mod date_command;
 
 use std::process::ExitCode;
 

@@ -192,6 +192,11 @@ fn year_after(c: &mut Cursor, own: bool) -> YearRef {
 /// اليوم الماضي (the day before).
 fn day(c: &mut Cursor) -> Option<Phrase> {
     let before = c.take(weekday_word);
+    // يوم غد، يوم بعد غد: `day` before a day word adds nothing.
+    c.attempt(|c| {
+        c.is(Word::Unit(Unit::Day)).then_some(())?;
+        matches!(c.clone().next(), Some(Word::DayWord(_))).then_some(())
+    });
     let rel_before = c.take(rel);
     let (base, unit) = c.take(|w| match w {
         Word::DayWord(n) => Some((n, false)),

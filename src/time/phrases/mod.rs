@@ -152,6 +152,15 @@ pub fn resolve_date(text: &str, context: &DateContext) -> Result<Resolved, TimeE
     })
 }
 
+/// The anchor a date gives: its day when it names one day (`2025-04-28`, `8 May 2025`);
+/// `None` for a wider date (`2025-04`, `before 2025-04-28`), which cannot say from which
+/// day `yesterday` counts. Relative words in `text` itself count from `today` (when given).
+pub fn anchor_day(text: &str, today: Option<Day>) -> Result<Option<Day>, TimeError> {
+    let resolved = resolve_date(text, &DateContext::at(today))?;
+    let (lo, hi) = resolved.expr.range();
+    Ok((lo == hi).then_some(lo))
+}
+
 /// Whether `text` is relative: it resolves only against an anchor (and moves with it).
 pub fn is_relative(text: &str) -> bool {
     matches!(
