@@ -67,8 +67,16 @@ pub(super) fn phrase_at(tokens: &[Token], start: usize) -> Option<(Phrase, usize
     let forms: [fn(&mut Cursor) -> Option<Phrase>; 7] =
         [day, weekday, date, month, year, week, count];
     let mut best: Option<(Phrase, usize)> = None;
-    for form in forms {
-        let mut cursor = Cursor { tokens, pos: start };
+    // `in May 2025`: `in` adds nothing, except to a count (`in 3 days`).
+    let starts = match tokens.get(start) {
+        Some(t) if t.word == Word::In => vec![start, start + 1],
+        _ => vec![start],
+    };
+    for (form, from) in forms
+        .iter()
+        .flat_map(|f| starts.iter().map(move |s| (f, *s)))
+    {
+        let mut cursor = Cursor { tokens, pos: from };
         if let Some(phrase) = form(&mut cursor) {
             if best.is_none_or(|(_, end)| cursor.pos > end) {
                 best = Some((phrase, cursor.pos));
@@ -195,7 +203,7 @@ fn day(c: &mut Cursor) -> Option<Phrase> {
     // يوم غد، يوم بعد غد: `day` before a day word adds nothing.
     c.attempt(|c| {
         c.is(Word::Unit(Unit::Day)).then_some(())?;
-        matches!(c.clone().next(), Some(Word::DayWord(_))).then_some(())
+        matches!({ *c }.next(), Some(Word::DayWord(_))).then_some(())
     });
     let rel_before = c.take(rel);
     let (base, unit) = c.take(|w| match w {
@@ -383,7 +391,7 @@ fn week(c: &mut Cursor) -> Option<Phrase> {
 fn count(c: &mut Cursor) -> Option<Phrase> {
     let direction = |w: Word| match w {
         Word::Ago => Some(-1),
-        Word::Later => Some(1),
+        Word::Later | Word::In => Some(1),
         _ => None,
     };
     let before = c.take(direction);

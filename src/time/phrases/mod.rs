@@ -200,7 +200,7 @@ pub struct FoundDate {
 }
 
 /// The date phrases in `text`, in order, each at its longest: `اليوم الاثنين`,
-/// `8 May 2025`, `late 2024`. Bare numbers and a lone `may` (a verb as often as a month)
+/// `8 May 2025`, `late 2024`. Bare numbers (`in 2024`) and a lone `may` (a verb as often as a month)
 /// are not dates here; ISO dates (`2025-04-28`) are.
 pub fn find(text: &str, anchor: Option<Day>) -> Vec<FoundDate> {
     let toks = tokens(text);
@@ -209,8 +209,19 @@ pub fn find(text: &str, anchor: Option<Day>) -> Vec<FoundDate> {
     let mut i = 0;
     while i < toks.len() {
         let phrase = match toks[i].word {
-            Word::Filler | Word::Break | Word::Other | Word::Number(..) => None,
-            _ => phrase_at(&toks, i),
+            Word::Filler | Word::Break | Word::Other => None,
+            // A number alone (`in 2024 people`) is no date here; `8 May`, `3 days ago`
+            // and عام 2024 are.
+            first => phrase_at(&toks, i).filter(|(p, _)| {
+                let bare_year = matches!(
+                    p,
+                    grammar::Phrase::Year {
+                        year: grammar::YearRef::Given(_),
+                        part: grammar::YearPart::Whole
+                    }
+                );
+                !(bare_year && matches!(first, Word::Number(..) | Word::In))
+            }),
         };
         let iso = iso_at(text, &toks[i].span);
         match (phrase, iso) {
@@ -265,5 +276,7 @@ pub fn bounds_text(expr: &DateExpr) -> String {
     )
 }
 
+#[cfg(test)]
+mod corpus_tests;
 #[cfg(test)]
 mod tests;

@@ -99,6 +99,9 @@ fn find_gives_each_phrase_with_its_span() {
         assert!(f.resolved.is_ok(), "{}", f.text);
     }
     assert!(find("You may go in 2024 or so", None).is_empty());
+    let counted = find("He will come in 3 days, on 8 May.", Some(day(2025, 4, 28)));
+    let words: Vec<&str> = counted.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(words, vec!["in 3 days", "8 May"]);
     let relative = find("It happened yesterday.", None);
     assert_eq!(relative.len(), 1);
     assert!(matches!(

@@ -72,8 +72,10 @@ pub(super) enum Word {
     Grouping(Unit, u32),
     /// ago / منذ / قبل: a count of units back from the anchor.
     Ago,
-    /// in / بعد: a count of units forward from the anchor.
+    /// بعد / later: a count of units forward from the anchor.
     Later,
+    /// `in`: a count forward (`in 3 days`), else nothing (`in May 2025`).
+    In,
     /// A word that adds nothing (the, of, in, في، من، الموافق …).
     Filler,
     /// The end of a sentence: a phrase never runs across it.
@@ -364,9 +366,10 @@ fn vocabulary() -> &'static HashMap<String, Word> {
         for text in ["ago", "منذ", "قبل"] {
             add(text, Word::Ago);
         }
-        for text in ["in", "بعد", "later"] {
+        for text in ["بعد", "later"] {
             add(text, Word::Later);
         }
+        add("in", Word::In);
         map
     })
 }
