@@ -24,7 +24,7 @@ pub use calendar::{day_from_ymd, days_in_month, format_day, is_leap_year, today,
 pub use expr::{DateExpr, Edge, Qualifiers};
 pub use fuzzy::parse_date;
 pub use phrases::{resolve_date, DateContext, Resolved};
-pub use relation::{relation_bounds, span, Bounds, TimeFields};
+pub use relation::{relation_bounds, relation_bounds_at, span, Bounds, TimeFields};
 
 /// A day: days since 1970-01-01 in the proleptic Gregorian calendar.
 pub type Day = i64;
@@ -32,6 +32,17 @@ pub type Day = i64;
 pub const NEG_INF: Day = i64::MIN;
 /// Plus infinity: an unknown or open upper bound.
 pub const POS_INF: Day = i64::MAX;
+
+impl TimeError {
+    /// Whether this is (or wraps, for a field) a relative date without an anchor.
+    pub fn is_relative(&self) -> bool {
+        match self {
+            TimeError::Relative { .. } => true,
+            TimeError::InField { source, .. } => source.is_relative(),
+            _ => false,
+        }
+    }
+}
 
 /// Why a date or a relation's time cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -265,6 +265,16 @@ impl Writer<'_> {
                 ])
             })
             .map_err(db)?;
+        if f.needs_anchor {
+            // Dates as reporters write them count from `reported`, else the source's
+            // `published` date, which the row now names.
+            crate::store::anchor::resolve_relation_time(self.conn, key, f.reported.as_deref())
+                .map_err(db)?
+                .map_err(|fault| StoreError::BadWrite {
+                    field: Some(fault.field.into()),
+                    reason: fault.reason,
+                })?;
+        }
         Ok(())
     }
 
