@@ -133,6 +133,10 @@ pub(crate) fn resolve_relation_time(
 /// Resolves again the relative dates of the relations of source `source` that count from
 /// its `published` date (those without a `reported` date of their own), after that date
 /// changed. Returns how many were resolved; a fault names the relation's key.
+// The writes have no statement yet that changes a source's `published` date (an import or
+// `add source` that disagrees with the stored one is refused); the one that adds it calls
+// this in the same change.
+#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn reanchor_source(
     conn: &Connection,
     source: i64,
@@ -151,4 +155,87 @@ pub(crate) fn reanchor_source(
         }
     }
     Ok(Ok(keys.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{ImportFormat, ImportOptions, Store};
+
+    const ARTICLE: &str = r#"{"type":"entity","id":"a","kind":"person","name":"A"}
+{"type":"source","id":"art","title":"T","published":"2025-04-28"}
+{"type":"relation","subject":"a","predicate":"met","object":"a","when":"نوفمبر الماضي","source":"art"}
+{"type":"relation","subject":"a","predicate":"saw","object":"a","when":"yesterday","reported":"2025-05-02","source":"art"}
+{"type":"relation","subject":"a","predicate":"knew","object":"a","when":"2020","source":"art"}
+"#;
+
+    fn bounds(store: &Store) -> Vec<(Option<i64>, Option<i64>, Option<i64>)> {
+        store
+            .connection()
+            .prepare("SELECT start_lo, end_hi, anchor FROM relation ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    fn day(text: &str) -> Option<i64> {
+        Some(crate::time::parse_date(text).unwrap().range().0)
+    }
+
+    #[test]
+    fn a_corrected_published_date_moves_the_relations_that_count_from_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .import(
+                ARTICLE.as_bytes(),
+                ImportFormat::JsonLines,
+                "a.jsonl",
+                ImportOptions::default(),
+            )
+            .unwrap();
+        let before = bounds(&store);
+        assert_eq!(
+            before[0],
+            (day("2024-11-01"), day("2024-11-30"), day("2025-04-28"))
+        );
+        assert_eq!(
+            before[1],
+            (day("2025-05-01"), day("2025-05-01"), day("2025-05-02"))
+        );
+        assert_eq!(before[2], (day("2020-01-01"), day("2020-12-31"), None));
+
+        let conn = store.connection();
+        conn.execute(
+            "UPDATE source SET published = '2026-01-15' WHERE id = 'art'",
+            [],
+        )
+        .unwrap();
+        let source: i64 = conn
+            .query_row("SELECT key FROM source WHERE id = 'art'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(reanchor_source(conn, source).unwrap(), Ok(1));
+        let after = bounds(&store);
+        // November before January 2026; `reported` and written dates stay.
+        assert_eq!(
+            after[0],
+            (day("2025-11-01"), day("2025-11-30"), day("2026-01-15"))
+        );
+        assert_eq!(after[1..], before[1..]);
+
+        store
+            .connection()
+            .execute("UPDATE source SET published = '2026' WHERE id = 'art'", [])
+            .unwrap();
+        let refused = reanchor_source(store.connection(), source)
+            .unwrap()
+            .unwrap_err();
+        assert_eq!(refused.1.field, "when");
+        assert!(
+            refused.1.reason.contains("not one day"),
+            "{}",
+            refused.1.reason
+        );
+    }
 }

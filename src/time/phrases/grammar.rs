@@ -203,11 +203,11 @@ fn day(c: &mut Cursor) -> Option<Phrase> {
     // يوم غد، يوم بعد غد: `day` before a day word adds nothing.
     c.attempt(|c| {
         c.is(Word::Unit(Unit::Day)).then_some(())?;
-        matches!({ *c }.next(), Some(Word::DayWord(_))).then_some(())
+        matches!({ *c }.next(), Some(Word::DayName(_))).then_some(())
     });
     let rel_before = c.take(rel);
     let (base, unit) = c.take(|w| match w {
-        Word::DayWord(n) => Some((n, false)),
+        Word::DayName(n) => Some((n, false)),
         Word::Unit(Unit::Day) => Some((0, true)),
         _ => None,
     })?;

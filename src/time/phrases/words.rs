@@ -57,7 +57,7 @@ pub(super) enum Word {
     /// A weekday, 0 = Monday .. 6 = Sunday.
     Weekday(u32),
     /// today (0), yesterday (-1), tomorrow (+1), the day before yesterday (-2), …
-    DayWord(i64),
+    DayName(i64),
     /// last / this / next.
     Rel(Rel),
     Unit(Unit),
@@ -340,7 +340,7 @@ fn vocabulary() -> &'static HashMap<String, Word> {
             }
         }
         for (text, offset) in DAY_WORDS {
-            add(text, Word::DayWord(*offset));
+            add(text, Word::DayName(*offset));
         }
         for (text, rel) in RELS {
             add(text, Word::Rel(*rel));
@@ -610,7 +610,7 @@ mod tests {
         assert_eq!(words("29-01-2010"), vec![Word::Digits(2010, 1, Some(29))]);
         assert_eq!(words("8th"), vec![Word::Ordinal(8)]);
         assert_eq!(words("Q3"), vec![Word::Grouping(Unit::Quarter, 3)]);
-        assert_eq!(words("أول أمس"), vec![Word::DayWord(-2)]);
+        assert_eq!(words("أول أمس"), vec![Word::DayName(-2)]);
         assert_eq!(words("للعام"), vec![Word::Unit(Unit::Year)]);
     }
 }
