@@ -6,3 +6,6 @@
 -- relations to resolve again.
 ALTER TABLE relation ADD COLUMN reported TEXT;
 ALTER TABLE relation ADD COLUMN anchor INTEGER;
+-- Earlier versions keep them too, so that an undo restores them.
+ALTER TABLE relation_version ADD COLUMN reported TEXT;
+ALTER TABLE relation_version ADD COLUMN anchor INTEGER;

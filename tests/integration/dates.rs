@@ -155,3 +155,38 @@ fn writes_and_query_periods_take_dates_as_written() {
     ]);
     assert!(rows.contains("the day before yesterday"), "{rows}");
 }
+
+#[test]
+fn correct_and_undo_keep_the_anchor_of_a_relative_date() {
+    let store = TempStore::new();
+    let file = store.db.with_file_name("article.jsonl");
+    std::fs::write(&file, ARTICLE).unwrap();
+    store.ok(&["import", file.to_str().unwrap()]);
+    let when =
+        |store: &TempStore| store.ok(&["query", "A met B | show when, start", "--format", "csv"]);
+    assert!(
+        when(&store).contains("yesterday,2025-05-01"),
+        "{}",
+        when(&store)
+    );
+    // Another field corrected: the date still counts from `reported`.
+    store.ok(&["query", "correct #3 note \"x\" because \"y\""]);
+    assert!(
+        when(&store).contains("yesterday,2025-05-01"),
+        "{}",
+        when(&store)
+    );
+    // `reported` corrected: the date moves with it; an undo moves it back.
+    store.ok(&["query", "correct #3 reported 2025-06-10 because \"y\""]);
+    assert!(
+        when(&store).contains("yesterday,2025-06-09"),
+        "{}",
+        when(&store)
+    );
+    store.ok(&["query", "undo"]);
+    assert!(
+        when(&store).contains("yesterday,2025-05-01"),
+        "{}",
+        when(&store)
+    );
+}

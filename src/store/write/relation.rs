@@ -53,7 +53,7 @@ fn record_sql(rows: &str) -> String {
         "SELECT s.id AS subject, p.id AS predicate, o.id AS object, r.when_text AS \"when\", \
                 r.from_text AS \"from\", r.to_text AS \"to\", r.at_text AS \"at\", \
                 r.status AS status, pl.id AS place, so.id AS source, r.quote AS quote, \
-                r.note AS note, r.confidence AS confidence, \
+                r.note AS note, r.confidence AS confidence, r.reported AS reported, \
                 r.place IS NOT NULL AS named_place, r.source IS NOT NULL AS named_source \
          FROM {rows} r \
          LEFT JOIN entity s ON s.key = r.subject \
