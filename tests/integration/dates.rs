@@ -80,12 +80,18 @@ const ARTICLE: &str = r#"{"type":"relation","subject":"a","predicate":"invited",
 {"type":"source","id":"art","title":"T","published":"2025-04-28","lang":"ar"}
 "#;
 
-#[test]
-fn an_import_resolves_relative_dates_against_reported_else_published() {
+/// A store with [`ARTICLE`] imported, and the file.
+fn article_store() -> (TempStore, std::path::PathBuf) {
     let store = TempStore::new();
     let file = store.db.with_file_name("article.jsonl");
     std::fs::write(&file, ARTICLE).unwrap();
     store.ok(&["import", file.to_str().unwrap()]);
+    (store, file)
+}
+
+#[test]
+fn an_import_resolves_relative_dates_against_reported_else_published() {
+    let (store, file) = article_store();
     let rows = store.ok(&[
         "query",
         "?x ?p ?y status any | show p, when, start, end",
@@ -131,10 +137,7 @@ fn a_relative_date_without_an_anchor_is_refused_with_what_to_give() {
 
 #[test]
 fn writes_and_query_periods_take_dates_as_written() {
-    let store = TempStore::new();
-    let file = store.db.with_file_name("article.jsonl");
-    std::fs::write(&file, ARTICLE).unwrap();
-    store.ok(&["import", file.to_str().unwrap()]);
+    let (store, _) = article_store();
     store.ok(&["query", "add B met A when \"last November\" source art"]);
     store.ok(&[
         "query",
@@ -158,10 +161,7 @@ fn writes_and_query_periods_take_dates_as_written() {
 
 #[test]
 fn correct_and_undo_keep_the_anchor_of_a_relative_date() {
-    let store = TempStore::new();
-    let file = store.db.with_file_name("article.jsonl");
-    std::fs::write(&file, ARTICLE).unwrap();
-    store.ok(&["import", file.to_str().unwrap()]);
+    let (store, _) = article_store();
     let when =
         |store: &TempStore| store.ok(&["query", "A met B | show when, start", "--format", "csv"]);
     assert!(
