@@ -105,7 +105,11 @@ pub fn resolve_date(text: &str, context: &DateContext) -> Result<Resolved, TimeE
     let Some((phrase, end)) = phrase_at(&toks, 0) else {
         return Err(not_a_date(text, strict));
     };
-    if let Some(extra) = toks[end..].iter().find(|t| t.word != Word::Filler) {
+    // A full stop after the date (`8 May 2025.`) is no extra word.
+    if let Some(extra) = toks[end..]
+        .iter()
+        .find(|t| !matches!(t.word, Word::Filler | Word::Break))
+    {
         return Err(TimeError::InvalidDate {
             text: text.to_string(),
             reason: format!(

@@ -58,6 +58,8 @@ fn relative_words_without_an_anchor_say_what_to_give() {
     assert!(is_relative("أمس"));
     assert!(!is_relative("8 May 2025"));
     assert!(!is_relative("2025-04"));
+    let stopped = resolve_date("8 May 2025.", &DateContext::NONE).unwrap();
+    assert_eq!(stopped.written, "2025-05-08");
     let written = resolve_date("8 May 2025", &DateContext::NONE).unwrap();
     assert_eq!(written.written, "2025-05-08");
     assert!(!written.relative);
