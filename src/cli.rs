@@ -3,6 +3,7 @@
 //! function below (or in a submodule: [`report`] for `stats` and `check`, [`shell`] for
 //! completions and the man page); results go to stdout, messages to stderr.
 
+mod date;
 mod flags;
 mod report;
 mod shell;
@@ -117,6 +118,9 @@ pub enum Command {
     Run(RunArgs),
     /// Print the SQL a query compiles to and its bound parameters.
     Explain(ExplainArgs),
+    /// Show how a date as written resolves: `factstore date "last November" --anchor
+    /// 2025-04-28` prints its bounds and the rule that applied (the store is not opened).
+    Date(date::DateArgs),
     /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
     /// given; FACTSTORE_DB is not used) and open the REPL on it. With --db, the store
     /// must be new or empty: the sample is never mixed into your data.
@@ -378,6 +382,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Run(args)) => statements::run_saved(&path, args),
         Some(Command::Explain(args)) => statements::explain(&path, args),
         Some(Command::Demo) => demo(cli.db.as_deref(), cli.commands.as_deref(), &cli.writes()),
+        Some(Command::Date(args)) => date::date(args),
     }
 }
 

@@ -551,6 +551,8 @@ pub enum FieldKind {
     Object(Term),
     Predicate(Ident),
     Published(DateText),
+    /// `reported D`: the anchor of a relation's relative dates.
+    Reported(DateText),
     /// A language code (`he`, `zh-Hans`).
     Lang(Ident),
     Url(Text),
@@ -576,6 +578,7 @@ impl FieldKind {
             FieldKind::Object(_) => kw::OBJECT,
             FieldKind::Predicate(_) => kw::PREDICATE,
             FieldKind::Published(_) => kw::PUBLISHED,
+            FieldKind::Reported(_) => kw::REPORTED,
             FieldKind::Lang(_) => kw::LANG,
             FieldKind::Url(_) => kw::URL,
             FieldKind::Title(_) => kw::TITLE,

@@ -167,6 +167,8 @@ pub const CONFIDENCE: &str = "confidence";
 pub const SUBJECT: &str = "subject";
 pub const OBJECT: &str = "object";
 pub const PUBLISHED: &str = "published";
+/// `reported D`: the day a relation was reported, which its relative dates count from.
+pub const REPORTED: &str = "reported";
 pub const LANG: &str = "lang";
 pub const URL: &str = "url";
 pub const TITLE: &str = "title";
@@ -193,12 +195,14 @@ pub const ADD_FORMS: &[&str] = &[ENTITY, PREDICATE, SOURCE];
 /// `retract` pattern may require (DATA.md's relation fields, `from`/`to`/`at` included).
 pub const RELATION_FIELDS: &[&str] = &[
     WHEN, FROM, TO, AT, STATUS, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT, PREDICATE,
+    REPORTED,
 ];
 
 /// The fields a `retract` pattern may add to its clause: a relation's but `status`,
 /// which the clause reads as its status filter.
 pub const PATTERN_FIELDS: &[&str] = &[
     WHEN, FROM, TO, AT, PLACE, SOURCE, QUOTE, NOTE, CONFIDENCE, SUBJECT, OBJECT, PREDICATE,
+    REPORTED,
 ];
 
 /// The fields of `add source ID ["title"]`.
@@ -247,6 +251,7 @@ pub const WRITE_WORDS: &[&str] = &[
     SUBJECT,
     OBJECT,
     PUBLISHED,
+    REPORTED,
     LANG,
     URL,
     TITLE,

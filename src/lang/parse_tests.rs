@@ -1502,3 +1502,19 @@ fn edtf_intervals_and_date_times_are_periods() {
     // A slash with no period after it is still a mistake.
     assert!(parse("?x visited Baku in 2024/").is_err());
 }
+
+#[test]
+fn a_period_written_in_words_is_a_string_and_prints_back_as_one() {
+    assert_eq!(the_period("\"last November\""), date("last November"));
+    assert_eq!(
+        the_period("early \"last February\""),
+        part_date(Part::Early, "last February")
+    );
+    let statement = ok("?a ?r ?b in \"مطلع فبراير الماضي\"..2025");
+    let printed = statement.to_string();
+    assert!(
+        printed.contains("in \"مطلع فبراير الماضي\"..2025"),
+        "{printed}"
+    );
+    assert_eq!(ok(&printed).to_string(), printed);
+}

@@ -3,7 +3,7 @@
 
 use super::ast::*;
 use super::keywords::is_clause_keyword;
-use super::lex::{is_identifier, starts_date};
+use super::lex::{is_identifier, lex, starts_date, TokenKind};
 use std::fmt::{self, Display, Formatter, Write};
 
 /// Writes `items` separated by `sep`.
@@ -207,6 +207,11 @@ impl Display for Part {
     }
 }
 
+/// Whether `text` reads back as one date token (else it is printed as a string).
+fn is_date_token(text: &str) -> bool {
+    matches!(lex(text).as_deref(), Ok([token]) if token.kind == TokenKind::Lit && token.text == text)
+}
+
 /// One end of a range, or a period that is no range.
 fn period_end(f: &mut Formatter<'_>, period: &Period) -> fmt::Result {
     match &period.kind {
@@ -214,7 +219,12 @@ fn period_end(f: &mut Formatter<'_>, period: &Period) -> fmt::Result {
             if let Some(part) = part {
                 write!(f, "{part} ")?;
             }
-            f.write_str(text)
+            // A date as reporters write it (`"last November"`) was given as a string.
+            if is_date_token(text) {
+                f.write_str(text)
+            } else {
+                quoted(f, text)
+            }
         }
         PeriodKind::Today => f.write_str("today"),
         PeriodKind::Param(name) => write!(f, "${name}"),

@@ -211,7 +211,8 @@ impl Display for Field {
             | FieldKind::From(date)
             | FieldKind::To(date)
             | FieldKind::At(date)
-            | FieldKind::Published(date) => date.fmt(f),
+            | FieldKind::Published(date)
+            | FieldKind::Reported(date) => date.fmt(f),
             FieldKind::Status(word) | FieldKind::Predicate(word) => word.fmt(f),
             FieldKind::Place(entity) | FieldKind::Subject(entity) | FieldKind::Object(entity) => {
                 entity.fmt(f)

@@ -90,6 +90,7 @@ fn field(words: &'static [&'static str]) -> BoxedStrategy<Field> {
                 kw::TO => write_date().prop_map(FieldKind::To).boxed(),
                 kw::AT => write_date().prop_map(FieldKind::At).boxed(),
                 kw::PUBLISHED => write_date().prop_map(FieldKind::Published).boxed(),
+                kw::REPORTED => write_date().prop_map(FieldKind::Reported).boxed(),
                 kw::STATUS => ident(plain_name()).prop_map(FieldKind::Status).boxed(),
                 kw::PLACE => entity().prop_map(FieldKind::Place).boxed(),
                 kw::SUBJECT => entity().prop_map(FieldKind::Subject).boxed(),

@@ -342,7 +342,7 @@ impl<'a> Exporter<'a> {
             .prepare_cached(
                 "SELECT s.id, p.id, o.id, r.when_text, r.from_text, r.to_text, r.at_text,
                         r.status, pl.id, so.id, r.quote, r.note, r.confidence, r.key,
-                        r.since_change
+                        r.since_change, r.reported
                  FROM relation r
                  JOIN entity s ON s.key = r.subject
                  JOIN predicate p ON p.key = r.predicate
@@ -368,6 +368,7 @@ impl<'a> Exporter<'a> {
             {
                 line.text(key, text(r, i).map_err(db)?.as_deref());
             }
+            line.text("reported", text(r, 15).map_err(db)?.as_deref());
             let status = text(r, 7).map_err(db)?;
             if status.as_deref() != Some(crate::model::Status::DEFAULT.as_str()) {
                 line.text("status", status.as_deref());

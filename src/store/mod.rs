@@ -5,6 +5,7 @@
 //! planner and completion read. The connection stays inside this module; other layers
 //! call one [`Store`] method per job and get a [`StoreError`] when SQLite fails.
 
+mod anchor;
 pub mod catalog;
 pub mod change;
 mod check;

@@ -156,6 +156,18 @@ pub(super) struct Point {
     pub(super) plain: Plain,
 }
 
+impl Point {
+    /// Days `lo..=hi`, unqualified and not divisible by `early`/`mid`/`late`.
+    fn days(lo: Day, hi: Day) -> Point {
+        Point {
+            lo,
+            hi,
+            qualifiers: Qualifiers::NONE,
+            plain: Plain::No,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Plain {
     Year(i64),
@@ -164,6 +176,27 @@ pub(super) enum Plain {
 }
 
 impl DateExpr {
+    /// A date known to lie within `lo..=hi` (a written or relative date, resolved).
+    pub(crate) fn within_days(lo: Day, hi: Day) -> DateExpr {
+        DateExpr {
+            shape: Shape::Point(Point::days(lo, hi)),
+        }
+    }
+
+    /// An unknown point before day `lo` (`before` a resolved phrase).
+    pub(crate) fn before_days(lo: Day) -> DateExpr {
+        DateExpr {
+            shape: Shape::Before(Point::days(lo, lo)),
+        }
+    }
+
+    /// An unknown point after day `hi` (`after` a resolved phrase).
+    pub(crate) fn after_days(hi: Day) -> DateExpr {
+        DateExpr {
+            shape: Shape::After(Point::days(hi, hi)),
+        }
+    }
+
     /// The earliest day, as the corpus's `earliest`.
     pub fn earliest(&self) -> Edge {
         match &self.shape {

@@ -7,11 +7,14 @@
 //!   expressions analysts write (`before`/`after`, `early|mid|late`, intervals `A/B`).
 //! - [`edtf`]: the single dates inside them: years, months, days, quarters, halves and EDTF.
 //! - [`relation`]: [`relation_bounds`] for DATA.md's "Time of a relation" table.
+//! - [`phrases`]: dates as reporters write them (`8 May 2025`, `last November`,
+//!   مطلع فبراير الماضي) resolved against an anchor, and found in running text.
 
 pub mod calendar;
 pub mod edtf;
 pub mod expr;
 pub mod fuzzy;
+pub mod phrases;
 pub mod relation;
 
 #[cfg(test)]
@@ -20,7 +23,8 @@ mod corpus_tests;
 pub use calendar::{day_from_ymd, days_in_month, format_day, is_leap_year, today, ymd};
 pub use expr::{DateExpr, Edge, Qualifiers};
 pub use fuzzy::parse_date;
-pub use relation::{relation_bounds, span, Bounds, TimeFields};
+pub use phrases::{resolve_date, DateContext, Resolved};
+pub use relation::{relation_bounds, relation_bounds_at, span, Bounds, TimeFields};
 
 /// A day: days since 1970-01-01 in the proleptic Gregorian calendar.
 pub type Day = i64;
@@ -28,6 +32,17 @@ pub type Day = i64;
 pub const NEG_INF: Day = i64::MIN;
 /// Plus infinity: an unknown or open upper bound.
 pub const POS_INF: Day = i64::MAX;
+
+impl TimeError {
+    /// Whether this is (or wraps, for a field) a relative date without an anchor.
+    pub fn is_relative(&self) -> bool {
+        match self {
+            TimeError::Relative { .. } => true,
+            TimeError::InField { source, .. } => source.is_relative(),
+            _ => false,
+        }
+    }
+}
 
 /// Why a date or a relation's time cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +54,16 @@ pub enum TimeError {
         text: String,
         /// Why, with what to write instead.
         reason: String,
+    },
+    /// A relative date (`yesterday`, `last November`) with nothing to count from.
+    #[error("`{text}` is relative ({what}): {advice}")]
+    Relative {
+        /// The text as given.
+        text: String,
+        /// What kind of relative date it is.
+        what: String,
+        /// What to give: an anchor (`reported`, `published`, `--anchor`).
+        advice: String,
     },
     /// A relation's time field holds an invalid date.
     #[error("field `{field}`: {source}")]

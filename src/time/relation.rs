@@ -4,6 +4,7 @@
 
 use super::expr::{end_ranges, DateExpr, End};
 use super::fuzzy::parse_date;
+use super::phrases::{resolve_date, DateContext};
 use super::{Day, TimeError, NEG_INF, POS_INF};
 
 /// A relation's time: start in [start_lo, start_hi], end in [end_lo, end_hi];
@@ -47,6 +48,17 @@ pub struct TimeFields<'a> {
 /// together with `from`/`to`, an interval where a single date is needed, or `from` later
 /// than `to`.
 pub fn relation_bounds(fields: &TimeFields) -> Result<Option<Bounds>, TimeError> {
+    relation_bounds_at(fields, &DateContext::NONE)
+}
+
+/// [`relation_bounds`] with dates as reporters write them (`last November`, `8 May`)
+/// resolved against `context`: the relation's anchor, and forward for a planned relation.
+/// A relative date without an anchor is [`TimeError::Relative`] inside
+/// [`TimeError::InField`].
+pub fn relation_bounds_at(
+    fields: &TimeFields,
+    context: &DateContext,
+) -> Result<Option<Bounds>, TimeError> {
     let when = given(fields.when);
     let from = given(fields.from);
     let to = given(fields.to);
@@ -63,7 +75,7 @@ pub fn relation_bounds(fields: &TimeFields) -> Result<Option<Bounds>, TimeError>
     }
 
     if let Some(text) = when {
-        let expr = parse_field("when", text)?;
+        let expr = parse_field("when", text, context)?;
         let ((start_lo, start_hi), (end_lo, end_hi)) = match expr.interval_ends() {
             Some((start, end)) => end_ranges(start, end),
             None => {
@@ -80,7 +92,7 @@ pub fn relation_bounds(fields: &TimeFields) -> Result<Option<Bounds>, TimeError>
     }
 
     if let Some(text) = at {
-        let expr = parse_field("at", text)?;
+        let expr = parse_field("at", text, context)?;
         if expr.is_interval() {
             return Err(TimeError::NotSingleDate {
                 field: "at",
@@ -109,8 +121,8 @@ pub fn relation_bounds(fields: &TimeFields) -> Result<Option<Bounds>, TimeError>
     if from.is_none() && to.is_none() {
         return Ok(None);
     }
-    let start = field_end("from", from)?;
-    let end = field_end("to", to)?;
+    let start = field_end("from", from, context)?;
+    let end = field_end("to", to, context)?;
     let ((start_lo, start_hi), (end_lo, end_hi)) = end_ranges(start, end);
     if start_lo > end_hi {
         return Err(TimeError::EndsBeforeStart {
@@ -131,22 +143,37 @@ fn given(field: Option<&str>) -> Option<&str> {
     field.filter(|text| !text.trim().is_empty())
 }
 
-fn parse_field(field: &'static str, text: &str) -> Result<DateExpr, TimeError> {
-    parse_date(text).map_err(|error| TimeError::InField {
-        field,
-        source: Box::new(error),
-    })
+fn parse_field(
+    field: &'static str,
+    text: &str,
+    context: &DateContext,
+) -> Result<DateExpr, TimeError> {
+    // DATA.md's expressions first: the common case of a bulk import, read without the
+    // phrase reader's allocations.
+    if let Ok(expr) = parse_date(text) {
+        return Ok(expr);
+    }
+    resolve_date(text, context)
+        .map(|r| r.expr)
+        .map_err(|error| TimeError::InField {
+            field,
+            source: Box::new(error),
+        })
 }
 
 /// `from` or `to` as one end: not given, `..` (open), or a single date.
-fn field_end(field: &'static str, text: Option<&str>) -> Result<End, TimeError> {
+fn field_end(
+    field: &'static str,
+    text: Option<&str>,
+    context: &DateContext,
+) -> Result<End, TimeError> {
     let Some(text) = text else {
         return Ok(End::Unknown);
     };
     if text.trim() == ".." {
         return Ok(End::Open);
     }
-    let expr = parse_field(field, text)?;
+    let expr = parse_field(field, text, context)?;
     if expr.is_interval() {
         return Err(TimeError::NotSingleDate {
             field,

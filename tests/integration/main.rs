@@ -2,6 +2,7 @@
 //! SQLite files in temporary directories.
 
 mod corpus;
+mod dates;
 mod examples;
 mod habits;
 mod history;

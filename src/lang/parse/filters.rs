@@ -123,6 +123,12 @@ pub(super) fn at_period_start(i: Input<'_>, labels: bool) -> bool {
     }
 }
 
+/// Where a period is expected, a string is one too: a date as reporters write it
+/// (`in "last November"`). Elsewhere (arguments) a string is a name.
+fn starts_period_end(i: Input<'_>, labels: bool) -> bool {
+    at_period_start(i, labels) || matches!(i.peek(), Some(t) if matches!(t.kind, TokenKind::Str(_)))
+}
+
 fn period_what(labels: bool) -> Expect {
     if labels {
         Expect::FilterPeriod
@@ -137,7 +143,7 @@ pub(super) fn period<'t>(labels: bool) -> impl Fn(Input<'t>) -> PResult<'t, Peri
     move |i: Input<'t>| {
         let start = i.here();
         let what = period_what(labels);
-        let (after_from, from) = if at_period_start(i, labels) {
+        let (after_from, from) = if starts_period_end(i, labels) {
             let (rest, end) = period_end(labels)(i)?;
             (rest, Some(end))
         } else {
@@ -159,7 +165,7 @@ pub(super) fn period<'t>(labels: bool) -> impl Fn(Input<'t>) -> PResult<'t, Peri
                 None => i.fail(what),
             };
         };
-        let (rest, to) = if at_period_start(after_dots, labels) {
+        let (rest, to) = if starts_period_end(after_dots, labels) {
             let (rest, end) = period_end(labels)(after_dots)?;
             (rest, Some(end))
         } else if from.is_none() {
@@ -194,11 +200,17 @@ fn period_end<'t>(labels: bool) -> impl Fn(Input<'t>) -> PResult<'t, Period> {
             _ => Part::Late,
         }))
         .parse(i)?;
-        let date = token(move |t: &Token<'_>| {
-            (t.kind == TokenKind::Lit).then(|| PeriodKind::Date {
+        // A date as reporters write it comes as a string: `in "last November"`.
+        let date = token(move |t: &Token<'_>| match &t.kind {
+            TokenKind::Lit => Some(PeriodKind::Date {
                 part,
                 text: t.text.to_string(),
-            })
+            }),
+            TokenKind::Str(text) => Some(PeriodKind::Date {
+                part,
+                text: text.clone(),
+            }),
+            _ => None,
         });
         let (rest, kind) = if part.is_some() {
             cut(expect(Expect::Date, date)).parse(after_part)?

@@ -338,6 +338,7 @@ fn field<'t>(allowed: &'static [&'static str]) -> impl Fn(Input<'t>) -> PResult<
             kw::TO => cut(map(date_text, FieldKind::To)).parse(after)?,
             kw::AT => cut(map(date_text, FieldKind::At)).parse(after)?,
             kw::PUBLISHED => cut(map(date_text, FieldKind::Published)).parse(after)?,
+            kw::REPORTED => cut(map(date_text, FieldKind::Reported)).parse(after)?,
             kw::STATUS => cut(map(word_of(Expect::StatusWord), FieldKind::Status)).parse(after)?,
             kw::PLACE => cut(map(entity, FieldKind::Place)).parse(after)?,
             kw::SUBJECT => cut(map(entity, FieldKind::Subject)).parse(after)?,

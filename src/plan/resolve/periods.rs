@@ -92,15 +92,19 @@ impl Resolver<'_> {
                     Some(ast::Part::Mid) => format!("mid {text}"),
                     Some(ast::Part::Late) => format!("late {text}"),
                 };
-                let expr = time::parse_date(&full).map_err(|e| {
-                    PlanError::new(
-                        K::BadDate {
-                            text: full.clone(),
-                            reason: e.to_string(),
-                        },
-                        p.span,
-                    )
-                })?;
+                // Relative words (`"last November"`) count from today.
+                let context = time::DateContext::at(Some(self.today));
+                let expr = time::resolve_date(&full, &context)
+                    .map(|r| r.expr)
+                    .map_err(|e| {
+                        PlanError::new(
+                            K::BadDate {
+                                text: full.clone(),
+                                reason: e.to_string(),
+                            },
+                            p.span,
+                        )
+                    })?;
                 let (lo, hi) = expr.range();
                 Ok((Bound::Day(lo), Bound::Day(hi)))
             }

@@ -218,7 +218,9 @@ impl Resolver<'_> {
         use ast::FieldKind as F;
         fill(fields, record, |f| {
             Ok(match &f.kind {
-                F::When(d) | F::From(d) | F::To(d) | F::At(d) => date_text(d)?.into(),
+                F::When(d) | F::From(d) | F::To(d) | F::At(d) | F::Reported(d) => {
+                    date_text(d)?.into()
+                }
                 F::Status(s) => {
                     let word = s.name.to_lowercase();
                     word.parse::<Status>().map_err(|_| {
@@ -254,7 +256,19 @@ impl Resolver<'_> {
             to: text("to"),
             at: text("at"),
         };
-        if let Err(e) = time::relation_bounds(&time) {
+        // Relative dates count from `reported`, else from the source's `published` date,
+        // which the store reads when it writes the relation.
+        let anchor =
+            text("reported").and_then(|r| time::phrases::anchor_day(r, None).ok().flatten());
+        let planned = text("status") == Some(Status::Planned.as_str());
+        let context = time::DateContext::at(anchor).planned(planned);
+        let checked = time::relation_bounds_at(&time, &context);
+        if let Err(e) =
+            checked
+                .as_ref()
+                .map(|_| ())
+                .or_else(|e| if e.is_relative() { Ok(()) } else { Err(e) })
+        {
             let span = fields
                 .iter()
                 .find(|f| matches!(f.kind, F::When(_) | F::From(_) | F::To(_) | F::At(_)))
@@ -376,14 +390,20 @@ fn date_text(d: &ast::DateText) -> Result<String, PlanError> {
     if d.text == ".." {
         return Ok(d.text.clone());
     }
-    time::parse_date(&d.text).map_err(|e| {
-        PlanError::new(
-            K::BadDate {
-                text: d.text.clone(),
-                reason: e.to_string(),
-            },
-            d.span,
-        )
-    })?;
+    // A date as reporters write it may be relative: the store resolves it against the
+    // relation's anchor when it writes it.
+    let context = time::DateContext::NONE;
+    time::resolve_date(&d.text, &context)
+        .map(|_| ())
+        .or_else(|e| if e.is_relative() { Ok(()) } else { Err(e) })
+        .map_err(|e| {
+            PlanError::new(
+                K::BadDate {
+                    text: d.text.clone(),
+                    reason: e.to_string(),
+                },
+                d.span,
+            )
+        })?;
     Ok(d.text.clone())
 }

@@ -57,6 +57,10 @@ pub(in crate::store) struct RelationFields {
     pub(in crate::store) to: Option<String>,
     pub(in crate::store) at: Option<String>,
     pub(in crate::store) bounds: Option<time::Bounds>,
+    /// `reported D` as written: the anchor of the relation's relative dates.
+    pub(in crate::store) reported: Option<String>,
+    /// The bounds are resolved once the relation is written ([`crate::store::anchor`]).
+    pub(in crate::store) needs_anchor: bool,
     pub(in crate::store) status: String,
     pub(in crate::store) place: Option<String>,
     pub(in crate::store) source: Option<String>,
@@ -126,6 +130,8 @@ pub(in crate::store) fn check_json(
                 to: owned(r.time.to),
                 at: owned(r.time.at),
                 bounds: r.bounds,
+                reported: owned(r.reported),
+                needs_anchor: r.needs_anchor,
                 status: r.status.to_string(),
                 place: owned(r.place),
                 source: owned(r.source),

@@ -146,6 +146,10 @@ pub(super) struct Importer<'t> {
     pub(super) strict: bool,
     /// The hex SHA-256 of the file, once it was read to its end.
     pub(super) sha256: Option<String>,
+    /// Relations whose time counts from an anchor (`reported`, else the source's
+    /// `published` date, which may come later in the file): key, line and `reported`,
+    /// resolved once the whole file is written.
+    pub(super) anchored: Vec<(i64, u64, Option<String>)>,
     /// The file is a history export (its rows are restored as they were written): the
     /// line of its first record, which says so.
     pub(super) history: Option<u64>,
@@ -262,6 +266,7 @@ impl<'t> Importer<'t> {
                 .map_err(db)?,
             history_columns: HashMap::new(),
             saved: Vec::new(),
+            anchored: Vec::new(),
         })
     }
 
@@ -270,6 +275,7 @@ impl<'t> Importer<'t> {
     /// which is rolled back, nor for a history export, which restores its own changes).
     pub(super) fn finish(mut self) -> Result<ImportSummary, StoreError> {
         self.resolve_relations()?;
+        self.resolve_anchored()?;
         if self.history.is_none() {
             self.fold_mirror_images()?;
             self.check_whole_file()?;
@@ -283,6 +289,23 @@ impl<'t> Importer<'t> {
             None => {}
         }
         Ok(self.summary)
+    }
+
+    /// Resolves the time of the relations that count from an anchor, now that every
+    /// source of the file is stored. A relation that was present already (not written)
+    /// is skipped.
+    fn resolve_anchored(&mut self) -> Result<(), StoreError> {
+        for (key, line, reported) in std::mem::take(&mut self.anchored) {
+            let resolved =
+                crate::store::anchor::resolve_relation_time(self.tx, key, reported.as_deref())
+                    .map_err(StoreError::sqlite(
+                        "cannot resolve the relative dates of the import",
+                    ))?;
+            if let Err(fault) = resolved {
+                return Err(self.bad(line, None, Fault::field(fault.field, fault.reason)));
+            }
+        }
+        Ok(())
     }
 
     /// Records the import's change, with the number its rows were stamped with.

@@ -194,7 +194,8 @@ pub(super) struct OwnedRelation {
     text: String,
     /// Where each text field lies in `text`, in the order of [`OwnedRelation::texts`];
     /// `None` when the field is absent.
-    spans: [Option<(usize, usize)>; 12],
+    spans: [Option<(usize, usize)>; 13],
+    needs_anchor: bool,
     id: Option<i64>,
     since_change: Option<i64>,
     bounds: Option<time::Bounds>,
@@ -204,7 +205,7 @@ pub(super) struct OwnedRelation {
 }
 
 impl OwnedRelation {
-    fn texts<'r>(r: &RelationRecord<'r>) -> [Option<&'r str>; 12] {
+    fn texts<'r>(r: &RelationRecord<'r>) -> [Option<&'r str>; 13] {
         [
             Some(r.subject),
             Some(r.predicate),
@@ -218,6 +219,7 @@ impl OwnedRelation {
             r.source,
             r.quote,
             r.note,
+            r.reported,
         ]
     }
 
@@ -237,6 +239,7 @@ impl OwnedRelation {
             id: r.id,
             since_change: r.since_change,
             bounds: r.bounds,
+            needs_anchor: r.needs_anchor,
             confidence: r.confidence,
             fingerprint: r.fingerprint,
             mirror: r.mirror,
@@ -244,7 +247,7 @@ impl OwnedRelation {
     }
 
     fn view(&self) -> RelationRecord<'_> {
-        let [subject, predicate, object, when, from, to, at, status, place, source, quote, note] =
+        let [subject, predicate, object, when, from, to, at, status, place, source, quote, note, reported] =
             self.spans
                 .map(|span| span.and_then(|(a, b)| self.text.get(a..b)));
         RelationRecord {
@@ -255,6 +258,8 @@ impl OwnedRelation {
             object: object.unwrap_or_default(),
             time: time::TimeFields { when, from, to, at },
             bounds: self.bounds,
+            reported,
+            needs_anchor: self.needs_anchor,
             status: status.unwrap_or_default(),
             place,
             source,

@@ -28,6 +28,7 @@ pub(super) const CSV_RELATION_COLUMNS: &[&str] = &[
     "from",
     "to",
     "at",
+    "reported",
     "status",
     "place",
     "source",
@@ -362,9 +363,15 @@ fn check_id(field: &str, id: &str) -> Result<(), Fault> {
     }
 }
 
+/// A date field that is no relation's time (`published`): a date expression or a date
+/// written out (`28 April 2025`); nothing for a relative date to count from.
 pub(super) fn parse_date_field(field: &str, text: &str) -> Result<(i64, i64), Fault> {
-    time::parse_date(text)
-        .map(|d| d.range())
+    let context = time::DateContext {
+        advice: "write the date itself, e.g. 2025-04-28",
+        ..time::DateContext::NONE
+    };
+    time::resolve_date(text, &context)
+        .map(|d| d.expr.range())
         .map_err(|e| Fault::field(field, format!("invalid date `{text}`: {e}")))
 }
 

@@ -18,6 +18,12 @@ pub(super) struct RelationRecord<'r> {
     pub(super) object: &'r str,
     pub(super) time: time::TimeFields<'r>,
     pub(super) bounds: Option<time::Bounds>,
+    /// `reported D`: the day the relation was reported, the anchor of its relative dates.
+    pub(super) reported: Option<&'r str>,
+    /// Its bounds are resolved once written, against `reported` or its source's
+    /// `published` date ([`crate::store::anchor`]): a relative date without `reported`
+    /// (the source may come later in the file), or `reported` to store.
+    pub(super) needs_anchor: bool,
     pub(super) status: &'r str,
     pub(super) place: Option<&'r str>,
     pub(super) source: Option<&'r str>,
@@ -48,6 +54,12 @@ impl RelationRecord<'_> {
             fp.text(t);
         }
         fp.number(self.confidence);
+        // Only when given, so that the fingerprints of relations without it stay those
+        // of stores written before `reported` existed.
+        if let Some(reported) = self.reported {
+            fp.text(Some("reported"));
+            fp.text(Some(reported));
+        }
         fp.finish()
     }
 
@@ -115,14 +127,15 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
         to: rec.text("to")?,
         at: rec.text("at")?,
     };
-    let bounds = time::relation_bounds(&fields).map_err(time_fault)?;
     let status = match rec.text("status")? {
         None => crate::model::Status::DEFAULT,
         Some(word) => word
             .parse::<crate::model::Status>()
             .map_err(|e| Fault::field("status", e.to_string()))?,
-    }
-    .as_str();
+    };
+    let reported = rec.text("reported")?;
+    let (bounds, needs_anchor) = relative_bounds(&fields, reported, status)?;
+    let status = status.as_str();
     let place = rec.optional_id("place")?;
     let source = rec.text("source")?;
     let quote = rec.text("quote")?;
@@ -144,6 +157,8 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
         object,
         time: fields,
         bounds,
+        reported,
+        needs_anchor,
         status,
         place,
         source,
@@ -155,6 +170,35 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
     };
     relation.fingerprint = relation.fingerprint_of(subject, object);
     Ok(relation)
+}
+
+/// The bounds of a relation's time as far as the record alone gives them, and whether
+/// they are to be resolved once written: dates as reporters write them count from
+/// `reported`, else from the source's `published` date, which may come later in the file.
+fn relative_bounds(
+    fields: &time::TimeFields,
+    reported: Option<&str>,
+    status: crate::model::Status,
+) -> Result<(Option<time::Bounds>, bool), Fault> {
+    let anchor = match reported {
+        None => None,
+        Some(text) => Some(
+            time::phrases::anchor_day(text, None)
+                .map_err(|e| Fault::field("reported", e.to_string()))?
+                .ok_or_else(|| {
+                    Fault::field(
+                        "reported",
+                        format!("`{text}` is not one day; give the day it was reported, e.g. 2025-04-28"),
+                    )
+                })?,
+        ),
+    };
+    let context = time::DateContext::at(anchor).planned(status == crate::model::Status::Planned);
+    match time::relation_bounds_at(fields, &context) {
+        Ok(bounds) => Ok((bounds, reported.is_some())),
+        Err(e) if e.is_relative() && reported.is_none() => Ok((None, true)),
+        Err(e) => Err(time_fault(e)),
+    }
 }
 
 /// The four bound columns of a relation: all NULL when its time is unknown.
@@ -187,7 +231,9 @@ fn time_fault(e: time::TimeError) -> Fault {
             format!("`{text}` is {what}, but `{field}` takes a single date{advice}"),
         ),
         TimeError::EndsBeforeStart { .. } => Fault::field("to", e.to_string()),
-        TimeError::InvalidDate { .. } => Fault::field("when/from/to/at", e.to_string()),
+        TimeError::InvalidDate { .. } | TimeError::Relative { .. } => {
+            Fault::field("when/from/to/at", e.to_string())
+        }
     }
 }
 
@@ -282,6 +328,10 @@ impl<'t> Importer<'t> {
                 true
             }
         };
+        if written && relation.needs_anchor {
+            self.anchored
+                .push((key, line, relation.reported.map(str::to_string)));
+        }
         if written {
             self.next_key = self.next_key.max(key.saturating_add(1));
             self.min_written_key = self.min_written_key.min(key);

@@ -53,7 +53,7 @@ fn record_sql(rows: &str) -> String {
         "SELECT s.id AS subject, p.id AS predicate, o.id AS object, r.when_text AS \"when\", \
                 r.from_text AS \"from\", r.to_text AS \"to\", r.at_text AS \"at\", \
                 r.status AS status, pl.id AS place, so.id AS source, r.quote AS quote, \
-                r.note AS note, r.confidence AS confidence, \
+                r.note AS note, r.confidence AS confidence, r.reported AS reported, \
                 r.place IS NOT NULL AS named_place, r.source IS NOT NULL AS named_source \
          FROM {rows} r \
          LEFT JOIN entity s ON s.key = r.subject \
@@ -265,6 +265,16 @@ impl Writer<'_> {
                 ])
             })
             .map_err(db)?;
+        if f.needs_anchor {
+            // Dates as reporters write them count from `reported`, else the source's
+            // `published` date, which the row now names.
+            crate::store::anchor::resolve_relation_time(self.conn, key, f.reported.as_deref())
+                .map_err(db)?
+                .map_err(|fault| StoreError::BadWrite {
+                    field: Some(fault.field.into()),
+                    reason: fault.reason,
+                })?;
+        }
         Ok(())
     }
 

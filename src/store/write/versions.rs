@@ -64,7 +64,8 @@ impl Table {
         match self {
             Table::Relation => {
                 "subject, predicate, object, when_text, from_text, to_text, at_text, start_lo, \
-                 start_hi, end_lo, end_hi, status, place, source, quote, note, confidence"
+                 start_hi, end_lo, end_hi, status, place, source, quote, note, confidence, \
+                 reported, anchor"
             }
             Table::Entity => "id, kind, name, note, merged_into",
             Table::Predicate => "id, label, symmetric, description, declared",
