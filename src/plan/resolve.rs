@@ -112,8 +112,8 @@ impl<'c> Resolver<'c> {
         let mut plan = self.statement_kind(stmt, text)?;
         if let (Some(r), Some(span)) = (recorded, stmt.recorded.as_ref().map(|r| r.span)) {
             match &mut plan {
-                Plan::Select(s) => s.recorded = Some(r),
-                Plan::Path(p) => p.recorded = Some(r),
+                Plan::Select(s) => s.recorded = self.as_recorded(r)?,
+                Plan::Path(p) => p.recorded = self.as_recorded(r)?,
                 Plan::History(h) => h.recorded = Some(r),
                 _ => return Err(PlanError::new(K::RecordedNotHere, span)),
             }

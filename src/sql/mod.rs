@@ -28,7 +28,8 @@ mod tests;
 use branch::{branch, Hidden};
 pub use limits::sqlite_limit;
 use limits::{check_join_width, orientation_combinations};
-pub use recorded::relations_at_change;
+pub use recorded::{entities_at_change, relations_at_change};
+use recorded::{source_combinations, Source};
 use stages::{apply_stage, finish, needed_columns, order_by_time, Level};
 
 /// A compiled statement.
@@ -166,17 +167,30 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
     };
     let hidden = if timeline { 4 } else { 0 } + keys;
     let level0 = "s0";
-    let mut branches = Vec::with_capacity(combos.len());
+    let sources = source_combinations(select.recorded, relations.len(), combos.len());
+    let each_source: Vec<Option<&[Source]>> = match &sources {
+        Some(all) => all.iter().map(|s| Some(s.as_slice())).collect(),
+        None => vec![None],
+    };
+    // Several branches are read through a co-routine that copies every column of their
+    // union for each row: the columns no stage uses are given once, as NULL, by the
+    // SELECT around the union instead (a count of many rows copied a dozen NULLs a row).
+    let several = combos.len() * each_source.len() > 1;
+    let mut branches = Vec::with_capacity(combos.len() * each_source.len());
     for combo in &combos {
-        branches.push(branch(
-            select,
-            &relations,
-            combo,
-            &mut params,
-            level0,
-            Hidden { timeline, keys },
-            &needed,
-        ));
+        for &source in &each_source {
+            branches.push(branch(
+                select,
+                &relations,
+                combo,
+                source,
+                &mut params,
+                level0,
+                Hidden { timeline, keys },
+                &needed,
+                several,
+            ));
+        }
     }
     let ncols = select.columns.len();
     let mut current = Level {
@@ -187,7 +201,18 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         text: if branches.len() == 1 {
             branches.remove(0)
         } else {
-            let cols = column_list(level0, ncols, hidden);
+            let cols = select_list(
+                (0..ncols)
+                    .map(|i| {
+                        if needed.get(i).copied().unwrap_or(true) {
+                            col(level0, i)
+                        } else {
+                            format!("NULL AS {}", col(level0, i))
+                        }
+                    })
+                    .chain((0..hidden).map(|i| hidden_col(level0, i)))
+                    .collect(),
+            );
             format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
         },
         order: Vec::new(),
@@ -252,15 +277,6 @@ pub(super) fn col(level: &str, i: usize) -> String {
 
 pub(super) fn hidden_col(level: &str, i: usize) -> String {
     ident(format_args!("{level}t{i}"))
-}
-
-pub(super) fn column_list(level: &str, n: usize, hidden: usize) -> String {
-    select_list(
-        (0..n)
-            .map(|i| col(level, i))
-            .chain((0..hidden).map(|i| hidden_col(level, i)))
-            .collect(),
-    )
 }
 
 /// The expressions of a SELECT, or `1` when there are none (a query with no output

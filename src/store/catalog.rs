@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::names;
-use crate::plan::{Catalog, CatalogError, EntityRef, PredicateRef, SavedQuery};
+use crate::plan::{Catalog, CatalogError, Changed, EntityRef, PredicateRef, Recorded, SavedQuery};
 
 use super::StoreError;
 
@@ -134,10 +134,10 @@ impl<'c> StoreCatalog<'c> {
         rows.collect::<Result<_, _>>().map_err(err)
     }
 
-    fn entity_by_id(&self, id: &str) -> Result<Option<EntityRef>, rusqlite::Error> {
+    fn entity_by_id(&self, id: &str) -> Result<Option<Found>, rusqlite::Error> {
         self.conn
-            .prepare_cached("SELECT key, id, name, kind FROM entity WHERE id = ?1")?
-            .query_row(params![id], entity_row)
+            .prepare_cached("SELECT key, id, name, kind, merged_into FROM entity WHERE id = ?1")?
+            .query_row(params![id], found_row)
             .optional()
     }
 
@@ -190,6 +190,14 @@ fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRef> {
     })
 }
 
+/// An entity a lookup found, with the entity it was merged into, if it was.
+type Found = (EntityRef, Option<i64>);
+
+/// A row of `key, id, name, kind, merged_into`.
+fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
+    Ok((entity_row(r)?, r.get(4)?))
+}
+
 fn err(e: rusqlite::Error) -> CatalogError {
     CatalogError(e.to_string())
 }
@@ -197,27 +205,24 @@ fn err(e: rusqlite::Error) -> CatalogError {
 impl StoreCatalog<'_> {
     /// The entities that `found` answer as: each merged entity is replaced by the one it
     /// was merged into (`merge A into B`: A's names and id resolve to B), each once, in
-    /// the order found.
-    fn canonical(&self, found: Vec<EntityRef>) -> Result<Vec<EntityRef>, rusqlite::Error> {
+    /// the order found. The lookups gave `merged_into` with each entity, so one that was
+    /// never merged costs no further query.
+    fn canonical(&self, found: Vec<Found>) -> Result<Vec<EntityRef>, rusqlite::Error> {
         let mut out: Vec<EntityRef> = Vec::with_capacity(found.len());
-        for mut e in found {
+        for (mut e, mut into) in found {
             // A merge points at an entity that is not merged itself; an older chain is
             // followed, at most as far as there could be distinct entities in a chain.
             for _ in 0..64 {
-                let into: Option<i64> = self
-                    .conn
-                    .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")?
-                    .query_row(params![e.key], |r| r.get(0))
-                    .optional()?
-                    .flatten();
-                let Some(into) = into else { break };
+                let Some(key) = into else { break };
                 match self
                     .conn
-                    .prepare_cached("SELECT key, id, name, kind FROM entity WHERE key = ?1")?
-                    .query_row(params![into], entity_row)
+                    .prepare_cached(
+                        "SELECT key, id, name, kind, merged_into FROM entity WHERE key = ?1",
+                    )?
+                    .query_row(params![key], found_row)
                     .optional()?
                 {
-                    Some(target) => e = target,
+                    Some((target, next)) => (e, into) = (target, next),
                     None => break,
                 }
             }
@@ -228,7 +233,7 @@ impl StoreCatalog<'_> {
         Ok(out)
     }
 
-    fn stored_entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
+    fn stored_entities_named(&self, text: &str) -> Result<Vec<Found>, CatalogError> {
         // An id always resolves uniquely.
         if let Some(e) = self.entity_by_id(text).map_err(err)? {
             return Ok(vec![e]);
@@ -237,12 +242,12 @@ impl StoreCatalog<'_> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT e.key, e.id, e.name, e.kind FROM alias a \
+                "SELECT DISTINCT e.key, e.id, e.name, e.kind, e.merged_into FROM alias a \
                  JOIN entity e ON e.key = a.entity WHERE a.norm = ?1 ORDER BY e.id",
             )
             .map_err(err)?;
         let found = stmt
-            .query_map(params![norm], entity_row)
+            .query_map(params![norm], found_row)
             .map_err(err)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(err)?;
@@ -266,7 +271,39 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn entities_named_as_stored(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
-        self.stored_entities_named(text)
+        Ok(self
+            .stored_entities_named(text)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect())
+    }
+
+    fn changed_since(&self, at: Recorded) -> Result<Changed, CatalogError> {
+        let n = super::change::number_at(self.conn, at).map_err(err)?;
+        if n < 1 {
+            // Before the first change the store held nothing.
+            return Ok(Changed::ALL);
+        }
+        // A change after `n` left a current row made after it (found through the partial
+        // indexes on `since_change`, schema 8) or a version ended after it.
+        self.conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM relation WHERE since_change > 1 AND since_change > ?1) \
+                     OR EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1), \
+                 EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1 AND since_change <= ?1), \
+                 EXISTS (SELECT 1 FROM entity WHERE since_change > 1 AND since_change > ?1) \
+                     OR EXISTS (SELECT 1 FROM entity_version WHERE until_change > ?1)",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([n], |r| {
+                    Ok(Changed {
+                        relations: r.get(0)?,
+                        relation_versions: r.get(1)?,
+                        entities: r.get(2)?,
+                    })
+                })
+            })
+            .map_err(err)
     }
 
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError> {

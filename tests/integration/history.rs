@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use crate::support::{export, TempStore, SEED};
+use crate::support::{export, seed_store, TempStore, SEED};
 
 /// Every row of `sql`, each as its columns' text joined with `|` (NULL as `∅`).
 fn rows(db: &Path, sql: &str) -> Vec<String> {
@@ -228,4 +228,66 @@ fn a_history_export_imports_into_an_empty_store_with_its_changes_and_versions() 
         out.stderr
     );
     assert_eq!(store.ok(&["export", "--history"]), history);
+}
+
+/// The rows of a `--format jsonl` answer, sorted (an answer's order is not asked about).
+fn sorted_lines(out: &str) -> Vec<String> {
+    let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+    lines.sort();
+    lines
+}
+
+/// `as recorded at change N` answers what the same question answered when change N was
+/// the last, for each shape the compiler writes differently: one clause, a count, a
+/// count by predicate, a time filter, two clauses, a symmetric predicate, a `not`, a
+/// path; after a correction, a retraction, an addition and a rename (relations current
+/// then, their versions, later relations and entity names, each read its own way).
+#[test]
+fn questions_about_the_past_answer_what_the_store_held_then() {
+    let store = seed_store();
+    let questions = [
+        "aliyev ?r ?x",
+        "?a ?r ?b | count",
+        "?a ?r ?b | count by ?r",
+        "?a ?r ?b in 2025 | count",
+        "pezeshkian ?r ?x, ?x ?r2 ?y",
+        "?a met ?b",
+        "?x ?r azerbaijan, not ?x visited baku",
+        "path hajiyev to netanyahu max 4",
+    ];
+    let ask = |q: &str| sorted_lines(&store.ok(&["query", "--format", "jsonl", q]));
+    let id_of = |q: &str| -> i64 {
+        let out = store.ok(&["query", "--format", "jsonl", q]);
+        let row: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        row["id"].as_i64().unwrap()
+    };
+    let received = id_of("aliyev received pezeshkian");
+    let invited = id_of("aliyev invited pezeshkian");
+    let writes = [
+        format!("correct #{received} when 2025-05 because \"a later date\""),
+        format!("retract #{invited} because \"misread\""),
+        "add aliyev met netanyahu when 2025-06 source seed-article".to_string(),
+        "rename aliyev \"Ilham Heydar oglu Aliyev\"".to_string(),
+    ];
+    let mut answers = vec![questions.map(ask)];
+    for w in &writes {
+        store.ok(&["query", w]);
+        answers.push(questions.map(ask));
+    }
+    assert_ne!(
+        answers[0],
+        answers[writes.len()],
+        "the writes change the answers"
+    );
+    for (k, then) in answers.iter().enumerate() {
+        let change = k + 1;
+        for (q, expected) in questions.iter().zip(then) {
+            let past = ask(&format!("{q} as recorded at change {change}"));
+            assert_eq!(&past, expected, "{q} as recorded at change {change}");
+        }
+    }
+    // A day after every change asks about the present.
+    for (q, now) in questions.iter().zip(&answers[writes.len()]) {
+        assert_eq!(&ask(&format!("{q} as recorded on 9999-12-31")), now, "{q}");
+    }
 }

@@ -378,7 +378,8 @@ impl<'t> Importer<'t> {
         symmetric: bool,
     ) -> Result<bool, RecordError> {
         let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
-        let (stored, other) = super::identity::stored_fingerprint(r.fingerprint, r.mirror, symmetric);
+        let (stored, other) =
+            super::identity::stored_fingerprint(r.fingerprint, r.mirror, symmetric);
         let stmt = if symmetric {
             &mut self.insert_symmetric
         } else {
