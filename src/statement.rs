@@ -202,7 +202,7 @@ fn meta(opts: &Options, statement: Option<&str>) -> ChangeMeta {
 fn write(store: &mut Store, w: &plan::WritePlan, opts: &Options) -> Result<Outcome, Error> {
     let own = !store.in_change();
     if own {
-        store.begin_change(meta(opts, Some(&w.statement)))?;
+        store.begin_single_change(meta(opts, Some(&w.statement)))?;
     } else {
         store.record_statement(&w.statement)?;
     }
@@ -218,8 +218,9 @@ fn write(store: &mut Store, w: &plan::WritePlan, opts: &Options) -> Result<Outco
     let report = match done {
         Ok(report) => report,
         Err(e) => {
-            if own {
-                // The write failed and undid itself; the change it opened goes with it.
+            if own && store.in_change() {
+                // The write failed before it began (its pattern's matches); the change it
+                // opened goes with it. A write that failed took its change with it.
                 let _ = store.rollback_change();
             }
             return Err(e);
