@@ -174,13 +174,11 @@ pub(crate) fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
 /// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),
 /// if any.
 pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<Option<i64>> {
-    conn.query_row(
-        "SELECT max(id) FROM change WHERE recorded < ?1",
-        [instant],
-        |r| r.get(0),
-    )
-    .optional()
-    .map(Option::flatten)
+    // Prepared once per connection: every question `as recorded on` a day asks it.
+    conn.prepare_cached("SELECT max(id) FROM change WHERE recorded < ?1")?
+        .query_row([instant], |r| r.get(0))
+        .optional()
+        .map(Option::flatten)
 }
 
 /// The change a moment of recorded time stands for: change N itself, or the last change

@@ -510,7 +510,8 @@ mod tests {
             )
             .unwrap();
         assert_eq!(pair, 1);
-        // Schema 6: the pair index holds the predicate, status and time bounds too.
+        // Schema 6: the pair index holds the predicate, status and time bounds too;
+        // schema 8 the change that made the relation (questions about the past).
         let columns: Vec<String> = store
             .connection()
             .prepare("SELECT name FROM pragma_index_info('relation_pair') ORDER BY seqno")
@@ -527,7 +528,8 @@ mod tests {
                 "predicate",
                 "status",
                 "start_lo",
-                "end_hi"
+                "end_hi",
+                "since_change"
             ]
         );
     }
