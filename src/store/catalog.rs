@@ -284,14 +284,16 @@ impl Catalog for StoreCatalog<'_> {
             // Before the first change the store held nothing.
             return Ok(Changed::ALL);
         }
-        // A change after `n` left a current row made after it (found through the partial
-        // indexes on `since_change`, schema 8) or a version ended after it.
+        // A change after `n` left a current row made after it (the latest such change is
+        // the last entry of the partial index on `since_change`, schema 8: one seek, where
+        // a range `since_change > ?` beside the index's own `> 1` read all its entries) or
+        // a version ended after it.
         self.conn
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM relation WHERE since_change > 1 AND since_change > ?1) \
+                "SELECT COALESCE((SELECT max(since_change) FROM relation WHERE since_change > 1), 0) > ?1 \
                      OR EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1), \
                  EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1 AND since_change <= ?1), \
-                 EXISTS (SELECT 1 FROM entity WHERE since_change > 1 AND since_change > ?1) \
+                 COALESCE((SELECT max(since_change) FROM entity WHERE since_change > 1), 0) > ?1 \
                      OR EXISTS (SELECT 1 FROM entity_version WHERE until_change > ?1)",
             )
             .and_then(|mut stmt| {
