@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-use crate::support::{export, seed_store, TempStore, SEED};
+use crate::support::{check_passes, export, seed_store, sidecar, TempStore, SEED};
 
 /// Every row of `sql`, each as its columns' text joined with `|` (NULL as `∅`).
 fn rows(db: &Path, sql: &str) -> Vec<String> {
@@ -290,4 +290,36 @@ fn questions_about_the_past_answer_what_the_store_held_then() {
     for (q, now) in questions.iter().zip(&answers[writes.len()]) {
         assert_eq!(&ask(&format!("{q} as recorded on 9999-12-31")), now, "{q}");
     }
+}
+
+/// `factstore query` with a write leaves its change in the write-ahead log when it exits
+/// (no checkpoint: the syncs of one were most of a one-add process); every later
+/// process reads it, and a REPL session carries it into the store file when it ends.
+#[test]
+fn a_write_from_query_stays_in_the_log_until_a_later_writer_checkpoints() {
+    let store = seed_store();
+    let wal = sidecar(&store.db, "-wal");
+    let logged = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    store.ok(&[
+        "query",
+        "add aliyev met netanyahu when 2025-06 source seed-article",
+    ]);
+    assert!(logged() > 0, "the change is in the log");
+    let out = store.ok(&["query", "--format", "jsonl", "aliyev met netanyahu"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    check_passes(&store.db).unwrap();
+    // A session's end checkpoints: the store file alone holds the change.
+    let out = store.run_with_stdin(&["repl"], "aliyev met ?x | count\n");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(
+        logged(),
+        0,
+        "the session's end carried the log into the store file"
+    );
+    assert_eq!(
+        rows(&store.db, "SELECT count(*) FROM change"),
+        ["2"],
+        "{}",
+        out.stdout
+    );
 }

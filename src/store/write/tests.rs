@@ -276,3 +276,30 @@ fn a_change_is_opened_written_and_committed_once() {
     assert_eq!(s.last_change().unwrap(), Some(2));
     assert_eq!(one(&s, "SELECT count(*) FROM relation"), 1);
 }
+
+#[test]
+fn a_change_for_one_write_goes_whole_when_the_write_fails() {
+    let mut s = store_with(BASE);
+    let before = snapshot(&s);
+    let single = |s: &mut Store| {
+        s.begin_single_change(ChangeMeta::new("tester", Origin::Repl))
+            .unwrap()
+    };
+    // A failed write closes its change: nothing of it is written, the number is free.
+    assert_eq!(single(&mut s), 2);
+    assert!(s
+        .write(&correct(2, r#"{"when":"2025-13"}"#), Some("no"))
+        .is_err());
+    assert!(!s.in_change());
+    assert_eq!(snapshot(&s), before);
+    assert_eq!(s.last_change().unwrap(), Some(1));
+    // A write that succeeds is committed as the change.
+    assert_eq!(single(&mut s), 2);
+    s.write(&correct(2, r#"{"note":"kept"}"#), Some("a note"))
+        .unwrap();
+    assert_eq!(s.commit_change().unwrap(), Some(2));
+    assert_eq!(
+        rows(&s, "SELECT key, note FROM relation WHERE key = 2"),
+        ["2|kept"]
+    );
+}
