@@ -40,8 +40,8 @@ pub struct Cli {
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub author: Option<String>,
 
-    /// With statements read from standard input (`factstore repl < script`): record
-    /// them as one change, written only if every statement succeeds.
+    /// With statements read from standard input (`factstore --atomic repl < script`):
+    /// record them as one change, written only if every statement succeeds.
     #[arg(long, global = true)]
     pub atomic: bool,
 
@@ -55,6 +55,12 @@ pub struct Cli {
 pub enum Command {
     /// Open the interactive REPL on the store (what `factstore` alone does). With
     /// standard input not a terminal, run the statements read from it instead.
+    ///
+    /// Each write is a change of its own; `begin` … `commit` makes the writes between
+    /// them one change (`rollback` drops them, and a block still open at the end is
+    /// rolled back). With --atomic, statements read from standard input are one change,
+    /// written only if every one succeeds. The change log's origin is `repl` at a
+    /// terminal, `<stdin>` for piped statements.
     Repl,
     /// Create an empty store (an existing store is kept and its schema upgraded).
     Init,
@@ -66,8 +72,19 @@ pub enum Command {
     Check,
     /// Show counts of entities, relations, predicates and sources, and the time span.
     Stats,
-    /// Run one statement of the query language (a query, `path`, `save`, `run`, `saved`,
-    /// `drop`) and print its result.
+    /// Run one statement of the language: a query, `path`, `save`, `run`, `saved`,
+    /// `drop`, a write (`add`, `correct`, `retract`, `merge`, `undo`, …) or a question
+    /// about history (`history`, `changes`).
+    ///
+    /// A query prints its rows on stdout. A write opens the store for writing, is
+    /// recorded as one change of the change log (author --as, origin `<command line>`,
+    /// the file of --file, or `<stdin>`) and says what it did on stderr: `added #41
+    /// (change 2)`, `already recorded as #41`. `history #ID` lists every version of a
+    /// relation, `history ENTITY` an entity's names, merges and relations, `changes
+    /// [since DATE] [by NAME]` the change log, all as rows in any format; a query ending
+    /// in `as recorded on DATE` or `as recorded at change N` sees the store as it was.
+    /// Several writes as one change: `begin` … `commit` in `factstore repl`, or
+    /// `factstore --atomic repl < script`.
     Query(QueryArgs),
     /// Run a saved query with its arguments: `factstore run NAME ARG…`.
     Run(RunArgs),
@@ -666,6 +683,19 @@ fn execute(
         text: text.to_string(),
     };
     let stmt = lang::parse(text).map_err(|e| fail(e.into()))?;
+    // A block groups the statements after it; here there are none (the change would be
+    // rolled back as the command ends).
+    if matches!(
+        stmt.kind,
+        ast::StatementKind::Begin | ast::StatementKind::Commit | ast::StatementKind::Rollback
+    ) {
+        return Err(CliError::Usage(
+            "`begin`, `commit` and `rollback` group the statements of a REPL session or a \
+             script (`factstore repl < script`; --atomic makes a whole script one change); \
+             `factstore query` runs one statement, which is a change of its own"
+                .into(),
+        ));
+    }
     let mode = if statement::writes(&stmt) {
         Mode::ReadWrite
     } else {

@@ -136,6 +136,16 @@ pub fn prepare(
             today: crate::time::today(),
         };
         let plan = plan::resolve(stmt, text, &store.catalog(), &ctx)?;
+        // `as recorded at change N` names a change that must have been recorded.
+        let at_change = match &plan {
+            Plan::Select(s) => s.recorded.map(|r| r.at),
+            Plan::Path(p) => p.recorded.map(|r| r.at),
+            Plan::History(h) => h.recorded,
+            _ => None,
+        };
+        if let Some(plan::Recorded::AtChange(n)) = at_change {
+            store.check_change(n)?;
+        }
         let sql = match &plan {
             Plan::Select(select) => {
                 let compile = sql::CompileOptions {
@@ -168,6 +178,21 @@ pub fn run(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outcome
 /// a `begin` block (or an `--atomic` script) has a change open, which it then joins.
 pub fn apply(store: &mut Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
     within(&opts.deadline, || match &prepared.plan {
+        // The store's own refusals name its API; these say it in the statements' terms.
+        Plan::Begin if store.in_change() => Err(Error::Usage(
+            "a change is open already (a `begin` block, or the whole script with \
+             --atomic): `commit` or `rollback` it before `begin`"
+                .into(),
+        )),
+        Plan::Commit | Plan::Rollback if !store.in_change() => Err(Error::Usage(format!(
+            "no `begin` block is open, so there is nothing to {}; each write outside a \
+             block is recorded at once, as a change of its own",
+            if matches!(prepared.plan, Plan::Commit) {
+                "commit"
+            } else {
+                "roll back"
+            }
+        ))),
         Plan::Begin => {
             store.begin_change(meta(opts, None))?;
             Ok(Outcome::Message(
@@ -370,10 +395,7 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
                 plan::HistoryOf::Entity(id) => store.entity_history(id)?,
             };
             if let Some(recorded) = h.recorded {
-                let last = match recorded {
-                    plan::Recorded::AtChange(n) => n,
-                    plan::Recorded::EndOfDay(day) => store.change_at_end_of(day)?.unwrap_or(0),
-                };
+                let last = store.change_number(recorded)?;
                 rows.rows.retain(|row| match row.cells.first() {
                     Some(Value::Int(change)) => *change <= last,
                     _ => true,

@@ -6,8 +6,6 @@
 use factstore::store::ImportFormat;
 use libfuzzer_sys::fuzz_target;
 
-factstore_fuzz::asan_default_options!();
-
 fuzz_target!(|data: &[u8]| {
     factstore_fuzz::import_and_verify(data, ImportFormat::Csv);
 });

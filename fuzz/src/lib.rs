@@ -2,62 +2,80 @@
 //! checking what an accepted file leaves behind.
 //!
 //! A file is either refused as bad data (an error naming a line inside the file),
-//! leaving the store empty, or imported; an imported file leaves a store that passes its own checks, whose counts
-//! agree with the import summary, that takes the same file again without adding
-//! anything (a history export that restored something is refused instead: it imports
-//! into an empty store only), and whose export imports back into an identical store.
+//! leaving the store empty, or imported; an imported file leaves a store that passes its
+//! own checks, whose counts agree with the import summary, that takes the same file again
+//! without adding anything (a history export that restored something is refused instead:
+//! it imports into an empty store only), and whose export imports back into an identical
+//! store.
+//!
+//! Fuzz inputs are small (libFuzzer's default longest input is 4 KiB), so they take the
+//! import's path for small files: read whole, then written, on one thread, with SQLite's
+//! foreign key and CHECK constraints on, so a row the import should have refused fails
+//! the import as a store error, which the harness reports. The streaming path (two
+//! threads, relaxed checks) is the same reading and writing code; the import's unit
+//! tests compare the two. AddressSanitizer runs with its defaults (no thread is started
+//! per input any more, so detecting stack use after return costs little).
 
 use std::cell::RefCell;
-
-/// Defines AddressSanitizer's default settings for a target that imports (the user's
-/// `ASAN_OPTIONS` still override them): no detection of stack use after return. Each
-/// JSON Lines import writes on a thread of its own, and ASan gives each new thread a
-/// fresh "fake stack" for that detection, whose pages took about two thirds of each
-/// input's time (4,000 jsonl_record inputs: 28 s with it, 10 s without). Safe Rust
-/// cannot return a reference to its stack; heap errors, which are what SQLite's C code
-/// could commit here, are still detected. `ASAN_OPTIONS=detect_stack_use_after_return=1`
-/// turns it back on.
-#[macro_export]
-macro_rules! asan_default_options {
-    () => {
-        /// Read by AddressSanitizer at start-up: see `factstore_fuzz::asan_default_options`.
-        #[no_mangle]
-        pub extern "C" fn __asan_default_options() -> *const std::ffi::c_char {
-            c"detect_stack_use_after_return=0".as_ptr()
-        }
-    };
-}
 
 use factstore::store::{ImportFormat, ImportOptions, ImportSummary, Store, StoreError};
 
 /// A store kept from one input to the next, emptied when an input has written to it:
 /// building the schema anew for each input's stores, and SQLite reading it into each new
-/// connection, took most of each input's time.
+/// connection, took most of each input's time. Its statements, the import's included,
+/// stay compiled in the connection's cache from one input to the next.
 struct Reused {
     store: Store,
     /// The schema's version when the store was made: an input that changed the schema
     /// (a bulk import rebuilds indexes, ANALYZE adds tables) gets the next input a new
     /// store, so that every input starts from the same schema.
     schema_version: i64,
-    /// Every table of the schema (sqlite_sequence too, were there one).
-    tables: Vec<String>,
+    /// A `DELETE` of every row of each table of the schema (sqlite_sequence too, were
+    /// there one), a table's rows before the rows they refer to: foreign keys hold after
+    /// each statement. (Setting `defer_foreign_keys` instead would make SQLite compile
+    /// every cached statement again.)
+    deletes: Vec<String>,
+    /// Whether any table holds a row.
+    holds_rows: String,
     /// Whether the store may hold rows.
     used: bool,
 }
 
+/// Statements the connection keeps compiled: the harness's (a `DELETE` per table and
+/// two more) and the import's, export's and check's, with room to spare: beyond it, each
+/// input would compile most of them again.
+const STATEMENT_CACHE: usize = 256;
+
 impl Reused {
     fn new() -> Reused {
         let store = Store::open_in_memory().expect("an in-memory store opens");
-        let schema_version = schema_version(&store);
-        let tables = store
-            .fuzzing_connection()
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-            .and_then(|mut stmt| stmt.query_map([], |r| r.get(0))?.collect())
+        let conn = store.fuzzing_connection();
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let references: Vec<(String, Option<String>)> = conn
+            .prepare(
+                "SELECT m.name, f.\"table\" FROM sqlite_master m
+                 LEFT JOIN pragma_foreign_key_list(m.name) f ON f.\"table\" <> m.name
+                 WHERE m.type = 'table'",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
             .expect("the tables are listed");
+        let tables = referrers_first(&references);
+        let any = tables
+            .iter()
+            .map(|table| format!("EXISTS (SELECT 1 FROM \"{table}\")"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
         Reused {
+            schema_version: schema_version(&store),
+            deletes: tables
+                .iter()
+                .map(|table| format!("DELETE FROM \"{table}\""))
+                .collect(),
+            holds_rows: format!("SELECT {any}"),
             store,
-            schema_version,
-            tables,
             used: false,
         }
     }
@@ -68,16 +86,14 @@ impl Reused {
         if schema_version(&self.store) != self.schema_version {
             *self = Reused::new();
         } else if self.used {
-            // Foreign keys are checked when the transaction ends, with every table empty.
-            let mut sql = String::from("BEGIN; PRAGMA defer_foreign_keys = ON;");
-            for table in &self.tables {
-                sql.push_str(&format!("DELETE FROM \"{table}\";"));
-            }
-            sql.push_str("COMMIT;");
-            self.store
-                .fuzzing_connection()
-                .execute_batch(&sql)
-                .expect("the store is emptied");
+            let conn = self.store.fuzzing_connection();
+            let emptied = conn.execute_batch("BEGIN").and_then(|()| {
+                for delete in &self.deletes {
+                    conn.prepare_cached(delete)?.execute([])?;
+                }
+                conn.execute_batch("COMMIT")
+            });
+            emptied.expect("the store is emptied");
         }
         self.used = true;
         &mut self.store
@@ -86,26 +102,45 @@ impl Reused {
     /// Panics unless the store holds no row: what a refused file must leave of an empty
     /// store. The next input then takes the store as it is.
     fn assert_empty(&mut self) {
-        let any = self
-            .tables
-            .iter()
-            .map(|table| format!("EXISTS (SELECT 1 FROM \"{table}\")"))
-            .collect::<Vec<_>>()
-            .join(" OR ");
         let holds_rows: bool = self
             .store
             .fuzzing_connection()
-            .query_row(&format!("SELECT {any}"), [], |r| r.get(0))
+            .prepare_cached(&self.holds_rows)
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
             .expect("the store is read");
         assert!(!holds_rows, "a refused file left rows in the store");
         self.used = false;
     }
 }
 
+/// The tables of `references` (each table with a table it refers to, or `None`), each
+/// before every table it refers to. Panics on a cycle of references between tables.
+fn referrers_first(references: &[(String, Option<String>)]) -> Vec<String> {
+    let mut left: Vec<&str> = references.iter().map(|(t, _)| t.as_str()).collect();
+    left.sort_unstable();
+    left.dedup();
+    let mut order = Vec::new();
+    while !left.is_empty() {
+        // A table no table left refers to (but itself) goes next.
+        let referred = |table: &str| {
+            references
+                .iter()
+                .any(|(t, r)| r.as_deref() == Some(table) && left.contains(&t.as_str()))
+        };
+        let next = left
+            .iter()
+            .position(|t| !referred(t))
+            .expect("the tables' references form no cycle");
+        order.push(left.remove(next).to_string());
+    }
+    order
+}
+
 fn schema_version(store: &Store) -> i64 {
     store
         .fuzzing_connection()
-        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .prepare_cached("PRAGMA schema_version")
+        .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
         .expect("the schema version is read")
 }
 

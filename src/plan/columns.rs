@@ -34,6 +34,10 @@ pub enum RelField {
     Quote,
     /// The relation's permanent id (`#412`).
     Id,
+    /// The instant its version was recorded (given when a stage names it).
+    Recorded,
+    /// Who recorded its version (given when a stage names it).
+    RecordedBy,
 }
 
 impl RelField {
@@ -50,6 +54,10 @@ impl RelField {
         RelField::Id,
     ];
 
+    /// Columns a one-clause query gives only when a stage names them (`| show
+    /// recorded`): each costs a lookup in the change log per row.
+    pub const ON_REQUEST: [RelField; 2] = [RelField::Recorded, RelField::RecordedBy];
+
     pub fn name(self) -> &'static str {
         match self {
             RelField::Subject => "subject",
@@ -62,6 +70,8 @@ impl RelField {
             RelField::Source => "source",
             RelField::Quote => "quote",
             RelField::Id => "id",
+            RelField::Recorded => "recorded",
+            RelField::RecordedBy => "recorded_by",
         }
     }
 }

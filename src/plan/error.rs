@@ -120,6 +120,11 @@ pub enum PlanErrorKind {
         id: String,
         suggestions: Vec<String>,
     },
+    /// A write names a source the store does not have.
+    UnknownSource {
+        id: String,
+        suggestions: Vec<String>,
+    },
     /// A confidence outside 0..=1.
     BadConfidence {
         value: f64,
@@ -209,6 +214,13 @@ impl PlanError {
                  declared first with `add predicate P`"
                     .into(),
             ),
+            UnknownSource { suggestions, .. } if !suggestions.is_empty() => Some(format!(
+                "did you mean {}? A new source is added first: `add source ID \"title\"`",
+                or_list(suggestions)
+            )),
+            UnknownSource { .. } => {
+                Some("a new source is added first: `add source ID \"title\"`".into())
+            }
             WriteNeedsEntity => Some(
                 "a write names its entities: an id, a name or a quoted name, as `Baku` or \
                  \"Ilham Aliyev\""
@@ -387,6 +399,7 @@ impl PlanError {
             UnknownWritePredicate { id, .. } => {
                 write!(f, "unknown predicate `{}`; nothing was written", clip(id))
             }
+            UnknownSource { id, .. } => write!(f, "unknown source `{}`", clip(id)),
             BadConfidence { value } => write!(
                 f,
                 "confidence {value} is out of range: it is a number from 0 to 1"

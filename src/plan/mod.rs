@@ -58,11 +58,21 @@ pub trait Catalog {
     fn entities_named_as_stored(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
         self.entities_named(text)
     }
+    /// As [`Catalog::entities_named`], with the merges in force at a moment of recorded
+    /// time (`as recorded …`): an entity merged since answers as itself.
+    fn entities_named_at(&self, text: &str, _at: Recorded) -> Result<Vec<EntityRef>, CatalogError> {
+        // A catalog without history knows no merges but today's.
+        self.entities_named(text)
+    }
     /// Up to a few known names close to `text`, best first.
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError>;
     fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError>;
     /// Every predicate id (for suggestions).
     fn predicate_ids(&self) -> Result<Vec<String>, CatalogError>;
+    /// Every source id (for checking and suggesting the `source` of a write).
+    fn source_ids(&self) -> Result<Vec<String>, CatalogError> {
+        Ok(Vec::new())
+    }
     /// Every entity kind in use.
     fn kinds(&self) -> Result<Vec<String>, CatalogError>;
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError>;
@@ -256,8 +266,8 @@ impl Changed {
 
 /// `as recorded …` on a query or a path, as planned: the moment, and the tables that
 /// changed after it. The others are read as they are now, through their indexes, which
-/// is what they held then; a question about a moment nothing changed after is planned
-/// as a question about the present (no `AsRecorded` at all).
+/// is what they held then; a question about a moment nothing changed after reads every
+/// table as it is (the moment is kept: a change it names must exist).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AsRecorded {
     pub at: Recorded,

@@ -70,6 +70,7 @@ pub fn resolve(
         running: Vec::new(),
         deadline: ctx.deadline,
         today: ctx.today,
+        recorded: None,
     }
     .statement(stmt, text)
 }
@@ -83,6 +84,9 @@ struct Resolver<'c> {
     running: Vec<String>,
     deadline: &'c Deadline,
     today: Day,
+    /// The statement's `as recorded …`: names then resolve through the merges in force
+    /// at that moment, not today's.
+    recorded: Option<Recorded>,
 }
 
 /// Variables met so far in one query.
@@ -109,11 +113,15 @@ impl<'c> Resolver<'c> {
 
     fn statement(&mut self, stmt: &ast::Statement, text: &str) -> Result<Plan, PlanError> {
         let recorded = self.recorded(stmt.recorded.as_ref())?;
+        // A saved query run `as recorded …` inherits the moment of its `run`.
+        if recorded.is_some() {
+            self.recorded = recorded;
+        }
         let mut plan = self.statement_kind(stmt, text)?;
         if let (Some(r), Some(span)) = (recorded, stmt.recorded.as_ref().map(|r| r.span)) {
             match &mut plan {
-                Plan::Select(s) => s.recorded = self.as_recorded(r)?,
-                Plan::Path(p) => p.recorded = self.as_recorded(r)?,
+                Plan::Select(s) => s.recorded = Some(self.as_recorded(r)?),
+                Plan::Path(p) => p.recorded = Some(self.as_recorded(r)?),
                 Plan::History(h) => h.recorded = Some(r),
                 _ => return Err(PlanError::new(K::RecordedNotHere, span)),
             }

@@ -33,7 +33,7 @@ use rustyline::Editor;
 use crate::store::Store;
 
 pub use helper::ReplHelper;
-pub use session::{Flow, Session, Settings};
+pub use session::{Ended, Flow, Session, Settings};
 
 /// The prompt of a new statement.
 pub const PROMPT: &str = "factstore> ";
@@ -81,7 +81,7 @@ pub struct Writes {
 
 /// Runs the REPL on `store`: interactive when standard input is a terminal (printing
 /// `greeting` to stderr first), else piped. Returns the exit status. A `begin` block
-/// still open at the end is rolled back.
+/// still open at the end is rolled back (piped input then fails: status 2).
 pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplError> {
     let store = Rc::new(RefCell::new(store));
     let mut session = Session::new(store.clone());
@@ -97,7 +97,8 @@ pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplErr
     if terminal {
         eprintln!("{}", greeting.trim_end());
         let status = interactive(store, &mut session);
-        session.end_change(false, "the session ended inside a `begin` block");
+        // Said on stderr; the user ending the session chose to leave the block.
+        let _ = session.end_change(false, "the session ended inside a `begin` block");
         return status;
     }
     if writes.atomic {
@@ -107,12 +108,19 @@ pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplErr
         }
     }
     let status = piped(&mut session, io::stdin().lock())?;
-    if writes.atomic {
-        session.end_change(status == 0, "a statement failed (--atomic)");
+    let ended = if writes.atomic {
+        session.end_change(status == 0, "a statement failed (--atomic)")
     } else {
-        session.end_change(false, "the input ended inside a `begin` block");
-    }
-    Ok(status)
+        session.end_change(false, "the input ended inside a `begin` block")
+    };
+    Ok(match ended {
+        // The script's writes are lost: a caller must not take it for a success.
+        Ended::Failed => 1,
+        // A script that ends inside its `begin` block is incomplete (a missing
+        // `commit`): what the block wrote is dropped, so the script failed.
+        Ended::RolledBack if !writes.atomic => 2,
+        Ended::NoneOpen | Ended::Committed | Ended::RolledBack => status,
+    })
 }
 
 /// Reads statements from `input` until its end or `.quit`: 0 if all succeeded, else 2.

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::lang;
+use crate::lang::{self, ast};
 use crate::output::{self, OutputFormat, RenderOptions};
 use crate::statement::{self, Outcome};
 use crate::store::{self, ImportOptions, InterruptHandle, Store};
@@ -99,6 +99,20 @@ pub struct Session {
     terminal: bool,
     /// Who writes, from where (the change log's author and origin).
     pub author: statement::Author,
+    /// The whole input is one change (`--atomic`): blocks have no place in it.
+    atomic: bool,
+}
+
+/// How [`Session::end_change`] left the change the session had open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// No change was open.
+    NoneOpen,
+    Committed,
+    RolledBack,
+    /// Committing or rolling back failed (said on stderr); nothing of the change was
+    /// written.
+    Failed,
 }
 
 /// Was this error SQLite's interrupt (Ctrl-C)?
@@ -123,6 +137,7 @@ impl Session {
             interrupter,
             terminal: io::stdout().is_terminal(),
             author: statement::Author::default(),
+            atomic: false,
         }
     }
 
@@ -131,26 +146,37 @@ impl Session {
         let meta =
             crate::store::ChangeMeta::new(self.author.name.clone(), self.author.origin.clone());
         self.store.borrow_mut().begin_change(meta)?;
+        self.atomic = true;
         Ok(())
     }
 
     /// Ends the session's open change: commits it when `keep`, else rolls it back. Says
     /// what happened on stderr; nothing when no change is open.
-    pub fn end_change(&mut self, keep: bool, why: &str) {
+    pub fn end_change(&mut self, keep: bool, why: &str) -> Ended {
         let mut store = self.store.borrow_mut();
         if !store.in_change() {
-            return;
+            return Ended::NoneOpen;
         }
         if keep {
             match store.commit_change() {
                 Ok(Some(n)) => eprintln!("committed: change {n}"),
                 Ok(None) => eprintln!("committed: nothing changed, so no change was recorded"),
-                Err(e) => eprintln!("error: {e}"),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ended::Failed;
+                }
             }
+            Ended::Committed
         } else {
             match store.rollback_change() {
-                Ok(()) => eprintln!("rolled back: {why}; nothing of the change was written"),
-                Err(e) => eprintln!("error: {e}"),
+                Ok(()) => {
+                    eprintln!("rolled back: {why}; nothing of the change was written");
+                    Ended::RolledBack
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ended::Failed
+                }
             }
         }
     }
@@ -226,6 +252,21 @@ impl Session {
                          it writable and start the REPL again",
                         store.path().display()
                     )));
+                }
+                // A `commit` would write half the script as a change of its own.
+                if self.atomic
+                    && matches!(
+                        stmt.kind,
+                        ast::StatementKind::Begin
+                            | ast::StatementKind::Commit
+                            | ast::StatementKind::Rollback
+                    )
+                {
+                    return Ok(self.fail(
+                        "error: with --atomic the whole script is one change: `begin`, \
+                         `commit` and `rollback` have no place in it (its end commits it; a \
+                         failed statement rolls it back)",
+                    ));
                 }
                 self.interrupter.set_running(true);
                 let mut watched = store.watch(&opts.deadline);

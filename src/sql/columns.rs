@@ -69,5 +69,16 @@ pub(super) fn relation_column(
         RelField::Status => per_row("status"),
         RelField::Quote => format!("{r}.{}", ident("quote")),
         RelField::Id => per_row("key"),
+        RelField::Recorded | RelField::RecordedBy => format!(
+            "(SELECT {} FROM {} WHERE {} = {})",
+            ident(if f == RelField::Recorded {
+                "recorded"
+            } else {
+                "author"
+            }),
+            ident("change"),
+            ident("id"),
+            per_row("since_change")
+        ),
     }
 }

@@ -26,6 +26,7 @@ const RELATION_COLUMNS: &[&str] = &[
     "quote",
     "note",
     "confidence",
+    "since_change",
 ];
 
 /// The columns of an entity the compiled statement reads.

@@ -203,26 +203,69 @@ fn err(e: rusqlite::Error) -> CatalogError {
 }
 
 impl StoreCatalog<'_> {
+    /// The one text column of every row `sql` gives (ids, kinds).
+    fn texts(&self, sql: &str) -> Result<Vec<String>, CatalogError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(err)?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
+        rows.collect::<Result<Vec<String>, _>>().map_err(err)
+    }
+
     /// The entities that `found` answer as: each merged entity is replaced by the one it
     /// was merged into (`merge A into B`: A's names and id resolve to B), each once, in
     /// the order found. The lookups gave `merged_into` with each entity, so one that was
     /// never merged costs no further query.
     fn canonical(&self, found: Vec<Found>) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        self.follow_merges(found, |key| {
+            self.conn
+                .prepare_cached(
+                    "SELECT key, id, name, kind, merged_into FROM entity WHERE key = ?1",
+                )?
+                .query_row(params![key], found_row)
+                .optional()
+        })
+    }
+
+    /// As [`StoreCatalog::canonical`], with `merged_into` telling what an entity was
+    /// merged into (at the moment asked about) in place of the current column.
+    fn canonical_with(
+        &self,
+        found: Vec<Found>,
+        merged_into: impl Fn(i64) -> Result<Option<i64>, rusqlite::Error>,
+    ) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        let mut at_moment = Vec::with_capacity(found.len());
+        for (e, _) in found {
+            let into = merged_into(e.key)?;
+            at_moment.push((e, into));
+        }
+        self.follow_merges(at_moment, |key| {
+            let Some(target) = self
+                .conn
+                .prepare_cached("SELECT key, id, name, kind FROM entity WHERE key = ?1")?
+                .query_row(params![key], entity_row)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let into = merged_into(target.key)?;
+            Ok(Some((target, into)))
+        })
+    }
+
+    /// Follows each found entity's merges to the entity it answers as, `target` giving
+    /// the entity a merge points at with what that one was merged into; each once.
+    fn follow_merges(
+        &self,
+        found: Vec<Found>,
+        target: impl Fn(i64) -> Result<Option<Found>, rusqlite::Error>,
+    ) -> Result<Vec<EntityRef>, rusqlite::Error> {
         let mut out: Vec<EntityRef> = Vec::with_capacity(found.len());
         for (mut e, mut into) in found {
             // A merge points at an entity that is not merged itself; an older chain is
             // followed, at most as far as there could be distinct entities in a chain.
             for _ in 0..64 {
                 let Some(key) = into else { break };
-                match self
-                    .conn
-                    .prepare_cached(
-                        "SELECT key, id, name, kind, merged_into FROM entity WHERE key = ?1",
-                    )?
-                    .query_row(params![key], found_row)
-                    .optional()?
-                {
-                    Some((target, next)) => (e, into) = (target, next),
+                match target(key)? {
+                    Some((next, next_into)) => (e, into) = (next, next_into),
                     None => break,
                 }
             }
@@ -308,6 +351,28 @@ impl Catalog for StoreCatalog<'_> {
             .map_err(err)
     }
 
+    fn entities_named_at(
+        &self,
+        text: &str,
+        at: crate::plan::Recorded,
+    ) -> Result<Vec<EntityRef>, CatalogError> {
+        let found = self.stored_entities_named(text)?;
+        let change = super::change::number_at(self.conn, at).map_err(err)?;
+        self.canonical_with(found, |key| {
+            // The entity's version current at the end of `change`, if it existed then.
+            self.conn
+                .prepare_cached(
+                    "SELECT merged_into FROM entity WHERE key = ?1 AND since_change <= ?2 \
+                     UNION ALL SELECT merged_into FROM entity_version \
+                     WHERE key = ?1 AND since_change <= ?2 AND until_change > ?2",
+                )?
+                .query_row(params![key, change], |r| r.get(0))
+                .optional()
+                .map(Option::flatten)
+        })
+        .map_err(err)
+    }
+
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError> {
         let norm = names::normalise(text);
         // (alias as written, normalised) with the entity it names.
@@ -378,29 +443,15 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn predicate_ids(&self) -> Result<Vec<String>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id FROM predicate ORDER BY id")
-            .map_err(err)?;
-        let ids = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(err)?
-            .collect::<Result<Vec<String>, _>>()
-            .map_err(err)?;
-        Ok(ids)
+        self.texts("SELECT id FROM predicate ORDER BY id")
+    }
+
+    fn source_ids(&self) -> Result<Vec<String>, CatalogError> {
+        self.texts("SELECT id FROM source ORDER BY id")
     }
 
     fn kinds(&self) -> Result<Vec<String>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT kind FROM entity ORDER BY kind")
-            .map_err(err)?;
-        let kinds = stmt
-            .query_map([], |r| r.get(0))
-            .map_err(err)?
-            .collect::<Result<Vec<String>, _>>()
-            .map_err(err)?;
-        Ok(kinds)
+        self.texts("SELECT DISTINCT kind FROM entity ORDER BY kind")
     }
 
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError> {

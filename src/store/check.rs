@@ -272,12 +272,14 @@ pub(crate) fn is_damage(e: &rusqlite::Error) -> bool {
     )
 }
 
+/// The rows of `sql`, read by `row`. The statement comes from the connection's cache: a
+/// store checked again reuses it.
 fn collect<T>(
     conn: &rusqlite::Connection,
     sql: &str,
     row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Vec<T>> {
-    let mut stmt = conn.prepare(sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt.query_map([], row)?;
     rows.collect()
 }
@@ -289,7 +291,7 @@ fn collect_named<T>(
     named: &[(&str, &dyn rusqlite::ToSql)],
     mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<Vec<T>> {
-    let mut stmt = conn.prepare(sql)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     for (name, value) in named {
         if let Some(i) = stmt.parameter_index(name)? {
             stmt.raw_bind_parameter(i, value)?;

@@ -223,7 +223,7 @@ impl<'a> Exporter<'a> {
             crate::sql::ident(table.name),
             table.order
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
             let mut line = Line::new(table.name);
@@ -261,9 +261,10 @@ impl<'a> Exporter<'a> {
     }
 
     fn sources(&mut self) -> Result<(), StoreError> {
+        // Statements from the connection's cache: a store exported again reuses them.
         let mut stmt = self
             .conn
-            .prepare("SELECT id, title, published, lang, url, note FROM source ORDER BY key")
+            .prepare_cached("SELECT id, title, published, lang, url, note FROM source ORDER BY key")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
@@ -282,7 +283,7 @@ impl<'a> Exporter<'a> {
     fn predicates(&mut self) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT id, label, symmetric, description FROM predicate WHERE declared = 1
                  ORDER BY key",
             )
@@ -304,10 +305,12 @@ impl<'a> Exporter<'a> {
     fn entities(&mut self) -> Result<(), StoreError> {
         let conn = self.conn;
         let mut aliases = conn
-            .prepare("SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text")
+            .prepare_cached(
+                "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
+            )
             .map_err(db)?;
         let mut stmt = conn
-            .prepare("SELECT key, id, kind, name, note FROM entity ORDER BY key")
+            .prepare_cached("SELECT key, id, kind, name, note FROM entity ORDER BY key")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {
@@ -336,7 +339,7 @@ impl<'a> Exporter<'a> {
     fn relations(&mut self, history: bool) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
+            .prepare_cached(
                 "SELECT s.id, p.id, o.id, r.when_text, r.from_text, r.to_text, r.at_text,
                         r.status, pl.id, so.id, r.quote, r.note, r.confidence, r.key,
                         r.since_change
@@ -385,7 +388,7 @@ impl<'a> Exporter<'a> {
     fn saved_queries(&mut self) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT name, params, body FROM saved_query ORDER BY name")
+            .prepare_cached("SELECT name, params, body FROM saved_query ORDER BY name")
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
         while let Some(r) = rows.next().map_err(db)? {

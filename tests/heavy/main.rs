@@ -12,3 +12,4 @@ mod concurrency;
 mod disk_full;
 mod graphviz;
 mod resources;
+mod writers;

@@ -4,9 +4,10 @@
 use std::path::Path;
 
 use rusqlite::Connection;
-use sha2::{Digest, Sha256};
 
-use crate::support::{check_passes, export, seed_store, sidecar, TempStore, SEED};
+use crate::support::{
+    assert_refused, check_passes, export, seed_store, sha256_hex, sidecar, TempStore, SEED,
+};
 
 /// Every row of `sql`, each as its columns' text joined with `|` (NULL as `∅`).
 fn rows(db: &Path, sql: &str) -> Vec<String> {
@@ -30,13 +31,6 @@ fn rows(db: &Path, sql: &str) -> Vec<String> {
     .expect("the query runs")
     .collect::<rusqlite::Result<_>>()
     .expect("rows read")
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]
@@ -138,12 +132,9 @@ fn export_then_import_into_an_empty_store_keeps_every_id() {
     )
     .unwrap();
     let out = fresh.run(&["import", clash.to_str().unwrap()]);
-    assert_eq!(out.status, 2, "{out:?}");
-    assert!(
-        out.stderr
-            .contains("clash.jsonl:1: field `id`: id 90 is already the id of another relation"),
-        "{}",
-        out.stderr
+    assert_refused(
+        &out,
+        "clash.jsonl:1: field `id`: id 90 is already the id of another relation",
     );
 }
 
@@ -221,12 +212,7 @@ fn a_history_export_imports_into_an_empty_store_with_its_changes_and_versions() 
 
     // Into a store that holds anything: refused, and the store is unchanged.
     let out = store.run(&["import", file.to_str().unwrap()]);
-    assert_eq!(out.status, 2, "{out:?}");
-    assert!(
-        out.stderr.contains("only be imported into an empty store"),
-        "{}",
-        out.stderr
-    );
+    assert_refused(&out, "only be imported into an empty store");
     assert_eq!(store.ok(&["export", "--history"]), history);
 }
 

@@ -12,3 +12,4 @@ mod scripts;
 mod store;
 mod support;
 mod views;
+mod writes;

@@ -17,7 +17,7 @@ use crate::support::{factstore_with_stdin, seed_store, seed_store_with};
 const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A REPL on `db` in a pseudo-terminal, with its history under `home`, no colours.
-fn spawn(db: &Path, home: &Path) -> OsSession {
+pub(crate) fn spawn(db: &Path, home: &Path) -> OsSession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_factstore"));
     cmd.arg("--db")
         .arg(db)
@@ -41,13 +41,13 @@ fn spawn(db: &Path, home: &Path) -> OsSession {
 /// Waits for the prompt of a new line: after the newline that ended the last one (and
 /// any terminal modes set in between), so not a redraw of the line being edited.
 /// rustyline drops keys typed before its prompt, so each line waits for this.
-fn prompt(session: &mut OsSession) {
+pub(crate) fn prompt(session: &mut OsSession) {
     session
         .expect(Regex(r"\n(\x1b\[[0-9;?]*[A-Za-z]|\r)*factstore> "))
         .expect("a new prompt");
 }
 
-fn quit(mut session: OsSession) {
+pub(crate) fn quit(mut session: OsSession) {
     session
         .send(ControlCode::EndOfTransmission)
         .expect("Ctrl-D is sent");

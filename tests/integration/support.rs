@@ -24,9 +24,14 @@ pub fn factstore(args: &[&str]) -> Output {
 
 /// Runs `factstore ARGS` with `input` on standard input.
 pub fn factstore_with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factstore"))
-        .args(args)
-        .env_remove("FACTSTORE_DB")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_factstore"));
+    cmd.args(args).env_remove("FACTSTORE_DB");
+    run_command(cmd, input)
+}
+
+/// Runs a prepared `factstore` command with `input` on standard input.
+pub fn run_command(mut cmd: Command, input: &str) -> Output {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -43,6 +48,13 @@ pub fn factstore_with_stdin(args: &[&str], input: &str) -> Output {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Asserts that a run was refused as wrong input (exit status 2) and that its message
+/// says `says`.
+pub fn assert_refused(out: &Output, says: &str) {
+    assert_eq!(out.status, 2, "{out:?}");
+    assert!(out.stderr.contains(says), "{}", out.stderr);
 }
 
 /// Runs `factstore --db DB ARGS…`.
@@ -64,6 +76,16 @@ pub fn count(db: &Path, table: &str) -> i64 {
     let conn = rusqlite::Connection::open(db).expect("the store opens");
     conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .expect("the table exists")
+}
+
+/// The SHA-256 of `bytes` in lower-case hex, as the change log records an imported
+/// file's.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A temporary directory with a store path in it (the file is not created).
@@ -182,5 +204,98 @@ pub fn check_passes(db: &Path) -> Result<(), String> {
             "check exited {}: {}{}",
             out.status, out.stdout, out.stderr
         ))
+    }
+}
+
+/// A `factstore repl` process reading statements from a pipe that stays open, so that a
+/// test can interleave its statements with another process's: each line is sent when
+/// the test says, and the test waits for what the REPL says on stderr.
+pub struct PipedRepl {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    stderr: std::sync::mpsc::Receiver<String>,
+    /// Everything said on stderr so far.
+    pub said: String,
+}
+
+impl PipedRepl {
+    /// Starts `factstore --db DB ARGS… repl`.
+    pub fn start(store: &TempStore, args: &[&str]) -> PipedRepl {
+        use std::io::BufRead;
+        let mut all = args.to_vec();
+        all.push("repl");
+        let mut child = store
+            .command_for(&all)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the REPL starts");
+        let stdin = child.stdin.take();
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        PipedRepl {
+            child,
+            stdin,
+            stderr: rx,
+            said: String::new(),
+        }
+    }
+
+    /// Starts a REPL by `author` with a `begin` block open, in which it has added the
+    /// entity `e1`: it holds the store's write lock until it commits.
+    pub fn holding_a_block(store: &TempStore, author: &str) -> PipedRepl {
+        let mut repl = PipedRepl::start(store, &["--as", author]);
+        repl.send("begin");
+        repl.wait_for("began a change");
+        repl.send(r#"add entity e1 person "E 1""#);
+        repl.wait_for("added entity `e1`");
+        repl
+    }
+
+    /// Sends one line.
+    pub fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("the REPL's input is open");
+        writeln!(stdin, "{line}").expect("the REPL reads its input");
+        stdin.flush().expect("the REPL reads its input");
+    }
+
+    /// Waits (10 s at most: CI machines are slow) for a line of stderr containing
+    /// `text`; gives that line.
+    pub fn wait_for(&mut self, text: &str) -> String {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => {
+                    self.said.push_str(&line);
+                    self.said.push('\n');
+                    if line.contains(text) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!("the REPL never said {text:?}; it said:\n{}", self.said),
+            }
+        }
+    }
+
+    /// Closes the REPL's input and waits for it to exit; gives its exit status and
+    /// everything it said.
+    pub fn finish(mut self) -> (i32, String) {
+        drop(self.stdin.take());
+        let status = self.child.wait().expect("the REPL exits");
+        while let Ok(line) = self.stderr.recv_timeout(std::time::Duration::from_secs(10)) {
+            self.said.push_str(&line);
+            self.said.push('\n');
+        }
+        (status.code().unwrap_or(-1), self.said)
     }
 }

@@ -49,7 +49,11 @@ impl Resolver<'_> {
             });
         }
         if relation_count == 1 {
-            for f in RelField::ALL {
+            let named = stage_column_names(&q.stages);
+            let asked = RelField::ON_REQUEST
+                .into_iter()
+                .filter(|f| named.iter().any(|n| n.eq_ignore_ascii_case(f.name())));
+            for f in RelField::ALL.into_iter().chain(asked) {
                 columns.push(ColumnDef {
                     name: f.name().to_string(),
                     source: ColumnSource::Relation(f),
@@ -231,4 +235,25 @@ pub(super) fn anchor(clauses: &mut [Clause], vars: usize) {
     for c in clauses.iter_mut() {
         mark(c, &uses);
     }
+}
+
+/// The column names a query's stages mention (`show`, `sort`, `count by`).
+fn stage_column_names(stages: &[ast::Stage]) -> Vec<&str> {
+    fn name(c: &ast::Column) -> Option<&str> {
+        match &c.kind {
+            ast::ColumnKind::Named(n) => Some(n.as_str()),
+            ast::ColumnKind::Var { .. } => None,
+        }
+    }
+    let mut out = Vec::new();
+    for s in stages {
+        match &s.kind {
+            ast::StageKind::Show(cols) | ast::StageKind::Count(cols) => {
+                out.extend(cols.iter().filter_map(name));
+            }
+            ast::StageKind::Sort(keys) => out.extend(keys.iter().filter_map(|k| name(&k.column))),
+            _ => {}
+        }
+    }
+    out
 }

@@ -20,10 +20,10 @@ impl Resolver<'_> {
     }
 
     /// How a query or a path reads the moment `at`: the tables changed after it as they
-    /// were then; none at all (the present) when nothing changed after it.
-    pub(super) fn as_recorded(&self, at: Recorded) -> Result<Option<AsRecorded>, PlanError> {
+    /// were then, the others (all of them when nothing changed after it) as they are.
+    pub(super) fn as_recorded(&self, at: Recorded) -> Result<AsRecorded, PlanError> {
         let changed = self.catalog.changed_since(at).map_err(catalog_err)?;
-        Ok((changed.relations || changed.entities).then_some(AsRecorded { at, changed }))
+        Ok(AsRecorded { at, changed })
     }
 
     /// The first and last day of a period given outside a time filter, where no label

@@ -33,6 +33,7 @@ impl Resolver<'_> {
             running: self.running.clone(),
             deadline: self.deadline,
             today: self.today,
+            recorded: self.recorded,
         };
         checker.statement(&s.body, text)?;
         Ok(Plan::Save {
@@ -117,6 +118,7 @@ impl Resolver<'_> {
             running: chain,
             deadline: self.deadline,
             today: self.today,
+            recorded: self.recorded,
         };
         // Errors inside the body point into the body's text, not this statement's:
         // report them at the `run` with the body's message. Errors of the whole chain of

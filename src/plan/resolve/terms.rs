@@ -64,7 +64,13 @@ impl Resolver<'_> {
 
     pub(super) fn entity(&self, text: &str, span: Span) -> Result<EntityRef, PlanError> {
         self.in_time()?;
-        let mut found = self.catalog.entities_named(text).map_err(catalog_err)?;
+        let mut found = match self.recorded {
+            None => self.catalog.entities_named(text).map_err(catalog_err)?,
+            Some(at) => self
+                .catalog
+                .entities_named_at(text, at)
+                .map_err(catalog_err)?,
+        };
         match found.len() {
             1 => Ok(found.remove(0)),
             0 => {

@@ -191,6 +191,23 @@ impl Resolver<'_> {
         ))
     }
 
+    /// A source a write names: a known id (a new source is added first, with `add
+    /// source`).
+    fn source_id(&self, s: &ast::Ident) -> Result<String, PlanError> {
+        self.in_time()?;
+        let all = self.catalog.source_ids().map_err(catalog_err)?;
+        if all.contains(&s.name) {
+            return Ok(s.name.clone());
+        }
+        Err(PlanError::new(
+            K::UnknownSource {
+                id: s.name.clone(),
+                suggestions: suggest(&s.name, all.iter().map(String::as_str)),
+            },
+            s.span,
+        ))
+    }
+
     /// The fields of a relation, as a record of the data format gives them; dates and the
     /// status are checked here, where their spans are known.
     fn relation_fields(
@@ -199,12 +216,9 @@ impl Resolver<'_> {
         record: &mut Map<String, Json>,
     ) -> Result<(), PlanError> {
         use ast::FieldKind as F;
-        for f in fields {
-            let (name, value): (&str, Json) = match &f.kind {
-                F::When(d) => ("when", date_text(d)?.into()),
-                F::From(d) => ("from", date_text(d)?.into()),
-                F::To(d) => ("to", date_text(d)?.into()),
-                F::At(d) => ("at", date_text(d)?.into()),
+        fill(fields, record, |f| {
+            Ok(match &f.kind {
+                F::When(d) | F::From(d) | F::To(d) | F::At(d) => date_text(d)?.into(),
                 F::Status(s) => {
                     let word = s.name.to_lowercase();
                     word.parse::<Status>().map_err(|_| {
@@ -215,33 +229,23 @@ impl Resolver<'_> {
                             s.span,
                         )
                     })?;
-                    ("status", word.into())
+                    word.into()
                 }
-                F::Place(t) => ("place", self.entity_id(t)?.into()),
-                F::Source(s) => ("source", s.name.clone().into()),
-                F::Quote(t) => ("quote", t.value.clone().into()),
-                F::Note(t) => ("note", t.value.clone().into()),
+                F::Place(t) | F::Subject(t) | F::Object(t) => self.entity_id(t)?.into(),
+                F::Source(s) => self.source_id(s)?.into(),
+                F::Quote(t) | F::Note(t) => t.value.clone().into(),
                 F::Confidence { value, .. } => {
                     if !(0.0..=1.0).contains(value) {
                         return Err(PlanError::new(K::BadConfidence { value: *value }, f.span));
                     }
-                    ("confidence", (*value).into())
+                    (*value).into()
                 }
-                F::Subject(t) => ("subject", self.entity_id(t)?.into()),
-                F::Object(t) => ("object", self.entity_id(t)?.into()),
-                F::Predicate(p) => ("predicate", self.write_predicate(p, false)?.into()),
+                F::Predicate(p) => self.write_predicate(p, false)?.into(),
                 F::Published(_) | F::Lang(_) | F::Url(_) | F::Title(_) => {
-                    return Err(PlanError::new(
-                        K::FieldNotHere {
-                            field: f.kind.word(),
-                            what: "a relation",
-                        },
-                        f.span,
-                    ))
+                    return Err(not_here(f, "a relation"))
                 }
-            };
-            record.insert(name.into(), value);
-        }
+            })
+        })?;
         // `when`, `from`/`to` and `at` are checked together, as the data format does.
         let text = |k: &str| record.get(k).and_then(Json::as_str);
         let time = time::TimeFields {
@@ -274,38 +278,14 @@ impl Resolver<'_> {
         record: &mut Map<String, Json>,
     ) -> Result<(), PlanError> {
         use ast::FieldKind as F;
-        for f in fields {
-            let (name, value): (&str, Json) = match &f.kind {
-                F::Published(d) => {
-                    let text = date_text(d)?;
-                    time::parse_date(&text).map_err(|e| {
-                        PlanError::new(
-                            K::BadDate {
-                                text: text.clone(),
-                                reason: e.to_string(),
-                            },
-                            d.span,
-                        )
-                    })?;
-                    ("published", text.into())
-                }
-                F::Lang(l) => ("lang", l.name.clone().into()),
-                F::Url(u) => ("url", u.value.clone().into()),
-                F::Title(t) => ("title", t.value.clone().into()),
-                F::Note(t) => ("note", t.value.clone().into()),
-                _ => {
-                    return Err(PlanError::new(
-                        K::FieldNotHere {
-                            field: f.kind.word(),
-                            what: "a source",
-                        },
-                        f.span,
-                    ))
-                }
-            };
-            record.insert(name.into(), value);
-        }
-        Ok(())
+        fill(fields, record, |f| {
+            Ok(match &f.kind {
+                F::Published(d) => date_text(d)?.into(),
+                F::Lang(l) => l.name.clone().into(),
+                F::Url(t) | F::Title(t) | F::Note(t) => t.value.clone().into(),
+                _ => return Err(not_here(f, "a source")),
+            })
+        })
     }
 
     /// `retract S P O [filters] [FIELD VALUE …] [all]`: the clause as a query of the ids
@@ -340,22 +320,11 @@ impl Resolver<'_> {
         let mut matches = Vec::new();
         for (name, value) in wanted {
             let Some(column) = select.columns.iter().position(|c| c.name == name) else {
-                let span = fields
-                    .iter()
-                    .find(|f| f.kind.word() == name)
-                    .map(|f| f.span)
-                    .unwrap_or_default();
-                return Err(PlanError::new(
-                    K::FieldNotHere {
-                        field: fields
-                            .iter()
-                            .find(|f| f.kind.word() == name)
-                            .map(|f| f.kind.word())
-                            .unwrap_or("field"),
-                        what: "a retract pattern",
-                    },
-                    span,
-                ));
+                let given = fields.iter().find(|f| f.kind.word() == name);
+                return Err(match given {
+                    Some(f) => not_here(f, "a retract pattern"),
+                    None => PlanError::whole(K::WriteNeedsEntity),
+                });
             };
             matches.push((column, value));
         }
@@ -371,6 +340,30 @@ impl Resolver<'_> {
             all,
         })
     }
+}
+
+/// Puts each field's value, as `value` gives it, into `record` under the field's word
+/// (the grammar's name of the field is the data format's).
+fn fill(
+    fields: &[ast::Field],
+    record: &mut Map<String, Json>,
+    mut value: impl FnMut(&ast::Field) -> Result<Json, PlanError>,
+) -> Result<(), PlanError> {
+    for f in fields {
+        record.insert(f.kind.word().into(), value(f)?);
+    }
+    Ok(())
+}
+
+/// The error of a field given where it means nothing.
+fn not_here(f: &ast::Field, what: &'static str) -> PlanError {
+    PlanError::new(
+        K::FieldNotHere {
+            field: f.kind.word(),
+            what,
+        },
+        f.span,
+    )
 }
 
 /// A relation's id as the store keys it.

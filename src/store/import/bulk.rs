@@ -71,8 +71,14 @@ impl<'t> Importer<'t> {
         // Without the fingerprint index, relations are written as they come; the copies
         // (mirror images of symmetric ones included: they share the stored fingerprint)
         // are removed at the end.
-        self.insert_relation = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
-        self.insert_symmetric = self.tx.prepare(BULK_INSERT_RELATION_SQL).map_err(db)?;
+        self.insert_relation = self
+            .tx
+            .prepare_cached(BULK_INSERT_RELATION_SQL)
+            .map_err(db)?;
+        self.insert_symmetric = self
+            .tx
+            .prepare_cached(BULK_INSERT_RELATION_SQL)
+            .map_err(db)?;
         self.dropped_indexes = Some(indexes);
         Ok(())
     }
@@ -254,6 +260,31 @@ mod tests {
         let again = jsonl(&mut s, &text).unwrap();
         assert_eq!(again.relations.present, n as u64);
         assert_eq!(schema_version(&s), version);
+    }
+
+    #[test]
+    fn bulk_import_keys_go_above_ids_that_only_versions_hold() {
+        let mut s = store();
+        s.connection()
+            .execute_batch(
+                "INSERT INTO relation_version (id, since_change, until_change, erased)
+                 VALUES (50000, 1, 2, 1)",
+            )
+            .unwrap();
+        let mut text = String::from(BASE);
+        for i in 0..(BULK_RELATIONS + 5) {
+            text.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{i}\"}}\n"
+            ));
+        }
+        jsonl(&mut s, &text).unwrap();
+        let (low, high): (i64, i64) = s
+            .connection()
+            .query_row("SELECT min(key), max(key) FROM relation", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((low, high), (50001, 50000 + BULK_RELATIONS + 5));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Reading CSV: the header (relation or entity form), each row made into a record's
 //! fields for the importer, the entities relation rows name (by id, name or alias, as
-//! queries resolve them), and CSV errors as bad records.
+//! queries resolve them), each record's line, and CSV errors as bad records.
 
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::collections::VecDeque;
+use std::io::{self, BufRead, Read};
 
 use super::importer::{Importer, ID_CACHE_LIMIT};
 use super::progress::{Progress, PROGRESS_EVERY};
@@ -24,13 +25,16 @@ impl<'t> Importer<'t> {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(reader);
-        let headers: Vec<String> = csv
-            .headers()
-            .map_err(|e| self.csv_error(e))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-            .collect();
+            .from_reader(LineCounter::new(reader));
+        let headers: Vec<String> = match csv.headers() {
+            Ok(headers) => headers
+                .iter()
+                .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+                .collect(),
+            Err(e) => return Err(self.csv_error(e, csv.get_mut())),
+        };
+        // The header is the first line with content (blank lines before it are skipped).
+        let header_line = csv.get_mut().line(Some(0));
         let (kind, allowed) = if headers
             .iter()
             .any(|h| h == "subject" || h == "predicate" || h == "object")
@@ -40,7 +44,7 @@ impl<'t> Importer<'t> {
             ("entity", CSV_ENTITY_COLUMNS)
         } else {
             return Err(self.bad(
-                1,
+                header_line,
                 None,
                 Fault::record(
                     "the header row names neither relation columns (subject, predicate, object, \
@@ -51,7 +55,7 @@ impl<'t> Importer<'t> {
         for (i, h) in headers.iter().enumerate() {
             if !allowed.contains(&h.as_str()) {
                 return Err(self.bad(
-                    1,
+                    header_line,
                     Some(i as u64 + 1),
                     Fault::field(
                         h,
@@ -64,7 +68,7 @@ impl<'t> Importer<'t> {
             }
             if headers[..i].contains(h) {
                 return Err(self.bad(
-                    1,
+                    header_line,
                     Some(i as u64 + 1),
                     Fault::field(h, "column appears twice in the header"),
                 ));
@@ -76,9 +80,10 @@ impl<'t> Importer<'t> {
             match csv.read_record(&mut row) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => return Err(self.csv_error(e)),
+                Err(e) => return Err(self.csv_error(e, csv.get_mut())),
             }
-            let line = row.position().map(|p| p.line()).unwrap_or(0);
+            let start = row.position().map(|p| p.byte());
+            let line = csv.get_mut().line(start);
             count += 1;
             if count.is_multiple_of(PROGRESS_EVERY) {
                 progress.set(row.position().map(|p| p.byte()).unwrap_or(0));
@@ -183,8 +188,9 @@ impl<'t> Importer<'t> {
         Ok(id)
     }
 
-    fn csv_error(&self, e: csv::Error) -> StoreError {
-        let line = e.position().map(|p| p.line()).unwrap_or(1);
+    /// `e` as a bad record (an I/O error as itself), at the line `lines` counted for it.
+    fn csv_error<R: Read>(&self, e: csv::Error, lines: &mut LineCounter<R>) -> StoreError {
+        let line = lines.line(e.position().map(|p| p.byte()));
         let reason = match e.kind() {
             csv::ErrorKind::UnequalLengths {
                 expected_len, len, ..
@@ -199,6 +205,68 @@ impl<'t> Importer<'t> {
             _ => format!("invalid CSV: {e}"),
         };
         self.bad(line, None, Fault::record(reason))
+    }
+}
+
+/// A reader that counts the lines of what the csv crate reads through it, to give each
+/// record its line: the crate gives a record the line where the one before it ended,
+/// which is one too early after a `\r\n` (it ends a record at the `\r` and counts the
+/// `\n` with the next) and after blank lines (which it skips within the next record).
+/// A line is what ends with `\n`, as for JSON Lines.
+struct LineCounter<R> {
+    inner: R,
+    /// Bytes read so far.
+    read: u64,
+    /// `\n` bytes read so far.
+    newlines: u64,
+    /// Whether the last byte read ended a line (`\r` or `\n`), or nothing was read yet.
+    at_line_end: bool,
+    /// The lines read but not yet asked for that start with something other than an end
+    /// of line (only these can start a record): (the offset of their first byte, their
+    /// line). As many as the csv crate's read-ahead holds.
+    starts: VecDeque<(u64, u64)>,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> LineCounter<R> {
+        LineCounter {
+            inner,
+            read: 0,
+            newlines: 0,
+            at_line_end: true,
+            starts: VecDeque::new(),
+        }
+    }
+
+    /// The line of the record the csv crate places at byte `start` (the end of the record
+    /// before it): the first line with content from there on. Records must be asked for
+    /// in order. Without a position, or past what was read, the line being read.
+    fn line(&mut self, start: Option<u64>) -> u64 {
+        if let Some(start) = start {
+            while let Some(&(offset, line)) = self.starts.front() {
+                self.starts.pop_front();
+                if offset >= start {
+                    return line;
+                }
+            }
+        }
+        self.newlines + 1
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            let line_end = b == b'\n' || b == b'\r';
+            if self.at_line_end && !line_end {
+                self.starts.push_back((self.read, self.newlines + 1));
+            }
+            self.newlines += u64::from(b == b'\n');
+            self.at_line_end = line_end;
+            self.read += 1;
+        }
+        Ok(n)
     }
 }
 
@@ -266,6 +334,21 @@ mod tests {
         .unwrap_err());
         assert_eq!((line, field.as_deref()), (3, Some("subject")));
         assert!(reason.contains("did you mean Alpha"), "{reason}");
+        // An `id` column gives relations their ids.
+        let sum = csv(
+            &mut s,
+            "id,subject,predicate,object\n70,a,met,b\n,b,met,a\n",
+        )
+        .unwrap();
+        assert_eq!(sum.relations.added, 2);
+        assert_eq!(
+            texts(
+                &s,
+                "SELECT CAST(r.key AS TEXT) FROM relation r JOIN predicate p ON p.key = r.predicate
+                 WHERE p.id = 'met' ORDER BY r.key"
+            ),
+            ["70", "71"]
+        );
         jsonl(
             &mut s,
             r#"{"type":"entity","id":"c","kind":"city","name":"Beta"}"#,
@@ -278,7 +361,7 @@ mod tests {
             reason.contains("names 2 entities: b (Beta), c (Beta)"),
             "{reason}"
         );
-        assert_eq!(count(&s, "relation"), 2);
+        assert_eq!(count(&s, "relation"), 4);
     }
 
     #[test]
@@ -298,5 +381,27 @@ mod tests {
         let (line, _, _) = bad(csv(&mut s, "foo,bar\n1,2\n").unwrap_err());
         assert_eq!(line, 1);
         assert_eq!(count(&s, "entity"), 2);
+    }
+
+    #[test]
+    fn records_get_their_lines_after_crlf_and_blank_lines() {
+        let mut s = store();
+        jsonl(&mut s, BASE).unwrap();
+        // Each file has a bad third relation row, `Alpah`, on line 6.
+        for text in [
+            "subject,predicate,object\na,p,b\n\nb,p,a\n\nAlpah,p,b\n",
+            "subject,predicate,object\r\na,p,b\r\n\r\nb,p,a\r\n\r\nAlpah,p,b\r\n",
+            "\r\nsubject,predicate,object\na,p,b\r\nb,p,a\n\r\nAlpah,p,b",
+            "subject,predicate,object\r\na,p,\"b\r\n\"\r\nb,p,a\r\n\r\nAlpah,p,b\r\n",
+        ] {
+            let (line, field, _) = bad(csv(&mut s, text).unwrap_err());
+            assert_eq!((line, field.as_deref()), (6, Some("subject")), "{text:?}");
+        }
+        // A row of the wrong length, after a header that follows a blank line.
+        let (line, _, reason) = bad(csv(&mut s, "\r\nid,kind\r\nc,city,C\r\n").unwrap_err());
+        assert_eq!(line, 3, "{reason}");
+        let (line, field, _) = bad(csv(&mut s, "\n\nsubject,wen\r\n").unwrap_err());
+        assert_eq!((line, field.as_deref()), (3, Some("wen")));
+        assert_eq!(count(&s, "relation"), 0);
     }
 }

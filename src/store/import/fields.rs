@@ -72,7 +72,7 @@ impl RelationFields {
     /// The fingerprint the relation is stored under, and the other one it may be stored
     /// under, by the import's rule ([`super::identity::stored_fingerprint`]).
     pub(in crate::store) fn stored_fingerprints(&self, symmetric: bool) -> ([u8; 16], [u8; 16]) {
-        super::identity::stored_fingerprint(self.fingerprint, self.mirror, symmetric)
+        super::identity::stored_fingerprint(self.fingerprint, || self.mirror, symmetric)
     }
 }
 
@@ -81,7 +81,7 @@ pub(in crate::store) enum CheckedRecord {
     Source(SourceFields),
     Entity(EntityFields),
     Predicate(PredicateFields),
-    Relation(RelationFields),
+    Relation(Box<RelationFields>),
 }
 
 /// What is wrong with a record given as JSON: the field (when known) and why.
@@ -117,7 +117,7 @@ pub(in crate::store) fn check_json(
         "predicate" => CheckedRecord::Predicate(check_predicate(&rec)?),
         "relation" => {
             let r = check_relation(&rec, false)?;
-            CheckedRecord::Relation(RelationFields {
+            CheckedRecord::Relation(Box::new(RelationFields {
                 subject: r.subject.to_string(),
                 predicate: r.predicate.to_string(),
                 object: r.object.to_string(),
@@ -133,8 +133,8 @@ pub(in crate::store) fn check_json(
                 note: owned(r.note),
                 confidence: r.confidence,
                 fingerprint: r.fingerprint,
-                mirror: r.mirror,
-            })
+                mirror: r.mirrored(),
+            }))
         }
         other => {
             return Err(Fault::field(

@@ -35,10 +35,14 @@ pub(in crate::store) const MIRRORED_SQL: &str = "a.subject = b.object AND a.obje
 /// symmetric predicate the smaller of its two (as written, mirrored) is stored.
 pub(super) fn stored_fingerprint(
     fingerprint: [u8; 16],
-    mirror: [u8; 16],
+    mirror: impl FnOnce() -> [u8; 16],
     symmetric: bool,
 ) -> ([u8; 16], [u8; 16]) {
-    if symmetric && mirror < fingerprint {
+    if !symmetric {
+        return (fingerprint, fingerprint);
+    }
+    let mirror = mirror();
+    if mirror < fingerprint {
         (mirror, fingerprint)
     } else {
         (fingerprint, mirror)
@@ -59,8 +63,9 @@ impl<'t> Importer<'t> {
             // Above every key of the store, its versions and this file so far.
             return Ok(Some(id));
         }
+        let mirror = symmetric.then(|| r.mirrored());
         let same = |fingerprint: &[u8]| {
-            fingerprint == r.fingerprint || (symmetric && fingerprint == r.mirror)
+            fingerprint == r.fingerprint || mirror.is_some_and(|m| fingerprint == m)
         };
         let taken = |id: i64, first_key: i64| {
             let hint = if id >= first_key {
@@ -77,25 +82,21 @@ impl<'t> Importer<'t> {
                 ),
             )
         };
-        let stored: Option<Vec<u8>> = self
-            .tx
-            .prepare_cached("SELECT fingerprint FROM relation WHERE key = ?1")?
-            .query_row([id], |row| row.get(0))
-            .optional()?;
-        if let Some(fingerprint) = stored {
-            return if same(&fingerprint) {
-                Ok(None)
-            } else {
-                Err(taken(id, self.first_key).into())
-            };
-        }
-        if self.staged > 0 {
-            let staged: Option<Vec<u8>> = self
+        // A relation of the store, or one this file staged, may hold it.
+        let holders = [
+            ("SELECT fingerprint FROM relation WHERE key = ?1", true),
+            (
+                "SELECT fingerprint FROM temp.import_relation WHERE key = ?1",
+                self.staged > 0,
+            ),
+        ];
+        for (sql, _) in holders.iter().filter(|(_, may_hold)| *may_hold) {
+            let held: Option<Vec<u8>> = self
                 .tx
-                .prepare_cached("SELECT fingerprint FROM temp.import_relation WHERE key = ?1")?
+                .prepare_cached(sql)?
                 .query_row([id], |row| row.get(0))
                 .optional()?;
-            if let Some(fingerprint) = staged {
+            if let Some(fingerprint) = held {
                 return if same(&fingerprint) {
                     Ok(None)
                 } else {

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rusqlite::{params, OptionalExtension, Statement, Transaction};
+use rusqlite::{params, CachedStatement, OptionalExtension, Statement, Transaction};
 
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::record::{
@@ -37,7 +37,7 @@ pub(super) struct IdCache {
 }
 
 impl IdCache {
-    pub(super) fn new() -> IdCache {
+    fn new() -> IdCache {
         IdCache::with_limit(ID_CACHE_LIMIT)
     }
 
@@ -185,11 +185,11 @@ pub(super) struct Importer<'t> {
     /// The ids of the entities CSV cells named (by id, name or alias), by the cell's
     /// text; emptied when it holds [`ID_CACHE_LIMIT`] cells.
     pub(super) named: HashMap<Box<str>, Box<str>>,
-    pub(super) insert_relation: Statement<'t>,
-    pub(super) insert_symmetric: Statement<'t>,
-    pub(super) lookup_entity: Statement<'t>,
-    pub(super) lookup_source: Statement<'t>,
-    pub(super) lookup_predicate: Statement<'t>,
+    pub(super) insert_relation: CachedStatement<'t>,
+    pub(super) insert_symmetric: CachedStatement<'t>,
+    pub(super) lookup_entity: CachedStatement<'t>,
+    pub(super) lookup_source: CachedStatement<'t>,
+    pub(super) lookup_predicate: CachedStatement<'t>,
     /// The columns of the tables a history export restores as stored, by table.
     pub(super) history_columns: HashMap<&'static str, Rc<Vec<(String, String)>>>,
     /// The file's saved queries (with their lines), parsed, to be checked and written
@@ -204,13 +204,13 @@ impl<'t> Importer<'t> {
         opts: ImportOptions<'_>,
     ) -> Result<Self, StoreError> {
         let db = StoreError::sqlite("cannot prepare the import");
+        // The connection's cache keeps every statement of an import for the next one.
         let (stored_relations, stored_entities, max_version_id): (i64, i64, i64) = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT (SELECT count(*) FROM relation), (SELECT count(*) FROM entity),
                         (SELECT COALESCE(max(id), 0) FROM relation_version)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
+            .and_then(|mut stmt| stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
             .map_err(db)?;
         let first_key = change::next_relation_key(tx).map_err(db)?;
         Ok(Importer {
@@ -245,16 +245,18 @@ impl<'t> Importer<'t> {
             sources: IdCache::new(),
             predicates: Predicates::default(),
             named: HashMap::new(),
-            insert_relation: tx.prepare(INSERT_RELATION_SQL).map_err(db)?,
-            insert_symmetric: tx.prepare(INSERT_SYMMETRIC_RELATION_SQL).map_err(db)?,
+            insert_relation: tx.prepare_cached(INSERT_RELATION_SQL).map_err(db)?,
+            insert_symmetric: tx
+                .prepare_cached(INSERT_SYMMETRIC_RELATION_SQL)
+                .map_err(db)?,
             lookup_entity: tx
-                .prepare("SELECT key FROM entity WHERE id = ?1")
+                .prepare_cached("SELECT key FROM entity WHERE id = ?1")
                 .map_err(db)?,
             lookup_source: tx
-                .prepare("SELECT key FROM source WHERE id = ?1")
+                .prepare_cached("SELECT key FROM source WHERE id = ?1")
                 .map_err(db)?,
             lookup_predicate: tx
-                .prepare("SELECT key, symmetric FROM predicate WHERE id = ?1")
+                .prepare_cached("SELECT key, symmetric FROM predicate WHERE id = ?1")
                 .map_err(db)?,
             history_columns: HashMap::new(),
             saved: Vec::new(),

@@ -2,6 +2,7 @@
 //! and the items it hands, in batches and in order, to the writer; the writer's loop.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::io::BufRead;
 use std::sync::mpsc;
 
@@ -17,7 +18,7 @@ use crate::time;
 pub(super) const PIPELINE_BATCHES: usize = 8;
 
 /// Records per batch.
-const PIPELINE_BATCH: usize = 512;
+pub(super) const PIPELINE_BATCH: usize = 512;
 
 /// One line of a JSON Lines file, read and (for relations) checked by the reading thread.
 // Most lines are relations, so boxing the large variant would add an allocation per line
@@ -36,18 +37,41 @@ pub(super) enum Item {
     End { sha256: String },
 }
 
+/// The predicates the store holds as symmetric: the reading thread computes the mirror
+/// fingerprints of their relations (and of those of predicates the file declares
+/// symmetric), sparing the writer. Only a hint: the writer computes a mirror it needs and
+/// was not given.
+pub(super) fn symmetric_predicates(
+    conn: &rusqlite::Connection,
+) -> Result<HashSet<String>, StoreError> {
+    let db = StoreError::sqlite("cannot prepare the import");
+    let mut stmt = conn
+        .prepare("SELECT id FROM predicate WHERE symmetric = 1")
+        .map_err(db)?;
+    let ids = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(db)?
+        .collect::<rusqlite::Result<HashSet<String>>>()
+        .map_err(db)?;
+    Ok(ids)
+}
+
 /// Reads JSON Lines from `reader` and sends them, in batches and in order, to `out`.
 /// Stops at the first bad line (sent as [`Item::Bad`]) or when the writer has stopped.
+/// `symmetric`: the predicates known to be symmetric (see [`symmetric_predicates`]).
 pub(super) fn read_json_lines(
     mut reader: impl BufRead,
     file: &str,
     progress: &Progress<'_>,
     out: &mpsc::SyncSender<Vec<Item>>,
+    mut symmetric: HashSet<String>,
 ) {
     let mut buf = String::new();
     let mut line: u64 = 0;
     let mut bytes: u64 = 0;
-    let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+    // The first batch grows as it fills, so that a small file's one batch stays small;
+    // the next ones are made full size.
+    let mut batch = Vec::new();
     // Whether the file is a history export, known from its first record.
     let mut history: Option<bool> = None;
     loop {
@@ -69,7 +93,7 @@ pub(super) fn read_json_lines(
                 if text.trim().is_empty() {
                     continue;
                 }
-                read_line(file, line, text, &mut history)
+                read_line(file, line, text, &mut history, &mut symmetric)
             }
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Item::Bad(bad_record(
                 file,
@@ -99,8 +123,15 @@ pub(super) fn read_json_lines(
 }
 
 /// Parses one line: a relation is checked here, any other record is passed on as text.
-/// `history` says whether the file is a history export, once its first record is read.
-fn read_line(file: &str, line: u64, text: &str, history: &mut Option<bool>) -> Item {
+/// `history` says whether the file is a history export, once its first record is read;
+/// `symmetric` gains the predicates the file declares symmetric.
+fn read_line(
+    file: &str,
+    line: u64,
+    text: &str,
+    history: &mut Option<bool>,
+    symmetric: &mut HashSet<String>,
+) -> Item {
     let fields = match parse_object(file, line, text) {
         Ok(fields) => fields,
         Err(e) => return Item::Bad(e),
@@ -109,16 +140,26 @@ fn read_line(file: &str, line: u64, text: &str, history: &mut Option<bool>) -> I
     let is = |kind: &'static str| rec.get("type") == Some(&Field::Str(Cow::Borrowed(kind)));
     let history = *history.get_or_insert_with(|| is("history"));
     if !is("relation") {
+        if is("predicate") && rec.get("symmetric") == Some(&Field::Bool(true)) {
+            if let Ok(Some(id)) = rec.text("id") {
+                symmetric.insert(id.to_string());
+            }
+        }
         return Item::Record {
             line,
             text: text.to_string(),
         };
     }
     match check_relation(&rec, history) {
-        Ok(relation) => Item::Relation {
-            line,
-            relation: OwnedRelation::new(&relation),
-        },
+        Ok(mut relation) => {
+            if symmetric.contains(relation.predicate) {
+                relation.mirror = Some(relation.mirrored());
+            }
+            Item::Relation {
+                line,
+                relation: OwnedRelation::new(&relation),
+            }
+        }
         Err(fault) => Item::Bad(bad_record(file, line, None, fault)),
     }
 }
@@ -159,7 +200,7 @@ pub(super) struct OwnedRelation {
     bounds: Option<time::Bounds>,
     confidence: Option<f64>,
     fingerprint: [u8; 16],
-    mirror: [u8; 16],
+    mirror: Option<[u8; 16]>,
 }
 
 impl OwnedRelation {

@@ -41,17 +41,21 @@
 //!   relation indexes, writes every relation, then removes the later copies and builds
 //!   the indexes again, sorted; likewise the index of normalised names for many entities.
 //!
-//! JSON Lines are read on two threads: the caller's reads, parses and checks each line
-//! (a relation's time bounds and fingerprint included) and hands them, in order, to a
-//! writer that owns the transaction. CSV is read and written on one.
+//! A file of at most 64 KiB (`SMALL_FILE`) is read into memory and imported on the
+//! caller's thread with SQLite's own constraint checks on. A longer one is streamed with
+//! those checks off (they could never fail; switching them makes SQLite compile every
+//! statement again, which only a long file repays), and JSON Lines on two threads: the
+//! caller's reads, parses and checks each line (a relation's time bounds and fingerprint
+//! included) and hands them, in order, to a writer that owns the transaction. CSV is
+//! always read and written on one.
 //!
-//! This module holds the public types and [`Store::import`] (the settings, the transaction
-//! and the two threads). Its parts: [`jsonl`] and [`csv`] read files into records, whose
-//! fields [`record`] reads and [`fields`] checks (also for write statements, which give
-//! one record as JSON), and [`digest`] hashes what they read; [`importer`] writes
-//! them, with [`relation`], [`identity`], [`staging`] and [`bulk`] for relations,
-//! [`versions`] and [`warnings`] for what the records change, [`history`] for history
-//! exports; [`progress`] tells the caller how far the reading is.
+//! This module holds the public types and [`Store::import`] (the choice between the two,
+//! the settings, the transaction and the threads). Its parts: [`jsonl`] and [`csv`] read
+//! files into records, whose fields [`record`] reads and [`fields`] checks (also for write
+//! statements, which give one record as JSON), and [`digest`] hashes what they read;
+//! [`importer`] writes them, with [`relation`], [`identity`], [`staging`] and [`bulk`] for
+//! relations, [`versions`] and [`warnings`] for what the records change, [`history`] for
+//! history exports; [`progress`] tells the caller how far the reading is.
 
 mod bulk;
 mod csv;
@@ -71,8 +75,9 @@ mod testing;
 mod versions;
 mod warnings;
 
+use std::collections::HashSet;
 use std::fmt;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
@@ -81,9 +86,9 @@ use rusqlite::TransactionBehavior;
 use super::{Store, StoreError};
 use digest::Digesting;
 use importer::Importer;
-use jsonl::{read_json_lines, Item, PIPELINE_BATCHES};
+use jsonl::{read_json_lines, symmetric_predicates, Item, PIPELINE_BATCH, PIPELINE_BATCHES};
 use progress::Progress;
-use staging::STAGE_SQL;
+use staging::{EMPTY_STAGE_SQL, STAGE_SQL};
 
 /// The format of an imported file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +297,38 @@ impl Store {
     /// the line and field, and nothing of the file is written.
     pub fn import(
         &mut self,
+        mut reader: impl BufRead,
+        format: ImportFormat,
+        name: &str,
+        opts: ImportOptions<'_>,
+    ) -> Result<ImportSummary, StoreError> {
+        // A file that ends within its first SMALL_FILE bytes is imported from memory, on
+        // this thread, with the store's own checks on: for a few records the writer
+        // thread and the relaxed checks cost more than they save (switching the checks
+        // makes SQLite compile every statement anew, each import's and everyone's, where
+        // a small import otherwise runs the statements the last one left compiled). A
+        // longer file streams on, from these bytes on: memory stays flat.
+        let mut head = Vec::new();
+        let result = match reader.by_ref().take(SMALL_FILE + 1).read_to_end(&mut head) {
+            Ok(size) if size as u64 <= SMALL_FILE => {
+                self.import_in_transaction(&head[..], format, name, opts, Reading::Whole { size })
+            }
+            Ok(_) => return self.import_relaxed(head.as_slice().chain(reader), format, name, opts),
+            Err(source) => {
+                let line = head.iter().filter(|&&b| b == b'\n').count() + 1;
+                Err(StoreError::Io {
+                    what: format!("cannot read {name} at line {line}"),
+                    source,
+                })
+            }
+        };
+        result.map_err(|e| import_failed(name, e))
+    }
+
+    /// Imports a file too long to hold in memory: streamed, JSON Lines on two threads,
+    /// with SQLite's own checks of what the import writes switched off.
+    fn import_relaxed(
+        &mut self,
         reader: impl BufRead,
         format: ImportFormat,
         name: &str,
@@ -323,15 +360,8 @@ impl Store {
         set(&self.conn, &IMPORT_RELAXED_CHECKS)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
         let result = self
-            .import_in_transaction(reader, format, name, opts)
-            .map_err(|e| match e {
-                // A bad record says itself that nothing was imported.
-                StoreError::BadRecord { .. } => e,
-                e => StoreError::ImportFailed {
-                    file: name.to_string(),
-                    source: Box::new(e),
-                },
-            });
+            .import_in_transaction(reader, format, name, opts, Reading::Streamed)
+            .map_err(|e| import_failed(name, e));
         set(&self.conn, &saved).map_err(StoreError::sqlite(
             "cannot restore the store's constraint checks after the import",
         ))?;
@@ -344,39 +374,89 @@ impl Store {
         format: ImportFormat,
         name: &str,
         opts: ImportOptions<'_>,
+        reading: Reading,
     ) -> Result<ImportSummary, StoreError> {
         let progress = Progress::new(opts);
-        // The change log records the SHA-256 of the bytes read, hashed as they stream.
+        // The change log records the SHA-256 of the bytes read, hashed as they stream
+        // (a streamed file's first bytes, read ahead by `import`, pass through here once
+        // like the rest).
         let mut reader = Digesting::new(reader);
-        let summary = match format {
-            ImportFormat::Csv => write_file(&mut self.conn, name, opts, |importer| {
+        let summary = match (format, reading) {
+            (ImportFormat::Csv, _) => write_file(&mut self.conn, name, opts, |importer| {
                 importer.read_csv(&mut reader, &progress)?;
                 importer.sha256 = Some(reader.finish());
                 Ok(())
             }),
+            // The whole file is read, then written, so the channel must hold every batch
+            // and the end: each batch the reader sends but the last holds PIPELINE_BATCH
+            // records, each from a line of its own, and every line but the last has its
+            // end, a byte.
+            (ImportFormat::JsonLines, Reading::Whole { size }) => {
+                let symmetric = symmetric_predicates(&self.conn)?;
+                let (send, receive) = mpsc::sync_channel(size / PIPELINE_BATCH + 3);
+                send_json_lines(&mut reader, name, &progress, send, symmetric);
+                write_file(&mut self.conn, name, opts, |importer| {
+                    importer.write_items(receive)
+                })
+            }
             // Two threads: this one reads the lines, parses them and checks relations
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
-            ImportFormat::JsonLines => std::thread::scope(|scope| {
-                let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
-                let conn = &mut self.conn;
-                let writer = scope.spawn(move || {
-                    write_file(conn, name, opts, |importer| importer.write_items(receive))
-                });
-                read_json_lines(&mut reader, name, &progress, &send);
-                // The file's digest goes last: the writer records the change with it. If
-                // the writer stopped on an error, nobody reads it.
-                let _ = send.send(vec![Item::End {
-                    sha256: reader.finish(),
-                }]);
-                drop(send);
-                writer
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            }),
+            (ImportFormat::JsonLines, Reading::Streamed) => {
+                let symmetric = symmetric_predicates(&self.conn)?;
+                std::thread::scope(|scope| {
+                    let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
+                    let conn = &mut self.conn;
+                    let writer = scope.spawn(move || {
+                        write_file(conn, name, opts, |importer| importer.write_items(receive))
+                    });
+                    send_json_lines(&mut reader, name, &progress, send, symmetric);
+                    writer
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+            }
         }?;
         progress.finish();
         Ok(summary)
+    }
+}
+
+/// Reads the JSON Lines of `reader` into `send` (see [`read_json_lines`]), then the
+/// file's digest: the writer records the change with it. If the writer stopped on an
+/// error, nobody reads it. Dropping `send` tells the writer the file has ended.
+fn send_json_lines(
+    reader: &mut Digesting<impl BufRead>,
+    name: &str,
+    progress: &Progress<'_>,
+    send: mpsc::SyncSender<Vec<Item>>,
+    symmetric: HashSet<String>,
+) {
+    read_json_lines(&mut *reader, name, progress, &send, symmetric);
+    let _ = send.send(vec![Item::End {
+        sha256: reader.finish(),
+    }]);
+}
+
+/// How an imported file is read.
+#[derive(Clone, Copy)]
+enum Reading {
+    /// The whole file is in memory, `size` bytes: JSON Lines are read, then written, on
+    /// one thread.
+    Whole { size: usize },
+    /// The file is read as it is imported: JSON Lines on two threads.
+    Streamed,
+}
+
+/// An import's error as the caller gets it: a bad record says itself that nothing was
+/// imported; any other error is wrapped to say so.
+fn import_failed(file: &str, e: StoreError) -> StoreError {
+    match e {
+        StoreError::BadRecord { .. } => e,
+        e => StoreError::ImportFailed {
+            file: file.to_string(),
+            source: Box::new(e),
+        },
     }
 }
 
@@ -392,7 +472,13 @@ fn write_file(
     // The staging table is made outside the transaction and kept, emptied, for the
     // connection's next import: when a transaction that changed a schema is rolled back
     // (a refused file, a dry run), SQLite reads every schema of the connection again.
-    conn.execute_batch(STAGE_SQL)
+    // These statements, like the importer's, stay compiled in the connection's cache for
+    // its next import (once the table exists, the first is compiled again to do nothing).
+    let run = |conn: &rusqlite::Connection, sql| conn.prepare_cached(sql)?.execute([]);
+    STAGE_SQL
+        .iter()
+        .chain([&EMPTY_STAGE_SQL])
+        .try_for_each(|sql| run(conn, sql).map(drop))
         .map_err(StoreError::sqlite("cannot prepare the import"))?;
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -404,8 +490,7 @@ fn write_file(
     let mut importer = Importer::new(&tx, name, opts)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;
-    tx.execute_batch("DELETE FROM temp.import_relation")
-        .map_err(StoreError::sqlite("cannot clean up after the import"))?;
+    run(&tx, EMPTY_STAGE_SQL).map_err(StoreError::sqlite("cannot clean up after the import"))?;
     if opts.dry_run {
         tx.rollback()
             .map_err(StoreError::sqlite("cannot roll back the dry run"))?;
@@ -416,8 +501,12 @@ fn write_file(
     Ok(summary)
 }
 
+/// The longest file imported from memory with the store's checks on (see
+/// [`Store::import`]); longer files are streamed with relaxed checks.
+const SMALL_FILE: u64 = 64 * 1024;
+
 /// The connection settings an import relaxes, with their values during the import (see
-/// [`Store::import`]).
+/// [`Store::import_relaxed`]).
 const IMPORT_RELAXED_CHECKS: [(&str, bool); 2] =
     [("foreign_keys", false), ("ignore_check_constraints", true)];
 
@@ -483,14 +572,16 @@ mod tests {
                 .unwrap()
         };
         assert!(setting(&s, "foreign_keys"));
-        let good = format!(
+        // Files long enough to be streamed: only those are imported with relaxed checks.
+        let good = streamed(&format!(
             "{BASE}{}\n",
             r#"{"type":"relation","subject":"a","predicate":"p","object":"b"}"#
-        );
+        ));
         jsonl(&mut s, &good).unwrap();
-        let wrong =
-            r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"x"}"#;
-        assert_eq!(bad(jsonl(&mut s, wrong).unwrap_err()).0, 1);
+        let wrong = streamed(
+            r#"{"type":"relation","subject":"a","predicate":"p","object":"b","status":"x"}"#,
+        );
+        assert_eq!(bad(jsonl(&mut s, &wrong).unwrap_err()).0, 1);
         let (a, p): (i64, i64) = s
             .connection()
             .query_row(
@@ -519,6 +610,134 @@ mod tests {
             jsonl(&mut s, &good).unwrap();
         }
         assert!(s.check().unwrap().is_empty());
+    }
+
+    /// `text` followed by enough blank lines (skipped by the import) to be streamed.
+    fn streamed(text: &str) -> String {
+        format!("{text}\n{}", "\n".repeat(SMALL_FILE as usize))
+    }
+
+    /// JSON Lines relations `a p b` with notes 0, 1, …, after [`BASE`], until the text
+    /// is at least `size` bytes long.
+    fn relations(size: u64) -> (String, u64) {
+        let mut text = String::from(BASE);
+        let mut n = 0;
+        while (text.len() as u64) < size {
+            text.push_str(&format!(
+                "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{n}\"}}\n"
+            ));
+            n += 1;
+        }
+        (text, n)
+    }
+
+    #[test]
+    fn a_small_file_and_a_streamed_one_import_alike() {
+        let (text, n) = relations(SMALL_FILE / 2);
+        let export = |s: &Store| {
+            let mut out = Vec::new();
+            s.export(&mut out).unwrap();
+            out
+        };
+        let mut small = store();
+        let mut long = store();
+        let sum = jsonl(&mut small, &text).unwrap();
+        assert_eq!(jsonl(&mut long, &streamed(&text)).unwrap(), sum);
+        assert_eq!(sum.relations.added, n);
+        assert_eq!(export(&small), export(&long));
+        // Refused alike, at the same line, leaving the store as it was.
+        let refused = format!("{text}{}\n", r#"{"type":"entity","id":"a","kind":"city"}"#);
+        let line = n + 4;
+        assert_eq!(bad(jsonl(&mut small, &refused).unwrap_err()).0, line);
+        assert_eq!(
+            bad(jsonl(&mut long, &streamed(&refused)).unwrap_err()).0,
+            line
+        );
+        assert_eq!(export(&small), export(&long));
+    }
+
+    #[test]
+    fn a_streamed_file_reads_on_from_its_first_bytes() {
+        // Records on both sides of the first SMALL_FILE bytes, one across them.
+        let (text, n) = relations(SMALL_FILE * 2);
+        let mut s = store();
+        assert_eq!(jsonl(&mut s, &text).unwrap().relations.added, n);
+        assert_eq!(count(&s, "relation"), n as i64);
+        let bad_line = format!("{text}{{\"type\":\"relation\"\n");
+        assert_eq!(bad(jsonl(&mut s, &bad_line).unwrap_err()).0, n + 4);
+        let mut rows = String::from("subject,predicate,object,note\n");
+        let mut m = 0;
+        while (rows.len() as u64) <= SMALL_FILE * 2 {
+            rows.push_str(&format!("a,p,b,{m}\n"));
+            m += 1;
+        }
+        let mut s = store();
+        jsonl(&mut s, BASE).unwrap();
+        assert_eq!(csv(&mut s, &rows).unwrap().relations.added, m);
+        assert_eq!(count(&s, "relation"), m as i64);
+    }
+
+    #[test]
+    fn the_change_records_the_sha256_of_small_and_streamed_files() {
+        use sha2::{Digest, Sha256};
+        let (small, _) = relations(SMALL_FILE / 2);
+        let (long, _) = relations(SMALL_FILE * 2);
+        let rows = |n: usize| format!("subject,predicate,object\n{}", "a,p,b\n".repeat(n));
+        let files = [
+            (ImportFormat::JsonLines, small),
+            (ImportFormat::JsonLines, long),
+            (ImportFormat::Csv, rows(1)),
+            (ImportFormat::Csv, streamed(&rows(1))),
+        ];
+        for (format, text) in files {
+            let mut s = store();
+            jsonl(&mut s, BASE).unwrap();
+            let opts = ImportOptions::default();
+            let sum = s.import(text.as_bytes(), format, "t", opts).unwrap();
+            let hex: String = Sha256::digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let recorded: String = s
+                .connection()
+                .query_row(
+                    "SELECT origin_sha256 FROM change WHERE id = ?1",
+                    [sum.change.unwrap()],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(recorded, hex, "{format:?} of {} bytes", text.len());
+        }
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_read_imports_nothing() {
+        /// Gives `text`, then fails.
+        struct Failing(&'static [u8]);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(std::io::Error::other("the disk is gone"));
+                }
+                let n = self.0.read(buf)?;
+                Ok(n)
+            }
+        }
+        let mut s = store();
+        let reader = std::io::BufReader::new(Failing(BASE.as_bytes()));
+        let err = s
+            .import(
+                reader,
+                ImportFormat::JsonLines,
+                "t",
+                ImportOptions::default(),
+            )
+            .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("cannot read t at line 4"), "{message}");
+        assert!(message.contains("Nothing from t was imported"), "{message}");
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(count(&s, "entity"), 0);
     }
 
     #[test]

@@ -15,23 +15,7 @@ pub(super) const PREDICATE_FIELDS: &[&str] = &["id", "label", "symmetric", "desc
 /// A relation record has the same fields as a CSV relation row.
 pub(super) const RELATION_FIELDS: &[&str] = CSV_RELATION_COLUMNS;
 /// A relation of a history export (`export --history`) also says which change made it.
-pub(super) const HISTORY_RELATION_FIELDS: &[&str] = &[
-    "id",
-    "since_change",
-    "subject",
-    "predicate",
-    "object",
-    "when",
-    "from",
-    "to",
-    "at",
-    "status",
-    "place",
-    "source",
-    "quote",
-    "note",
-    "confidence",
-];
+pub(super) const HISTORY_RELATION_FIELDS: &[&str] = &["since_change"];
 pub(super) const SAVED_QUERY_FIELDS: &[&str] = &["name", "params", "body"];
 
 /// CSV columns of the relation form and of the entity form.
@@ -294,7 +278,7 @@ impl<'r> Record<'r> {
     }
 
     /// A number counted from 1: a relation's id (its handle `#N`), a change's number.
-    pub(super) fn from_one(&self, field: &str) -> Result<Option<i64>, Fault> {
+    pub(super) fn positive(&self, field: &str) -> Result<Option<i64>, Fault> {
         match self.integer(field)? {
             Some(n) if n < 1 => Err(Fault::field(
                 field,
@@ -343,18 +327,19 @@ impl<'r> Record<'r> {
     }
 
     pub(super) fn reject_unknown(&self, kind: &str, allowed: &[&str]) -> Result<(), Fault> {
-        match self
-            .fields
-            .iter()
-            .map(|(key, _)| key)
-            .find(|k| k.as_ref() != "type" && !allowed.contains(&k.as_ref()))
-        {
+        self.reject_unknown_in(kind, &[allowed])
+    }
+
+    /// Like [`Record::reject_unknown`], the fields allowed given as several lists.
+    pub(super) fn reject_unknown_in(&self, kind: &str, allowed: &[&[&str]]) -> Result<(), Fault> {
+        let known = |key: &str| key == "type" || allowed.iter().any(|list| list.contains(&key));
+        match self.fields.iter().map(|(key, _)| key).find(|k| !known(k)) {
             None => Ok(()),
             Some(unknown) => Err(Fault::field(
                 unknown,
                 format!(
                     "unknown field for a {kind}; its fields are {}",
-                    allowed.join(", ")
+                    allowed.concat().join(", ")
                 ),
             )),
         }

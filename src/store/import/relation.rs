@@ -26,9 +26,39 @@ pub(super) struct RelationRecord<'r> {
     pub(super) confidence: Option<f64>,
     /// The fingerprint of the record as written.
     pub(super) fingerprint: [u8; 16],
-    /// The fingerprint of its mirror image (subject and object swapped): the same record
-    /// when the predicate is symmetric.
-    pub(super) mirror: [u8; 16],
+    /// The fingerprint of its mirror image (subject and object swapped), the same record
+    /// when the predicate is symmetric: computed by the reading thread for predicates it
+    /// knows to be symmetric, else when needed ([`RelationRecord::mirrored`]).
+    pub(super) mirror: Option<[u8; 16]>,
+}
+
+impl RelationRecord<'_> {
+    /// The fingerprint of the record with `first` and `second` as its subject and object.
+    fn fingerprint_of(&self, first: &str, second: &str) -> [u8; 16] {
+        let mut fp = Fingerprint::new();
+        for t in [first, self.predicate, second] {
+            fp.text(Some(t));
+        }
+        let time = &self.time;
+        for t in [time.when, time.from, time.to, time.at] {
+            fp.text(t);
+        }
+        fp.text(Some(self.status));
+        for t in [self.place, self.source, self.quote, self.note] {
+            fp.text(t);
+        }
+        fp.number(self.confidence);
+        fp.finish()
+    }
+
+    /// The fingerprint of the record's mirror image.
+    pub(super) fn mirrored(&self) -> [u8; 16] {
+        match self.mirror {
+            Some(mirror) => mirror,
+            None if self.subject == self.object => self.fingerprint,
+            None => self.fingerprint_of(self.object, self.subject),
+        }
+    }
 }
 
 /// The keys a relation's ids resolve to.
@@ -48,7 +78,10 @@ pub(super) fn check_relation<'r>(
     history: bool,
 ) -> Result<RelationRecord<'r>, Fault> {
     if history {
-        rec.reject_unknown("relation of a history export", HISTORY_RELATION_FIELDS)?;
+        rec.reject_unknown_in(
+            "relation of a history export",
+            &[RELATION_FIELDS, HISTORY_RELATION_FIELDS],
+        )?;
     } else {
         rec.reject_unknown("relation", RELATION_FIELDS)?;
     }
@@ -63,7 +96,7 @@ pub(super) fn check_relation<'r>(
         };
         relation.id.ok_or_else(|| required("id"))?;
         relation.since_change = Some(
-            rec.from_one("since_change")?
+            rec.positive("since_change")?
                 .ok_or_else(|| required("since_change"))?,
         );
     }
@@ -72,7 +105,7 @@ pub(super) fn check_relation<'r>(
 
 /// Reads a relation record's fields and computes its time bounds and fingerprints.
 fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
-    let id = rec.from_one("id")?;
+    let id = rec.positive("id")?;
     let subject = rec.id("subject")?;
     let predicate = rec.id("predicate")?;
     let object = rec.id("object")?;
@@ -103,28 +136,7 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
             ));
         }
     }
-    let fingerprint = |first: &str, second: &str| {
-        let mut fp = Fingerprint::new();
-        for t in [first, predicate, second] {
-            fp.text(Some(t));
-        }
-        for t in [fields.when, fields.from, fields.to, fields.at] {
-            fp.text(t);
-        }
-        fp.text(Some(status));
-        for t in [place, source, quote, note] {
-            fp.text(t);
-        }
-        fp.number(confidence);
-        fp.finish()
-    };
-    let as_written = fingerprint(subject, object);
-    let mirror = if subject == object {
-        as_written
-    } else {
-        fingerprint(object, subject)
-    };
-    Ok(RelationRecord {
+    let mut relation = RelationRecord {
         id,
         since_change: None,
         subject,
@@ -138,9 +150,11 @@ fn read_relation<'r>(rec: &Record<'r>) -> Result<RelationRecord<'r>, Fault> {
         quote,
         note,
         confidence,
-        fingerprint: as_written,
-        mirror,
-    })
+        fingerprint: [0; 16],
+        mirror: None,
+    };
+    relation.fingerprint = relation.fingerprint_of(subject, object);
+    Ok(relation)
 }
 
 /// The four bound columns of a relation: all NULL when its time is unknown.
@@ -379,7 +393,7 @@ impl<'t> Importer<'t> {
     ) -> Result<bool, RecordError> {
         let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
         let (stored, other) =
-            super::identity::stored_fingerprint(r.fingerprint, r.mirror, symmetric);
+            super::identity::stored_fingerprint(r.fingerprint, || r.mirrored(), symmetric);
         let stmt = if symmetric {
             &mut self.insert_symmetric
         } else {

@@ -8,11 +8,13 @@ use super::record::{Fault, RecordError};
 use super::relation::{bound_columns, RelationRecord};
 use crate::store::StoreError;
 
-/// The staging table for relations: their fields as written, with the file's line
-/// numbers, resolved to keys at the end of the file. Emptied at the start (a rolled back
-/// import leaves it empty too) and at the end of each import.
-pub(super) const STAGE_SQL: &str = "
-CREATE TEMP TABLE IF NOT EXISTS import_relation (
+/// The staging table for relations, then its index of keys (one statement each, so that
+/// both stay compiled in the connection's cache): their fields as written, with the
+/// file's line numbers, resolved to keys at the end of the file. Emptied
+/// ([`EMPTY_STAGE_SQL`]) at the start (a rolled back import leaves it empty too) and at
+/// the end of each import.
+pub(super) const STAGE_SQL: [&str; 2] = [
+    "CREATE TEMP TABLE IF NOT EXISTS import_relation (
     line        INTEGER PRIMARY KEY,
     key         INTEGER NOT NULL,
     subject     TEXT NOT NULL,
@@ -35,10 +37,12 @@ CREATE TEMP TABLE IF NOT EXISTS import_relation (
     fingerprint BLOB NOT NULL,
     mirror      BLOB NOT NULL,
     since_change INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS temp.import_relation_key ON import_relation(key);
-DELETE FROM temp.import_relation;
-";
+)",
+    "CREATE INDEX IF NOT EXISTS temp.import_relation_key ON import_relation(key)",
+];
+
+/// Empties the staging table.
+pub(super) const EMPTY_STAGE_SQL: &str = "DELETE FROM temp.import_relation";
 
 const STAGE_RELATION_SQL: &str = "
 INSERT INTO temp.import_relation(line, key, subject, predicate, object, when_text, from_text,
@@ -164,7 +168,7 @@ impl<'t> Importer<'t> {
                 r.note,
                 r.confidence,
                 &r.fingerprint[..],
-                &r.mirror[..],
+                &r.mirrored()[..],
                 since,
             ])?;
         Ok(())

@@ -84,17 +84,26 @@ impl<'t> Importer<'t> {
         line: u64,
         is_name: bool,
     ) -> Result<(), RecordError> {
-        let other: Option<(String, String)> = self
+        // One read of the name index; the other entity is described only for a warning
+        // that is kept (a bulk import may bring thousands of shared names).
+        let other: Option<i64> = self
             .tx
             .prepare_cached(
-                "SELECT e.id, e.name FROM alias a JOIN entity e ON e.key = a.entity
-                 WHERE a.norm = ?1 AND a.entity <> ?2 ORDER BY a.entity LIMIT 1",
+                "SELECT entity FROM alias WHERE norm = ?1 AND entity <> ?2 ORDER BY entity LIMIT 1",
             )?
-            .query_row(params![norm, key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![norm, key], |r| r.get(0))
             .optional()?;
-        let Some((other, other_name)) = other else {
+        let Some(other) = other else {
             return Ok(());
         };
+        if !self.strict && self.summary.warnings.len() >= MAX_WARNINGS {
+            self.summary.warnings_omitted += 1;
+            return Ok(());
+        }
+        let (other, other_name): (String, String) = self
+            .tx
+            .prepare_cached("SELECT id, name FROM entity WHERE key = ?1")?
+            .query_row([other], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let found = Lookalike {
             line,
             field: if is_name { "name" } else { "aliases" },
@@ -152,27 +161,30 @@ impl<'t> Importer<'t> {
                 "SELECT norm, entity FROM alias INDEXED BY alias_norm ORDER BY norm, entity",
             )?;
             let mut rows = stmt.query([])?;
-            let mut norm = String::new();
+            // Normalised names compared as bytes: no copy, no check of UTF-8, per name.
+            let mut norm: Vec<u8> = Vec::new();
             let mut group: Vec<i64> = Vec::new();
-            let mut flush = |norm: &str, group: &mut Vec<i64>| {
+            let mut flush = |norm: &[u8], group: &mut Vec<i64>| {
                 group.dedup();
                 if group.len() > 1 {
                     for &entity in group.iter() {
-                        if let Some(&line) = lines.get(&entity) {
-                            let other = group.iter().copied().find(|&e| e != entity);
-                            if let Some(other) = other {
-                                shared.push((line, entity, other, norm.to_string()));
-                            }
+                        let Some(&line) = lines.get(&entity) else {
+                            continue;
+                        };
+                        if let Some(other) = group.iter().copied().find(|&e| e != entity) {
+                            let norm = String::from_utf8_lossy(norm).into_owned();
+                            shared.push((line, entity, other, norm));
                         }
                     }
                 }
                 group.clear();
             };
             while let Some(row) = rows.next()? {
-                let this = row.get_ref(0)?.as_str()?;
-                if this != norm {
+                let this = row.get_ref(0)?.as_bytes()?;
+                if this != norm.as_slice() {
                     flush(&norm, &mut group);
-                    norm = this.to_string();
+                    norm.clear();
+                    norm.extend_from_slice(this);
                 }
                 group.push(row.get(1)?);
             }

@@ -9,21 +9,21 @@ use rusqlite::{params, Connection};
 
 use super::log::{err, result, Log};
 use super::versions::{KeptName, Table};
-use crate::plan::ColumnType;
+use crate::plan::{ColumnType, ENTITY_HISTORY_COLUMNS, RELATION_HISTORY_COLUMNS};
 use crate::store::query::cell;
 use crate::store::{Store, StoreError};
 use crate::value::{ResultSet, Value};
 
-/// The columns of a relation's content in history rows, in order, separated by spaces.
-const CONTENT: &str =
-    "subject predicate object when start end status place source quote note confidence";
+/// How many columns of a relation's history rows come before its content (the
+/// change, who, why, what, which id): the plan's [`RELATION_HISTORY_COLUMNS`] name them.
+const LEAD_COLUMNS: usize = 7;
 
 /// How many content columns there are.
-const CONTENT_COLUMNS: usize = 12;
+const CONTENT_COLUMNS: usize = RELATION_HISTORY_COLUMNS.len() - LEAD_COLUMNS;
 
-/// The content columns' names.
+/// The content columns' names, in order.
 fn content() -> impl Iterator<Item = &'static str> {
-    CONTENT.split(' ')
+    RELATION_HISTORY_COLUMNS[LEAD_COLUMNS..].iter().copied()
 }
 
 /// How a content column is shown: the bounds `start` and `end` as dates.
@@ -387,7 +387,7 @@ impl Store {
         for event in events {
             let mut row = log.cells(event.change, true)?;
             row.push(Value::Text(event.action.to_string()));
-            row.push(Value::Int(id));
+            row.push(Value::Handle(id));
             if event.content {
                 row.extend(event.cells);
             } else {
@@ -395,17 +395,7 @@ impl Store {
             }
             rows.push(row);
         }
-        let mut columns = vec![
-            "change",
-            "recorded",
-            "recorded_by",
-            "origin",
-            "reason",
-            "action",
-            "id",
-        ];
-        columns.extend(content());
-        Ok(result(&columns, rows))
+        Ok(result(RELATION_HISTORY_COLUMNS, rows))
     }
 
     /// `history ENTITY`: the entity's own versions (added, names, merges) and what
@@ -445,17 +435,18 @@ impl Store {
             })
             .map_err(err)?;
         for (other, other_id) in others {
+            let this = format!("`{entity_id}`");
             for (change, action, detail) in entity_events(conn, &log, other)? {
-                if matches!(action, "merged" | "unmerged")
-                    && detail.ends_with(&format!("`{entity_id}`"))
-                {
-                    let verb = if action == "merged" {
-                        "merged into it"
-                    } else {
-                        "unmerged from it"
-                    };
-                    found.push((change, 1, None, action, format!("`{other_id}` {verb}")));
-                }
+                // An undo's event says what it restored: `merged into `b``, ….
+                let restored = |what: &str| detail.contains(&format!("{what} {this}"));
+                let verb = match action {
+                    "merged" if detail.ends_with(&this) => "merged into it",
+                    "unmerged" if detail.ends_with(&this) => "unmerged from it",
+                    "restored" if restored("unmerged from") => "unmerged from it again (an undo)",
+                    "restored" if restored("merged into") => "merged into it again (an undo)",
+                    _ => continue,
+                };
+                found.push((change, 1, None, action, format!("`{other_id}` {verb}")));
             }
         }
         let ids: Vec<i64> = conn
@@ -486,22 +477,11 @@ impl Store {
         for (change, _, id, action, detail) in found {
             let mut row = log.cells(change, false)?;
             row.push(Value::Text(action.to_string()));
-            row.push(id.map_or(Value::Null, Value::Int));
+            row.push(id.map_or(Value::Null, Value::Handle));
             row.push(Value::Text(detail));
             rows.push(row);
         }
-        Ok(result(
-            &[
-                "change",
-                "recorded",
-                "recorded_by",
-                "reason",
-                "action",
-                "id",
-                "detail",
-            ],
-            rows,
-        ))
+        Ok(result(ENTITY_HISTORY_COLUMNS, rows))
     }
 }
 
@@ -585,12 +565,12 @@ mod tests {
             lines,
             [
                 "1 | added |  | city \"Beta\"",
-                "1 | added | 1 | Alpha visited Bakı 2025-04",
-                "2 | corrected | 1 | Alpha visited Bakı 2025-04",
+                "1 | added | #1 | Alpha visited Bakı 2025-04",
+                "2 | corrected | #1 | Alpha visited Bakı 2025-04",
                 "3 | merged |  | into `d`",
-                "3 | merged | 1 | Alpha visited Delta 2025-04",
+                "3 | merged | #1 | Alpha visited Delta 2025-04",
                 "6 | unmerged |  | from `d`",
-                "6 | unmerged | 1 | Alpha visited Bakı 2025-04",
+                "6 | unmerged | #1 | Alpha visited Bakı 2025-04",
                 "8 | renamed |  | from \"Beta\" to \"Bakı\"",
                 "9 | alias |  | \"Baku\"",
             ]

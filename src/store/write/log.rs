@@ -9,7 +9,6 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::versions::Table;
 use crate::store::{change, Store, StoreError};
-use crate::time::Day;
 use crate::value::{ResultSet, Row, Value};
 
 /// A failure to read history.
@@ -147,29 +146,14 @@ impl Store {
                 ]
             })
             .collect();
-        Ok(result(
-            &[
-                "change",
-                "recorded",
-                "recorded_by",
-                "origin",
-                "sha256",
-                "reason",
-                "statement",
-                "undoes",
-                "summary",
-            ],
-            rows,
-        ))
+        Ok(result(crate::plan::CHANGES_COLUMNS, rows))
     }
 
-    /// The change the store was at when day `day` ended (UTC): the last change recorded
-    /// on or before it; `None` when the store had no change yet.
-    pub fn change_at_end_of(&self, day: Day) -> Result<Option<i64>, StoreError> {
-        let Some(instant) = crate::time::calendar::instant_after(day) else {
-            return self.last_change();
-        };
-        change::last_before(&self.conn, &instant).map_err(err)
+    /// The change a moment of recorded time stands for (`as recorded at change N`, or
+    /// the end of a day, UTC: the last change recorded on or before it; 0 when the store
+    /// had no change yet).
+    pub fn change_number(&self, at: crate::plan::Recorded) -> Result<i64, StoreError> {
+        change::number_at(&self.conn, at).map_err(err)
     }
 
     /// The number of the last change, if there is one.
@@ -234,11 +218,9 @@ fn summarise(
             seen.entry((until, key)).or_default().0 = true;
         }
     }
-    let (noun, nouns, replaced, removed) = match table {
-        Table::Relation => ("relation", "relations", "corrected", "retracted"),
-        Table::Entity => ("entity", "entities", "changed", "removed"),
-        Table::Predicate => ("predicate", "predicates", "changed", "removed"),
-        Table::Source => ("source", "sources", "changed", "removed"),
+    let (replaced, removed) = match table {
+        Table::Relation => ("corrected", "retracted"),
+        Table::Entity | Table::Predicate | Table::Source => ("changed", "removed"),
     };
     let mut counts: BTreeMap<i64, [usize; 4]> = BTreeMap::new();
     for ((change, _), (before, after, erased)) in seen {
@@ -263,10 +245,9 @@ fn summarise(
             .into_iter()
             .filter(|(n, _)| *n > 0)
             .enumerate()
-            .map(|(i, (n, verb))| match (i, n) {
-                (0, 1) => format!("1 {noun} {verb}"),
-                (0, n) => format!("{n} {nouns} {verb}"),
-                (_, n) => format!("{n} {verb}"),
+            .map(|(i, (n, verb))| match i {
+                0 => format!("{} {verb}", table.counted(n)),
+                _ => format!("{n} {verb}"),
             })
             .collect();
             (change, parts.join(", "))
@@ -276,6 +257,7 @@ fn summarise(
 
 #[cfg(test)]
 mod tests {
+    use crate::plan::Recorded;
     use crate::store::write::testing::*;
     use crate::time::day_from_ymd;
 
@@ -326,9 +308,11 @@ mod tests {
     fn the_change_at_the_end_of_a_day() {
         let s = store_with_history();
         let day = |y, m, d| day_from_ymd(y, m, d).unwrap();
-        assert_eq!(s.change_at_end_of(day(2024, 12, 31)).unwrap(), None);
-        assert_eq!(s.change_at_end_of(day(2025, 1, 1)).unwrap(), Some(1));
-        assert_eq!(s.change_at_end_of(day(9000, 1, 1)).unwrap(), Some(7));
+        let at_end = |d| s.change_number(Recorded::EndOfDay(d)).unwrap();
+        assert_eq!(at_end(day(2024, 12, 31)), 0);
+        assert_eq!(at_end(day(2025, 1, 1)), 1);
+        assert_eq!(at_end(day(9000, 1, 1)), 7);
+        assert_eq!(s.change_number(Recorded::AtChange(3)).unwrap(), 3);
         assert_eq!(s.last_change().unwrap(), Some(7));
         assert!(s.check_change(7).is_ok());
         assert!(matches!(

@@ -77,7 +77,10 @@ impl Writer<'_> {
         }
         report.messages.insert(
             1,
-            format!("{rewritten} relation(s) of `{from}` now name `{b_id}`"),
+            format!(
+                "moved {} of `{from}` to `{b_id}`",
+                Table::Relation.counted(rewritten)
+            ),
         );
         Ok(report)
     }
@@ -172,9 +175,10 @@ impl Writer<'_> {
             report.ids.push(key);
             returned += 1;
         }
-        report
-            .messages
-            .insert(1, format!("{returned} relation(s) name `{id}` again"));
+        report.messages.insert(
+            1,
+            format!("moved {} back to `{id}`", Table::Relation.counted(returned)),
+        );
         Ok(report)
     }
 
@@ -204,7 +208,7 @@ mod tests {
             r.messages,
             [
                 "merged `c` into `a`",
-                "2 relation(s) of `c` now name `a`",
+                "moved 2 relations of `c` to `a`",
                 "retracted #3: it says what #1 says once `c` is `a`"
             ]
         );
@@ -239,7 +243,7 @@ mod tests {
         let r = write(&mut s, unmerge("c")).unwrap();
         assert_eq!(
             r.messages,
-            ["unmerged `c` from `a`", "3 relation(s) name `c` again"]
+            ["unmerged `c` from `a`", "moved 3 relations back to `c`"]
         );
         assert_eq!(
             rows(&s, ends),

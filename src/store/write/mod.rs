@@ -107,6 +107,17 @@ pub(super) struct OpenChange {
     changed: bool,
     /// Opened for one write ([`Store::begin_single_change`]): a failed write ends it.
     single: bool,
+    /// True once a write of the change erased content, which must then leave the
+    /// write-ahead log too (see [`Store::commit_change`]).
+    erased: bool,
+}
+
+impl OpenChange {
+    /// Notes what write `op` did in this change.
+    fn note(&mut self, op: &WriteOp, report: &WriteReport) {
+        self.changed |= report.changed;
+        self.erased |= report.changed && matches!(op, WriteOp::Erase { .. });
+    }
 }
 
 /// One write's work inside the open change: the connection and the change's number.
@@ -155,6 +166,7 @@ impl Store {
                     id,
                     changed: false,
                     single,
+                    erased: false,
                 });
                 Ok(id)
             }
@@ -191,7 +203,7 @@ impl Store {
             match &result {
                 Ok(report) => {
                     if let Some(open) = &mut self.change {
-                        open.changed |= report.changed;
+                        open.note(op, report);
                     }
                 }
                 Err(_) => {
@@ -212,7 +224,7 @@ impl Store {
                     .execute_batch("RELEASE write_op")
                     .map_err(savepoint)?;
                 if let Some(open) = &mut self.change {
-                    open.changed |= report.changed;
+                    open.note(op, &report);
                 }
                 Ok(report)
             }
@@ -270,6 +282,18 @@ impl Store {
                 context: "cannot commit the change; nothing of it was written",
                 source: e,
             });
+        }
+        if open.erased {
+            // The erased content is still in the write-ahead log's older frames, which a
+            // writer that keeps its log on close ([`Store::keep_log_on_close`]) would
+            // leave there: carry the log into the store file and empty it now. A reader
+            // still on an older snapshot keeps the log busy; then the content goes at
+            // the next checkpoint, as it would have without this one.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .map_err(StoreError::sqlite(
+                    "the change is committed, but the log that held the erased content could not be emptied",
+                ))?;
         }
         Ok(Some(open.id))
     }

@@ -477,7 +477,7 @@ impl Writer<'_> {
 /// A relation record's fields, checked by the import's rules.
 pub(super) fn relation_fields(record: &Map<String, Value>) -> Result<RelationFields, StoreError> {
     match checked(record)? {
-        CheckedRecord::Relation(fields) => Ok(fields),
+        CheckedRecord::Relation(fields) => Ok(*fields),
         _ => Err(StoreError::BadWrite {
             field: Some("type".into()),
             reason: "a relation record has type `relation`".into(),

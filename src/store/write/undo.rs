@@ -86,7 +86,7 @@ impl Writer<'_> {
             .iter()
             .filter_map(|&t| {
                 let count = steps.iter().filter(|s| s.table == t).count();
-                (count > 0).then(|| format!("{count} {}(s)", t.noun()))
+                (count > 0).then(|| t.counted(count))
             })
             .collect();
         Ok(WriteReport::changed(

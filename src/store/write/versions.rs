@@ -76,6 +76,18 @@ impl Table {
     pub(super) fn noun(self) -> &'static str {
         self.current()
     }
+
+    /// `n` rows in words: `1 relation`, `3 entities`.
+    pub(super) fn counted(self, n: usize) -> String {
+        let noun = match (self, n) {
+            (_, 1) => self.noun(),
+            (Table::Relation, _) => "relations",
+            (Table::Entity, _) => "entities",
+            (Table::Predicate, _) => "predicates",
+            (Table::Source, _) => "sources",
+        };
+        format!("{n} {noun}")
+    }
 }
 
 /// One name of an entity as `entity_version.aliases` keeps it: `[text, lang, is_name, ord]`.

@@ -2,8 +2,10 @@
 //! what a user saw before the fix.
 
 mod export;
+mod import_csv;
 mod import_records;
 mod import_saved;
 mod limits;
 mod messages;
 mod model;
+mod writes;
