@@ -30,7 +30,7 @@ pub use limits::sqlite_limit;
 use limits::{check_join_width, orientation_combinations};
 pub use recorded::{entities_at_change, relations_at_change};
 use recorded::{source_combinations, Source};
-use stages::{apply_stage, finish, needed_columns, order_by_time, Level};
+use stages::{apply_stage, count_each_branch, finish, needed_columns, order_by_time, Level};
 
 /// A compiled statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -193,7 +193,16 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         }
     }
     let ncols = select.columns.len();
-    let mut current = Level {
+    let mut stages = stages.as_slice();
+    let mut level_no = 1;
+    // A count first over several branches (and no hidden columns to carry): counted in
+    // each branch.
+    if let (true, Some(Stage::Count(by))) = (branches.len() > 1 && hidden == 0, stages.first()) {
+        let counted = count_each_branch(&branches, level0, &select.columns, by, &mut level_no);
+        stages = &stages[1..];
+        return Ok(finish_query(counted, stages, &mut params, &mut level_no));
+    }
+    let current = Level {
         name: level0.to_string(),
         columns: select.columns.clone(),
         hidden,
@@ -218,14 +227,23 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         order: Vec::new(),
         sealed: false,
     };
-    let mut level_no = 1;
-    for stage in &stages {
-        current = apply_stage(current, stage, &mut params, &mut level_no);
+    Ok(finish_query(current, stages, &mut params, &mut level_no))
+}
+
+/// Applies the remaining `stages` to `current` and gives the statement.
+fn finish_query(
+    mut current: Level,
+    stages: &[Stage],
+    params: &mut Params,
+    level_no: &mut usize,
+) -> SqlQuery {
+    for stage in stages {
+        current = apply_stage(current, stage, params, level_no);
     }
     // A count drops the time bounds with the rows they belonged to, and keeps their
     // relation keys as lists.
     if current.times {
-        current = order_by_time(current, &mut level_no);
+        current = order_by_time(current, level_no);
     }
     let key_columns = current.hidden - if current.times { 4 } else { 0 };
     let columns = current
@@ -236,13 +254,13 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
             ty: c.ty,
         })
         .collect();
-    Ok(SqlQuery {
+    SqlQuery {
         text: finish(&current),
-        params: params.0,
+        params: std::mem::take(&mut params.0),
         columns,
         timeline: current.times,
         relation_keys: key_columns,
-    })
+    }
 }
 
 #[derive(Default)]
