@@ -144,10 +144,12 @@ pub fn now() -> String {
 /// fails leaves no row.
 pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64> {
     let id = next_number(conn)?;
-    conn.execute(
+    // Cached: a session of piped writes opens a change per statement.
+    conn.prepare_cached(
         "INSERT INTO change (id, recorded, author, origin, origin_sha256, reason, statement, undoes) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
+    )?
+    .execute(params![
             id,
             now(),
             meta.author,
@@ -156,8 +158,7 @@ pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64
             meta.reason,
             meta.statement,
             meta.undoes
-        ],
-    )?;
+    ])?;
     Ok(id)
 }
 
@@ -166,9 +167,8 @@ pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64
 /// it first and opens the change at the end, in the same transaction, which keeps the
 /// number its own.
 pub(crate) fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COALESCE(max(id), 0) + 1 FROM change", [], |r| {
-        r.get(0)
-    })
+    conn.prepare_cached("SELECT COALESCE(max(id), 0) + 1 FROM change")?
+        .query_row([], |r| r.get(0))
 }
 
 /// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),

@@ -181,6 +181,38 @@ impl Store {
             ))
     }
 
+    /// Where SQLite keeps this connection's temporary data (`PRAGMA temp_store`): in
+    /// memory for writes, on disk (SQLite's default) for a streamed import.
+    ///
+    /// A write inside a change needs a statement journal (to undo the statement alone if
+    /// it fails: a relation's insert touches its ten indexes); SQLite keeps one in memory
+    /// only up to 64 KiB, four of the store's pages, then in a temporary file made and
+    /// deleted per statement (an `add` wrote it 67 times, most of its system calls),
+    /// unless temporary data is kept in memory. A streamed import's staging table
+    /// (a TEMP table of every record seen) could be large: it stays on disk.
+    /// The setting changes only outside a transaction, and only when it differs (a
+    /// change drops SQLite's temporary database and recompiles statements that used it).
+    pub(crate) fn keep_temporary_data(&self, in_memory: bool) -> Result<(), StoreError> {
+        // SQLite's values: 0 its default (files), 2 memory.
+        let wanted: i64 = if in_memory { 2 } else { 0 };
+        let err = StoreError::sqlite("cannot configure the store's temporary data");
+        let now: i64 = self
+            .conn
+            .prepare_cached("PRAGMA temp_store")
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
+            .map_err(err)?;
+        if now != wanted && self.conn.is_autocommit() {
+            self.conn
+                .execute_batch(if in_memory {
+                    "PRAGMA temp_store = MEMORY"
+                } else {
+                    "PRAGMA temp_store = DEFAULT"
+                })
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
     /// Opens a new, empty store in memory (nothing is written to disk), e.g. to check
     /// data without a store file.
     pub fn open_in_memory() -> Result<Store, StoreError> {

@@ -158,6 +158,8 @@ impl Store {
                 "a change is open already: commit it or roll it back before opening another",
             ));
         }
+        // Each write's statement journal in memory, not in a file per statement.
+        self.keep_temporary_data(true)?;
         let err = StoreError::sqlite("cannot start a change");
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
         match change::open(&self.conn, &meta) {
