@@ -82,6 +82,13 @@ pub trait Catalog {
         let _ = at;
         Ok(Changed::ALL)
     }
+    /// Whether a relation version current at `at` has one of `entities` (keys) at an
+    /// end: a query whose every relation clause has one of them at a fixed end reads no
+    /// version otherwise. A catalog that cannot tell says yes.
+    fn versions_touch(&self, at: Recorded, entities: &[i64]) -> Result<bool, CatalogError> {
+        let _ = (at, entities);
+        Ok(true)
+    }
 }
 
 /// A checked statement, ready for the SQL compiler (or, for `path` and saved-query

@@ -351,6 +351,26 @@ impl Catalog for StoreCatalog<'_> {
             .map_err(err)
     }
 
+    fn versions_touch(&self, at: Recorded, entities: &[i64]) -> Result<bool, CatalogError> {
+        let n = super::change::number_at(self.conn, at).map_err(err)?;
+        // One seek per entity and end, through the versions' subject and object indexes.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM relation_version \
+                     WHERE subject = ?1 AND since_change <= ?2 AND until_change > ?2) \
+                 OR EXISTS (SELECT 1 FROM relation_version \
+                     WHERE object = ?1 AND since_change <= ?2 AND until_change > ?2)",
+            )
+            .map_err(err)?;
+        for &key in entities {
+            if stmt.query_row(params![key, n], |r| r.get(0)).map_err(err)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     fn entities_named_at(
         &self,
         text: &str,

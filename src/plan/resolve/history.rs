@@ -21,8 +21,21 @@ impl Resolver<'_> {
 
     /// How a query or a path reads the moment `at`: the tables changed after it as they
     /// were then, the others (all of them when nothing changed after it) as they are.
-    pub(super) fn as_recorded(&self, at: Recorded) -> Result<AsRecorded, PlanError> {
-        let changed = self.catalog.changed_since(at).map_err(catalog_err)?;
+    /// `fixed`: the entities of a query each of whose relation clauses has one of them at
+    /// an end; when no version current then touches them, no clause reads versions
+    /// (half the branches: `A -- B` after corrections elsewhere read them twice as many).
+    pub(super) fn as_recorded(
+        &self,
+        at: Recorded,
+        fixed: Option<&[i64]>,
+    ) -> Result<AsRecorded, PlanError> {
+        let mut changed = self.catalog.changed_since(at).map_err(catalog_err)?;
+        if let (true, Some(entities)) = (changed.relation_versions, fixed) {
+            changed.relation_versions = self
+                .catalog
+                .versions_touch(at, entities)
+                .map_err(catalog_err)?;
+        }
         Ok(AsRecorded { at, changed })
     }
 
@@ -112,4 +125,21 @@ fn fixed_columns(names: &[&str]) -> Vec<ColumnDef> {
             },
         })
         .collect()
+}
+
+/// The entities a query's relation clauses are fixed at, one per clause (either end's,
+/// when both are fixed: a relation that matches touches both); `None` when a clause has
+/// no fixed end. Clauses under `not` read the relations through one table of their own,
+/// never split by versions.
+pub(super) fn fixed_entities(select: &Select) -> Option<Vec<i64>> {
+    let mut keys = Vec::new();
+    for clause in &select.clauses {
+        if let Clause::Relation(m) = clause {
+            match (&m.left, &m.right) {
+                (Node::Entity(k), _) | (_, Node::Entity(k)) => keys.push(*k),
+                _ => return None,
+            }
+        }
+    }
+    Some(keys)
 }

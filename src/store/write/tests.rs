@@ -303,3 +303,26 @@ fn a_change_for_one_write_goes_whole_when_the_write_fails() {
         ["2|kept"]
     );
 }
+
+/// The catalog says whether a version current at a moment touches given entities: what
+/// lets a question about the past fixed at entities no correction touched read no
+/// versions.
+#[test]
+fn versions_touch_the_entities_at_the_ends_of_the_relations_they_were() {
+    use crate::plan::{Catalog, Recorded};
+    let mut s = store_with(BASE);
+    // #1 a visited b, retracted by change 2: a version current at change 1 only.
+    write(&mut s, WriteOp::Retract { ids: vec![1] }).unwrap();
+    let key = |id: &str| one(&s, &format!("SELECT key FROM entity WHERE id = '{id}'"));
+    let (a, b, c, d) = (key("a"), key("b"), key("c"), key("d"));
+    let catalog = s.catalog();
+    let touch = |n: i64, entities: &[i64]| {
+        catalog
+            .versions_touch(Recorded::AtChange(n), entities)
+            .unwrap()
+    };
+    assert!(touch(1, &[a]));
+    assert!(touch(1, &[d, b]), "the object's end counts too");
+    assert!(!touch(1, &[c, d]), "a met c was never corrected");
+    assert!(!touch(2, &[a, b]), "at change 2 the relation was retracted");
+}
