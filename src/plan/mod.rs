@@ -82,11 +82,12 @@ pub trait Catalog {
         let _ = at;
         Ok(Changed::ALL)
     }
-    /// Whether a relation version current at `at` has one of `entities` (keys) at an
-    /// end: a query whose every relation clause has one of them at a fixed end reads no
+    /// Whether a relation version current at `at` has one of `ends` at its ends: an
+    /// entity (key) at either end, or with the other entity given, those two, either way
+    /// round. A query whose every relation clause is fixed at one of them reads no
     /// version otherwise. A catalog that cannot tell says yes.
-    fn versions_touch(&self, at: Recorded, entities: &[i64]) -> Result<bool, CatalogError> {
-        let _ = (at, entities);
+    fn versions_touch(&self, at: Recorded, ends: &[FixedEnds]) -> Result<bool, CatalogError> {
+        let _ = (at, ends);
         Ok(true)
     }
 }
@@ -270,6 +271,9 @@ impl Changed {
         entities: true,
     };
 }
+
+/// The entities a relation clause is fixed at: one end's, and the other's when both are.
+pub type FixedEnds = (i64, Option<i64>);
 
 /// `as recorded …` on a query or a path, as planned: the moment, and the tables that
 /// changed after it. The others are read as they are now, through their indexes, which

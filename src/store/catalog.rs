@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::names;
-use crate::plan::{Catalog, CatalogError, Changed, EntityRef, PredicateRef, Recorded, SavedQuery};
+use crate::plan::{
+    Catalog, CatalogError, Changed, EntityRef, FixedEnds, PredicateRef, Recorded, SavedQuery,
+};
 
 use super::StoreError;
 
@@ -351,20 +353,23 @@ impl Catalog for StoreCatalog<'_> {
             .map_err(err)
     }
 
-    fn versions_touch(&self, at: Recorded, entities: &[i64]) -> Result<bool, CatalogError> {
+    fn versions_touch(&self, at: Recorded, ends: &[FixedEnds]) -> Result<bool, CatalogError> {
         let n = super::change::number_at(self.conn, at).map_err(err)?;
-        // One seek per entity and end, through the versions' subject and object indexes.
+        // Seeks through the versions' subject and object indexes; `?3` NULL: any other end.
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM relation_version \
-                     WHERE subject = ?1 AND since_change <= ?2 AND until_change > ?2) \
-                 OR EXISTS (SELECT 1 FROM relation_version \
-                     WHERE object = ?1 AND since_change <= ?2 AND until_change > ?2)",
+                "SELECT EXISTS (SELECT 1 FROM relation_version WHERE subject = ?1 \
+                     AND (?3 IS NULL OR object = ?3) AND since_change <= ?2 AND until_change > ?2) \
+                 OR EXISTS (SELECT 1 FROM relation_version WHERE object = ?1 \
+                     AND (?3 IS NULL OR subject = ?3) AND since_change <= ?2 AND until_change > ?2)",
             )
             .map_err(err)?;
-        for &key in entities {
-            if stmt.query_row(params![key, n], |r| r.get(0)).map_err(err)? {
+        for &(key, other) in ends {
+            if stmt
+                .query_row(params![key, n, other], |r| r.get(0))
+                .map_err(err)?
+            {
                 return Ok(true);
             }
         }

@@ -21,13 +21,13 @@ impl Resolver<'_> {
 
     /// How a query or a path reads the moment `at`: the tables changed after it as they
     /// were then, the others (all of them when nothing changed after it) as they are.
-    /// `fixed`: the entities of a query each of whose relation clauses has one of them at
-    /// an end; when no version current then touches them, no clause reads versions
-    /// (half the branches: `A -- B` after corrections elsewhere read them twice as many).
+    /// `fixed`: the entities each relation clause of a query is fixed at; when no
+    /// version current then has them at its ends, no clause reads versions (half the
+    /// branches: `A -- B` after corrections elsewhere read twice as many).
     pub(super) fn as_recorded(
         &self,
         at: Recorded,
-        fixed: Option<&[i64]>,
+        fixed: Option<&[FixedEnds]>,
     ) -> Result<AsRecorded, PlanError> {
         let mut changed = self.catalog.changed_since(at).map_err(catalog_err)?;
         if let (true, Some(entities)) = (changed.relation_versions, fixed) {
@@ -127,19 +127,19 @@ fn fixed_columns(names: &[&str]) -> Vec<ColumnDef> {
         .collect()
 }
 
-/// The entities a query's relation clauses are fixed at, one per clause (either end's,
-/// when both are fixed: a relation that matches touches both); `None` when a clause has
-/// no fixed end. Clauses under `not` read the relations through one table of their own,
-/// never split by versions.
-pub(super) fn fixed_entities(select: &Select) -> Option<Vec<i64>> {
-    let mut keys = Vec::new();
+/// The entities each of a query's relation clauses is fixed at; `None` when a clause
+/// has no fixed end. Clauses under `not` read the relations through one table of their
+/// own, never split by versions.
+pub(super) fn fixed_entities(select: &Select) -> Option<Vec<FixedEnds>> {
+    let mut ends = Vec::new();
     for clause in &select.clauses {
         if let Clause::Relation(m) = clause {
             match (&m.left, &m.right) {
-                (Node::Entity(k), _) | (_, Node::Entity(k)) => keys.push(*k),
+                (Node::Entity(a), Node::Entity(b)) => ends.push((*a, Some(*b))),
+                (Node::Entity(k), _) | (_, Node::Entity(k)) => ends.push((*k, None)),
                 _ => return None,
             }
         }
     }
-    Some(keys)
+    Some(ends)
 }

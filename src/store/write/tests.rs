@@ -316,13 +316,22 @@ fn versions_touch_the_entities_at_the_ends_of_the_relations_they_were() {
     let key = |id: &str| one(&s, &format!("SELECT key FROM entity WHERE id = '{id}'"));
     let (a, b, c, d) = (key("a"), key("b"), key("c"), key("d"));
     let catalog = s.catalog();
-    let touch = |n: i64, entities: &[i64]| {
-        catalog
-            .versions_touch(Recorded::AtChange(n), entities)
-            .unwrap()
+    let touch = |n: i64, ends: &[(i64, Option<i64>)]| {
+        catalog.versions_touch(Recorded::AtChange(n), ends).unwrap()
     };
-    assert!(touch(1, &[a]));
-    assert!(touch(1, &[d, b]), "the object's end counts too");
-    assert!(!touch(1, &[c, d]), "a met c was never corrected");
-    assert!(!touch(2, &[a, b]), "at change 2 the relation was retracted");
+    assert!(touch(1, &[(a, None)]));
+    assert!(
+        touch(1, &[(d, None), (b, None)]),
+        "the object's end counts too"
+    );
+    assert!(touch(1, &[(b, Some(a))]), "either way round");
+    assert!(!touch(1, &[(a, Some(c))]), "a's version is with b");
+    assert!(
+        !touch(1, &[(c, None), (d, None)]),
+        "a met c was never corrected"
+    );
+    assert!(
+        !touch(2, &[(a, Some(b))]),
+        "at change 2 the relation was retracted"
+    );
 }
