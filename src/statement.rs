@@ -138,8 +138,8 @@ pub fn prepare(
         let plan = plan::resolve(stmt, text, &store.catalog(), &ctx)?;
         // `as recorded at change N` names a change that must have been recorded.
         let at_change = match &plan {
-            Plan::Select(s) => s.recorded,
-            Plan::Path(p) => p.recorded,
+            Plan::Select(s) => s.recorded.map(|r| r.at),
+            Plan::Path(p) => p.recorded.map(|r| r.at),
             Plan::History(h) => h.recorded,
             _ => None,
         };
@@ -227,7 +227,7 @@ fn meta(opts: &Options, statement: Option<&str>) -> ChangeMeta {
 fn write(store: &mut Store, w: &plan::WritePlan, opts: &Options) -> Result<Outcome, Error> {
     let own = !store.in_change();
     if own {
-        store.begin_change(meta(opts, Some(&w.statement)))?;
+        store.begin_single_change(meta(opts, Some(&w.statement)))?;
     } else {
         store.record_statement(&w.statement)?;
     }
@@ -243,8 +243,9 @@ fn write(store: &mut Store, w: &plan::WritePlan, opts: &Options) -> Result<Outco
     let report = match done {
         Ok(report) => report,
         Err(e) => {
-            if own {
-                // The write failed and undid itself; the change it opened goes with it.
+            if own && store.in_change() {
+                // The write failed before it began (its pattern's matches); the change it
+                // opened goes with it. A write that failed took its change with it.
                 let _ = store.rollback_change();
             }
             return Err(e);

@@ -189,6 +189,10 @@ fn execute_to(
         Mode::ReadOnly
     };
     let mut store = Store::open(path, mode)?;
+    if mode == Mode::ReadWrite {
+        // One statement's change: left in the write-ahead log for a later process.
+        store.keep_log_on_close()?;
+    }
     // SQLite checks the statement's deadline too, from here on.
     let mut store = store.watch(&opts.deadline);
     let prepared = statement::prepare(&store, &stmt, text, opts).map_err(fail)?;

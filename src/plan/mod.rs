@@ -80,6 +80,20 @@ pub trait Catalog {
     fn saved_names(&self) -> Result<Vec<String>, CatalogError> {
         Ok(Vec::new())
     }
+    /// Which tables a question about `at` must read as they were then: those something
+    /// changed in after it. A catalog that cannot tell says all of them.
+    fn changed_since(&self, at: Recorded) -> Result<Changed, CatalogError> {
+        let _ = at;
+        Ok(Changed::ALL)
+    }
+    /// Whether a relation version current at `at` has one of `ends` at its ends: an
+    /// entity (key) at either end, or with the other entity given, those two, either way
+    /// round. A query whose every relation clause is fixed at one of them reads no
+    /// version otherwise. A catalog that cannot tell says yes.
+    fn versions_touch(&self, at: Recorded, ends: &[FixedEnds]) -> Result<bool, CatalogError> {
+        let _ = (at, ends);
+        Ok(true)
+    }
 }
 
 /// A checked statement, ready for the SQL compiler (or, for `path` and saved-query
@@ -229,7 +243,7 @@ pub struct Select {
     /// clause for drawing.
     pub timeline: bool,
     /// `as recorded …`: what the store held then instead of its current beliefs.
-    pub recorded: Option<Recorded>,
+    pub recorded: Option<AsRecorded>,
 }
 
 /// A moment of recorded time (WRITES.md): the end of a change, or the end of a day (UTC),
@@ -240,6 +254,39 @@ pub enum Recorded {
     AtChange(i64),
     /// `as recorded on P`: the end of P's last day.
     EndOfDay(crate::time::Day),
+}
+
+/// Which of the tables a query reads changed after a moment of recorded time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Changed {
+    /// A relation was added, corrected, retracted or erased after it.
+    pub relations: bool,
+    /// Some of the relations current then are no longer (corrected, retracted or erased
+    /// since): their versions must be read.
+    pub relation_versions: bool,
+    /// An entity was added or changed (names, merges) after it.
+    pub entities: bool,
+}
+
+impl Changed {
+    pub const ALL: Changed = Changed {
+        relations: true,
+        relation_versions: true,
+        entities: true,
+    };
+}
+
+/// The entities a relation clause is fixed at: one end's, and the other's when both are.
+pub type FixedEnds = (i64, Option<i64>);
+
+/// `as recorded …` on a query or a path, as planned: the moment, and the tables that
+/// changed after it. The others are read as they are now, through their indexes, which
+/// is what they held then; a question about a moment nothing changed after reads every
+/// table as it is (the moment is kept: a change it names must exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsRecorded {
+    pub at: Recorded,
+    pub changed: Changed,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -402,7 +449,7 @@ pub struct PathPlan {
     /// Stages applied to the path rows (columns of [`path_columns`]).
     pub stages: Vec<Stage>,
     /// `as recorded …`: the chains the store held then.
-    pub recorded: Option<Recorded>,
+    pub recorded: Option<AsRecorded>,
 }
 
 /// Default number of hops of `path`.

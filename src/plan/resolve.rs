@@ -120,8 +120,11 @@ impl<'c> Resolver<'c> {
         let mut plan = self.statement_kind(stmt, text)?;
         if let (Some(r), Some(span)) = (recorded, stmt.recorded.as_ref().map(|r| r.span)) {
             match &mut plan {
-                Plan::Select(s) => s.recorded = Some(r),
-                Plan::Path(p) => p.recorded = Some(r),
+                Plan::Select(s) => {
+                    let fixed = history::fixed_entities(s);
+                    s.recorded = Some(self.as_recorded(r, fixed.as_deref())?);
+                }
+                Plan::Path(p) => p.recorded = Some(self.as_recorded(r, None)?),
                 Plan::History(h) => h.recorded = Some(r),
                 _ => return Err(PlanError::new(K::RecordedNotHere, span)),
             }

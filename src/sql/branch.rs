@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
-use super::recorded::{entity_table, relation_table, unmerged};
+use super::recorded::{entity_table, relation_from, unmerged, Source};
 use super::{col, entity_alias, hidden_col, ident, pred_alias, rel_alias, Params};
 use crate::plan::{ColumnSource, Node, Orientation, PredMatch, RelationMatch, Select};
 
@@ -19,22 +19,32 @@ pub(super) struct Hidden {
     pub(super) keys: usize,
 }
 
+/// `sources`: where each relation clause reads its relations in a question about the
+/// past (`None`: the compound subquery of both). `omit_unneeded`: the columns no stage
+/// uses are left out (for a branch of several, whose union gives them as NULL, see
+/// [`super::compile`]) instead of given as NULL.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn branch(
     select: &Select,
     relations: &[&RelationMatch],
     orientation: &[Orientation],
+    sources: Option<&[Source]>,
     params: &mut Params,
     level: &str,
     hidden: Hidden,
     needed: &[bool],
+    omit_unneeded: bool,
 ) -> String {
     let keys = Keys::new(select, relations, orientation, needed);
     let mut from: Vec<String> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
     for (i, m) in relations.iter().enumerate() {
-        let table = relation_table(select.recorded, params);
-        from.push(format!("{table} AS {}", rel_alias(i)));
-        relation_conditions(&rel_alias(i), m, orientation[i], params, &keys, &mut conds);
+        let alias = rel_alias(i);
+        let source = sources.and_then(|s| s.get(i).copied());
+        let (table, current) = relation_from(select.recorded, source, &alias, params);
+        from.push(format!("{table} AS {alias}"));
+        conds.extend(current);
+        relation_conditions(&alias, m, orientation[i], params, &keys, &mut conds);
     }
     for (v, var) in select.entity_vars.iter().enumerate() {
         if !keys.entity_joined[v] {
@@ -85,6 +95,9 @@ pub(super) fn branch(
     let mut cols: Vec<String> = Vec::new();
     for (i, c) in select.columns.iter().enumerate() {
         let expr = if !needed.get(i).copied().unwrap_or(true) {
+            if omit_unneeded {
+                continue;
+            }
             // Not used by any stage: not computed.
             "NULL".to_string()
         } else {
@@ -147,7 +160,7 @@ pub(super) struct Keys {
     pub(super) pred_joined: Vec<bool>,
     pub(super) pred_binding: Vec<Option<String>>,
     /// `as recorded …` of the statement.
-    pub(super) recorded: Option<crate::plan::Recorded>,
+    pub(super) recorded: Option<crate::plan::AsRecorded>,
 }
 
 impl Keys {

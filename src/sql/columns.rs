@@ -1,6 +1,7 @@
 //! The output columns of a branch: a relation's fields as SQL, its time as written.
 
 use super::branch::Keys;
+use super::recorded::entity_table;
 use super::{entity_alias, ident, pred_alias, rel_alias, Params};
 use crate::plan::{Node, Orientation, PredMatch, RelField, RelationMatch};
 
@@ -26,21 +27,28 @@ pub(super) fn relation_column(
         Orientation::Forward => (m.left, m.right),
         Orientation::Reverse => (m.right, m.left),
     };
+    // `table` as the statement reads it (quoted, or a subquery).
     let lookup = |table: &str, col_out: &str, key: String| {
         format!(
-            "(SELECT {} FROM {} WHERE {} = {key})",
+            "(SELECT {} FROM {table} WHERE {} = {key})",
             ident(col_out),
-            ident(table),
             ident("key"),
         )
     };
     let per_row = |col_in: &str| format!("{r}.{}", ident(col_in));
+    // A name as the entity had it at the moment a question about the past asks about.
     let entity_name = |node: Node, col_in: &str, params: &mut Params| match node {
         Node::Var(v) if keys.entity_joined[v] => {
             format!("{}.{}", entity_alias(v), ident("name"))
         }
-        Node::Entity(key) => lookup("entity", "name", params.int(key)),
-        _ => lookup("entity", "name", per_row(col_in)),
+        Node::Entity(key) => {
+            let table = entity_table(keys.recorded, params);
+            lookup(&table, "name", params.int(key))
+        }
+        _ => {
+            let table = entity_table(keys.recorded, params);
+            lookup(&table, "name", per_row(col_in))
+        }
     };
     match f {
         RelField::Subject => entity_name(subject, "subject", params),
@@ -50,11 +58,11 @@ pub(super) fn relation_column(
                 format!("{}.{}", pred_alias(*j), ident("id"))
             }
             PredMatch::Keys { keys, .. } if keys.len() == 1 => {
-                lookup("predicate", "id", params.int(keys[0]))
+                lookup(&ident("predicate"), "id", params.int(keys[0]))
             }
-            _ => lookup("predicate", "id", per_row("predicate")),
+            _ => lookup(&ident("predicate"), "id", per_row("predicate")),
         },
-        RelField::Source => lookup("source", "id", per_row("source")),
+        RelField::Source => lookup(&ident("source"), "id", per_row("source")),
         RelField::When => WHEN_OF_R0.clone(),
         RelField::Start => per_row("start_lo"),
         RelField::End => per_row("end_hi"),

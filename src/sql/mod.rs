@@ -28,8 +28,9 @@ mod tests;
 use branch::{branch, Hidden};
 pub use limits::sqlite_limit;
 use limits::{check_join_width, orientation_combinations};
-pub use recorded::relations_at_change;
-use stages::{apply_stage, finish, needed_columns, order_by_time, Level};
+pub use recorded::{entities_at_change, relations_at_change};
+use recorded::{source_combinations, Source};
+use stages::{apply_stage, count_each_branch, finish, needed_columns, order_by_time, Level};
 
 /// A compiled statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -166,20 +167,42 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
     };
     let hidden = if timeline { 4 } else { 0 } + keys;
     let level0 = "s0";
-    let mut branches = Vec::with_capacity(combos.len());
+    let sources = source_combinations(select.recorded, relations.len(), combos.len());
+    let each_source: Vec<Option<&[Source]>> = match &sources {
+        Some(all) => all.iter().map(|s| Some(s.as_slice())).collect(),
+        None => vec![None],
+    };
+    // Several branches are read through a co-routine that copies every column of their
+    // union for each row: the columns no stage uses are given once, as NULL, by the
+    // SELECT around the union instead (a count of many rows copied a dozen NULLs a row).
+    let several = combos.len() * each_source.len() > 1;
+    let mut branches = Vec::with_capacity(combos.len() * each_source.len());
     for combo in &combos {
-        branches.push(branch(
-            select,
-            &relations,
-            combo,
-            &mut params,
-            level0,
-            Hidden { timeline, keys },
-            &needed,
-        ));
+        for &source in &each_source {
+            branches.push(branch(
+                select,
+                &relations,
+                combo,
+                source,
+                &mut params,
+                level0,
+                Hidden { timeline, keys },
+                &needed,
+                several,
+            ));
+        }
     }
     let ncols = select.columns.len();
-    let mut current = Level {
+    let mut stages = stages.as_slice();
+    let mut level_no = 1;
+    // A count first over several branches (and no hidden columns to carry): counted in
+    // each branch.
+    if let (true, Some(Stage::Count(by))) = (branches.len() > 1 && hidden == 0, stages.first()) {
+        let counted = count_each_branch(&branches, level0, &select.columns, by, &mut level_no);
+        stages = &stages[1..];
+        return Ok(finish_query(counted, stages, &mut params, &mut level_no));
+    }
+    let current = Level {
         name: level0.to_string(),
         columns: select.columns.clone(),
         hidden,
@@ -187,20 +210,40 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         text: if branches.len() == 1 {
             branches.remove(0)
         } else {
-            let cols = column_list(level0, ncols, hidden);
+            let cols = select_list(
+                (0..ncols)
+                    .map(|i| {
+                        if needed.get(i).copied().unwrap_or(true) {
+                            col(level0, i)
+                        } else {
+                            format!("NULL AS {}", col(level0, i))
+                        }
+                    })
+                    .chain((0..hidden).map(|i| hidden_col(level0, i)))
+                    .collect(),
+            );
             format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
         },
         order: Vec::new(),
         sealed: false,
     };
-    let mut level_no = 1;
-    for stage in &stages {
-        current = apply_stage(current, stage, &mut params, &mut level_no);
+    Ok(finish_query(current, stages, &mut params, &mut level_no))
+}
+
+/// Applies the remaining `stages` to `current` and gives the statement.
+fn finish_query(
+    mut current: Level,
+    stages: &[Stage],
+    params: &mut Params,
+    level_no: &mut usize,
+) -> SqlQuery {
+    for stage in stages {
+        current = apply_stage(current, stage, params, level_no);
     }
     // A count drops the time bounds with the rows they belonged to, and keeps their
     // relation keys as lists.
     if current.times {
-        current = order_by_time(current, &mut level_no);
+        current = order_by_time(current, level_no);
     }
     let key_columns = current.hidden - if current.times { 4 } else { 0 };
     let columns = current
@@ -211,13 +254,13 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
             ty: c.ty,
         })
         .collect();
-    Ok(SqlQuery {
+    SqlQuery {
         text: finish(&current),
-        params: params.0,
+        params: std::mem::take(&mut params.0),
         columns,
         timeline: current.times,
         relation_keys: key_columns,
-    })
+    }
 }
 
 #[derive(Default)]
@@ -252,15 +295,6 @@ pub(super) fn col(level: &str, i: usize) -> String {
 
 pub(super) fn hidden_col(level: &str, i: usize) -> String {
     ident(format_args!("{level}t{i}"))
-}
-
-pub(super) fn column_list(level: &str, n: usize, hidden: usize) -> String {
-    select_list(
-        (0..n)
-            .map(|i| col(level, i))
-            .chain((0..hidden).map(|i| hidden_col(level, i)))
-            .collect(),
-    )
 }
 
 /// The expressions of a SELECT, or `1` when there are none (a query with no output

@@ -225,3 +225,38 @@ fn label_names_never_enter_the_sql() {
     assert!(!sql.text.contains("secret"), "{}", sql.text);
     assert!(!sql.text.contains('@'), "{}", sql.text);
 }
+
+#[test]
+fn a_count_over_several_branches_counts_in_each_and_adds_the_counts() {
+    // `--` reads relations both ways: two branches.
+    for (q, groups) in [
+        ("Iran -- ?x | count by ?x", true),
+        ("Iran -- ?x | count", false),
+    ] {
+        let sql = compiled(q);
+        assert_eq!(branches(&sql).len(), 2, "{q}:\n{}", sql.text);
+        for b in branches(&sql) {
+            assert!(b.contains(r#"count(*) AS "s0n""#), "{q}: {b}");
+        }
+        assert!(sql.text.starts_with("SELECT "), "{}", sql.text);
+        assert!(sql.text.contains(r#"sum("s0n")"#), "{q}:\n{}", sql.text);
+        assert_eq!(sql.text.contains("ORDER BY"), groups, "{q}:\n{}", sql.text);
+    }
+    // A count that keeps the relation keys it counts counts the union.
+    let stmt = crate::lang::parse("Iran -- ?x | count by ?x").unwrap();
+    let Plan::Select(select) = resolve(
+        &stmt,
+        "",
+        &TestCatalog::new(),
+        &test_context(&Default::default()),
+    )
+    .unwrap() else {
+        panic!("a query");
+    };
+    let keys = CompileOptions {
+        limit: None,
+        relation_keys: true,
+    };
+    let q = compile(&select, keys).unwrap();
+    assert!(!q.text.contains("sum("), "{}", q.text);
+}

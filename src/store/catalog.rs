@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::names;
-use crate::plan::{Catalog, CatalogError, EntityRef, PredicateRef, SavedQuery};
+use crate::plan::{
+    Catalog, CatalogError, Changed, EntityRef, FixedEnds, PredicateRef, Recorded, SavedQuery,
+};
 
 use super::StoreError;
 
@@ -134,10 +136,10 @@ impl<'c> StoreCatalog<'c> {
         rows.collect::<Result<_, _>>().map_err(err)
     }
 
-    fn entity_by_id(&self, id: &str) -> Result<Option<EntityRef>, rusqlite::Error> {
+    fn entity_by_id(&self, id: &str) -> Result<Option<Found>, rusqlite::Error> {
         self.conn
-            .prepare_cached("SELECT key, id, name, kind FROM entity WHERE id = ?1")?
-            .query_row(params![id], entity_row)
+            .prepare_cached("SELECT key, id, name, kind, merged_into FROM entity WHERE id = ?1")?
+            .query_row(params![id], found_row)
             .optional()
     }
 
@@ -190,6 +192,14 @@ fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRef> {
     })
 }
 
+/// An entity a lookup found, with the entity it was merged into, if it was.
+type Found = (EntityRef, Option<i64>);
+
+/// A row of `key, id, name, kind, merged_into`.
+fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
+    Ok((entity_row(r)?, r.get(4)?))
+}
+
 fn err(e: rusqlite::Error) -> CatalogError {
     CatalogError(e.to_string())
 }
@@ -204,39 +214,60 @@ impl StoreCatalog<'_> {
 
     /// The entities that `found` answer as: each merged entity is replaced by the one it
     /// was merged into (`merge A into B`: A's names and id resolve to B), each once, in
-    /// the order found.
-    fn canonical(&self, found: Vec<EntityRef>) -> Result<Vec<EntityRef>, rusqlite::Error> {
-        self.canonical_with(found, |key| {
+    /// the order found. The lookups gave `merged_into` with each entity, so one that was
+    /// never merged costs no further query.
+    fn canonical(&self, found: Vec<Found>) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        self.follow_merges(found, |key| {
             self.conn
-                .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")?
-                .query_row(params![key], |r| r.get(0))
+                .prepare_cached(
+                    "SELECT key, id, name, kind, merged_into FROM entity WHERE key = ?1",
+                )?
+                .query_row(params![key], found_row)
                 .optional()
-                .map(Option::flatten)
         })
     }
 
     /// As [`StoreCatalog::canonical`], with `merged_into` telling what an entity was
-    /// merged into (at the moment asked about).
+    /// merged into (at the moment asked about) in place of the current column.
     fn canonical_with(
         &self,
-        found: Vec<EntityRef>,
+        found: Vec<Found>,
         merged_into: impl Fn(i64) -> Result<Option<i64>, rusqlite::Error>,
     ) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        let mut at_moment = Vec::with_capacity(found.len());
+        for (e, _) in found {
+            let into = merged_into(e.key)?;
+            at_moment.push((e, into));
+        }
+        self.follow_merges(at_moment, |key| {
+            let Some(target) = self
+                .conn
+                .prepare_cached("SELECT key, id, name, kind FROM entity WHERE key = ?1")?
+                .query_row(params![key], entity_row)
+                .optional()?
+            else {
+                return Ok(None);
+            };
+            let into = merged_into(target.key)?;
+            Ok(Some((target, into)))
+        })
+    }
+
+    /// Follows each found entity's merges to the entity it answers as, `target` giving
+    /// the entity a merge points at with what that one was merged into; each once.
+    fn follow_merges(
+        &self,
+        found: Vec<Found>,
+        target: impl Fn(i64) -> Result<Option<Found>, rusqlite::Error>,
+    ) -> Result<Vec<EntityRef>, rusqlite::Error> {
         let mut out: Vec<EntityRef> = Vec::with_capacity(found.len());
-        for mut e in found {
+        for (mut e, mut into) in found {
             // A merge points at an entity that is not merged itself; an older chain is
             // followed, at most as far as there could be distinct entities in a chain.
             for _ in 0..64 {
-                let Some(into) = merged_into(e.key)? else {
-                    break;
-                };
-                match self
-                    .conn
-                    .prepare_cached("SELECT key, id, name, kind FROM entity WHERE key = ?1")?
-                    .query_row(params![into], entity_row)
-                    .optional()?
-                {
-                    Some(target) => e = target,
+                let Some(key) = into else { break };
+                match target(key)? {
+                    Some((next, next_into)) => (e, into) = (next, next_into),
                     None => break,
                 }
             }
@@ -247,7 +278,7 @@ impl StoreCatalog<'_> {
         Ok(out)
     }
 
-    fn stored_entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
+    fn stored_entities_named(&self, text: &str) -> Result<Vec<Found>, CatalogError> {
         // An id always resolves uniquely.
         if let Some(e) = self.entity_by_id(text).map_err(err)? {
             return Ok(vec![e]);
@@ -256,12 +287,12 @@ impl StoreCatalog<'_> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT e.key, e.id, e.name, e.kind FROM alias a \
+                "SELECT DISTINCT e.key, e.id, e.name, e.kind, e.merged_into FROM alias a \
                  JOIN entity e ON e.key = a.entity WHERE a.norm = ?1 ORDER BY e.id",
             )
             .map_err(err)?;
         let found = stmt
-            .query_map(params![norm], entity_row)
+            .query_map(params![norm], found_row)
             .map_err(err)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(err)?;
@@ -285,7 +316,64 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn entities_named_as_stored(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
-        self.stored_entities_named(text)
+        Ok(self
+            .stored_entities_named(text)?
+            .into_iter()
+            .map(|(e, _)| e)
+            .collect())
+    }
+
+    fn changed_since(&self, at: Recorded) -> Result<Changed, CatalogError> {
+        let n = super::change::number_at(self.conn, at).map_err(err)?;
+        if n < 1 {
+            // Before the first change the store held nothing.
+            return Ok(Changed::ALL);
+        }
+        // A change after `n` left a current row made after it (the latest such change is
+        // the last entry of the partial index on `since_change`, schema 8: one seek, where
+        // a range `since_change > ?` beside the index's own `> 1` read all its entries) or
+        // a version ended after it.
+        self.conn
+            .prepare_cached(
+                "SELECT COALESCE((SELECT max(since_change) FROM relation WHERE since_change > 1), 0) > ?1 \
+                     OR EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1), \
+                 EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1 AND since_change <= ?1), \
+                 COALESCE((SELECT max(since_change) FROM entity WHERE since_change > 1), 0) > ?1 \
+                     OR EXISTS (SELECT 1 FROM entity_version WHERE until_change > ?1)",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([n], |r| {
+                    Ok(Changed {
+                        relations: r.get(0)?,
+                        relation_versions: r.get(1)?,
+                        entities: r.get(2)?,
+                    })
+                })
+            })
+            .map_err(err)
+    }
+
+    fn versions_touch(&self, at: Recorded, ends: &[FixedEnds]) -> Result<bool, CatalogError> {
+        let n = super::change::number_at(self.conn, at).map_err(err)?;
+        // Seeks through the versions' subject and object indexes; `?3` NULL: any other end.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM relation_version WHERE subject = ?1 \
+                     AND (?3 IS NULL OR object = ?3) AND since_change <= ?2 AND until_change > ?2) \
+                 OR EXISTS (SELECT 1 FROM relation_version WHERE object = ?1 \
+                     AND (?3 IS NULL OR subject = ?3) AND since_change <= ?2 AND until_change > ?2)",
+            )
+            .map_err(err)?;
+        for &(key, other) in ends {
+            if stmt
+                .query_row(params![key, n, other], |r| r.get(0))
+                .map_err(err)?
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn entities_named_at(

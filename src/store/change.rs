@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::plan::Recorded;
 use crate::time::{calendar, Day};
 
 /// Where a change came from.
@@ -66,12 +67,22 @@ impl ChangeMeta {
 
 /// The author of the changes this process makes: `given` (`--as NAME`), else the
 /// environment's `FACTSTORE_USER`, else the login name (`USER`, `LOGNAME`, `USERNAME`),
-/// else `uid N`.
+/// else `uid N`. Without `given` the answer is found once per process (every statement's
+/// default options ask for it, and the password file was read for each).
 pub fn author(given: Option<&str>) -> String {
-    let named = |s: &str| !s.trim().is_empty();
-    if let Some(name) = given.filter(|s| named(s)) {
-        return name.trim().to_string();
+    static PROCESS_AUTHOR: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match given.filter(|s| named(s)) {
+        Some(name) => name.trim().to_string(),
+        None => PROCESS_AUTHOR.get_or_init(process_author).clone(),
     }
+}
+
+fn named(s: &str) -> bool {
+    !s.trim().is_empty()
+}
+
+/// The author named by the environment or the login.
+fn process_author() -> String {
     for var in ["FACTSTORE_USER", "USER", "LOGNAME", "USERNAME"] {
         if let Ok(name) = std::env::var(var) {
             if named(&name) {
@@ -164,6 +175,7 @@ pub(crate) fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
 /// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),
 /// if any.
 pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<Option<i64>> {
+    // Prepared once per connection: every question `as recorded on` a day asks it.
     conn.prepare_cached("SELECT max(id) FROM change WHERE recorded < ?1")?
         .query_row([instant], |r| r.get(0))
         .optional()
@@ -171,12 +183,12 @@ pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<
 }
 
 /// The change a moment of recorded time stands for: change N itself, or the last change
-/// recorded before a day ended (0 when none was, so a question sees nothing); a day past
-/// the calendar's end counts every change.
-pub(crate) fn number_at(conn: &Connection, at: crate::plan::Recorded) -> rusqlite::Result<i64> {
+/// recorded before the end of a day (every change for a day past the calendar's end); 0
+/// when there was none yet.
+pub(crate) fn number_at(conn: &Connection, at: Recorded) -> rusqlite::Result<i64> {
     Ok(match at {
-        crate::plan::Recorded::AtChange(n) => n,
-        crate::plan::Recorded::EndOfDay(day) => match calendar::instant_after(day) {
+        Recorded::AtChange(n) => n,
+        Recorded::EndOfDay(day) => match calendar::instant_after(day) {
             Some(instant) => last_before(conn, &instant)?.unwrap_or(0),
             None => i64::MAX,
         },

@@ -173,6 +173,54 @@ impl Store {
 }
 
 impl Store {
+    /// Leaves what this connection writes in the store's write-ahead log when it closes,
+    /// for a later writer (or SQLite's automatic checkpoint, every thousand pages) to
+    /// carry into the store file, instead of checkpointing on close: that checkpoint syncs
+    /// the log and the store file to disk, and for a process that makes one small change
+    /// (`factstore query 'add …'`) it was most of the process's time. Every connection
+    /// reads the log, so nothing is lost or hidden; the store file alone (copied without
+    /// its `-wal` file) lacks those changes until then.
+    pub fn keep_log_on_close(&self) -> Result<(), StoreError> {
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map(drop)
+            .map_err(StoreError::sqlite(
+                "cannot configure the store's connection",
+            ))
+    }
+
+    /// Where SQLite keeps this connection's temporary data (`PRAGMA temp_store`): in
+    /// memory for writes, on disk (SQLite's default) for a streamed import.
+    ///
+    /// A write inside a change needs a statement journal (to undo the statement alone if
+    /// it fails: a relation's insert touches its ten indexes); SQLite keeps one in memory
+    /// only up to 64 KiB, four of the store's pages, then in a temporary file made and
+    /// deleted per statement (an `add` wrote it 67 times, most of its system calls),
+    /// unless temporary data is kept in memory. A streamed import's staging table
+    /// (a TEMP table of every record seen) could be large: it stays on disk.
+    /// The setting changes only outside a transaction, and only when it differs (a
+    /// change drops SQLite's temporary database and recompiles statements that used it).
+    pub(crate) fn keep_temporary_data(&self, in_memory: bool) -> Result<(), StoreError> {
+        // SQLite's values: 0 its default (files), 2 memory.
+        let wanted: i64 = if in_memory { 2 } else { 0 };
+        let err = StoreError::sqlite("cannot configure the store's temporary data");
+        let now: i64 = self
+            .conn
+            .prepare_cached("PRAGMA temp_store")
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
+            .map_err(err)?;
+        if now != wanted && self.conn.is_autocommit() {
+            self.conn
+                .execute_batch(if in_memory {
+                    "PRAGMA temp_store = MEMORY"
+                } else {
+                    "PRAGMA temp_store = DEFAULT"
+                })
+                .map_err(err)?;
+        }
+        Ok(())
+    }
+
     /// Opens a new, empty store in memory (nothing is written to disk), e.g. to check
     /// data without a store file.
     pub fn open_in_memory() -> Result<Store, StoreError> {
@@ -221,10 +269,19 @@ const MMAP_SIZE: i64 = 1 << 31;
 /// (the compiled query of q1 took 147 µs instead of 35 µs). The compiler writes SQL whose
 /// best plan does not depend on the values (the indexes of `schema/` match its shapes),
 /// and the statistics ANALYZE gathers still guide the plans.
+///
+/// The cache of prepared statements holds [`STATEMENT_CACHE`] of them: rusqlite's default
+/// of 16 is fewer than one REPL session's statements (name lookups, the compiled queries,
+/// the path search's, the writes'), and a statement pushed out is parsed and planned again
+/// on its next run, which in a session of varied statements was every run.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
+
+/// How many prepared statements a connection keeps for reuse.
+const STATEMENT_CACHE: usize = 256;
 
 fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
@@ -493,7 +550,8 @@ mod tests {
             )
             .unwrap();
         assert_eq!(pair, 1);
-        // Schema 6: the pair index holds the predicate, status and time bounds too.
+        // Schema 6: the pair index holds the predicate, status and time bounds too;
+        // schema 8 the change that made the relation (questions about the past).
         let columns: Vec<String> = store
             .connection()
             .prepare("SELECT name FROM pragma_index_info('relation_pair') ORDER BY seqno")
@@ -510,7 +568,8 @@ mod tests {
                 "predicate",
                 "status",
                 "start_lo",
-                "end_hi"
+                "end_hi",
+                "since_change"
             ]
         );
     }

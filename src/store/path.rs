@@ -35,8 +35,16 @@ impl Store {
 /// (`?6 = ?6` where the current table needs none) so one list of values binds both.
 fn relation_table(plan: &PathPlan, n: &str) -> String {
     match plan.recorded {
-        None => "relation".to_string(),
-        Some(_) => crate::sql::relations_at_change(n),
+        Some(r) if r.changed.relations => crate::sql::relations_at_change(n),
+        _ => "relation".to_string(),
+    }
+}
+
+/// The change the search reads the relations at (0 when it reads them as they are).
+fn change_number(conn: &Connection, plan: &PathPlan) -> Result<i64, rusqlite::Error> {
+    match plan.recorded {
+        Some(r) => super::change::number_at(conn, r.at),
+        None => Ok(0),
     }
 }
 
@@ -199,10 +207,7 @@ fn expand(
          SELECT key, subject, predicate, object FROM {table} \
          WHERE object IN rarray(?1) AND {filter} AND ?6 = ?6"
     );
-    let n = match plan.recorded {
-        Some(r) => super::change::number_at(conn, r)?,
-        None => 0,
-    };
+    let n = change_number(conn, plan)?;
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(
         rusqlite::params![
@@ -312,7 +317,14 @@ fn render(
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut preds: HashMap<i64, (String, bool)> = HashMap::new();
     let mut rel_time: HashMap<i64, String> = HashMap::new();
-    let mut name_stmt = conn.prepare_cached("SELECT name FROM entity WHERE key = ?1")?;
+    // Names as they were at the moment asked about, when names changed since.
+    let entities = match plan.recorded {
+        Some(r) if r.changed.entities => crate::sql::entities_at_change("?2"),
+        _ => "entity".to_string(),
+    };
+    let mut name_stmt = conn.prepare_cached(&format!(
+        "SELECT name FROM {entities} WHERE key = ?1 AND ?2 = ?2"
+    ))?;
     let mut pred_stmt =
         conn.prepare_cached("SELECT id, symmetric FROM predicate WHERE key = ?1")?;
     let mut time_stmt = conn.prepare_cached(&format!(
@@ -320,20 +332,21 @@ fn render(
         crate::model::time_as_written_sql("r"),
         relation_table(plan, "?2")
     ))?;
-    let n = match plan.recorded {
-        Some(r) => super::change::number_at(conn, r)?,
-        None => 0,
+    let n = change_number(conn, plan)?;
+    let mut name_of = |k: i64| -> Result<String, rusqlite::Error> {
+        if let Some(name) = names.get(&k) {
+            return Ok(name.clone());
+        }
+        let name: String = name_stmt.query_row([k, n], |r| r.get(0))?;
+        names.insert(k, name.clone());
+        Ok(name)
     };
+    let (from_name, to_name) = (name_of(plan.from.key)?, name_of(plan.to.key)?);
     for chain in chains {
         let mut path = String::new();
         let mut pred_ids = Vec::new();
         let mut whens = Vec::new();
         for (i, (e, from)) in chain.iter().enumerate() {
-            for k in [e.subject, e.object] {
-                if let std::collections::hash_map::Entry::Vacant(v) = names.entry(k) {
-                    v.insert(name_stmt.query_row([k], |r| r.get(0))?);
-                }
-            }
             if let std::collections::hash_map::Entry::Vacant(v) = preds.entry(e.predicate) {
                 v.insert(pred_stmt.query_row([e.predicate], |r| {
                     Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? != 0))
@@ -346,7 +359,7 @@ fn render(
             let (pid, symmetric) = &preds[&e.predicate];
             let to = e.other(*from);
             if i == 0 {
-                path.push_str(&names[from]);
+                path.push_str(&name_of(*from)?);
             }
             let step = if *symmetric {
                 format!(" —{pid}— ")
@@ -356,15 +369,15 @@ fn render(
                 format!(" ←{pid}— ")
             };
             path.push_str(&step);
-            path.push_str(&names[&to]);
+            path.push_str(&name_of(to)?);
             pred_ids.push(pid.clone());
             whens.push(rel_time[&e.relation].clone());
         }
         let cells = vec![
             Value::Int(chain.len() as i64),
             Value::Text(path),
-            Value::Text(plan.from.name.clone()),
-            Value::Text(plan.to.name.clone()),
+            Value::Text(from_name.clone()),
+            Value::Text(to_name.clone()),
             Value::Text(pred_ids.join(", ")),
             Value::Text(whens.join("; ")),
             Value::Text(

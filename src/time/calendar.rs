@@ -88,9 +88,12 @@ pub fn format_day(day: Day) -> Option<String> {
 
 /// The first instant after day `day` ends (UTC) as the change log writes instants
 /// (`2025-05-02T`, which sorts after every instant of 2025-05-01 and before every later
-/// one); `None` past the calendar's end.
+/// one); `None` past the calendar's end, and from year 10000 on: the log's instants have
+/// four-digit years, and `10000-01-01T` would sort before them as text.
 pub fn instant_after(day: Day) -> Option<String> {
-    format_day(day.checked_add(1)?).map(|d| format!("{d}T"))
+    format_day(day.checked_add(1)?)
+        .filter(|d| d.split('-').next().is_some_and(|year| year.len() <= 4))
+        .map(|d| format!("{d}T"))
 }
 
 /// Today's date (UTC) from the system clock.
@@ -112,6 +115,17 @@ pub fn today() -> Day {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_instant_after_a_day_sorts_after_the_days_instants_and_before_later_ones() {
+        let day = |y, m, d| day_from_ymd(y, m, d).unwrap();
+        assert_eq!(instant_after(day(2025, 5, 1)).unwrap(), "2025-05-02T");
+        let recorded = "2025-05-01T23:59:59.999999Z";
+        assert!(recorded < instant_after(day(2025, 5, 1)).unwrap().as_str());
+        assert!(recorded > instant_after(day(2025, 4, 30)).unwrap().as_str());
+        // The last day of year 9999 ends after every instant the log can hold.
+        assert_eq!(instant_after(day(9999, 12, 31)), None);
+    }
 
     #[test]
     fn epoch_is_day_zero() {

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use crate::support::{assert_refused, export, sha256_hex, TempStore, SEED};
+use crate::support::{
+    assert_refused, check_passes, export, seed_store, sha256_hex, sidecar, TempStore, SEED,
+};
 
 /// Every row of `sql`, each as its columns' text joined with `|` (NULL as `∅`).
 fn rows(db: &Path, sql: &str) -> Vec<String> {
@@ -212,4 +214,98 @@ fn a_history_export_imports_into_an_empty_store_with_its_changes_and_versions() 
     let out = store.run(&["import", file.to_str().unwrap()]);
     assert_refused(&out, "only be imported into an empty store");
     assert_eq!(store.ok(&["export", "--history"]), history);
+}
+
+/// The rows of a `--format jsonl` answer, sorted (an answer's order is not asked about).
+fn sorted_lines(out: &str) -> Vec<String> {
+    let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+    lines.sort();
+    lines
+}
+
+/// `as recorded at change N` answers what the same question answered when change N was
+/// the last, for each shape the compiler writes differently: one clause, a count, a
+/// count by predicate, a time filter, two clauses, a symmetric predicate, a `not`, a
+/// path; after a correction, a retraction, an addition and a rename (relations current
+/// then, their versions, later relations and entity names, each read its own way).
+#[test]
+fn questions_about_the_past_answer_what_the_store_held_then() {
+    let store = seed_store();
+    let questions = [
+        "aliyev ?r ?x",
+        "?a ?r ?b | count",
+        "?a ?r ?b | count by ?r",
+        "?a ?r ?b in 2025 | count",
+        "pezeshkian ?r ?x, ?x ?r2 ?y",
+        "?a met ?b",
+        "?x ?r azerbaijan, not ?x visited baku",
+        "path hajiyev to netanyahu max 4",
+    ];
+    let ask = |q: &str| sorted_lines(&store.ok(&["query", "--format", "jsonl", q]));
+    let id_of = |q: &str| -> i64 {
+        let out = store.ok(&["query", "--format", "jsonl", q]);
+        let row: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        row["id"].as_i64().unwrap()
+    };
+    let received = id_of("aliyev received pezeshkian");
+    let invited = id_of("aliyev invited pezeshkian");
+    let writes = [
+        format!("correct #{received} when 2025-05 because \"a later date\""),
+        format!("retract #{invited} because \"misread\""),
+        "add aliyev met netanyahu when 2025-06 source seed-article".to_string(),
+        "rename aliyev \"Ilham Heydar oglu Aliyev\"".to_string(),
+    ];
+    let mut answers = vec![questions.map(ask)];
+    for w in &writes {
+        store.ok(&["query", w]);
+        answers.push(questions.map(ask));
+    }
+    assert_ne!(
+        answers[0],
+        answers[writes.len()],
+        "the writes change the answers"
+    );
+    for (k, then) in answers.iter().enumerate() {
+        let change = k + 1;
+        for (q, expected) in questions.iter().zip(then) {
+            let past = ask(&format!("{q} as recorded at change {change}"));
+            assert_eq!(&past, expected, "{q} as recorded at change {change}");
+        }
+    }
+    // A day after every change asks about the present.
+    for (q, now) in questions.iter().zip(&answers[writes.len()]) {
+        assert_eq!(&ask(&format!("{q} as recorded on 9999-12-31")), now, "{q}");
+    }
+}
+
+/// `factstore query` with a write leaves its change in the write-ahead log when it exits
+/// (no checkpoint: the syncs of one were most of a one-add process); every later
+/// process reads it, and a REPL session carries it into the store file when it ends.
+#[test]
+fn a_write_from_query_stays_in_the_log_until_a_later_writer_checkpoints() {
+    let store = seed_store();
+    let wal = sidecar(&store.db, "-wal");
+    let logged = || std::fs::metadata(&wal).map_or(0, |m| m.len());
+    store.ok(&[
+        "query",
+        "add aliyev met netanyahu when 2025-06 source seed-article",
+    ]);
+    assert!(logged() > 0, "the change is in the log");
+    let out = store.ok(&["query", "--format", "jsonl", "aliyev met netanyahu"]);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    check_passes(&store.db).unwrap();
+    // A session's end checkpoints: the store file alone holds the change.
+    let out = store.run_with_stdin(&["repl"], "aliyev met ?x | count\n");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(
+        logged(),
+        0,
+        "the session's end carried the log into the store file"
+    );
+    assert_eq!(
+        rows(&store.db, "SELECT count(*) FROM change"),
+        ["2"],
+        "{}",
+        out.stdout
+    );
 }

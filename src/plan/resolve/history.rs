@@ -19,6 +19,26 @@ impl Resolver<'_> {
         }))
     }
 
+    /// How a query or a path reads the moment `at`: the tables changed after it as they
+    /// were then, the others (all of them when nothing changed after it) as they are.
+    /// `fixed`: the entities each relation clause of a query is fixed at; when no
+    /// version current then has them at its ends, no clause reads versions (half the
+    /// branches: `A -- B` after corrections elsewhere read twice as many).
+    pub(super) fn as_recorded(
+        &self,
+        at: Recorded,
+        fixed: Option<&[FixedEnds]>,
+    ) -> Result<AsRecorded, PlanError> {
+        let mut changed = self.catalog.changed_since(at).map_err(catalog_err)?;
+        if let (true, Some(entities)) = (changed.relation_versions, fixed) {
+            changed.relation_versions = self
+                .catalog
+                .versions_touch(at, entities)
+                .map_err(catalog_err)?;
+        }
+        Ok(AsRecorded { at, changed })
+    }
+
     /// The first and last day of a period given outside a time filter, where no label
     /// is in scope (so `@x` is an unknown label).
     fn days(&self, p: &ast::Period) -> Result<(Day, Day), PlanError> {
@@ -105,4 +125,21 @@ fn fixed_columns(names: &[&str]) -> Vec<ColumnDef> {
             },
         })
         .collect()
+}
+
+/// The entities each of a query's relation clauses is fixed at; `None` when a clause
+/// has no fixed end. Clauses under `not` read the relations through one table of their
+/// own, never split by versions.
+pub(super) fn fixed_entities(select: &Select) -> Option<Vec<FixedEnds>> {
+    let mut ends = Vec::new();
+    for clause in &select.clauses {
+        if let Clause::Relation(m) = clause {
+            match (&m.left, &m.right) {
+                (Node::Entity(a), Node::Entity(b)) => ends.push((*a, Some(*b))),
+                (Node::Entity(k), _) | (_, Node::Entity(k)) => ends.push((*k, None)),
+                _ => return None,
+            }
+        }
+    }
+    Some(ends)
 }

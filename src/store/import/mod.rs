@@ -343,6 +343,7 @@ impl Store {
         //   build the status list anew for every relation).
         // Both pragmas only take effect outside a transaction and apply to statements
         // prepared after them.
+        self.keep_temporary_data(false)?;
         let saved: Vec<(&str, bool)> = IMPORT_RELAXED_CHECKS
             .iter()
             .map(|&(pragma, _)| {

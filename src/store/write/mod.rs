@@ -105,6 +105,19 @@ pub(super) struct OpenChange {
     id: i64,
     /// True once a write of the change changed the store.
     changed: bool,
+    /// Opened for one write ([`Store::begin_single_change`]): a failed write ends it.
+    single: bool,
+    /// True once a write of the change erased content, which must then leave the
+    /// write-ahead log too (see [`Store::commit_change`]).
+    erased: bool,
+}
+
+impl OpenChange {
+    /// Notes what write `op` did in this change.
+    fn note(&mut self, op: &WriteOp, report: &WriteReport) {
+        self.changed |= report.changed;
+        self.erased |= report.changed && matches!(op, WriteOp::Erase { .. });
+    }
 }
 
 /// One write's work inside the open change: the connection and the change's number.
@@ -126,16 +139,37 @@ impl Store {
     /// waits and then sees this change's results) and records the change. Returns its
     /// number. Errors when a change is open already.
     pub fn begin_change(&mut self, meta: ChangeMeta) -> Result<i64, StoreError> {
+        self.open_change_for(meta, false)
+    }
+
+    /// Opens a change for one write, as [`Store::begin_change`] does, except that a
+    /// write that fails rolls the whole change back (closing it) instead of only itself.
+    /// Undoing a write on its own takes a savepoint, and SQLite then copies each page the
+    /// write changes into a statement journal (a temporary file once it outgrows 64 KiB,
+    /// which four of the store's 16 KiB pages do): for a change of one write, that work
+    /// bought nothing the change's own rollback does not give.
+    pub fn begin_single_change(&mut self, meta: ChangeMeta) -> Result<i64, StoreError> {
+        self.open_change_for(meta, true)
+    }
+
+    fn open_change_for(&mut self, meta: ChangeMeta, single: bool) -> Result<i64, StoreError> {
         if self.change.is_some() {
             return Err(StoreError::ChangeState(
                 "a change is open already: commit it or roll it back before opening another",
             ));
         }
+        // Each write's statement journal in memory, not in a file per statement.
+        self.keep_temporary_data(true)?;
         let err = StoreError::sqlite("cannot start a change");
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
         match change::open(&self.conn, &meta) {
             Ok(id) => {
-                self.change = Some(OpenChange { id, changed: false });
+                self.change = Some(OpenChange {
+                    id,
+                    changed: false,
+                    single,
+                    erased: false,
+                });
                 Ok(id)
             }
             Err(e) => {
@@ -148,7 +182,8 @@ impl Store {
 
     /// Applies one write inside the open change, with its `because` text (kept in the
     /// change's reason when the write changes something). A write that fails leaves the
-    /// change as it was before it.
+    /// change as it was before it; in a change opened for one write
+    /// ([`Store::begin_single_change`]) it rolls the change back.
     pub fn write(&mut self, op: &WriteOp, reason: Option<&str>) -> Result<WriteReport, StoreError> {
         let Some(open) = &self.change else {
             return Err(not_in_change());
@@ -157,23 +192,41 @@ impl Store {
             conn: &self.conn,
             change: open.id,
         };
+        let apply = || {
+            writer.apply(op).and_then(|report| {
+                if report.changed {
+                    writer.note_reason(reason)?;
+                }
+                Ok(report)
+            })
+        };
+        if open.single {
+            let result = apply();
+            match &result {
+                Ok(report) => {
+                    if let Some(open) = &mut self.change {
+                        open.note(op, report);
+                    }
+                }
+                Err(_) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    self.change = None;
+                }
+            }
+            return result;
+        }
         let savepoint = StoreError::sqlite("cannot apply a write");
         self.conn
             .execute_batch("SAVEPOINT write_op")
             .map_err(savepoint)?;
-        let result = writer.apply(op).and_then(|report| {
-            if report.changed {
-                writer.note_reason(reason)?;
-            }
-            Ok(report)
-        });
+        let result = apply();
         match result {
             Ok(report) => {
                 self.conn
                     .execute_batch("RELEASE write_op")
                     .map_err(savepoint)?;
                 if let Some(open) = &mut self.change {
-                    open.changed |= report.changed;
+                    open.note(op, &report);
                 }
                 Ok(report)
             }
@@ -231,6 +284,18 @@ impl Store {
                 context: "cannot commit the change; nothing of it was written",
                 source: e,
             });
+        }
+        if open.erased {
+            // The erased content is still in the write-ahead log's older frames, which a
+            // writer that keeps its log on close ([`Store::keep_log_on_close`]) would
+            // leave there: carry the log into the store file and empty it now. A reader
+            // still on an older snapshot keeps the log busy; then the content goes at
+            // the next checkpoint, as it would have without this one.
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .map_err(StoreError::sqlite(
+                    "the change is committed, but the log that held the erased content could not be emptied",
+                ))?;
         }
         Ok(Some(open.id))
     }

@@ -276,3 +276,62 @@ fn a_change_is_opened_written_and_committed_once() {
     assert_eq!(s.last_change().unwrap(), Some(2));
     assert_eq!(one(&s, "SELECT count(*) FROM relation"), 1);
 }
+
+#[test]
+fn a_change_for_one_write_goes_whole_when_the_write_fails() {
+    let mut s = store_with(BASE);
+    let before = snapshot(&s);
+    let single = |s: &mut Store| {
+        s.begin_single_change(ChangeMeta::new("tester", Origin::Repl))
+            .unwrap()
+    };
+    // A failed write closes its change: nothing of it is written, the number is free.
+    assert_eq!(single(&mut s), 2);
+    assert!(s
+        .write(&correct(2, r#"{"when":"2025-13"}"#), Some("no"))
+        .is_err());
+    assert!(!s.in_change());
+    assert_eq!(snapshot(&s), before);
+    assert_eq!(s.last_change().unwrap(), Some(1));
+    // A write that succeeds is committed as the change.
+    assert_eq!(single(&mut s), 2);
+    s.write(&correct(2, r#"{"note":"kept"}"#), Some("a note"))
+        .unwrap();
+    assert_eq!(s.commit_change().unwrap(), Some(2));
+    assert_eq!(
+        rows(&s, "SELECT key, note FROM relation WHERE key = 2"),
+        ["2|kept"]
+    );
+}
+
+/// The catalog says whether a version current at a moment touches given entities: what
+/// lets a question about the past fixed at entities no correction touched read no
+/// versions.
+#[test]
+fn versions_touch_the_entities_at_the_ends_of_the_relations_they_were() {
+    use crate::plan::{Catalog, Recorded};
+    let mut s = store_with(BASE);
+    // #1 a visited b, retracted by change 2: a version current at change 1 only.
+    write(&mut s, WriteOp::Retract { ids: vec![1] }).unwrap();
+    let key = |id: &str| one(&s, &format!("SELECT key FROM entity WHERE id = '{id}'"));
+    let (a, b, c, d) = (key("a"), key("b"), key("c"), key("d"));
+    let catalog = s.catalog();
+    let touch = |n: i64, ends: &[(i64, Option<i64>)]| {
+        catalog.versions_touch(Recorded::AtChange(n), ends).unwrap()
+    };
+    assert!(touch(1, &[(a, None)]));
+    assert!(
+        touch(1, &[(d, None), (b, None)]),
+        "the object's end counts too"
+    );
+    assert!(touch(1, &[(b, Some(a))]), "either way round");
+    assert!(!touch(1, &[(a, Some(c))]), "a's version is with b");
+    assert!(
+        !touch(1, &[(c, None), (d, None)]),
+        "a met c was never corrected"
+    );
+    assert!(
+        !touch(2, &[(a, Some(b))]),
+        "at change 2 the relation was retracted"
+    );
+}
