@@ -27,7 +27,7 @@ fn branches(sql: &SqlQuery) -> Vec<&str> {
 #[test]
 fn a_label_compiles_to_the_bound_columns_of_its_clause() {
     let sql = compiled("Aliyev ?r1 ?x @a, ?x ?r2 ?y certainly after @a");
-    // `?r` clauses anchored at an entity read symmetric relations both ways: four
+    // `?r` clauses read symmetric relations both ways: four
     // branches, each comparing the second relation with the first one's alias.
     let all = branches(&sql);
     assert_eq!(all.len(), 4);

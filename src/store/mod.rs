@@ -16,6 +16,7 @@ mod path;
 mod query;
 mod saved;
 mod stats;
+pub mod text_search;
 mod watch;
 pub mod write;
 

@@ -48,6 +48,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_history",
         include_str!("../../schema/0008_history.sql"),
     ),
+    (
+        "0009_text_search",
+        include_str!("../../schema/0009_text_search.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
@@ -215,6 +219,8 @@ const MMAP_SIZE: i64 = 1 << 31;
 /// and the statistics ANALYZE gathers still guide the plans.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    // The triggers of the text index call it (before any migration runs).
+    super::text_search::register(conn)?;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 mod corpus;
 mod examples;
+mod fields;
 mod history;
 mod hostile;
 mod regression;
