@@ -1477,3 +1477,6 @@ fn snapshot_bad_date() {
 
 #[path = "write_tests.rs"]
 mod write_tests;
+
+#[path = "field_tests.rs"]
+mod field_tests;

@@ -83,3 +83,125 @@ fn contains(field: TextField, text: &ast::Text) -> Result<FieldTest, PlanError> 
     }
     Ok(FieldTest::Contains { field, words })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::deadline::Deadline;
+    use crate::lang::ast::Comparison;
+    use crate::plan::test_catalog::{test_context, TestCatalog};
+    use crate::plan::*;
+
+    fn plan(text: &str) -> Result<Select, PlanError> {
+        let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        match resolve(
+            &stmt,
+            text,
+            &TestCatalog::new(),
+            &test_context(&Deadline::none()),
+        )? {
+            Plan::Select(s) => Ok(s),
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+
+    fn relation(s: &Select, i: usize) -> &RelationMatch {
+        match &s.clauses[i] {
+            Clause::Relation(m) => m,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn field_filters_resolve_entities_and_normalise_words() {
+        let s =
+            plan(r#"?x visited ?y place "baku" confidence >= 0.5 quote contains "Bakı  VISIT""#)
+                .unwrap();
+        assert_eq!(
+            relation(&s, 0).fields,
+            vec![
+                FieldTest::Place(3),
+                FieldTest::Confidence(Comparison::GreaterOrEqual, 0.5),
+                FieldTest::Contains {
+                    field: TextField::Quote,
+                    words: "baki visit".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn field_filters_refuse_what_cannot_match() {
+        let e = plan("?x visited ?y confidence < 1.5").unwrap_err();
+        assert_eq!(e.kind, PlanErrorKind::BadConfidence { value: 1.5 });
+        let e = plan(r#"?x visited ?y note contains " … ""#).unwrap_err();
+        assert_eq!(e.kind, PlanErrorKind::NoWordsToFind { field: "note" });
+        let e = plan("?x visited ?y source nowhere").unwrap_err();
+        assert!(
+            matches!(e.kind, PlanErrorKind::UnknownQuerySource { .. }),
+            "{e:?}"
+        );
+        assert!(crate::lang::parse("?x visited ?y place ?z").is_err());
+    }
+
+    #[test]
+    fn variables_give_columns_in_the_order_written() {
+        let s = plan("?s ?p ?o").unwrap();
+        let names: Vec<&str> = s.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names[..5], ["s", "s.id", "p", "o", "o.id"]);
+        let fields: Vec<&str> = RelField::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names[5..], fields);
+        // The columns a one-clause query gave before stay first; the new ones follow.
+        assert_eq!(fields[8..], ["quote", "id", "place", "note", "confidence"]);
+    }
+
+    #[test]
+    fn every_predicate_position_reads_symmetric_relations_both_ways() {
+        let both = vec![Orientation::Forward, Orientation::Reverse];
+        for q in [
+            "?a ?r ?b",
+            "?a * ?b",
+            "?a -- ?b",
+            "?a met ?b",
+            "?a met|visited ?b",
+        ] {
+            assert_eq!(relation(&plan(q).unwrap(), 0).orientations(), both, "{q}");
+        }
+        let s = plan("?a visited ?b").unwrap();
+        assert_eq!(relation(&s, 0).orientations(), vec![Orientation::Forward]);
+    }
+
+    #[test]
+    fn a_label_gives_the_fields_a_stage_names() {
+        let s = plan("?x visited ?y @v, ?y ?r ?z | show @v.when, @v.recorded, ?z").unwrap();
+        let labelled: Vec<(&str, ColumnSource)> = s
+            .columns
+            .iter()
+            .filter(|c| c.name.starts_with('@'))
+            .map(|c| (c.name.as_str(), c.source))
+            .collect();
+        assert_eq!(
+            labelled,
+            [
+                (
+                    "@v.when",
+                    ColumnSource::Relation {
+                        clause: 0,
+                        field: RelField::When
+                    }
+                ),
+                (
+                    "@v.recorded",
+                    ColumnSource::Relation {
+                        clause: 0,
+                        field: RelField::Recorded
+                    }
+                ),
+            ]
+        );
+        let e = plan("?x visited ?y @v, ?y ?r ?z | show @w.when").unwrap_err();
+        assert!(
+            matches!(e.kind, PlanErrorKind::UnknownColumn { .. }),
+            "{e:?}"
+        );
+    }
+}
