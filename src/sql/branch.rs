@@ -17,16 +17,6 @@ pub(super) struct Hidden {
     pub(super) timeline: bool,
     /// The keys of the first `keys` relation clauses.
     pub(super) keys: usize,
-    /// The branch's number, when the statement's rows are put in their natural order
-    /// ([`order_columns`]).
-    pub(super) order: Option<usize>,
-}
-
-/// The columns that put an unsorted query's rows in one order whatever its stages show:
-/// the keys of its relation clauses (or, with none, of its entity variables), then the
-/// branch (the way round) — the same for every `show` of the query.
-pub(super) fn order_columns(level: &str, n: usize) -> Vec<String> {
-    (0..n).map(|i| ident(format_args!("{level}o{i}"))).collect()
 }
 
 pub(super) fn branch(
@@ -129,21 +119,6 @@ pub(super) fn branch(
             hidden_col(level, h)
         ));
         h += 1;
-    }
-    if let Some(number) = hidden.order {
-        let keys_of = if relations.is_empty() {
-            (0..select.entity_vars.len())
-                .map(|v| keys.entity(v))
-                .collect::<Vec<_>>()
-        } else {
-            (0..relations.len())
-                .map(|i| format!("{}.{}", rel_alias(i), ident("key")))
-                .collect()
-        };
-        let names = order_columns(level, keys_of.len() + 1);
-        for (expr, name) in keys_of.iter().chain([&number.to_string()]).zip(&names) {
-            cols.push(format!("{expr} AS {name}"));
-        }
     }
     let mut sql = String::new();
     let _ = write!(

@@ -25,7 +25,7 @@ mod stages;
 #[cfg(test)]
 mod tests;
 
-use branch::{branch, order_columns, Hidden};
+use branch::{branch, Hidden};
 pub use limits::sqlite_limit;
 use limits::{check_join_width, orientation_combinations};
 pub use recorded::relations_at_change;
@@ -168,51 +168,32 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
     };
     let hidden = if timeline { 4 } else { 0 } + keys;
     let level0 = "s0";
-    let natural = in_natural_order(&stages) && !timeline;
     let mut branches = Vec::with_capacity(combos.len());
-    for (number, combo) in combos.iter().enumerate() {
+    for combo in &combos {
         branches.push(branch(
             select,
             &relations,
             combo,
             &mut params,
             level0,
-            Hidden {
-                timeline,
-                keys,
-                order: natural.then_some(number),
-            },
+            Hidden { timeline, keys },
             &needed,
         ));
     }
     let ncols = select.columns.len();
-    let text = if natural {
-        // The compound's ORDER BY names the order columns of its first SELECT.
-        let n = if relations.is_empty() {
-            select.entity_vars.len()
-        } else {
-            relations.len()
-        };
-        let order = order_columns(level0, n + 1);
-        format!(
-            "{}\nORDER BY {}",
-            branches.join("\nUNION ALL\n"),
-            order.join(", ")
-        )
-    } else if branches.len() == 1 {
-        branches.remove(0)
-    } else {
-        let cols = column_list(level0, ncols, hidden);
-        format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
-    };
     let mut current = Level {
         name: level0.to_string(),
         columns: select.columns.clone(),
         hidden,
         times: timeline,
-        text,
+        text: if branches.len() == 1 {
+            branches.remove(0)
+        } else {
+            let cols = column_list(level0, ncols, hidden);
+            format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
+        },
         order: Vec::new(),
-        sealed: natural,
+        sealed: false,
     };
     let mut level_no = 1;
     for stage in &stages {
@@ -239,18 +220,6 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         timeline: current.times,
         relation_keys: key_columns,
     })
-}
-
-/// Do the rows reach the output in the order the clauses give them: no `sort` or
-/// `count` orders them before a `limit` picks some or the output shows them? Such a
-/// query is put in its natural order ([`branch::order_columns`]), so that its rows come
-/// in the same order whatever its `show` (SQLite's plan, and with it the order it finds
-/// rows in, changes with the columns read).
-fn in_natural_order(stages: &[Stage]) -> bool {
-    !stages
-        .iter()
-        .find(|s| matches!(s, Stage::Sort(_) | Stage::Count(_) | Stage::Limit(_)))
-        .is_some_and(|s| !matches!(s, Stage::Limit(_)))
 }
 
 #[derive(Default)]

@@ -227,35 +227,6 @@ fn label_names_never_enter_the_sql() {
 }
 
 #[test]
-fn an_unsorted_query_is_put_in_its_natural_order_whatever_it_shows() {
-    // Relation keys, then the way round: the same order with or without `show`.
-    for q in [
-        "?a ?r ?b",
-        "?a ?r ?b | show ?b",
-        "?a ?r ?b | limit 3 | sort ?a",
-    ] {
-        let sql = compiled(q);
-        assert!(
-            sql.text.contains(r#"ORDER BY "s0o0", "s0o1""#),
-            "{q}: {}",
-            sql.text
-        );
-    }
-    // A kind alone is ordered by its entities' keys.
-    assert!(compiled("?c:country")
-        .text
-        .contains(r#"ORDER BY "s0o0", "s0o1""#));
-    // A sort or a count orders the rows itself: no natural order is paid for.
-    for q in [
-        "?a ?r ?b | sort ?a",
-        "?a ?r ?b | count by ?r",
-        "?a ?r ?b | show ?a | count",
-    ] {
-        assert!(!compiled(q).text.contains("s0o0"), "{q}");
-    }
-}
-
-#[test]
 fn field_filters_compile_to_bound_values() {
     let sql = compiled(r#"?a visited ?b quote contains "Say \"hi\"" confidence > 0.25"#);
     assert!(
