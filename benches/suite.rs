@@ -114,6 +114,7 @@ fn compiled(store: &Store, text: &str) -> (String, Vec<rusqlite::types::Value>) 
         .map(|p| match p {
             sql::SqlParam::Int(v) => rusqlite::types::Value::Integer(*v),
             sql::SqlParam::Text(v) => rusqlite::types::Value::Text(v.clone()),
+            sql::SqlParam::Real(v) => rusqlite::types::Value::Real(*v),
         })
         .collect();
     (q.text, params)

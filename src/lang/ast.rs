@@ -42,6 +42,7 @@ eq_without_span! {
     Term { kind }
     Pred { kind }
     TimeFilter { kind, certainly }
+    FieldFilter { kind }
     Period { kind }
     StatusFilter { kind }
     Stage { kind }
@@ -130,6 +131,8 @@ pub enum ClauseKind {
         object: Term,
         label: Option<Label>,
         filters: Vec<TimeFilter>,
+        /// Filters on the relation's fields (`place …`, `quote contains "…"`).
+        fields: Vec<FieldFilter>,
         status: Option<StatusFilter>,
     },
     /// `A -- B [@label] [filters…] [status …]`: a relation either way round, any
@@ -139,6 +142,8 @@ pub enum ClauseKind {
         right: Term,
         label: Option<Label>,
         filters: Vec<TimeFilter>,
+        /// Filters on the relation's fields (`place …`, `quote contains "…"`).
+        fields: Vec<FieldFilter>,
         status: Option<StatusFilter>,
     },
     /// `?x:kind` alone: every entity of that kind.
@@ -224,6 +229,62 @@ pub enum TimeFilterKind {
     Before(Period),
     /// `after D`
     After(Period),
+}
+
+/// A filter on a field of the relation a clause matches, among its modifiers.
+#[derive(Debug, Clone)]
+pub struct FieldFilter {
+    pub kind: FieldFilterKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldFilterKind {
+    /// `place TERM`: the relation's place is that entity.
+    Place(Term),
+    /// `source ID` or `source "title"`: a source by its id, or else by its title.
+    Source(Ident),
+    /// `confidence >= 0.7`: the number as written and its value.
+    Confidence {
+        op: Comparison,
+        value: f64,
+        text: String,
+    },
+    /// `quote contains "…"`: the words of the text, in order, in the relation's quote.
+    QuoteContains(Text),
+    /// `note contains "…"`: the same in its note.
+    NoteContains(Text),
+}
+
+/// `<`, `<=`, `=`, `>=`, `>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    Less,
+    LessOrEqual,
+    Equal,
+    GreaterOrEqual,
+    Greater,
+}
+
+impl Comparison {
+    pub const ALL: [Comparison; 5] = [
+        Comparison::Less,
+        Comparison::LessOrEqual,
+        Comparison::Equal,
+        Comparison::GreaterOrEqual,
+        Comparison::Greater,
+    ];
+
+    /// The operator as written (and as SQL writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Comparison::Less => "<",
+            Comparison::LessOrEqual => "<=",
+            Comparison::Equal => "=",
+            Comparison::GreaterOrEqual => ">=",
+            Comparison::Greater => ">",
+        }
+    }
 }
 
 /// A period in a query: a date expression, `today`, a range, or a parameter.

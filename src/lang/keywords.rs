@@ -78,6 +78,19 @@ pub const FILTER_STARTS: &[&str] = &concat::<10>(&[TIME_FILTER_KEYWORDS, &[CERTA
 /// `certainly` before one, or `status`.
 pub const FILTER_KEYWORDS: &[&str] = &concat::<11>(&[FILTER_STARTS, &[STATUS]]);
 
+/// `quote contains "…"`, `note contains "…"`.
+pub const CONTAINS: &str = "contains";
+
+/// Words that begin a filter on a relation's field after a clause's terms (`place X`,
+/// `source S`, `confidence >= 0.7`, `quote contains "…"`, `note contains "…"`). They are
+/// no reserved words: a name spelt like one is a name where a term stands.
+pub const FIELD_FILTER_KEYWORDS: &[&str] = &[PLACE, SOURCE, CONFIDENCE, QUOTE, NOTE];
+
+/// Words that may follow a relation clause's terms in a query: a time filter or
+/// `certainly`, a filter on a field, or `status`.
+pub const MODIFIER_KEYWORDS: &[&str] =
+    &concat::<16>(&[FILTER_STARTS, FIELD_FILTER_KEYWORDS, &[STATUS]]);
+
 /// Parts of a date in a period: `early 2025`, `mid 2024-05`, `late 2024`.
 pub const PART_WORDS: &[&str] = &["early", "mid", "late"];
 
@@ -304,7 +317,7 @@ pub const KEYWORDS: &[&str] = &concat::<
             + STATEMENT_KEYWORDS.len()
             + STAGE_KEYWORDS.len()
             + STATUS_WORDS.len()
-            + 2
+            + 3
             + SORT_ORDERS.len()
             + WRITE_WORDS.len()
     },
@@ -313,7 +326,7 @@ pub const KEYWORDS: &[&str] = &concat::<
     STATEMENT_KEYWORDS,
     STAGE_KEYWORDS,
     STATUS_WORDS,
-    &[ANY, BY],
+    &[ANY, BY, CONTAINS],
     SORT_ORDERS,
     WRITE_WORDS,
 ]);
@@ -409,9 +422,9 @@ mod tests {
 
     #[test]
     fn filter_keywords_begin_a_filter_after_a_clause() {
-        check_group("?x visited Baku ", FILTER_KEYWORDS);
-        check_group("?x visited Baku @v ", FILTER_KEYWORDS);
-        check_group("Iran -- Azerbaijan ", FILTER_KEYWORDS);
+        check_group("?x visited Baku ", MODIFIER_KEYWORDS);
+        check_group("?x visited Baku @v ", MODIFIER_KEYWORDS);
+        check_group("Iran -- Azerbaijan ", MODIFIER_KEYWORDS);
         check_group("?x visited Baku certainly ", TIME_FILTER_KEYWORDS);
     }
 

@@ -52,6 +52,8 @@ pub(crate) enum TokenKind {
     LParen,
     RParen,
     Equals,
+    /// `<`, `<=`, `>=`, `>`: only in `confidence >= 0.7`.
+    Compare,
 }
 
 /// Why text could not be split into tokens.
@@ -276,6 +278,8 @@ fn lex_one<'a>(
         '(' => simple(1, TokenKind::LParen),
         ')' => simple(1, TokenKind::RParen),
         '=' => simple(1, TokenKind::Equals),
+        '<' | '>' if rest[1..].starts_with('=') => simple(2, TokenKind::Compare),
+        '<' | '>' => simple(1, TokenKind::Compare),
         '\0' => Err(control_error(source, start, c).into()),
         _ if is_bidi_control(c) => Err(control_error(source, start, c).into()),
         _ => Err(unexpected_char(source, start, c).into()),

@@ -124,6 +124,7 @@ fn rel_with(
         object,
         label: None,
         filters,
+        fields: vec![],
         status,
     })
 }
@@ -134,6 +135,7 @@ fn between(left: Term, right: Term) -> Clause {
         right,
         label: None,
         filters: vec![],
+        fields: vec![],
         status: None,
     })
 }
@@ -1096,6 +1098,7 @@ fn a_label_follows_the_terms_of_a_relation_clause() {
             object: var("p"),
             label: label("v"),
             filters: vec![],
+            fields: vec![],
             status: None,
         })
     );
@@ -1281,7 +1284,7 @@ fn error_points_at_the_culprit_with_what_was_expected() {
     let e = err("?x visited Baku Tehran");
     assert_eq!(
         e.to_string(),
-        "expected a time filter (in, on, within, since, until, between, as of, before or after), `status`, a label (@name), `,`, `|` or the end of the query at 1:17, found `Tehran`"
+        "expected a time filter (in, on, within, since, until, between, as of, before or after), a field (place, source, confidence, quote, note), `status`, a label (@name), `,`, `|` or the end of the query at 1:17, found `Tehran`"
     );
 
     let e = err("?x visited Baku in");
@@ -1518,3 +1521,6 @@ fn a_period_written_in_words_is_a_string_and_prints_back_as_one() {
     );
     assert_eq!(ok(&printed).to_string(), printed);
 }
+
+#[path = "field_tests.rs"]
+mod field_tests;

@@ -83,11 +83,13 @@ impl Display for Query {
     }
 }
 
-/// A relation clause's trailing modifiers: its label, then time filters, then status.
+/// A relation clause's trailing modifiers: its label, then time filters, then field
+/// filters, then status.
 fn modifiers(
     f: &mut Formatter<'_>,
     label: &Option<Label>,
     filters: &[TimeFilter],
+    fields: &[FieldFilter],
     status: &Option<StatusFilter>,
 ) -> fmt::Result {
     if let Some(label) = label {
@@ -96,10 +98,30 @@ fn modifiers(
     for filter in filters {
         write!(f, " {filter}")?;
     }
+    for field in fields {
+        write!(f, " {field}")?;
+    }
     if let Some(status) = status {
         write!(f, " {status}")?;
     }
     Ok(())
+}
+
+impl Display for FieldFilter {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            FieldFilterKind::Place(entity) => write!(f, "place {entity}"),
+            FieldFilterKind::Source(word) => {
+                f.write_str("source ")?;
+                super::print_writes::dashed_word(f, &word.name)
+            }
+            FieldFilterKind::Confidence { op, text, .. } => {
+                write!(f, "confidence {} {text}", op.as_str())
+            }
+            FieldFilterKind::QuoteContains(text) => write!(f, "quote contains {text}"),
+            FieldFilterKind::NoteContains(text) => write!(f, "note contains {text}"),
+        }
+    }
 }
 
 impl Display for Clause {
@@ -117,20 +139,22 @@ impl Display for Clause {
                 object,
                 label,
                 filters,
+                fields,
                 status,
             } => {
                 write!(f, "{subject} {predicate} {object}")?;
-                modifiers(f, label, filters, status)
+                modifiers(f, label, filters, fields, status)
             }
             ClauseKind::Between {
                 left,
                 right,
                 label,
                 filters,
+                fields,
                 status,
             } => {
                 write!(f, "{left} -- {right}")?;
-                modifiers(f, label, filters, status)
+                modifiers(f, label, filters, fields, status)
             }
             ClauseKind::Kind { var, kind } => write!(f, "?{var}:{kind}"),
             ClauseKind::Not(_) => Ok(()),

@@ -29,7 +29,7 @@ impl Display for Text {
 }
 
 /// A source id, a language code or an author: bare where it reads back bare.
-fn dashed_word(f: &mut Formatter<'_>, word: &str) -> fmt::Result {
+pub(super) fn dashed_word(f: &mut Formatter<'_>, word: &str) -> fmt::Result {
     if is_bare_dashed_word(word) {
         f.write_str(word)
     } else {

@@ -153,6 +153,38 @@ pub(super) fn label() -> BoxedStrategy<Label> {
         .boxed()
 }
 
+/// A filter on a field: `place`, `source`, `confidence`, `quote contains`, `note contains`.
+pub(super) fn field_filter() -> BoxedStrategy<FieldFilter> {
+    let text = || any::<String>().prop_map(|value| Text { value, span: sp() });
+    let entity = term().prop_filter("an entity", |t| {
+        matches!(
+            t.kind,
+            TermKind::Name(_) | TermKind::Text(_) | TermKind::Param(_)
+        )
+    });
+    prop_oneof![
+        entity.prop_map(FieldFilterKind::Place),
+        prop_oneof![
+            ident(plain_name()),
+            ident("[a-z][a-z0-9]{0,4}-[a-z0-9]{1,4}")
+        ]
+        .prop_map(FieldFilterKind::Source),
+        (
+            proptest::sample::select(Comparison::ALL.to_vec()),
+            prop_oneof!["0\\.[0-9]{1,3}", "[01]", "\\.[0-9]{1,2}"]
+        )
+            .prop_map(|(op, text)| FieldFilterKind::Confidence {
+                op,
+                value: text.parse().unwrap_or_default(),
+                text,
+            }),
+        text().prop_map(FieldFilterKind::QuoteContains),
+        text().prop_map(FieldFilterKind::NoteContains),
+    ]
+    .prop_map(|kind| FieldFilter { kind, span: sp() })
+    .boxed()
+}
+
 pub(super) fn simple_clause() -> BoxedStrategy<ClauseKind> {
     prop_oneof![
         (
@@ -161,34 +193,40 @@ pub(super) fn simple_clause() -> BoxedStrategy<ClauseKind> {
             term(),
             option::of(label()),
             vec(time_filter(), 0..3),
+            vec(field_filter(), 0..3),
             option::of(status_filter())
         )
-            .prop_map(|(subject, predicate, object, label, filters, status)| {
-                ClauseKind::Relation {
-                    subject,
-                    predicate,
-                    object,
-                    label,
-                    filters,
-                    status,
+            .prop_map(
+                |(subject, predicate, object, label, filters, fields, status)| {
+                    ClauseKind::Relation {
+                        subject,
+                        predicate,
+                        object,
+                        label,
+                        filters,
+                        fields,
+                        status,
+                    }
                 }
-            }),
+            ),
         (
             term(),
             term(),
             option::of(label()),
             vec(time_filter(), 0..3),
+            vec(field_filter(), 0..3),
             option::of(status_filter())
         )
-            .prop_map(
-                |(left, right, label, filters, status)| ClauseKind::Between {
+            .prop_map(|(left, right, label, filters, fields, status)| {
+                ClauseKind::Between {
                     left,
                     right,
                     label,
                     filters,
+                    fields,
                     status,
                 }
-            ),
+            }),
         (ident(sigil_name()), ident(sigil_name()))
             .prop_map(|(var, kind)| ClauseKind::Kind { var, kind }),
     ]

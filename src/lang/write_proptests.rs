@@ -130,8 +130,11 @@ fn pattern_clause() -> BoxedStrategy<Clause> {
     simple_clause()
         .prop_filter_map("a relation clause", |mut kind| {
             match &mut kind {
-                ClauseKind::Relation { label, .. } | ClauseKind::Between { label, .. } => {
-                    *label = None
+                // A pattern's fields are its own (`source kan`), not its clause's filters.
+                ClauseKind::Relation { label, fields, .. }
+                | ClauseKind::Between { label, fields, .. } => {
+                    *label = None;
+                    fields.clear();
                 }
                 _ => return None,
             }

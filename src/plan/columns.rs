@@ -12,15 +12,17 @@ pub enum ColumnSource {
     EntityId(usize),
     /// `r`: the id of predicate variable number n.
     Predicate(usize),
-    /// A field of the query's only relation clause.
-    Relation(RelField),
+    /// A field of relation clause `clause` (numbered as in [`super::Select`]): of the
+    /// query's only relation clause, or of a labelled one (`@v.when`).
+    Relation { clause: usize, field: RelField },
     /// `count` made by a count stage.
     Count,
     /// Column n of the stage before (after a stage has reshaped the rows).
     Previous(usize),
 }
 
-/// The relation columns a query with exactly one relation clause gives.
+/// The fields of a relation as columns: those a query with exactly one relation clause
+/// gives, and those a label gives (`@v.when`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelField {
     Subject,
@@ -34,6 +36,10 @@ pub enum RelField {
     Quote,
     /// The relation's permanent id (`#412`).
     Id,
+    /// The display name of its place.
+    Place,
+    Note,
+    Confidence,
     /// The instant its version was recorded (given when a stage names it).
     Recorded,
     /// Who recorded its version (given when a stage names it).
@@ -41,7 +47,7 @@ pub enum RelField {
 }
 
 impl RelField {
-    pub const ALL: [RelField; 10] = [
+    pub const ALL: [RelField; 13] = [
         RelField::Subject,
         RelField::Predicate,
         RelField::Object,
@@ -52,6 +58,9 @@ impl RelField {
         RelField::Source,
         RelField::Quote,
         RelField::Id,
+        RelField::Place,
+        RelField::Note,
+        RelField::Confidence,
     ];
 
     /// Columns a one-clause query gives only when a stage names them (`| show
@@ -70,9 +79,33 @@ impl RelField {
             RelField::Source => "source",
             RelField::Quote => "quote",
             RelField::Id => "id",
+            RelField::Place => "place",
+            RelField::Note => "note",
+            RelField::Confidence => "confidence",
             RelField::Recorded => "recorded",
             RelField::RecordedBy => "recorded_by",
         }
+    }
+}
+
+impl RelField {
+    /// Every field, on request ones included: what a label gives (`@v.recorded`).
+    pub fn every() -> impl Iterator<Item = RelField> {
+        RelField::ALL.into_iter().chain(RelField::ON_REQUEST)
+    }
+
+    /// How the field's values are shown.
+    pub fn column_type(self) -> ColumnType {
+        match self {
+            RelField::Start | RelField::End => ColumnType::Day,
+            RelField::Id => ColumnType::Handle,
+            _ => ColumnType::Text,
+        }
+    }
+
+    /// The column of this field of the clause labelled `label` (`@v.when`).
+    pub fn labelled_name(self, label: &str) -> String {
+        format!("@{label}.{}", self.name())
     }
 }
 

@@ -128,6 +128,17 @@ pub enum PlanErrorKind {
         id: String,
         suggestions: Vec<String>,
     },
+    /// A query's `source S` names no source by id or title.
+    UnknownQuerySource {
+        text: String,
+        suggestions: Vec<String>,
+    },
+    /// `place ?x` or `place _`: a place filter names an entity.
+    PlaceNeedsEntity,
+    /// `quote contains "…"` with no word to look for.
+    NoWordsToFind {
+        field: &'static str,
+    },
     /// A confidence outside 0..=1.
     BadConfidence {
         value: f64,
@@ -229,6 +240,21 @@ impl PlanError {
             UnknownSource { .. } => {
                 Some("a new source is added first: `add source ID \"title\"`".into())
             }
+            UnknownQuerySource { suggestions, .. } if !suggestions.is_empty() => {
+                Some(format!("did you mean {}?", or_list(suggestions)))
+            }
+            UnknownQuerySource { .. } => {
+                Some("`source` takes a source's id (seed-article) or its title in quotes".into())
+            }
+            PlaceNeedsEntity => Some(
+                "name the place as a term is named: `place Baku`, `place \"Abu Dhabi\"`; \
+                 to see each relation's place, `| show place`"
+                    .into(),
+            ),
+            NoWordsToFind { .. } => Some(
+                "give letters or digits to look for, such as `quote contains \"Caspian Sea\"`"
+                    .into(),
+            ),
             WriteNeedsEntity => Some(
                 "a write names its entities: an id, a name or a quoted name, as `Baku` or \
                  \"Ilham Aliyev\""
@@ -400,6 +426,11 @@ impl PlanError {
                 chain_text(chain)
             ),
             WriteNeedsEntity => write!(f, "a write needs a named entity here"),
+            UnknownQuerySource { text, .. } => {
+                write!(f, "no source has the id or the title `{}`", clip(text))
+            }
+            PlaceNeedsEntity => write!(f, "`place` takes one entity, not a variable or `_`"),
+            NoWordsToFind { field } => write!(f, "`{field} contains` has no word to look for"),
             RecordedNotHere => write!(
                 f,
                 "`as recorded` goes with a question: a query, a path, `run` or `history`"

@@ -73,6 +73,10 @@ pub trait Catalog {
     fn source_ids(&self) -> Result<Vec<String>, CatalogError> {
         Ok(Vec::new())
     }
+    /// Every source with a title, as `(id, title)` (a query's `source "title"`).
+    fn source_titles(&self) -> Result<Vec<(String, String)>, CatalogError> {
+        Ok(Vec::new())
+    }
     /// Every entity kind in use.
     fn kinds(&self) -> Result<Vec<String>, CatalogError>;
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError>;
@@ -344,27 +348,52 @@ pub struct RelationMatch {
     pub filters: Vec<Filter>,
     /// `None`: any status.
     pub statuses: Option<Vec<Status>>,
-    /// An end is a known entity or a variable that other clauses also use: the clause
-    /// is read from that end, so relations that read both ways are found from it.
-    pub anchored: bool,
+    /// Filters on the relation's fields (`place …`, `quote contains "…"`).
+    pub fields: Vec<FieldTest>,
+}
+
+/// A filter on a field of a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldTest {
+    /// The relation's place is this entity (its key).
+    Place(i64),
+    /// Its source is one of these (source ids).
+    Source(Vec<String>),
+    /// Its confidence compares so with the value (none: the filter is false).
+    Confidence(crate::lang::ast::Comparison, f64),
+    /// The words of `words` (in the normalised form of names), one after another, stand
+    /// in the field (see [`crate::store::text_search`]).
+    Contains { field: TextField, words: String },
+}
+
+/// The fields searched by `contains`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextField {
+    Quote,
+    Note,
+}
+
+impl TextField {
+    /// The column of the relation (and of its text index).
+    pub fn column(self) -> &'static str {
+        match self {
+            TextField::Quote => "quote",
+            TextField::Note => "note",
+        }
+    }
 }
 
 impl RelationMatch {
-    /// The ways round this clause is matched. Named symmetric predicates match both ways
-    /// always (`?a met ?b` gives each meeting twice); `--`, `?r` and `*` match the
-    /// reverse way only when the clause is anchored (an end is a known entity or a
-    /// variable joined with another clause), so that between two free variables each
-    /// relation is listed once, as stored.
+    /// The ways round this clause is matched: a query's rows are the bindings of its
+    /// variables, so a symmetric relation is read both ways whatever the predicate
+    /// position holds (a name, alternatives, `?r`, `*`), and `--` reads any relation
+    /// both ways.
     pub fn orientations(&self) -> Vec<Orientation> {
-        let fixed_end = self.anchored;
-        let reverse = if self.either {
-            fixed_end
-        } else {
-            match &self.predicate {
+        let reverse = self.either
+            || match &self.predicate {
                 PredMatch::Keys { symmetric, .. } => !symmetric.is_empty(),
-                PredMatch::Var(_) | PredMatch::Any => fixed_end,
-            }
-        };
+                PredMatch::Var(_) | PredMatch::Any => true,
+            };
         if reverse {
             vec![Orientation::Forward, Orientation::Reverse]
         } else {

@@ -17,6 +17,7 @@ use crate::names::too_long_to_suggest;
 use crate::time::{self, NEG_INF, POS_INF};
 
 mod clauses;
+mod fields;
 mod history;
 mod labels;
 mod path;
@@ -97,6 +98,15 @@ struct Scope {
     /// Variables bound by clauses outside `not`.
     bound: Vec<bool>,
     pred_bound: Vec<bool>,
+    /// Entity and predicate variables in the order they are first written.
+    order: Vec<VarRef>,
+}
+
+/// A variable of either sort, by its number.
+#[derive(Debug, Clone, Copy)]
+enum VarRef {
+    Entity(usize),
+    Predicate(usize),
 }
 
 fn catalog_err(e: CatalogError) -> PlanError {

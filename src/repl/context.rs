@@ -268,7 +268,7 @@ pub fn names_used(text: &str, sigil: char, skip: usize) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::lang::{
-        FILTER_KEYWORDS, PATH_OPTIONS, PERIOD_WORDS, STAGE_KEYWORDS, STATEMENT_STARTS,
+        MODIFIER_KEYWORDS, PATH_OPTIONS, PERIOD_WORDS, STAGE_KEYWORDS, STATEMENT_STARTS,
         STATUS_OR_ANY, STATUS_WORDS,
     };
     use Want::*;
@@ -330,7 +330,7 @@ mod tests {
     fn after_a_clause_and_in_the_pipeline() {
         assert_eq!(
             at_end("?x visited Baku ").wants,
-            vec![words(&[FILTER_KEYWORDS])]
+            vec![words(&[MODIFIER_KEYWORDS])]
         );
         assert_eq!(at_end("?x visited Baku st").prefix, "st");
         assert_eq!(
@@ -365,7 +365,7 @@ mod tests {
         // After a whole period: more filters (`and` only after `between A`).
         assert_eq!(
             at_end("?x visited Baku in 2024 ").wants,
-            vec![words(&[FILTER_KEYWORDS])]
+            vec![words(&[MODIFIER_KEYWORDS])]
         );
         assert_eq!(
             at_end("?x visited Baku between 2024 ").wants,
@@ -417,7 +417,7 @@ mod tests {
         // A label ends a clause's terms; filters may follow it.
         assert_eq!(
             at_end("?p visited ?x @v ").wants,
-            vec![words(&[FILTER_KEYWORDS])]
+            vec![words(&[MODIFIER_KEYWORDS])]
         );
         // A label ends a period like a date.
         assert_eq!(

@@ -105,8 +105,10 @@ pub(super) fn branch(
                 ColumnSource::EntityName(v) => format!("{}.{}", entity_alias(v), ident("name")),
                 ColumnSource::EntityId(v) => format!("{}.{}", entity_alias(v), ident("id")),
                 ColumnSource::Predicate(j) => format!("{}.{}", pred_alias(j), ident("id")),
-                ColumnSource::Relation(f) => match relations.first() {
-                    Some(m) => relation_column(m, orientation[0], f, &keys, params),
+                ColumnSource::Relation { clause, field } => match relations.get(clause) {
+                    Some(m) => {
+                        relation_column(clause, m, orientation[clause], field, &keys, params)
+                    }
                     None => "NULL".to_string(),
                 },
                 ColumnSource::Count | ColumnSource::Previous(_) => "NULL".to_string(),

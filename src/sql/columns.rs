@@ -11,18 +11,19 @@ use crate::plan::{Node, Orientation, PredMatch, RelField, RelationMatch};
 pub(super) static WHEN_OF_R0: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| crate::model::time_as_written_sql(&rel_alias(0)));
 
-/// A field of the query's one relation clause `m` (alias `r0`), read `orientation` way
+/// A field of relation clause number `i`, `m` (alias `r{i}`), read `orientation` way
 /// round. A name the branch has joined for a variable is read from that join; the name
 /// of a known entity or predicate is looked up once per statement (an uncorrelated
 /// subquery, which SQLite evaluates once); any other name is looked up per row.
 pub(super) fn relation_column(
+    i: usize,
     m: &RelationMatch,
     orientation: Orientation,
     f: RelField,
     keys: &Keys,
     params: &mut Params,
 ) -> String {
-    let r = rel_alias(0);
+    let r = rel_alias(i);
     let (subject, object) = match orientation {
         Orientation::Forward => (m.left, m.right),
         Orientation::Reverse => (m.right, m.left),
@@ -63,11 +64,15 @@ pub(super) fn relation_column(
             _ => lookup(&ident("predicate"), "id", per_row("predicate")),
         },
         RelField::Source => lookup(&ident("source"), "id", per_row("source")),
-        RelField::When => WHEN_OF_R0.clone(),
+        RelField::When if i == 0 => WHEN_OF_R0.clone(),
+        RelField::When => crate::model::time_as_written_sql(&r),
         RelField::Start => per_row("start_lo"),
         RelField::End => per_row("end_hi"),
         RelField::Status => per_row("status"),
-        RelField::Quote => format!("{r}.{}", ident("quote")),
+        RelField::Quote => per_row("quote"),
+        RelField::Note => per_row("note"),
+        RelField::Confidence => per_row("confidence"),
+        RelField::Place => lookup(&ident("entity"), "name", per_row("place")),
         RelField::Id => per_row("key"),
         RelField::Recorded | RelField::RecordedBy => format!(
             "(SELECT {} FROM {} WHERE {} = {})",

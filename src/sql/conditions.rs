@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use super::branch::Keys;
 use super::recorded::{relation_table, unmerged};
 use super::{entity_alias, ident, rel_alias, Params};
-use crate::plan::{Bound, Filter, FilterTest, Node, Orientation, PredMatch, RelationMatch};
+use crate::plan::{
+    Bound, FieldTest, Filter, FilterTest, Node, Orientation, PredMatch, RelationMatch,
+};
 
 pub(super) fn node_condition(
     column: &str,
@@ -95,6 +97,51 @@ pub(super) fn relation_conditions(
     for f in &m.filters {
         out.push(filter_condition(r, f, params));
     }
+    for f in &m.fields {
+        out.push(field_condition(r, f, params));
+    }
+}
+
+/// A filter on a field of relation alias `r`. `contains` looks the words up in the text
+/// index (`relation_text`, schema 10), whose rows are the relations' keys: a rare word
+/// finds its few relations without reading the others.
+pub(super) fn field_condition(r: &str, f: &FieldTest, params: &mut Params) -> String {
+    match f {
+        FieldTest::Place(key) => format!("{r}.{} = {}", ident("place"), params.int(*key)),
+        FieldTest::Source(ids) => format!(
+            "{r}.{} IN (SELECT {} FROM {} WHERE {} IN ({}))",
+            ident("source"),
+            ident("key"),
+            ident("source"),
+            ident("id"),
+            params.text_list(&ids.iter().map(String::as_str).collect::<Vec<_>>())
+        ),
+        FieldTest::Confidence(op, value) => format!(
+            "{r}.{} {} {}",
+            ident("confidence"),
+            op.as_str(),
+            params.real(*value)
+        ),
+        FieldTest::Contains { field, words } => format!(
+            "{r}.{} IN (SELECT {} FROM {} WHERE {}.{} MATCH {})",
+            ident("key"),
+            ident("rowid"),
+            ident(TEXT_INDEX),
+            ident(TEXT_INDEX),
+            ident(field.column()),
+            params.text(&phrase(words))
+        ),
+    }
+}
+
+/// The text index of relations' quotes and notes (schema 10): an FTS5 table whose rows
+/// are the relations' keys and whose text is in the normalised form of names.
+const TEXT_INDEX: &str = "relation_text";
+
+/// An FTS5 query for `words` as one phrase: the words, one after another, as the index's
+/// tokenizer splits them (any `"` doubled, as FTS5 strings escape it). A bound value.
+pub(super) fn phrase(words: &str) -> String {
+    format!("\"{}\"", words.replace('"', "\"\""))
 }
 
 pub(super) fn in_ints(column: &str, keys: &[i64], params: &mut Params) -> String {

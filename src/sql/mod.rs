@@ -60,12 +60,14 @@ pub struct OutputColumn {
 pub enum SqlParam {
     Int(i64),
     Text(String),
+    Real(f64),
 }
 
 impl std::fmt::Display for SqlParam {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SqlParam::Int(i) => write!(f, "{i}"),
+            SqlParam::Real(x) => write!(f, "{x}"),
             SqlParam::Text(s) => write!(f, "{}", serde_json::Value::String(s.clone())),
         }
     }
@@ -77,8 +79,8 @@ pub enum SqlError {
     /// be read both ways.
     #[error(
         "the query has more than {MAX_BRANCHES} ways round to match: {two_way} of its relation \
-         clauses can each be read both ways (a symmetric predicate, or `--`, `?r` or `*` next \
-         to a named entity or a shared variable), and each doubles the combinations; keep at \
+         clauses can each be read both ways (a symmetric predicate, `?r`, `*` or `--`), and \
+         each doubles the combinations; keep at \
          most {} such clauses: name predicates that are not symmetric, or split the query",
         MAX_BRANCHES.ilog2()
     )]
@@ -269,6 +271,10 @@ struct Params(Vec<SqlParam>);
 impl Params {
     fn int(&mut self, v: i64) -> String {
         self.0.push(SqlParam::Int(v));
+        format!("?{}", self.0.len())
+    }
+    fn real(&mut self, v: f64) -> String {
+        self.0.push(SqlParam::Real(v));
         format!("?{}", self.0.len())
     }
     fn text(&mut self, v: &str) -> String {

@@ -27,7 +27,7 @@ fn branches(sql: &SqlQuery) -> Vec<&str> {
 #[test]
 fn a_label_compiles_to_the_bound_columns_of_its_clause() {
     let sql = compiled("Aliyev ?r1 ?x @a, ?x ?r2 ?y certainly after @a");
-    // `?r` clauses anchored at an entity read symmetric relations both ways: four
+    // `?r` clauses read symmetric relations both ways: four
     // branches, each comparing the second relation with the first one's alias.
     let all = branches(&sql);
     assert_eq!(all.len(), 4);
@@ -259,4 +259,26 @@ fn a_count_over_several_branches_counts_in_each_and_adds_the_counts() {
     };
     let q = compile(&select, keys).unwrap();
     assert!(!q.text.contains("sum("), "{}", q.text);
+}
+
+#[test]
+fn field_filters_compile_to_bound_values() {
+    let sql = compiled(r#"?a visited ?b quote contains "Say \"hi\"" confidence > 0.25"#);
+    assert!(
+        sql.text
+            .contains(r#""r0"."key" IN (SELECT "rowid" FROM "relation_text" WHERE "relation_text"."quote" MATCH ?"#),
+        "{}",
+        sql.text
+    );
+    assert!(
+        sql.text.contains(r#""r0"."confidence" > ?"#),
+        "{}",
+        sql.text
+    );
+    // The words as one FTS5 phrase, its quotes doubled; never in the SQL text.
+    assert!(sql
+        .params
+        .contains(&SqlParam::Text(r#""say ""hi""""#.into())));
+    assert!(sql.params.contains(&SqlParam::Real(0.25)));
+    assert!(!sql.text.contains("say"));
 }

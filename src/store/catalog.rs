@@ -475,6 +475,18 @@ impl Catalog for StoreCatalog<'_> {
         self.texts("SELECT id FROM source ORDER BY id")
     }
 
+    fn source_titles(&self) -> Result<Vec<(String, String)>, CatalogError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, title FROM source WHERE title IS NOT NULL ORDER BY id")
+            .map_err(err)?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(err)?;
+        rows.collect::<Result<Vec<(String, String)>, _>>()
+            .map_err(err)
+    }
+
     fn kinds(&self) -> Result<Vec<String>, CatalogError> {
         self.texts("SELECT DISTINCT kind FROM entity ORDER BY kind")
     }

@@ -18,6 +18,7 @@ mod query;
 mod reader;
 mod saved;
 mod stats;
+pub mod text_search;
 mod watch;
 pub mod write;
 

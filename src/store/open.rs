@@ -52,6 +52,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_relation_reported",
         include_str!("../../schema/0009_relation_reported.sql"),
     ),
+    (
+        "0010_text_search",
+        include_str!("../../schema/0010_text_search.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
@@ -277,6 +281,8 @@ const MMAP_SIZE: i64 = 1 << 31;
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // The triggers of the text index call it (before any migration runs).
+    super::text_search::register(conn)?;
     Ok(())
 }
 

@@ -66,6 +66,7 @@ fn bind(stmt: &mut Statement<'_>, q: &SqlQuery) -> rusqlite::Result<()> {
         match p {
             SqlParam::Int(v) => stmt.raw_bind_parameter(i + 1, v)?,
             SqlParam::Text(v) => stmt.raw_bind_parameter(i + 1, v.as_str())?,
+            SqlParam::Real(v) => stmt.raw_bind_parameter(i + 1, v)?,
         }
     }
     Ok(())

@@ -5,6 +5,7 @@ mod corpus;
 mod dates;
 mod examples;
 mod habits;
+mod fields;
 mod history;
 mod hostile;
 mod regression;

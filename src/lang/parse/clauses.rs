@@ -7,7 +7,7 @@ use nom::sequence::preceded;
 use nom::Parser;
 
 use super::super::keywords::{self as kw, is_clause_keyword};
-use super::filters::{status_filter, time_filter};
+use super::filters::{field_filter, status_filter, time_filter};
 use super::past::tail;
 use super::terms::{predicate, term};
 use super::{comma_list, expect, kw, punct, Expect, Input, PResult, MAX_NOT_DEPTH};
@@ -51,12 +51,17 @@ fn clause_at<'t>(depth: usize, i: Input<'t>) -> PResult<'t, Clause> {
 }
 
 fn simple_clause(i: Input<'_>) -> PResult<'_, Clause> {
-    simple_clause_as(Expect::Clause, i)
+    clause_with(Expect::Clause, true, i)
 }
 
-/// `S P O …`, `S -- O …` or `?x:kind`; `what` names the subject's position where no
-/// term stands.
+/// `S P O …`, `S -- O …` or `?x:kind` without filters on fields (a `retract` pattern,
+/// whose fields are its own); `what` names the subject's position where no term stands.
 pub(super) fn simple_clause_as(what: Expect, i: Input<'_>) -> PResult<'_, Clause> {
+    clause_with(what, false, i)
+}
+
+/// A simple clause; `fields`: its modifiers may filter on fields (`place X`).
+fn clause_with(what: Expect, fields: bool, i: Input<'_>) -> PResult<'_, Clause> {
     let start = i.here();
     let (i, subject) = term(what)(i)?;
     if let TermKind::Var {
@@ -95,6 +100,7 @@ pub(super) fn simple_clause_as(what: Expect, i: Input<'_>) -> PResult<'_, Clause
             return Ok((i, Clause { kind, span }));
         }
     }
+    let modifiers = |i| modifiers(fields, i);
     let relation = (predicate, cut(term(Expect::Term)), cut(modifiers));
     let between = preceded(
         expect(Expect::Punct("--"), punct(TokenKind::DashDash)),
@@ -111,19 +117,23 @@ pub(super) fn simple_clause_as(what: Expect, i: Input<'_>) -> PResult<'_, Clause
     ))
     .parse(i)?;
     let kind = match tail {
-        Tail::Relation(predicate, object, (label, filters, status)) => ClauseKind::Relation {
-            subject,
-            predicate,
-            object,
-            label,
-            filters,
-            status,
-        },
-        Tail::Between(right, (label, filters, status)) => ClauseKind::Between {
+        Tail::Relation(predicate, object, (label, filters, fields, status)) => {
+            ClauseKind::Relation {
+                subject,
+                predicate,
+                object,
+                label,
+                filters,
+                fields,
+                status,
+            }
+        }
+        Tail::Between(right, (label, filters, fields, status)) => ClauseKind::Between {
             left: subject,
             right,
             label,
             filters,
+            fields,
             status,
         },
     };
@@ -147,13 +157,19 @@ fn at_predicate_or_dashes(i: Input<'_>) -> bool {
     }
 }
 
-type Modifiers = (Option<Label>, Vec<TimeFilter>, Option<StatusFilter>);
+type Modifiers = (
+    Option<Label>,
+    Vec<TimeFilter>,
+    Vec<FieldFilter>,
+    Option<StatusFilter>,
+);
 
-/// At most one label, time filters and at most one status filter, in any order, after
-/// a relation clause's terms.
-fn modifiers(mut i: Input<'_>) -> PResult<'_, Modifiers> {
+/// At most one label, time filters, filters on fields (where `with_fields`) and at most
+/// one status filter, in any order, after a relation clause's terms.
+fn modifiers(with_fields: bool, mut i: Input<'_>) -> PResult<'_, Modifiers> {
     let mut label: Option<Label> = None;
     let mut filters = Vec::new();
+    let mut fields = Vec::new();
     let mut status: Option<StatusFilter> = None;
     loop {
         if let Some(Token {
@@ -191,6 +207,17 @@ fn modifiers(mut i: Input<'_>) -> PResult<'_, Modifiers> {
             Err(nom::Err::Error(_)) => {}
             Err(e) => return Err(e),
         }
+        if with_fields {
+            match field_filter(i) {
+                Ok((rest, field)) => {
+                    fields.push(field);
+                    i = rest;
+                    continue;
+                }
+                Err(nom::Err::Error(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
         match status_filter(i) {
             Ok((rest, filter)) => {
                 if status.is_some() {
@@ -205,13 +232,16 @@ fn modifiers(mut i: Input<'_>) -> PResult<'_, Modifiers> {
             }
             Err(nom::Err::Error(_)) => {
                 i.expect(Expect::Filter);
+                if with_fields {
+                    i.expect(Expect::Field(kw::FIELD_FILTER_KEYWORDS));
+                }
                 if status.is_none() {
                     i.expect(Expect::Keyword(kw::STATUS));
                 }
                 if label.is_none() {
                     i.expect(Expect::Label);
                 }
-                return Ok((i, (label, filters, status)));
+                return Ok((i, (label, filters, fields, status)));
             }
             Err(e) => return Err(e),
         }

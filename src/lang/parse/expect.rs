@@ -71,6 +71,8 @@ pub enum Expect {
     Kind,
     /// A confidence, a number from 0 to 1.
     Confidence,
+    /// A comparison after `confidence` in a query: `<`, `<=`, `=`, `>=`, `>`.
+    Comparison,
     /// The author of changes (`changes by alice`).
     Author,
     /// This keyword.
@@ -114,6 +116,7 @@ impl Expect {
             NewId => "an id (letters, digits and _)",
             Kind => "a kind (such as person)",
             Confidence => "a confidence (a number from 0 to 1)",
+            Comparison => "a comparison (<, <=, =, >= or >)",
             Author => "an author (a name or \"text\")",
             Period => "a period (such as 2024, 2024-05, early 2025, today, A..B or $param)",
             FilterPeriod => {
@@ -154,7 +157,7 @@ impl Expect {
             },
             Term | Arg | Predicate | PredicateId | Date | Label | Column | ColumnName | Number
             | SavedName | Param | Entity | Handle | Text | SourceId | Language | NewId | Kind
-            | Confidence | Author | Punct(_) | End => &[],
+            | Confidence | Comparison | Author | Punct(_) | End => &[],
         }
     }
 }

@@ -9,6 +9,8 @@ use nom::sequence::preceded;
 use nom::Parser;
 
 use super::super::keywords::{self as kw, is_clause_keyword, is_status_word};
+use super::terms::term;
+use super::values::{confidence, dashed_word, text};
 use super::{expect, join, kw, kw_in, punct, token, Expect, Input, PResult};
 use crate::lang::ast::*;
 use crate::lang::lex::{Token, TokenKind};
@@ -60,6 +62,60 @@ pub(super) fn time_filter(i: Input<'_>) -> PResult<'_, TimeFilter> {
             span: rest.span_from(start),
         },
     ))
+}
+
+/// A filter on a relation's field: `place TERM`, `source ID`, `confidence OP N`,
+/// `quote contains "…"`, `note contains "…"`. Its word commits: what it takes must follow.
+pub(super) fn field_filter(i: Input<'_>) -> PResult<'_, FieldFilter> {
+    let start = i.here();
+    let contains = |i| {
+        preceded(
+            expect(Expect::Keyword(kw::CONTAINS), kw(kw::CONTAINS)),
+            text(Expect::Text),
+        )
+        .parse(i)
+    };
+    let (rest, kind) = alt((
+        preceded(kw(kw::PLACE), cut(place)).map(FieldFilterKind::Place),
+        preceded(kw(kw::SOURCE), cut(dashed_word(Expect::SourceId))).map(FieldFilterKind::Source),
+        preceded(kw(kw::CONFIDENCE), cut((comparison, confidence)))
+            .map(|(op, (value, text))| FieldFilterKind::Confidence { op, value, text }),
+        preceded(kw(kw::QUOTE), cut(contains)).map(FieldFilterKind::QuoteContains),
+        preceded(kw(kw::NOTE), cut(contains)).map(FieldFilterKind::NoteContains),
+    ))
+    .parse(i)?;
+    Ok((
+        rest,
+        FieldFilter {
+            kind,
+            span: rest.span_from(start),
+        },
+    ))
+}
+
+/// The entity after `place`: a name, a string or a saved query's `$param`.
+fn place(i: Input<'_>) -> PResult<'_, Term> {
+    let (rest, found) = term(Expect::Entity)(i)?;
+    match found.kind {
+        TermKind::Name(_) | TermKind::Text(_) | TermKind::Param(_) => Ok((rest, found)),
+        TermKind::Var { .. } | TermKind::Any => i.error_at(
+            found.span,
+            "`place` takes one entity, not a variable or `_`".to_string(),
+            "name the place (`place Baku`, `place \"Abu Dhabi\"`); to see each relation's \
+             place, `| show place`"
+                .to_string(),
+        ),
+    }
+}
+
+/// `<`, `<=`, `=`, `>=` or `>`.
+fn comparison(i: Input<'_>) -> PResult<'_, Comparison> {
+    let op = |t: &Token<'_>| match t.kind {
+        TokenKind::Equals => Some(Comparison::Equal),
+        TokenKind::Compare => Comparison::ALL.into_iter().find(|c| c.as_str() == t.text),
+        _ => None,
+    };
+    expect(Expect::Comparison, token(op)).parse(i)
 }
 
 /// `status any` or `status WORD(|WORD)*`, where `|` joins only status words (and `any`,

@@ -83,7 +83,8 @@ fn sort_key(i: Input<'_>) -> PResult<'_, SortKey> {
     ))
 }
 
-/// `?x`, `?x.id`, or a name possibly dotted (`when`, `x.id`).
+/// `?x`, `?x.id`, a name possibly dotted (`when`, `x.id`), or a label's field
+/// (`@v.when`).
 fn column(i: Input<'_>) -> PResult<'_, Column> {
     let start = i.here();
     let (rest, kind) = match i.peek().map(|t| &t.kind) {
@@ -142,6 +143,20 @@ fn column(i: Input<'_>) -> PResult<'_, Column> {
                 name.push_str(part);
             }
             (rest, ColumnKind::Named(name))
+        }
+        // `@v.when`: a field of the relation labelled `@v`.
+        Some(TokenKind::Label(label)) => {
+            let word = |i| {
+                super::token(|t: &crate::lang::lex::Token<'_>| {
+                    (t.kind == TokenKind::Word).then_some(t.text)
+                })(i)
+            };
+            let (rest, field) = preceded(
+                expect(Expect::Punct("."), punct(TokenKind::Dot)),
+                cut(expect(Expect::ColumnName, word)),
+            )
+            .parse(i.skip())?;
+            (rest, ColumnKind::Named(format!("@{label}.{field}")))
         }
         _ => return i.fail(Expect::Column),
     };

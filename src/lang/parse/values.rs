@@ -244,7 +244,7 @@ fn reads_whole(text: &str, parser: for<'t> fn(Input<'t>) -> PResult<'t, String>)
 
 /// A confidence: a number written without spaces (`0.7`, `1`, `.5`). Its range is the
 /// store's to check, as it checks imported ones.
-fn confidence(i: Input<'_>) -> PResult<'_, (f64, String)> {
+pub(super) fn confidence(i: Input<'_>) -> PResult<'_, (f64, String)> {
     fn joins(t: &Token<'_>) -> bool {
         matches!(t.kind, TokenKind::Lit | TokenKind::Dot)
     }

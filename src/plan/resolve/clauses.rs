@@ -1,5 +1,5 @@
-//! Queries and their clauses: variables numbered, ends and predicates resolved, clauses
-//! anchored where they are read from.
+//! Queries and their clauses: variables numbered in the order they are written, ends and
+//! predicates resolved, the columns the clauses give.
 
 // One part of the resolver: its state, types and imports are the parent module's.
 use super::*;
@@ -21,48 +21,62 @@ impl Resolver<'_> {
             }
         }
         clauses.sort_by_key(|(start, _)| *start);
-        let mut clauses: Vec<Clause> = clauses.into_iter().map(|(_, c)| c).collect();
-        anchor(&mut clauses, scope.entity_vars.len());
+        let clauses: Vec<Clause> = clauses.into_iter().map(|(_, c)| c).collect();
 
         let relation_count = clauses
             .iter()
             .filter(|c| matches!(c, Clause::Relation(_)))
             .count();
+        // Variables in the order they are first written, so that a predicate variable
+        // stands between its subject and object (`?s ?p ?o`: s, s.id, p, o, o.id).
         let mut columns = Vec::new();
-        for (i, v) in scope.entity_vars.iter().enumerate() {
-            columns.push(ColumnDef {
-                name: v.name.clone(),
-                source: ColumnSource::EntityName(i),
-                ty: ColumnType::Text,
-            });
-            columns.push(ColumnDef {
-                name: format!("{}.id", v.name),
-                source: ColumnSource::EntityId(i),
-                ty: ColumnType::Text,
-            });
+        for var in &scope.order {
+            match *var {
+                VarRef::Entity(i) => {
+                    let name = &scope.entity_vars[i].name;
+                    columns.push(ColumnDef {
+                        name: name.clone(),
+                        source: ColumnSource::EntityName(i),
+                        ty: ColumnType::Text,
+                    });
+                    columns.push(ColumnDef {
+                        name: format!("{name}.id"),
+                        source: ColumnSource::EntityId(i),
+                        ty: ColumnType::Text,
+                    });
+                }
+                VarRef::Predicate(i) => columns.push(ColumnDef {
+                    name: scope.pred_vars[i].clone(),
+                    source: ColumnSource::Predicate(i),
+                    ty: ColumnType::Text,
+                }),
+            }
         }
-        for (i, name) in scope.pred_vars.iter().enumerate() {
-            columns.push(ColumnDef {
-                name: name.clone(),
-                source: ColumnSource::Predicate(i),
-                ty: ColumnType::Text,
-            });
-        }
+        let named = stage_column_names(&q.stages);
         if relation_count == 1 {
-            let named = stage_column_names(&q.stages);
             let asked = RelField::ON_REQUEST
                 .into_iter()
                 .filter(|f| named.iter().any(|n| n.eq_ignore_ascii_case(f.name())));
-            for f in RelField::ALL.into_iter().chain(asked) {
+            for field in RelField::ALL.into_iter().chain(asked) {
                 columns.push(ColumnDef {
-                    name: f.name().to_string(),
-                    source: ColumnSource::Relation(f),
-                    ty: match f {
-                        RelField::Start | RelField::End => ColumnType::Day,
-                        RelField::Id => ColumnType::Handle,
-                        _ => ColumnType::Text,
-                    },
+                    name: field.name().to_string(),
+                    source: ColumnSource::Relation { clause: 0, field },
+                    ty: field.column_type(),
                 });
+            }
+        }
+        // A label's fields (`@v.when`), each given when a stage names it.
+        for def in &labels {
+            let Some(clause) = def.relation else { continue };
+            for field in RelField::every() {
+                let name = field.labelled_name(def.name);
+                if named.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                    columns.push(ColumnDef {
+                        name,
+                        source: ColumnSource::Relation { clause, field },
+                        ty: field.column_type(),
+                    });
+                }
             }
         }
         let (stages, timeline) = self.stages(&q.stages, &columns)?;
@@ -116,6 +130,7 @@ impl Resolver<'_> {
                 object,
                 label,
                 filters,
+                fields,
                 status,
             } => {
                 let left = self.node(subject, scope, negated)?;
@@ -128,7 +143,7 @@ impl Resolver<'_> {
                     either: false,
                     filters: self.filters(filters, &labels_of_clause(label))?,
                     statuses: self.statuses(status.as_ref())?,
-                    anchored: false,
+                    fields: self.field_tests(fields)?,
                 }))
             }
             ast::ClauseKind::Between {
@@ -136,6 +151,7 @@ impl Resolver<'_> {
                 right,
                 label,
                 filters,
+                fields,
                 status,
             } => {
                 let left = self.node(left, scope, negated)?;
@@ -147,7 +163,7 @@ impl Resolver<'_> {
                     either: true,
                     filters: self.filters(filters, &labels_of_clause(label))?,
                     statuses: self.statuses(status.as_ref())?,
-                    anchored: false,
+                    fields: self.field_tests(fields)?,
                 }))
             }
         }
@@ -188,52 +204,10 @@ impl Resolver<'_> {
             kinds: Vec::new(),
         });
         scope.bound.push(true);
+        scope
+            .order
+            .push(VarRef::Entity(scope.entity_vars.len() - 1));
         Ok(scope.entity_vars.len() - 1)
-    }
-}
-
-/// Marks each relation clause that has a known entity, or a variable that another
-/// clause also uses, at one of its ends.
-pub(super) fn anchor(clauses: &mut [Clause], vars: usize) {
-    fn vars_of(c: &Clause, out: &mut Vec<usize>) {
-        match c {
-            Clause::Relation(m) => {
-                for n in [m.left, m.right] {
-                    if let Node::Var(v) = n {
-                        out.push(v);
-                    }
-                }
-            }
-            Clause::Kind { var, .. } => out.push(*var),
-            Clause::Not(inner) => vars_of(inner, out),
-        }
-    }
-    let mut uses = vec![0usize; vars];
-    for c in clauses.iter() {
-        let mut vs = Vec::new();
-        vars_of(c, &mut vs);
-        vs.sort_unstable();
-        vs.dedup();
-        for v in vs {
-            uses[v] += 1;
-        }
-    }
-    fn mark(c: &mut Clause, uses: &[usize]) {
-        match c {
-            Clause::Relation(m) => {
-                let anchored = |n: Node| match n {
-                    Node::Entity(_) => true,
-                    Node::Var(v) => uses.get(v).is_some_and(|&u| u >= 2),
-                    Node::Any => false,
-                };
-                m.anchored = anchored(m.left) || anchored(m.right);
-            }
-            Clause::Kind { .. } => {}
-            Clause::Not(inner) => mark(inner, uses),
-        }
-    }
-    for c in clauses.iter_mut() {
-        mark(c, &uses);
     }
 }
 

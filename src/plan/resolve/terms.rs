@@ -156,6 +156,9 @@ impl Resolver<'_> {
                     ));
                 }
                 scope.pred_vars.push(name.clone());
+                scope
+                    .order
+                    .push(VarRef::Predicate(scope.pred_vars.len() - 1));
                 scope.pred_bound.push(true);
                 Ok(PredMatch::Var(scope.pred_vars.len() - 1))
             }

@@ -55,6 +55,8 @@ fn a_symmetric_relation_imported_the_other_way_round_was_stored_twice() {
 
     // A pair stored before the fix is reported by `check`.
     let conn = rusqlite::Connection::open(&store.db).unwrap();
+    // The triggers of the text index call factstore's function.
+    factstore::store::text_search::register(&conn).unwrap();
     conn.execute_batch(
         "INSERT INTO relation (subject, predicate, object, when_text, start_lo, start_hi,
              end_lo, end_hi, status, fingerprint)

@@ -1,0 +1,50 @@
+//! The text index of relations' quotes and notes (schema 10, `relation_text`): what it
+//! holds is each text in the normalised form of names ([`crate::names::normalise`]:
+//! case, Latin diacritics, Arabic spelling variants), split into words by FTS5's
+//! `unicode61` tokenizer. Triggers on `relation` keep it in step with every write,
+//! import, correction, retraction and undo; they call [`FOLD_FUNCTION`], which each
+//! connection registers ([`register`]). A query's `contains "…"` is normalised the same
+//! way by the planner, so both sides of a match go through one normalisation and one
+//! tokenizer.
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::Connection;
+
+/// The SQL function the triggers of schema 10 call: a text's normalised form (NULL for
+/// NULL).
+pub const FOLD_FUNCTION: &str = "factstore_fold";
+
+/// Registers [`FOLD_FUNCTION`] on `conn`. A tool that writes relations without it (the
+/// sqlite3 shell) is refused by SQLite ("no such function"), so the index never falls
+/// out of step.
+pub fn register(conn: &Connection) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        FOLD_FUNCTION,
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::names::normalise(&t)))
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    fn fold(store: &Store, text: &str) -> String {
+        store
+            .connection()
+            .query_row("SELECT factstore_fold(?1)", [text], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn the_fold_function_is_the_normalised_form_of_names() {
+        let store = Store::open_in_memory().unwrap();
+        for text in ["بحر قزوين", "Türkiye  Baku", "إلهام علييف"] {
+            assert_eq!(fold(&store, text), crate::names::normalise(text));
+        }
+    }
+}
