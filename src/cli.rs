@@ -20,6 +20,8 @@ use factstore::repl::{self, ReplError};
 use factstore::statement::{self, Outcome};
 use factstore::store::{ImportFormat, ImportOptions, ImportProgress, Mode, Store, StoreError};
 
+mod mentions;
+
 /// The sample facts bundled with the binary: the facts of the seed article.
 pub const DEMO_DATA: &str = include_str!("../data/demo.jsonl");
 
@@ -90,6 +92,10 @@ pub enum Command {
     Run(RunArgs),
     /// Print the SQL a query compiles to and its bound parameters.
     Explain(ExplainArgs),
+    /// List every place a text names a known entity (by name or alias, Arabic particles
+    /// and spellings included), its date phrases, a summary per entity, and the relations
+    /// the store already holds between the entities it names.
+    Mentions(mentions::MentionsArgs),
     /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
     /// given; FACTSTORE_DB is not used) and open the REPL on it.
     Demo,
@@ -326,6 +332,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Query(args)) => query(&path, args, &cli),
         Some(Command::Run(args)) => run_saved(&path, args),
         Some(Command::Explain(args)) => explain(&path, args),
+        Some(Command::Mentions(args)) => mentions::mentions(&path, args),
         Some(Command::Demo) => demo(cli.db.as_deref(), &cli.writes()),
     }
 }

@@ -206,7 +206,12 @@ fn read_u32(bytes: &[u8], at: usize) -> Option<u32> {
 /// joined by single spaces and punctuation dropped, so `Kan (Israeli TV)` and `U.S.`
 /// match the words of a text whatever stands between them.
 pub fn name_key(name: &str) -> String {
-    words(&normalise(name)).collect::<Vec<_>>().join(" ")
+    matching_key(&normalise(name))
+}
+
+/// The matching key of a name already normalised (the store's `alias.norm`).
+pub fn matching_key(norm: &str) -> String {
+    words(norm).collect::<Vec<_>>().join(" ")
 }
 
 /// The words of a normalised text.

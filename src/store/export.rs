@@ -309,6 +309,9 @@ impl<'a> Exporter<'a> {
                 "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
             )
             .map_err(db)?;
+        let mut weak_aliases = conn
+            .prepare_cached("SELECT text FROM weak_alias WHERE entity = ?1 ORDER BY ord, text")
+            .map_err(db)?;
         let mut stmt = conn
             .prepare_cached("SELECT key, id, kind, name, note FROM entity ORDER BY key")
             .map_err(db)?;
@@ -327,6 +330,15 @@ impl<'a> Exporter<'a> {
             if !names.is_empty() {
                 let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
                 line.raw("aliases", &json);
+            }
+            let weak: Vec<String> = weak_aliases
+                .query_map([key], |a| a.get(0))
+                .map_err(db)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(db)?;
+            if !weak.is_empty() {
+                let json = serde_json::to_string(&weak).map_err(|e| io(e.into()))?;
+                line.raw("weak_aliases", &json);
             }
             line.text("note", text(r, 4).map_err(db)?.as_deref());
             self.write(line)?;
