@@ -4,6 +4,8 @@
 //! mentioned — for the CLI (`factstore mentions FILE|-`) and the REPL (`.mentions FILE`).
 
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::Path;
 
 use crate::names::mentions::{Mention, Weak};
 use crate::output::Section;
@@ -16,6 +18,16 @@ use crate::value::{ResultSet, Row, Value};
 pub enum MentionsError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot read {what}: {source}")]
+    Read {
+        what: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{what} is not UTF-8 text (invalid bytes at byte {at}); convert it to UTF-8 and try again"
+    )]
+    NotText { what: String, at: usize },
     /// `--published` is not a date.
     #[error("--published {text:?} is not a date: {reason}. Give the day the text was published, e.g. --published 2025-04-28.")]
     Published { text: String, reason: String },
@@ -26,9 +38,29 @@ impl MentionsError {
     pub fn exit_code(&self) -> i32 {
         match self {
             MentionsError::Store(e) => e.exit_code(),
-            MentionsError::Published { .. } => 2,
+            MentionsError::Read { .. } => 1,
+            MentionsError::Published { .. } | MentionsError::NotText { .. } => 2,
         }
     }
+}
+
+/// The text of `file`, or of standard input for `-`.
+pub fn read_text(file: &Path) -> Result<String, MentionsError> {
+    let mut bytes = Vec::new();
+    let (what, read) = if file.as_os_str() == "-" {
+        let read = std::io::stdin().lock().read_to_end(&mut bytes);
+        ("standard input".to_owned(), read)
+    } else {
+        let read = std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes));
+        (file.display().to_string(), read)
+    };
+    if let Err(source) = read {
+        return Err(MentionsError::Read { what, source });
+    }
+    String::from_utf8(bytes).map_err(|e| MentionsError::NotText {
+        what,
+        at: e.utf8_error().valid_up_to(),
+    })
 }
 
 /// The day relative dates of the text are resolved against: `--published` (its first

@@ -1,7 +1,7 @@
 //! `factstore mentions FILE|-`: the entities a text names (ARTICLES.md, "Mentions"),
 //! printed as the sections of [`factstore::mentions::report`].
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -9,7 +9,7 @@ use factstore::mentions::{self, MentionsError};
 use factstore::output::{self, OutputFormat, RenderOptions};
 use factstore::store::{Mode, Store, StoreError};
 
-use super::{is_stdin, stdout_error, CliError};
+use super::{stdout_error, CliError};
 
 /// Arguments of `mentions`.
 #[derive(Debug, Args)]
@@ -32,6 +32,10 @@ impl From<MentionsError> for CliError {
     fn from(e: MentionsError) -> CliError {
         match e {
             MentionsError::Store(e) => CliError::Store(e),
+            MentionsError::Read { what, source } => CliError::Io {
+                what: format!("cannot read {what}"),
+                source,
+            },
             other => CliError::Usage(other.to_string()),
         }
     }
@@ -49,7 +53,7 @@ pub fn mentions(path: &Path, args: &MentionsArgs) -> Result<i32, CliError> {
         ));
     }
     let anchor = mentions::anchor(args.published.as_deref())?;
-    let text = read_text(&args.file)?;
+    let text = mentions::read_text(&args.file)?;
     let store = open(path)?;
     let sections = mentions::report(&store, &text, anchor)?;
     let terminal = io::stdout().is_terminal();
@@ -79,28 +83,4 @@ fn open(path: &Path) -> Result<Store, CliError> {
         ) => Err(e.into()),
         Err(_) => Ok(Store::open(path, Mode::ReadOnly)?),
     }
-}
-
-fn read_text(file: &Path) -> Result<String, CliError> {
-    let mut bytes = Vec::new();
-    let (name, read) = if is_stdin(file) {
-        (
-            "standard input".to_owned(),
-            io::stdin().lock().read_to_end(&mut bytes),
-        )
-    } else {
-        let name = file.display().to_string();
-        let read = std::fs::File::open(file).and_then(|mut f| f.read_to_end(&mut bytes));
-        (name, read)
-    };
-    read.map_err(|source| CliError::Io {
-        what: format!("cannot read {name}"),
-        source,
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        CliError::Usage(format!(
-            "{name} is not UTF-8 text (invalid bytes at byte {}); convert it to UTF-8 and try again",
-            e.utf8_error().valid_up_to()
-        ))
-    })
 }

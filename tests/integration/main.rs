@@ -5,6 +5,7 @@ mod corpus;
 mod examples;
 mod history;
 mod hostile;
+mod mentions;
 mod regression;
 mod reliability;
 mod repl;
