@@ -11,10 +11,10 @@
 //! importing it into an empty store gives the same answers to every question, `as
 //! recorded` ones included, and exports again to the same bytes. Its lines:
 //! - first `{"type":"history","format":1}`;
-//! - `change` lines, then `source`, `predicate`, `entity` and `alias` lines: the rows of
-//!   those tables as stored, one field per non-NULL column (keys, `since_change`,
-//!   `merged_into`, undeclared predicates included; an alias's normalised form is left
-//!   out, the import derives it);
+//! - `change` lines, then `source`, `predicate`, `entity`, `alias` and `weak_alias` lines:
+//!   the rows of those tables as stored, one field per non-NULL column (keys,
+//!   `since_change`, `merged_into`, undeclared predicates included; an alias's normalised
+//!   form is left out, the import derives it);
 //! - `relation` lines as in `export`, with `since_change` after the `id`; `saved_query`
 //!   lines as in `export`;
 //! - `source_version`, `predicate_version`, `entity_version` and `relation_version`
@@ -52,6 +52,7 @@ pub(super) const CURRENT_TABLES: &[StoredTable] = &[
     table("predicate", "key"),
     table("entity", "key"),
     table("alias", "entity, text"),
+    table("weak_alias", "entity, text"),
 ];
 
 /// The version tables, written after the current rows.
@@ -64,7 +65,8 @@ pub(super) const VERSION_TABLES: &[StoredTable] = &[
 
 /// Columns a history export leaves out because the import derives them again: (table,
 /// column, the column it is the normalised form of).
-pub(super) const DERIVED_COLUMNS: &[(&str, &str, &str)] = &[("alias", "norm", "text")];
+pub(super) const DERIVED_COLUMNS: &[(&str, &str, &str)] =
+    &[("alias", "norm", "text"), ("weak_alias", "norm", "text")];
 
 /// The columns of `table` a history export writes, as (name, declared type), in the
 /// table's order.
