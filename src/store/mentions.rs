@@ -65,9 +65,17 @@ impl Store {
                         kind: r.get(2)?,
                     })
                 })
+                .optional()
                 .map_err(StoreError::query)?;
-            entities.insert(*key, entity);
+            if let Some(entity) = entity {
+                entities.insert(*key, entity);
+            }
         }
+        // A name whose entity is gone (a stale cache row) names nothing.
+        for m in &mut found {
+            m.entities.retain(|key| entities.contains_key(key));
+        }
+        found.retain(|m| !m.entities.is_empty());
         let counted: Vec<i64> = found
             .iter()
             .filter(|m| m.counts())

@@ -241,3 +241,35 @@ fn the_repl_lists_mentions_of_a_file() {
     let missing = store.run_with_stdin(&["repl"], ".mentions /no/such/file.txt\n");
     assert!(missing.stderr.contains("cannot read"), "{missing:?}");
 }
+
+#[test]
+fn add_entity_takes_weak_aliases() {
+    let store = seed_store();
+    let add = store.run(&[
+        "query",
+        r#"add entity al_jazeera organization "Al Jazeera" aka "الجزيرة" weak "Jazeera", "جزيرة""#,
+    ]);
+    assert_eq!(add.status, 0, "{add:?}");
+    assert!(crate::support::export(&store.db).contains(r#""weak_aliases":["Jazeera","جزيرة"]"#));
+    let text = "Jazeera said. The “Jazeera” report; Al Jazeera (Jazeera) too.";
+    let out = store.run_with_stdin(&["mentions", "-", "--format", "json"], text);
+    let r: Value = serde_json::from_str(&out.stdout).unwrap();
+    let notes: Vec<&Value> = r["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["note"])
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            &Value::from("weak alias, not counted"),
+            &Value::from("weak alias, in quotes"),
+            &Value::Null,
+            &Value::from("weak alias, beside another name"),
+        ]
+    );
+    // Queries do not resolve a weak alias.
+    let query = store.run(&["query", "--format", "jsonl", "?x reported Jazeera"]);
+    assert_ne!(query.status, 0, "{query:?}");
+}
