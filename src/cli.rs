@@ -736,20 +736,26 @@ fn execute(
             eprintln!("{m}");
         }
         Outcome::Rows(rows) => {
-            let render_opts = RenderOptions {
-                width: if terminal {
-                    terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
-                } else {
-                    None
-                },
-                color: terminal,
-            };
+            let render_opts = render_options(terminal);
             let mut out = stdout.lock();
             output::render(&rows, format, &render_opts, &mut out).map_err(stdout_error)?;
             out.flush().map_err(stdout_error)?;
         }
     }
     Ok(0)
+}
+
+/// How to render for standard output: fitted to the terminal's width, in colour, when it
+/// is one.
+fn render_options(terminal: bool) -> RenderOptions {
+    RenderOptions {
+        width: if terminal {
+            terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
+        } else {
+            None
+        },
+        color: terminal,
+    }
 }
 
 fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use factstore::mentions::{self, MentionsError};
-use factstore::output::{self, OutputFormat, RenderOptions};
+use factstore::output::{self, OutputFormat};
 use factstore::store::{Mode, Store, StoreError};
 
 use super::{stdout_error, CliError};
@@ -56,15 +56,7 @@ pub fn mentions(path: &Path, args: &MentionsArgs) -> Result<i32, CliError> {
     let text = mentions::read_text(&args.file)?;
     let store = open(path)?;
     let sections = mentions::report(&store, &text, anchor)?;
-    let terminal = io::stdout().is_terminal();
-    let opts = RenderOptions {
-        width: if terminal {
-            terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
-        } else {
-            None
-        },
-        color: terminal,
-    };
+    let opts = super::render_options(io::stdout().is_terminal());
     let mut out = io::stdout().lock();
     output::render_sections(&sections, format, &opts, &mut out).map_err(stdout_error)?;
     out.flush().map_err(stdout_error)?;

@@ -324,23 +324,19 @@ impl<'a> Exporter<'a> {
             line.text("id", text(r, 1).map_err(db)?.as_deref());
             line.text("kind", text(r, 2).map_err(db)?.as_deref());
             line.text("name", text(r, 3).map_err(db)?.as_deref());
-            let names: Vec<String> = aliases
-                .query_map([key], |a| a.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?;
-            if !names.is_empty() {
-                let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
-                line.raw("aliases", &json);
-            }
-            let weak: Vec<String> = weak_aliases
-                .query_map([key], |a| a.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?;
-            if !weak.is_empty() {
-                let json = serde_json::to_string(&weak).map_err(|e| io(e.into()))?;
-                line.raw("weak_aliases", &json);
+            for (field, stmt) in [
+                ("aliases", &mut aliases),
+                ("weak_aliases", &mut weak_aliases),
+            ] {
+                let names: Vec<String> = stmt
+                    .query_map([key], |a| a.get(0))
+                    .map_err(db)?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(db)?;
+                if !names.is_empty() {
+                    let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
+                    line.raw(field, &json);
+                }
             }
             line.text("note", text(r, 4).map_err(db)?.as_deref());
             self.write(line)?;

@@ -253,16 +253,19 @@ mod tests {
     use super::*;
     use crate::store::Mode;
 
-    fn demo_store() -> Store {
-        let mut s = Store::open_in_memory().unwrap();
-        let data = include_str!("../../data/demo.jsonl");
+    fn import(s: &mut Store, jsonl: &str) {
         s.import(
-            data.as_bytes(),
+            jsonl.as_bytes(),
             crate::store::ImportFormat::JsonLines,
-            "demo.jsonl",
+            "test.jsonl",
             Default::default(),
         )
         .unwrap();
+    }
+
+    fn demo_store() -> Store {
+        let mut s = Store::open_in_memory().unwrap();
+        import(&mut s, include_str!("../../data/demo.jsonl"));
         s
     }
 
@@ -284,26 +287,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let mut s = Store::open(&path, Mode::Create).unwrap();
-        s.import(
-            r#"{"type":"entity","id":"a","kind":"city","name":"Alphaville"}"#.as_bytes(),
-            crate::store::ImportFormat::JsonLines,
-            "a.jsonl",
-            Default::default(),
-        )
-        .unwrap();
+        import(
+            &mut s,
+            r#"{"type":"entity","id":"a","kind":"city","name":"Alphaville"}"#,
+        );
         assert_eq!(s.name_table().unwrap().len(), 1);
         let cached: i64 = s
             .conn
             .query_row("SELECT count(*) FROM name_table_cache", [], |r| r.get(0))
             .unwrap();
         assert_eq!(cached, 1);
-        s.import(
-            r#"{"type":"entity","id":"b","kind":"city","name":"Betatown"}"#.as_bytes(),
-            crate::store::ImportFormat::JsonLines,
-            "b.jsonl",
-            Default::default(),
-        )
-        .unwrap();
+        import(
+            &mut s,
+            r#"{"type":"entity","id":"b","kind":"city","name":"Betatown"}"#,
+        );
         assert_eq!(s.name_table().unwrap().len(), 2);
     }
 }
