@@ -193,11 +193,21 @@ impl Store {
         }
         let table = self.build_name_table()?;
         if !self.is_read_only() && self.change.is_none() {
-            // A cache: when another process holds the write lock, the next run saves it.
-            let _ = self.conn.execute(
-                "INSERT OR REPLACE INTO name_table_cache (id, change, body) VALUES (1, ?1, ?2)",
-                params![change, table.as_bytes()],
-            );
+            // A cache: when another process holds the write lock, do not wait for it; a
+            // later run saves the table.
+            let saved = self
+                .conn
+                .busy_timeout(std::time::Duration::ZERO)
+                .and_then(|()| {
+                    self.conn.execute(
+                    "INSERT OR REPLACE INTO name_table_cache (id, change, body) VALUES (1, ?1, ?2)",
+                    params![change, table.as_bytes()],
+                )
+                });
+            drop(saved);
+            self.conn
+                .busy_timeout(super::open::BUSY_TIMEOUT)
+                .map_err(err)?;
         }
         Ok(table)
     }
