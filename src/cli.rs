@@ -23,6 +23,8 @@ use factstore::repl::{self, ReplError};
 use factstore::statement;
 use factstore::store::{ImportFormat, ImportOptions, ImportProgress, Mode, Store, StoreError};
 
+mod mentions;
+
 /// The sample facts bundled with the binary: the facts of the seed article.
 pub const DEMO_DATA: &str = include_str!("../data/demo.jsonl");
 
@@ -121,6 +123,10 @@ pub enum Command {
     /// Show how a date as written resolves: `factstore date "last November" --anchor
     /// 2025-04-28` prints its bounds and the rule that applied (the store is not opened).
     Date(date::DateArgs),
+    /// List every place a text names a known entity (by name or alias, Arabic particles
+    /// and spellings included), its date phrases, a summary per entity, and the relations
+    /// the store already holds between the entities it names.
+    Mentions(mentions::MentionsArgs),
     /// Load the bundled sample facts into a fresh store (a temporary one unless --db is
     /// given; FACTSTORE_DB is not used) and open the REPL on it. With --db, the store
     /// must be new or empty: the sample is never mixed into your data.
@@ -383,6 +389,7 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Explain(args)) => statements::explain(&path, args),
         Some(Command::Demo) => demo(cli.db.as_deref(), cli.commands.as_deref(), &cli.writes()),
         Some(Command::Date(args)) => date::date(args),
+        Some(Command::Mentions(args)) => mentions::mentions(&path, args),
     }
 }
 
@@ -651,5 +658,18 @@ impl CliError {
         } else {
             format!("error: {text}")
         }
+    }
+}
+
+/// How results are drawn on standard output: the terminal's width and colour when it is
+/// one (and colour is allowed), else neither.
+fn render_options(terminal: bool) -> factstore::output::RenderOptions {
+    factstore::output::RenderOptions {
+        width: if terminal {
+            terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
+        } else {
+            None
+        },
+        color: terminal && factstore::output::colour_allowed(),
     }
 }

@@ -63,6 +63,7 @@ pub mod deadline;
 pub mod error;
 pub mod lang;
 pub mod limits;
+pub mod mentions;
 pub mod model;
 pub mod names;
 pub mod output;

@@ -11,7 +11,7 @@ use std::time::Duration;
 use factstore::deadline::Deadline;
 use factstore::lang::{self, ast};
 use factstore::output::file::OutputFile;
-use factstore::output::{self, RenderOptions};
+use factstore::output;
 use factstore::statement::{self, Outcome};
 use factstore::store::{Mode, Store};
 
@@ -218,14 +218,7 @@ fn execute_to(
             eprintln!("{m}");
         }
         Outcome::Rows(rows) => {
-            let render_opts = RenderOptions {
-                width: if terminal {
-                    terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
-                } else {
-                    None
-                },
-                color: terminal && output::colour_allowed(),
-            };
+            let render_opts = super::render_options(terminal);
             let written =
                 output::render(&rows, format, &render_opts, &mut out).and_then(|()| out.flush());
             drop(out);

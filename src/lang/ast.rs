@@ -517,12 +517,14 @@ pub enum WriteKind {
         object: Term,
         fields: Vec<Field>,
     },
-    /// `add entity ID KIND "name" [aka "a", "b"] [note "…"]`
+    /// `add entity ID KIND "name" [aka "a", "b"] [weak "w", …] [note "…"]`
     AddEntity {
         id: Ident,
         kind: Ident,
         name: Text,
         aliases: Vec<Text>,
+        /// Weak aliases: names that are also common words.
+        weak_aliases: Vec<Text>,
         note: Option<Text>,
     },
     /// `add predicate ID [label "…"] [symmetric] [description "…"]`

@@ -148,6 +148,9 @@ pub const PREDICATE: &str = "predicate";
 pub const SOURCE: &str = "source";
 /// `add entity … aka "name", …`.
 pub const AKA: &str = "aka";
+/// `add entity … weak "name", …`: weak aliases, names that are also common words
+/// (counted by `mentions` only in quotes or beside another name; not resolved by queries).
+pub const WEAK: &str = "weak";
 /// `add predicate ID label "…"`.
 pub const LABEL: &str = "label";
 /// `add predicate ID symmetric`.
@@ -222,7 +225,7 @@ pub const PATTERN_FIELDS: &[&str] = &[
 pub const SOURCE_FIELDS: &[&str] = &[PUBLISHED, LANG, URL, NOTE, TITLE];
 
 /// The options of `add entity ID KIND "name"`, in any order.
-pub const ENTITY_OPTIONS: &[&str] = &[AKA, NOTE];
+pub const ENTITY_OPTIONS: &[&str] = &[AKA, WEAK, NOTE];
 
 /// The options of `add predicate ID`, in any order.
 pub const PREDICATE_OPTIONS: &[&str] = &[LABEL, SYMMETRIC, DESCRIPTION];
@@ -244,6 +247,7 @@ pub const WRITE_WORDS: &[&str] = &[
     PREDICATE,
     SOURCE,
     AKA,
+    WEAK,
     LABEL,
     SYMMETRIC,
     DESCRIPTION,

@@ -121,12 +121,17 @@ impl Display for WriteKind {
                 kind,
                 name,
                 aliases,
+                weak_aliases,
                 note,
             } => {
                 write!(f, "add entity {id} {kind} {name}")?;
                 if !aliases.is_empty() {
                     f.write_str(" aka ")?;
                     joined(f, aliases, ", ")?;
+                }
+                if !weak_aliases.is_empty() {
+                    f.write_str(" weak ")?;
+                    joined(f, weak_aliases, ", ")?;
                 }
                 if let Some(note) = note {
                     write!(f, " note {note}")?;

@@ -167,14 +167,18 @@ fn write_kind() -> BoxedStrategy<WriteKind> {
             name(),
             text(),
             vec(text(), 0..3),
+            vec(text(), 0..2),
             option::of(text())
         )
-            .prop_map(|(id, kind, name, aliases, note)| WriteKind::AddEntity {
-                id,
-                kind,
-                name,
-                aliases,
-                note,
+            .prop_map(|(id, kind, name, aliases, weak_aliases, note)| {
+                WriteKind::AddEntity {
+                    id,
+                    kind,
+                    name,
+                    aliases,
+                    weak_aliases,
+                    note,
+                }
             }),
         (
             name(),

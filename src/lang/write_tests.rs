@@ -197,6 +197,7 @@ fn the_examples_give_these_trees() {
             kind: id("person"),
             name: string("Abbas Araghchi"),
             aliases: vec![string("عباس عراقجي"), string("Araghchi")],
+            weak_aliases: Vec::new(),
             note: Some(string("Iran's FM")),
         }
     );
@@ -360,6 +361,10 @@ fn add_in_every_form() {
     assert_eq!(
         canonical("add entity a person \"A\" note \"n\" aka \"b\""),
         "add entity a person \"A\" aka \"b\" note \"n\""
+    );
+    assert_eq!(
+        canonical("add entity kan organization \"Kan\" weak \"كان\", \"kan\" aka \"b\""),
+        "add entity kan organization \"Kan\" aka \"b\" weak \"كان\", \"kan\""
     );
     assert_eq!(
         kind_of("add source kan"),

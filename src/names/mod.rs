@@ -7,9 +7,12 @@
 //! - [`similarity`] and [`suggest`]: rank known names against an unknown one.
 //! - [`candidate_prefixes`] and [`prefix_upper_bound`]: the indexed range queries that
 //!   fetch a small set of candidates for [`suggest`] without scanning every name.
+//! - [`mentions`]: where a text names known names (particles, longest match, weak
+//!   aliases), over a [`mentions::NameTable`] the store caches.
 //! - [`has_rtl`]: whether a text needs right-to-left handling when rendered, and
 //!   [`is_bidi_control`]: the characters that reorder what follows them.
 
+pub mod mentions;
 mod normalise;
 mod script;
 mod suggest;

@@ -10,6 +10,7 @@ mod delimited;
 pub mod file;
 mod graph;
 mod json;
+mod sections;
 mod stream;
 mod table;
 mod text;
@@ -19,6 +20,7 @@ use std::io::{self, BufWriter, Write};
 
 use crate::value::ResultSet;
 
+pub use sections::{render_sections, Section};
 pub use stream::RowWriter;
 
 /// An output format.

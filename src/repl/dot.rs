@@ -114,6 +114,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         help: "import a JSON Lines (.jsonl) or CSV (.csv) file into the store",
     },
     CommandSpec {
+        names: &["mentions"],
+        args: "FILE",
+        arg: ArgKind::File,
+        help: "list the known entities a text file names, and the relations known between them",
+    },
+    CommandSpec {
         names: &["quit", "exit"],
         args: "",
         arg: ArgKind::None,
@@ -166,6 +172,7 @@ pub enum DotCommand {
     Stats,
     Saved,
     Import(PathBuf),
+    Mentions(PathBuf),
     Quit,
 }
 
@@ -226,6 +233,7 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
         "stats" => DotCommand::Stats,
         "saved" => DotCommand::Saved,
         "import" => DotCommand::Import(PathBuf::from(arg)),
+        "mentions" => DotCommand::Mentions(PathBuf::from(arg)),
         _ => DotCommand::Quit,
     })
 }

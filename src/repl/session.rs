@@ -494,6 +494,7 @@ impl Session {
             }
             DotCommand::Saved => return self.statement("saved"),
             DotCommand::Import(path) => return Ok(self.import(&path)),
+            DotCommand::Mentions(path) => return self.mentions(&path),
             DotCommand::Quit => return Ok(Flow::Quit),
         }
         Ok(Flow::Done)
@@ -541,6 +542,22 @@ impl Session {
         } else {
             Flow::Done
         })
+    }
+
+    /// `.mentions FILE`: as `factstore mentions FILE`, relative dates against today.
+    fn mentions(&mut self, path: &Path) -> Result<Flow, ReplError> {
+        let store = self.store.borrow();
+        let report = crate::mentions::read_text(path)
+            .and_then(|text| crate::mentions::report(&store, &text, crate::time::today()));
+        let sections = match report {
+            Ok(sections) => sections,
+            Err(e) => return Ok(self.fail(&format!("error: {e}"))),
+        };
+        let mut out = io::stdout().lock();
+        output::render_sections(&sections, self.format(), &self.render_options(), &mut out)
+            .and_then(|_| out.flush())
+            .map_err(output_error)?;
+        Ok(Flow::Done)
     }
 
     fn import(&mut self, path: &Path) -> Flow {

@@ -11,10 +11,10 @@
 //! importing it into an empty store gives the same answers to every question, `as
 //! recorded` ones included, and exports again to the same bytes. Its lines:
 //! - first `{"type":"history","format":1}`;
-//! - `change` lines, then `source`, `predicate`, `entity` and `alias` lines: the rows of
-//!   those tables as stored, one field per non-NULL column (keys, `since_change`,
-//!   `merged_into`, undeclared predicates included; an alias's normalised form is left
-//!   out, the import derives it);
+//! - `change` lines, then `source`, `predicate`, `entity`, `alias` and `weak_alias` lines:
+//!   the rows of those tables as stored, one field per non-NULL column (keys,
+//!   `since_change`, `merged_into`, undeclared predicates included; an alias's normalised
+//!   form is left out, the import derives it);
 //! - `relation` lines as in `export`, with `since_change` after the `id`; `saved_query`
 //!   lines as in `export`;
 //! - `source_version`, `predicate_version`, `entity_version` and `relation_version`
@@ -52,6 +52,7 @@ pub(super) const CURRENT_TABLES: &[StoredTable] = &[
     table("predicate", "key"),
     table("entity", "key"),
     table("alias", "entity, text"),
+    table("weak_alias", "entity, text"),
 ];
 
 /// The version tables, written after the current rows.
@@ -64,7 +65,8 @@ pub(super) const VERSION_TABLES: &[StoredTable] = &[
 
 /// Columns a history export leaves out because the import derives them again: (table,
 /// column, the column it is the normalised form of).
-pub(super) const DERIVED_COLUMNS: &[(&str, &str, &str)] = &[("alias", "norm", "text")];
+pub(super) const DERIVED_COLUMNS: &[(&str, &str, &str)] =
+    &[("alias", "norm", "text"), ("weak_alias", "norm", "text")];
 
 /// The columns of `table` a history export writes, as (name, declared type), in the
 /// table's order.
@@ -309,6 +311,9 @@ impl<'a> Exporter<'a> {
                 "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
             )
             .map_err(db)?;
+        let mut weak_aliases = conn
+            .prepare_cached("SELECT text FROM weak_alias WHERE entity = ?1 ORDER BY ord, text")
+            .map_err(db)?;
         let mut stmt = conn
             .prepare_cached("SELECT key, id, kind, name, note FROM entity ORDER BY key")
             .map_err(db)?;
@@ -319,14 +324,19 @@ impl<'a> Exporter<'a> {
             line.text("id", text(r, 1).map_err(db)?.as_deref());
             line.text("kind", text(r, 2).map_err(db)?.as_deref());
             line.text("name", text(r, 3).map_err(db)?.as_deref());
-            let names: Vec<String> = aliases
-                .query_map([key], |a| a.get(0))
-                .map_err(db)?
-                .collect::<rusqlite::Result<_>>()
-                .map_err(db)?;
-            if !names.is_empty() {
-                let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
-                line.raw("aliases", &json);
+            for (field, stmt) in [
+                ("aliases", &mut aliases),
+                ("weak_aliases", &mut weak_aliases),
+            ] {
+                let names: Vec<String> = stmt
+                    .query_map([key], |a| a.get(0))
+                    .map_err(db)?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(db)?;
+                if !names.is_empty() {
+                    let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
+                    line.raw(field, &json);
+                }
             }
             line.text("note", text(r, 4).map_err(db)?.as_deref());
             self.write(line)?;

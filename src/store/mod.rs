@@ -12,6 +12,7 @@ mod check;
 mod export;
 mod graph;
 mod import;
+pub(crate) mod mentions;
 mod open;
 mod path;
 mod query;
@@ -31,6 +32,7 @@ pub use import::{
     ImportFormat, ImportOptions, ImportProgress, ImportSummary, ImportWarning, RecordCounts,
     MAX_WARNINGS,
 };
+pub use mentions::{MentionedEntity, MentionsFound};
 pub use open::{Mode, SCHEMA_VERSION};
 pub use path::MAX_CHAINS;
 pub use query::QueryPlanStep;

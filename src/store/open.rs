@@ -56,7 +56,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_text_search",
         include_str!("../../schema/0010_text_search.sql"),
     ),
+    (
+        "0011_mentions",
+        include_str!("../../schema/0011_mentions.sql"),
+    ),
 ];
+
+/// How long a statement waits for another process's lock on the store before it fails.
+pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The schema version this binary writes: the number of migrations it knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -108,7 +115,7 @@ impl Store {
                 Connection::open_with_flags(&path, flags).map_err(open_error)?
             }
         };
-        conn.busy_timeout(Duration::from_secs(5))
+        conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(open_error)?;
         // `rarray(?)` binds a list of keys as one parameter (path search).
         rusqlite::vtab::array::load_module(&conn).map_err(open_error)?;

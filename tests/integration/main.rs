@@ -8,6 +8,7 @@ mod habits;
 mod fields;
 mod history;
 mod hostile;
+mod mentions;
 mod regression;
 mod reliability;
 mod repl;

@@ -166,7 +166,7 @@ fn options<'t>(
     Ok((i, ()))
 }
 
-/// `ID KIND "name" [aka "a", …] [note "…"]`
+/// `ID KIND "name" [aka "a", …] [weak "w", …] [note "…"]`
 fn add_entity(i: Input<'_>) -> PResult<'_, WriteKind> {
     let (i, (id, kind, name)) = (
         word_of(Expect::NewId),
@@ -175,9 +175,11 @@ fn add_entity(i: Input<'_>) -> PResult<'_, WriteKind> {
     )
         .parse(i)?;
     let mut aliases = Vec::new();
+    let mut weak_aliases = Vec::new();
     let mut note = None;
     let (rest, ()) = options(i, kw::ENTITY_OPTIONS, |word, i| match word {
         kw::AKA => cut(map(texts, |found| aliases = found)).parse(i),
+        kw::WEAK => cut(map(texts, |found| weak_aliases = found)).parse(i),
         _ => cut(map(text(Expect::Text), |found| note = Some(found))).parse(i),
     })?;
     Ok((
@@ -187,6 +189,7 @@ fn add_entity(i: Input<'_>) -> PResult<'_, WriteKind> {
             kind,
             name,
             aliases,
+            weak_aliases,
             note,
         },
     ))

@@ -33,6 +33,7 @@ impl Resolver<'_> {
                 kind,
                 name,
                 aliases,
+                weak_aliases,
                 note,
             } => {
                 let mut record = Map::new();
@@ -40,14 +41,11 @@ impl Resolver<'_> {
                 record.insert("id".into(), id.name.clone().into());
                 record.insert("kind".into(), kind.name.to_lowercase().into());
                 record.insert("name".into(), name.value.clone().into());
-                if !aliases.is_empty() {
-                    record.insert(
-                        "aliases".into(),
-                        aliases
-                            .iter()
-                            .map(|a| Json::from(a.value.clone()))
-                            .collect(),
-                    );
+                for (field, names) in [("aliases", aliases), ("weak_aliases", weak_aliases)] {
+                    if !names.is_empty() {
+                        let names = names.iter().map(|a| Json::from(a.value.clone()));
+                        record.insert(field.into(), names.collect());
+                    }
                 }
                 if let Some(note) = note {
                     record.insert("note".into(), note.value.clone().into());

@@ -26,6 +26,7 @@ impl<'t> Importer<'t> {
         let name = rec.text("name")?;
         let aliases = rec.texts("aliases")?;
         let note = rec.text("note")?;
+        let weak_aliases = rec.texts("weak_aliases")?;
         if let (Some(kind), Some(name)) = (kind, name) {
             let key = self.next_entity_key;
             let inserted = self
@@ -40,6 +41,7 @@ impl<'t> Importer<'t> {
                 self.summary.entities.added += 1;
                 self.drop_name_indexes_for_bulk()?;
                 self.entities.set(id, Some(key));
+                self.add_weak_aliases(key, &weak_aliases)?;
                 // The display name first, then the aliases in record order from 1.
                 let names =
                     std::iter::once((name, true)).chain(aliases.iter().map(|a| (*a, false)));
@@ -63,6 +65,7 @@ impl<'t> Importer<'t> {
         agree("note", "entity", id, stored.note.as_deref(), note)?;
         self.summary.entities.present += 1;
         self.entities.set(id, Some(stored.key));
+        self.add_weak_aliases(stored.key, &weak_aliases)?;
         let mut has = self.tx.prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM alias WHERE entity = ?1 AND text = ?2)",
         )?;
@@ -85,6 +88,12 @@ impl<'t> Importer<'t> {
             .prepare_cached("SELECT COALESCE(MAX(ord), 0) + 1 FROM alias WHERE entity = ?1")?
             .query_row([stored.key], |r| r.get(0))?;
         self.add_names(stored.key, id, new, next, line)
+    }
+
+    /// Writes weak aliases of entity `key` (see [`crate::store::mentions`]).
+    fn add_weak_aliases(&mut self, key: i64, texts: &[&str]) -> Result<(), RecordError> {
+        crate::store::mentions::insert_weak_aliases(self.tx, key, texts)?;
+        Ok(())
     }
 
     fn stored_entity(&self, id: &str) -> Result<Option<StoredEntity>, RecordError> {

@@ -34,6 +34,8 @@ pub(in crate::store) struct EntityFields {
     pub(in crate::store) name: String,
     /// Its other names in record order (empty ones left out).
     pub(in crate::store) aliases: Vec<String>,
+    /// Names that count in `mentions` only where the text marks them as names.
+    pub(in crate::store) weak_aliases: Vec<String>,
     pub(in crate::store) note: Option<String>,
 }
 
@@ -185,6 +187,11 @@ pub(super) fn check_entity(rec: &Record) -> Result<EntityFields, Fault> {
         name: rec.required("name")?.to_string(),
         aliases: rec
             .texts("aliases")?
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        weak_aliases: rec
+            .texts("weak_aliases")?
             .into_iter()
             .map(str::to_string)
             .collect(),

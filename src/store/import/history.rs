@@ -198,7 +198,7 @@ impl<'t> Importer<'t> {
             "source" => summary.sources.added += 1,
             "predicate" => summary.predicates.added += 1,
             "entity" => summary.entities.added += 1,
-            "alias" => summary.aliases_added += 1,
+            "alias" | "weak_alias" => summary.aliases_added += 1,
             _ => summary.versions_restored += 1,
         }
         let cache = match table {

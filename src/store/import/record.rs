@@ -10,7 +10,8 @@ use crate::time;
 
 // The fields of each JSON Lines record type besides `type`.
 pub(super) const SOURCE_FIELDS: &[&str] = &["id", "title", "published", "lang", "url", "note"];
-pub(super) const ENTITY_FIELDS: &[&str] = &["id", "kind", "name", "aliases", "note"];
+pub(super) const ENTITY_FIELDS: &[&str] =
+    &["id", "kind", "name", "aliases", "weak_aliases", "note"];
 pub(super) const PREDICATE_FIELDS: &[&str] = &["id", "label", "symmetric", "description"];
 /// A relation record has the same fields as a CSV relation row.
 pub(super) const RELATION_FIELDS: &[&str] = CSV_RELATION_COLUMNS;

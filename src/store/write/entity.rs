@@ -129,6 +129,7 @@ impl Writer<'_> {
                 ord += 1;
             }
         }
+        crate::store::mentions::insert_weak_aliases(self.conn, key, &e.weak_aliases).map_err(db)?;
         Ok(WriteReport::changed(
             format!("added entity `{}`", e.id),
             Vec::new(),

@@ -1,0 +1,316 @@
+//! The store's side of `mentions`: the table of every name's matching key (built from
+//! `alias` and `weak_alias`, cached in `name_table_cache` until the next change), the
+//! entities a text mentions (a merged entity answers as the one it was merged into), and
+//! the relations the store already holds between them.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Store, StoreError};
+use crate::names::mentions::{self, matching_key, Mention, NameKey, NameTable};
+use crate::value::{ResultSet, Row, Value};
+
+/// How many `merged_into` links are followed before a chain is taken as a loop.
+const MAX_MERGE_CHAIN: usize = 64;
+
+/// An entity a text mentions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionedEntity {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+}
+
+/// What `mentions` found in a text.
+#[derive(Debug, Clone)]
+pub struct MentionsFound {
+    /// Every mention, in text order; entity keys are those of current entities.
+    pub mentions: Vec<Mention>,
+    /// The entities the mentions name, by key.
+    pub entities: BTreeMap<i64, MentionedEntity>,
+    /// The relations the store holds between entities the text mentions (counted
+    /// mentions only), as rows: id, subject, subject.id, predicate, object, object.id,
+    /// when, status, source.
+    pub relations: ResultSet,
+}
+
+impl Store {
+    /// The entities `text` names, and the relations already known between them.
+    pub fn mentions(&self, text: &str) -> Result<MentionsFound, StoreError> {
+        let table = self.name_table()?;
+        let mut found = mentions::find(text, &table);
+        for m in &mut found {
+            for key in &mut m.entities {
+                *key = self.current_entity(*key)?;
+            }
+            m.entities.sort_unstable();
+            m.entities.dedup();
+        }
+        let mut entities = BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name, kind FROM entity WHERE key = ?1")
+            .map_err(StoreError::query)?;
+        for key in found.iter().flat_map(|m| m.entities.iter()) {
+            if entities.contains_key(key) {
+                continue;
+            }
+            let entity = stmt
+                .query_row([key], |r| {
+                    Ok(MentionedEntity {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        kind: r.get(2)?,
+                    })
+                })
+                .optional()
+                .map_err(StoreError::query)?;
+            if let Some(entity) = entity {
+                entities.insert(*key, entity);
+            }
+        }
+        // A name whose entity is gone (a stale cache row) names nothing.
+        for m in &mut found {
+            m.entities.retain(|key| entities.contains_key(key));
+        }
+        found.retain(|m| !m.entities.is_empty());
+        let counted: Vec<i64> = found
+            .iter()
+            .filter(|m| m.counts())
+            .flat_map(|m| m.entities.iter().copied())
+            .collect();
+        let relations = self.relations_between(counted)?;
+        Ok(MentionsFound {
+            mentions: found,
+            entities,
+            relations,
+        })
+    }
+
+    /// The entity that `key` stands for now: itself, or the end of its merges.
+    fn current_entity(&self, key: i64) -> Result<i64, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")
+            .map_err(StoreError::query)?;
+        let mut at = key;
+        for _ in 0..MAX_MERGE_CHAIN {
+            let next: Option<i64> = stmt
+                .query_row([at], |r| r.get(0))
+                .optional()
+                .map_err(StoreError::query)?
+                .flatten();
+            match next {
+                Some(next) => at = next,
+                None => return Ok(at),
+            }
+        }
+        Ok(at)
+    }
+
+    /// The current relations whose subject and object are both among `keys`.
+    fn relations_between(&self, mut keys: Vec<i64>) -> Result<ResultSet, StoreError> {
+        keys.sort_unstable();
+        keys.dedup();
+        let columns = [
+            "id",
+            "subject",
+            "subject.id",
+            "predicate",
+            "object",
+            "object.id",
+            "when",
+            "status",
+            "source",
+        ];
+        let mut result = ResultSet {
+            columns: columns.map(String::from).to_vec(),
+            ..ResultSet::default()
+        };
+        if keys.len() < 2 {
+            return Ok(result);
+        }
+        let keys: Rc<Vec<rusqlite::types::Value>> =
+            Rc::new(keys.into_iter().map(rusqlite::types::Value::from).collect());
+        let sql = format!(
+            "SELECT r.key, s.name, s.id, p.id, o.name, o.id, {}, r.status, src.id \
+             FROM relation r \
+             JOIN entity s ON s.key = r.subject \
+             JOIN predicate p ON p.key = r.predicate \
+             JOIN entity o ON o.key = r.object \
+             LEFT JOIN source src ON src.key = r.source \
+             WHERE r.subject IN rarray(?1) AND r.object IN rarray(?1) \
+             ORDER BY r.start_lo, r.key",
+            crate::model::time_as_written_sql("r")
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::query)?;
+        let rows = stmt
+            .query_map([keys], |r| {
+                let text = |i| -> rusqlite::Result<Value> {
+                    Ok(r.get::<_, Option<String>>(i)?
+                        .map_or(Value::Null, Value::Text))
+                };
+                Ok(vec![
+                    Value::Handle(r.get(0)?),
+                    text(1)?,
+                    text(2)?,
+                    text(3)?,
+                    text(4)?,
+                    text(5)?,
+                    text(6)?,
+                    text(7)?,
+                    text(8)?,
+                ])
+            })
+            .map_err(StoreError::query)?;
+        for row in rows {
+            result.rows.push(Row::from(row.map_err(StoreError::query)?));
+        }
+        Ok(result)
+    }
+
+    /// The name table: read back from the cache when no change was recorded since it was
+    /// built, else built from the names and (when the store can be written) cached.
+    pub fn name_table(&self) -> Result<NameTable, StoreError> {
+        let err = StoreError::sqlite("cannot read the store's names");
+        let change: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM change", [], |r| r.get(0))
+            .map_err(err)?;
+        let cached: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT body FROM name_table_cache WHERE id = 1 AND change = ?1",
+                [change],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(err)?;
+        if let Some(table) = cached.and_then(|body| NameTable::from_bytes(body).ok()) {
+            return Ok(table);
+        }
+        let table = self.build_name_table()?;
+        if !self.is_read_only() && self.change.is_none() {
+            // A cache: when another process holds the write lock, do not wait for it; a
+            // later run saves the table.
+            let saved = self
+                .conn
+                .busy_timeout(std::time::Duration::ZERO)
+                .and_then(|()| {
+                    self.conn.execute(
+                    "INSERT OR REPLACE INTO name_table_cache (id, change, body) VALUES (1, ?1, ?2)",
+                    params![change, table.as_bytes()],
+                )
+                });
+            drop(saved);
+            self.conn
+                .busy_timeout(super::open::BUSY_TIMEOUT)
+                .map_err(err)?;
+        }
+        Ok(table)
+    }
+
+    fn build_name_table(&self) -> Result<NameTable, StoreError> {
+        let err = StoreError::sqlite("cannot read the store's names");
+        let mut names = Vec::new();
+        for (sql, weak) in [
+            ("SELECT a.norm, a.entity FROM alias a", false),
+            ("SELECT w.norm, w.entity FROM weak_alias w", true),
+        ] {
+            let mut stmt = self.conn.prepare(sql).map_err(err)?;
+            let mut rows = stmt.query([]).map_err(err)?;
+            while let Some(row) = rows.next().map_err(err)? {
+                names.push(NameKey {
+                    key: matching_key(row.get_ref(0).map_err(err)?.as_str().unwrap_or("")),
+                    entity: row.get(1).map_err(err)?,
+                    weak,
+                });
+            }
+        }
+        Ok(NameTable::build(names))
+    }
+}
+
+/// Adds weak aliases to entity `key` after those it has (an import's record, `add
+/// entity`); returns how many were new. Weak aliases are not versioned with the entity's
+/// names, so a write of them may record no change: it drops the cached name table itself
+/// rather than leave that to the change number.
+pub(crate) fn insert_weak_aliases(
+    conn: &rusqlite::Connection,
+    key: i64,
+    texts: &[impl AsRef<str>],
+) -> rusqlite::Result<usize> {
+    let mut added = 0;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO weak_alias (entity, text, norm, ord) \
+         SELECT ?1, ?2, ?3, COALESCE(MAX(ord), 0) + 1 FROM weak_alias WHERE entity = ?1 \
+         ON CONFLICT DO NOTHING",
+    )?;
+    for text in texts {
+        let text = text.as_ref();
+        added += insert.execute(params![key, text, crate::names::normalise(text)])?;
+    }
+    if added > 0 {
+        conn.execute("DELETE FROM name_table_cache", [])?;
+    }
+    Ok(added)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Mode;
+
+    fn import(s: &mut Store, jsonl: &str) {
+        s.import(
+            jsonl.as_bytes(),
+            crate::store::ImportFormat::JsonLines,
+            "test.jsonl",
+            Default::default(),
+        )
+        .unwrap();
+    }
+
+    fn demo_store() -> Store {
+        let mut s = Store::open_in_memory().unwrap();
+        import(&mut s, include_str!("../../data/demo.jsonl"));
+        s
+    }
+
+    #[test]
+    fn names_and_relations_of_a_text() {
+        let s = demo_store();
+        let found = s.mentions("زار بزشكيان باكو والتقى علييف").unwrap();
+        let ids: Vec<_> = found
+            .mentions
+            .iter()
+            .map(|m| found.entities[&m.entities[0]].id.as_str())
+            .collect();
+        assert_eq!(ids, ["pezeshkian", "baku", "aliyev"]);
+        assert!(found.relations.rows.len() >= 2, "{:?}", found.relations);
+    }
+
+    #[test]
+    fn the_table_is_cached_until_the_next_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = Store::open(&path, Mode::Create).unwrap();
+        import(
+            &mut s,
+            r#"{"type":"entity","id":"a","kind":"city","name":"Alphaville"}"#,
+        );
+        assert_eq!(s.name_table().unwrap().len(), 1);
+        let cached: i64 = s
+            .conn
+            .query_row("SELECT count(*) FROM name_table_cache", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cached, 1);
+        import(
+            &mut s,
+            r#"{"type":"entity","id":"b","kind":"city","name":"Betatown"}"#,
+        );
+        assert_eq!(s.name_table().unwrap().len(), 2);
+    }
+}
