@@ -705,6 +705,9 @@ fn execute(
     // SQLite checks the statement's deadline too, from here on.
     let mut store = store.watch(&opts.deadline);
     let prepared = statement::prepare(&store, &stmt, text, opts).map_err(fail)?;
+    for note in &prepared.notes {
+        eprintln!("note: {note}");
+    }
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
     let format = format.unwrap_or(if terminal {

@@ -11,6 +11,7 @@ mod check;
 mod export;
 mod graph;
 mod import;
+mod lookup;
 mod open;
 mod path;
 mod query;

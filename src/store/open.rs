@@ -48,6 +48,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_history",
         include_str!("../../schema/0008_history.sql"),
     ),
+    (
+        "0009_name_words",
+        include_str!("../../schema/0009_name_words.sql"),
+    ),
 ];
 
 /// The schema version this binary writes: the number of migrations it knows.
