@@ -1474,3 +1474,6 @@ fn snapshot_bad_date() {
 
 #[path = "write_tests.rs"]
 mod write_tests;
+
+#[path = "lookup_tests.rs"]
+mod lookup_tests;

@@ -5,6 +5,7 @@ mod corpus;
 mod examples;
 mod history;
 mod hostile;
+mod lookups;
 mod regression;
 mod reliability;
 mod repl;
