@@ -35,7 +35,7 @@ fn result(columns: &[&str], rows: Vec<Vec<Value>>) -> ResultSet {
 #[derive(Default)]
 struct Tally {
     /// Relations by (predicate key, status).
-    by_predicate: HashMap<(i64, String), u64>,
+    by_predicate: HashMap<PredicateStatus, u64>,
     /// Relations by source key.
     by_source: HashMap<i64, u64>,
     /// The dated relation that starts first and the one that starts last, as
@@ -275,7 +275,7 @@ impl Store {
         // the totals that way, the relations of any status but the default (few) by
         // status, and the default's count is the difference.
         let default = Status::DEFAULT.as_str();
-        let mut counts: HashMap<(i64, String), u64> = counted(
+        let mut counts: HashMap<PredicateStatus, u64> = counted(
             conn,
             "SELECT predicate, ?1, count(*) FROM relation GROUP BY predicate",
             default,
@@ -349,12 +349,15 @@ impl Store {
     }
 }
 
+/// A predicate's key and a status.
+type PredicateStatus = (i64, String);
+
 /// The rows of a count `sql` (`?1` is `status`): ((predicate key, status), count).
 fn counted(
     conn: &Connection,
     sql: &str,
     status: &str,
-) -> Result<Vec<((i64, String), u64)>, StoreError> {
+) -> Result<Vec<(PredicateStatus, u64)>, StoreError> {
     conn.prepare_cached(sql)
         .and_then(|mut s| {
             s.query_map([status], |r| {
