@@ -118,6 +118,9 @@ pub struct Prepared {
     /// relations' keys when a graph is asked for); `None` for what the store carries
     /// out directly (`path`, `save`, `saved`, `drop`).
     pub sql: Option<SqlQuery>,
+    /// What the user should be told beside the result, on stderr: a name taken as the
+    /// one entity with that word in its names.
+    pub notes: Vec<String>,
 }
 
 /// Plans a parsed statement against the store and compiles a query, within the
@@ -135,7 +138,7 @@ pub fn prepare(
             deadline: &opts.deadline,
             today: crate::time::today(),
         };
-        let plan = plan::resolve(stmt, text, &store.catalog(), &ctx)?;
+        let (plan, notes) = plan::resolve_noting(stmt, text, &store.catalog(), &ctx)?;
         // `as recorded at change N` names a change that must have been recorded.
         let at_change = match &plan {
             Plan::Select(s) => s.recorded.map(|r| r.at),
@@ -157,7 +160,7 @@ pub fn prepare(
             }
             _ => None,
         };
-        Ok(Prepared { plan, sql })
+        Ok(Prepared { plan, sql, notes })
     })
 }
 
@@ -409,6 +412,19 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
                 .and_then(|day| crate::time::calendar::instant_after(day.saturating_sub(1)));
             let rows = store.changes(since.as_deref(), c.by.as_deref())?;
             Ok(Outcome::Rows(staged(rows, &c.stages, opts)))
+        }
+        Plan::Lookup(l) => {
+            let rows = match &l.of {
+                plan::LookupOf::Describe { entity, asked } => {
+                    store.describe(entity, asked.as_ref())?
+                }
+                plan::LookupOf::Entities { kind, like } => {
+                    store.entities(kind.as_deref(), like.as_deref())?
+                }
+                plan::LookupOf::Predicates => store.predicates()?,
+                plan::LookupOf::Sources => store.sources()?,
+            };
+            Ok(Outcome::Rows(staged(rows, &l.stages, opts)))
         }
         Plan::Write(_) | Plan::Begin | Plan::Commit | Plan::Rollback => Err(Error::Usage(
             "this statement writes: it runs where the store is open for writing".into(),

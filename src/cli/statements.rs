@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use factstore::deadline::Deadline;
 use factstore::lang::{self, ast};
-use factstore::output::file::OutputFile;
 use factstore::output;
+use factstore::output::file::OutputFile;
 use factstore::statement::{self, Outcome};
 use factstore::store::{Mode, Store};
 
@@ -196,6 +196,9 @@ fn execute_to(
     // SQLite checks the statement's deadline too, from here on.
     let mut store = store.watch(&opts.deadline);
     let prepared = statement::prepare(&store, &stmt, text, opts).map_err(fail)?;
+    for note in &prepared.notes {
+        eprintln!("note: {note}");
+    }
     let stdout = io::stdout();
     let terminal = file.is_none() && stdout.is_terminal();
     let format = format.unwrap_or(if terminal {

@@ -58,6 +58,7 @@ eq_without_span! {
     DateText { text }
     HistoryQuery { target, stages }
     ChangesQuery { since, by, stages }
+    Lookup { kind, stages }
     Write { kind, reason }
     Field { kind }
     ChangeNumber { number }
@@ -106,6 +107,9 @@ pub enum StatementKind {
     History(HistoryQuery),
     /// `changes [since P] [by NAME]`, optionally followed by a pipeline.
     Changes(ChangesQuery),
+    /// `describe ENTITY`, `entities …`, `predicates`, `sources`, optionally followed by
+    /// a pipeline.
+    Lookup(Lookup),
 }
 
 /// `clause, clause, … | stage | stage`
@@ -494,6 +498,29 @@ pub struct ChangesQuery {
     pub by: Option<Text>,
     pub stages: Vec<Stage>,
     pub span: Span,
+}
+
+/// A lookup in the catalogue, with its pipeline: rows the store makes.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    pub kind: LookupKind,
+    pub stages: Vec<Stage>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupKind {
+    /// `describe ENTITY`: the entity named (a name or a string).
+    Describe(Term),
+    /// `entities [kind K] [like "text"]`, the options in either order.
+    Entities {
+        kind: Option<Ident>,
+        like: Option<Text>,
+    },
+    /// `predicates`
+    Predicates,
+    /// `sources`
+    Sources,
 }
 
 /// One write: one change to the store, with its reason (`because "…"`), which

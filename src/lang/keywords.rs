@@ -140,6 +140,27 @@ pub const HISTORY: &str = "history";
 /// `changes [since P] [by NAME]`.
 pub const CHANGES: &str = "changes";
 
+// ---- Lookups in the catalogue ----
+
+/// `describe ENTITY`: everything the store holds about one entity, as rows.
+pub const DESCRIBE: &str = "describe";
+/// `entities [kind K] [like "text"]`.
+pub const ENTITIES: &str = "entities";
+/// `predicates`: every predicate with its relations by status.
+pub const PREDICATES: &str = "predicates";
+/// `sources`: every source with its relation count.
+pub const SOURCES: &str = "sources";
+/// `entities kind K`.
+pub const KIND: &str = "kind";
+/// `entities like "text"`.
+pub const LIKE: &str = "like";
+
+/// Words that begin a lookup in the catalogue.
+pub const LOOKUP_STARTS: &[&str] = &[DESCRIBE, ENTITIES, PREDICATES, SOURCES];
+
+/// The options of `entities`, in any order.
+pub const ENTITIES_OPTIONS: &[&str] = &[KIND, LIKE];
+
 /// `add entity ID KIND "name" …`.
 pub const ENTITY: &str = "entity";
 /// `add predicate ID …`; also a relation field (`correct #1 predicate met`).
@@ -278,12 +299,19 @@ pub const WRITE_WORDS: &[&str] = &[
 /// whenever they come first: a query whose first subject is spelt like one of them
 /// writes it in quotes (`"history" met ?x`).
 pub const STATEMENT_STARTS: &[&str] = &concat::<
-    { QUERY_STATEMENT_STARTS.len() + WRITE_STARTS.len() + BLOCK_WORDS.len() + PAST_STARTS.len() },
+    {
+        QUERY_STATEMENT_STARTS.len()
+            + WRITE_STARTS.len()
+            + BLOCK_WORDS.len()
+            + PAST_STARTS.len()
+            + LOOKUP_STARTS.len()
+    },
 >(&[
     QUERY_STATEMENT_STARTS,
     WRITE_STARTS,
     BLOCK_WORDS,
     PAST_STARTS,
+    LOOKUP_STARTS,
 ]);
 
 /// Words of statements other than queries: the first words and `replace`. A query whose
@@ -324,6 +352,7 @@ pub const KEYWORDS: &[&str] = &concat::<
             + 3
             + SORT_ORDERS.len()
             + WRITE_WORDS.len()
+            + ENTITIES_OPTIONS.len()
     },
 >(&[
     CLAUSE_KEYWORDS,
@@ -333,6 +362,7 @@ pub const KEYWORDS: &[&str] = &concat::<
     &[ANY, BY, CONTAINS],
     SORT_ORDERS,
     WRITE_WORDS,
+    ENTITIES_OPTIONS,
 ]);
 
 /// The word lists `parts` end to end. `N` is their total length; any other `N` fails
@@ -561,6 +591,7 @@ mod tests {
         check_group("undo ", &[CHANGE, BECAUSE]);
         check_group("erase #1 because \"x\" ", &[CONFIRM]);
         check_group("changes ", CHANGES_OPTIONS);
+        check_group("entities ", ENTITIES_OPTIONS);
         check_group("?x met y as ", &[OF, RECORDED]);
         check_group("?x met y as recorded ", RECORDED_OPTIONS);
         check_group("?x met y as recorded at ", &[CHANGE]);
@@ -576,6 +607,7 @@ mod tests {
             ENTITY_OPTIONS,
             PREDICATE_OPTIONS,
             CHANGES_OPTIONS,
+            ENTITIES_OPTIONS,
             RECORDED_OPTIONS,
             DATE_TEXT_WORDS,
             REASON_REQUIRED,

@@ -1524,3 +1524,6 @@ fn a_period_written_in_words_is_a_string_and_prints_back_as_one() {
 
 #[path = "field_tests.rs"]
 mod field_tests;
+
+#[path = "lookup_tests.rs"]
+mod lookup_tests;

@@ -67,6 +67,7 @@ impl Display for Statement {
             StatementKind::Rollback => f.write_str("rollback"),
             StatementKind::History(history) => history.fmt(f),
             StatementKind::Changes(changes) => changes.fmt(f),
+            StatementKind::Lookup(lookup) => lookup.fmt(f),
         }?;
         // At the very end, after any pipeline: it reads back there whatever the statement.
         if let Some(recorded) = &self.recorded {

@@ -71,6 +71,27 @@ impl Display for ChangesQuery {
     }
 }
 
+impl Display for Lookup {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            LookupKind::Describe(entity) => write!(f, "describe {entity}")?,
+            LookupKind::Entities { kind, like } => {
+                f.write_str("entities")?;
+                if let Some(kind) = kind {
+                    write!(f, " kind {kind}")?;
+                }
+                if let Some(like) = like {
+                    f.write_str(" like ")?;
+                    quoted(f, &like.value)?;
+                }
+            }
+            LookupKind::Predicates => f.write_str("predicates")?,
+            LookupKind::Sources => f.write_str("sources")?,
+        }
+        stages(f, &self.stages)
+    }
+}
+
 impl Display for ChangeNumber {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         write!(f, "change {}", self.number)

@@ -9,6 +9,7 @@
 //!   fetch a small set of candidates for [`suggest`] without scanning every name.
 //! - [`mentions`]: where a text names known names (particles, longest match, weak
 //!   aliases), over a [`mentions::NameTable`] the store caches.
+//! - [`script`]: the script a name is written in (`describe` lists it by each alias).
 //! - [`has_rtl`]: whether a text needs right-to-left handling when rendered, and
 //!   [`is_bidi_control`]: the characters that reorder what follows them.
 
@@ -18,7 +19,7 @@ mod script;
 mod suggest;
 
 pub use normalise::normalise;
-pub use script::{has_rtl, is_bidi_control};
+pub use script::{has_rtl, is_bidi_control, script};
 pub use suggest::{
     candidate_prefixes, prefix_upper_bound, similarity, suggest, too_long_to_suggest,
 };

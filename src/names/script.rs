@@ -1,6 +1,6 @@
-//! Script direction: whether a text contains strong right-to-left characters, and which
-//! characters are explicit bidi controls. The one test of each, for the lexer, the
-//! normaliser and the terminal output alike.
+//! Scripts: the script a name is written in, whether a text contains strong right-to-left
+//! characters, and which characters are explicit bidi controls. The one test of each,
+//! for the lexer, the normaliser, `describe` and the terminal output alike.
 
 use unicode_normalization::char::is_combining_mark;
 
@@ -38,6 +38,46 @@ fn is_strong_rtl(c: char) -> bool {
             | '\u{1E800}'..='\u{1EFFF}' // Mende Kikakui, Adlam, Arabic mathematical symbols
     );
     in_rtl_block && !is_combining_mark(c) && !is_weak_in_rtl_block(c)
+}
+
+/// The script a name is written in, by its letters: `Latin`, `Arabic` (Persian and Urdu
+/// included), `Hebrew`, `Cyrillic`, `Greek`, `Armenian`, `Georgian`, `Devanagari`,
+/// `Han`, `Kana`, `Hangul` or `Other`; `Mixed` when its letters are of several, `None`
+/// when it has no letters (`2024`).
+pub fn script(text: &str) -> &'static str {
+    let mut found: Option<&'static str> = None;
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        let this = script_of(c);
+        match found {
+            None => found = Some(this),
+            Some(s) if s != this => return "Mixed",
+            Some(_) => {}
+        }
+    }
+    found.unwrap_or("None")
+}
+
+/// The script of one letter, by its block.
+fn script_of(c: char) -> &'static str {
+    match c {
+        'A'..='Z' | 'a'..='z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => "Latin",
+        '\u{0250}'..='\u{02AF}' => "Latin",
+        '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => "Greek",
+        '\u{0400}'..='\u{052F}' => "Cyrillic",
+        '\u{0530}'..='\u{058F}' => "Armenian",
+        '\u{0590}'..='\u{05FF}' => "Hebrew",
+        '\u{0600}'..='\u{06FF}'
+        | '\u{0750}'..='\u{077F}'
+        | '\u{08A0}'..='\u{08FF}'
+        | '\u{FB50}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}' => "Arabic",
+        '\u{0900}'..='\u{097F}' => "Devanagari",
+        '\u{10A0}'..='\u{10FF}' => "Georgian",
+        '\u{3040}'..='\u{30FF}' => "Kana",
+        '\u{1100}'..='\u{11FF}' | '\u{AC00}'..='\u{D7AF}' => "Hangul",
+        '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => "Han",
+        _ => "Other",
+    }
 }
 
 /// Digits, number signs and neutral punctuation inside the right-to-left blocks.
@@ -90,6 +130,20 @@ mod tests {
         for c in ['\u{200E}', '\u{200F}', '\u{2029}', '\u{206A}', 'a', 'ب'] {
             assert!(!is_bidi_control(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn names_have_the_script_of_their_letters() {
+        assert_eq!(script("Baku"), "Latin");
+        assert_eq!(script("Bakı"), "Latin");
+        assert_eq!(script("Türkiye 2024"), "Latin");
+        assert_eq!(script("عباس عراقچی"), "Arabic");
+        assert_eq!(script("باكو"), "Arabic");
+        assert_eq!(script("Москва"), "Cyrillic");
+        assert_eq!(script("בנימין נתניהו"), "Hebrew");
+        assert_eq!(script("東京"), "Han");
+        assert_eq!(script("Baku باكو"), "Mixed");
+        assert_eq!(script("2024"), "None");
     }
 
     #[test]

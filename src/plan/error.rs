@@ -22,9 +22,13 @@ pub enum PlanErrorKind {
         text: String,
         suggestions: Vec<String>,
     },
+    /// Several entities answer to a name: by one of their names, or (`by_word`) by a
+    /// whole word of their names. `more`: there are more than those listed.
     AmbiguousEntity {
         text: String,
-        candidates: Vec<(String, String)>,
+        candidates: Vec<super::Candidate>,
+        by_word: bool,
+        more: bool,
     },
     UnknownPredicate {
         id: String,
@@ -211,12 +215,17 @@ impl PlanError {
                     .into(),
             ),
             AmbiguousEntity { candidates, .. } => Some(format!(
-                "use one of the ids: {}",
+                "use one of the ids: {}{}",
                 candidates
                     .iter()
-                    .map(|(id, name)| format!("{id} ({name})"))
+                    .map(|c| c.id.as_str())
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                if candidates.iter().any(|c| c.alias.is_some()) {
+                    ", or a name only one of them has"
+                } else {
+                    ""
+                }
             )),
             UnknownPredicate { suggestions, .. } | UnknownKind { suggestions, .. }
                 if !suggestions.is_empty() =>
@@ -336,8 +345,33 @@ impl fmt::Display for PlanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut message = String::new();
         self.write_message(&mut message)?;
+        // An ambiguity's list is bounded by its number of candidates, each clipped
+        // already: cut to the usual length it would lose the candidates it exists to name.
+        if matches!(self.kind, PlanErrorKind::AmbiguousEntity { .. }) {
+            return f.write_str(&message);
+        }
         f.write_str(&clip_message(&message))
     }
+}
+
+/// The candidates of an ambiguous name as errors list them, each with its display name,
+/// id, kind, a name only it has and its relation count:
+/// `Baku (baku, city, also "Bakı", 5 relations); Baku (baku_fc, organization, 0 relations)`.
+pub fn candidates_text(candidates: &[super::Candidate]) -> String {
+    candidates
+        .iter()
+        .map(|c| {
+            let mut parts = vec![clip(&c.id).into_owned(), clip(&c.kind).into_owned()];
+            if let Some(alias) = &c.alias {
+                parts.push(format!("also {}", crate::lang::quote(&clip(alias))));
+            }
+            if let Some(n) = c.relations {
+                parts.push(format!("{n} relation{}", if n == 1 { "" } else { "s" }));
+            }
+            format!("{} ({})", clip(&c.name), parts.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl PlanError {
@@ -346,16 +380,24 @@ impl PlanError {
         use PlanErrorKind::*;
         match &self.kind {
             UnknownEntity { text, .. } => write!(f, "unknown entity `{}`", clip(text)),
-            AmbiguousEntity { text, candidates } => write!(
+            AmbiguousEntity {
+                text,
+                candidates,
+                by_word,
+                more,
+            } => write!(
                 f,
-                "`{}` names {} entities: {}",
+                "`{}` {} {}{} entities: {}{}",
                 clip(text),
+                if *by_word {
+                    "is part of the names of"
+                } else {
+                    "names"
+                },
+                if *more { "more than " } else { "" },
                 candidates.len(),
-                candidates
-                    .iter()
-                    .map(|(id, name)| format!("{name} ({id})"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                candidates_text(candidates),
+                if *more { "; …" } else { "" }
             ),
             UnknownPredicate { id, .. } => write!(f, "unknown predicate `{}`", clip(id)),
             UnknownKind { kind, .. } => write!(f, "unknown kind `{}`", clip(kind)),

@@ -11,8 +11,8 @@ mod resolve;
 pub(crate) mod test_catalog;
 
 pub use columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
-pub use error::{PlanError, PlanErrorKind};
-pub use resolve::{resolve, Context};
+pub use error::{candidates_text, PlanError, PlanErrorKind};
+pub use resolve::{resolve, resolve_noting, Context};
 
 use crate::model::Status;
 use crate::time::Day;
@@ -24,6 +24,33 @@ pub struct EntityRef {
     pub id: String,
     pub name: String,
     pub kind: String,
+}
+
+/// One of the entities an ambiguous name names, as an error lists it: enough to tell
+/// it from the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    /// A name or alias of it that none of the other candidates has (and that is not
+    /// its display name nor the name asked for), if it has one.
+    pub alias: Option<String>,
+    /// How many relations it takes part in; `None` where the catalog does not count.
+    pub relations: Option<u64>,
+}
+
+impl Candidate {
+    /// A candidate known only by its reference.
+    pub fn of(e: &EntityRef) -> Candidate {
+        Candidate {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            kind: e.kind.clone(),
+            alias: None,
+            relations: None,
+        }
+    }
 }
 
 /// A predicate as the catalog knows it.
@@ -63,6 +90,23 @@ pub trait Catalog {
     fn entities_named_at(&self, text: &str, _at: Recorded) -> Result<Vec<EntityRef>, CatalogError> {
         // A catalog without history knows no merges but today's.
         self.entities_named(text)
+    }
+    /// When no name is `text`: the entities one of whose names has `text` (normalised)
+    /// as whole words (`Bayramov` in `Jeyhun Bayramov`), at most `limit`, merged ones
+    /// as in [`Catalog::entities_named`] (with the merges at `at` if given). A catalog
+    /// without a word index finds none.
+    fn entities_by_word(
+        &self,
+        _text: &str,
+        _at: Option<Recorded>,
+        _limit: usize,
+    ) -> Result<Vec<EntityRef>, CatalogError> {
+        Ok(Vec::new())
+    }
+    /// The entities `found` as an ambiguity error lists them for the name `text`: each
+    /// with a name the others lack and its relation count where the catalog knows them.
+    fn candidates(&self, found: &[EntityRef], _text: &str) -> Result<Vec<Candidate>, CatalogError> {
+        Ok(found.iter().map(Candidate::of).collect())
     }
     /// Up to a few known names close to `text`, best first.
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError>;
@@ -127,6 +171,8 @@ pub enum Plan {
     History(HistoryPlan),
     /// `changes [since D] [by NAME]`.
     Changes(ChangesPlan),
+    /// `describe ENTITY`, `entities …`, `predicates`, `sources`.
+    Lookup(LookupPlan),
 }
 
 /// A write, resolved: the store's operation, the reason, the statement as written.
@@ -180,6 +226,54 @@ pub struct ChangesPlan {
     /// Only the changes of this author.
     pub by: Option<String>,
     pub stages: Vec<Stage>,
+}
+
+/// What a lookup in the catalogue lists.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupOf {
+    /// `describe ENTITY`: rows of [`DESCRIBE_COLUMNS`] about `entity`; `asked` is the
+    /// entity named when it was merged into `entity` (it describes as its target).
+    Describe {
+        entity: EntityRef,
+        asked: Option<EntityRef>,
+    },
+    /// `entities [kind K] [like "text"]`: rows of [`ENTITIES_COLUMNS`]; `like` is
+    /// normalised already.
+    Entities {
+        kind: Option<String>,
+        like: Option<String>,
+    },
+    /// `predicates`: rows of [`predicates_columns`].
+    Predicates,
+    /// `sources`: rows of [`SOURCES_COLUMNS`].
+    Sources,
+}
+
+/// A lookup in the catalogue with the stages over its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LookupPlan {
+    pub of: LookupOf,
+    pub stages: Vec<Stage>,
+}
+
+/// The columns of `describe`: one row per fact about the entity. `field` says what the
+/// row is (`id`, `kind`, `name`, `alias`, `note`, `merged`, `relations`, `first`,
+/// `last`, `source`); `value` is the fact; `detail` qualifies it (an alias's script, a
+/// relation's status or time, a source's title); `count` counts relations.
+pub const DESCRIBE_COLUMNS: &[&str] = &["field", "value", "detail", "count"];
+
+/// The columns of `entities`: `matched` is the name or alias that `like` matched.
+pub const ENTITIES_COLUMNS: &[&str] = &["id", "kind", "name", "matched"];
+
+/// The columns of `sources`.
+pub const SOURCES_COLUMNS: &[&str] = &["id", "title", "published", "lang", "url", "relations"];
+
+/// The columns of `predicates`: id, label, symmetric (`yes`/`no`), every relation, then
+/// the relations of each status in [`Status::WORDS`]' order.
+pub fn predicates_columns() -> Vec<&'static str> {
+    let mut columns = vec!["id", "label", "symmetric", "relations"];
+    columns.extend(Status::WORDS);
+    columns
 }
 
 /// The columns of `history #id`: one row per version of the relation.

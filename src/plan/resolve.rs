@@ -4,6 +4,7 @@
 //! Here: the entry point, the resolver's state and the statement dispatch; the
 //! submodules each add the resolver's methods for one part of the language.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::columns::{after_stage, ColumnDef, ColumnSource, ColumnType, RelField};
@@ -11,6 +12,7 @@ use super::error::{PlanError, PlanErrorKind as K};
 use super::*;
 use crate::deadline::Deadline;
 use crate::lang::ast::{self, Span};
+use crate::lang::clip;
 use crate::limits::{MAX_RUN_DEPTH, MAX_STAGES};
 use crate::model::Status;
 use crate::names::too_long_to_suggest;
@@ -20,6 +22,7 @@ mod clauses;
 mod fields;
 mod history;
 mod labels;
+mod lookups;
 mod path;
 mod periods;
 mod saved;
@@ -58,12 +61,24 @@ pub fn resolve(
     catalog: &dyn Catalog,
     ctx: &Context<'_>,
 ) -> Result<Plan, PlanError> {
+    resolve_noting(stmt, text, catalog, ctx).map(|(plan, _)| plan)
+}
+
+/// As [`resolve`], with the notes the user should see beside the result (a name taken
+/// as the one entity with that word in its names), each once, in order.
+pub fn resolve_noting(
+    stmt: &ast::Statement,
+    text: &str,
+    catalog: &dyn Catalog,
+    ctx: &Context<'_>,
+) -> Result<(Plan, Vec<String>), PlanError> {
     let bindings = ctx
         .params
         .iter()
         .map(|(k, v)| (k.clone(), Binding::Value(v.clone())))
         .collect();
-    Resolver {
+    let notes = RefCell::new(Vec::new());
+    let plan = Resolver {
         catalog,
         bindings,
         kinds: None,
@@ -72,8 +87,10 @@ pub fn resolve(
         deadline: ctx.deadline,
         today: ctx.today,
         recorded: None,
+        notes: &notes,
     }
-    .statement(stmt, text)
+    .statement(stmt, text)?;
+    Ok((plan, notes.into_inner()))
 }
 
 struct Resolver<'c> {
@@ -88,6 +105,8 @@ struct Resolver<'c> {
     /// The statement's `as recorded …`: names then resolve through the merges in force
     /// at that moment, not today's.
     recorded: Option<Recorded>,
+    /// What the user should be told beside the result ([`resolve_noting`]).
+    notes: &'c RefCell<Vec<String>>,
 }
 
 /// Variables met so far in one query.
@@ -113,7 +132,18 @@ fn catalog_err(e: CatalogError) -> PlanError {
     PlanError::whole(K::Catalog(e.0))
 }
 
+/// How many entities an ambiguity error lists.
+const MAX_CANDIDATES: usize = 10;
+
 impl<'c> Resolver<'c> {
+    /// Keeps `note` for the user, once.
+    fn note(&self, note: String) {
+        let mut notes = self.notes.borrow_mut();
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+
     /// An error once the statement's deadline has passed.
     fn in_time(&self) -> Result<(), PlanError> {
         self.deadline
@@ -150,6 +180,7 @@ impl<'c> Resolver<'c> {
             ast::StatementKind::Rollback => Ok(Plan::Rollback),
             ast::StatementKind::History(h) => Ok(Plan::History(self.history(h)?)),
             ast::StatementKind::Changes(c) => Ok(Plan::Changes(self.changes(c)?)),
+            ast::StatementKind::Lookup(l) => Ok(Plan::Lookup(self.lookup(l)?)),
             ast::StatementKind::Query(q) => Ok(Plan::Select(self.query(q)?)),
             ast::StatementKind::Path(p) => Ok(Plan::Path(self.path(p)?)),
             ast::StatementKind::Save(s) => self.save(s, text),

@@ -236,6 +236,25 @@ mod tests {
     }
 
     #[test]
+    fn lookups_complete_their_words_entities_and_kinds() {
+        let (_d, store) = seed();
+        let (_, got) = replacements(&store, "desc");
+        assert_eq!(got, vec!["describe"]);
+        let (_, got) = replacements(&store, "pred");
+        assert_eq!(got, vec!["predicates"]);
+        let (_, got) = replacements(&store, "sour");
+        assert_eq!(got, vec!["sources"]);
+        let (_, got) = replacements(&store, "describe Pez");
+        assert_eq!(got, vec!["Pezeshkian"]);
+        let (_, got) = replacements(&store, "entities l");
+        assert_eq!(got, vec!["like"]);
+        let (_, got) = replacements(&store, "entities kind cou");
+        assert_eq!(got, vec!["country"]);
+        let (_, got) = replacements(&store, "predicates | so");
+        assert_eq!(got, vec!["sort"]);
+    }
+
+    #[test]
     fn saved_query_names_after_run() {
         let (_d, store) = seed();
         store

@@ -398,6 +398,9 @@ impl Session {
                 let mut watched = store.watch(&opts.deadline);
                 let result =
                     statement::prepare(&watched, &stmt, text, &opts).and_then(|prepared| {
+                        for note in &prepared.notes {
+                            eprintln!("note: {note}");
+                        }
                         if show_sql {
                             // Paths, saves and drops have no SQL of their own: nothing to
                             // show then.

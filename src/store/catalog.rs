@@ -8,7 +8,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::names;
 use crate::plan::{
-    Catalog, CatalogError, Changed, EntityRef, FixedEnds, PredicateRef, Recorded, SavedQuery,
+    Candidate, Catalog, CatalogError, Changed, EntityRef, FixedEnds, PredicateRef, Recorded,
+    SavedQuery,
 };
 
 use super::StoreError;
@@ -171,7 +172,7 @@ type NameRow = (String, String, i64, String);
 /// The exclusive upper bound of the strings starting with `prefix`; without one (an
 /// empty prefix) every string from the prefix on matches: a blob compares greater than
 /// any text in SQLite.
-fn upper_bound(prefix: &str) -> rusqlite::types::Value {
+pub(super) fn upper_bound(prefix: &str) -> rusqlite::types::Value {
     match names::prefix_upper_bound(prefix) {
         Some(u) => u.into(),
         None => rusqlite::types::Value::Blob(Vec::new()),
@@ -276,6 +277,59 @@ impl StoreCatalog<'_> {
             }
         }
         Ok(out)
+    }
+
+    /// The entities one of whose names holds the normalised `text` as whole words, at
+    /// most `limit`, as stored: the longest word of `text` (likely the rarest) is looked
+    /// up in `name_word`, and a name of each entity found must hold all of `text`,
+    /// word-aligned.
+    fn stored_entities_by_word(
+        &self,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<Found>, rusqlite::Error> {
+        let norm = names::normalise(text);
+        let Some(word) = norm.split(' ').max_by_key(|w| w.len()) else {
+            return Ok(Vec::new());
+        };
+        if word.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.conn
+            .prepare_cached(
+                "SELECT e.key, e.id, e.name, e.kind, e.merged_into FROM name_word w \
+                 JOIN entity e ON e.key = w.entity \
+                 WHERE w.word = ?1 AND EXISTS (SELECT 1 FROM alias a WHERE a.entity = w.entity \
+                   AND instr(' ' || a.norm || ' ', ?2) > 0) \
+                 ORDER BY e.id LIMIT ?3",
+            )?
+            .query_map(
+                params![word, format!(" {norm} "), limit_param(limit)],
+                found_row,
+            )?
+            .collect()
+    }
+
+    /// How many relations `key` takes part in, as subject or object (once each).
+    pub(super) fn relation_count(&self, key: i64) -> Result<u64, rusqlite::Error> {
+        self.conn
+            .prepare_cached(
+                "SELECT (SELECT count(*) FROM relation WHERE subject = ?1) \
+                      + (SELECT count(*) FROM relation WHERE object = ?1 AND subject <> ?1)",
+            )?
+            .query_row(params![key], |r| r.get::<_, i64>(0))
+            .map(|n| u64::try_from(n).unwrap_or(0))
+    }
+
+    /// The names and aliases of `key` as (text, normalised), aliases first in their
+    /// order, the display name last.
+    fn names_of(&self, key: i64) -> Result<Vec<(String, String)>, rusqlite::Error> {
+        self.conn
+            .prepare_cached(
+                "SELECT text, norm FROM alias WHERE entity = ?1 ORDER BY is_name, ord, text",
+            )?
+            .query_map(params![key], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect()
     }
 
     fn stored_entities_named(&self, text: &str) -> Result<Vec<Found>, CatalogError> {
@@ -396,6 +450,63 @@ impl Catalog for StoreCatalog<'_> {
                 .map(Option::flatten)
         })
         .map_err(err)
+    }
+
+    fn entities_by_word(
+        &self,
+        text: &str,
+        at: Option<crate::plan::Recorded>,
+        limit: usize,
+    ) -> Result<Vec<EntityRef>, CatalogError> {
+        let found = self.stored_entities_by_word(text, limit).map_err(err)?;
+        if found.is_empty() {
+            return Ok(Vec::new());
+        }
+        match at {
+            None => self.canonical(found).map_err(err),
+            Some(at) => {
+                // The merges then, as `entities_named_at` reads them.
+                let ids: Vec<String> = found.into_iter().map(|(e, _)| e.id).collect();
+                let mut out: Vec<EntityRef> = Vec::new();
+                for id in ids {
+                    for e in self.entities_named_at(&id, at)? {
+                        if !out.iter().any(|o| o.key == e.key) {
+                            out.push(e);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    fn candidates(&self, found: &[EntityRef], text: &str) -> Result<Vec<Candidate>, CatalogError> {
+        let asked = names::normalise(text);
+        let mut names = Vec::with_capacity(found.len());
+        for e in found {
+            names.push(self.names_of(e.key).map_err(err)?);
+        }
+        let mut out = Vec::with_capacity(found.len());
+        for (i, e) in found.iter().enumerate() {
+            // A name of this one that none of the others has, nor is the name asked for
+            // or its display name.
+            let shared = |norm: &str| {
+                names
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && other.iter().any(|(_, n)| n == norm))
+            };
+            let alias = names[i]
+                .iter()
+                .find(|(t, n)| *t != e.name && *n != asked && !shared(n))
+                .map(|(t, _)| t.clone());
+            out.push(Candidate {
+                alias,
+                relations: Some(self.relation_count(e.key).map_err(err)?),
+                ..Candidate::of(e)
+            });
+        }
+        Ok(out)
     }
 
     fn entity_suggestions(&self, text: &str) -> Result<Vec<String>, CatalogError> {

@@ -12,6 +12,7 @@ mod check;
 mod export;
 mod graph;
 mod import;
+mod lookup;
 pub(crate) mod mentions;
 mod open;
 mod path;

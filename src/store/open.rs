@@ -60,6 +60,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0011_mentions",
         include_str!("../../schema/0011_mentions.sql"),
     ),
+    (
+        "0012_name_words",
+        include_str!("../../schema/0012_name_words.sql"),
+    ),
 ];
 
 /// How long a statement waits for another process's lock on the store before it fails.
@@ -115,8 +119,7 @@ impl Store {
                 Connection::open_with_flags(&path, flags).map_err(open_error)?
             }
         };
-        conn.busy_timeout(BUSY_TIMEOUT)
-            .map_err(open_error)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(open_error)?;
         // `rarray(?)` binds a list of keys as one parameter (path search).
         rusqlite::vtab::array::load_module(&conn).map_err(open_error)?;
 

@@ -4,10 +4,11 @@
 mod corpus;
 mod dates;
 mod examples;
-mod habits;
 mod fields;
+mod habits;
 mod history;
 mod hostile;
+mod lookups;
 mod mentions;
 mod regression;
 mod reliability;

@@ -16,12 +16,13 @@
 //! [`clauses`] (queries, clauses and their modifiers), [`filters`] (time and status
 //! filters, periods), [`stages`] (the pipeline), [`statements`], [`writes`] (the
 //! statements that change the store), [`values`] (what writes give: relation ids,
-//! strings, dates as written, fields) and [`past`] (`as recorded`, `history`,
-//! `changes`).
+//! strings, dates as written, fields), [`past`] (`as recorded`, `history`,
+//! `changes`) and [`lookups`] (`describe`, `entities`, `predicates`, `sources`).
 
 mod clauses;
 mod expect;
 mod filters;
+mod lookups;
 mod past;
 mod stages;
 mod statements;

@@ -1,7 +1,7 @@
 //! Statements: a query, `path A to B …`, `save [replace] NAME(p, …) = …`,
 //! `run NAME(arg, …)`, `saved`, `drop NAME`, `begin`, `commit`, `rollback`, and the
-//! first word of writes ([`super::writes`]) and of questions about the past
-//! ([`super::past`]).
+//! first word of writes ([`super::writes`]), of questions about the past
+//! ([`super::past`]) and of lookups ([`super::lookups`]).
 
 use nom::branch::alt;
 use nom::combinator::{cut, map, opt};
@@ -12,6 +12,7 @@ use super::super::error::line_col;
 use super::super::keywords::{self as kw, is_clause_keyword, is_stage_keyword};
 use super::clauses::query;
 use super::filters::status_filter;
+use super::lookups::lookup;
 use super::past::{changes, history, tail};
 use super::stages::number;
 use super::terms::{arg, param_name, predicate_id, saved_name, term};
@@ -39,6 +40,9 @@ pub(super) fn statement(i: Input<'_>) -> PResult<'_, Statement> {
         Some(kw::ROLLBACK) => (i.skip(), (StatementKind::Rollback, None)),
         Some(kw::HISTORY) => map(history, |(h, r)| (StatementKind::History(h), r)).parse(i)?,
         Some(kw::CHANGES) => map(changes, |c| (StatementKind::Changes(c), None)).parse(i)?,
+        Some(w) if kw::LOOKUP_STARTS.contains(&w) => {
+            map(lookup, |l| (StatementKind::Lookup(l), None)).parse(i)?
+        }
         Some(_) => map(write, |w| (StatementKind::Write(w), None)).parse(i)?,
         None => {
             i.expect(Expect::Offer(kw::STATEMENT_STARTS));

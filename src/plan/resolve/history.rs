@@ -111,8 +111,8 @@ impl Resolver<'_> {
     }
 }
 
-/// Columns of rows the store makes (history, changes), all shown as they come.
-fn fixed_columns(names: &[&str]) -> Vec<ColumnDef> {
+/// Columns of rows the store makes (history, changes, lookups), all shown as they come.
+pub(super) fn fixed_columns(names: &[&str]) -> Vec<ColumnDef> {
     names
         .iter()
         .map(|name| ColumnDef {
@@ -120,7 +120,8 @@ fn fixed_columns(names: &[&str]) -> Vec<ColumnDef> {
             source: ColumnSource::Count,
             ty: match *name {
                 "id" => ColumnType::Handle,
-                "change" | "undoes" => ColumnType::Integer,
+                "change" | "undoes" | "count" | "relations" => ColumnType::Integer,
+                status if crate::model::Status::WORDS.contains(&status) => ColumnType::Integer,
                 _ => ColumnType::Text,
             },
         })

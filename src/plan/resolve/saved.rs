@@ -34,6 +34,7 @@ impl Resolver<'_> {
             deadline: self.deadline,
             today: self.today,
             recorded: self.recorded,
+            notes: self.notes,
         };
         checker.statement(&s.body, text)?;
         Ok(Plan::Save {
@@ -120,6 +121,7 @@ impl Resolver<'_> {
             deadline: self.deadline,
             today: self.today,
             recorded: self.recorded,
+            notes: self.notes,
         };
         // Errors inside the body point into the body's text, not this statement's:
         // report them at the `run` with the body's message. Errors of the whole chain of

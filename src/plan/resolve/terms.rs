@@ -82,6 +82,26 @@ impl Resolver<'_> {
             1 => Ok(found.remove(0)),
             0 => {
                 self.in_time()?;
+                // No name is `text`: a whole word of exactly one entity's names will do.
+                let mut by_word = self
+                    .catalog
+                    .entities_by_word(text, self.recorded, MAX_CANDIDATES + 1)
+                    .map_err(catalog_err)?;
+                match by_word.len() {
+                    0 => {}
+                    1 => {
+                        let e = by_word.remove(0);
+                        self.note(format!(
+                            "`{}` is taken as {} ({}, {}): the one entity with that word in its names",
+                            clip(text),
+                            e.name,
+                            e.id,
+                            e.kind
+                        ));
+                        return Ok(e);
+                    }
+                    _ => return Err(self.ambiguous(text, by_word, true, span)),
+                }
                 let suggestions = if too_long_to_suggest(text) {
                     Vec::new()
                 } else {
@@ -95,14 +115,34 @@ impl Resolver<'_> {
                     span,
                 ))
             }
-            _ => Err(PlanError::new(
-                K::AmbiguousEntity {
-                    text: text.into(),
-                    candidates: found.into_iter().map(|e| (e.id, e.name)).collect(),
-                },
-                span,
-            )),
+            _ => Err(self.ambiguous(text, found, false, span)),
         }
+    }
+
+    /// The error of a name that several entities answer to, listing at most
+    /// [`MAX_CANDIDATES`] of them with what tells them apart.
+    fn ambiguous(
+        &self,
+        text: &str,
+        mut found: Vec<EntityRef>,
+        by_word: bool,
+        span: Span,
+    ) -> PlanError {
+        let more = found.len() > MAX_CANDIDATES;
+        found.truncate(MAX_CANDIDATES);
+        let candidates = match self.catalog.candidates(&found, text) {
+            Ok(candidates) => candidates,
+            Err(e) => return catalog_err(e),
+        };
+        PlanError::new(
+            K::AmbiguousEntity {
+                text: text.into(),
+                candidates,
+                by_word,
+                more,
+            },
+            span,
+        )
     }
 
     pub(super) fn kind(&mut self, kind: &ast::Ident) -> Result<String, PlanError> {

@@ -166,16 +166,13 @@ impl<'t> Importer<'t> {
                 .into());
             }
             several => {
-                let ids: Vec<String> = several
-                    .iter()
-                    .map(|e| format!("{} ({})", e.id, e.name))
-                    .collect();
+                let candidates = catalog.candidates(several, text).map_err(catalog_error)?;
                 return Err(Fault::field(
                     column,
                     format!(
                         "`{text}` names {} entities: {}; write the id of the one meant",
                         several.len(),
-                        ids.join(", ")
+                        crate::plan::candidates_text(&candidates)
                     ),
                 )
                 .into());
@@ -358,7 +355,9 @@ mod tests {
             bad(csv(&mut s, "subject,predicate,object\na,visited,beta\n").unwrap_err());
         assert_eq!((line, field.as_deref()), (2, Some("object")));
         assert!(
-            reason.contains("names 2 entities: b (Beta), c (Beta)"),
+            reason.contains(
+                "names 2 entities: Beta (b, city, 4 relations); Beta (c, city, 0 relations)"
+            ),
             "{reason}"
         );
         assert_eq!(count(&s, "relation"), 4);

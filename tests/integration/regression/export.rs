@@ -73,12 +73,29 @@ fn failed_export_replaced_the_backup_with_a_partial_file() {
     let dir = store.db.parent().unwrap().to_path_buf();
     let backup = dir.join("backup.jsonl");
     fs::write(&backup, "yesterday's backup\n").unwrap();
-    // Damage three pages in the middle of the file, where the relations lie.
-    let len = fs::metadata(&store.db).unwrap().len();
-    let page = 16_384;
-    let at = (len / page / 2) * page;
+    // Damage three leaf pages of the relation table, from the middle of its pages (found
+    // by SQLite's page statistics: other tables and indexes lie between them).
+    let (page, leaves): (i64, Vec<i64>) = {
+        let conn = rusqlite::Connection::open(&store.db).unwrap();
+        let page: i64 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        let mut stmt = conn
+            .prepare("SELECT pageno FROM dbstat WHERE name = 'relation' AND pagetype = 'leaf' ORDER BY pageno")
+            .unwrap();
+        let leaves = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        (page, leaves)
+    };
+    assert!(leaves.len() > 10, "{leaves:?}");
     let mut bytes = fs::read(&store.db).unwrap();
-    bytes[at as usize..(at + 3 * page) as usize].fill(7);
+    for n in &leaves[leaves.len() / 2..leaves.len() / 2 + 3] {
+        let at = ((n - 1) * page) as usize;
+        bytes[at..at + page as usize].fill(7);
+    }
     fs::write(&store.db, bytes).unwrap();
     let to_stdout = store.run(&["export"]);
     assert_eq!(to_stdout.status, 1, "the damage must break the export");

@@ -184,5 +184,9 @@ fn csv_relations_named_entities_only_by_id() {
         "subject,predicate,object,when\naliyev,visited,Baku,2025-07\n",
         &[],
     );
-    assert_refused(&out, "`Baku` names 2 entities: baku (Baku), baku_fc (Baku)");
+    assert_refused(
+        &out,
+        "`Baku` names 2 entities: Baku (baku, city, also \"باكو\", 3 relations); \
+         Baku (baku_fc, organization, 0 relations)",
+    );
 }
