@@ -348,10 +348,11 @@ fn within<T>(deadline: &Deadline, f: impl FnOnce() -> Result<T, Error>) -> Resul
 
 fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
     match &prepared.plan {
-        Plan::Select(_) => {
+        Plan::Select(select) => {
             let q = query_sql(prepared)?;
             opts.deadline.check()?;
             let mut rows = store.query(q)?;
+            rows.repeated = select.repeated_columns();
             if opts.graph {
                 rows.graph = Some(store.graph(&rows)?);
             }
@@ -364,6 +365,7 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
                 stages.push(Stage::Limit(n));
             }
             apply_stages(&mut rows, &stages);
+            rows.repeated = p.repeated_columns();
             if opts.graph {
                 rows.graph = Some(store.graph(&rows)?);
             }
