@@ -362,6 +362,7 @@ mod tests {
         let opts = RenderOptions {
             width,
             color: false,
+            ..RenderOptions::default()
         };
         write_timeline(result, &opts, &mut out).unwrap();
         String::from_utf8(out).unwrap()

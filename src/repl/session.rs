@@ -15,7 +15,7 @@ use std::time::Instant;
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::lang::{self, ast};
-use crate::output::{self, OutputFormat, RenderOptions};
+use crate::output::{self, Expanded, OutputFormat, RenderOptions};
 use crate::statement::{self, Outcome};
 use crate::store::{self, ImportOptions, InterruptHandle, Store};
 
@@ -24,7 +24,7 @@ use super::validate;
 use super::ReplError;
 
 /// What the user has set with dot-commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     /// `.format`; `None`: table on a terminal, JSON otherwise.
     pub format: Option<OutputFormat>,
@@ -32,6 +32,22 @@ pub struct Settings {
     pub sql: bool,
     /// `.timer on`: print how long each statement took.
     pub timer: bool,
+    /// `\x`, `\x auto`: table rows as records.
+    pub expanded: Expanded,
+    /// `.pager off`: results longer than the screen are not paged.
+    pub pager: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            format: None,
+            sql: false,
+            timer: false,
+            expanded: Expanded::Auto,
+            pager: true,
+        }
+    }
 }
 
 /// Whether the session goes on after a line.
@@ -201,12 +217,9 @@ impl Session {
 
     fn render_options(&self) -> RenderOptions {
         RenderOptions {
-            width: if self.terminal {
-                terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
-            } else {
-                None
-            },
+            width: output::output_width(self.terminal),
             color: self.terminal,
+            expanded: self.settings.expanded,
         }
     }
 
