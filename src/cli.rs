@@ -145,6 +145,14 @@ pub struct OutputArgs {
     /// Stop a query that runs longer than this many seconds (exit status 1).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Show a table's rows as records, one field per line (as psql's `-x`). Without it,
+    /// rows are records only when the table cannot fit the terminal.
+    #[arg(long, short = 'x')]
+    pub expanded: bool,
+    /// Print a table longer than the screen straight to the terminal instead of through
+    /// the pager ($PAGER, else `less -SRFX`).
+    #[arg(long)]
+    pub no_pager: bool,
 }
 
 /// Arguments of `query`.
@@ -654,7 +662,7 @@ fn query(path: &Path, args: &QueryArgs, cli: &Cli) -> Result<i32, CliError> {
         args.statement.file.as_deref(),
         args.statement.text.as_deref(),
     );
-    execute(path, &text, &opts, args.output.format)
+    execute(path, &text, &opts, &args.output)
 }
 
 fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
@@ -667,7 +675,7 @@ fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
     let list: Vec<String> = args.args.iter().map(|a| argument_text(a)).collect();
     let text = format!("run {name}({})", list.join(", "));
     let opts = options(&args.output, HashMap::new())?;
-    execute(path, &text, &opts, args.output.format)
+    execute(path, &text, &opts, &args.output)
 }
 
 /// Parses, opens the store as the statement needs (read-only unless it saves or drops),
@@ -676,8 +684,9 @@ fn execute(
     path: &Path,
     text: &str,
     opts: &statement::Options,
-    format: Option<output::OutputFormat>,
+    output_args: &OutputArgs,
 ) -> Result<i32, CliError> {
+    let format = output_args.format;
     let fail = |error: factstore::error::Error| CliError::Statement {
         error: Box::new(error),
         text: text.to_string(),
@@ -724,25 +733,59 @@ fn execute(
     if streamed {
         return Ok(0);
     }
+    let render_opts = RenderOptions {
+        width: output::output_width(terminal),
+        color: terminal,
+        expanded: if output_args.expanded {
+            output::Expanded::On
+        } else {
+            output::Expanded::Auto
+        },
+    };
+    let mut pager = output::Pager::for_stdout(!output_args.no_pager, terminal);
+    // A table streams too, in chunks; through the pager when it is long.
+    if format == output::OutputFormat::Table {
+        let streamed = statement::stream_table(&store, &prepared, opts, render_opts, &mut pager);
+        let closed = pager.closed();
+        let end = match streamed {
+            Ok(None) => None,
+            // Quitting the pager early ends the command quietly.
+            Err(_) if closed => return Ok(0),
+            Err(e) => return Err(fail(e)),
+            Ok(Some(end)) => Some(end),
+        };
+        if let Some(end) = end {
+            finish_pager(pager)?;
+            return match end {
+                statement::TableEnd::Finished => Ok(0),
+                statement::TableEnd::Stopped { .. } if closed => Ok(0),
+                statement::TableEnd::Stopped { error, .. } => Err(fail(error)),
+            };
+        }
+    }
     match statement::apply(&mut store, &prepared, opts).map_err(fail)? {
         Outcome::Message(m) => {
             eprintln!("{m}");
         }
         Outcome::Rows(rows) => {
-            let render_opts = RenderOptions {
-                width: if terminal {
-                    terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
-                } else {
-                    None
-                },
-                color: terminal,
-            };
-            let mut out = stdout.lock();
-            output::render(&rows, format, &render_opts, &mut out).map_err(stdout_error)?;
-            out.flush().map_err(stdout_error)?;
+            let written = output::render(&rows, format, &render_opts, &mut pager);
+            if pager.closed() {
+                return Ok(0);
+            }
+            written.map_err(stdout_error)?;
+            finish_pager(pager)?;
         }
     }
     Ok(0)
+}
+
+/// Ends the output: prints what the pager held, or waits for the pager to be quit.
+fn finish_pager(pager: output::Pager) -> Result<(), CliError> {
+    let closed = pager.closed();
+    match pager.finish() {
+        Err(_) if closed => Ok(()),
+        other => other.map_err(stdout_error),
+    }
 }
 
 fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {

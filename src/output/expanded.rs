@@ -4,9 +4,9 @@
 
 use std::io::{self, Write};
 
+use super::layout::Fit;
 use super::table::Cell;
 use super::text::{self, display_width, spaces, Fitted};
-use super::layout::Fit;
 
 /// Values are not wrapped narrower than this, however long the names.
 const MIN_VALUE_WIDTH: usize = 10;
@@ -36,8 +36,7 @@ impl Records {
             .max()
             .unwrap_or(0)
             .max(1);
-        let value_width =
-            total.map(|t| t.saturating_sub(name_width + 3).max(MIN_VALUE_WIDTH));
+        let value_width = total.map(|t| t.saturating_sub(name_width + 3).max(MIN_VALUE_WIDTH));
         let rule_width = name_width + 3 + value_width.map_or(widest, |w| w.min(widest));
         Records {
             name_width,

@@ -123,7 +123,8 @@ fn shrink(natural: &[usize], budget: usize, min: usize) -> Vec<usize> {
     if natural.iter().sum::<usize>() <= budget {
         return natural.to_vec();
     }
-    let capped = |cap: usize| -> Vec<usize> { natural.iter().map(|&n| n.min(cap.max(min))).collect() };
+    let capped =
+        |cap: usize| -> Vec<usize> { natural.iter().map(|&n| n.min(cap.max(min))).collect() };
     // The largest cap under which the columns fit, by bisection.
     let mut low = min;
     let mut high = natural.iter().copied().max().unwrap_or(min);

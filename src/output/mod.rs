@@ -12,6 +12,7 @@ pub mod file;
 mod graph;
 mod json;
 mod layout;
+mod pager;
 mod stream;
 mod table;
 mod text;
@@ -21,6 +22,7 @@ use std::io::{self, BufWriter, Write};
 
 use crate::value::ResultSet;
 
+pub use pager::Pager;
 pub use stream::RowWriter;
 pub use table::TableWriter;
 

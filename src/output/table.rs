@@ -339,8 +339,8 @@ mod tests {
 
     fn render(result: &ResultSet, opts: RenderOptions, chunk: usize) -> String {
         let mut out = Vec::new();
-        let mut w = TableWriter::new(&result.columns, &result.repeated, opts, &mut out)
-            .with_chunk(chunk);
+        let mut w =
+            TableWriter::new(&result.columns, &result.repeated, opts, &mut out).with_chunk(chunk);
         for row in &result.rows {
             w.row(&row.cells).unwrap();
         }

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::output::OutputFormat;
+use crate::output::{Expanded, OutputFormat};
 
 /// What a dot-command takes after its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +30,7 @@ pub struct CommandSpec {
 
 const FORMATS: &[&str] = &["table", "json", "jsonl", "csv", "tsv"];
 const ON_OFF: &[&str] = &["on", "off"];
+const ON_OFF_AUTO: &[&str] = &["on", "off", "auto"];
 
 /// Every dot-command.
 pub const COMMANDS: &[CommandSpec] = &[
@@ -56,6 +57,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "on|off",
         arg: ArgKind::Choice(ON_OFF),
         help: "print how long each statement took (to stderr)",
+    },
+    CommandSpec {
+        names: &["x", "expanded"],
+        args: "[on|off|auto]",
+        arg: ArgKind::Choice(ON_OFF_AUTO),
+        help: "rows as records, one field per line (also `\\x`; alone: toggle; auto, the \
+               default: when a table cannot fit the terminal)",
+    },
+    CommandSpec {
+        names: &["pager"],
+        args: "on|off",
+        arg: ArgKind::Choice(ON_OFF),
+        help: "page results longer than the screen through $PAGER (default less -SRFX)",
     },
     CommandSpec {
         names: &["schema"],
@@ -102,6 +116,9 @@ pub enum DotCommand {
     Format(Option<OutputFormat>),
     Sql(bool),
     Timer(bool),
+    /// `\x [on|off|auto]`; `None` toggles.
+    Expanded(Option<Expanded>),
+    Pager(bool),
     Schema,
     Stats,
     Saved,
@@ -109,11 +126,20 @@ pub enum DotCommand {
     Quit,
 }
 
-/// Reads a dot-command line (`.name [ARG]`); the error says what is wrong and what
-/// to type.
+/// Whether `line` is a dot-command (or psql's `\x`) rather than a statement.
+pub fn is_command(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with('.') || line.starts_with('\\')
+}
+
+/// Reads a dot-command line (`.name [ARG]`, or `\x` as in psql); the error says what
+/// is wrong and what to type.
 pub fn parse(line: &str) -> Result<DotCommand, String> {
     let line = line.trim();
-    let body = line.strip_prefix('.').unwrap_or(line);
+    let body = line
+        .strip_prefix('.')
+        .or_else(|| line.strip_prefix('\\'))
+        .unwrap_or(line);
     let (name, arg) = match body.split_once(char::is_whitespace) {
         Some((n, a)) => (n, a.trim()),
         None => (body, ""),
@@ -160,6 +186,13 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
         }),
         "sql" => DotCommand::Sql(on_off("to print the SQL")?),
         "timer" => DotCommand::Timer(on_off("to time statements")?),
+        "x" => DotCommand::Expanded(match arg.to_ascii_lowercase().as_str() {
+            "" => None,
+            "on" => Some(Expanded::On),
+            "off" => Some(Expanded::Off),
+            _ => Some(Expanded::Auto),
+        }),
+        "pager" => DotCommand::Pager(on_off("to page long results")?),
         "schema" => DotCommand::Schema,
         "stats" => DotCommand::Stats,
         "saved" => DotCommand::Saved,
@@ -226,6 +259,17 @@ mod tests {
         );
         assert_eq!(parse(".sql on"), Ok(DotCommand::Sql(true)));
         assert_eq!(parse(".timer off"), Ok(DotCommand::Timer(false)));
+        assert_eq!(parse("\\x"), Ok(DotCommand::Expanded(None)));
+        assert_eq!(
+            parse("\\x auto"),
+            Ok(DotCommand::Expanded(Some(Expanded::Auto)))
+        );
+        assert_eq!(
+            parse(".expanded on"),
+            Ok(DotCommand::Expanded(Some(Expanded::On)))
+        );
+        assert_eq!(parse(".pager off"), Ok(DotCommand::Pager(false)));
+        assert!(is_command(" \\x") && is_command(".help") && !is_command("?x visited _"));
         assert_eq!(parse(".schema"), Ok(DotCommand::Schema));
         assert_eq!(parse(".stats"), Ok(DotCommand::Stats));
         assert_eq!(parse(".saved"), Ok(DotCommand::Saved));

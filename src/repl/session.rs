@@ -15,8 +15,8 @@ use std::time::Instant;
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::lang::{self, ast};
-use crate::output::{self, Expanded, OutputFormat, RenderOptions};
-use crate::statement::{self, Outcome};
+use crate::output::{self, Expanded, OutputFormat, Pager, RenderOptions};
+use crate::statement::{self, Outcome, TableEnd};
 use crate::store::{self, ImportOptions, InterruptHandle, Store};
 
 use super::dot::{self, DotCommand};
@@ -131,6 +131,13 @@ pub enum Ended {
     Failed,
 }
 
+/// What a statement gave: rows or a message to print, or a table already streamed
+/// through the pager (finished or stopped part way).
+enum Ran {
+    Outcome(Outcome),
+    Streamed(TableEnd, Pager),
+}
+
 /// Was this error SQLite's interrupt (Ctrl-C)?
 fn is_interrupt(error: &Error) -> bool {
     match error {
@@ -206,7 +213,7 @@ impl Session {
     /// statement are printed; only failing to write the output is returned.
     pub fn handle(&mut self, text: &str) -> Result<Flow, ReplError> {
         let trimmed = text.trim();
-        if trimmed.starts_with('.') {
+        if dot::is_command(trimmed) {
             return self.dot(trimmed);
         }
         if validate::is_blank(text) {
@@ -231,12 +238,21 @@ impl Session {
         })
     }
 
+    /// Where output for people goes: through the pager when it is on and stdout is a
+    /// terminal.
+    fn pager(&self) -> Pager {
+        Pager::for_stdout(self.settings.pager, self.terminal)
+    }
+
     fn print_rows(&self, rows: &crate::value::ResultSet) -> Result<(), ReplError> {
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        output::render(rows, self.format(), &self.render_options(), &mut out)
-            .map_err(output_error)?;
-        out.flush().map_err(output_error)
+        let mut pager = self.pager();
+        let written = output::render(rows, self.format(), &self.render_options(), &mut pager);
+        let closed = pager.closed();
+        match written.and_then(|()| pager.finish()) {
+            // Quitting the pager early is not a failure.
+            Err(_) if closed => Ok(()),
+            other => other.map_err(output_error),
+        }
     }
 
     fn fail(&self, message: &str) -> Flow {
@@ -293,7 +309,23 @@ impl Session {
                                 let _ = writeln!(err, "{}", sql.trim_end());
                             }
                         }
-                        statement::apply(&mut watched, &prepared, &opts)
+                        // A table streams, so that Ctrl-C can stop it part way.
+                        if self.format() == OutputFormat::Table {
+                            let mut pager = self.pager();
+                            let render = self.render_options();
+                            let streamed = statement::stream_table(
+                                &watched, &prepared, &opts, render, &mut pager,
+                            );
+                            match streamed {
+                                Ok(Some(end)) => return Ok(Ran::Streamed(end, pager)),
+                                Err(_) if pager.closed() => {
+                                    return Ok(Ran::Streamed(TableEnd::Finished, pager))
+                                }
+                                Err(e) => return Err(e),
+                                Ok(None) => {}
+                            }
+                        }
+                        statement::apply(&mut watched, &prepared, &opts).map(Ran::Outcome)
                     });
                 drop(watched);
                 self.interrupter.set_running(false);
@@ -302,11 +334,30 @@ impl Session {
         };
         let elapsed = started.elapsed();
         let flow = match result {
-            Ok(Outcome::Rows(rows)) => {
+            Ok(Ran::Streamed(end, pager)) => {
+                let closed = pager.closed();
+                match pager.finish() {
+                    Err(_) if closed => {}
+                    other => other.map_err(output_error)?,
+                }
+                match end {
+                    TableEnd::Finished => Flow::Done,
+                    TableEnd::Stopped { .. } if closed => Flow::Done,
+                    TableEnd::Stopped { rows, error } if is_interrupt(&error) => {
+                        self.fail(&format!(
+                        "interrupted after {rows} {}: the query was stopped (Ctrl-C); the store \
+                         is unchanged",
+                        if rows == 1 { "row" } else { "rows" }
+                    ))
+                    }
+                    TableEnd::Stopped { error, .. } => self.fail(&error.render(Some(text))),
+                }
+            }
+            Ok(Ran::Outcome(Outcome::Rows(rows))) => {
                 self.print_rows(&rows)?;
                 Flow::Done
             }
-            Ok(Outcome::Message(m)) => {
+            Ok(Ran::Outcome(Outcome::Message(m))) => {
                 eprintln!("{m}");
                 Flow::Done
             }
@@ -344,6 +395,21 @@ impl Session {
             DotCommand::Format(Some(f)) => self.settings.format = Some(f),
             DotCommand::Sql(on) => self.settings.sql = on,
             DotCommand::Timer(on) => self.settings.timer = on,
+            DotCommand::Expanded(mode) => {
+                // Alone, `\x` turns records on, or off when they are on (as in psql).
+                let mode = mode.unwrap_or(match self.settings.expanded {
+                    Expanded::On => Expanded::Off,
+                    Expanded::Off | Expanded::Auto => Expanded::On,
+                });
+                self.settings.expanded = mode;
+                let word = match mode {
+                    Expanded::On => "on",
+                    Expanded::Off => "off",
+                    Expanded::Auto => "auto",
+                };
+                eprintln!("expanded display: {word}");
+            }
+            DotCommand::Pager(on) => self.settings.pager = on,
             DotCommand::Schema => {
                 let store = self.store.borrow();
                 let schema = match store.schema_text() {
@@ -444,6 +510,16 @@ mod tests {
         assert!(s.settings.sql);
         assert_eq!(s.handle(".timer on").unwrap(), Flow::Done);
         assert!(s.settings.timer);
+        assert_eq!(s.settings.expanded, Expanded::Auto);
+        assert_eq!(s.handle("\\x").unwrap(), Flow::Done);
+        assert_eq!(s.settings.expanded, Expanded::On);
+        assert_eq!(s.handle("\\x").unwrap(), Flow::Done);
+        assert_eq!(s.settings.expanded, Expanded::Off);
+        assert_eq!(s.handle("\\x auto").unwrap(), Flow::Done);
+        assert_eq!(s.settings.expanded, Expanded::Auto);
+        assert!(s.settings.pager);
+        assert_eq!(s.handle(".pager off").unwrap(), Flow::Done);
+        assert!(!s.settings.pager);
         assert_eq!(s.handle(".nonsense").unwrap(), Flow::Failed);
         assert_eq!(s.handle(".quit").unwrap(), Flow::Quit);
         assert_eq!(s.handle("   ").unwrap(), Flow::Done);
