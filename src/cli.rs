@@ -735,7 +735,7 @@ fn execute(
     }
     let render_opts = RenderOptions {
         width: output::output_width(terminal),
-        color: terminal,
+        color: output::use_color(terminal),
         expanded: if output_args.expanded {
             output::Expanded::On
         } else {

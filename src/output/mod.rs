@@ -87,6 +87,12 @@ pub struct RenderOptions {
     pub expanded: Expanded,
 }
 
+/// Whether tables and timelines are coloured: on a terminal, unless `NO_COLOR` is set to
+/// anything but the empty string (no-color.org).
+pub fn use_color(stdout_is_terminal: bool) -> bool {
+    stdout_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// The width tables fit into: `COLUMNS` when it is set to a number (the user asked, so
 /// even piped output follows it), else the terminal's width when stdout is one, else no
 /// limit (piped tables are never cut).

@@ -225,7 +225,7 @@ impl Session {
     fn render_options(&self) -> RenderOptions {
         RenderOptions {
             width: output::output_width(self.terminal),
-            color: self.terminal,
+            color: output::use_color(self.terminal),
             expanded: self.settings.expanded,
         }
     }

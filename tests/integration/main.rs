@@ -11,5 +11,6 @@ mod repl;
 mod scripts;
 mod store;
 mod support;
+mod tables;
 mod views;
 mod writes;
