@@ -145,12 +145,10 @@ pub struct OutputArgs {
     /// Stop a query that runs longer than this many seconds (exit status 1).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
-    /// Show a table's rows as records, one field per line (as psql's `-x`). Without it,
-    /// rows are records only when the table cannot fit the terminal.
+    /// Table rows as records, one field per line (psql's -x); else only when they cannot fit.
     #[arg(long, short = 'x')]
     pub expanded: bool,
-    /// Print a table longer than the screen straight to the terminal instead of through
-    /// the pager ($PAGER, else `less -SRFX`).
+    /// Never page long output through $PAGER (else `less -SRFX`) on a terminal.
     #[arg(long)]
     pub no_pager: bool,
 }
@@ -686,7 +684,6 @@ fn execute(
     opts: &statement::Options,
     output_args: &OutputArgs,
 ) -> Result<i32, CliError> {
-    let format = output_args.format;
     let fail = |error: factstore::error::Error| CliError::Statement {
         error: Box::new(error),
         text: text.to_string(),
@@ -716,7 +713,7 @@ fn execute(
     let prepared = statement::prepare(&store, &stmt, text, opts).map_err(fail)?;
     let stdout = io::stdout();
     let terminal = stdout.is_terminal();
-    let format = format.unwrap_or(if terminal {
+    let format = output_args.format.unwrap_or(if terminal {
         output::OutputFormat::Table
     } else {
         output::OutputFormat::Json
@@ -733,34 +730,27 @@ fn execute(
     if streamed {
         return Ok(0);
     }
-    let render_opts = RenderOptions {
-        width: output::output_width(terminal),
-        color: output::use_color(terminal),
-        expanded: if output_args.expanded {
-            output::Expanded::On
-        } else {
-            output::Expanded::Auto
-        },
+    let expanded = match output_args.expanded {
+        true => output::Expanded::On,
+        false => output::Expanded::Auto,
     };
+    let render_opts = RenderOptions::for_stdout(terminal, expanded);
     let mut pager = output::Pager::for_stdout(!output_args.no_pager, terminal);
-    // A table streams too, in chunks; through the pager when it is long.
+    // Tables stream too, through the pager when long; quitting it early is no failure.
     if format == output::OutputFormat::Table {
         let streamed = statement::stream_table(&store, &prepared, opts, render_opts, &mut pager);
         let closed = pager.closed();
-        let end = match streamed {
-            Ok(None) => None,
-            // Quitting the pager early ends the command quietly.
-            Err(_) if closed => return Ok(0),
-            Err(e) => return Err(fail(e)),
-            Ok(Some(end)) => Some(end),
-        };
-        if let Some(end) = end {
-            finish_pager(pager)?;
-            return match end {
-                statement::TableEnd::Finished => Ok(0),
-                statement::TableEnd::Stopped { .. } if closed => Ok(0),
-                statement::TableEnd::Stopped { error, .. } => Err(fail(error)),
-            };
+        match streamed {
+            Ok(None) => {}
+            Err(e) if !closed => return Err(fail(e)),
+            Err(_) => return Ok(0),
+            Ok(Some(end)) => {
+                pager.end().map_err(stdout_error)?;
+                return match end {
+                    statement::TableEnd::Stopped { error, .. } if !closed => Err(fail(error)),
+                    _ => Ok(0),
+                };
+            }
         }
     }
     match statement::apply(&mut store, &prepared, opts).map_err(fail)? {
@@ -769,23 +759,10 @@ fn execute(
         }
         Outcome::Rows(rows) => {
             let written = output::render(&rows, format, &render_opts, &mut pager);
-            if pager.closed() {
-                return Ok(0);
-            }
-            written.map_err(stdout_error)?;
-            finish_pager(pager)?;
+            pager.conclude(written).map_err(stdout_error)?;
         }
     }
     Ok(0)
-}
-
-/// Ends the output: prints what the pager held, or waits for the pager to be quit.
-fn finish_pager(pager: output::Pager) -> Result<(), CliError> {
-    let closed = pager.closed();
-    match pager.finish() {
-        Err(_) if closed => Ok(()),
-        other => other.map_err(stdout_error),
-    }
 }
 
 fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {

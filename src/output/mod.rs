@@ -87,6 +87,18 @@ pub struct RenderOptions {
     pub expanded: Expanded,
 }
 
+impl RenderOptions {
+    /// The options for stdout: the width of [`output_width`], colour as [`use_color`]
+    /// says, and `expanded`.
+    pub fn for_stdout(stdout_is_terminal: bool, expanded: Expanded) -> RenderOptions {
+        RenderOptions {
+            width: output_width(stdout_is_terminal),
+            color: use_color(stdout_is_terminal),
+            expanded,
+        }
+    }
+}
+
 /// Whether tables and timelines are coloured: on a terminal, unless `NO_COLOR` is set to
 /// anything but the empty string (no-color.org).
 pub fn use_color(stdout_is_terminal: bool) -> bool {

@@ -62,6 +62,25 @@ impl Pager {
         }
     }
 
+    /// As [`Pager::finish`], but a pager the user quit before the output ended is no
+    /// failure: they have seen what they wanted.
+    pub fn end(self) -> io::Result<()> {
+        let closed = self.closed;
+        match self.finish() {
+            Err(_) if closed => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Ends output that went as `written` says: a pager quit early is no failure.
+    pub fn conclude(self, written: io::Result<()>) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        written?;
+        self.end()
+    }
+
     /// Starts the pager and hands it what is held. A pager that cannot be started is
     /// said once on stderr, and the output goes to stdout.
     fn start(&mut self) -> io::Result<()> {

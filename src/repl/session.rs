@@ -223,11 +223,7 @@ impl Session {
     }
 
     fn render_options(&self) -> RenderOptions {
-        RenderOptions {
-            width: output::output_width(self.terminal),
-            color: output::use_color(self.terminal),
-            expanded: self.settings.expanded,
-        }
+        RenderOptions::for_stdout(self.terminal, self.settings.expanded)
     }
 
     fn format(&self) -> OutputFormat {
@@ -247,12 +243,7 @@ impl Session {
     fn print_rows(&self, rows: &crate::value::ResultSet) -> Result<(), ReplError> {
         let mut pager = self.pager();
         let written = output::render(rows, self.format(), &self.render_options(), &mut pager);
-        let closed = pager.closed();
-        match written.and_then(|()| pager.finish()) {
-            // Quitting the pager early is not a failure.
-            Err(_) if closed => Ok(()),
-            other => other.map_err(output_error),
-        }
+        pager.conclude(written).map_err(output_error)
     }
 
     fn fail(&self, message: &str) -> Flow {
@@ -336,10 +327,7 @@ impl Session {
         let flow = match result {
             Ok(Ran::Streamed(end, pager)) => {
                 let closed = pager.closed();
-                match pager.finish() {
-                    Err(_) if closed => {}
-                    other => other.map_err(output_error)?,
-                }
+                pager.end().map_err(output_error)?;
                 match end {
                     TableEnd::Finished => Flow::Done,
                     TableEnd::Stopped { .. } if closed => Flow::Done,
