@@ -541,6 +541,7 @@ pub fn stream_table<W: std::io::Write>(
         return Ok(None);
     }
     let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
+    let out = std::io::BufWriter::new(out);
     let mut writer = output::TableWriter::new(&names, &select.repeated_columns(), render, out);
     let mut fetched = 0usize;
     let result = within(&opts.deadline, || {
