@@ -65,6 +65,9 @@ impl Cell {
 
     /// The cell's lines in a column `width` cells wide.
     pub(crate) fn lines(&self, width: usize, fit: Fit) -> Vec<Fitted> {
+        if self.width <= width {
+            return vec![fit_pieces(&[self.text.as_str()], width)];
+        }
         match fit {
             Fit::Cut => vec![fit_pieces(&[self.text.as_str()], width)],
             Fit::Wrap(lines) => wrap(&self.text, width, lines),
@@ -99,7 +102,7 @@ pub struct TableWriter<W: Write> {
     headers: Vec<String>,
     opts: RenderOptions,
     chunk: usize,
-    pending: Vec<Vec<Value>>,
+    pending: Vec<Vec<Cell>>,
     shape: Option<Shape>,
     written: usize,
 }
@@ -136,8 +139,12 @@ impl<W: Write> TableWriter<W> {
 
     /// Takes one row; writes the chunk when it is full.
     pub fn row(&mut self, cells: &[Value]) -> io::Result<()> {
-        self.pending
-            .push(self.shown.iter().map(|&i| cell_at(cells, i)).collect());
+        let color = self.opts.color;
+        let row = self
+            .shown
+            .iter()
+            .map(|&i| Cell::new(cells.get(i).unwrap_or(&Value::Null), color));
+        self.pending.push(row.collect());
         if self.pending.len() >= self.chunk {
             self.write_pending()?;
         }
@@ -171,10 +178,7 @@ impl<W: Write> TableWriter<W> {
 
     fn write_pending(&mut self) -> io::Result<()> {
         let color = self.opts.color;
-        let rows: Vec<Vec<Cell>> = std::mem::take(&mut self.pending)
-            .iter()
-            .map(|row| row.iter().map(|v| Cell::new(v, color)).collect())
-            .collect();
+        let rows = std::mem::take(&mut self.pending);
         if self.shape.is_none() {
             let shape = self.shape_for(&rows);
             self.start(&shape)?;
@@ -253,11 +257,6 @@ impl<W: Write> TableWriter<W> {
         writeln!(self.out, "{line}")?;
         writeln!(self.out, "{}", border(&columns.widths, '├', '┼', '┤'))
     }
-}
-
-/// The value at column `i`, null past the row's end.
-fn cell_at(cells: &[Value], i: usize) -> Value {
-    cells.get(i).cloned().unwrap_or(Value::Null)
 }
 
 /// Whether column `i` holds numbers only (and at least one).
