@@ -660,16 +660,3 @@ impl CliError {
         }
     }
 }
-
-/// How results are drawn on standard output: the terminal's width and colour when it is
-/// one (and colour is allowed), else neither.
-fn render_options(terminal: bool) -> factstore::output::RenderOptions {
-    factstore::output::RenderOptions {
-        width: if terminal {
-            terminal_size::terminal_size().map(|(w, _)| w.0 as usize)
-        } else {
-            None
-        },
-        color: terminal && factstore::output::colour_allowed(),
-    }
-}

@@ -352,10 +352,11 @@ fn within<T>(deadline: &Deadline, f: impl FnOnce() -> Result<T, Error>) -> Resul
 
 fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outcome, Error> {
     match &prepared.plan {
-        Plan::Select(_) => {
+        Plan::Select(select) => {
             let q = query_sql(prepared)?;
             opts.deadline.check()?;
             let mut rows = store.query(q)?;
+            rows.repeated = select.repeated_columns();
             if opts.graph {
                 rows.graph = Some(store.graph(&rows)?);
             }
@@ -368,6 +369,7 @@ fn run_within(store: &Store, prepared: &Prepared, opts: &Options) -> Result<Outc
                 stages.push(Stage::Limit(n));
             }
             apply_stages(&mut rows, &stages);
+            rows.repeated = p.repeated_columns();
             if opts.graph {
                 rows.graph = Some(store.graph(&rows)?);
             }
@@ -525,6 +527,61 @@ pub fn stream<W: std::io::Write>(
         writer.finish()?;
         Ok(true)
     })
+}
+
+/// How a table streamed by [`stream_table`] ended.
+#[derive(Debug)]
+pub enum TableEnd {
+    /// Every row was written, and the `(N rows)` line.
+    Finished,
+    /// The statement stopped (Ctrl-C, `--timeout`, a failed write) after `rows` rows had
+    /// been written and the table closed; the caller says so.
+    Stopped { rows: usize, error: Error },
+}
+
+/// Runs a query and writes its rows to `out` as a table, in chunks as they arrive
+/// ([`output::TableWriter`]), so that memory holds one chunk, not the result. Gives
+/// `None`, having written nothing, when the statement is not a plain query or draws a
+/// timeline or a graph: the caller then [`run`]s it and renders. A failure before any
+/// row is written is an error as from [`run`].
+pub fn stream_table<W: std::io::Write>(
+    store: &Store,
+    prepared: &Prepared,
+    opts: &Options,
+    render: output::RenderOptions,
+    out: W,
+) -> Result<Option<TableEnd>, Error> {
+    let (Plan::Select(select), Some(q)) = (&prepared.plan, &prepared.sql) else {
+        return Ok(None);
+    };
+    if opts.graph || select.timeline {
+        return Ok(None);
+    }
+    let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
+    let out = std::io::BufWriter::new(out);
+    let mut writer = output::TableWriter::new(&names, &select.repeated_columns(), render, out);
+    let mut fetched = 0usize;
+    let result = within(&opts.deadline, || {
+        opts.deadline.check()?;
+        store.for_each_row::<Error>(q, |row| {
+            // Ctrl-C is seen between rows too, while output is what takes the time.
+            opts.deadline.check()?;
+            fetched += 1;
+            Ok(writer.row(&row.cells)?)
+        })
+    });
+    match result {
+        Ok(()) => {
+            writer.finish()?;
+            Ok(Some(TableEnd::Finished))
+        }
+        // Nothing shown yet: the statement failed as a whole.
+        Err(error) if fetched == 0 => Err(error),
+        Err(error) => {
+            let rows = writer.stop()?;
+            Ok(Some(TableEnd::Stopped { rows, error }))
+        }
+    }
 }
 
 #[cfg(test)]

@@ -82,6 +82,11 @@ pub struct ResultSet {
     /// The result as a graph of entities and relations, for `--format dot|mermaid`.
     #[serde(skip)]
     pub graph: Option<Graph>,
+    /// Columns that only repeat what the query says (see
+    /// [`crate::plan::Select::repeated_columns`]): tables leave them out, the formats
+    /// for programs keep them.
+    #[serde(skip)]
+    pub repeated: Vec<usize>,
 }
 
 impl ResultSet {

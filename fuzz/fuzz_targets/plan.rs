@@ -82,6 +82,7 @@ fuzz_target!(|data: &[u8]| {
                         &RenderOptions {
                             width,
                             color: false,
+                            ..RenderOptions::default()
                         },
                         &mut out,
                     )

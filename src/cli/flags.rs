@@ -78,4 +78,10 @@ pub struct OutputArgs {
     /// Stop a query that runs longer than this many seconds (exit status 1).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Table rows as records, one field per line (psql's -x); else only when they cannot fit.
+    #[arg(long, short = 'x')]
+    pub expanded: bool,
+    /// Never page long output through $PAGER (else `less -SRFX`) on a terminal.
+    #[arg(long)]
+    pub no_pager: bool,
 }

@@ -56,7 +56,8 @@ pub fn mentions(path: &Path, args: &MentionsArgs) -> Result<i32, CliError> {
     let text = mentions::read_text(&args.file)?;
     let store = open(path)?;
     let sections = mentions::report(&store, &text, anchor)?;
-    let opts = super::render_options(io::stdout().is_terminal());
+    let opts =
+        output::RenderOptions::for_stdout(io::stdout().is_terminal(), output::Expanded::Auto);
     let mut out = io::stdout().lock();
     output::render_sections(&sections, format, &opts, &mut out).map_err(stdout_error)?;
     out.flush().map_err(stdout_error)?;

@@ -206,6 +206,26 @@ fn execute_to(
     } else {
         output::OutputFormat::Json
     });
+    let expanded = if output_args.expanded {
+        output::Expanded::On
+    } else {
+        output::Expanded::Auto
+    };
+    let render_opts = output::RenderOptions::for_stdout(terminal, expanded);
+    if file.is_none() {
+        return print_to_stdout(
+            &mut store,
+            &prepared,
+            opts,
+            format,
+            render_opts,
+            output_args,
+        )
+        .map_err(|e| match e {
+            Printed::Statement(e) => fail(e),
+            Printed::Stdout(e) => stdout_error(e),
+        });
+    }
     let mut out: Box<dyn Write + '_> = match file.as_mut() {
         Some(f) => Box::new(&mut **f),
         None => Box::new(stdout.lock()),
@@ -221,7 +241,6 @@ fn execute_to(
             eprintln!("{m}");
         }
         Outcome::Rows(rows) => {
-            let render_opts = super::render_options(terminal);
             let written =
                 output::render(&rows, format, &render_opts, &mut out).and_then(|()| out.flush());
             drop(out);
@@ -255,5 +274,64 @@ pub(super) fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> 
         .lock()
         .write_all(sql.as_bytes())
         .map_err(stdout_error)?;
+    Ok(0)
+}
+
+/// Why printing to standard output stopped.
+enum Printed {
+    Statement(factstore::error::Error),
+    Stdout(io::Error),
+}
+
+/// Runs a prepared statement and prints its results on standard output: formats for
+/// programs stream as rows come, tables stream in chunks through the pager when long
+/// (quitting the pager early is no failure).
+fn print_to_stdout(
+    store: &mut factstore::store::Watched<'_>,
+    prepared: &statement::Prepared,
+    opts: &statement::Options,
+    format: output::OutputFormat,
+    render_opts: output::RenderOptions,
+    output_args: &OutputArgs,
+) -> Result<i32, Printed> {
+    let terminal = io::stdout().is_terminal();
+    let streamed = statement::stream(
+        store,
+        prepared,
+        opts,
+        format,
+        BufWriter::new(io::stdout().lock()),
+    )
+    .map_err(Printed::Statement)?;
+    if streamed {
+        return Ok(0);
+    }
+    let mut pager = output::Pager::for_stdout(!output_args.no_pager, terminal);
+    if format == output::OutputFormat::Table {
+        let streamed =
+            statement::stream_table(store, prepared, opts, render_opts, &mut pager);
+        let closed = pager.closed();
+        match streamed {
+            Ok(None) => {}
+            Err(e) if !closed => return Err(Printed::Statement(e)),
+            Err(_) => return Ok(0),
+            Ok(Some(end)) => {
+                pager.end().map_err(Printed::Stdout)?;
+                return match end {
+                    statement::TableEnd::Stopped { error, .. } if !closed => {
+                        Err(Printed::Statement(error))
+                    }
+                    _ => Ok(0),
+                };
+            }
+        }
+    }
+    match statement::apply(store, prepared, opts).map_err(Printed::Statement)? {
+        Outcome::Message(m) => eprintln!("{m}"),
+        Outcome::Rows(rows) => {
+            let written = output::render(&rows, format, &render_opts, &mut pager);
+            pager.conclude(written).map_err(Printed::Stdout)?;
+        }
+    }
     Ok(0)
 }

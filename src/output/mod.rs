@@ -7,9 +7,12 @@
 
 mod axis;
 mod delimited;
+mod expanded;
 pub mod file;
 mod graph;
 mod json;
+mod layout;
+mod pager;
 mod sections;
 mod stream;
 mod table;
@@ -20,8 +23,10 @@ use std::io::{self, BufWriter, Write};
 
 use crate::value::ResultSet;
 
+pub use pager::Pager;
 pub use sections::{render_sections, Section};
 pub use stream::RowWriter;
+pub use table::TableWriter;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +64,18 @@ impl OutputFormat {
     }
 }
 
+/// Expanded display (psql's `\x`): table rows shown as records, one field per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Expanded {
+    /// Always a table; cut to the width when it cannot fit otherwise.
+    Off,
+    /// Always records.
+    On,
+    /// Records when the table cannot fit the width without cutting what must be whole.
+    #[default]
+    Auto,
+}
+
 /// How to render for the place the output goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RenderOptions {
@@ -68,6 +85,42 @@ pub struct RenderOptions {
     /// ANSI styles (bold headers, dim nulls) in table and timeline output; never used by the
     /// other formats.
     pub color: bool,
+    /// Whether table rows are shown as records.
+    pub expanded: Expanded,
+}
+
+impl RenderOptions {
+    /// The options for stdout: the width of [`output_width`], colour as [`use_color`]
+    /// says, and `expanded`.
+    pub fn for_stdout(stdout_is_terminal: bool, expanded: Expanded) -> RenderOptions {
+        RenderOptions {
+            width: output_width(stdout_is_terminal),
+            color: use_color(stdout_is_terminal),
+            expanded,
+        }
+    }
+}
+
+/// Whether tables and timelines are coloured: on a terminal, unless `NO_COLOR` is set to
+/// anything but the empty string (no-color.org).
+pub fn use_color(stdout_is_terminal: bool) -> bool {
+    stdout_is_terminal && colour_allowed()
+}
+
+/// The width tables fit into: `COLUMNS` when it is set to a number (the user asked, so
+/// even piped output follows it), else the terminal's width when stdout is one, else no
+/// limit (piped tables are never cut).
+pub fn output_width(stdout_is_terminal: bool) -> Option<usize> {
+    let asked = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    asked.or_else(|| {
+        stdout_is_terminal
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(w, _)| usize::from(w.0))
+    })
 }
 
 /// Writes the result in the format to `out`.
@@ -80,7 +133,14 @@ pub fn render(
     let mut out = BufWriter::new(out);
     match format {
         OutputFormat::Table if result.timeline => timeline::write_timeline(result, opts, &mut out)?,
-        OutputFormat::Table => table::write_table(result, opts, &mut out)?,
+        OutputFormat::Table => {
+            let mut writer = TableWriter::new(&result.columns, &result.repeated, *opts, &mut out)
+                .with_chunk(result.rows.len());
+            for row in &result.rows {
+                writer.row(&row.cells)?;
+            }
+            writer.finish()?;
+        }
         OutputFormat::Json | OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Tsv => {
             if let Some(mut writer) = RowWriter::new(format, &result.columns, &mut out) {
                 for row in &result.rows {
@@ -190,6 +250,7 @@ pub(crate) mod tests {
         let opts = RenderOptions {
             width: Some(60),
             color: true,
+            expanded: Expanded::Auto,
         };
         let table = render_to_string(&result, OutputFormat::Table, opts);
         assert!(table.contains('\u{200E}'));

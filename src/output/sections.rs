@@ -50,7 +50,7 @@ pub fn render_sections(
                     out.write_all(b"\n")?;
                 }
                 writeln!(out, "{}", section.title)?;
-                super::table::write_table(&section.result, opts, &mut out)?;
+                super::render(&section.result, OutputFormat::Table, opts, &mut out)?;
             }
         }
     }

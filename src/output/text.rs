@@ -134,6 +134,42 @@ pub(crate) fn fit_pieces(pieces: &[&str], max: usize) -> Fitted {
     Fitted { text, width }
 }
 
+/// Printable `s` broken into lines of at most `max` cells, at spaces where it can and
+/// inside a word longer than a line; at most `max_lines` lines, the last cut with `…` if
+/// text is left over. Each line holding right-to-left text ends with a LEFT-TO-RIGHT MARK.
+pub(crate) fn wrap(s: &str, max: usize, max_lines: usize) -> Vec<Fitted> {
+    let mut lines = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() && lines.len() < max_lines {
+        if lines.len() + 1 == max_lines || display_width(rest) <= max {
+            lines.push(fit_pieces(&[rest], max));
+            break;
+        }
+        let (prefix, _, _) = prefix_within(rest, max);
+        // Break after the last space of the line, unless that leaves the line empty.
+        let end = match prefix.rfind(' ') {
+            Some(at) if at > 0 => at,
+            _ => prefix.len(),
+        };
+        // A line needs at least one character, even one wider than the line.
+        let end = if end == 0 {
+            rest.chars().next().map_or(0, char::len_utf8)
+        } else {
+            end
+        };
+        let line = &rest[..end];
+        lines.push(fit_pieces(&[line], max));
+        rest = rest[end..].trim_start_matches(' ');
+    }
+    if lines.is_empty() {
+        lines.push(Fitted {
+            text: String::new(),
+            width: 0,
+        });
+    }
+    lines
+}
+
 /// `s` in bold when `color`.
 pub(crate) fn bold(s: &str, color: bool) -> Cow<'_, str> {
     styled(s, BOLD, color)
@@ -216,6 +252,37 @@ mod tests {
         assert_eq!(f.text, "e\u{301}e\u{301}e\u{301}");
         let f = fit_pieces(&["e\u{301}e\u{301}e\u{301}"], 2);
         assert_eq!(f.text, "e\u{301}…");
+    }
+
+    fn texts(lines: &[Fitted]) -> Vec<&str> {
+        lines.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_inside_long_words() {
+        assert_eq!(texts(&wrap("one two three", 20, 4)), ["one two three"]);
+        assert_eq!(texts(&wrap("one two three", 8, 4)), ["one two", "three"]);
+        assert_eq!(texts(&wrap("abcdefghij", 4, 4)), ["abcd", "efgh", "ij"]);
+        assert_eq!(texts(&wrap("", 4, 4)), [""]);
+        for line in wrap("the quick brown fox jumps over", 7, 9) {
+            assert!(line.width <= 7, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn wrap_cuts_the_last_line_allowed() {
+        assert_eq!(
+            texts(&wrap("one two three four five", 8, 2)),
+            ["one two", "three f…"]
+        );
+        // A character wider than the line still makes progress.
+        assert_eq!(wrap("北京", 1, 9).len(), 2);
+    }
+
+    #[test]
+    fn wrap_marks_right_to_left_lines() {
+        let lines = wrap("مسعود بزشكيان visited Baku", 14, 4);
+        assert_eq!(texts(&lines), ["مسعود بزشكيان\u{200E}", "visited Baku"]);
     }
 
     #[test]

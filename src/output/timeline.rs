@@ -15,6 +15,7 @@
 
 use std::io::{self, Write};
 
+use crate::model::Status;
 use crate::time::{Day, NEG_INF, POS_INF};
 use crate::value::{ResultSet, Value};
 
@@ -38,6 +39,79 @@ const UNCERTAIN: char = '░';
 const POINT: char = '●';
 const OPEN_LEFT: char = '◀';
 const OPEN_RIGHT: char = '▶';
+
+/// The marks a row is drawn with, by its status: what happened in solid blocks, what is
+/// only planned as a double line, what someone alleges shaded, what is denied or was
+/// called off crossed out; so that a plan never reads as an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Marks {
+    certain: char,
+    uncertain: char,
+    point: char,
+    /// What the legend calls rows drawn so.
+    word: &'static str,
+}
+
+const OCCURRED: Marks = Marks {
+    certain: CERTAIN,
+    uncertain: UNCERTAIN,
+    point: POINT,
+    word: "occurred",
+};
+const PLANNED: Marks = Marks {
+    certain: '═',
+    uncertain: '┄',
+    point: '○',
+    word: "planned",
+};
+const ALLEGED: Marks = Marks {
+    certain: '▒',
+    uncertain: '·',
+    point: '◐',
+    word: "alleged",
+};
+const DENIED: Marks = Marks {
+    certain: '×',
+    uncertain: '-',
+    point: '×',
+    word: "denied/cancelled",
+};
+/// In the legend's order.
+const ALL_MARKS: [Marks; 4] = [OCCURRED, PLANNED, ALLEGED, DENIED];
+
+impl Marks {
+    /// The marks of a row whose status reads `status` (occurred when it has none).
+    fn of(status: Option<&str>) -> Marks {
+        match status.and_then(|s| s.parse::<Status>().ok()) {
+            Some(Status::Planned | Status::Postponed) => PLANNED,
+            Some(Status::Alleged) => ALLEGED,
+            Some(Status::Denied | Status::Cancelled) => DENIED,
+            Some(Status::Occurred) | None => OCCURRED,
+        }
+    }
+}
+
+/// The legend under a chart: the marks of the statuses drawn, their uncertain parts, and
+/// the open ends if any.
+fn legend(used: &[Marks], open: bool) -> String {
+    let drawn: Vec<&Marks> = ALL_MARKS.iter().filter(|m| used.contains(m)).collect();
+    let mut parts: Vec<String> = drawn
+        .iter()
+        .map(|m| {
+            let mut marks = String::from(m.certain);
+            if m.point != m.certain {
+                marks.push(m.point);
+            }
+            format!("{marks} {}", m.word)
+        })
+        .collect();
+    let uncertain: String = drawn.iter().map(|m| m.uncertain).collect();
+    parts.push(format!("{uncertain} uncertain"));
+    if open {
+        parts.push(format!("{OPEN_LEFT}{OPEN_RIGHT} open"));
+    }
+    parts.join("  ")
+}
 
 /// A row's time bounds, as days.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,12 +195,33 @@ pub(crate) fn write_timeline(
             "{indent}{}",
             text::dim(&axis.rule_line(&ticks), opts.color)
         )?;
+        let status_column = result.columns.iter().position(|c| c == "status");
+        let mut used = Vec::new();
         for &(i, b) in &dated {
             let label = fit_label(&labels[i], label_width);
             let pad = spaces(label_width.saturating_sub(label.1));
-            let chart = chart_line(&axis, &b);
+            let status = status_column
+                .and_then(|c| result.rows[i].cells.get(c))
+                .and_then(Value::as_text);
+            let marks = Marks::of(status.as_deref());
+            if !used.contains(&marks) {
+                used.push(marks);
+            }
+            let chart = chart_line(&axis, &b, marks);
             writeln!(out, "{}{pad} {}", label.0, chart.trim_end())?;
         }
+        let open = dated
+            .iter()
+            .any(|(_, b)| b.all().iter().any(|&d| !is_finite(d)));
+        // Under the chart, or from the left edge and cut when it is too long for that.
+        let legend = legend(&used, open);
+        let room = opts.width.unwrap_or(usize::MAX);
+        let (indent, legend) = if indent.len() + display_width(&legend) <= room {
+            (indent, legend)
+        } else {
+            (String::new(), fit_pieces(&[legend.as_str()], room).text)
+        };
+        writeln!(out, "{indent}{}", text::dim(&legend, opts.color))?;
     }
 
     let undated: Vec<usize> = (0..result.rows.len())
@@ -240,8 +335,8 @@ fn parse_iso_date(text: &str) -> Option<Day> {
         .then(|| days_from_civil(year, month, day))
 }
 
-/// The chart line of one row.
-fn chart_line(axis: &Axis, b: &Bounds) -> String {
+/// The chart line of one row, drawn with the marks of its status.
+fn chart_line(axis: &Axis, b: &Bounds, marks: Marks) -> String {
     let width = axis.width();
     let mut cells = vec![' '; width];
     let mut paint = |from: Day, to: Day, mark: char| {
@@ -249,16 +344,16 @@ fn chart_line(axis: &Axis, b: &Bounds) -> String {
             return;
         }
         for cell in &mut cells[axis.column(from)..=axis.column(to)] {
-            if mark == CERTAIN || *cell == ' ' {
+            if mark == marks.certain || *cell == ' ' {
                 *cell = mark;
             }
         }
     };
-    paint(b.start_lo, b.start_hi, UNCERTAIN);
-    paint(b.end_lo, b.end_hi, UNCERTAIN);
-    paint(b.start_hi, b.end_lo, CERTAIN);
+    paint(b.start_lo, b.start_hi, marks.uncertain);
+    paint(b.end_lo, b.end_hi, marks.uncertain);
+    paint(b.start_hi, b.end_lo, marks.certain);
     if b.all().into_iter().all(is_finite) && axis.column(b.start_lo) == axis.column(b.end_hi) {
-        cells[axis.column(b.start_lo)] = POINT;
+        cells[axis.column(b.start_lo)] = marks.point;
     }
     if b.all().contains(&NEG_INF) {
         cells[0] = OPEN_LEFT;
@@ -362,6 +457,7 @@ mod tests {
         let opts = RenderOptions {
             width,
             color: false,
+            ..RenderOptions::default()
         };
         write_timeline(result, &opts, &mut out).unwrap();
         String::from_utf8(out).unwrap()
@@ -404,6 +500,37 @@ mod tests {
         let exercise = chart_of(&text, "Iran naval").trim();
         assert!(exercise.starts_with(UNCERTAIN) && exercise.ends_with(UNCERTAIN));
         assert!(exercise.contains(CERTAIN), "{exercise}");
+    }
+
+    #[test]
+    fn statuses_are_drawn_apart_with_a_legend() {
+        let mut result = sample();
+        result.columns.push("status".into());
+        let statuses = ["occurred", "planned", "alleged", "denied"];
+        for (row, status) in result.rows.iter_mut().zip(statuses.iter().cycle()) {
+            row.cells.push(text(status));
+        }
+        let text = timeline(&result, Some(100));
+        assert_eq!(chart_of(&text, "Masoud").trim(), "●");
+        let planned = chart_of(&text, "Iran embassy").trim();
+        assert!(planned.chars().all(|c| c == PLANNED.certain), "{planned}");
+        let alleged = chart_of(&text, "Azerbaijan expelled").trim();
+        assert!(alleged.chars().all(|c| c == ALLEGED.uncertain), "{alleged}");
+        let denied = chart_of(&text, "الهام").trim();
+        assert!(denied.starts_with(DENIED.certain), "{denied}");
+        let legend = text
+            .lines()
+            .find(|l| l.contains("occurred"))
+            .expect("a legend");
+        for word in ["occurred", "planned", "alleged", "denied", "open"] {
+            assert!(legend.contains(word), "{legend}");
+        }
+        // Without statuses, the legend names only what is drawn.
+        let plain = timeline(&sample(), Some(100));
+        assert!(
+            !plain.contains("alleged") && !plain.contains(PLANNED.certain),
+            "{plain}"
+        );
     }
 
     #[test]

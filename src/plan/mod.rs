@@ -6,6 +6,7 @@
 
 mod columns;
 mod error;
+mod repeats;
 mod resolve;
 #[cfg(test)]
 pub(crate) mod test_catalog;

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::output::OutputFormat;
+use crate::output::{Expanded, OutputFormat};
 
 /// What a dot-command takes after its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +30,11 @@ pub struct CommandSpec {
     pub help: &'static str,
 }
 
-const FORMATS: &[&str] = &["table", "json", "jsonl", "csv", "tsv", "dot", "mermaid"];
+const FORMATS: &[&str] = &[
+    "table", "json", "jsonl", "csv", "tsv", "dot", "mermaid", "line",
+];
 const ON_OFF: &[&str] = &["on", "off"];
+const ON_OFF_AUTO: &[&str] = &["on", "off", "auto"];
 
 /// Every dot-command.
 pub const COMMANDS: &[CommandSpec] = &[
@@ -43,9 +46,10 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         names: &["format", "mode"],
-        args: "table|json|jsonl|csv|tsv|dot|mermaid",
+        args: "table|json|jsonl|csv|tsv|dot|mermaid|line",
         arg: ArgKind::Choice(FORMATS),
-        help: "print results in this format (no argument: show the current one)",
+        help: "print results in this format (no argument: show the current one; line: \
+               records, one field per line, as `\\x on`)",
     },
     CommandSpec {
         names: &["sql"],
@@ -88,6 +92,19 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: "FILE",
         arg: ArgKind::File,
         help: "run the statements of FILE, one after another",
+    },
+    CommandSpec {
+        names: &["x", "expanded"],
+        args: "[on|off|auto]",
+        arg: ArgKind::Choice(ON_OFF_AUTO),
+        help: "rows as records, one field per line (also `\\x`; alone: toggle; auto, the \
+               default: when a table cannot fit the terminal)",
+    },
+    CommandSpec {
+        names: &["pager"],
+        args: "on|off",
+        arg: ArgKind::Choice(ON_OFF),
+        help: "page results longer than the screen through $PAGER (default less -SRFX)",
     },
     CommandSpec {
         names: &["schema"],
@@ -168,6 +185,9 @@ pub enum DotCommand {
     Output(Option<PathBuf>),
     Once(PathBuf),
     Read(PathBuf),
+    /// `\x [on|off|auto]`, `.mode line`; `None` toggles.
+    Expanded(Option<Expanded>),
+    Pager(Option<bool>),
     Schema,
     Stats,
     Saved,
@@ -176,11 +196,20 @@ pub enum DotCommand {
     Quit,
 }
 
-/// Reads a dot-command line (`.name [ARG]`); the error says what is wrong and what
-/// to type.
+/// Whether `line` is a dot-command (or psql's `\x`) rather than a statement.
+pub fn is_command(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with('.') || line.starts_with('\\')
+}
+
+/// Reads a dot-command line (`.name [ARG]`, or `\x` as in psql); the error says what
+/// is wrong and what to type.
 pub fn parse(line: &str) -> Result<DotCommand, String> {
     let line = line.trim();
-    let body = line.strip_prefix('.').unwrap_or(line);
+    let body = line
+        .strip_prefix('.')
+        .or_else(|| line.strip_prefix('\\'))
+        .unwrap_or(line);
     let (name, arg) = match body.split_once(char::is_whitespace) {
         Some((n, a)) => (n, a.trim()),
         None => (body, ""),
@@ -214,6 +243,8 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
     let file = || PathBuf::from(arg);
     Ok(match spec.names[0] {
         "help" => DotCommand::Help,
+        // sqlite3's `.mode line`: one field per line, our records.
+        "format" if arg.eq_ignore_ascii_case("line") => DotCommand::Expanded(Some(Expanded::On)),
         "format" => DotCommand::Format(if arg.is_empty() {
             None
         } else {
@@ -229,6 +260,13 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
         "output" => DotCommand::Output((!arg.is_empty()).then(file)),
         "once" => DotCommand::Once(file()),
         "read" => DotCommand::Read(file()),
+        "x" => DotCommand::Expanded(match arg.to_ascii_lowercase().as_str() {
+            "" => None,
+            "on" => Some(Expanded::On),
+            "off" => Some(Expanded::Off),
+            _ => Some(Expanded::Auto),
+        }),
+        "pager" => DotCommand::Pager(switch),
         "schema" => DotCommand::Schema,
         "stats" => DotCommand::Stats,
         "saved" => DotCommand::Saved,
@@ -319,6 +357,21 @@ mod tests {
             parse(".read s.fq"),
             Ok(DotCommand::Read(PathBuf::from("s.fq")))
         );
+        assert_eq!(parse("\\x"), Ok(DotCommand::Expanded(None)));
+        assert_eq!(
+            parse("\\x auto"),
+            Ok(DotCommand::Expanded(Some(Expanded::Auto)))
+        );
+        assert_eq!(
+            parse(".expanded on"),
+            Ok(DotCommand::Expanded(Some(Expanded::On)))
+        );
+        assert_eq!(
+            parse(".mode line"),
+            Ok(DotCommand::Expanded(Some(Expanded::On)))
+        );
+        assert_eq!(parse(".pager off"), Ok(DotCommand::Pager(Some(false))));
+        assert!(is_command(" \\x") && is_command(".help") && !is_command("?x visited _"));
         assert_eq!(parse(".schema"), Ok(DotCommand::Schema));
         assert_eq!(parse(".stats"), Ok(DotCommand::Stats));
         assert_eq!(parse(".saved"), Ok(DotCommand::Saved));

@@ -246,7 +246,7 @@ fn interactive(store: Rc<RefCell<Store>>, session: &mut Session) -> Result<i32, 
         })
         .build();
     let mut editor: Editor<ReplHelper, DefaultHistory> = Editor::with_config(config)?;
-    let color = stdout_terminal && crate::output::colour_allowed();
+    let color = crate::output::use_color(stdout_terminal);
     editor.set_helper(Some(ReplHelper::new(store, color)));
 
     let mut warned = false;

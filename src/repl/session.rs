@@ -17,8 +17,8 @@ use crate::deadline::Deadline;
 use crate::error::{Error, Place};
 use crate::lang::{self, ast};
 use crate::output::file::OutputFile;
-use crate::output::{self, OutputFormat, RenderOptions};
-use crate::statement::{self, Outcome};
+use crate::output::{self, Expanded, OutputFormat, Pager, RenderOptions};
+use crate::statement::{self, Outcome, TableEnd};
 use crate::store::{self, ImportOptions, InterruptHandle, Store};
 
 use super::dot::{self, DotCommand};
@@ -27,7 +27,7 @@ use super::validate;
 use super::ReplError;
 
 /// What the user has set with dot-commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Settings {
     /// `.format`; `None`: table on a terminal, JSON otherwise.
     pub format: Option<OutputFormat>,
@@ -39,6 +39,24 @@ pub struct Settings {
     pub echo: bool,
     /// `.bail on`: a script stops at its first error.
     pub bail: bool,
+    /// `\x`, `\x auto`: table rows as records.
+    pub expanded: Expanded,
+    /// `.pager off`: results longer than the screen are not paged.
+    pub pager: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            format: None,
+            sql: false,
+            timer: false,
+            expanded: Expanded::Auto,
+            pager: true,
+            echo: false,
+            bail: false,
+        }
+    }
 }
 
 /// Where results go instead of standard output: the file of `.output` (until `.output`
@@ -145,6 +163,13 @@ pub enum Ended {
     /// Committing or rolling back failed (said on stderr); nothing of the change was
     /// written.
     Failed,
+}
+
+/// What a statement gave: rows or a message to print, or a table already streamed
+/// through the pager (finished or stopped part way).
+enum Ran {
+    Outcome(Outcome),
+    Streamed(TableEnd, Pager),
 }
 
 /// Was this error SQLite's interrupt (Ctrl-C)?
@@ -295,7 +320,7 @@ impl Session {
         if self.settings.echo {
             eprintln!("{trimmed}");
         }
-        if trimmed.starts_with('.') {
+        if dot::is_command(trimmed) {
             return self.dot(trimmed);
         }
         // The words of sqlite3 and psql, alone on their line.
@@ -312,14 +337,7 @@ impl Session {
         if self.redirect.is_some() {
             return RenderOptions::default();
         }
-        RenderOptions {
-            width: if self.terminal {
-                terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
-            } else {
-                None
-            },
-            color: self.terminal && output::colour_allowed(),
-        }
+        RenderOptions::for_stdout(self.terminal, self.settings.expanded)
     }
 
     fn format(&self) -> OutputFormat {
@@ -345,11 +363,15 @@ impl Session {
             }
             return Ok(());
         }
-        let stdout = io::stdout();
-        let mut out = stdout.lock();
-        output::render(rows, self.format(), &self.render_options(), &mut out)
-            .map_err(output_error)?;
-        out.flush().map_err(output_error)
+        let mut pager = self.pager();
+        let written = output::render(rows, self.format(), &self.render_options(), &mut pager);
+        pager.conclude(written).map_err(output_error)
+    }
+
+    /// Where output for people goes: through the pager when it is on and stdout is a
+    /// terminal.
+    fn pager(&self) -> Pager {
+        Pager::for_stdout(self.settings.pager, self.terminal)
     }
 
     fn fail(&self, message: &str) -> Flow {
@@ -409,7 +431,23 @@ impl Session {
                                 let _ = writeln!(err, "{}", sql.trim_end());
                             }
                         }
-                        statement::apply(&mut watched, &prepared, &opts)
+                        // A table streams, so that Ctrl-C can stop it part way.
+                        if self.format() == OutputFormat::Table {
+                            let mut pager = self.pager();
+                            let render = self.render_options();
+                            let streamed = statement::stream_table(
+                                &watched, &prepared, &opts, render, &mut pager,
+                            );
+                            match streamed {
+                                Ok(Some(end)) => return Ok(Ran::Streamed(end, pager)),
+                                Err(_) if pager.closed() => {
+                                    return Ok(Ran::Streamed(TableEnd::Finished, pager))
+                                }
+                                Err(e) => return Err(e),
+                                Ok(None) => {}
+                            }
+                        }
+                        statement::apply(&mut watched, &prepared, &opts).map(Ran::Outcome)
                     });
                 drop(watched);
                 self.interrupter.set_running(false);
@@ -419,11 +457,27 @@ impl Session {
         drop(store);
         let elapsed = started.elapsed();
         let flow = match result {
-            Ok(Outcome::Rows(rows)) => {
+            Ok(Ran::Streamed(end, pager)) => {
+                let closed = pager.closed();
+                pager.end().map_err(output_error)?;
+                match end {
+                    TableEnd::Finished => Flow::Done,
+                    TableEnd::Stopped { .. } if closed => Flow::Done,
+                    TableEnd::Stopped { rows, error } if is_interrupt(&error) => {
+                        self.fail(&format!(
+                        "interrupted after {rows} {}: the query was stopped (Ctrl-C); the store \
+                         is unchanged",
+                        if rows == 1 { "row" } else { "rows" }
+                    ))
+                    }
+                    TableEnd::Stopped { error, .. } => self.fail(&error.render(Some(text))),
+                }
+            }
+            Ok(Ran::Outcome(Outcome::Rows(rows))) => {
                 self.print_rows(&rows)?;
                 Flow::Done
             }
-            Ok(Outcome::Message(m)) => {
+            Ok(Ran::Outcome(Outcome::Message(m))) => {
                 eprintln!("{m}");
                 Flow::Done
             }
@@ -472,6 +526,21 @@ impl Session {
             DotCommand::Output(file) => return Ok(self.redirect(file, false)),
             DotCommand::Once(file) => return Ok(self.redirect(Some(file), true)),
             DotCommand::Read(file) => return self.read(&file),
+            DotCommand::Expanded(mode) => {
+                // Alone, `\x` turns records on, or off when they are on (as in psql).
+                let mode = mode.unwrap_or(match self.settings.expanded {
+                    Expanded::On => Expanded::Off,
+                    Expanded::Off | Expanded::Auto => Expanded::On,
+                });
+                self.settings.expanded = mode;
+                let word = match mode {
+                    Expanded::On => "on",
+                    Expanded::Off => "off",
+                    Expanded::Auto => "auto",
+                };
+                eprintln!("expanded display: {word}");
+            }
+            DotCommand::Pager(on) => self.settings.pager = on.unwrap_or(!self.settings.pager),
             DotCommand::Schema => {
                 let store = self.store.borrow();
                 let schema = match store.schema_text() {
@@ -633,6 +702,16 @@ mod tests {
         assert!(s.settings.sql);
         assert_eq!(s.handle(".timer on").unwrap(), Flow::Done);
         assert!(s.settings.timer);
+        assert_eq!(s.settings.expanded, Expanded::Auto);
+        assert_eq!(s.handle("\\x").unwrap(), Flow::Done);
+        assert_eq!(s.settings.expanded, Expanded::On);
+        assert_eq!(s.handle("\\x").unwrap(), Flow::Done);
+        assert_eq!(s.settings.expanded, Expanded::Off);
+        assert_eq!(s.handle("\\x auto").unwrap(), Flow::Done);
+        assert_eq!(s.settings.expanded, Expanded::Auto);
+        assert!(s.settings.pager);
+        assert_eq!(s.handle(".pager off").unwrap(), Flow::Done);
+        assert!(!s.settings.pager);
         assert_eq!(s.handle(".nonsense").unwrap(), Flow::Failed);
         assert_eq!(s.handle(".quit").unwrap(), Flow::Quit);
         assert_eq!(s.handle("   ").unwrap(), Flow::Done);

@@ -19,7 +19,7 @@ pub fn is_blank(text: &str) -> bool {
 /// text whose error no further input can fix.
 pub fn is_complete(text: &str) -> bool {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('.') || is_blank(text) || super::dot::bare_word(text).is_some() {
+    if super::dot::is_command(trimmed) || is_blank(text) || super::dot::bare_word(text).is_some() {
         return true;
     }
     // Past the size limit no more input can make it run: it fails now, and is not

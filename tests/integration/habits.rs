@@ -216,12 +216,12 @@ fn no_color_turns_off_every_style_of_a_table() {
     };
     let styled = run(&[]);
     assert!(
-        styled.contains("Baku") && styled.contains("\x1b["),
+        styled.contains("Pezeshkian") && styled.contains("\x1b["),
         "{styled:?}"
     );
     let plain = run(&["--no-color"]);
     assert!(
-        plain.contains("Baku") && !plain.contains("\x1b["),
+        plain.contains("Pezeshkian") && !plain.contains("\x1b["),
         "{plain:?}"
     );
 }

@@ -16,5 +16,6 @@ mod repl;
 mod scripts;
 mod store;
 mod support;
+mod tables;
 mod views;
 mod writes;

@@ -26,7 +26,9 @@ pub(crate) fn spawn(db: &Path, home: &Path) -> OsSession {
         .env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("TERM", "xterm")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // A long result goes through the pager: one that never waits for a key.
+        .env("PAGER", "cat");
     let mut session = Session::spawn(cmd).expect("the REPL starts in a pseudo-terminal");
     // Wide enough that no cell of the seed's tables is cut.
     session
