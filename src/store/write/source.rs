@@ -11,6 +11,7 @@ use super::{checked, db, WriteReport, Writer};
 use crate::store::anchor::{reanchor_source, AnchorFault};
 use crate::store::import::fields::CheckedRecord;
 use crate::store::StoreError;
+use crate::time::phrases::anchor_day;
 
 /// The fields of a source record besides `type` and `id`, as the `source` table's columns
 /// hold them.
@@ -143,15 +144,18 @@ impl Writer<'_> {
 /// Why source `id`'s new `published` date cannot stand: relation `relation` counts its
 /// relative date from it and cannot be resolved against it.
 fn refusal(id: &str, published: Option<&str>, relation: i64, fault: AnchorFault) -> StoreError {
-    let published = published.map_or("none".to_string(), |p| format!("`{p}`"));
+    let why = match published {
+        Some(text) if matches!(anchor_day(text, None), Ok(Some(_))) => fault.reason,
+        Some(text) => format!("`{text}` is not one day"),
+        None => "the source would have none".to_string(),
+    };
     StoreError::BadWrite {
         field: Some("published".into()),
         reason: format!(
-            "#{relation} counts its relative `{}` from source `{id}`'s `published` date, and \
-             the new one ({published}) cannot anchor it: {}. Give one day, e.g. published \
-             2025-04-28, or give #{relation} its own date first (`correct #{relation} \
-             reported D`)",
-            fault.field, fault.reason
+            "#{relation} counts its relative `{}` from source `{id}`'s `published` date, \
+             which cannot anchor it: {why}. Give one day (e.g. published 2025-04-28), or \
+             first give #{relation} a date of its own (`correct #{relation} reported D`)",
+            fault.field
         ),
     }
 }
