@@ -7,8 +7,9 @@
 //! in the table's `*_version` table, ended by the change (`until_change`). The parts:
 //! [`versions`] keeps and restores versions of any of the four tables; [`relation`] adds,
 //! corrects and retracts relations, [`erase`] erases them; [`entity`] adds entities,
-//! predicates and sources and changes entities' names; [`source`] corrects sources; [`merge`] merges and unmerges
-//! entities; [`undo`] reverts a change; [`history`] and [`log`] read it all back as rows.
+//! predicates and sources and changes entities' names; [`source`] corrects sources (and
+//! the relative dates that count from them); [`merge`] merges and unmerges entities;
+//! [`undo`] reverts a change; [`history`] and [`log`] read it all back as rows.
 
 mod entity;
 mod erase;
