@@ -575,6 +575,9 @@ pub enum WriteKind {
     Rename { entity: Term, name: Text },
     /// `correct #id FIELD VALUE[,] …`: at least one field.
     Correct { id: Handle, fields: Vec<Field> },
+    /// `correct source ID FIELD VALUE[,] …`: at least one of a source's fields; a new
+    /// `published` date re-anchors the relative dates of the source's relations.
+    CorrectSource { id: Ident, fields: Vec<Field> },
     /// `retract #id` or `retract S P O [filters] [FIELD VALUE …] [all]`.
     Retract { target: RetractTarget, all: bool },
     /// `merge A into B`: B is the canonical entity.
@@ -688,7 +691,7 @@ impl WriteKind {
             WriteKind::Alias { .. } => kw::ALIAS,
             WriteKind::Unalias { .. } => kw::UNALIAS,
             WriteKind::Rename { .. } => kw::RENAME,
-            WriteKind::Correct { .. } => kw::CORRECT,
+            WriteKind::Correct { .. } | WriteKind::CorrectSource { .. } => kw::CORRECT,
             WriteKind::Retract { .. } => kw::RETRACT,
             WriteKind::Merge { .. } => kw::MERGE,
             WriteKind::Unmerge { .. } => kw::UNMERGE,

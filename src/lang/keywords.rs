@@ -228,6 +228,9 @@ pub const REASON_REQUIRED: &[&str] = &[CORRECT, RETRACT, MERGE, UNMERGE, ERASE];
 /// What may follow `add` besides a relation's subject.
 pub const ADD_FORMS: &[&str] = &[ENTITY, PREDICATE, SOURCE];
 
+/// What may follow `correct` besides a relation's handle.
+pub const CORRECT_FORMS: &[&str] = &[SOURCE];
+
 /// The fields of a relation: what `add S P O` may give, `correct` may change and a
 /// `retract` pattern may require (DATA.md's relation fields, `from`/`to`/`at` included).
 pub const RELATION_FIELDS: &[&str] = &[
@@ -579,6 +582,12 @@ mod tests {
         check_group("add source s ", &union(&[SOURCE_FIELDS, &[BECAUSE]]));
         check_group("add a met b ", &union(&[RELATION_FIELDS, &[BECAUSE]]));
         check_group("correct #1 ", RELATION_FIELDS);
+        check_group("correct ", CORRECT_FORMS);
+        check_group("correct source s ", SOURCE_FIELDS);
+        check_group(
+            "correct source s lang en ",
+            &union(&[SOURCE_FIELDS, &[BECAUSE]]),
+        );
         check_group(
             "correct #1 at 2024 ",
             &union(&[RELATION_FIELDS, &[BECAUSE]]),
@@ -602,6 +611,7 @@ mod tests {
     fn every_group_is_in_keywords() {
         for group in [
             ADD_FORMS,
+            CORRECT_FORMS,
             RELATION_FIELDS,
             SOURCE_FIELDS,
             ENTITY_OPTIONS,

@@ -202,6 +202,11 @@ impl Display for WriteKind {
                 write!(f, "correct {id}")?;
                 fields(f, given)
             }
+            WriteKind::CorrectSource { id, fields: given } => {
+                f.write_str("correct source ")?;
+                dashed_word(f, &id.name)?;
+                fields(f, given)
+            }
             WriteKind::Retract { target, all } => {
                 match target {
                     RetractTarget::Handle(id) => write!(f, "retract {id}")?,

@@ -212,6 +212,8 @@ fn write_kind() -> BoxedStrategy<WriteKind> {
         (entity(), text()).prop_map(|(entity, name)| WriteKind::Rename { entity, name }),
         (handle(), fields(RELATION_FIELDS, 1))
             .prop_map(|(id, fields)| WriteKind::Correct { id, fields }),
+        (ident(dashed()), fields(kw::SOURCE_FIELDS, 1))
+            .prop_map(|(id, fields)| WriteKind::CorrectSource { id, fields }),
         handle().prop_map(|id| WriteKind::Retract {
             target: RetractTarget::Handle(id),
             all: false

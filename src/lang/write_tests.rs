@@ -23,7 +23,8 @@ fn fields_of(text: &str) -> Vec<FieldKind> {
     let fields = match kind_of(text) {
         WriteKind::AddRelation { fields, .. }
         | WriteKind::AddSource { fields, .. }
-        | WriteKind::Correct { fields, .. } => fields,
+        | WriteKind::Correct { fields, .. }
+        | WriteKind::CorrectSource { fields, .. } => fields,
         WriteKind::Retract {
             target: RetractTarget::Pattern { fields, .. },
             ..
@@ -553,6 +554,58 @@ fn correct_retract_merge_undo_errors() {
     assert_eq!(e.message, "expected a string (\"…\")");
     let e = err("alias a \"b\",");
     assert_eq!(e.message, "expected a string (\"…\")");
+}
+
+#[test]
+fn correct_source_in_its_forms() {
+    let w = write_of(
+        "correct source kan-0508 published 2025-05-09, title \"Kan, 9 May\" lang he \
+         because \"the date was misread\"",
+    );
+    assert_eq!(w.reason, Some(string("the date was misread")));
+    let WriteKind::CorrectSource { id: source, fields } = w.kind else {
+        panic!("not a source's correction: {:?}", w.kind);
+    };
+    assert_eq!(source, id("kan-0508"));
+    let kinds: Vec<FieldKind> = fields.into_iter().map(|f| f.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            FieldKind::Published(date("2025-05-09")),
+            FieldKind::Title(string("Kan, 9 May")),
+            FieldKind::Lang(id("he")),
+        ]
+    );
+    // Printed back as written (fields separated by spaces), a quoted id quoted again.
+    for text in [
+        "correct source kan published 2025-05-09 because \"x\"",
+        "correct source \"a source\" url \"https://x\" note \"n\" because \"x\"",
+    ] {
+        assert_eq!(canonical(text), text);
+    }
+    assert_eq!(
+        fields_of("correct source kan url \"u\", lang ar because \"x\""),
+        [FieldKind::Url(string("u")), FieldKind::Lang(id("ar"))]
+    );
+}
+
+#[test]
+fn correct_source_errors() {
+    let e = err("correct source kan because \"x\"");
+    assert!(e.message.starts_with("expected a field (published"), "{e}");
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("say what to change, such as `correct source kan published 2025-05-08`")
+    );
+    let e = err("correct source kan published 2025 published 2026 because \"x\"");
+    assert_eq!(e.message, "`published` is given twice");
+    // A relation's field is no source's.
+    let e = err("correct source kan when 2025 because \"x\"");
+    assert!(e.message.starts_with("expected a field (published"), "{e}");
+    let e = err("correct source kan published 2025-05-09");
+    assert_eq!(e.message, "`correct` needs a reason: add because \"…\"");
+    let e = err("correct sorce kan published 2025");
+    assert!(e.to_string().contains("did you mean `source`?"), "{e}");
 }
 
 // ---- Statement words and names ----

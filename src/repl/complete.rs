@@ -281,6 +281,10 @@ mod tests {
         assert_eq!(got, vec!["status"]);
         let (_, got) = replacements(&store, "correct #412 status pla");
         assert_eq!(got, vec!["planned"]);
+        let (_, got) = replacements(&store, "correct sou");
+        assert_eq!(got, vec!["source"]);
+        let (_, got) = replacements(&store, "correct source kan pub");
+        assert_eq!(got, vec!["published"]);
         let (_, got) = replacements(&store, "?x visited Baku as recorded o");
         assert_eq!(got, vec!["on"]);
         let (_, got) = replacements(&store, "merge Pezeshkian into Bak");

@@ -488,6 +488,18 @@ mod tests {
             at_end("correct #412 when ").wants,
             vec![words(&[lang::DATE_TEXT_WORDS])]
         );
+        assert_eq!(
+            at_end("correct ").wants,
+            vec![words(&[lang::CORRECT_FORMS])]
+        );
+        assert_eq!(
+            at_end("correct source kan ").wants,
+            vec![words(&[lang::SOURCE_FIELDS])]
+        );
+        assert_eq!(
+            at_end("correct source kan published 2025-05-08, ").wants,
+            vec![words(&[lang::SOURCE_FIELDS])]
+        );
         // A string is expected: nothing to offer.
         assert!(at_end("correct #412 when 2025 because ").wants.is_empty());
         assert!(at_end("correct #41").wants.is_empty());

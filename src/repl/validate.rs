@@ -134,6 +134,9 @@ mod tests {
             "add Pezeshkian visited Baku",
             "add Pezeshkian visited Baku # arrived\n",
             "correct #412 when 2025-05 because \"x\"",
+            "correct source kan published 2025-05-09, lang he because \"x\"",
+            // The reason missing at the end: run, to say so.
+            "correct source kan published 2025-05-09",
             "?who visited Baku as recorded on 2025-05-01",
             // A reason or `confirm` missing at the end: run, to say what is missing.
             "retract #412",
@@ -150,6 +153,9 @@ mod tests {
             "add Aliyev president_of Azerbaijan from 2003 to",
             "correct #412",
             "correct #412 when 2025,",
+            "correct source",
+            "correct source kan",
+            "correct source kan published",
             "retract #412 because",
             "alias araghchi \"a\",",
             "history",

@@ -4,6 +4,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::StoreError;
 use crate::model::Status;
 use crate::time::phrases::{anchor_day, is_relative, DateContext, RELATION_ANCHOR_ADVICE};
 use crate::time::{relation_bounds_at, Day, TimeError, TimeFields};
@@ -132,29 +133,34 @@ pub(crate) fn resolve_relation_time(
 
 /// Resolves again the relative dates of the relations of source `source` that count from
 /// its `published` date (those without a `reported` date of their own), after that date
-/// changed. Returns how many were resolved; a fault names the relation's key.
-// The writes have no statement yet that changes a source's `published` date (an import or
-// `add source` that disagrees with the stored one is refused); the one that adds it calls
-// this in the same change.
-#[cfg_attr(not(test), allow(dead_code))]
+/// changed. `before` is called with each relation's key before its row changes (the
+/// write engine keeps its version there). Returns the keys of the relations resolved
+/// again; a fault names the relation's key.
 pub(crate) fn reanchor_source(
     conn: &Connection,
     source: i64,
-) -> Result<Result<usize, (i64, AnchorFault)>, rusqlite::Error> {
+    mut before: impl FnMut(i64) -> Result<(), StoreError>,
+) -> Result<Result<Vec<i64>, (i64, AnchorFault)>, StoreError> {
+    let db = StoreError::sqlite("cannot resolve the dates of the source's relations again");
     let keys: Vec<i64> = conn
         .prepare_cached(
             "SELECT key FROM relation WHERE source = ?1 AND reported IS NULL
                  AND (anchor IS NOT NULL OR (start_lo IS NULL AND (when_text IS NOT NULL
-                      OR from_text IS NOT NULL OR to_text IS NOT NULL OR at_text IS NOT NULL)))",
-        )?
-        .query_map([source], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+                      OR from_text IS NOT NULL OR to_text IS NOT NULL OR at_text IS NOT NULL)))
+             ORDER BY key",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map([source], |r| r.get(0))?
+                .collect::<Result<_, _>>()
+        })
+        .map_err(db)?;
     for &key in &keys {
-        if let Err(fault) = resolve_relation_time(conn, key, None)? {
+        before(key)?;
+        if let Err(fault) = resolve_relation_time(conn, key, None).map_err(db)? {
             return Ok(Err((key, fault)));
         }
     }
-    Ok(Ok(keys.len()))
+    Ok(Ok(keys))
 }
 
 #[cfg(test)]
@@ -215,7 +221,13 @@ mod tests {
         let source: i64 = conn
             .query_row("SELECT key FROM source WHERE id = 'art'", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(reanchor_source(conn, source).unwrap(), Ok(1));
+        let mut seen = Vec::new();
+        let moved = reanchor_source(conn, source, |key| {
+            seen.push(key);
+            Ok::<_, StoreError>(())
+        });
+        assert_eq!(moved.unwrap(), Ok(vec![1]));
+        assert_eq!(seen, [1]);
         let after = bounds(&store);
         // November before January 2026; `reported` and written dates stay.
         assert_eq!(
@@ -228,7 +240,7 @@ mod tests {
             .connection()
             .execute("UPDATE source SET published = '2026' WHERE id = 'art'", [])
             .unwrap();
-        let refused = reanchor_source(store.connection(), source)
+        let refused = reanchor_source(store.connection(), source, |_| Ok::<_, StoreError>(()))
             .unwrap()
             .unwrap_err();
         assert_eq!(refused.1.field, "when");

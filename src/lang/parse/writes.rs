@@ -1,5 +1,5 @@
 //! Writes (WRITES.md): `add` (a relation, an entity, a predicate, a source), `alias`,
-//! `unalias`, `rename`, `correct`, `retract`, `merge`, `unmerge`, `undo` and `erase`,
+//! `unalias`, `rename`, `correct` (a relation or a source), `retract`, `merge`, `unmerge`, `undo` and `erase`,
 //! each with its reason (`because "…"`), which `correct`, `retract`, `merge`, `unmerge`
 //! and `erase` require; `erase` requires `confirm` too.
 
@@ -273,27 +273,50 @@ fn rename(i: Input<'_>) -> PResult<'_, WriteKind> {
     .parse(i)
 }
 
-/// `#id FIELD VALUE[,] …`: at least one field.
+/// `#id FIELD VALUE[,] …` or `source ID FIELD VALUE[,] …`: at least one field.
 fn correct(i: Input<'_>) -> PResult<'_, WriteKind> {
+    if let Ok((rest, _)) = kw_in(kw::CORRECT_FORMS)(i) {
+        return cut(correct_source).parse(rest);
+    }
+    i.expect(Expect::Offer(kw::CORRECT_FORMS));
     let (i, id) = handle(i)?;
     let (rest, fields) = fields(kw::RELATION_FIELDS)(i)?;
     if fields.is_empty() {
-        // A word that may mean a field keeps its did-you-mean hint.
-        let failed = match i.peek() {
-            Some(t) if !super::is_word(t, kw::BECAUSE) => {
-                i.fail(Expect::Field(kw::RELATION_FIELDS))
-            }
-            _ => i.fail_hint(
-                Expect::Field(kw::RELATION_FIELDS),
-                format!("say what to change, such as `correct {id} when 2025-05-08`"),
-            ),
-        };
-        return failed.map_err(|e| match e {
-            nom::Err::Error(fail) => nom::Err::Failure(fail),
-            other => other,
-        });
+        return no_field(i, kw::RELATION_FIELDS, &format!("{id} when 2025-05-08"));
     }
     Ok((rest, WriteKind::Correct { id, fields }))
+}
+
+/// `ID FIELD VALUE[,] …` after `correct source`: at least one of a source's fields.
+fn correct_source(i: Input<'_>) -> PResult<'_, WriteKind> {
+    let (i, id) = dashed_word(Expect::SourceId)(i)?;
+    let (rest, fields) = fields(kw::SOURCE_FIELDS)(i)?;
+    if fields.is_empty() {
+        let example = format!("source {} published 2025-05-08", id.name);
+        return no_field(i, kw::SOURCE_FIELDS, &example);
+    }
+    Ok((rest, WriteKind::CorrectSource { id, fields }))
+}
+
+/// The failure of a `correct` that names no field of `allowed` at `i`; `example` is what
+/// follows `correct` in an example of the statement.
+fn no_field<'t, T>(
+    i: Input<'t>,
+    allowed: &'static [&'static str],
+    example: &str,
+) -> PResult<'t, T> {
+    // A word that may mean a field keeps its did-you-mean hint.
+    let failed = match i.peek() {
+        Some(t) if !super::is_word(t, kw::BECAUSE) => i.fail(Expect::Field(allowed)),
+        _ => i.fail_hint(
+            Expect::Field(allowed),
+            format!("say what to change, such as `correct {example}`"),
+        ),
+    };
+    failed.map_err(|e| match e {
+        nom::Err::Error(fail) => nom::Err::Failure(fail),
+        other => other,
+    })
 }
 
 /// `#id`, or a relation clause (`S P O` or `S -- O` with its filters, no label), its

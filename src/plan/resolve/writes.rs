@@ -102,6 +102,14 @@ impl Resolver<'_> {
                     fields: record,
                 }
             }
+            W::CorrectSource { id, fields } => {
+                let mut record = Map::new();
+                self.source_fields(fields, &mut record)?;
+                WriteOp::CorrectSource {
+                    id: self.source_id(id)?,
+                    fields: record,
+                }
+            }
             W::Retract { target, all } => match target {
                 ast::RetractTarget::Handle(h) => WriteOp::Retract {
                     ids: vec![handle(h)],
@@ -292,7 +300,9 @@ impl Resolver<'_> {
         use ast::FieldKind as F;
         fill(fields, record, |f| {
             Ok(match &f.kind {
-                F::Published(d) => date_text(d)?.into(),
+                // A source's `published` date is what relative dates count from: never
+                // relative itself.
+                F::Published(d) => checked_date(d, false)?.into(),
                 F::Lang(l) => l.name.clone().into(),
                 F::Url(t) | F::Title(t) | F::Note(t) => t.value.clone().into(),
                 _ => return Err(not_here(f, "a source")),
@@ -390,10 +400,30 @@ fn date_text(d: &ast::DateText) -> Result<String, PlanError> {
     }
     // A date as reporters write it may be relative: the store resolves it against the
     // relation's anchor when it writes it.
-    let context = time::DateContext::NONE;
+    checked_date(d, true)
+}
+
+/// The advice when a source's `published` date is relative.
+const PUBLISHED_ADVICE: &str =
+    "a source's `published` date is what its relations' relative dates count from: write \
+     the date itself, e.g. 2025-04-28";
+
+/// A date as written, checked as a date expression; a relative one (`last November`) is
+/// accepted when `relative` says so, for the store to resolve against an anchor.
+fn checked_date(d: &ast::DateText, relative: bool) -> Result<String, PlanError> {
+    let context = time::DateContext {
+        advice: PUBLISHED_ADVICE,
+        ..time::DateContext::NONE
+    };
     time::resolve_date(&d.text, &context)
         .map(|_| ())
-        .or_else(|e| if e.is_relative() { Ok(()) } else { Err(e) })
+        .or_else(|e| {
+            if relative && e.is_relative() {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
         .map_err(|e| {
             PlanError::new(
                 K::BadDate {

@@ -237,7 +237,7 @@ impl Writer<'_> {
                     ("url", url.as_deref(), s.url.as_deref()),
                     ("note", note.as_deref(), s.note.as_deref()),
                 ]),
-                "Use another id for another source.",
+                "Use another id for another source, or `correct source` to change this one.",
             );
         }
         let key = change::next_source_key(self.conn).map_err(db)?;

@@ -7,8 +7,9 @@
 //! in the table's `*_version` table, ended by the change (`until_change`). The parts:
 //! [`versions`] keeps and restores versions of any of the four tables; [`relation`] adds,
 //! corrects and retracts relations, [`erase`] erases them; [`entity`] adds entities,
-//! predicates and sources and changes entities' names; [`merge`] merges and unmerges
-//! entities; [`undo`] reverts a change; [`history`] and [`log`] read it all back as rows.
+//! predicates and sources and changes entities' names; [`source`] corrects sources (and
+//! the relative dates that count from them); [`merge`] merges and unmerges entities;
+//! [`undo`] reverts a change; [`history`] and [`log`] read it all back as rows.
 
 mod entity;
 mod erase;
@@ -16,6 +17,7 @@ mod history;
 mod log;
 mod merge;
 mod relation;
+mod source;
 mod undo;
 mod versions;
 
@@ -51,6 +53,13 @@ pub enum WriteOp {
     /// predicate and source by id). A null value clears the field. Giving one form of time
     /// (`when`; `from`/`to`; `at`) replaces the others.
     Correct { id: i64, fields: Map<String, Value> },
+    /// New values for fields of source `id`, named as in a source record (a null value
+    /// clears the field). A new `published` date resolves again the relative dates of the
+    /// source's relations that count from it, in the same change.
+    CorrectSource {
+        id: String,
+        fields: Map<String, Value>,
+    },
     /// Relations the store recorded wrongly: they leave every query and stay in history.
     Retract { ids: Vec<i64> },
     /// Entity `from` is the same as entity `into` from now on.
@@ -333,6 +342,7 @@ impl Writer<'_> {
             WriteOp::Unalias { entity, names } => self.unalias(entity, names),
             WriteOp::Rename { entity, name } => self.rename(entity, name),
             WriteOp::Correct { id, fields } => self.correct(*id, fields),
+            WriteOp::CorrectSource { id, fields } => self.correct_source(id, fields),
             WriteOp::Retract { ids } => self.retract(ids),
             WriteOp::Merge { from, into } => self.merge(from, into),
             WriteOp::Unmerge { entity } => self.unmerge(entity),

@@ -446,7 +446,7 @@ impl Writer<'_> {
     }
 
     /// The key of source `id`.
-    fn source_key(&self, id: &str) -> Result<i64, StoreError> {
+    pub(super) fn source_key(&self, id: &str) -> Result<i64, StoreError> {
         self.key_of("SELECT key FROM source WHERE id = ?1", id)?
             .ok_or_else(|| StoreError::UnknownId {
                 what: "source",

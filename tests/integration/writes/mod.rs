@@ -3,7 +3,8 @@
 //! `add` themselves), asserting what a user sees: rows, ids, messages, exit statuses.
 //!
 //! The parts: [`relations`] adds, corrects and retracts relations (and adds entities,
-//! predicates, sources and names); [`entities`] merges and unmerges; [`undo`] undoes and
+//! predicates, sources and names); [`sources`] corrects sources (their relations' relative
+//! dates move with them); [`entities`] merges and unmerges; [`undo`] undoes and
 //! erases; [`past`] asks about the past (`as recorded`, `history`, `changes`);
 //! [`authors`] says who wrote, from where, and in how many changes (`--atomic`,
 //! `begin` … `commit`); [`transfer`] exports and imports history and upgrades an old
@@ -13,6 +14,7 @@ mod authors;
 mod entities;
 mod past;
 mod relations;
+mod sources;
 mod transfer;
 mod undo;
 mod writers;

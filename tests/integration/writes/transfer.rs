@@ -15,6 +15,15 @@ fn store_with_every_kind_of_change() -> TempStore {
         &s,
         r#"add source kan "Kan news" published 2025-05-08 lang he"#,
     );
+    // A relative date, moved by its source's corrected `published` date.
+    write(
+        &s,
+        r#"add Aliyev met Netanyahu when "last November" source kan"#,
+    );
+    write(
+        &s,
+        r#"correct source kan published 2025-05-09 because "misread""#,
+    );
     write(&s, r#"add predicate hosted label "hosted" symmetric"#);
     write(&s, r#"add entity bibi person "B. Netanyahu" aka "Bibi N""#);
     let visit = handle_after(
