@@ -486,6 +486,15 @@ pub fn explain(
         let q = query_sql(prepared)?;
         let mut out = String::new();
         out.push_str(&q.text);
+        if let Some(p) = &q.projection {
+            // The statement is the unnarrowed query's, so its rows come in that order.
+            let picks: Vec<String> = p.picks.iter().map(|i| (i + 1).to_string()).collect();
+            out.push_str(&format!(
+                "\n\n-- show, as rows are read (so they come in this statement's order): \
+                 result columns {}",
+                picks.join(", ")
+            ));
+        }
         out.push_str("\n\n-- parameters\n");
         for (i, p) in q.params.iter().enumerate() {
             out.push_str(&format!("?{} = {}\n", i + 1, p));

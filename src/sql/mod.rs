@@ -13,13 +13,14 @@
 //! what SQLite could not run.
 
 use crate::limits::{MAX_BRANCHES, MAX_JOIN_TABLES};
-use crate::plan::{ColumnType, RelationMatch, Select, Stage};
+use crate::plan::{ColumnDef, ColumnType, RelationMatch, Select, Stage};
 use std::fmt::Write as _;
 
 mod branch;
 mod columns;
 mod conditions;
 mod limits;
+mod projection;
 mod recorded;
 mod stages;
 #[cfg(test)]
@@ -28,6 +29,8 @@ mod tests;
 use branch::{branch, Hidden};
 pub use limits::sqlite_limit;
 use limits::{check_join_width, orientation_combinations};
+use projection::pure_projection;
+pub use projection::Projection;
 pub use recorded::{entities_at_change, relations_at_change};
 use recorded::{source_combinations, Source};
 use stages::{apply_stage, count_each_branch, finish, needed_columns, order_by_time, Level};
@@ -47,6 +50,9 @@ pub struct SqlQuery {
     /// (one per relation clause), for drawing the result as a graph. After a `count`,
     /// each holds the keys of the rows counted, as a comma-separated list.
     pub relation_keys: usize,
+    /// A `show` done when rows are read: `columns` are the statement's columns it picks,
+    /// and the hidden columns follow all of the statement's ([`projection`]).
+    pub projection: Option<Projection>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -142,8 +148,38 @@ pub struct CompileOptions {
     pub relation_keys: bool,
 }
 
-/// Compiles a planned query.
+/// Compiles a planned query. A `show` that only narrows the columns (every stage a
+/// `show` or `limit`) is left to the reader ([`projection`]), so that the rows come in
+/// the unnarrowed query's order.
 pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlError> {
+    let mut stages: Vec<Stage> = select.stages.clone();
+    if let Some(n) = opts.limit {
+        stages.push(Stage::Limit(n));
+    }
+    if let Some((projection, kept, output)) = pure_projection(&select.columns, &stages) {
+        match compile_stages(select, &kept, opts.relation_keys) {
+            Ok(mut q) => {
+                q.columns = output_columns(&output);
+                q.projection = Some(projection);
+                return Ok(q);
+            }
+            // Every column would join more tables than SQLite can: narrowed in SQL, as
+            // the error's advice to `show` fewer variables expects; the rows may then
+            // come in another order than the unnarrowed query's.
+            Err(SqlError::TooManyTables { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    compile_stages(select, &stages, opts.relation_keys)
+}
+
+/// Compiles `select` with `stages` in SQL; with `relation_keys`, the statement gives the
+/// keys of the relations matched.
+fn compile_stages(
+    select: &Select,
+    stages: &[Stage],
+    relation_keys: bool,
+) -> Result<SqlQuery, SqlError> {
     let mut params = Params::default();
     let relations: Vec<&RelationMatch> = select
         .clauses
@@ -153,20 +189,12 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
             _ => None,
         })
         .collect();
-    let mut stages: Vec<Stage> = select.stages.clone();
-    if let Some(n) = opts.limit {
-        stages.push(Stage::Limit(n));
-    }
-    let needed = needed_columns(select.columns.len(), &stages);
+    let needed = needed_columns(select.columns.len(), stages);
     // The limits of the statement, before any SQL is built.
     let combos = orientation_combinations(&relations)?;
     check_join_width(select, &relations, &combos[0], &needed)?;
     let timeline = select.timeline && !relations.is_empty();
-    let keys = if opts.relation_keys {
-        relations.len()
-    } else {
-        0
-    };
+    let keys = if relation_keys { relations.len() } else { 0 };
     let hidden = if timeline { 4 } else { 0 } + keys;
     let level0 = "s0";
     let sources = source_combinations(select.recorded, relations.len(), combos.len());
@@ -195,7 +223,7 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         }
     }
     let ncols = select.columns.len();
-    let mut stages = stages.as_slice();
+    let mut stages = stages;
     let mut level_no = 1;
     // A count first over several branches (and no hidden columns to carry): counted in
     // each branch.
@@ -248,21 +276,24 @@ fn finish_query(
         current = order_by_time(current, level_no);
     }
     let key_columns = current.hidden - if current.times { 4 } else { 0 };
-    let columns = current
-        .columns
+    SqlQuery {
+        text: finish(&current),
+        params: std::mem::take(&mut params.0),
+        columns: output_columns(&current.columns),
+        timeline: current.times,
+        relation_keys: key_columns,
+        projection: None,
+    }
+}
+
+fn output_columns(columns: &[ColumnDef]) -> Vec<OutputColumn> {
+    columns
         .iter()
         .map(|c| OutputColumn {
             name: c.name.clone(),
             ty: c.ty,
         })
-        .collect();
-    SqlQuery {
-        text: finish(&current),
-        params: std::mem::take(&mut params.0),
-        columns,
-        timeline: current.times,
-        relation_keys: key_columns,
-    }
+        .collect()
 }
 
 #[derive(Default)]

@@ -282,3 +282,33 @@ fn field_filters_compile_to_bound_values() {
     assert!(sql.params.contains(&SqlParam::Real(0.25)));
     assert!(!sql.text.contains("say"));
 }
+
+/// A `show` that only narrows is the unnarrowed query's statement (so SQLite reads its
+/// rows in the same order), with the reader picking the shown columns; one followed by
+/// `distinct` or `count` still narrows in SQL.
+#[test]
+fn a_pure_show_compiles_to_the_unnarrowed_statement() {
+    let full = compiled("?s ?p ?o | limit 4");
+    for text in [
+        "?s ?p ?o | show ?o, s | limit 4",
+        "?s ?p ?o | limit 4 | show o, s",
+    ] {
+        let shown = compiled(text);
+        assert_eq!(shown.text, full.text, "{text}");
+        assert_eq!(shown.params, full.params, "{text}");
+        let names: Vec<&str> = shown.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["o", "s"], "{text}");
+        let projection = shown.projection.expect("read by the reader");
+        assert_eq!(projection.picks, [3, 0], "{text}");
+        assert_eq!(projection.width, full.columns.len(), "{text}");
+    }
+    assert_eq!(full.projection, None);
+    for text in [
+        "?s ?p ?o | show ?o | distinct",
+        "?s ?p ?o | show ?o | count",
+    ] {
+        let narrowed = compiled(text);
+        assert_eq!(narrowed.projection, None, "{text}");
+        assert_ne!(narrowed.text, full.text, "{text}");
+    }
+}

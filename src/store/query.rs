@@ -97,19 +97,26 @@ fn for_each_row<E: From<StoreError>>(
     let mut stmt = conn.prepare_cached(&q.text).map_err(err)?;
     bind(&mut stmt, q).map_err(err)?;
     let n = q.columns.len();
+    // A `show` left to the reader: its columns are picked from the statement's, and the
+    // hidden columns follow all of those.
+    let (picks, width) = match &q.projection {
+        Some(p) => (Some(p.picks.as_slice()), p.width),
+        None => (None, n),
+    };
     let mut rows = stmt.raw_query();
     while let Some(row) = rows.next().map_err(err)? {
         let mut out = Vec::with_capacity(n);
         for (i, c) in q.columns.iter().enumerate() {
-            out.push(cell(row.get_ref(i).map_err(err)?, c.ty));
+            let from = picks.and_then(|p| p.get(i).copied()).unwrap_or(i);
+            out.push(cell(row.get_ref(from).map_err(err)?, c.ty));
         }
         let mut found = Row::from(out);
-        let mut next = n;
+        let mut next = width;
         if q.timeline {
             let mut b = [0i64; 4];
             let mut known = true;
             for (k, slot) in b.iter_mut().enumerate() {
-                match row.get_ref(n + k).map_err(err)? {
+                match row.get_ref(width + k).map_err(err)? {
                     ValueRef::Integer(v) => *slot = v,
                     _ => known = false,
                 }

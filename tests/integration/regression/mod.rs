@@ -10,4 +10,5 @@ mod messages;
 mod model;
 mod read_only;
 mod scripts;
+mod show_order;
 mod writes;
