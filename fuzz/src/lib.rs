@@ -57,13 +57,18 @@ impl Reused {
             .prepare(
                 "SELECT m.name, f.\"table\" FROM sqlite_master m
                  LEFT JOIN pragma_foreign_key_list(m.name) f ON f.\"table\" <> m.name
-                 WHERE m.type = 'table'",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+                   AND m.name NOT IN \
+                   (SELECT name FROM pragma_table_list WHERE type IN ('virtual', 'shadow'))",
             )
             .and_then(|mut stmt| {
                 stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect()
             })
             .expect("the tables are listed");
+        // Left out: SQLite's own tables (the statistics the migrations gather are no rows
+        // of the user's), and a text index (a virtual table and its shadow tables, which
+        // hold rows even when it is empty), emptied by the triggers of the table it indexes.
         let tables = referrers_first(&references);
         let survey = tables
             .iter()
