@@ -363,6 +363,22 @@ impl StoreCatalog<'_> {
     }
 }
 
+/// Whether a version current at change `?2` joined entities `?1` and `?3`, either way round.
+/// Each question here is a seek into the versions' end indexes (schema 13) that reads their
+/// entries only: a pair's both ways round, one entity's as subject and as object. One
+/// statement for both shapes (`?3 IS NULL OR …`) would leave the other end out of the seek
+/// and read the row of every version of the entity.
+pub(super) const VERSIONS_TOUCH_PAIR: &str = "SELECT EXISTS (SELECT 1 FROM relation_version \
+         WHERE subject = ?1 AND object = ?3 AND until_change > ?2 AND since_change <= ?2) \
+     OR EXISTS (SELECT 1 FROM relation_version \
+         WHERE subject = ?3 AND object = ?1 AND until_change > ?2 AND since_change <= ?2)";
+
+/// Whether a version current at change `?2` had entity `?1` at either end.
+pub(super) const VERSIONS_TOUCH_ONE: &str = "SELECT EXISTS (SELECT 1 FROM relation_version \
+         WHERE subject = ?1 AND until_change > ?2 AND since_change <= ?2) \
+     OR EXISTS (SELECT 1 FROM relation_version \
+         WHERE object = ?1 AND until_change > ?2 AND since_change <= ?2)";
+
 impl Catalog for StoreCatalog<'_> {
     fn entities_named(&self, text: &str) -> Result<Vec<EntityRef>, CatalogError> {
         let found = self.stored_entities_named(text)?;
@@ -409,21 +425,19 @@ impl Catalog for StoreCatalog<'_> {
 
     fn versions_touch(&self, at: Recorded, ends: &[FixedEnds]) -> Result<bool, CatalogError> {
         let n = super::change::number_at(self.conn, at).map_err(err)?;
-        // Seeks through the versions' subject and object indexes; `?3` NULL: any other end.
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM relation_version WHERE subject = ?1 \
-                     AND (?3 IS NULL OR object = ?3) AND since_change <= ?2 AND until_change > ?2) \
-                 OR EXISTS (SELECT 1 FROM relation_version WHERE object = ?1 \
-                     AND (?3 IS NULL OR subject = ?3) AND since_change <= ?2 AND until_change > ?2)",
-            )
-            .map_err(err)?;
         for &(key, other) in ends {
-            if stmt
-                .query_row(params![key, n, other], |r| r.get(0))
-                .map_err(err)?
-            {
+            let touched = match other {
+                Some(other) => self
+                    .conn
+                    .prepare_cached(VERSIONS_TOUCH_PAIR)
+                    .and_then(|mut stmt| stmt.query_row(params![key, n, other], |r| r.get(0))),
+                None => self
+                    .conn
+                    .prepare_cached(VERSIONS_TOUCH_ONE)
+                    .and_then(|mut stmt| stmt.query_row(params![key, n], |r| r.get(0))),
+            }
+            .map_err(err)?;
+            if touched {
                 return Ok(true);
             }
         }
