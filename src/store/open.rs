@@ -64,6 +64,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0012_name_words",
         include_str!("../../schema/0012_name_words.sql"),
     ),
+    (
+        "0013_name_generation",
+        include_str!("../../schema/0013_name_generation.sql"),
+    ),
 ];
 
 /// How long a statement waits for another process's lock on the store before it fails.
