@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
+use crate::lang;
 use crate::names::mentions::{Mention, Weak};
 use crate::output::Section;
 use crate::store::{MentionsFound, Store, StoreError};
@@ -189,17 +190,45 @@ fn mention_rows(source: &str, found: &MentionsFound) -> ResultSet {
     )
 }
 
-/// The date phrases of the text resolved against `anchor`: line, column, start, end,
-/// text, from, to.
-///
-/// Empty for now: the finder of date phrases in running text (relative and written-out
-/// dates in English and Arabic, ARTICLES.md) is `time::phrases::find(text, anchor)`,
-/// being written on its own; its phrases become these rows, one per phrase.
-fn date_rows(_text: &str, _anchor: Day) -> ResultSet {
+/// The date phrases of the text ([`time::phrases::find`]) resolved against `anchor`, one
+/// row per phrase: line, column, start, end, text, from, to, and the rule that placed it.
+/// A phrase that names no day (30 February) keeps its place with no bounds and the reason
+/// as its rule, so the analyst still sees it.
+fn date_rows(source: &str, anchor: Day) -> ResultSet {
+    let rows = time::phrases::find(source, Some(anchor))
+        .into_iter()
+        .map(|found| {
+            let (line, column) = lang::line_col(source, found.span.start);
+            let (from, to, rule) = match &found.resolved {
+                Ok(resolved) => {
+                    let (lo, hi) = resolved.expr.range();
+                    (day(lo), day(hi), text(&resolved.rule))
+                }
+                Err(e) => (Value::Null, Value::Null, text(&e.to_string())),
+            };
+            vec![
+                count(line),
+                count(column),
+                count(found.span.start),
+                count(found.span.end),
+                text(&found.text),
+                from,
+                to,
+                rule,
+            ]
+        })
+        .collect();
     result(
-        &["line", "column", "start", "end", "text", "from", "to"],
-        Vec::new(),
+        &[
+            "line", "column", "start", "end", "text", "from", "to", "rule",
+        ],
+        rows,
     )
+}
+
+/// A day as `YYYY-MM-DD`; null for an open side.
+fn day(d: Day) -> Value {
+    time::format_day(d).map_or(Value::Null, Value::Text)
 }
 
 /// One row per entity that counted mentions name, in order of first mention: how many

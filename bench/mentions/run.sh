@@ -4,8 +4,9 @@
 # the generator, generates the store, writes an Arabic text of WORDS words from the seed
 # article's vocabulary with generated names mixed in, and times whole processes with
 # farm-bench:
-#   - cached: the name table read back from the store (every run after the first);
-#   - the first run after a change, which builds the table, against a cached run.
+#   - cached: the name table read back from the store (every run after the first since
+#     a name changed);
+#   - the first run after a name change, which builds the table, against a cached run.
 # Usage: bench/mentions/run.sh [ENTITIES] [WORDS]     (defaults: 100000 5000)
 set -euo pipefail
 ENTITIES=${1:-100000}
@@ -60,13 +61,13 @@ echo "mentions found: $FOUND"
 
 echo "== cached name table"
 farm-bench -n 10 --warmup 2 -- "$BIN" --db "$WORK/store.db" mentions "$WORK/article.txt" --format jsonl
-# The first run after a change builds the table (and saves it): each run below starts
+# The first run after a name change builds the table (and saves it): each run below starts
 # from a copy of the store without the cache (A) or with it (B), so the copy costs both
 # the same and A - B is the cost of building the table.
 cp "$WORK/store.db" "$WORK/cached.db"
 cp "$WORK/store.db" "$WORK/nocache.db"
 python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('delete from name_table_cache'); c.commit()" "$WORK/nocache.db"
-echo "== first run after a change (A: table built) vs a cached table (B), each on a fresh copy"
+echo "== first run after a name change (A: table built) vs a cached table (B), each on a fresh copy"
 farm-bench -n 5 --warmup 1 \
     --vs "sh -c 'cp $WORK/cached.db $WORK/b.db && exec $BIN --db $WORK/b.db mentions $WORK/article.txt --format jsonl'" \
     -- sh -c "cp $WORK/nocache.db $WORK/a.db && exec $BIN --db $WORK/a.db mentions $WORK/article.txt --format jsonl"

@@ -1,5 +1,5 @@
 //! The store's side of `mentions`: the table of every name's matching key (built from
-//! `alias` and `weak_alias`, cached in `name_table_cache` until the next change), the
+//! `alias` and `weak_alias`, cached in `name_table_cache` until a name changes), the
 //! entities a text mentions (a merged entity answers as the one it was merged into), and
 //! the relations the store already holds between them.
 
@@ -40,6 +40,15 @@ impl Store {
     /// The entities `text` names, and the relations already known between them.
     pub fn mentions(&self, text: &str) -> Result<MentionsFound, StoreError> {
         let table = self.name_table()?;
+        // One read transaction for the look-ups below (a few per mention), where each
+        // statement on its own took and released the file's lock: a tenth of a run.
+        // Inside a change (`begin` in the REPL) the change's transaction serves.
+        let _read = self
+            .conn
+            .is_autocommit()
+            .then(|| self.conn.unchecked_transaction())
+            .transpose()
+            .map_err(StoreError::query)?;
         let mut found = mentions::find(text, &table);
         for m in &mut found {
             for key in &mut m.entities {
@@ -171,45 +180,83 @@ impl Store {
         Ok(result)
     }
 
-    /// The name table: read back from the cache when no change was recorded since it was
-    /// built, else built from the names and (when the store can be written) cached.
+    /// The name table: read back from the cache when no name changed since it was built
+    /// (schema 14's `name_generation`) and its checksum holds, else built from the names
+    /// and (when the store can be written) cached. A damaged cache is built again, never
+    /// believed.
     pub fn name_table(&self) -> Result<NameTable, StoreError> {
         let err = StoreError::sqlite("cannot read the store's names");
-        let change: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM change", [], |r| r.get(0))
-            .map_err(err)?;
-        let cached: Option<Vec<u8>> = self
+        let generation: i64 = self
             .conn
             .query_row(
-                "SELECT body FROM name_table_cache WHERE id = 1 AND change = ?1",
-                [change],
+                "SELECT generation FROM name_generation WHERE id = 1",
+                [],
                 |r| r.get(0),
             )
             .optional()
-            .map_err(err)?;
-        if let Some(table) = cached.and_then(|body| NameTable::from_bytes(body).ok()) {
+            .map_err(err)?
+            .unwrap_or(0);
+        if let Some(table) = self.cached_name_table(generation)? {
             return Ok(table);
         }
         let table = self.build_name_table()?;
         if !self.is_read_only() && self.change.is_none() {
             // A cache: when another process holds the write lock, do not wait for it; a
-            // later run saves the table.
-            let saved = self
-                .conn
-                .busy_timeout(std::time::Duration::ZERO)
-                .and_then(|()| {
-                    self.conn.execute(
-                    "INSERT OR REPLACE INTO name_table_cache (id, change, body) VALUES (1, ?1, ?2)",
-                    params![change, table.as_bytes()],
-                )
-                });
+            // later run saves the table. Saved only if no name changed while it was built.
+            let saved =
+                self.conn
+                    .busy_timeout(std::time::Duration::ZERO)
+                    .and_then(|()| {
+                        self.conn.execute(
+                        "INSERT OR REPLACE INTO name_table_cache (id, generation, checksum, body) \
+                         SELECT 1, ?1, ?2, ?3 FROM name_generation \
+                         WHERE id = 1 AND generation = ?1",
+                        params![generation, stored_checksum(table.checksum()), table.as_bytes()],
+                    )
+                    });
             drop(saved);
             self.conn
                 .busy_timeout(super::open::BUSY_TIMEOUT)
                 .map_err(err)?;
         }
         Ok(table)
+    }
+
+    /// The cached table of the names of `generation`, if there is one and it is whole.
+    /// Its bytes are copied once, straight from the store's pages into the table's buffer
+    /// (incremental blob I/O): reading the column as a value copied the 8 MB twice, and
+    /// that copying was most of the time of a cached run.
+    fn cached_name_table(&self, generation: i64) -> Result<Option<NameTable>, StoreError> {
+        let err = StoreError::sqlite("cannot read the store's cached name table");
+        let cached: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT checksum, length(body) FROM name_table_cache \
+                 WHERE id = 1 AND generation = ?1",
+                [generation],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(err)?;
+        let Some((checksum, len)) = cached else {
+            return Ok(None);
+        };
+        let Ok(len) = usize::try_from(len) else {
+            return Ok(None);
+        };
+        // The row may have been replaced since (another process saved a table): a blob
+        // that is not the one measured fails its checksum and is built again.
+        let Ok(blob) =
+            self.conn
+                .blob_open(rusqlite::MAIN_DB, c"name_table_cache", c"body", 1, true)
+        else {
+            return Ok(None);
+        };
+        let mut bytes = vec![0u8; len];
+        if blob.read_at_exact(&mut bytes, 0).is_err() {
+            return Ok(None);
+        }
+        Ok(NameTable::from_bytes(bytes, loaded_checksum(checksum)).ok())
     }
 
     fn build_name_table(&self) -> Result<NameTable, StoreError> {
@@ -233,10 +280,19 @@ impl Store {
     }
 }
 
+/// The checksum as SQLite stores it (a signed 64-bit integer, the same bits).
+fn stored_checksum(sum: u64) -> i64 {
+    i64::from_le_bytes(sum.to_le_bytes())
+}
+
+/// The checksum as [`NameTable::from_bytes`] takes it.
+fn loaded_checksum(stored: i64) -> u64 {
+    u64::from_le_bytes(stored.to_le_bytes())
+}
+
 /// Adds weak aliases to entity `key` after those it has (an import's record, `add
-/// entity`); returns how many were new. Weak aliases are not versioned with the entity's
-/// names, so a write of them may record no change: it drops the cached name table itself
-/// rather than leave that to the change number.
+/// entity`); returns how many were new. (Schema 13's triggers mark the cached name table
+/// stale.)
 pub(crate) fn insert_weak_aliases(
     conn: &rusqlite::Connection,
     key: i64,
@@ -251,9 +307,6 @@ pub(crate) fn insert_weak_aliases(
     for text in texts {
         let text = text.as_ref();
         added += insert.execute(params![key, text, crate::names::normalise(text)])?;
-    }
-    if added > 0 {
-        conn.execute("DELETE FROM name_table_cache", [])?;
     }
     Ok(added)
 }
@@ -292,8 +345,56 @@ mod tests {
         assert!(found.relations.rows.len() >= 2, "{:?}", found.relations);
     }
 
+    fn cache_row(s: &Store) -> Option<(i64, i64)> {
+        s.conn
+            .query_row(
+                "SELECT generation, checksum FROM name_table_cache WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .unwrap()
+    }
+
     #[test]
-    fn the_table_is_cached_until_the_next_change() {
+    fn the_table_is_cached_until_a_name_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let mut s = Store::open(&path, Mode::Create).unwrap();
+        import(
+            &mut s,
+            r#"{"type":"entity","id":"a","kind":"city","name":"Alphaville"}
+{"type":"entity","id":"b","kind":"city","name":"Betatown"}"#,
+        );
+        assert_eq!(s.name_table().unwrap().len(), 2);
+        let cached = cache_row(&s).expect("the table is cached");
+        // A relation changes no name: the cache stays.
+        import(
+            &mut s,
+            r#"{"type":"predicate","id":"near","label":"near"}
+{"type":"relation","subject":"a","predicate":"near","object":"b"}"#,
+        );
+        assert_eq!(s.name_table().unwrap().len(), 2);
+        assert_eq!(cache_row(&s), Some(cached));
+        // A new name (an alias, a weak alias) makes it stale; the next run builds it.
+        import(
+            &mut s,
+            r#"{"type":"entity","id":"c","kind":"city","name":"Gammaburg"}"#,
+        );
+        assert_eq!(s.name_table().unwrap().len(), 3);
+        let after_alias = cache_row(&s).unwrap();
+        assert_ne!(after_alias.0, cached.0);
+        let key: i64 = s
+            .conn
+            .query_row("SELECT key FROM entity WHERE id = 'c'", [], |r| r.get(0))
+            .unwrap();
+        insert_weak_aliases(&s.conn, key, &["Gamma"]).unwrap();
+        assert_eq!(s.name_table().unwrap().len(), 4);
+        assert_ne!(cache_row(&s).unwrap().0, after_alias.0);
+    }
+
+    #[test]
+    fn a_damaged_cache_is_built_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
         let mut s = Store::open(&path, Mode::Create).unwrap();
@@ -301,16 +402,25 @@ mod tests {
             &mut s,
             r#"{"type":"entity","id":"a","kind":"city","name":"Alphaville"}"#,
         );
-        assert_eq!(s.name_table().unwrap().len(), 1);
-        let cached: i64 = s
-            .conn
-            .query_row("SELECT count(*) FROM name_table_cache", [], |r| r.get(0))
+        let built = s.name_table().unwrap();
+        // One byte of the saved table flipped, then the table cut short.
+        s.conn
+            .execute(
+                "UPDATE name_table_cache SET body = \
+                 CAST(substr(body, 1, 20) || x'FF' || substr(body, 22) AS BLOB)",
+                [],
+            )
             .unwrap();
-        assert_eq!(cached, 1);
-        import(
-            &mut s,
-            r#"{"type":"entity","id":"b","kind":"city","name":"Betatown"}"#,
-        );
-        assert_eq!(s.name_table().unwrap().len(), 2);
+        assert_eq!(s.name_table().unwrap().as_bytes(), built.as_bytes());
+        s.conn
+            .execute("UPDATE name_table_cache SET body = substr(body, 1, 10)", [])
+            .unwrap();
+        assert_eq!(s.name_table().unwrap().as_bytes(), built.as_bytes());
+        // The bad blob was replaced by a whole one.
+        let body: Vec<u8> = s
+            .conn
+            .query_row("SELECT body FROM name_table_cache", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(body, built.as_bytes());
     }
 }

@@ -68,6 +68,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0013_version_ends",
         include_str!("../../schema/0013_version_ends.sql"),
     ),
+    (
+        "0014_name_generation",
+        include_str!("../../schema/0014_name_generation.sql"),
+    ),
 ];
 
 /// How long a statement waits for another process's lock on the store before it fails.

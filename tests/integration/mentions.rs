@@ -142,7 +142,74 @@ fn the_summary_and_the_known_relations_come_with_the_mentions() {
             && x["object.id"] == "iran"),
         "{relations:?}"
     );
-    assert_eq!(r["dates"], serde_json::json!([]));
+}
+
+/// (line, column, text, from, to) of every date phrase of the report.
+fn dates(report: &Value) -> Vec<(u64, u64, String, String, String)> {
+    report["dates"]
+        .as_array()
+        .expect("a dates array")
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap_or("").to_owned();
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                s("text"),
+                s("from"),
+                s("to"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_articles_date_phrases_come_with_their_bounds() {
+    let store = seed_store();
+    let r = report(&store);
+    let found = dates(&r);
+    // ARTICLES.md's phrases of the seed article, against its publication day.
+    for (text, from, to) in [
+        ("اليوم الاثنين", "2025-04-28", "2025-04-28"),
+        ("مطلع فبراير الماضي", "2025-02-01", "2025-02-10"),
+        ("منتصف عام 2024", "2024-05-01", "2024-08-31"),
+        ("أواخر عام 2024", "2024-09-01", "2024-12-31"),
+        ("يناير 2023", "2023-01-01", "2023-01-31"),
+    ] {
+        assert!(
+            found
+                .iter()
+                .any(|d| (d.2.as_str(), d.3.as_str(), d.4.as_str()) == (text, from, to)),
+            "{text} {from}..{to} not in {found:#?}"
+        );
+    }
+    let first = &found[0];
+    assert_eq!(
+        (first.0, first.1, first.2.as_str()),
+        (3, 36, "اليوم الاثنين")
+    );
+    // The byte offsets are the phrase's in the file, and the rule says why.
+    let article = std::fs::read_to_string(ARTICLE).unwrap();
+    let row = &r["dates"][0];
+    let (start, end) = (row["start"].as_u64().unwrap(), row["end"].as_u64().unwrap());
+    assert_eq!(&article[start as usize..end as usize], "اليوم الاثنين");
+    assert!(!row["rule"].as_str().unwrap_or("").is_empty(), "{row}");
+    // Another anchor moves the relative phrases.
+    let out = store.ok(&[
+        "mentions",
+        ARTICLE,
+        "--format",
+        "json",
+        "--published",
+        "2026-01-05",
+    ]);
+    let later: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        dates(&later)
+            .iter()
+            .any(|d| d.2 == "مطلع فبراير الماضي" && d.3 == "2025-02-01"),
+        "{later}"
+    );
 }
 
 #[test]

@@ -50,6 +50,11 @@ const NAME_WORDS_SQL: &str = r#"INSERT OR IGNORE INTO name_word (word, entity)
       ELSE '[]' END) w
     WHERE instr(a.norm, ' ') > 0 ORDER BY 1, 2"#;
 
+/// What schema 14's triggers on `alias` do for each name changed, done once for a bulk
+/// import that dropped them.
+const NAME_GENERATION_SQL: &str =
+    "UPDATE name_generation SET generation = generation + 1 WHERE id = 1";
+
 /// Drops the secondary indexes of `table` (those written in the schema, not those of its
 /// constraints, nor [`SINCE_INDEX`]), or its triggers, and returns their names and SQL, to
 /// create them again.
@@ -166,6 +171,9 @@ impl<'t> Importer<'t> {
         }
         if !names.is_empty() {
             tx.execute_batch(NAME_WORDS_SQL).map_err(db)?;
+            // The names changed while the triggers that count their changes (schema 14)
+            // were dropped: the cached name table of `mentions` is stale.
+            tx.execute_batch(NAME_GENERATION_SQL).map_err(db)?;
         }
         tx.execute_batch(&format!(
             "PRAGMA analysis_limit = {ANALYSIS_LIMIT}; ANALYZE; PRAGMA analysis_limit = 0;
