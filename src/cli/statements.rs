@@ -308,8 +308,7 @@ fn print_to_stdout(
     }
     let mut pager = output::Pager::for_stdout(!output_args.no_pager, terminal);
     if format == output::OutputFormat::Table {
-        let streamed =
-            statement::stream_table(store, prepared, opts, render_opts, &mut pager);
+        let streamed = statement::stream_table(store, prepared, opts, render_opts, &mut pager);
         let closed = pager.closed();
         match streamed {
             Ok(None) => {}

@@ -14,6 +14,7 @@ mod regression;
 mod reliability;
 mod repl;
 mod scripts;
+mod sorting;
 mod store;
 mod support;
 mod tables;
