@@ -501,35 +501,55 @@ pub fn explain(
 }
 
 /// Runs a query and writes its rows to `out` as they arrive, in a streaming format
-/// (JSON, JSON Lines, CSV, TSV). Gives `false`, having written nothing, when the
-/// statement is not a plain query or the format needs every row first (table,
-/// timeline, graphs): the caller then [`run`]s it and renders.
+/// (JSON, JSON Lines, CSV, TSV, markdown). Gives `None`, having written nothing, when
+/// the statement is not a plain query or the format needs every row first (table,
+/// timeline, graphs): the caller then [`run`]s it and renders. A failure before any
+/// row is written is an error as from [`run`]; after, [`TableEnd::Stopped`].
 pub fn stream<W: std::io::Write>(
     store: &Store,
     prepared: &Prepared,
     opts: &Options,
     format: output::OutputFormat,
     out: W,
-) -> Result<bool, Error> {
+) -> Result<Option<TableEnd>, Error> {
     let (Plan::Select(select), Some(q)) = (&prepared.plan, &prepared.sql) else {
-        return Ok(false);
+        return Ok(None);
     };
     if opts.graph || select.timeline {
-        return Ok(false);
+        return Ok(None);
     }
     let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
     let Some(mut writer) = output::RowWriter::new(format, &names, out) else {
-        return Ok(false);
+        return Ok(None);
     };
-    within(&opts.deadline, || {
+    let mut fetched = 0usize;
+    let result = within(&opts.deadline, || {
         opts.deadline.check()?;
-        store.for_each_row::<Error>(q, |row| Ok(writer.row(&row.cells)?))?;
-        writer.finish()?;
-        Ok(true)
-    })
+        store.for_each_row::<Error>(q, |row| {
+            // Ctrl-C is seen between rows too, while output is what takes the time.
+            opts.deadline.check()?;
+            writer.row(&row.cells)?;
+            fetched += 1;
+            Ok(())
+        })
+    });
+    match result {
+        Ok(()) => {
+            writer.finish()?;
+            Ok(Some(TableEnd::Finished))
+        }
+        // Nothing written yet: the statement failed as a whole.
+        Err(error) if fetched == 0 => Err(error),
+        // The rows written stay written (the writer flushes as it is dropped); a JSON
+        // array is left open, as a sign that it is cut.
+        Err(error) => Ok(Some(TableEnd::Stopped {
+            rows: fetched,
+            error,
+        })),
+    }
 }
 
-/// How a table streamed by [`stream_table`] ended.
+/// How rows streamed by [`stream_table`] or [`stream`] ended.
 #[derive(Debug)]
 pub enum TableEnd {
     /// Every row was written, and the `(N rows)` line.
@@ -629,14 +649,16 @@ mod tests {
         assert!(explained.starts_with(&q.text), "{explained}");
         assert!(explained.contains("-- query plan"), "{explained}");
         let mut out = Vec::new();
-        assert!(stream(
-            &store,
-            &prepared,
-            &opts,
-            output::OutputFormat::Jsonl,
-            &mut out
-        )
-        .unwrap());
+        assert!(matches!(
+            stream(
+                &store,
+                &prepared,
+                &opts,
+                output::OutputFormat::Jsonl,
+                &mut out
+            ),
+            Ok(Some(TableEnd::Finished))
+        ));
         assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
         let Outcome::Rows(rows) = run(&store, &prepared, &opts).unwrap() else {
             panic!("rows expected");
@@ -651,14 +673,15 @@ mod tests {
             explain(&store, &path, &opts, false),
             Err(Error::Usage(_))
         ));
-        assert!(!stream(
+        assert!(stream(
             &store,
             &path,
             &opts,
             output::OutputFormat::Jsonl,
             Vec::new()
         )
-        .unwrap());
+        .unwrap()
+        .is_none());
     }
 
     /// Runs `text` for a graph, whole and with `| limit 1`: several rows, then one.

@@ -472,11 +472,7 @@ impl Session {
                     TableEnd::Finished => Flow::Done,
                     TableEnd::Stopped { .. } if closed => Flow::Done,
                     TableEnd::Stopped { rows, error } if is_interrupt(&error) => {
-                        self.fail(&format!(
-                        "interrupted after {rows} {}: the query was stopped (Ctrl-C); the store \
-                         is unchanged",
-                        if rows == 1 { "row" } else { "rows" }
-                    ))
+                        self.fail(&crate::deadline::interrupted_after(rows))
                     }
                     TableEnd::Stopped { error, .. } => self.fail(&error.render(Some(text))),
                 }

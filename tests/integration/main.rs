@@ -8,6 +8,7 @@ mod fields;
 mod habits;
 mod history;
 mod hostile;
+mod interrupt;
 mod lookups;
 mod mentions;
 mod regression;
