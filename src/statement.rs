@@ -510,6 +510,7 @@ pub fn stream<W: std::io::Write>(
     prepared: &Prepared,
     opts: &Options,
     format: output::OutputFormat,
+    render: &output::RenderOptions,
     out: W,
 ) -> Result<Option<TableEnd>, Error> {
     let (Plan::Select(select), Some(q)) = (&prepared.plan, &prepared.sql) else {
@@ -519,9 +520,10 @@ pub fn stream<W: std::io::Write>(
         return Ok(None);
     }
     let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
-    let Some(mut writer) = output::RowWriter::new(format, &names, out) else {
+    let Some(writer) = output::RowWriter::new(format, &names, out) else {
         return Ok(None);
     };
+    let mut writer = writer.with_header(!render.no_header);
     let mut fetched = 0usize;
     let result = within(&opts.deadline, || {
         opts.deadline.check()?;
@@ -655,6 +657,7 @@ mod tests {
                 &prepared,
                 &opts,
                 output::OutputFormat::Jsonl,
+                &output::RenderOptions::default(),
                 &mut out
             ),
             Ok(Some(TableEnd::Finished))
@@ -678,6 +681,7 @@ mod tests {
             &path,
             &opts,
             output::OutputFormat::Jsonl,
+            &output::RenderOptions::default(),
             Vec::new()
         )
         .unwrap()

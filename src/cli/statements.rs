@@ -232,7 +232,10 @@ fn execute_to(
     } else {
         output::Expanded::Auto
     };
-    let render_opts = output::RenderOptions::for_stdout(terminal, expanded);
+    let render_opts = output::RenderOptions {
+        no_header: output_args.no_header,
+        ..output::RenderOptions::for_stdout(terminal, expanded)
+    };
     if file.is_none() {
         return print_to_stdout(
             &mut store,
@@ -253,8 +256,15 @@ fn execute_to(
         None => Box::new(stdout.lock()),
     };
     // Formats for programs stream: rows are written as they come.
-    let streamed = statement::stream(&store, &prepared, opts, format, BufWriter::new(&mut out))
-        .map_err(fail)?;
+    let streamed = statement::stream(
+        &store,
+        &prepared,
+        opts,
+        format,
+        &render_opts,
+        BufWriter::new(&mut out),
+    )
+    .map_err(fail)?;
     if let Some(end) = streamed {
         return ended(end).map_err(|e| match e {
             Printed::Interrupted(rows) => CliError::Interrupted { rows },
@@ -340,6 +350,7 @@ fn print_to_stdout(
         prepared,
         opts,
         format,
+        &render_opts,
         BufWriter::new(io::stdout().lock()),
     )
     .map_err(Printed::Statement)?;

@@ -300,4 +300,10 @@ fn headers_off_and_the_box_and_markdown_modes() {
         ]),
         "| count |\n| --- |\n| 6 |\n"
     );
+    let count = "Iran -- Azerbaijan | count";
+    assert_eq!(store.ok(&["query", count, "--csv", "--no-header"]), "6\n");
+    assert_eq!(
+        store.ok(&["query", count, "--format", "table", "--no-header"]),
+        "┌───┐\n│ 6 │\n└───┘\n(1 row)\n"
+    );
 }
