@@ -253,6 +253,9 @@ pub enum CliError {
         error: Box<factstore::error::Error>,
         text: String,
     },
+    /// Ctrl-C stopped the statement after `rows` rows were printed.
+    #[error("{}", factstore::deadline::interrupted_after(*.rows))]
+    Interrupted { rows: usize },
     #[error("{what}: {source}")]
     Io {
         what: String,
@@ -277,6 +280,16 @@ impl CliError {
         match self {
             CliError::Store(e) => e.exit_code(),
             CliError::Usage(_) => 2,
+            // 130, as a shell reports a command SIGINT stopped.
+            CliError::Interrupted { .. } => 130,
+            CliError::Statement { error, .. }
+                if matches!(
+                    error.as_ref(),
+                    factstore::error::Error::Stopped(factstore::deadline::Stop::Interrupted)
+                ) =>
+            {
+                130
+            }
             CliError::Statement { error, .. } => error.exit_code(),
             CliError::Io { .. } => 1,
             CliError::Repl(e) => e.exit_code(),

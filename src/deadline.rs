@@ -91,6 +91,15 @@ impl Deadline {
     }
 }
 
+/// What the REPL and `factstore query` say when Ctrl-C stopped a statement after `rows`
+/// rows were printed.
+pub fn interrupted_after(rows: usize) -> String {
+    format!(
+        "interrupted after {rows} {}: the query was stopped (Ctrl-C); the store is unchanged",
+        if rows == 1 { "row" } else { "rows" }
+    )
+}
+
 /// SQLite's "interrupted" error, as `sqlite3_interrupt` or a progress handler gives it.
 pub fn interrupted() -> rusqlite::Error {
     rusqlite::Error::SqliteFailure(

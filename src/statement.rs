@@ -17,13 +17,15 @@ use std::io::Read;
 use crate::deadline::{self, Deadline};
 use crate::error::Error;
 use crate::lang::{self, ast};
-use crate::output;
 use crate::plan::{self, Plan, Stage};
 use crate::sql::{self, SqlQuery};
 use crate::stages::apply_stages;
 use crate::store::change::{self, ChangeMeta, Origin};
 use crate::store::{Saved, Store, WriteOp};
 use crate::value::{ResultSet, Row, Value};
+
+mod stream;
+pub use stream::{stream, stream_table, TableEnd};
 
 /// How to run a statement.
 #[derive(Debug, Clone, Default)]
@@ -509,93 +511,10 @@ pub fn explain(
     })
 }
 
-/// Runs a query and writes its rows to `out` as they arrive, in a streaming format
-/// (JSON, JSON Lines, CSV, TSV). Gives `false`, having written nothing, when the
-/// statement is not a plain query or the format needs every row first (table,
-/// timeline, graphs): the caller then [`run`]s it and renders.
-pub fn stream<W: std::io::Write>(
-    store: &Store,
-    prepared: &Prepared,
-    opts: &Options,
-    format: output::OutputFormat,
-    out: W,
-) -> Result<bool, Error> {
-    let (Plan::Select(select), Some(q)) = (&prepared.plan, &prepared.sql) else {
-        return Ok(false);
-    };
-    if opts.graph || select.timeline {
-        return Ok(false);
-    }
-    let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
-    let Some(mut writer) = output::RowWriter::new(format, &names, out) else {
-        return Ok(false);
-    };
-    within(&opts.deadline, || {
-        opts.deadline.check()?;
-        store.for_each_row::<Error>(q, |row| Ok(writer.row(&row.cells)?))?;
-        writer.finish()?;
-        Ok(true)
-    })
-}
-
-/// How a table streamed by [`stream_table`] ended.
-#[derive(Debug)]
-pub enum TableEnd {
-    /// Every row was written, and the `(N rows)` line.
-    Finished,
-    /// The statement stopped (Ctrl-C, `--timeout`, a failed write) after `rows` rows had
-    /// been written and the table closed; the caller says so.
-    Stopped { rows: usize, error: Error },
-}
-
-/// Runs a query and writes its rows to `out` as a table, in chunks as they arrive
-/// ([`output::TableWriter`]), so that memory holds one chunk, not the result. Gives
-/// `None`, having written nothing, when the statement is not a plain query or draws a
-/// timeline or a graph: the caller then [`run`]s it and renders. A failure before any
-/// row is written is an error as from [`run`].
-pub fn stream_table<W: std::io::Write>(
-    store: &Store,
-    prepared: &Prepared,
-    opts: &Options,
-    render: output::RenderOptions,
-    out: W,
-) -> Result<Option<TableEnd>, Error> {
-    let (Plan::Select(select), Some(q)) = (&prepared.plan, &prepared.sql) else {
-        return Ok(None);
-    };
-    if opts.graph || select.timeline {
-        return Ok(None);
-    }
-    let names: Vec<String> = q.columns.iter().map(|c| c.name.clone()).collect();
-    let out = std::io::BufWriter::new(out);
-    let mut writer = output::TableWriter::new(&names, &select.repeated_columns(), render, out);
-    let mut fetched = 0usize;
-    let result = within(&opts.deadline, || {
-        opts.deadline.check()?;
-        store.for_each_row::<Error>(q, |row| {
-            // Ctrl-C is seen between rows too, while output is what takes the time.
-            opts.deadline.check()?;
-            fetched += 1;
-            Ok(writer.row(&row.cells)?)
-        })
-    });
-    match result {
-        Ok(()) => {
-            writer.finish()?;
-            Ok(Some(TableEnd::Finished))
-        }
-        // Nothing shown yet: the statement failed as a whole.
-        Err(error) if fetched == 0 => Err(error),
-        Err(error) => {
-            let rows = writer.stop()?;
-            Ok(Some(TableEnd::Stopped { rows, error }))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output;
     use crate::store::{ImportFormat, ImportOptions};
 
     /// A store with two chains from Anna to Dora: Anna —left→ Bert —left→ Dora and
@@ -638,14 +557,17 @@ mod tests {
         assert!(explained.starts_with(&q.text), "{explained}");
         assert!(explained.contains("-- query plan"), "{explained}");
         let mut out = Vec::new();
-        assert!(stream(
-            &store,
-            &prepared,
-            &opts,
-            output::OutputFormat::Jsonl,
-            &mut out
-        )
-        .unwrap());
+        assert!(matches!(
+            stream(
+                &store,
+                &prepared,
+                &opts,
+                output::OutputFormat::Jsonl,
+                &output::RenderOptions::default(),
+                &mut out
+            ),
+            Ok(Some(TableEnd::Finished))
+        ));
         assert_eq!(String::from_utf8(out).unwrap().lines().count(), 2);
         let Outcome::Rows(rows) = run(&store, &prepared, &opts).unwrap() else {
             panic!("rows expected");
@@ -660,14 +582,16 @@ mod tests {
             explain(&store, &path, &opts, false),
             Err(Error::Usage(_))
         ));
-        assert!(!stream(
+        assert!(stream(
             &store,
             &path,
             &opts,
             output::OutputFormat::Jsonl,
+            &output::RenderOptions::default(),
             Vec::new()
         )
-        .unwrap());
+        .unwrap()
+        .is_none());
     }
 
     /// Runs `text` for a graph, whole and with `| limit 1`: several rows, then one.

@@ -84,4 +84,8 @@ pub struct OutputArgs {
     /// Never page long output through $PAGER (else `less -SRFX`) on a terminal.
     #[arg(long)]
     pub no_pager: bool,
+    /// Tables without their header row, CSV and TSV without their header line (sqlite3's
+    /// `.headers off`); JSON and markdown keep theirs.
+    #[arg(long)]
+    pub no_header: bool,
 }

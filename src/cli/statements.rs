@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use factstore::deadline::Deadline;
@@ -103,13 +105,32 @@ fn options(
     Ok(statement::Options {
         params,
         limit: output.limit,
-        deadline,
+        deadline: match interrupt_on_ctrl_c() {
+            Some(flag) => deadline.with_cancel(flag),
+            None => deadline,
+        },
         graph: output
             .formats
             .chosen()
             .is_some_and(output::OutputFormat::is_graph),
         author: statement::Author::default(),
     })
+}
+
+/// A flag that Ctrl-C raises, for the statement's deadline: every stage checks it (the
+/// planner, the path search, SQLite's progress handler, the rows as they print), so
+/// the statement stops where it is and the process exits 130 ([`CliError::Interrupted`]).
+/// `None`, with a warning, if the handler cannot be installed.
+fn interrupt_on_ctrl_c() -> Option<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let raised = flag.clone();
+    match ctrlc::set_handler(move || raised.store(true, Ordering::SeqCst)) {
+        Ok(()) => Some(flag),
+        Err(e) => {
+            eprintln!("warning: Ctrl-C cannot stop the statement part way: {e}");
+            None
+        }
+    }
 }
 
 pub(super) fn query(path: &Path, args: &QueryArgs, cli: &Cli) -> Result<i32, CliError> {
@@ -211,7 +232,10 @@ fn execute_to(
     } else {
         output::Expanded::Auto
     };
-    let render_opts = output::RenderOptions::for_stdout(terminal, expanded);
+    let render_opts = output::RenderOptions {
+        no_header: output_args.no_header,
+        ..output::RenderOptions::for_stdout(terminal, expanded)
+    };
     if file.is_none() {
         return print_to_stdout(
             &mut store,
@@ -222,6 +246,7 @@ fn execute_to(
             output_args,
         )
         .map_err(|e| match e {
+            Printed::Interrupted(rows) => CliError::Interrupted { rows },
             Printed::Statement(e) => fail(e),
             Printed::Stdout(e) => stdout_error(e),
         });
@@ -231,10 +256,21 @@ fn execute_to(
         None => Box::new(stdout.lock()),
     };
     // Formats for programs stream: rows are written as they come.
-    let streamed = statement::stream(&store, &prepared, opts, format, BufWriter::new(&mut out))
-        .map_err(fail)?;
-    if streamed {
-        return Ok(0);
+    let streamed = statement::stream(
+        &store,
+        &prepared,
+        opts,
+        format,
+        &render_opts,
+        BufWriter::new(&mut out),
+    )
+    .map_err(fail)?;
+    if let Some(end) = streamed {
+        return ended(end).map_err(|e| match e {
+            Printed::Interrupted(rows) => CliError::Interrupted { rows },
+            Printed::Statement(e) => fail(e),
+            Printed::Stdout(e) => stdout_error(e),
+        });
     }
     match statement::apply(&mut store, &prepared, opts).map_err(fail)? {
         Outcome::Message(m) => {
@@ -281,6 +317,20 @@ pub(super) fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> 
 enum Printed {
     Statement(factstore::error::Error),
     Stdout(io::Error),
+    /// Ctrl-C, after this many rows were printed.
+    Interrupted(usize),
+}
+
+/// The exit status of rows streamed to their end, or why they stopped.
+fn ended(end: statement::TableEnd) -> Result<i32, Printed> {
+    match end {
+        statement::TableEnd::Finished => Ok(0),
+        statement::TableEnd::Stopped {
+            rows,
+            error: factstore::error::Error::Stopped(factstore::deadline::Stop::Interrupted),
+        } => Err(Printed::Interrupted(rows)),
+        statement::TableEnd::Stopped { error, .. } => Err(Printed::Statement(error)),
+    }
 }
 
 /// Runs a prepared statement and prints its results on standard output: formats for
@@ -300,16 +350,16 @@ fn print_to_stdout(
         prepared,
         opts,
         format,
+        &render_opts,
         BufWriter::new(io::stdout().lock()),
     )
     .map_err(Printed::Statement)?;
-    if streamed {
-        return Ok(0);
+    if let Some(end) = streamed {
+        return ended(end);
     }
     let mut pager = output::Pager::for_stdout(!output_args.no_pager, terminal);
     if format == output::OutputFormat::Table {
-        let streamed =
-            statement::stream_table(store, prepared, opts, render_opts, &mut pager);
+        let streamed = statement::stream_table(store, prepared, opts, render_opts, &mut pager);
         let closed = pager.closed();
         match streamed {
             Ok(None) => {}
@@ -317,12 +367,8 @@ fn print_to_stdout(
             Err(_) => return Ok(0),
             Ok(Some(end)) => {
                 pager.end().map_err(Printed::Stdout)?;
-                return match end {
-                    statement::TableEnd::Stopped { error, .. } if !closed => {
-                        Err(Printed::Statement(error))
-                    }
-                    _ => Ok(0),
-                };
+                // Quitting the pager early is no failure.
+                return if closed { Ok(0) } else { ended(end) };
             }
         }
     }

@@ -89,6 +89,7 @@ mod tests {
             width,
             color: false,
             expanded: Expanded::On,
+            no_header: false,
         };
         let mut out = Vec::new();
         render(&sample(), OutputFormat::Table, &opts, &mut out).unwrap();

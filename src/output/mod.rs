@@ -1,5 +1,5 @@
 //! Output: renders a result set as a table (or, after `| timeline`, a timeline), JSON,
-//! JSON Lines, CSV or TSV to any writer.
+//! JSON Lines, CSV, TSV or a markdown table to any writer.
 //!
 //! Only the table and the timeline are for people: they alone are aligned, cut to the
 //! terminal's width, marked for right-to-left text and, when asked, coloured. The other
@@ -42,6 +42,9 @@ pub enum OutputFormat {
     Csv,
     /// Tab-separated values with a header row; tabs, line breaks and backslashes escaped.
     Tsv,
+    /// A GitHub markdown table: a header row, its separator, one row per line; `|` in a
+    /// cell escaped, line breaks as `<br>`.
+    Markdown,
     /// Graphviz DOT: entities as nodes (shaped by kind), relations as edges.
     Dot,
     /// Mermaid flowchart: entities as nodes (shaped by kind), relations as edges.
@@ -50,12 +53,13 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// The formats that write the rows (the others draw a graph).
-    pub const ROWS: [OutputFormat; 5] = [
+    pub const ROWS: [OutputFormat; 6] = [
         OutputFormat::Table,
         OutputFormat::Json,
         OutputFormat::Jsonl,
         OutputFormat::Csv,
         OutputFormat::Tsv,
+        OutputFormat::Markdown,
     ];
 
     /// The graph formats, which draw entities and relations rather than rows.
@@ -87,6 +91,10 @@ pub struct RenderOptions {
     pub color: bool,
     /// Whether table rows are shown as records.
     pub expanded: Expanded,
+    /// Tables without their header row, CSV and TSV without their header line (the
+    /// REPL's `.headers off`, the CLI's `--no-header`); JSON keeps its keys, and a
+    /// markdown table its header, which markdown requires.
+    pub no_header: bool,
 }
 
 impl RenderOptions {
@@ -97,6 +105,7 @@ impl RenderOptions {
             width: output_width(stdout_is_terminal),
             color: use_color(stdout_is_terminal),
             expanded,
+            no_header: false,
         }
     }
 }
@@ -141,8 +150,13 @@ pub fn render(
             }
             writer.finish()?;
         }
-        OutputFormat::Json | OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Tsv => {
-            if let Some(mut writer) = RowWriter::new(format, &result.columns, &mut out) {
+        OutputFormat::Json
+        | OutputFormat::Jsonl
+        | OutputFormat::Csv
+        | OutputFormat::Tsv
+        | OutputFormat::Markdown => {
+            if let Some(writer) = RowWriter::new(format, &result.columns, &mut out) {
+                let mut writer = writer.with_header(!opts.no_header);
                 for row in &result.rows {
                     writer.row(&row.cells)?;
                 }
@@ -251,6 +265,7 @@ pub(crate) mod tests {
             width: Some(60),
             color: true,
             expanded: Expanded::Auto,
+            no_header: false,
         };
         let table = render_to_string(&result, OutputFormat::Table, opts);
         assert!(table.contains('\u{200E}'));
@@ -289,6 +304,66 @@ pub(crate) mod tests {
         );
         assert_eq!(OutputFormat::from_str("TSV", true), Ok(OutputFormat::Tsv));
         assert!(OutputFormat::from_str("xml", true).is_err());
+    }
+
+    #[test]
+    fn without_the_header_csv_and_tsv_start_with_the_rows_and_json_keeps_its_keys() {
+        let result = sample();
+        let opts = RenderOptions {
+            no_header: true,
+            ..RenderOptions::default()
+        };
+        for format in [OutputFormat::Csv, OutputFormat::Tsv] {
+            let with = render_to_string(&result, format, RenderOptions::default());
+            let without = render_to_string(&result, format, opts);
+            let (header, rest) = with.split_once('\n').unwrap();
+            assert!(header.starts_with("who"), "{format:?}: {with}");
+            assert_eq!(without, rest, "{format:?}");
+        }
+        for format in [
+            OutputFormat::Json,
+            OutputFormat::Jsonl,
+            OutputFormat::Markdown,
+        ] {
+            assert_eq!(
+                render_to_string(&result, format, opts),
+                render_to_string(&result, format, RenderOptions::default()),
+                "{format:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn markdown_is_a_github_table_with_pipes_and_breaks_escaped() {
+        let result = ResultSet {
+            columns: vec!["who".into(), "quote".into(), "count".into()],
+            rows: vec![
+                Row::from(vec![
+                    Value::Text("a|b".into()),
+                    Value::Text("one\ntwo \\ three".into()),
+                    Value::Int(2),
+                ]),
+                Row::from(vec![
+                    Value::Text("北京".into()),
+                    Value::Null,
+                    Value::Real(0.5),
+                ]),
+            ],
+            ..ResultSet::default()
+        };
+        assert_eq!(
+            render_to_string(&result, OutputFormat::Markdown, RenderOptions::default()),
+            "| who | quote | count |\n| --- | --- | --- |\n\
+             | a\\|b | one<br>two \\\\ three | 2 |\n| 北京 |  | 0.5 |\n"
+        );
+        let empty = ResultSet {
+            columns: vec!["who".into()],
+            ..ResultSet::default()
+        };
+        assert_eq!(
+            render_to_string(&empty, OutputFormat::Markdown, RenderOptions::default()),
+            "| who |\n| --- |\n"
+        );
     }
 
     #[test]

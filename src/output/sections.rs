@@ -34,7 +34,7 @@ pub fn render_sections(
     let mut out = BufWriter::new(out);
     match format {
         OutputFormat::Json => write_json(sections, &mut out)?,
-        OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Tsv => {
+        OutputFormat::Jsonl | OutputFormat::Csv | OutputFormat::Tsv | OutputFormat::Markdown => {
             // Sections without rows write nothing, not a lone header.
             let written = sections.iter().filter(|s| !s.result.rows.is_empty());
             for (i, section) in written.enumerate() {

@@ -214,7 +214,7 @@ impl<W: Write> TableWriter<W> {
             .map(|i| {
                 rows.iter()
                     .map(|row| row[i].width)
-                    .chain([display_width(&self.headers[i]), 1])
+                    .chain([self.header_width(i), 1])
                     .max()
                     .unwrap_or(1)
             })
@@ -234,7 +234,17 @@ impl<W: Write> TableWriter<W> {
         }
     }
 
-    /// The header of a table (nothing for records).
+    /// The width column `i`'s header needs: none without the header row.
+    fn header_width(&self, i: usize) -> usize {
+        if self.opts.no_header {
+            0
+        } else {
+            display_width(&self.headers[i])
+        }
+    }
+
+    /// The header of a table (nothing for records): only its top border without the
+    /// header row (`.headers off`).
     fn start(&mut self, shape: &Shape) -> io::Result<()> {
         let Shape::Table { columns, numeric } = shape else {
             return Ok(());
@@ -243,6 +253,9 @@ impl<W: Write> TableWriter<W> {
             return Ok(());
         }
         writeln!(self.out, "{}", border(&columns.widths, '┌', '┬', '┐'))?;
+        if self.opts.no_header {
+            return Ok(());
+        }
         let color = self.opts.color;
         let headers: Vec<Cell> = self
             .headers
@@ -333,7 +346,7 @@ mod tests {
     use crate::output::layout::MIN_COLUMN_WIDTH;
     use crate::output::tests::sample;
     use crate::output::Expanded;
-    use crate::value::ResultSet;
+    use crate::value::{ResultSet, Row};
     use unicode_width::UnicodeWidthChar;
 
     fn render(result: &ResultSet, opts: RenderOptions, chunk: usize) -> String {
@@ -352,6 +365,7 @@ mod tests {
             width,
             color,
             expanded: Expanded::Off,
+            no_header: false,
         };
         render(result, opts, usize::MAX)
     }
@@ -400,6 +414,7 @@ mod tests {
             width: Some(72),
             color: false,
             expanded: Expanded::Auto,
+            no_header: false,
         };
         let text = render(&sample(), opts, usize::MAX);
         insta::assert_snapshot!("table_narrow", text.clone());
@@ -432,6 +447,7 @@ mod tests {
             width: Some(30),
             color: false,
             expanded: Expanded::Auto,
+            no_header: false,
         };
         let text = render(&sample(), opts, usize::MAX);
         assert!(text.contains("[ RECORD 1 ]"), "{text}");
@@ -503,6 +519,24 @@ mod tests {
         assert_eq!(
             text,
             "┌─────┬────────┐\n│ who │ who.id │\n├─────┼────────┤\n└─────┴────────┘\n(0 rows)\n"
+        );
+    }
+
+    #[test]
+    fn without_the_header_only_the_top_border_comes_before_the_rows() {
+        let result = ResultSet {
+            columns: vec!["who".into(), "count".into()],
+            rows: vec![Row::from(vec![Value::Text("Baku".into()), Value::Int(2)])],
+            ..ResultSet::default()
+        };
+        let opts = RenderOptions {
+            no_header: true,
+            expanded: Expanded::Off,
+            ..RenderOptions::default()
+        };
+        assert_eq!(
+            render(&result, opts, usize::MAX),
+            "┌──────┬───┐\n│ Baku │ 2 │\n└──────┴───┘\n(1 row)\n"
         );
     }
 

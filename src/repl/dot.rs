@@ -31,7 +31,7 @@ pub struct CommandSpec {
 }
 
 const FORMATS: &[&str] = &[
-    "table", "json", "jsonl", "csv", "tsv", "dot", "mermaid", "line",
+    "table", "json", "jsonl", "csv", "tsv", "markdown", "dot", "mermaid", "line", "box",
 ];
 const ON_OFF: &[&str] = &["on", "off"];
 const ON_OFF_AUTO: &[&str] = &["on", "off", "auto"];
@@ -46,10 +46,17 @@ pub const COMMANDS: &[CommandSpec] = &[
     },
     CommandSpec {
         names: &["format", "mode"],
-        args: "table|json|jsonl|csv|tsv|dot|mermaid|line",
+        args: "table|json|jsonl|csv|tsv|markdown|dot|mermaid|line|box",
         arg: ArgKind::Choice(FORMATS),
         help: "print results in this format (no argument: show the current one; line: \
-               records, one field per line, as `\\x on`)",
+               records, one field per line, as `\\x on`; box: table, as sqlite3 calls it)",
+    },
+    CommandSpec {
+        names: &["headers"],
+        args: "on|off",
+        arg: ArgKind::Choice(ON_OFF),
+        help: "tables without their header row, CSV and TSV without their header line \
+               (off); JSON and markdown keep theirs",
     },
     CommandSpec {
         names: &["sql"],
@@ -188,6 +195,8 @@ pub enum DotCommand {
     /// `\x [on|off|auto]`, `.mode line`; `None` toggles.
     Expanded(Option<Expanded>),
     Pager(Option<bool>),
+    /// `.headers on|off`; `None` toggles.
+    Headers(Option<bool>),
     Schema,
     Stats,
     Saved,
@@ -245,6 +254,10 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
         "help" => DotCommand::Help,
         // sqlite3's `.mode line`: one field per line, our records.
         "format" if arg.eq_ignore_ascii_case("line") => DotCommand::Expanded(Some(Expanded::On)),
+        // sqlite3's `.mode box` draws what our table is.
+        "format" if arg.eq_ignore_ascii_case("box") => {
+            DotCommand::Format(Some(OutputFormat::Table))
+        }
         "format" => DotCommand::Format(if arg.is_empty() {
             None
         } else {
@@ -267,6 +280,7 @@ pub fn parse(line: &str) -> Result<DotCommand, String> {
             _ => Some(Expanded::Auto),
         }),
         "pager" => DotCommand::Pager(switch),
+        "headers" => DotCommand::Headers(switch),
         "schema" => DotCommand::Schema,
         "stats" => DotCommand::Stats,
         "saved" => DotCommand::Saved,
@@ -371,6 +385,15 @@ mod tests {
             Ok(DotCommand::Expanded(Some(Expanded::On)))
         );
         assert_eq!(parse(".pager off"), Ok(DotCommand::Pager(Some(false))));
+        assert_eq!(parse(".headers OFF"), Ok(DotCommand::Headers(Some(false))));
+        assert_eq!(
+            parse(".mode box"),
+            Ok(DotCommand::Format(Some(OutputFormat::Table)))
+        );
+        assert_eq!(
+            parse(".mode markdown"),
+            Ok(DotCommand::Format(Some(OutputFormat::Markdown)))
+        );
         assert!(is_command(" \\x") && is_command(".help") && !is_command("?x visited _"));
         assert_eq!(parse(".schema"), Ok(DotCommand::Schema));
         assert_eq!(parse(".stats"), Ok(DotCommand::Stats));

@@ -43,6 +43,8 @@ pub struct Settings {
     pub expanded: Expanded,
     /// `.pager off`: results longer than the screen are not paged.
     pub pager: bool,
+    /// `.headers off`: tables, CSV and TSV without their header.
+    pub headers: bool,
 }
 
 impl Default for Settings {
@@ -53,6 +55,7 @@ impl Default for Settings {
             timer: false,
             expanded: Expanded::Auto,
             pager: true,
+            headers: true,
             echo: false,
             bail: false,
         }
@@ -334,10 +337,15 @@ impl Session {
     }
 
     fn render_options(&self) -> RenderOptions {
-        if self.redirect.is_some() {
-            return RenderOptions::default();
+        let opts = if self.redirect.is_some() {
+            RenderOptions::default()
+        } else {
+            RenderOptions::for_stdout(self.terminal, self.settings.expanded)
+        };
+        RenderOptions {
+            no_header: !self.settings.headers,
+            ..opts
         }
-        RenderOptions::for_stdout(self.terminal, self.settings.expanded)
     }
 
     fn format(&self) -> OutputFormat {
@@ -464,11 +472,7 @@ impl Session {
                     TableEnd::Finished => Flow::Done,
                     TableEnd::Stopped { .. } if closed => Flow::Done,
                     TableEnd::Stopped { rows, error } if is_interrupt(&error) => {
-                        self.fail(&format!(
-                        "interrupted after {rows} {}: the query was stopped (Ctrl-C); the store \
-                         is unchanged",
-                        if rows == 1 { "row" } else { "rows" }
-                    ))
+                        self.fail(&crate::deadline::interrupted_after(rows))
                     }
                     TableEnd::Stopped { error, .. } => self.fail(&error.render(Some(text))),
                 }
@@ -541,6 +545,7 @@ impl Session {
                 eprintln!("expanded display: {word}");
             }
             DotCommand::Pager(on) => self.settings.pager = on.unwrap_or(!self.settings.pager),
+            DotCommand::Headers(on) => self.settings.headers = on.unwrap_or(!self.settings.headers),
             DotCommand::Schema => {
                 let store = self.store.borrow();
                 let schema = match store.schema_text() {

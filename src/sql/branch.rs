@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::bounds::bound_col;
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
 use super::recorded::{entity_table, relation_from, unmerged, Source};
@@ -12,11 +13,13 @@ use crate::plan::{ColumnSource, Node, Orientation, PredMatch, RelationMatch, Sel
 /// One branch: the clauses as a join with each relation clause read one way round.
 /// The hidden columns a branch gives after the output columns.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Hidden {
+pub(super) struct Hidden<'a> {
     /// The four bounds of the first relation clause.
     pub(super) timeline: bool,
     /// The keys of the first `keys` relation clauses.
     pub(super) keys: usize,
+    /// The `when` columns that carry their bounds, for a sort (see [`super::bounds`]).
+    pub(super) bounds: &'a [usize],
 }
 
 /// `sources`: where each relation clause reads its relations in a question about the
@@ -31,7 +34,7 @@ pub(super) fn branch(
     sources: Option<&[Source]>,
     params: &mut Params,
     level: &str,
-    hidden: Hidden,
+    hidden: Hidden<'_>,
     needed: &[bool],
     omit_unneeded: bool,
 ) -> String {
@@ -132,6 +135,15 @@ pub(super) fn branch(
             hidden_col(level, h)
         ));
         h += 1;
+    }
+    for &i in hidden.bounds {
+        if let Some(ColumnSource::Relation { clause, .. }) = select.columns.get(i).map(|c| c.source)
+        {
+            let r = rel_alias(clause);
+            for (b, end) in [("start_lo", false), ("end_hi", true)] {
+                cols.push(format!("{r}.{} AS {}", ident(b), bound_col(level, i, end)));
+            }
+        }
     }
     let mut sql = String::new();
     let _ = write!(

@@ -16,6 +16,7 @@ use crate::limits::{MAX_BRANCHES, MAX_JOIN_TABLES};
 use crate::plan::{ColumnDef, ColumnType, RelationMatch, Select, Stage};
 use std::fmt::Write as _;
 
+mod bounds;
 mod branch;
 mod columns;
 mod conditions;
@@ -196,6 +197,7 @@ fn compile_stages(
     let timeline = select.timeline && !relations.is_empty();
     let keys = if relation_keys { relations.len() } else { 0 };
     let hidden = if timeline { 4 } else { 0 } + keys;
+    let bounds = bounds::sorted_when_columns(&select.columns, &stages);
     let level0 = "s0";
     let sources = source_combinations(select.recorded, relations.len(), combos.len());
     let each_source: Vec<Option<&[Source]>> = match &sources {
@@ -216,7 +218,11 @@ fn compile_stages(
                 source,
                 &mut params,
                 level0,
-                Hidden { timeline, keys },
+                Hidden {
+                    timeline,
+                    keys,
+                    bounds: &bounds,
+                },
                 &needed,
                 several,
             ));
@@ -227,7 +233,8 @@ fn compile_stages(
     let mut level_no = 1;
     // A count first over several branches (and no hidden columns to carry): counted in
     // each branch.
-    if let (true, Some(Stage::Count(by))) = (branches.len() > 1 && hidden == 0, stages.first()) {
+    let carries = hidden > 0 || !bounds.is_empty();
+    if let (true, Some(Stage::Count(by))) = (branches.len() > 1 && !carries, stages.first()) {
         let counted = count_each_branch(&branches, level0, &select.columns, by, &mut level_no);
         stages = &stages[1..];
         return Ok(finish_query(counted, stages, &mut params, &mut level_no));
@@ -250,12 +257,18 @@ fn compile_stages(
                         }
                     })
                     .chain((0..hidden).map(|i| hidden_col(level0, i)))
+                    .chain(
+                        bounds
+                            .iter()
+                            .flat_map(|&i| [false, true].map(|e| bounds::bound_col(level0, i, e))),
+                    )
                     .collect(),
             );
             format!("SELECT {cols} FROM ({})", branches.join("\nUNION ALL\n"))
         },
         order: Vec::new(),
         sealed: false,
+        bounds,
     };
     Ok(finish_query(current, stages, &mut params, &mut level_no))
 }

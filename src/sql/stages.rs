@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::bounds::{bound_col, carry};
 use super::{col, hidden_col, ident, select_list, Params};
 use crate::plan::{after_stage, ColumnDef, ColumnSource, Stage};
 
@@ -19,6 +20,8 @@ pub(super) struct Level {
     pub(super) order: Vec<(Key, bool)>,
     /// The text already ends with its ORDER BY and LIMIT: a further stage wraps it.
     pub(super) sealed: bool,
+    /// The `when` columns that carry their time bounds for a sort ([`super::bounds`]).
+    pub(super) bounds: Vec<usize>,
 }
 
 /// A sort key of a level.
@@ -27,6 +30,8 @@ pub(super) enum Key {
     Col(usize),
     Hidden(usize),
     HiddenIsNull(usize),
+    /// The start (false) or end (true) bound of a `when` column.
+    Bound(usize, bool),
 }
 
 /// Applies one pipeline stage, wrapping the current SELECT where the stage reshapes rows.
@@ -40,7 +45,19 @@ pub(super) fn apply_stage(
     match stage {
         Stage::Sort(keys) => {
             let mut cur = if cur.sealed { wrap(cur, level_no) } else { cur };
-            cur.order = keys.iter().map(|(i, d)| (Key::Col(*i), *d)).collect();
+            // A `when` column sorts by its time's start, then its end, then its text.
+            cur.order = keys
+                .iter()
+                .flat_map(|&(i, d)| {
+                    let bounded = cur.bounds.contains(&i);
+                    [
+                        bounded.then_some((Key::Bound(i, false), d)),
+                        bounded.then_some((Key::Bound(i, true), d)),
+                        Some((Key::Col(i), d)),
+                    ]
+                })
+                .flatten()
+                .collect();
             // Rows equal in the keys asked for follow in the order of their columns, so
             // that a sort gives the same rows in the same order whatever plan SQLite
             // picks.
@@ -77,13 +94,21 @@ pub(super) fn apply_stage(
                     hidden_col(&name, h)
                 ));
             }
+            let kept = |i: usize| idx.iter().position(|x| *x == i);
+            let bounds: Vec<(usize, usize)> = cur
+                .bounds
+                .iter()
+                .filter_map(|&i| kept(i).map(|j| (i, j)))
+                .collect();
+            cols.extend(carry(&cur.name, &name, bounds.iter().copied()));
             // Keys on columns that are kept stay pending; the inner SELECT is sorted
             // by all of them, so rows keep their order either way.
             let order = cur
                 .order
                 .iter()
                 .filter_map(|(k, d)| match k {
-                    Key::Col(i) => idx.iter().position(|x| x == i).map(|j| (Key::Col(j), *d)),
+                    Key::Col(i) => kept(*i).map(|j| (Key::Col(j), *d)),
+                    Key::Bound(i, end) => kept(*i).map(|j| (Key::Bound(j, *end), *d)),
                     other => Some((*other, *d)),
                 })
                 .collect();
@@ -95,6 +120,7 @@ pub(super) fn apply_stage(
                 times: cur.times,
                 order,
                 sealed: false,
+                bounds: bounds.into_iter().map(|(_, j)| j).collect(),
             }
         }
         Stage::Count(by) => {
@@ -114,6 +140,22 @@ pub(super) fn apply_stage(
                     hidden_col(&name, j)
                 ));
             }
+            // A group of one time sorts by the earliest bounds of its rows.
+            let bounds: Vec<(usize, usize)> = by
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| cur.bounds.contains(i))
+                .map(|(j, &i)| (i, j))
+                .collect();
+            for &(i, j) in &bounds {
+                for end in [false, true] {
+                    cols.push(format!(
+                        "min({}) AS {}",
+                        bound_col(&cur.name, i, end),
+                        bound_col(&name, j, end)
+                    ));
+                }
+            }
             let mut text = format!("SELECT {} FROM ({})", cols.join(", "), cur.text);
             if !by.is_empty() {
                 let groups: Vec<String> = by.iter().map(|i| col(&cur.name, *i)).collect();
@@ -127,6 +169,7 @@ pub(super) fn apply_stage(
                 times: false,
                 order: count_order(by.len()),
                 sealed: false,
+                bounds: bounds.into_iter().map(|(_, j)| j).collect(),
             }
         }
     }
@@ -198,6 +241,7 @@ pub(super) fn count_each_branch(
         times: false,
         order: count_order(by.len()),
         sealed: false,
+        bounds: Vec::new(),
     }
 }
 
@@ -263,6 +307,7 @@ pub(super) fn key_sql(level: &str, key: Key) -> String {
         Key::Col(i) => col(level, i),
         Key::Hidden(i) => hidden_col(level, i),
         Key::HiddenIsNull(i) => format!("{} IS NULL", hidden_col(level, i)),
+        Key::Bound(i, end) => bound_col(level, i, end),
     }
 }
 
@@ -296,6 +341,7 @@ pub(super) fn wrap(cur: Level, level_no: &mut usize) -> Level {
                 (0..cur.hidden)
                     .map(|h| format!("{} AS {}", hidden_col(&cur.name, h), hidden_col(&name, h))),
             )
+            .chain(carry(&cur.name, &name, cur.bounds.iter().map(|&i| (i, i))))
             .collect(),
     );
     let columns: Vec<ColumnDef> = cur
@@ -316,6 +362,7 @@ pub(super) fn wrap(cur: Level, level_no: &mut usize) -> Level {
         times: cur.times,
         order: cur.order,
         sealed: false,
+        bounds: cur.bounds,
     }
 }
 
@@ -340,6 +387,13 @@ pub(super) fn distinct_with_times(cur: Level, level_no: &mut usize) -> Level {
                 cols.push(format!("{column} AS {}", hidden_col(&outer, h)));
                 groups.push(column);
             }
+        }
+    }
+    for &i in &next.bounds {
+        for end in [false, true] {
+            let column = bound_col(inner, i, end);
+            cols.push(format!("{column} AS {}", bound_col(&outer, i, end)));
+            groups.push(column);
         }
     }
     next.text = format!(

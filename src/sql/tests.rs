@@ -211,6 +211,35 @@ fn a_sort_breaks_ties_by_every_other_column() {
     assert!(keys[1].ends_with("c0\""), "{order}");
 }
 
+/// The keys of the statement's last ORDER BY.
+fn order_keys(q: &SqlQuery) -> Vec<String> {
+    let order = q
+        .text
+        .rsplit_once("ORDER BY")
+        .map(|(_, o)| o.trim())
+        .unwrap_or("");
+    order.split(", ").map(String::from).collect()
+}
+
+#[test]
+fn sort_when_orders_by_the_start_then_the_end_then_the_text() {
+    let q = compiled("?a visited ?b @v | show @v.when, ?a | sort @v.when desc");
+    let keys = order_keys(&q);
+    assert!(keys[0].ends_with("a0\" DESC"), "{keys:?}");
+    assert!(keys[1].ends_with("b0\" DESC"), "{keys:?}");
+    assert!(keys[2].ends_with("c0\" DESC"), "{keys:?}");
+    assert!(q.text.contains("\"start_lo\" AS"), "{}", q.text);
+    // The bounds come after every column the reader reads by position.
+    assert_eq!(q.columns.len(), 2);
+}
+
+#[test]
+fn a_sort_on_other_columns_carries_no_bounds() {
+    let q = compiled("?a visited ?b | show when, ?a | sort ?a");
+    assert!(!q.text.contains("start_lo\" AS"), "{}", q.text);
+    assert!(order_keys(&q)[0].ends_with("c1\""), "{}", q.text);
+}
+
 #[test]
 fn identifiers_are_quoted_with_their_quotes_doubled() {
     assert_eq!(ident("relation"), "\"relation\"");

@@ -1,7 +1,7 @@
 //! The habits of sqlite3, psql and duckdb: `;`, bare `help`/`quit`, `.read`, `.output`,
-//! `.once`, `.bail`, `.echo`, `.mode`; `factstore STORE`, `-c`, the format flags, `-o`,
-//! `--no-color`, `--version`, completions, the man page, `FACTSTORE_HISTORY`, JSON
-//! reports; periods written as data writes them.
+//! `.once`, `.bail`, `.echo`, `.mode` (box, markdown), `.headers`; `factstore STORE`,
+//! `-c`, the format flags, `-o`, `--no-color`, `--version`, completions, the man page,
+//! `FACTSTORE_HISTORY`, JSON reports; periods written as data writes them.
 
 use std::time::Duration;
 
@@ -275,4 +275,35 @@ fn edtf_intervals_and_date_times_are_periods_in_queries() {
     );
     let out = store.run(&["query", "?x ?r ?y on 2025-04-28T25:00:00"]);
     assert_eq!(out.status, 2, "{out:?}");
+}
+
+#[test]
+fn headers_off_and_the_box_and_markdown_modes() {
+    let store = seed_store();
+    let out = store.run_with_stdin(
+        &["repl"],
+        ".mode csv\n.headers off\nIran -- Azerbaijan | count\n.headers on\n\
+         .mode markdown\nIran -- Azerbaijan | count\n.mode box\n.headers off\n\
+         Iran -- Azerbaijan | count\n",
+    );
+    assert_eq!(out.status, 0, "{out:?}");
+    assert_eq!(
+        out.stdout,
+        "6\n| count |\n| --- |\n| 6 |\n┌───┐\n│ 6 │\n└───┘\n(1 row)\n"
+    );
+    assert_eq!(
+        store.ok(&[
+            "query",
+            "Iran -- Azerbaijan | count",
+            "--format",
+            "markdown"
+        ]),
+        "| count |\n| --- |\n| 6 |\n"
+    );
+    let count = "Iran -- Azerbaijan | count";
+    assert_eq!(store.ok(&["query", count, "--csv", "--no-header"]), "6\n");
+    assert_eq!(
+        store.ok(&["query", count, "--format", "table", "--no-header"]),
+        "┌───┐\n│ 6 │\n└───┘\n(1 row)\n"
+    );
 }
