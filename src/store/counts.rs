@@ -70,7 +70,10 @@ mod tests {
     use super::*;
     use crate::store::{Mode, Store};
 
-    fn kept(store: &Store) -> (Vec<(i64, String, i64)>, Vec<(i64, i64)>) {
+    /// The non-zero rows of `predicate_count` and of `source_count`, in order.
+    type Kept = (Vec<(i64, String, i64)>, Vec<(i64, i64)>);
+
+    fn kept(store: &Store) -> Kept {
         let conn = store.connection();
         let predicates = conn
             .prepare("SELECT predicate, status, n FROM predicate_count WHERE n > 0 ORDER BY 1, 2")
@@ -92,7 +95,7 @@ mod tests {
     #[test]
     fn triggers_and_recount_agree_and_follow_every_change() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("s.db"), Mode::Create).unwrap();
+        let store = Store::open(dir.path().join("s.db"), Mode::Create).unwrap();
         let conn = store.connection();
         conn.execute_batch(
             "INSERT INTO entity (key, id, kind, name) VALUES (1, 'a', 'x', 'A'), (2, 'b', 'x', 'B');
