@@ -120,6 +120,29 @@ const OTHER_RULES: &[(&str, &str)] = &[
          FROM relation GROUP BY fingerprint HAVING count(*) > 1",
     ),
     (
+        // Schema 13: the counts `predicates` and `sources` show, kept by triggers.
+        "wrong predicate count",
+        "SELECT 'predicate ' || COALESCE(p.id, c.predicate) || ' (' || c.status || '): ' || \
+         c.found || ' relations, counted ' || c.kept FROM \
+         (SELECT predicate, status, sum(found) AS found, sum(kept) AS kept FROM \
+          (SELECT predicate, status, count(*) AS found, 0 AS kept FROM relation \
+           GROUP BY predicate, status \
+           UNION ALL SELECT predicate, status, 0, n FROM predicate_count) \
+          GROUP BY predicate, status HAVING sum(found) <> sum(kept)) c \
+         LEFT JOIN predicate p ON p.key = c.predicate",
+    ),
+    (
+        "wrong source count",
+        "SELECT 'source ' || COALESCE(s.id, c.source) || ': ' || c.found || \
+         ' relations, counted ' || c.kept FROM \
+         (SELECT source, sum(found) AS found, sum(kept) AS kept FROM \
+          (SELECT source, count(*) AS found, 0 AS kept FROM relation \
+           WHERE source IS NOT NULL GROUP BY source \
+           UNION ALL SELECT source, 0, n FROM source_count) \
+          GROUP BY source HAVING sum(found) <> sum(kept)) c \
+         LEFT JOIN source s ON s.key = c.source",
+    ),
+    (
         "bad saved query",
         "SELECT 'saved query ' || q.name || ' has parameters that are not a JSON list' \
          FROM saved_query q WHERE json_valid(q.params) = 0 OR json_type(q.params) != 'array'",

@@ -270,30 +270,17 @@ impl Store {
     /// `predicates`: rows of [`plan::predicates_columns`] in order of id.
     pub fn predicates(&self) -> Result<ResultSet, StoreError> {
         let conn = &self.conn;
-        // Grouping every relation by (predicate, status) sorts them all in a temporary
-        // b-tree; grouping by predicate alone reads the predicate index in order. So:
-        // the totals that way, the relations of any status but the default (few) by
-        // status, and the default's count is the difference.
-        let default = Status::DEFAULT.as_str();
-        let mut counts: HashMap<PredicateStatus, u64> = counted(
-            conn,
-            "SELECT predicate, ?1, count(*) FROM relation GROUP BY predicate",
-            default,
-        )?
-        .into_iter()
-        .collect();
-        let others = counted(
-            conn,
-            "SELECT predicate, status, count(*) FROM relation WHERE status <> ?1 \
-             GROUP BY predicate, status",
-            default,
-        )?;
-        for ((predicate, status), n) in others {
-            if let Some(total) = counts.get_mut(&(predicate, default.to_string())) {
-                *total = total.saturating_sub(n);
-            }
-            counts.insert((predicate, status), n);
-        }
+        // Kept by triggers (schema 15): a read of a few rows, not of every relation.
+        let counts: HashMap<PredicateStatus, u64> = conn
+            .prepare_cached("SELECT predicate, status, n FROM predicate_count")
+            .and_then(|mut s| {
+                s.query_map([], |r| {
+                    let n: i64 = r.get(2)?;
+                    Ok(((r.get(0)?, r.get(1)?), u64::try_from(n).unwrap_or(0)))
+                })?
+                .collect()
+            })
+            .map_err(err)?;
         let listed: Vec<(i64, String, Option<String>, bool)> = conn
             .prepare_cached("SELECT key, id, label, symmetric FROM predicate ORDER BY id")
             .and_then(|mut s| {
@@ -326,10 +313,9 @@ impl Store {
         let rows = self
             .conn
             .prepare_cached(
+                // The counts kept by triggers (schema 15).
                 "SELECT s.id, s.title, s.published, s.lang, s.url, COALESCE(n.n, 0) FROM source s \
-                 LEFT JOIN (SELECT source, count(*) AS n FROM relation WHERE source IS NOT NULL \
-                            GROUP BY source) n ON n.source = s.key \
-                 ORDER BY s.id",
+                 LEFT JOIN source_count n ON n.source = s.key ORDER BY s.id",
             )
             .and_then(|mut s| {
                 s.query_map([], |r| {
@@ -351,23 +337,6 @@ impl Store {
 
 /// A predicate's key and a status.
 type PredicateStatus = (i64, String);
-
-/// The rows of a count `sql` (`?1` is `status`): ((predicate key, status), count).
-fn counted(
-    conn: &Connection,
-    sql: &str,
-    status: &str,
-) -> Result<Vec<(PredicateStatus, u64)>, StoreError> {
-    conn.prepare_cached(sql)
-        .and_then(|mut s| {
-            s.query_map([status], |r| {
-                let n: i64 = r.get(2)?;
-                Ok(((r.get(0)?, r.get(1)?), u64::try_from(n).unwrap_or(0)))
-            })?
-            .collect()
-        })
-        .map_err(err)
-}
 
 /// The two text columns of the rows `sql` gives for `key`.
 fn pairs(conn: &Connection, sql: &str, key: i64) -> Result<Vec<(String, String)>, StoreError> {
@@ -396,7 +365,9 @@ fn source_titles(conn: &Connection) -> Result<HashMap<i64, (String, Option<Strin
         .map_err(err)
 }
 
-/// One pass over the relations `key` takes part in (a relation with itself once).
+/// One pass over the relations `key` takes part in (a relation with itself once), read
+/// from the index entries alone: the subject's from `relation_pair`, the object's from
+/// `relation_object`, both holding every column read here (schema 15).
 fn tally(conn: &Connection, key: i64) -> Result<Tally, StoreError> {
     let mut tally = Tally::default();
     let mut stmt = conn

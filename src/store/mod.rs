@@ -9,6 +9,7 @@ mod anchor;
 pub mod catalog;
 pub mod change;
 mod check;
+mod counts;
 mod export;
 mod graph;
 mod import;

@@ -72,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_name_generation",
         include_str!("../../schema/0014_name_generation.sql"),
     ),
+    (
+        "0015_relation_counts",
+        include_str!("../../schema/0015_relation_counts.sql"),
+    ),
 ];
 
 /// How long a statement waits for another process's lock on the store before it fails.
@@ -575,7 +579,8 @@ mod tests {
             .unwrap();
         assert_eq!(pair, 1);
         // Schema 6: the pair index holds the predicate, status and time bounds too;
-        // schema 8 the change that made the relation (questions about the past).
+        // schema 8 the change that made the relation (questions about the past); schema
+        // 13 its source (`describe` reads the index alone).
         let columns: Vec<String> = store
             .connection()
             .prepare("SELECT name FROM pragma_index_info('relation_pair') ORDER BY seqno")
@@ -593,7 +598,8 @@ mod tests {
                 "status",
                 "start_lo",
                 "end_hi",
-                "since_change"
+                "since_change",
+                "source"
             ]
         );
     }

@@ -1,10 +1,12 @@
-//! Bulk inserts: dropping the relation and name indexes when a file brings many new rows,
-//! building them again at the end (removing copies of relations), then ANALYZE.
+//! Bulk inserts: dropping the relation and name indexes (and the triggers that keep the
+//! counts of relations) when a file brings many new rows, building them again at the end
+//! (removing copies of relations, counting the relations once), then ANALYZE.
 
-use rusqlite::Transaction;
+use rusqlite::{OptionalExtension, Transaction};
 
 use super::importer::Importer;
 use super::staging::BULK_INSERT_RELATION_SQL;
+use crate::store::counts::{recount, COUNT_TRIGGERS};
 use crate::store::StoreError;
 
 /// From this many relations in one file (and at least as many as the store holds), the
@@ -85,6 +87,26 @@ fn drop_indexes(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<(String, 
     drop_schema(tx, "index", table)
 }
 
+/// Drops the triggers that keep the counts of relations (schema 15) and returns their
+/// names and SQL, to create them again: a bulk import counts once at its end instead.
+fn drop_count_triggers(tx: &Transaction) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut dropped = Vec::new();
+    for name in COUNT_TRIGGERS {
+        let sql: Option<String> = tx
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(sql) = sql {
+            tx.execute_batch(&format!("DROP TRIGGER {}", crate::sql::ident(name)))?;
+            dropped.push((name.to_string(), sql));
+        }
+    }
+    Ok(dropped)
+}
+
 impl<'t> Importer<'t> {
     /// Once a file has brought as many new relations as a bulk import takes (and at least
     /// as many as the store held), drops the relation table's secondary indexes so that
@@ -97,7 +119,9 @@ impl<'t> Importer<'t> {
             return Ok(());
         }
         let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
-        let indexes = drop_indexes(self.tx, "relation").map_err(db)?;
+        let mut indexes = drop_indexes(self.tx, "relation").map_err(db)?;
+        // Created again with the indexes, then the relations are counted once.
+        indexes.extend(drop_count_triggers(self.tx).map_err(db)?);
         // Without the fingerprint index, relations are written as they come; the copies
         // (mirror images of symmetric ones included: they share the stored fingerprint)
         // are removed at the end.
@@ -165,6 +189,7 @@ impl<'t> Importer<'t> {
             for (_, sql) in rebuilt.iter().filter(|index| !is_fingerprint(index)) {
                 tx.execute_batch(sql).map_err(db)?;
             }
+            recount(tx).map_err(db)?;
         }
         for (_, sql) in names {
             tx.execute_batch(sql).map_err(db)?;
