@@ -72,6 +72,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0014_name_generation",
         include_str!("../../schema/0014_name_generation.sql"),
     ),
+    (
+        "0015_predicate_end_ends",
+        include_str!("../../schema/0015_predicate_end_ends.sql"),
+    ),
 ];
 
 /// How long a statement waits for another process's lock on the store before it fails.
