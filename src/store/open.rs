@@ -76,6 +76,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0015_relation_counts",
         include_str!("../../schema/0015_relation_counts.sql"),
     ),
+    (
+        "0016_predicate_end_ends",
+        include_str!("../../schema/0016_predicate_end_ends.sql"),
+    ),
 ];
 
 /// How long a statement waits for another process's lock on the store before it fails.
