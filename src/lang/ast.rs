@@ -567,8 +567,14 @@ pub enum WriteKind {
         title: Option<Text>,
         fields: Vec<Field>,
     },
-    /// `alias ENTITY "name", …`: more names for an entity.
-    Alias { entity: Term, names: Vec<Text> },
+    /// `alias ENTITY "name", … [weak]`: more names for an entity; with `weak`, weak
+    /// aliases (names that are also common words, counted by `mentions` only in quotes or
+    /// beside another name).
+    Alias {
+        entity: Term,
+        names: Vec<Text>,
+        weak: bool,
+    },
     /// `unalias ENTITY "name", …`
     Unalias { entity: Term, names: Vec<Text> },
     /// `rename ENTITY "name"`: a new display name; the old one stays an alias.

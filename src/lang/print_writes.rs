@@ -189,9 +189,17 @@ impl Display for WriteKind {
                 }
                 fields(f, given)
             }
-            WriteKind::Alias { entity, names } => {
+            WriteKind::Alias {
+                entity,
+                names,
+                weak,
+            } => {
                 write!(f, "alias {entity} ")?;
-                joined(f, names, ", ")
+                joined(f, names, ", ")?;
+                if *weak {
+                    f.write_str(" weak")?;
+                }
+                Ok(())
             }
             WriteKind::Unalias { entity, names } => {
                 write!(f, "unalias {entity} ")?;

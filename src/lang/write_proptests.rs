@@ -205,8 +205,13 @@ fn write_kind() -> BoxedStrategy<WriteKind> {
                 }
                 WriteKind::AddSource { id, title, fields }
             }),
-        (entity(), vec(text(), 1..3))
-            .prop_map(|(entity, names)| WriteKind::Alias { entity, names }),
+        (entity(), vec(text(), 1..3), any::<bool>()).prop_map(|(entity, names, weak)| {
+            WriteKind::Alias {
+                entity,
+                names,
+                weak,
+            }
+        }),
         (entity(), vec(text(), 1..3))
             .prop_map(|(entity, names)| WriteKind::Unalias { entity, names }),
         (entity(), text()).prop_map(|(entity, name)| WriteKind::Rename { entity, name }),

@@ -235,6 +235,7 @@ fn the_examples_give_these_trees() {
         WriteKind::Alias {
             entity: name("araghchi"),
             names: vec![string("عراقچی"), string("Arakchi")],
+            weak: false,
         }
     );
     assert_eq!(
@@ -379,6 +380,25 @@ fn add_in_every_form() {
         canonical("add source kan title \"T\", note \"n\""),
         "add source kan title \"T\" note \"n\""
     );
+}
+
+#[test]
+fn alias_weak_adds_weak_aliases_and_prints_back() {
+    assert_eq!(
+        kind_of("alias kan \"كان\", \"kan\" weak because \"a common word\""),
+        WriteKind::Alias {
+            entity: name("kan"),
+            names: vec![string("كان"), string("kan")],
+            weak: true,
+        }
+    );
+    assert_eq!(
+        canonical("alias kan \"كان\"  weak"),
+        "alias kan \"كان\" weak"
+    );
+    assert_eq!(canonical("alias kan \"Kan\""), "alias kan \"Kan\"");
+    // `weak` goes after the names, not before them.
+    err("alias kan weak \"كان\"");
 }
 
 #[test]

@@ -80,6 +80,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0016_predicate_end_ends",
         include_str!("../../schema/0016_predicate_end_ends.sql"),
     ),
+    (
+        "0017_weak_alias_change",
+        include_str!("../../schema/0017_weak_alias_change.sql"),
+    ),
 ];
 
 /// How long a statement waits for another process's lock on the store before it fails.

@@ -341,3 +341,38 @@ fn add_entity_takes_weak_aliases() {
     let query = store.run(&["query", "--format", "jsonl", "?x reported جزيرة"]);
     assert_ne!(query.status, 0, "{query:?}");
 }
+
+#[test]
+fn alias_weak_adds_weak_aliases_that_undo_removes() {
+    let store = seed_store();
+    let add = store.run(&["query", r#"alias baku "Bakou", "Bakou" weak"#]);
+    assert_eq!(add.status, 0, "{add:?}");
+    assert!(crate::support::export(&store.db).contains(r#""weak_aliases":["Bakou"]"#));
+    let text = "Bakou said. The “Bakou” report.";
+    let notes = |store: &TempStore| -> Vec<Value> {
+        let out = store.run_with_stdin(&["mentions", "-", "--format", "json"], text);
+        let r: Value = serde_json::from_str(&out.stdout).unwrap();
+        r["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["note"].clone())
+            .collect()
+    };
+    assert_eq!(
+        notes(&store),
+        [
+            Value::from("weak alias, not counted"),
+            Value::from("weak alias, in quotes"),
+        ]
+    );
+    // Queries do not resolve it.
+    let query = store.run(&["query", "?x visited Bakou"]);
+    assert_ne!(query.status, 0, "{query:?}");
+    // Undo removes the weak aliases the change added, and only those.
+    let undo = store.run(&["query", "undo"]);
+    assert_eq!(undo.status, 0, "{undo:?}");
+    assert!(!crate::support::export(&store.db).contains("Bakou"));
+    assert!(notes(&store).is_empty(), "{:?}", notes(&store));
+    assert!(crate::support::export(&store.db).contains(r#""weak_aliases":["كان"]"#));
+}

@@ -247,9 +247,18 @@ fn add_source(i: Input<'_>) -> PResult<'_, WriteKind> {
     Ok((rest, WriteKind::AddSource { id, title, fields }))
 }
 
-/// `ENTITY "name", …`
+/// `ENTITY "name", … [weak]`
 fn alias(i: Input<'_>) -> PResult<'_, WriteKind> {
-    entity_and_names(i, |entity, names| WriteKind::Alias { entity, names })
+    let (i, (entity, names)) = (entity, cut(texts)).parse(i)?;
+    let (rest, weak) = opt(expect(Expect::Offer(&[kw::WEAK]), kw(kw::WEAK))).parse(i)?;
+    Ok((
+        rest,
+        WriteKind::Alias {
+            entity,
+            names,
+            weak: weak.is_some(),
+        },
+    ))
 }
 
 /// `ENTITY "name", …`

@@ -82,7 +82,19 @@ impl Resolver<'_> {
                 self.source_fields(fields, &mut record)?;
                 WriteOp::Add(record)
             }
-            W::Alias { entity, names } => WriteOp::Alias {
+            W::Alias {
+                entity,
+                names,
+                weak: false,
+            } => WriteOp::Alias {
+                entity: self.entity_id(entity)?,
+                names: names.iter().map(|n| n.value.clone()).collect(),
+            },
+            W::Alias {
+                entity,
+                names,
+                weak: true,
+            } => WriteOp::WeakAlias {
                 entity: self.entity_id(entity)?,
                 names: names.iter().map(|n| n.value.clone()).collect(),
             },

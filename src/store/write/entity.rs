@@ -129,7 +129,8 @@ impl Writer<'_> {
                 ord += 1;
             }
         }
-        crate::store::mentions::insert_weak_aliases(self.conn, key, &e.weak_aliases).map_err(db)?;
+        crate::store::mentions::insert_weak_aliases(self.conn, key, &e.weak_aliases, None)
+            .map_err(db)?;
         Ok(WriteReport::changed(
             format!("added entity `{}`", e.id),
             Vec::new(),
@@ -291,6 +292,36 @@ impl Writer<'_> {
         self.touch(Table::Entity, entity.key)?;
         Ok(WriteReport::changed(
             format!("`{id}` now also answers to {}", quoted(&new)),
+            Vec::new(),
+        ))
+    }
+
+    /// `alias … weak`: more weak aliases for an entity; those it has already are left as
+    /// they are. The entity is marked as changed so that `undo` finds the change, and
+    /// removes the weak aliases it added (`weak_alias.added_by`).
+    pub(super) fn weak_alias(&self, id: &str, names: &[String]) -> Result<WriteReport, StoreError> {
+        let entity = self.entity_row(id)?;
+        let stored: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT text FROM weak_alias WHERE entity = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_map([entity.key], |r| r.get(0))?
+                    .collect::<Result<_, _>>()
+            })
+            .map_err(db)?;
+        let mut new = given_names(names)?;
+        new.retain(|name| !stored.iter().any(|n| n == name));
+        if new.is_empty() {
+            return Ok(WriteReport::said(format!(
+                "`{id}` already has those weak aliases; nothing changed"
+            )));
+        }
+        self.keep(Table::Entity, entity.key)?;
+        crate::store::mentions::insert_weak_aliases(self.conn, entity.key, &new, Some(self.change))
+            .map_err(db)?;
+        self.touch(Table::Entity, entity.key)?;
+        Ok(WriteReport::changed(
+            format!("`{id}` now also has the weak aliases {}", quoted(&new)),
             Vec::new(),
         ))
     }

@@ -45,6 +45,8 @@ pub enum WriteOp {
     Add(Map<String, Value>),
     /// More names for an entity (by id).
     Alias { entity: String, names: Vec<String> },
+    /// More weak aliases for an entity (by id): names that are also common words.
+    WeakAlias { entity: String, names: Vec<String> },
     /// Names an entity no longer has (never its display name).
     Unalias { entity: String, names: Vec<String> },
     /// A new display name; the old one stays an alias.
@@ -339,6 +341,7 @@ impl Writer<'_> {
         match op {
             WriteOp::Add(record) => self.add(record),
             WriteOp::Alias { entity, names } => self.alias(entity, names),
+            WriteOp::WeakAlias { entity, names } => self.weak_alias(entity, names),
             WriteOp::Unalias { entity, names } => self.unalias(entity, names),
             WriteOp::Rename { entity, name } => self.rename(entity, name),
             WriteOp::Correct { id, fields } => self.correct(*id, fields),

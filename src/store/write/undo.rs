@@ -136,6 +136,12 @@ impl Writer<'_> {
                 self.remove(s.table, s.key)?;
             }
         }
+        // Entity versions do not keep weak aliases: those `alias … weak` added go by
+        // the change that added them.
+        self.conn
+            .prepare_cached("DELETE FROM weak_alias WHERE added_by = ?1")
+            .and_then(|mut stmt| stmt.execute([n]))
+            .map_err(db)?;
         Ok(())
     }
 
