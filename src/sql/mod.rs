@@ -197,7 +197,7 @@ fn compile_stages(
     let timeline = select.timeline && !relations.is_empty();
     let keys = if relation_keys { relations.len() } else { 0 };
     let hidden = if timeline { 4 } else { 0 } + keys;
-    let bounds = bounds::sorted_when_columns(&select.columns, &stages);
+    let bounds = bounds::sorted_when_columns(&select.columns, stages);
     let level0 = "s0";
     let sources = source_combinations(select.recorded, relations.len(), combos.len());
     let each_source: Vec<Option<&[Source]>> = match &sources {
