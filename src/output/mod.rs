@@ -126,10 +126,23 @@ pub fn output_width(stdout_is_terminal: bool) -> Option<usize> {
         .filter(|&c| c > 0);
     asked.or_else(|| {
         stdout_is_terminal
-            .then(terminal_size::terminal_size)
+            .then(terminal_dimensions)
             .flatten()
-            .map(|(w, _)| usize::from(w.0))
+            .map(|(w, _)| w)
     })
+}
+
+/// The terminal's columns and lines. The library without the command line (no `cli`
+/// feature, so no `terminal_size`) knows no terminal: `COLUMNS` and `LINES` still apply.
+pub(crate) fn terminal_dimensions() -> Option<(usize, usize)> {
+    #[cfg(feature = "cli")]
+    {
+        terminal_size::terminal_size().map(|(w, h)| (usize::from(w.0), usize::from(h.0)))
+    }
+    #[cfg(not(feature = "cli"))]
+    {
+        None
+    }
 }
 
 /// Writes the result in the format to `out`.

@@ -159,7 +159,7 @@ fn screen_lines() -> Option<usize> {
         .ok()
         .and_then(|l| l.trim().parse::<usize>().ok())
         .filter(|&l| l > 0);
-    asked.or_else(|| terminal_size::terminal_size().map(|(_, h)| usize::from(h.0)))
+    asked.or_else(|| super::terminal_dimensions().map(|(_, h)| h))
 }
 
 #[cfg(test)]
