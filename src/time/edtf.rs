@@ -434,7 +434,8 @@ fn parse_day(text: &str, year: i64, month: u32) -> Result<DateValue, Reason> {
     }
 }
 
-const MONTH_NAMES: [&str; 12] = [
+/// English month names, January first (EDTF's descriptions and the date phrases').
+pub(crate) const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",

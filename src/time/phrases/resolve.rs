@@ -6,6 +6,7 @@
 use super::grammar::{Phrase, YearPart, YearRef};
 use super::words::{Rel, Third, Unit};
 use crate::time::calendar::{day_from_ymd, format_day, ymd};
+use crate::time::edtf::MONTH_NAMES;
 use crate::time::{parse_date, Day};
 
 /// Where a phrase lies: its bounds, the date expression it comes to, and why.
@@ -28,20 +29,6 @@ pub(super) enum PlaceError {
     Invalid(String),
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 const WEEKDAY_NAMES: [&str; 7] = [
     "Monday",
     "Tuesday",
