@@ -182,7 +182,7 @@ impl Store {
     }
 
     fn run_checks(&self, problems: &mut Vec<Problem>) -> Result<(), CheckFailure> {
-        let conn = &self.conn;
+        let conn = &self.conn();
         let rows = collect(conn, "PRAGMA integrity_check", |r| r.get::<_, String>(0))
             .map_err(CheckFailure::at("integrity check"))?;
         // One row may hold several findings, one a line.

@@ -151,13 +151,13 @@ fn json_number(x: f64) -> Option<String> {
 impl Store {
     /// Writes the store's current beliefs to `out` as JSON Lines.
     pub fn export(&self, out: &mut dyn Write) -> Result<(), StoreError> {
-        Exporter::new(&self.conn, out).current()
+        Exporter::new(&self.conn(), out).current()
     }
 
     /// Writes the store with its whole history (every change and every version) to `out`
     /// as JSON Lines, for an import into an empty store.
     pub fn export_history(&self, out: &mut dyn Write) -> Result<(), StoreError> {
-        Exporter::new(&self.conn, out).history()
+        Exporter::new(&self.conn(), out).history()
     }
 }
 

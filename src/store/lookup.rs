@@ -77,7 +77,7 @@ impl Store {
         entity: &EntityRef,
         asked: Option<&EntityRef>,
     ) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn;
+        let conn = &self.conn();
         let mut rows: Vec<Vec<Value>> = Vec::new();
         let mut row = |field: &str, value: Value, detail: Value, n: Value| {
             rows.push(vec![Value::Text(field.into()), value, detail, n]);
@@ -185,7 +185,7 @@ impl Store {
         kind: Option<&str>,
         like: Option<&str>,
     ) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn;
+        let conn = &self.conn();
         let Some(like) = like.filter(|l| !l.is_empty()) else {
             let rows = conn
                 .prepare_cached(
@@ -269,7 +269,7 @@ impl Store {
 
     /// `predicates`: rows of [`plan::predicates_columns`] in order of id.
     pub fn predicates(&self) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn;
+        let conn = &self.conn();
         // Kept by triggers (schema 15): a read of a few rows, not of every relation.
         let counts: HashMap<PredicateStatus, u64> = conn
             .prepare_cached("SELECT predicate, status, n FROM predicate_count")
@@ -311,7 +311,7 @@ impl Store {
     /// `sources`: rows of [`plan::SOURCES_COLUMNS`] in order of id.
     pub fn sources(&self) -> Result<ResultSet, StoreError> {
         let rows = self
-            .conn
+            .conn()
             .prepare_cached(
                 // The counts kept by triggers (schema 15).
                 "SELECT s.id, s.title, s.published, s.lang, s.url, COALESCE(n.n, 0) FROM source s \

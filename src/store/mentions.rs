@@ -44,9 +44,9 @@ impl Store {
         // statement on its own took and released the file's lock: a tenth of a run.
         // Inside a change (`begin` in the REPL) the change's transaction serves.
         let _read = self
-            .conn
+            .conn()
             .is_autocommit()
-            .then(|| self.conn.unchecked_transaction())
+            .then(|| self.conn().unchecked_transaction())
             .transpose()
             .map_err(StoreError::query)?;
         let mut found = mentions::find(text, &table);
@@ -59,7 +59,7 @@ impl Store {
         }
         let mut entities = BTreeMap::new();
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached("SELECT id, name, kind FROM entity WHERE key = ?1")
             .map_err(StoreError::query)?;
         for key in found.iter().flat_map(|m| m.entities.iter()) {
@@ -101,7 +101,7 @@ impl Store {
     /// The entity that `key` stands for now: itself, or the end of its merges.
     fn current_entity(&self, key: i64) -> Result<i64, StoreError> {
         let mut stmt = self
-            .conn
+            .conn()
             .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")
             .map_err(StoreError::query)?;
         let mut at = key;
@@ -154,7 +154,7 @@ impl Store {
              ORDER BY r.start_lo, r.key",
             crate::model::time_as_written_sql("r")
         );
-        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::query)?;
+        let mut stmt = self.conn().prepare(&sql).map_err(StoreError::query)?;
         let rows = stmt
             .query_map([keys], |r| {
                 let text = |i| -> rusqlite::Result<Value> {
@@ -187,7 +187,7 @@ impl Store {
     pub fn name_table(&self) -> Result<NameTable, StoreError> {
         let err = StoreError::sqlite("cannot read the store's names");
         let generation: i64 = self
-            .conn
+            .conn()
             .query_row(
                 "SELECT generation FROM name_generation WHERE id = 1",
                 [],
@@ -204,10 +204,10 @@ impl Store {
             // A cache: when another process holds the write lock, do not wait for it; a
             // later run saves the table. Saved only if no name changed while it was built.
             let saved =
-                self.conn
+                self.conn()
                     .busy_timeout(std::time::Duration::ZERO)
                     .and_then(|()| {
-                        self.conn.execute(
+                        self.conn().execute(
                         "INSERT OR REPLACE INTO name_table_cache (id, generation, checksum, body) \
                          SELECT 1, ?1, ?2, ?3 FROM name_generation \
                          WHERE id = 1 AND generation = ?1",
@@ -215,7 +215,7 @@ impl Store {
                     )
                     });
             drop(saved);
-            self.conn
+            self.conn()
                 .busy_timeout(super::open::BUSY_TIMEOUT)
                 .map_err(err)?;
         }
@@ -229,7 +229,7 @@ impl Store {
     fn cached_name_table(&self, generation: i64) -> Result<Option<NameTable>, StoreError> {
         let err = StoreError::sqlite("cannot read the store's cached name table");
         let cached: Option<(i64, i64)> = self
-            .conn
+            .conn()
             .query_row(
                 "SELECT checksum, length(body) FROM name_table_cache \
                  WHERE id = 1 AND generation = ?1",
@@ -247,7 +247,7 @@ impl Store {
         // The row may have been replaced since (another process saved a table): a blob
         // that is not the one measured fails its checksum and is built again.
         let Ok(blob) =
-            self.conn
+            self.conn()
                 .blob_open(rusqlite::MAIN_DB, c"name_table_cache", c"body", 1, true)
         else {
             return Ok(None);
@@ -266,7 +266,7 @@ impl Store {
             ("SELECT a.norm, a.entity FROM alias a", false),
             ("SELECT w.norm, w.entity FROM weak_alias w", true),
         ] {
-            let mut stmt = self.conn.prepare(sql).map_err(err)?;
+            let mut stmt = self.conn().prepare(sql).map_err(err)?;
             let mut rows = stmt.query([]).map_err(err)?;
             while let Some(row) = rows.next().map_err(err)? {
                 names.push(NameKey {
@@ -348,7 +348,7 @@ mod tests {
     }
 
     fn cache_row(s: &Store) -> Option<(i64, i64)> {
-        s.conn
+        s.conn()
             .query_row(
                 "SELECT generation, checksum FROM name_table_cache WHERE id = 1",
                 [],
@@ -387,10 +387,10 @@ mod tests {
         let after_alias = cache_row(&s).unwrap();
         assert_ne!(after_alias.0, cached.0);
         let key: i64 = s
-            .conn
+            .conn()
             .query_row("SELECT key FROM entity WHERE id = 'c'", [], |r| r.get(0))
             .unwrap();
-        insert_weak_aliases(&s.conn, key, &["Gamma"], None).unwrap();
+        insert_weak_aliases(&s.conn(), key, &["Gamma"], None).unwrap();
         assert_eq!(s.name_table().unwrap().len(), 4);
         assert_ne!(cache_row(&s).unwrap().0, after_alias.0);
     }
@@ -406,7 +406,7 @@ mod tests {
         );
         let built = s.name_table().unwrap();
         // One byte of the saved table flipped, then the table cut short.
-        s.conn
+        s.conn()
             .execute(
                 "UPDATE name_table_cache SET body = \
                  CAST(substr(body, 1, 20) || x'FF' || substr(body, 22) AS BLOB)",
@@ -414,13 +414,13 @@ mod tests {
             )
             .unwrap();
         assert_eq!(s.name_table().unwrap().as_bytes(), built.as_bytes());
-        s.conn
+        s.conn()
             .execute("UPDATE name_table_cache SET body = substr(body, 1, 10)", [])
             .unwrap();
         assert_eq!(s.name_table().unwrap().as_bytes(), built.as_bytes());
         // The bad blob was replaced by a whole one.
         let body: Vec<u8> = s
-            .conn
+            .conn()
             .query_row("SELECT body FROM name_table_cache", [], |r| r.get(0))
             .unwrap();
         assert_eq!(body, built.as_bytes());

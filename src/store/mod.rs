@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod change;
 mod check;
 mod counts;
+pub(crate) mod db;
 mod export;
 mod graph;
 mod import;
@@ -20,6 +21,7 @@ mod path;
 mod query;
 mod reader;
 mod saved;
+mod server;
 mod stats;
 pub mod text_search;
 mod watch;
@@ -39,6 +41,7 @@ pub use open::{Mode, SCHEMA_VERSION};
 pub use path::MAX_CHAINS;
 pub use query::QueryPlanStep;
 pub use saved::Saved;
+pub use server::{Target, DEFAULT_SCHEMA, POSTGRES_SCHEMA_VERSION};
 pub use stats::Stats;
 pub use watch::Watched;
 pub use write::{WriteOp, WriteReport};
@@ -97,7 +100,7 @@ pub enum StoreError {
         path: PathBuf,
         migration: &'static str,
         #[source]
-        source: rusqlite::Error,
+        source: db::DbError,
     },
 
     /// A record of an imported file is wrong; nothing of that file was written.
@@ -210,6 +213,31 @@ pub enum StoreError {
     /// A write the store's rules refuse; the message says why and what to do instead.
     #[error("{0}")]
     Refused(String),
+
+    /// A command that does not run on a PostgreSQL store yet.
+    #[error("{what} does not run on a PostgreSQL store yet; use a SQLite store for it (export the data with `factstore export` and import it into a file).")]
+    NotOnPostgres { what: &'static str },
+
+    /// No store in this schema of the PostgreSQL database (a reading command, or a
+    /// writing one other than `init` and `import`).
+    #[error("no store in the schema `{schema}` of {target}. Create one with `factstore --db '{target}' --schema {schema} init`, or import data with `factstore --db '{target}' --schema {schema} import FILE`.")]
+    NoSchema { target: String, schema: String },
+
+    /// The PostgreSQL server could not be reached, or refused the connection.
+    #[error("cannot connect to the PostgreSQL store {target}: {reason}. Check the connection string (--db or FACTSTORE_DB), that the server runs, and the user's password (PGPASSWORD or ~/.pgpass).")]
+    Connect { target: String, reason: String },
+
+    /// `--schema` is not a name PostgreSQL takes as a schema.
+    #[error("`{name}` is not a schema name factstore uses: give letters, digits and `_` (not starting with a digit), at most 63 bytes, e.g. `--schema factstore`.")]
+    BadSchemaName { name: String },
+
+    /// A database operation failed on PostgreSQL, or in code written for both engines.
+    #[error("{context}: {source}.")]
+    Db {
+        context: &'static str,
+        #[source]
+        source: db::DbError,
+    },
 }
 
 fn missing_message(path: &Path) -> String {
@@ -367,6 +395,8 @@ impl StoreError {
             | StoreError::Duplicate { .. }
             | StoreError::NoSuchChange { .. }
             | StoreError::UndoRefused { .. }
+            | StoreError::NotOnPostgres { .. }
+            | StoreError::BadSchemaName { .. }
             | StoreError::Refused(_) => 2,
             StoreError::ImportFailed { source, .. } => source.exit_code(),
             _ => 1,
@@ -375,6 +405,15 @@ impl StoreError {
 
     pub(crate) fn sqlite(context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + Copy {
         move |source| StoreError::Sqlite { context, source }
+    }
+
+    /// A failure of SQL written for both engines; SQLite's own errors keep their
+    /// SQLite wording and hints.
+    pub(crate) fn db(context: &'static str) -> impl Fn(db::DbError) -> StoreError + Copy {
+        move |source| match source {
+            db::DbError::Sqlite(source) => StoreError::Sqlite { context, source },
+            source => StoreError::Db { context, source },
+        }
     }
 
     /// A statement's failure in SQLite.
@@ -392,8 +431,10 @@ impl StoreError {
 
     /// True when SQLite stopped because it was interrupted (a deadline, Ctrl-C).
     pub fn is_interrupted(&self) -> bool {
+        // PostgreSQL's query_canceled: a cancel request (a deadline, Ctrl-C) stopped it.
         self.sqlite_error()
             .is_some_and(crate::deadline::is_interrupted)
+            || matches!(self, StoreError::Db { source, .. } if source.sqlstate() == Some("57014"))
     }
 }
 
@@ -407,9 +448,12 @@ impl InterruptHandle {
     }
 }
 
-/// An open store: one SQLite connection with the schema up to date.
+/// An open store: one connection (a SQLite file or a PostgreSQL schema) with the schema
+/// up to date.
 pub struct Store {
-    conn: rusqlite::Connection,
+    db: db::Db,
+    /// The store's file; for PostgreSQL, its connection string without the password
+    /// (for messages).
     path: PathBuf,
     mode: Mode,
     /// The change a writer has open (between `begin_change` and its commit or rollback).
@@ -429,7 +473,35 @@ impl Store {
     /// The SQLite connection: only the store's own modules (and the crate's tests) run
     /// SQL on it.
     pub(crate) fn connection(&self) -> &rusqlite::Connection {
-        &self.conn
+        self.conn()
+    }
+
+    /// The SQLite connection, for the store's code written for SQLite alone; on a
+    /// PostgreSQL store, one that refuses every statement (see [`db::Db::sqlite_only`]).
+    fn conn(&self) -> &rusqlite::Connection {
+        self.db.sqlite_only()
+    }
+
+    fn conn_mut(&mut self) -> &mut rusqlite::Connection {
+        self.db.sqlite_only_mut()
+    }
+
+    /// The connection, for SQL written for both engines.
+    pub(crate) fn db(&self) -> &db::Db {
+        &self.db
+    }
+
+    /// Which engine holds the store.
+    pub fn dialect(&self) -> db::Dialect {
+        self.db.dialect()
+    }
+
+    /// Refuses `what` on a PostgreSQL store, for the entries that run on SQLite alone.
+    pub(crate) fn require_sqlite(&self, what: &'static str) -> Result<(), StoreError> {
+        match self.db {
+            db::Db::Sqlite(_) => Ok(()),
+            db::Db::Postgres(_) => Err(StoreError::NotOnPostgres { what }),
+        }
     }
 
     /// The SQLite connection, for the fuzz harness alone (feature `fuzzing`, never on by
@@ -437,17 +509,17 @@ impl Store {
     /// no user of the store has reason to do.
     #[cfg(feature = "fuzzing")]
     pub fn fuzzing_connection(&self) -> &rusqlite::Connection {
-        &self.conn
+        self.conn()
     }
 
     /// The planner's and completion's view of the store's names.
     pub fn catalog(&self) -> StoreCatalog<'_> {
-        StoreCatalog::new(&self.conn)
+        StoreCatalog::new(&self.conn())
     }
 
     /// A handle that stops the SQL running on this store from another thread.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle(self.conn.get_interrupt_handle())
+        InterruptHandle(self.conn().get_interrupt_handle())
     }
 
     /// True when the store's file is open read-only (by [`Mode::ReadOnly`], or because
@@ -455,7 +527,7 @@ impl Store {
     pub fn is_read_only(&self) -> bool {
         // A reader that may write the file reads through a read-write connection kept
         // to reading (see `reader`).
-        self.mode == Mode::ReadOnly || self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+        self.mode == Mode::ReadOnly || self.conn().is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
     /// The SQL of the store's tables, indexes and views, as stored by SQLite, each
@@ -463,7 +535,7 @@ impl Store {
     pub fn schema_text(&self) -> Result<String, StoreError> {
         let err = StoreError::sqlite("cannot read the store's schema");
         let mut stmt = self
-            .conn
+            .conn()
             .prepare(
                 "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL \
                  AND name NOT LIKE 'sqlite_%' ORDER BY rowid",

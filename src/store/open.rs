@@ -198,7 +198,7 @@ impl Store {
             migrate(&mut conn, &path)?;
         }
         Ok(Store {
-            conn,
+            db: super::db::Db::Sqlite(conn),
             path,
             mode,
             change: None,
@@ -215,7 +215,7 @@ impl Store {
     /// reads the log, so nothing is lost or hidden; the store file alone (copied without
     /// its `-wal` file) lacks those changes until then.
     pub fn keep_log_on_close(&self) -> Result<(), StoreError> {
-        self.conn
+        self.conn()
             .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map(drop)
             .map_err(StoreError::sqlite(
@@ -239,12 +239,12 @@ impl Store {
         let wanted: i64 = if in_memory { 2 } else { 0 };
         let err = StoreError::sqlite("cannot configure the store's temporary data");
         let now: i64 = self
-            .conn
+            .conn()
             .prepare_cached("PRAGMA temp_store")
             .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
             .map_err(err)?;
-        if now != wanted && self.conn.is_autocommit() {
-            self.conn
+        if now != wanted && self.conn().is_autocommit() {
+            self.conn()
                 .execute_batch(if in_memory {
                     "PRAGMA temp_store = MEMORY"
                 } else {
@@ -279,7 +279,7 @@ impl Store {
         })?;
         migrate(&mut conn, &path)?;
         Ok(Store {
-            conn,
+            db: super::db::Db::Sqlite(conn),
             path,
             mode: Mode::Create,
             change: None,
@@ -353,7 +353,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
             .map_err(|source| StoreError::Migration {
                 path: path.to_path_buf(),
                 migration: name,
-                source,
+                source: source.into(),
             })?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)

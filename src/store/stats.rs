@@ -42,7 +42,7 @@ impl Store {
     /// Gathers the statistics of the store.
     pub fn stats(&self) -> Result<Stats, StoreError> {
         let db = StoreError::sqlite("cannot compute the statistics");
-        let conn = &self.conn;
+        let conn = &self.conn();
         let count = |table: &str| -> Result<u64, StoreError> {
             conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
                 r.get::<_, i64>(0)

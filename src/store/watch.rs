@@ -30,7 +30,7 @@ impl Store {
             // Setting a progress handler cannot fail; the result is a formality of
             // rusqlite's API.
             let _ = self
-                .conn
+                .conn_mut()
                 .progress_handler(PROGRESS_OPS, Some(move || deadline.stop().is_some()));
         }
         Watched { store: self }
@@ -53,7 +53,10 @@ impl DerefMut for Watched<'_> {
 
 impl Drop for Watched<'_> {
     fn drop(&mut self) {
-        let _ = self.store.conn.progress_handler(0, None::<fn() -> bool>);
+        let _ = self
+            .store
+            .conn_mut()
+            .progress_handler(0, None::<fn() -> bool>);
     }
 }
 

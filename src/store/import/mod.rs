@@ -347,7 +347,7 @@ impl Store {
         let saved: Vec<(&str, bool)> = IMPORT_RELAXED_CHECKS
             .iter()
             .map(|&(pragma, _)| {
-                self.conn
+                self.conn()
                     .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
                     .map(|value| (pragma, value))
             })
@@ -358,12 +358,12 @@ impl Store {
                 conn.execute_batch(&format!("PRAGMA {pragma} = {}", i32::from(value)))
             })
         };
-        set(&self.conn, &IMPORT_RELAXED_CHECKS)
+        set(&self.conn(), &IMPORT_RELAXED_CHECKS)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
         let result = self
             .import_in_transaction(reader, format, name, opts, Reading::Streamed)
             .map_err(|e| import_failed(name, e));
-        set(&self.conn, &saved).map_err(StoreError::sqlite(
+        set(&self.conn(), &saved).map_err(StoreError::sqlite(
             "cannot restore the store's constraint checks after the import",
         ))?;
         result
@@ -383,7 +383,7 @@ impl Store {
         // like the rest).
         let mut reader = Digesting::new(reader);
         let summary = match (format, reading) {
-            (ImportFormat::Csv, _) => write_file(&mut self.conn, name, opts, |importer| {
+            (ImportFormat::Csv, _) => write_file(self.conn_mut(), name, opts, |importer| {
                 importer.read_csv(&mut reader, &progress)?;
                 importer.sha256 = Some(reader.finish());
                 Ok(())
@@ -393,10 +393,10 @@ impl Store {
             // records, each from a line of its own, and every line but the last has its
             // end, a byte.
             (ImportFormat::JsonLines, Reading::Whole { size }) => {
-                let symmetric = symmetric_predicates(&self.conn)?;
+                let symmetric = symmetric_predicates(&self.conn())?;
                 let (send, receive) = mpsc::sync_channel(size / PIPELINE_BATCH + 3);
                 send_json_lines(&mut reader, name, &progress, send, symmetric);
-                write_file(&mut self.conn, name, opts, |importer| {
+                write_file(self.conn_mut(), name, opts, |importer| {
                     importer.write_items(receive)
                 })
             }
@@ -404,10 +404,10 @@ impl Store {
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
             (ImportFormat::JsonLines, Reading::Streamed) => {
-                let symmetric = symmetric_predicates(&self.conn)?;
+                let symmetric = symmetric_predicates(&self.conn())?;
                 std::thread::scope(|scope| {
                     let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
-                    let conn = &mut self.conn;
+                    let conn = self.conn_mut();
                     let writer = scope.spawn(move || {
                         write_file(conn, name, opts, |importer| importer.write_items(receive))
                     });

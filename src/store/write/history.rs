@@ -378,7 +378,7 @@ impl Store {
     /// `history #id`: every version of a relation, oldest first, with the change that
     /// made it, and a row for each time it left the current beliefs.
     pub fn relation_history(&self, id: i64) -> Result<ResultSet, StoreError> {
-        let log = Log::new(&self.conn);
+        let log = Log::new(&self.conn());
         let events = relation_events(&log, id)?;
         if events.is_empty() {
             return Err(StoreError::NoSuchRelation { id });
@@ -401,7 +401,7 @@ impl Store {
     /// `history ENTITY`: the entity's own versions (added, names, merges) and what
     /// happened to the relations that named it, in the order of the changes.
     pub fn entity_history(&self, entity_id: &str) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn;
+        let conn = &self.conn();
         let key: Option<i64> = conn
             .query_row(
                 "SELECT COALESCE((SELECT key FROM entity WHERE id = ?1), \

@@ -107,7 +107,7 @@ impl Store {
     /// summary of what it did. `since` is an instant as the log writes them (changes
     /// recorded at or after it are listed), `by` an author.
     pub fn changes(&self, since: Option<&str>, by: Option<&str>) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn;
+        let conn = &self.conn();
         let listed: Vec<(i64, ChangeRow)> = conn
             .prepare(
                 "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes, id \
@@ -153,19 +153,19 @@ impl Store {
     /// the end of a day, UTC: the last change recorded on or before it; 0 when the store
     /// had no change yet).
     pub fn change_number(&self, at: crate::plan::Recorded) -> Result<i64, StoreError> {
-        change::number_at(&self.conn, at).map_err(err)
+        change::number_at(&self.conn(), at).map_err(err)
     }
 
     /// The number of the last change, if there is one.
     pub fn last_change(&self) -> Result<Option<i64>, StoreError> {
-        self.conn
+        self.conn()
             .query_row("SELECT max(id) FROM change", [], |r| r.get(0))
             .map_err(err)
     }
 
     /// Checks that change `change` exists.
     pub fn check_change(&self, change: i64) -> Result<(), StoreError> {
-        Log::new(&self.conn).get(change).map(drop)
+        Log::new(&self.conn()).get(change).map(drop)
     }
 }
 

@@ -172,8 +172,8 @@ impl Store {
         // Each write's statement journal in memory, not in a file per statement.
         self.keep_temporary_data(true)?;
         let err = StoreError::sqlite("cannot start a change");
-        self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
-        match change::open(&self.conn, &meta) {
+        self.conn().execute_batch("BEGIN IMMEDIATE").map_err(err)?;
+        match change::open(&self.conn(), &meta) {
             Ok(id) => {
                 self.change = Some(OpenChange {
                     id,
@@ -185,7 +185,7 @@ impl Store {
             }
             Err(e) => {
                 // The change failed: nothing of it may stay.
-                let _ = self.conn.execute_batch("ROLLBACK");
+                let _ = self.conn().execute_batch("ROLLBACK");
                 Err(err(e))
             }
         }
@@ -200,7 +200,7 @@ impl Store {
             return Err(not_in_change());
         };
         let writer = Writer {
-            conn: &self.conn,
+            conn: &self.conn(),
             change: open.id,
         };
         let apply = || {
@@ -220,20 +220,20 @@ impl Store {
                     }
                 }
                 Err(_) => {
-                    let _ = self.conn.execute_batch("ROLLBACK");
+                    let _ = self.conn().execute_batch("ROLLBACK");
                     self.change = None;
                 }
             }
             return result;
         }
         let savepoint = StoreError::sqlite("cannot apply a write");
-        self.conn
+        self.conn()
             .execute_batch("SAVEPOINT write_op")
             .map_err(savepoint)?;
         let result = apply();
         match result {
             Ok(report) => {
-                self.conn
+                self.conn()
                     .execute_batch("RELEASE write_op")
                     .map_err(savepoint)?;
                 if let Some(open) = &mut self.change {
@@ -243,12 +243,12 @@ impl Store {
             }
             Err(e) => {
                 if self
-                    .conn
+                    .conn()
                     .execute_batch("ROLLBACK TO write_op; RELEASE write_op")
                     .is_err()
                 {
                     // The write's own undoing failed: the change as a whole goes.
-                    let _ = self.conn.execute_batch("ROLLBACK");
+                    let _ = self.conn().execute_batch("ROLLBACK");
                     self.change = None;
                 }
                 Err(e)
@@ -262,7 +262,7 @@ impl Store {
         let Some(open) = &self.change else {
             return Err(not_in_change());
         };
-        self.conn
+        self.conn()
             .execute(
                 "UPDATE change SET statement = CASE WHEN statement IS NULL OR statement = '' \
                  THEN ?2 ELSE statement || char(10) || ?2 END WHERE id = ?1",
@@ -280,16 +280,16 @@ impl Store {
             return Err(not_in_change());
         };
         if !open.changed {
-            self.conn
+            self.conn()
                 .execute_batch("ROLLBACK")
                 .map_err(StoreError::sqlite(
                     "cannot end a change that changed nothing",
                 ))?;
             return Ok(None);
         }
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
-            if !self.conn.is_autocommit() {
-                let _ = self.conn.execute_batch("ROLLBACK");
+        if let Err(e) = self.conn().execute_batch("COMMIT") {
+            if !self.conn().is_autocommit() {
+                let _ = self.conn().execute_batch("ROLLBACK");
             }
             return Err(StoreError::Sqlite {
                 context: "cannot commit the change; nothing of it was written",
@@ -302,7 +302,7 @@ impl Store {
             // leave there: carry the log into the store file and empty it now. A reader
             // still on an older snapshot keeps the log busy; then the content goes at
             // the next checkpoint, as it would have without this one.
-            self.conn
+            self.conn()
                 .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
                 .map_err(StoreError::sqlite(
                     "the change is committed, but the log that held the erased content could not be emptied",
@@ -316,7 +316,7 @@ impl Store {
         if self.change.take().is_none() {
             return Err(not_in_change());
         }
-        self.conn
+        self.conn()
             .execute_batch("ROLLBACK")
             .map_err(StoreError::sqlite("cannot roll back the change"))
     }

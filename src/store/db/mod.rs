@@ -1,0 +1,465 @@
+//! One connection over either engine: SQLite (rusqlite) or PostgreSQL (the `postgres`
+//! crate). The store's SQL is written once, with `?N` placeholders, and runs on both:
+//! [`Db`] translates the placeholders for PostgreSQL, binds every value as a parameter
+//! (converted to the type the server inferred for it), and reads every cell as one of
+//! SQLite's five kinds ([`Cell`]), so the code above reads rows the same way from both.
+//! What cannot be written once (the few statements whose syntax differs) asks
+//! [`Db::dialect`].
+
+mod numeric;
+mod placeholders;
+pub(crate) mod postgres;
+
+pub(crate) use self::postgres::PgConn;
+
+/// The SQL dialect of a connection, for the statements written differently per engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A failure of the database layer, from either engine.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL's error, with its message, detail and hint when the server gave them.
+    #[error("{}", postgres_message(.0))]
+    Postgres(#[from] ::postgres::Error),
+    /// A query that must give a row gave none.
+    #[error("the query returned no rows")]
+    NoRows,
+    /// A cell's value is not of the kind the code reads (a damaged or foreign store).
+    #[error("column {column}: expected {expected}, found {found}")]
+    Type {
+        column: usize,
+        expected: &'static str,
+        found: &'static str,
+    },
+    /// SQL ran on the connection while a streamed query still held it.
+    #[error("the store's connection is busy with another statement")]
+    Busy,
+}
+
+fn postgres_message(e: &::postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("PostgreSQL: {}", db.message());
+            if let Some(detail) = db.detail() {
+                s.push_str(&format!(" ({detail})"));
+            }
+            s
+        }
+        None => format!("PostgreSQL: {e}"),
+    }
+}
+
+impl DbError {
+    /// SQLite's error behind this one.
+    pub fn sqlite(&self) -> Option<&rusqlite::Error> {
+        match self {
+            DbError::Sqlite(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// PostgreSQL's SQLSTATE code, when the server refused the statement.
+    pub fn sqlstate(&self) -> Option<&str> {
+        match self {
+            DbError::Postgres(e) => e.code().map(|c| c.code()),
+            _ => None,
+        }
+    }
+}
+
+/// A value bound to a placeholder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Param<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+/// A Rust value that can be bound to a placeholder.
+pub trait ToParam {
+    fn param(&self) -> Param<'_>;
+}
+
+impl ToParam for i64 {
+    fn param(&self) -> Param<'_> {
+        Param::Int(*self)
+    }
+}
+impl ToParam for i32 {
+    fn param(&self) -> Param<'_> {
+        Param::Int(i64::from(*self))
+    }
+}
+impl ToParam for u32 {
+    fn param(&self) -> Param<'_> {
+        Param::Int(i64::from(*self))
+    }
+}
+impl ToParam for bool {
+    fn param(&self) -> Param<'_> {
+        Param::Int(i64::from(*self))
+    }
+}
+impl ToParam for f64 {
+    fn param(&self) -> Param<'_> {
+        Param::Real(*self)
+    }
+}
+impl ToParam for str {
+    fn param(&self) -> Param<'_> {
+        Param::Text(self)
+    }
+}
+impl ToParam for String {
+    fn param(&self) -> Param<'_> {
+        Param::Text(self)
+    }
+}
+impl ToParam for [u8] {
+    fn param(&self) -> Param<'_> {
+        Param::Blob(self)
+    }
+}
+impl ToParam for Vec<u8> {
+    fn param(&self) -> Param<'_> {
+        Param::Blob(self)
+    }
+}
+impl<T: ToParam + ?Sized> ToParam for &T {
+    fn param(&self) -> Param<'_> {
+        (**self).param()
+    }
+}
+impl<T: ToParam> ToParam for Option<T> {
+    fn param(&self) -> Param<'_> {
+        match self {
+            Some(v) => v.param(),
+            None => Param::Null,
+        }
+    }
+}
+impl ToParam for Param<'_> {
+    fn param(&self) -> Param<'_> {
+        *self
+    }
+}
+
+/// One cell of a row, as one of SQLite's five kinds (PostgreSQL's integers of every
+/// width, booleans and numerics are read as integers or reals).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+impl Cell<'_> {
+    fn kind(&self) -> &'static str {
+        match self {
+            Cell::Null => "NULL",
+            Cell::Int(_) => "an integer",
+            Cell::Real(_) => "a real",
+            Cell::Text(_) => "text",
+            Cell::Blob(_) => "a blob",
+        }
+    }
+}
+
+/// A Rust value read from a cell.
+pub trait FromCell: Sized {
+    const EXPECTED: &'static str;
+    /// The value, or None when the cell is not of this kind.
+    fn from_cell(cell: Cell<'_>) -> Option<Self>;
+}
+
+impl FromCell for i64 {
+    const EXPECTED: &'static str = "an integer";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Int(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+impl FromCell for bool {
+    const EXPECTED: &'static str = "0 or 1";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Int(v) => Some(v != 0),
+            _ => None,
+        }
+    }
+}
+impl FromCell for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Real(v) => Some(v),
+            Cell::Int(v) => Some(v as f64),
+            _ => None,
+        }
+    }
+}
+impl FromCell for String {
+    const EXPECTED: &'static str = "text";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Text(t) => Some(t.to_owned()),
+            _ => None,
+        }
+    }
+}
+impl FromCell for Vec<u8> {
+    const EXPECTED: &'static str = "a blob";
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Blob(b) => Some(b.to_vec()),
+            _ => None,
+        }
+    }
+}
+impl<T: FromCell> FromCell for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+    fn from_cell(cell: Cell<'_>) -> Option<Self> {
+        match cell {
+            Cell::Null => Some(None),
+            other => T::from_cell(other).map(Some),
+        }
+    }
+}
+
+/// One row of a result, from either engine.
+pub enum Row<'r> {
+    Sqlite(&'r rusqlite::Row<'r>),
+    Postgres(&'r ::postgres::Row),
+}
+
+impl Row<'_> {
+    /// The cell at `i` (from 0).
+    pub fn cell(&self, i: usize) -> Result<Cell<'_>, DbError> {
+        match self {
+            Row::Sqlite(row) => Ok(match row.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Cell::Null,
+                rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
+                rusqlite::types::ValueRef::Real(v) => Cell::Real(v),
+                rusqlite::types::ValueRef::Text(t) => match std::str::from_utf8(t) {
+                    Ok(t) => Cell::Text(t),
+                    Err(_) => Cell::Blob(t),
+                },
+                rusqlite::types::ValueRef::Blob(b) => Cell::Blob(b),
+            }),
+            Row::Postgres(row) => postgres::cell(row, i),
+        }
+    }
+
+    /// The cell at `i` as a `T`; a cell of another kind is a [`DbError::Type`].
+    pub fn get<T: FromCell>(&self, i: usize) -> Result<T, DbError> {
+        let cell = self.cell(i)?;
+        T::from_cell(cell).ok_or(DbError::Type {
+            column: i,
+            expected: T::EXPECTED,
+            found: cell.kind(),
+        })
+    }
+
+    /// How many columns the row has.
+    pub fn len(&self) -> usize {
+        match self {
+            Row::Sqlite(row) => row.as_ref().column_count(),
+            Row::Postgres(row) => row.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Binds `params` to a SQLite statement, in order.
+fn bind_sqlite(
+    stmt: &mut rusqlite::Statement<'_>,
+    params: &[&dyn ToParam],
+) -> rusqlite::Result<()> {
+    use rusqlite::types::{ToSqlOutput, ValueRef};
+    for (i, p) in params.iter().enumerate() {
+        let v = match p.param() {
+            Param::Null => ValueRef::Null,
+            Param::Int(v) => ValueRef::Integer(v),
+            Param::Real(v) => ValueRef::Real(v),
+            Param::Text(t) => ValueRef::Text(t.as_bytes()),
+            Param::Blob(b) => ValueRef::Blob(b),
+        };
+        stmt.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(v))?;
+    }
+    Ok(())
+}
+
+/// A connection to the store's database.
+pub enum Db {
+    Sqlite(rusqlite::Connection),
+    Postgres(PgConn),
+}
+
+impl Db {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
+    /// Runs one statement; returns how many rows it changed.
+    pub fn execute(&self, sql: &str, params: &[&dyn ToParam]) -> Result<usize, DbError> {
+        match self {
+            Db::Sqlite(conn) => {
+                let mut stmt = conn.prepare_cached(sql)?;
+                bind_sqlite(&mut stmt, params)?;
+                Ok(stmt.raw_execute()?)
+            }
+            Db::Postgres(pg) => pg.execute(sql, params),
+        }
+    }
+
+    /// Runs statements separated by `;`, with no parameters.
+    pub fn execute_batch(&self, sql: &str) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite(conn) => Ok(conn.execute_batch(sql)?),
+            Db::Postgres(pg) => pg.execute_batch(sql),
+        }
+    }
+
+    /// Runs a query and hands each row to `f` as it comes.
+    pub fn for_each<E: From<DbError>>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToParam],
+        mut f: impl FnMut(&Row<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        match self {
+            Db::Sqlite(conn) => {
+                let mut stmt = conn.prepare_cached(sql).map_err(DbError::from)?;
+                bind_sqlite(&mut stmt, params).map_err(DbError::from)?;
+                let mut rows = stmt.raw_query();
+                while let Some(row) = rows.next().map_err(DbError::from)? {
+                    f(&Row::Sqlite(row))?;
+                }
+                Ok(())
+            }
+            Db::Postgres(pg) => pg.for_each(sql, params, f),
+        }
+    }
+
+    /// Runs a query and collects `f` of each row.
+    pub fn query_map<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToParam],
+        mut f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
+    ) -> Result<Vec<T>, DbError> {
+        let mut out = Vec::new();
+        self.for_each(sql, params, |row| {
+            out.push(f(row)?);
+            Ok::<(), DbError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// `f` of the query's first row, or None when it gives no row.
+    pub fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToParam],
+        f: impl FnOnce(&Row<'_>) -> Result<T, DbError>,
+    ) -> Result<Option<T>, DbError> {
+        let mut f = Some(f);
+        let mut out = None;
+        self.for_each(sql, params, |row| {
+            if let Some(f) = f.take() {
+                out = Some(f(row)?);
+            }
+            Ok::<(), DbError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// `f` of the query's first row; no row is [`DbError::NoRows`].
+    pub fn query_row<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToParam],
+        f: impl FnOnce(&Row<'_>) -> Result<T, DbError>,
+    ) -> Result<T, DbError> {
+        self.query_opt(sql, params, f)?.ok_or(DbError::NoRows)
+    }
+
+    /// The SQLite connection, for code that only SQLite runs.
+    pub fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        match self {
+            Db::Sqlite(conn) => Some(conn),
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// The SQLite connection for the store's code written for SQLite alone. On
+    /// PostgreSQL, a connection that refuses every statement (an authorizer denies all):
+    /// each public entry of the store not yet running on PostgreSQL refuses first with a
+    /// clear message (`Store::require_sqlite`); this makes sure nothing it missed can
+    /// answer from an empty SQLite database instead of the server.
+    pub fn sqlite_only(&self) -> &rusqlite::Connection {
+        match self {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => pg.refusing(),
+        }
+    }
+
+    pub fn sqlite_only_mut(&mut self) -> &mut rusqlite::Connection {
+        match self {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => pg.refusing_mut(),
+        }
+    }
+
+    /// True between `BEGIN` and its end (SQLite: not in autocommit mode).
+    pub fn in_transaction(&self) -> bool {
+        match self {
+            Db::Sqlite(conn) => !conn.is_autocommit(),
+            Db::Postgres(pg) => pg.in_transaction(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_read_the_same_kinds_from_sqlite() {
+        let db = Db::Sqlite(rusqlite::Connection::open_in_memory().unwrap());
+        let (a, b, c, d): (i64, Option<String>, f64, Vec<u8>) = db
+            .query_row(
+                "SELECT ?1 + 1, ?2, ?3, ?4",
+                &[&41i64, &None::<String>, &1.5f64, &vec![1u8, 2]],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!((a, b, c, d), (42, None, 1.5, vec![1, 2]));
+        let err = db
+            .query_row("SELECT 'x'", &[], |r| r.get::<i64>(0))
+            .unwrap_err();
+        assert!(matches!(err, DbError::Type { column: 0, .. }), "{err}");
+        assert!(matches!(
+            db.query_row("SELECT 1 WHERE 0", &[], |r| r.get::<i64>(0)),
+            Err(DbError::NoRows)
+        ));
+    }
+}

@@ -1,0 +1,269 @@
+//! A store on a PostgreSQL server: where it is ([`Target`]), connecting, and the
+//! schema's migrations from `schema/postgres/NNNN_name.sql`, under the same rules as a
+//! SQLite file's: a new schema is created by `init` (or an import), an older store is
+//! upgraded, a newer one is refused untouched, a schema holding other tables is not
+//! taken for a store.
+
+use std::path::PathBuf;
+
+use super::db::postgres::{config, is_conninfo, quote_identifier, redact};
+use super::db::{Db, PgConn};
+use super::{Mode, Store, StoreError};
+
+/// The PostgreSQL schema that holds a store when `--schema` is not given.
+pub const DEFAULT_SCHEMA: &str = "factstore";
+
+/// The PostgreSQL migrations, in order: (name, SQL text).
+const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_init",
+    include_str!("../../schema/postgres/0001_init.sql"),
+)];
+
+/// The PostgreSQL schema version this binary writes.
+pub const POSTGRES_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Where a store is: a SQLite file, or a schema of a PostgreSQL database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    File(PathBuf),
+    Postgres { conninfo: String, schema: String },
+}
+
+impl Target {
+    /// The store `db` names (`--db` or `FACTSTORE_DB`): a PostgreSQL connection string
+    /// (a `postgres://` or `postgresql://` URL, or libpq's `keyword=value` form), with
+    /// `schema` (`--schema`, else [`DEFAULT_SCHEMA`]); anything else is a SQLite file.
+    pub fn new(db: &std::ffi::OsStr, schema: Option<&str>) -> Result<Target, StoreError> {
+        match db.to_str() {
+            Some(text) if is_conninfo(text) => {
+                let schema = schema.unwrap_or(DEFAULT_SCHEMA);
+                if !is_schema_name(schema) {
+                    return Err(StoreError::BadSchemaName {
+                        name: schema.to_owned(),
+                    });
+                }
+                Ok(Target::Postgres {
+                    conninfo: text.to_owned(),
+                    schema: schema.to_owned(),
+                })
+            }
+            _ => Ok(Target::File(PathBuf::from(db))),
+        }
+    }
+
+    /// The store as messages name it: the file's path, or the connection string without
+    /// its password.
+    pub fn label(&self) -> String {
+        match self {
+            Target::File(path) => path.display().to_string(),
+            Target::Postgres { conninfo, .. } => redact(conninfo),
+        }
+    }
+
+    /// True for a PostgreSQL store.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Target::Postgres { .. })
+    }
+}
+
+/// A schema name factstore accepts: an unquoted PostgreSQL identifier (letters, digits,
+/// `_`, not starting with a digit, at most 63 bytes).
+fn is_schema_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+impl Store {
+    /// Opens the store at `target`. See [`Mode`] for what each mode may do.
+    pub fn open_target(target: &Target, mode: Mode) -> Result<Store, StoreError> {
+        match target {
+            Target::File(path) => Store::open(path, mode),
+            Target::Postgres { conninfo, schema } => open(conninfo, schema, mode),
+        }
+    }
+}
+
+fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
+    let label = redact(conninfo);
+    let connect_error = |reason: String| StoreError::Connect {
+        target: label.clone(),
+        reason,
+    };
+    let config = config(conninfo).map_err(|e| connect_error(e.to_string()))?;
+    let db =
+        Db::Postgres(PgConn::connect(&config, schema).map_err(|e| connect_error(e.to_string()))?);
+    let path = PathBuf::from(&label);
+
+    let read = StoreError::db("cannot read the store's schema version");
+    let (exists, version) = version(&db, schema).map_err(read)?;
+    if !exists && mode != Mode::Create {
+        return Err(StoreError::NoSchema {
+            target: label,
+            schema: schema.to_owned(),
+        });
+    }
+    if version == 0 && exists && has_tables(&db, schema).map_err(read)? {
+        return Err(StoreError::Foreign { path });
+    }
+    if version > POSTGRES_SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path,
+            found: version,
+            known: POSTGRES_SCHEMA_VERSION,
+        });
+    }
+    if version < POSTGRES_SCHEMA_VERSION {
+        // A reading command upgrades too, when the role may (as a SQLite file that can be
+        // written is); a role that may only read is told how to upgrade.
+        if let Err(e) = migrate(&db, schema, &path) {
+            return Err(if mode == Mode::ReadOnly && version > 0 {
+                StoreError::NeedsUpgrade {
+                    path,
+                    found: version,
+                    known: POSTGRES_SCHEMA_VERSION,
+                }
+            } else {
+                e
+            });
+        }
+    }
+    if mode == Mode::ReadOnly {
+        // Nothing a reading command runs may write.
+        db.execute_batch("SET default_transaction_read_only = on")
+            .map_err(StoreError::db("cannot open the store for reading"))?;
+    }
+    Ok(Store {
+        db,
+        path,
+        mode,
+        change: None,
+    })
+}
+
+/// Whether the schema exists, and the store's schema version in it (0 for none).
+fn version(db: &Db, schema: &str) -> Result<(bool, i64), super::db::DbError> {
+    let exists: bool = db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?1)",
+        &[&schema],
+        |r| r.get(0),
+    )?;
+    let has_version: bool = db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = ?1 \
+         AND tablename = 'schema_version')",
+        &[&schema],
+        |r| r.get(0),
+    )?;
+    if !has_version {
+        return Ok((exists, 0));
+    }
+    let v: Option<i64> =
+        db.query_row("SELECT max(version) FROM schema_version", &[], |r| r.get(0))?;
+    Ok((exists, v.unwrap_or(0)))
+}
+
+fn has_tables(db: &Db, schema: &str) -> Result<bool, super::db::DbError> {
+    db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = ?1 AND c.relkind IN ('r', 'v', 'p'))",
+        &[&schema],
+        |r| r.get(0),
+    )
+}
+
+/// Applies the missing migrations in one transaction, under a lock on the schema's name
+/// so that two processes upgrading at once apply each migration once.
+fn migrate(db: &Db, schema: &str, path: &std::path::Path) -> Result<(), StoreError> {
+    let failed = |migration: &'static str| {
+        let path = path.to_path_buf();
+        move |source| StoreError::Migration {
+            path: path.clone(),
+            migration,
+            source,
+        }
+    };
+    db.execute_batch("BEGIN").map_err(failed("(start)"))?;
+    let result = (|| {
+        db.query_row(
+            "SELECT pg_advisory_xact_lock(hashtext('factstore schema ' || ?1))::text",
+            &[&schema],
+            |_| Ok(()),
+        )
+        .map_err(failed("(lock)"))?;
+        // The schema's name is an identifier: checked by `Target::new`, quoted here.
+        db.execute_batch(&format!(
+            "CREATE SCHEMA IF NOT EXISTS {}; \
+             CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)",
+            quote_identifier(schema)
+        ))
+        .map_err(failed("(version table)"))?;
+        let (_, now) = version(db, schema).map_err(failed("(version)"))?;
+        if now > POSTGRES_SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: now,
+                known: POSTGRES_SCHEMA_VERSION,
+            });
+        }
+        for (name, sql) in MIGRATIONS.iter().skip(usize::try_from(now).unwrap_or(0)) {
+            db.execute_batch(sql).map_err(failed(name))?;
+        }
+        db.execute("DELETE FROM schema_version", &[])
+            .map_err(failed("(version)"))?;
+        db.execute(
+            "INSERT INTO schema_version (version) VALUES (?1)",
+            &[&POSTGRES_SCHEMA_VERSION],
+        )
+        .map_err(failed("(version)"))?;
+        Ok(())
+    })();
+    match result {
+        Ok(()) => db.execute_batch("COMMIT").map_err(failed("(commit)")),
+        Err(e) => {
+            let _ = db.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_strings_name_postgres_and_anything_else_a_file() {
+        for db in [
+            "postgres://u@h/db",
+            "postgresql://u:secret@h:5432/db?sslmode=require",
+            "host=/run/postgresql dbname=facts",
+            "dbname=facts",
+        ] {
+            let t = Target::new(db.as_ref(), None).unwrap();
+            assert!(t.is_postgres(), "{db}");
+        }
+        for db in ["facts.db", "./x=y.db", "postgres.db", "/tmp/host=1"] {
+            assert_eq!(
+                Target::new(db.as_ref(), None).unwrap(),
+                Target::File(PathBuf::from(db)),
+                "{db}"
+            );
+        }
+    }
+
+    #[test]
+    fn schema_names_are_plain_identifiers() {
+        let bad = Target::new("dbname=x".as_ref(), Some("a-b; DROP")).unwrap_err();
+        assert!(matches!(bad, StoreError::BadSchemaName { .. }), "{bad}");
+        assert_eq!(bad.exit_code(), 2);
+        assert!(Target::new("dbname=x".as_ref(), Some("team_2026")).is_ok());
+    }
+
+    #[test]
+    fn passwords_are_not_shown() {
+        let t = Target::new("postgresql://ana:s3cret@db.example/facts".as_ref(), None).unwrap();
+        assert_eq!(t.label(), "postgresql://ana:***@db.example/facts");
+        let t = Target::new("host=h password=s3cret dbname=f".as_ref(), None).unwrap();
+        assert_eq!(t.label(), "host=h password=*** dbname=f");
+    }
+}
