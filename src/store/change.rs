@@ -174,10 +174,7 @@ pub(crate) fn next_number(db: &(impl Sql + ?Sized)) -> Result<i64, DbError> {
 
 /// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),
 /// if any.
-pub(crate) fn last_before(
-    db: &(impl Sql + ?Sized),
-    instant: &str,
-) -> Result<Option<i64>, DbError> {
+pub(crate) fn last_before(db: &(impl Sql + ?Sized), instant: &str) -> Result<Option<i64>, DbError> {
     // Prepared once per connection: every question `as recorded on` a day asks it.
     db.query_row(
         "SELECT max(id) FROM change WHERE recorded < ?1",

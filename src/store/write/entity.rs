@@ -54,7 +54,10 @@ impl Writer<'_> {
     pub(super) fn entity_row(&self, id: &str) -> Result<EntityRow, StoreError> {
         let key = self.entity_key(id)?;
         self.db
-            .query_row("SELECT kind, name, note, merged_into FROM entity WHERE key = ?1", &[&key], |r| {
+            .query_row(
+                "SELECT kind, name, note, merged_into FROM entity WHERE key = ?1",
+                &[&key],
+                |r| {
                     Ok(EntityRow {
                         key,
                         kind: r.get(0)?,
@@ -62,7 +65,8 @@ impl Writer<'_> {
                         note: r.get(2)?,
                         merged_into: r.get(3)?,
                     })
-                })
+                },
+            )
             .map_err(db)
     }
 
@@ -106,8 +110,11 @@ impl Writer<'_> {
         }
         let key = change::next_entity_key(self.db).map_err(db)?;
         self.db
-            .execute("INSERT INTO entity (key, id, kind, name, note, since_change) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &[&key, &e.id, &e.kind, &e.name, &e.note, &self.change])
+            .execute(
+                "INSERT INTO entity (key, id, kind, name, note, since_change) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                &[&key, &e.id, &e.kind, &e.name, &e.note, &self.change],
+            )
             .map_err(db)?;
         self.insert_name(key, &e.name, None, true, 0)?;
         let mut ord = 1;
@@ -130,7 +137,7 @@ impl Writer<'_> {
         type Stored = (i64, Option<String>, bool, Option<String>, bool);
         let stored: Option<Stored> = self
             .db
-            .query_opt("SELECT key, label, symmetric, description, declared FROM predicate WHERE id = ?1", &[&&p.id], |r| {
+            .query_opt("SELECT key, label, \"symmetric\", description, declared FROM predicate WHERE id = ?1", &[&&p.id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })
             .map_err(db)?;
@@ -157,8 +164,11 @@ impl Writer<'_> {
             Some((key, ..)) => {
                 self.keep(Table::Predicate, key)?;
                 self.db
-                    .execute("UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4, \
-                         declared = 1, since_change = ?5 WHERE key = ?1", &[&key, &p.label, &symmetric, &p.description, &self.change])
+                    .execute(
+                        "UPDATE predicate SET label = ?2, \"symmetric\" = ?3, description = ?4, \
+                         declared = 1, since_change = ?5 WHERE key = ?1",
+                        &[&key, &p.label, &symmetric, &p.description, &self.change],
+                    )
                     .map_err(db)?;
                 Ok(WriteReport::changed(
                     format!("declared predicate `{}`", p.id),
@@ -168,7 +178,7 @@ impl Writer<'_> {
             None => {
                 let key = change::next_predicate_key(self.db).map_err(db)?;
                 self.db
-                    .execute("INSERT INTO predicate (key, id, label, symmetric, description, declared, \
+                    .execute("INSERT INTO predicate (key, id, label, \"symmetric\", description, declared, \
                          since_change) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)", &[&key, &p.id, &p.label, &symmetric, &p.description, &self.change])
                     .map_err(db)?;
                 Ok(WriteReport::changed(
@@ -183,9 +193,11 @@ impl Writer<'_> {
     pub(super) fn add_source(&self, s: SourceFields) -> Result<WriteReport, StoreError> {
         let stored: Option<[Option<String>; 5]> = self
             .db
-            .query_opt("SELECT title, published, lang, url, note FROM source WHERE id = ?1", &[&&s.id], |r| {
-                    Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-                })
+            .query_opt(
+                "SELECT title, published, lang, url, note FROM source WHERE id = ?1",
+                &[&&s.id],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            )
             .map_err(db)?;
         if let Some([title, published, lang, url, note]) = stored {
             return already(
@@ -204,8 +216,22 @@ impl Writer<'_> {
         let key = change::next_source_key(self.db).map_err(db)?;
         let (lo, hi) = s.published_range.unzip();
         self.db
-            .execute("INSERT INTO source (key, id, title, published, published_lo, published_hi, lang, \
-                 url, note, since_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &[&key, &s.id, &s.title, &s.published, &lo, &hi, &s.lang, &s.url, &s.note, &self.change])
+            .execute(
+                "INSERT INTO source (key, id, title, published, published_lo, published_hi, lang, \
+                 url, note, since_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                &[
+                    &key,
+                    &s.id,
+                    &s.title,
+                    &s.published,
+                    &lo,
+                    &hi,
+                    &s.lang,
+                    &s.url,
+                    &s.note,
+                    &self.change,
+                ],
+            )
             .map_err(db)?;
         Ok(WriteReport::changed(
             format!("added source `{}`", s.id),
@@ -227,7 +253,11 @@ impl Writer<'_> {
         self.keep(Table::Entity, entity.key)?;
         let first: i64 = self
             .db
-            .query_row("SELECT COALESCE(max(ord), 0) + 1 FROM alias WHERE entity = ?1", &[&entity.key], |r| r.get(0))
+            .query_row(
+                "SELECT COALESCE(max(ord), 0) + 1 FROM alias WHERE entity = ?1",
+                &[&entity.key],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         for (ord, name) in (first..).zip(&new) {
             self.insert_name(entity.key, name, None, false, ord)?;
@@ -246,7 +276,11 @@ impl Writer<'_> {
         let entity = self.entity_row(id)?;
         let stored: Vec<String> = self
             .db
-            .query_map("SELECT text FROM weak_alias WHERE entity = ?1", &[&entity.key], |r| r.get(0))
+            .query_map(
+                "SELECT text FROM weak_alias WHERE entity = ?1",
+                &[&entity.key],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         let mut new = given_names(names)?;
         new.retain(|name| !stored.iter().any(|n| n == name));
@@ -295,7 +329,10 @@ impl Writer<'_> {
         self.keep(Table::Entity, entity.key)?;
         for name in &gone {
             self.db
-                .execute("DELETE FROM alias WHERE entity = ?1 AND text = ?2", &[&entity.key, &name])
+                .execute(
+                    "DELETE FROM alias WHERE entity = ?1 AND text = ?2",
+                    &[&entity.key, &name],
+                )
                 .map_err(db)?;
         }
         self.touch(Table::Entity, entity.key)?;
@@ -317,17 +354,18 @@ impl Writer<'_> {
         self.keep(Table::Entity, entity.key)?;
         // The old display name becomes the last alias.
         self.db
-            .execute("UPDATE alias SET is_name = 0, \
+            .execute(
+                "UPDATE alias SET is_name = 0, \
                      ord = (SELECT COALESCE(max(ord), 0) + 1 FROM alias WHERE entity = ?1) \
-                 WHERE entity = ?1 AND is_name = 1", &[&entity.key])
+                 WHERE entity = ?1 AND is_name = 1",
+                &[&entity.key],
+            )
             .map_err(db)?;
         for sql in [
             "UPDATE alias SET is_name = 1, ord = 0 WHERE entity = ?1 AND text = ?2",
             "UPDATE entity SET name = ?2 WHERE key = ?1",
         ] {
-            self.db
-                .execute(sql, &[&entity.key, &name])
-                .map_err(db)?;
+            self.db.execute(sql, &[&entity.key, &name]).map_err(db)?;
         }
         self.insert_name(entity.key, name, None, true, 0)?;
         self.touch(Table::Entity, entity.key)?;

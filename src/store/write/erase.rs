@@ -13,12 +13,14 @@ impl Writer<'_> {
     pub(super) fn erase(&self, id: i64) -> Result<WriteReport, StoreError> {
         let (first, content): (Option<i64>, i64) = self
             .db
-            .query_row("SELECT min(since), sum(content) FROM ( \
+            .query_row(
+                "SELECT min(since), sum(content) FROM ( \
                      SELECT since_change AS since, 1 AS content FROM relation WHERE key = ?1 \
                      UNION ALL \
-                     SELECT since_change, 1 - erased FROM relation_version WHERE id = ?1) AS v", &[&id], |r| {
-                    Ok((r.get(0)?, r.get::<Option<i64>>(1)?.unwrap_or(0)))
-                })
+                     SELECT since_change, 1 - erased FROM relation_version WHERE id = ?1) AS v",
+                &[&id],
+                |r| Ok((r.get(0)?, r.get::<Option<i64>>(1)?.unwrap_or(0))),
+            )
             .map_err(db)?;
         let Some(first) = first else {
             return Err(StoreError::NoSuchRelation { id });
@@ -31,10 +33,14 @@ impl Writer<'_> {
         // The statements that wrote its versions may quote its content: they go too.
         let quoting: Vec<i64> = self
             .db
-            .query_map("SELECT id FROM change WHERE statement IS NOT NULL AND id IN ( \
+            .query_map(
+                "SELECT id FROM change WHERE statement IS NOT NULL AND id IN ( \
                      SELECT since_change FROM relation WHERE key = ?1 \
                      UNION SELECT since_change FROM relation_version WHERE id = ?1 AND erased = 0) \
-                 ORDER BY id", &[&id], |r| r.get(0))
+                 ORDER BY id",
+                &[&id],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         if self.db.dialect() == Dialect::Sqlite {
             // SQLite overwrites what it deletes with zeros instead of leaving it in free
@@ -57,8 +63,11 @@ impl Writer<'_> {
             self.delete_content(id, &quoting)?;
         }
         self.db
-            .execute("INSERT INTO relation_version (id, since_change, until_change, erased) \
-                 VALUES (?1, ?2, ?3, 1)", &[&id, &first, &self.change])
+            .execute(
+                "INSERT INTO relation_version (id, since_change, until_change, erased) \
+                 VALUES (?1, ?2, ?3, 1)",
+                &[&id, &first, &self.change],
+            )
             .map_err(db)?;
         let mut report = WriteReport::changed(format!("erased #{id}"), vec![id]);
         if !quoting.is_empty() {
@@ -77,13 +86,14 @@ impl Writer<'_> {
             "DELETE FROM relation WHERE key = ?1",
             "DELETE FROM relation_version WHERE id = ?1",
         ] {
-            self.db
-                .execute(sql, &[&id])
-                .map_err(db)?;
+            self.db.execute(sql, &[&id]).map_err(db)?;
         }
         for change in quoting {
             self.db
-                .execute("UPDATE change SET statement = NULL WHERE id = ?1", &[&change])
+                .execute(
+                    "UPDATE change SET statement = NULL WHERE id = ?1",
+                    &[&change],
+                )
                 .map_err(db)?;
         }
         Ok(())

@@ -98,13 +98,13 @@ fn relation_versions(db: &Db, id: i64) -> Result<Vec<RelationVersion>, StoreErro
         for (i, column) in content().enumerate() {
             cells.push(cell(r.cell(6 + i)?.value_ref(), content_type(column)));
         }
-            Ok(RelationVersion {
-                since: r.get(0)?,
-                until: r.get(1)?,
-                erased: r.get(2)?,
-                ends: [r.get(3)?, r.get(4)?, r.get(5)?],
-                cells,
-            })
+        Ok(RelationVersion {
+            since: r.get(0)?,
+            until: r.get(1)?,
+            erased: r.get(2)?,
+            ends: [r.get(3)?, r.get(4)?, r.get(5)?],
+            cells,
+        })
     })
     .map_err(err)
 }
@@ -181,17 +181,25 @@ fn merge_action(
             continue;
         }
         let merged: bool = db
-            .query_row("SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1 AND since_change = ?2 \
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1 AND since_change = ?2 \
                                 AND merged_into IS NOT NULL) \
                      OR EXISTS (SELECT 1 FROM entity_version WHERE key = ?1 AND since_change = ?2 \
-                                AND merged_into IS NOT NULL)", &[&old, &change], |r| r.get(0))
+                                AND merged_into IS NOT NULL)",
+                &[&old, &change],
+                |r| r.get(0),
+            )
             .map_err(err)?;
         if merged {
             return Ok("merged");
         }
         let unmerged: bool = db
-            .query_row("SELECT EXISTS (SELECT 1 FROM entity_version WHERE key = ?1 AND until_change = ?2 \
-                                AND merged_into IS NOT NULL)", &[&new, &change], |r| r.get(0))
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM entity_version WHERE key = ?1 AND until_change = ?2 \
+                                AND merged_into IS NOT NULL)",
+                &[&new, &change],
+                |r| r.get(0),
+            )
             .map_err(err)?;
         if unmerged {
             return Ok("unmerged");
@@ -212,7 +220,11 @@ struct EntityVersion {
 
 fn entity_versions(db: &Db, key: i64) -> Result<Vec<EntityVersion>, StoreError> {
     let current_aliases: Vec<String> = db
-        .query_map("SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text", &[&key], |r| r.get(0))
+        .query_map(
+            "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
+            &[&key],
+            |r| r.get(0),
+        )
         .map_err(err)?;
     let rows = db
         .query_map(
@@ -223,14 +235,16 @@ fn entity_versions(db: &Db, key: i64) -> Result<Vec<EntityVersion>, StoreError> 
                         FROM entity_version WHERE key = ?1) AS versions \
              ORDER BY since_change, current, until_change",
             &[&key],
-            |r| Ok((
-                r.get::<i64>(0)?,
-                r.get::<Option<i64>>(1)?,
-                r.get::<String>(2)?,
-                r.get::<String>(3)?,
-                r.get::<Option<i64>>(4)?,
-                r.get::<Option<String>>(5)?,
-            )),
+            |r| {
+                Ok((
+                    r.get::<i64>(0)?,
+                    r.get::<Option<i64>>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<Option<i64>>(4)?,
+                    r.get::<Option<String>>(5)?,
+                ))
+            },
         )
         .map_err(err)?;
     let mut versions = Vec::new();
@@ -409,8 +423,12 @@ impl Store {
                 .collect();
         // Entities merged into this one.
         let others: Vec<(i64, String)> = db
-            .query_map("SELECT key, id FROM entity WHERE merged_into = ?1 \
-                 UNION SELECT key, id FROM entity_version WHERE merged_into = ?1 ORDER BY 1, 2", &[&key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map(
+                "SELECT key, id FROM entity WHERE merged_into = ?1 \
+                 UNION SELECT key, id FROM entity_version WHERE merged_into = ?1 ORDER BY 1, 2",
+                &[&key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(err)?;
         for (other, other_id) in others {
             let this = format!("`{entity_id}`");

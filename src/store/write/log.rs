@@ -47,8 +47,12 @@ impl<'c> Log<'c> {
         }
         let row = self
             .db
-            .query_opt("SELECT recorded, author, origin, origin_sha256, reason, statement, undoes \
-                 FROM change WHERE id = ?1", &[&change], change_row)
+            .query_opt(
+                "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes \
+                 FROM change WHERE id = ?1",
+                &[&change],
+                change_row,
+            )
             .map_err(err)?
             .ok_or(StoreError::NoSuchChange { change })?;
         self.rows.borrow_mut().insert(change, row.clone());
@@ -162,11 +166,7 @@ impl Store {
 
 /// For each change from `first` on, what it did to the rows of `table`, in words
 /// (`2 relations added, 1 corrected`).
-fn summarise(
-    db: &Db,
-    table: Table,
-    first: i64,
-) -> Result<Vec<(i64, String)>, StoreError> {
+fn summarise(db: &Db, table: Table, first: i64) -> Result<Vec<(i64, String)>, StoreError> {
     let (current, versions, vkey) = (table.current(), table.versions(), table.version_key());
     let erased = if table == Table::Relation {
         "erased"

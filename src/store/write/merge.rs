@@ -43,15 +43,22 @@ impl Writer<'_> {
         }
         self.keep(Table::Entity, a.key)?;
         self.db
-            .execute("UPDATE entity SET merged_into = ?2 WHERE key = ?1", &[&a.key, &b])
+            .execute(
+                "UPDATE entity SET merged_into = ?2 WHERE key = ?1",
+                &[&a.key, &b],
+            )
             .map_err(db)?;
         self.touch(Table::Entity, a.key)?;
         let mut report = WriteReport::changed(format!("merged `{from}` into `{b_id}`"), Vec::new());
         let keys: Vec<i64> = self
             .db
-            .query_map("SELECT key FROM relation WHERE subject = ?1 UNION \
+            .query_map(
+                "SELECT key FROM relation WHERE subject = ?1 UNION \
                  SELECT key FROM relation WHERE object = ?1 UNION \
-                 SELECT key FROM relation WHERE place = ?1 ORDER BY 1", &[&a.key], |r| r.get(0))
+                 SELECT key FROM relation WHERE place = ?1 ORDER BY 1",
+                &[&a.key],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         let mut rewritten = 0;
         for key in keys {
@@ -92,12 +99,19 @@ impl Writer<'_> {
         // The change that merged it: the end of its last version merged elsewhere or not.
         let merged_by: Option<i64> = self
             .db
-            .query_row("SELECT max(until_change) FROM entity_version \
-                 WHERE key = ?1 AND merged_into IS DISTINCT FROM ?2", &[&a.key, &target], |r| r.get(0))
+            .query_row(
+                "SELECT max(until_change) FROM entity_version \
+                 WHERE key = ?1 AND merged_into IS DISTINCT FROM ?2",
+                &[&a.key, &target],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         self.keep(Table::Entity, a.key)?;
         self.db
-            .execute("UPDATE entity SET merged_into = NULL WHERE key = ?1", &[&a.key])
+            .execute(
+                "UPDATE entity SET merged_into = NULL WHERE key = ?1",
+                &[&a.key],
+            )
             .map_err(db)?;
         self.touch(Table::Entity, a.key)?;
         let target_id = self.entity_id(target)?;
@@ -109,17 +123,23 @@ impl Writer<'_> {
         let stands_for = [target, canonical(self.db, target).map_err(db)?];
         let before: Vec<(i64, i64, [Option<i64>; 3])> = self
             .db
-            .query_map("SELECT id, since_change, subject, object, place FROM relation_version \
+            .query_map(
+                "SELECT id, since_change, subject, object, place FROM relation_version \
                  WHERE until_change = ?1 AND erased = 0 \
-                   AND (subject = ?2 OR object = ?2 OR place = ?2) ORDER BY id", &[&merged_by, &a.key], |r| {
-                    Ok((r.get(0)?, r.get(1)?, [r.get(2)?, r.get(3)?, r.get(4)?]))
-                })
+                   AND (subject = ?2 OR object = ?2 OR place = ?2) ORDER BY id",
+                &[&merged_by, &a.key],
+                |r| Ok((r.get(0)?, r.get(1)?, [r.get(2)?, r.get(3)?, r.get(4)?])),
+            )
             .map_err(db)?;
         let mut returned = 0;
         for (key, since, ends) in before {
             let now: Option<[Option<i64>; 3]> = self
                 .db
-                .query_opt("SELECT subject, object, place FROM relation WHERE key = ?1", &[&key], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]))
+                .query_opt(
+                    "SELECT subject, object, place FROM relation WHERE key = ?1",
+                    &[&key],
+                    |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+                )
                 .map_err(db)?;
             let record = match now {
                 Some(now) => {
@@ -165,7 +185,11 @@ impl Writer<'_> {
     /// The change that ended the last version of relation `id`.
     fn last_end(&self, id: i64) -> Result<Option<i64>, StoreError> {
         self.db
-            .query_row("SELECT max(until_change) FROM relation_version WHERE id = ?1", &[&id], |r| r.get(0))
+            .query_row(
+                "SELECT max(until_change) FROM relation_version WHERE id = ?1",
+                &[&id],
+                |r| r.get(0),
+            )
             .map_err(db)
     }
 }

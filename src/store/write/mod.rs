@@ -22,6 +22,8 @@ mod undo;
 mod versions;
 
 #[cfg(test)]
+mod postgres_tests;
+#[cfg(test)]
 mod testing;
 #[cfg(test)]
 mod tests;
@@ -291,8 +293,8 @@ impl Store {
                 .map_err(StoreError::db("cannot end a change that changed nothing"))?;
             return Ok(None);
         }
-        let committed = change::move_sequences_on(&self.db)
-            .and_then(|()| self.db.execute_batch("COMMIT"));
+        let committed =
+            change::move_sequences_on(&self.db).and_then(|()| self.db.execute_batch("COMMIT"));
         if let Err(e) = committed {
             if self.db.in_transaction() {
                 let _ = self.db.execute_batch("ROLLBACK");

@@ -183,7 +183,7 @@ impl Writer<'_> {
         let found: Option<(i64, bool)> = self
             .db
             .query_opt(
-                "SELECT key, symmetric FROM predicate WHERE id = ?1",
+                "SELECT key, \"symmetric\" FROM predicate WHERE id = ?1",
                 &[&fields.predicate],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -212,7 +212,7 @@ impl Writer<'_> {
         let symmetric: bool = self
             .db
             .query_opt(
-                "SELECT symmetric FROM predicate WHERE id = ?1",
+                "SELECT \"symmetric\" FROM predicate WHERE id = ?1",
                 &[&fields.predicate],
                 |r| r.get(0),
             )
@@ -510,9 +510,7 @@ impl Writer<'_> {
     }
 
     pub(super) fn key_of(&self, sql: &str, id: &str) -> Result<Option<i64>, StoreError> {
-        self.db
-            .query_opt(sql, &[&id], |r| r.get(0))
-            .map_err(db)
+        self.db.query_opt(sql, &[&id], |r| r.get(0)).map_err(db)
     }
 
     /// The id of entity `key`.
@@ -530,7 +528,7 @@ impl Writer<'_> {
         let key = change::next_predicate_key(self.db).map_err(db)?;
         self.db
             .execute(
-                "INSERT INTO predicate (key, id, symmetric, declared, since_change) \
+                "INSERT INTO predicate (key, id, \"symmetric\", declared, since_change) \
                  VALUES (?1, ?2, 0, 0, ?3)",
                 &[&key, &id, &self.change],
             )

@@ -56,9 +56,22 @@ impl Writer<'_> {
         self.keep(Table::Source, key)?;
         let (lo, hi) = s.published_range.unzip();
         self.db
-            .execute("UPDATE source SET title = ?2, published = ?3, published_lo = ?4, \
+            .execute(
+                "UPDATE source SET title = ?2, published = ?3, published_lo = ?4, \
                  published_hi = ?5, lang = ?6, url = ?7, note = ?8, since_change = ?9 \
-                 WHERE key = ?1", &[&key, &s.title, &s.published, &lo, &hi, &s.lang, &s.url, &s.note, &self.change])
+                 WHERE key = ?1",
+                &[
+                    &key,
+                    &s.title,
+                    &s.published,
+                    &lo,
+                    &hi,
+                    &s.lang,
+                    &s.url,
+                    &s.note,
+                    &self.change,
+                ],
+            )
             .map_err(db)?;
         let mut report = WriteReport::changed(format!("corrected source `{id}`"), Vec::new());
         if stored.get("published") != record.get("published") {
@@ -99,9 +112,11 @@ impl Writer<'_> {
     fn source_record(&self, key: i64, id: &str) -> Result<Map<String, Value>, StoreError> {
         let row: Option<[Option<String>; 5]> = self
             .db
-            .query_opt("SELECT title, published, lang, url, note FROM source WHERE key = ?1", &[&key], |r| {
-                    Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-                })
+            .query_opt(
+                "SELECT title, published, lang, url, note FROM source WHERE key = ?1",
+                &[&key],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            )
             .map_err(db)?;
         let Some(values) = row else {
             return Err(StoreError::UnknownId {

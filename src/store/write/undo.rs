@@ -145,7 +145,11 @@ impl Writer<'_> {
     fn latest_undoable(&self) -> Result<Option<i64>, StoreError> {
         let candidates: Vec<i64> = self
             .db
-            .query_map("SELECT id FROM change WHERE id < ?1 AND undoes IS NULL ORDER BY id DESC", &[&self.change], |r| r.get(0))
+            .query_map(
+                "SELECT id FROM change WHERE id < ?1 AND undoes IS NULL ORDER BY id DESC",
+                &[&self.change],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         for change in candidates {
             if self.undone_by(change)?.is_none() {
@@ -164,7 +168,11 @@ impl Writer<'_> {
         loop {
             let undo: Option<i64> = self
                 .db
-                .query_row("SELECT min(id) FROM change WHERE undoes = ?1 AND id <> ?2", &[&at, &self.change], |r| r.get(0))
+                .query_row(
+                    "SELECT min(id) FROM change WHERE undoes = ?1 AND id <> ?2",
+                    &[&at, &self.change],
+                    |r| r.get(0),
+                )
                 .map_err(db)?;
             match undo {
                 Some(u) if !undos.contains(&u) => {
@@ -245,11 +253,15 @@ impl Writer<'_> {
             ""
         };
         self.db
-            .query_map(&format!(
-                "SELECT key FROM {current} WHERE since_change = ?1 \
+            .query_map(
+                &format!(
+                    "SELECT key FROM {current} WHERE since_change = ?1 \
                  UNION SELECT {vkey} FROM {versions} WHERE until_change = ?1{kept} \
                  UNION SELECT {vkey} FROM {versions} WHERE since_change = ?1{kept} ORDER BY 1"
-            ), &[&n], |r| r.get(0))
+                ),
+                &[&n],
+                |r| r.get(0),
+            )
             .map_err(db)
     }
 
@@ -261,15 +273,19 @@ impl Writer<'_> {
         let (current, versions, vkey) = (table.current(), table.versions(), table.version_key());
         let later: Vec<(i64, Option<i64>)> = self
             .db
-            .query_map(&format!(
-                "SELECT c.id, c.undoes FROM change c WHERE c.id IN ( \
+            .query_map(
+                &format!(
+                    "SELECT c.id, c.undoes FROM change c WHERE c.id IN ( \
                      SELECT since_change FROM {current} WHERE key = ?1 AND since_change > ?2 \
                      UNION SELECT since_change FROM {versions} \
                          WHERE {vkey} = ?1 AND since_change > ?2 \
                      UNION SELECT until_change FROM {versions} \
                          WHERE {vkey} = ?1 AND until_change > ?2) \
                  ORDER BY c.id"
-            ), &[&key, &n], |r| Ok((r.get(0)?, r.get(1)?)))
+                ),
+                &[&key, &n],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(db)?;
         let mut in_force: Vec<i64> = Vec::with_capacity(later.len());
         for (change, undoes) in later {
@@ -287,10 +303,14 @@ impl Writer<'_> {
     fn before(&self, table: Table, key: i64, n: i64) -> Result<Option<i64>, StoreError> {
         let (versions, vkey) = (table.versions(), table.version_key());
         self.db
-            .query_opt(&format!(
-                "SELECT since_change FROM {versions} \
+            .query_opt(
+                &format!(
+                    "SELECT since_change FROM {versions} \
                  WHERE {vkey} = ?1 AND until_change = ?2 AND since_change < ?2"
-            ), &[&key, &n], |r| r.get(0))
+                ),
+                &[&key, &n],
+                |r| r.get(0),
+            )
             .map_err(db)
     }
 
@@ -375,11 +395,15 @@ impl Writer<'_> {
         let (current, versions) = (table.current(), table.versions());
         let taken: Option<(String, i64)> = self
             .db
-            .query_opt(&format!(
-                "SELECT c.id, c.since_change FROM {current} c \
+            .query_opt(
+                &format!(
+                    "SELECT c.id, c.since_change FROM {current} c \
                  JOIN {versions} v ON v.id = c.id AND v.key = ?1 AND v.since_change = ?2 \
                  WHERE c.key <> ?1"
-            ), &[&key, &since], |r| Ok((r.get(0)?, r.get(1)?)))
+                ),
+                &[&key, &since],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(db)?;
         let Some((id, by)) = taken else {
             return Ok(());
@@ -406,10 +430,14 @@ impl Writer<'_> {
         let (current, versions) = (table.current(), table.versions());
         let id: Option<String> = self
             .db
-            .query_opt(&format!(
-                "SELECT id FROM {current} WHERE key = ?1 \
+            .query_opt(
+                &format!(
+                    "SELECT id FROM {current} WHERE key = ?1 \
                  UNION ALL SELECT id FROM {versions} WHERE key = ?1 LIMIT 1"
-            ), &[&key], |r| r.get(0))
+                ),
+                &[&key],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         Ok(format!("{} `{}`", table.noun(), id.unwrap_or_default()))
     }

@@ -68,7 +68,7 @@ impl Table {
                  reported, anchor"
             }
             Table::Entity => "id, kind, name, note, merged_into",
-            Table::Predicate => "id, label, symmetric, description, declared",
+            Table::Predicate => "id, label, \"symmetric\", description, declared",
             Table::Source => "id, title, published, published_lo, published_hi, lang, url, note",
         }
     }
@@ -109,10 +109,7 @@ pub(super) struct ChangeInfo {
 }
 
 /// The author, instant and undone change of change `change`.
-pub(super) fn change_info(
-    db: &(impl Sql + ?Sized),
-    change: i64,
-) -> Result<ChangeInfo, StoreError> {
+pub(super) fn change_info(db: &(impl Sql + ?Sized), change: i64) -> Result<ChangeInfo, StoreError> {
     db.query_opt(
         "SELECT author, recorded, undoes FROM change WHERE id = ?1",
         &[&change],
@@ -152,7 +149,10 @@ impl Writer<'_> {
     pub(super) fn since(&self, table: Table, key: i64) -> Result<Option<i64>, StoreError> {
         self.db
             .query_opt(
-                &format!("SELECT since_change FROM {} WHERE key = ?1", table.current()),
+                &format!(
+                    "SELECT since_change FROM {} WHERE key = ?1",
+                    table.current()
+                ),
                 &[&key],
                 |r| r.get(0),
             )
