@@ -127,6 +127,11 @@ fn writes_scenario(engine: Engine) -> Vec<String> {
         .unwrap();
     s.record_statement("retract #3").unwrap();
     s.write(&retract(&[3]), Some("wrong")).unwrap();
+    // A write that fails leaves the change as it was, and the change goes on.
+    out.push(outcome(s.write(&correct(2, r#"{"note":"x"}"#), Some("no"))));
+    out.push(outcome(
+        s.write(&correct(4, r#"{"when":"2025-13"}"#), Some("no")),
+    ));
     s.record_statement("add c met d").unwrap();
     s.write(
         &add(r#"{"type":"relation","subject":"c","predicate":"met","object":"d"}"#),
@@ -184,6 +189,47 @@ fn the_writes_give_the_same_answers_on_both_engines() {
         out[27]
     );
     both(writes_scenario);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 8,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Any sequence of writes (the history property's) gives the same reports and the
+    /// same tables on both engines, step by step.
+    #[test]
+    fn any_writes_give_the_same_store_on_both_engines(
+        steps in proptest::collection::vec(super::tests::step(), 1..16)
+    ) {
+        let Some(server) = pg_server::server() else {
+            return Ok(());
+        };
+        let mut sqlite = store_added(Engine::Sqlite, BASE);
+        let mut postgres = store_added(Engine::Postgres(server), BASE);
+        let tables = |s: &Store| {
+            let mut out = snapshot(s);
+            for table in ["relation", "entity", "predicate", "source"] {
+                out.extend(rows(s, &format!("SELECT * FROM {table}_version ORDER BY 1, 2")));
+            }
+            out
+        };
+        for step in &steps {
+            let op = super::tests::op(&sqlite, step);
+            let a = without_instants(&outcome(write(&mut sqlite, op.clone())));
+            let b = without_instants(&outcome(write(&mut postgres, op.clone())));
+            proptest::prop_assert_eq!(a, b, "{:?}", op);
+            proptest::prop_assert_eq!(tables(&sqlite), tables(&postgres), "{:?}", op);
+        }
+        let changes = |s: &Store| {
+            lines(&s.changes(None, None).unwrap())
+                .iter()
+                .map(|l| without_instants(l))
+                .collect::<Vec<_>>()
+        };
+        proptest::prop_assert_eq!(changes(&sqlite), changes(&postgres));
+    }
 }
 
 #[test]
