@@ -235,43 +235,34 @@ impl KeyedTable {
         KeyedTable::Source,
     ];
 
-    /// One above the largest key of the table and of its versions' keys. (Both engines
-    /// take this form: PostgreSQL's `max` has no two-argument form, SQLite has no
-    /// `greatest`.)
-    fn next_key_sql(self) -> &'static str {
+    /// The table's name.
+    fn name(self) -> &'static str {
         match self {
-            KeyedTable::Relation => {
-                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM relation \
-                 UNION ALL SELECT max(id) FROM relation_version) AS keys"
-            }
-            KeyedTable::Entity => {
-                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM entity \
-                 UNION ALL SELECT max(key) FROM entity_version) AS keys"
-            }
-            KeyedTable::Predicate => {
-                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM predicate \
-                 UNION ALL SELECT max(key) FROM predicate_version) AS keys"
-            }
-            KeyedTable::Source => {
-                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM source \
-                 UNION ALL SELECT max(key) FROM source_version) AS keys"
-            }
+            KeyedTable::Relation => "relation",
+            KeyedTable::Entity => "entity",
+            KeyedTable::Predicate => "predicate",
+            KeyedTable::Source => "source",
         }
     }
 
-    /// PostgreSQL's sequence of the table's identity key.
-    fn sequence(self) -> &'static str {
-        match self {
-            KeyedTable::Relation => "relation_key_seq",
-            KeyedTable::Entity => "entity_key_seq",
-            KeyedTable::Predicate => "predicate_key_seq",
-            KeyedTable::Source => "source_key_seq",
-        }
+    /// One above the largest key of the table and of its versions' keys. (Both engines
+    /// take this form: PostgreSQL's `max` has no two-argument form, SQLite has no
+    /// `greatest`.) The names are the schema's, never user input.
+    fn next_key_sql(self) -> String {
+        let version_key = match self {
+            KeyedTable::Relation => "id",
+            _ => "key",
+        };
+        format!(
+            "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM {table} \
+             UNION ALL SELECT max({version_key}) FROM {table}_version) AS keys",
+            table = self.name()
+        )
     }
 }
 
 fn next_key(db: &(impl Sql + ?Sized), table: KeyedTable) -> Result<i64, DbError> {
-    db.query_row(table.next_key_sql(), &[], |r| r.get(0))
+    db.query_row(&table.next_key_sql(), &[], |r| r.get(0))
 }
 
 /// On PostgreSQL, moves each identity key's sequence (and the change log's) past the keys
@@ -286,8 +277,8 @@ pub(crate) fn move_sequences_on(db: &(impl Sql + ?Sized)) -> Result<(), DbError>
         // The sequence's name is the schema's, never user input.
         db.execute(
             &format!(
-                "SELECT setval('{}', ({}), false)",
-                table.sequence(),
+                "SELECT setval('{}_key_seq', ({}), false)",
+                table.name(),
                 table.next_key_sql()
             ),
             &[],

@@ -214,25 +214,7 @@ impl Writer<'_> {
             );
         }
         let key = change::next_source_key(self.db).map_err(db)?;
-        let (lo, hi) = s.published_range.unzip();
-        self.db
-            .execute(
-                "INSERT INTO source (key, id, title, published, published_lo, published_hi, lang, \
-                 url, note, since_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                &[
-                    &key,
-                    &s.id,
-                    &s.title,
-                    &s.published,
-                    &lo,
-                    &hi,
-                    &s.lang,
-                    &s.url,
-                    &s.note,
-                    &self.change,
-                ],
-            )
-            .map_err(db)?;
+        self.write_source(key, &s)?;
         Ok(WriteReport::changed(
             format!("added source `{}`", s.id),
             Vec::new(),

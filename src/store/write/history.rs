@@ -376,7 +376,7 @@ impl Store {
     /// `history #id`: every version of a relation, oldest first, with the change that
     /// made it, and a row for each time it left the current beliefs.
     pub fn relation_history(&self, id: i64) -> Result<ResultSet, StoreError> {
-        let log = Log::new(&self.db());
+        let log = Log::new(self.db());
         let events = relation_events(&log, id)?;
         if events.is_empty() {
             return Err(StoreError::NoSuchRelation { id });

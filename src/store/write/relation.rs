@@ -43,43 +43,51 @@ impl Resolved {
     }
 }
 
-/// The record's fields [`record_sql`] reads, in the order of its columns; then come
-/// `named_place` and `named_source`.
-const RECORD_COLUMNS: [&str; 14] = [
-    "subject",
-    "predicate",
-    "object",
-    "when",
-    "from",
-    "to",
-    "at",
-    "status",
-    "place",
-    "source",
-    "quote",
-    "note",
-    "confidence",
-    "reported",
-];
+/// The SQL expression of `record_sql` that gives a relation record's `field` (`None`: a
+/// field the row does not hold, the relation's id).
+fn record_expression(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "subject" => "s.id",
+        "predicate" => "p.id",
+        "object" => "o.id",
+        "when" => "r.when_text",
+        "from" => "r.from_text",
+        "to" => "r.to_text",
+        "at" => "r.at_text",
+        "status" => "r.status",
+        "place" => "pl.id",
+        "source" => "so.id",
+        "quote" => "r.quote",
+        "note" => "r.note",
+        "confidence" => "r.confidence",
+        "reported" => "r.reported",
+        _ => return None,
+    })
+}
+
+/// The fields of a relation record [`record_sql`] reads, in the order of its columns;
+/// then come whether the version names a place, and a source.
+fn record_fields() -> impl Iterator<Item = (&'static str, &'static str)> {
+    RELATION_RECORD_FIELDS
+        .iter()
+        .filter_map(|field| Some((*field, record_expression(field)?)))
+}
 
 /// The SQL reading a relation's record from `rows` (one row, aliased `r`), ids resolved,
-/// each column named as the record's field ([`RECORD_COLUMNS`]). Entity and source ids
-/// never change, so the current rows give them for versions too; `named_place` and
-/// `named_source` say whether the version names one (its id is NULL when an undo removed
-/// it since).
+/// one column per field of [`record_fields`]. Entity and source ids never change, so the
+/// current rows give them for versions too; the last two columns say whether the version
+/// names a place and a source (its id is NULL when an undo removed it since).
 fn record_sql(rows: &str) -> String {
+    let columns: Vec<&str> = record_fields().map(|(_, sql)| sql).collect();
     format!(
-        "SELECT s.id AS subject, p.id AS predicate, o.id AS object, r.when_text AS \"when\", \
-                r.from_text AS \"from\", r.to_text AS \"to\", r.at_text AS \"at\", \
-                r.status AS status, pl.id AS place, so.id AS source, r.quote AS quote, \
-                r.note AS note, r.confidence AS confidence, r.reported AS reported, \
-                r.place IS NOT NULL AS named_place, r.source IS NOT NULL AS named_source \
+        "SELECT {}, r.place IS NOT NULL, r.source IS NOT NULL \
          FROM {rows} r \
          LEFT JOIN entity s ON s.key = r.subject \
          LEFT JOIN predicate p ON p.key = r.predicate \
          LEFT JOIN entity o ON o.key = r.object \
          LEFT JOIN entity pl ON pl.key = r.place \
-         LEFT JOIN source so ON so.key = r.source"
+         LEFT JOIN source so ON so.key = r.source",
+        columns.join(", ")
     )
 }
 
@@ -118,15 +126,12 @@ impl Writer<'_> {
                 let mut record = Map::new();
                 record.insert("type".into(), "relation".into());
                 // The fields of a relation record, as the import knows them.
-                for field in RELATION_RECORD_FIELDS {
-                    let Some(i) = RECORD_COLUMNS.iter().position(|c| c == field) else {
-                        continue;
-                    };
+                for (i, (field, _)) in record_fields().enumerate() {
                     if let Some(value) = json_value(r.cell(i)?) {
-                        record.insert((*field).into(), value);
+                        record.insert(field.into(), value);
                     }
                 }
-                let named = RECORD_COLUMNS.len();
+                let named = record_fields().count();
                 let named: [bool; 2] = [r.get(named)?, r.get(named + 1)?];
                 Ok((record, named))
             })
@@ -734,37 +739,7 @@ mod tests {
             .unwrap();
         record_import(&first);
         let mut second = crate::store::Store::open(&path, crate::store::Mode::ReadWrite).unwrap();
-        // The second writer retracts #1 while the first has it on screen.
-        second
-            .begin_change(ChangeMeta::new("bob", Origin::Repl))
-            .unwrap();
-        second.write(&retract(&[1]), Some("misread")).unwrap();
-        second.commit_change().unwrap();
-        first
-            .begin_change(ChangeMeta::new("alice", Origin::Repl))
-            .unwrap();
-        let err = first
-            .write(&correct(1, r#"{"note":"x"}"#), None)
-            .unwrap_err();
-        first.rollback_change().unwrap();
-        match err {
-            StoreError::Stale {
-                id,
-                author,
-                change,
-                recorded,
-                action,
-                ..
-            } => {
-                assert_eq!(
-                    (id, author.as_str(), action.as_str()),
-                    (1, "bob", "retracted")
-                );
-                assert_eq!(change, 2);
-                assert!(recorded.ends_with('Z'), "{recorded}");
-            }
-            other => panic!("{other}"),
-        }
+        a_stale_correct_is_refused(&mut first, &mut second);
     }
 
     #[test]

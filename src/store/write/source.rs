@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use super::versions::Table;
 use super::{checked, db, WriteReport, Writer};
 use crate::store::anchor::{reanchor_source, AnchorFault};
-use crate::store::import::fields::CheckedRecord;
+use crate::store::import::fields::{CheckedRecord, SourceFields};
 use crate::store::StoreError;
 use crate::time::phrases::anchor_day;
 
@@ -54,25 +54,7 @@ impl Writer<'_> {
             });
         };
         self.keep(Table::Source, key)?;
-        let (lo, hi) = s.published_range.unzip();
-        self.db
-            .execute(
-                "UPDATE source SET title = ?2, published = ?3, published_lo = ?4, \
-                 published_hi = ?5, lang = ?6, url = ?7, note = ?8, since_change = ?9 \
-                 WHERE key = ?1",
-                &[
-                    &key,
-                    &s.title,
-                    &s.published,
-                    &lo,
-                    &hi,
-                    &s.lang,
-                    &s.url,
-                    &s.note,
-                    &self.change,
-                ],
-            )
-            .map_err(db)?;
+        self.write_source(key, &s)?;
         let mut report = WriteReport::changed(format!("corrected source `{id}`"), Vec::new());
         if stored.get("published") != record.get("published") {
             report = report.and(self.reanchor(key, id, s.published.as_deref())?);
@@ -106,6 +88,35 @@ impl Writer<'_> {
             ),
             keys,
         ))
+    }
+
+    /// Writes source `key` (new, or a new version of it) made by this change.
+    pub(super) fn write_source(&self, key: i64, s: &SourceFields) -> Result<(), StoreError> {
+        let (lo, hi) = s.published_range.unzip();
+        self.db
+            .execute(
+                "INSERT INTO source (key, id, title, published, published_lo, published_hi, lang, \
+                 url, note, since_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                 ON CONFLICT (key) DO UPDATE SET id = excluded.id, title = excluded.title, \
+                     published = excluded.published, published_lo = excluded.published_lo, \
+                     published_hi = excluded.published_hi, lang = excluded.lang, \
+                     url = excluded.url, note = excluded.note, \
+                     since_change = excluded.since_change",
+                &[
+                    &key,
+                    &s.id,
+                    &s.title,
+                    &s.published,
+                    &lo,
+                    &hi,
+                    &s.lang,
+                    &s.url,
+                    &s.note,
+                    &self.change,
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
     }
 
     /// Source `key` (id `id`) as a record of the data format.

@@ -297,3 +297,40 @@ pub(super) fn store_with_history() -> Store {
     }
     s
 }
+
+/// Two writers of one store holding BASE as change 1: `second` (bob) retracts #1 while
+/// `first` (alice) has it on screen; the first's `correct #1` is refused, naming who
+/// retracted it, when, and in which change, and records nothing.
+pub(super) fn a_stale_correct_is_refused(first: &mut Store, second: &mut Store) {
+    second
+        .begin_change(ChangeMeta::new("bob", Origin::Repl))
+        .unwrap();
+    second.write(&retract(&[1]), Some("misread")).unwrap();
+    second.commit_change().unwrap();
+    first
+        .begin_change(ChangeMeta::new("alice", Origin::Repl))
+        .unwrap();
+    let err = first
+        .write(&correct(1, r#"{"note":"x"}"#), None)
+        .unwrap_err();
+    first.rollback_change().unwrap();
+    match err {
+        StoreError::Stale {
+            id,
+            author,
+            change,
+            recorded,
+            action,
+            ..
+        } => {
+            assert_eq!(
+                (id, author.as_str(), action.as_str()),
+                (1, "bob", "retracted")
+            );
+            assert_eq!(change, 2);
+            assert!(recorded.ends_with('Z'), "{recorded}");
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(one(first, "SELECT count(*) FROM change"), 2);
+}
