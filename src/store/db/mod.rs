@@ -9,6 +9,7 @@
 mod numeric;
 mod placeholders;
 pub(crate) mod postgres;
+mod tls;
 
 pub(crate) use self::postgres::PgConn;
 

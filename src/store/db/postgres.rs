@@ -33,6 +33,8 @@ pub enum ConnectError {
     BadConninfo { text: String, reason: String },
     #[error("{}", with_causes(.0))]
     Server(#[from] ::postgres::Error),
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
 }
 
 /// An error and its causes, `: `-separated (the crate's connection errors say only
@@ -226,7 +228,13 @@ pub fn redact(conninfo: &str) -> String {
 impl PgConn {
     /// Connects and makes `schema` the search path (it need not exist yet).
     pub fn connect(config: &Config, schema: &str) -> Result<PgConn, ConnectError> {
-        let mut client = config.connect(NoTls)?;
+        let mut client = match config.get_ssl_mode() {
+            ::postgres::config::SslMode::Disable => config.connect(NoTls)?,
+            _ => {
+                let tls = super::tls::connector().map_err(|e| ConnectError::Tls(e.to_string()))?;
+                config.connect(tls)?
+            }
+        };
         // The schema's name is an identifier, quoted as one; it is checked by the caller
         // (letters, digits, `_`) and is not a value a statement could bind.
         client.batch_execute(&format!(
