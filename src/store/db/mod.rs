@@ -11,6 +11,7 @@ mod numeric;
 mod placeholders;
 pub(crate) mod postgres;
 mod sql;
+mod tls;
 
 pub(crate) use self::postgres::PgConn;
 pub(crate) use self::sql::Sql;
