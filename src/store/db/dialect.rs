@@ -9,15 +9,24 @@ use super::Dialect;
 /// and writes of every process are made one after the other: change numbers stay dense
 /// and ordered, and each change sees what the one before it committed (READ COMMITTED
 /// takes a new snapshot for each statement after the lock). The lock goes with the
-/// transaction.
+/// transaction. A writer waits for it as long as SQLite's waits for its lock
+/// ([`POSTGRES_LOCK_TIMEOUT`]), then fails with [`LOCK_TIMEOUT`].
 pub(crate) fn begin_change(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Sqlite => "BEGIN IMMEDIATE",
         Dialect::Postgres => {
-            "BEGIN; SELECT pg_advisory_xact_lock(1718903599, hashtext(current_schema()))"
+            "BEGIN; SET LOCAL lock_timeout = '5s'; \
+             SELECT pg_advisory_xact_lock(1718903599, hashtext(current_schema()))"
         }
     }
 }
+
+/// How long [`begin_change`] waits for another writer on PostgreSQL: SQLite's busy
+/// timeout (`open::BUSY_TIMEOUT`), as the statement writes it.
+pub(crate) const POSTGRES_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// PostgreSQL's SQLSTATE when a lock was not had within `lock_timeout`.
+pub(crate) const LOCK_TIMEOUT: &str = "55P03";
 
 /// The statement that makes foreign keys checked at the end of the transaction from now
 /// on (`on`), or as each statement ends again.
@@ -37,5 +46,17 @@ pub(crate) fn empty_blob(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Sqlite => "x''",
         Dialect::Postgres => "'\\x'::bytea",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writer_waits_for_another_as_long_on_both_engines() {
+        assert_eq!(POSTGRES_LOCK_TIMEOUT, crate::store::open::BUSY_TIMEOUT);
+        let secs = POSTGRES_LOCK_TIMEOUT.as_secs();
+        assert!(begin_change(Dialect::Postgres).contains(&format!("lock_timeout = '{secs}s'")));
     }
 }

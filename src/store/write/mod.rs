@@ -175,8 +175,14 @@ impl Store {
         }
         let err = StoreError::db("cannot start a change");
         if let Err(e) = self.db.execute_batch(dialect::begin_change(self.dialect())) {
-            if self.db.in_transaction() {
-                let _ = self.db.execute_batch("ROLLBACK");
+            // PostgreSQL's transaction began before the lock failed: it must end (a
+            // ROLLBACK with none open only warns).
+            let _ = self.db.execute_batch("ROLLBACK");
+            if e.sqlstate() == Some(dialect::LOCK_TIMEOUT) {
+                return Err(StoreError::db(
+                    "cannot start a change: another writer has held the store for 5 seconds; \
+                     wait for it to finish and try again",
+                )(e));
             }
             return Err(err(e));
         }

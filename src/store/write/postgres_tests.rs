@@ -363,6 +363,32 @@ fn two_writers_at_once_lose_nothing_and_number_changes_densely() {
 }
 
 #[test]
+fn a_writer_waits_for_another_then_is_told_the_store_is_held() {
+    let Some(server) = pg_server::server() else {
+        return;
+    };
+    let schema = server.fresh_schema();
+    let mut first = open(server, &schema, Mode::Create);
+    let mut second = open(server, &schema, Mode::ReadWrite);
+    begin(&mut first);
+    let started = std::time::Instant::now();
+    let err = second
+        .begin_change(ChangeMeta::new("bob", Origin::Repl))
+        .unwrap_err();
+    assert!(started.elapsed() >= std::time::Duration::from_secs(4));
+    assert!(
+        err.to_string()
+            .contains("another writer has held the store"),
+        "{err}"
+    );
+    assert!(!second.in_change());
+    first.rollback_change().unwrap();
+    // The second's connection is usable again, and its change gets the first number.
+    assert_eq!(begin(&mut second), 1);
+    second.rollback_change().unwrap();
+}
+
+#[test]
 fn a_stale_correct_from_another_connection_is_refused_on_postgres() {
     let Some(server) = pg_server::server() else {
         return;
