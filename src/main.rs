@@ -8,13 +8,14 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    // `--version` tells what a bug report needs: the store schema this binary writes
-    // and the SQLite it is built with.
+    // `--version` tells what a bug report needs: the store schemas this binary writes
+    // (SQLite's and PostgreSQL's) and the SQLite it is built with.
     let version: &'static str = Box::leak(
         format!(
-            "{} (store schema {}, SQLite {})",
+            "{} (store schema {}, PostgreSQL store schema {}, SQLite {})",
             env!("CARGO_PKG_VERSION"),
             factstore::store::SCHEMA_VERSION,
+            factstore::store::POSTGRES_SCHEMA_VERSION,
             rusqlite::version()
         )
         .into_boxed_str(),
