@@ -9,8 +9,8 @@ use super::Dialect;
 /// and writes of every process are made one after the other: change numbers stay dense
 /// and ordered, and each change sees what the one before it committed (READ COMMITTED
 /// takes a new snapshot for each statement after the lock). The lock goes with the
-/// transaction. A writer waits for it as long as SQLite's waits for its lock
-/// ([`POSTGRES_LOCK_TIMEOUT`]), then fails with [`LOCK_TIMEOUT`].
+/// transaction. A writer waits for it as long as SQLite's waits for its lock (its busy
+/// timeout, `open::BUSY_TIMEOUT`: 5 s), then fails with [`LOCK_TIMEOUT`].
 pub(crate) fn begin_change(dialect: Dialect) -> &'static str {
     match dialect {
         Dialect::Sqlite => "BEGIN IMMEDIATE",
@@ -20,10 +20,6 @@ pub(crate) fn begin_change(dialect: Dialect) -> &'static str {
         }
     }
 }
-
-/// How long [`begin_change`] waits for another writer on PostgreSQL: SQLite's busy
-/// timeout (`open::BUSY_TIMEOUT`), as the statement writes it.
-pub(crate) const POSTGRES_LOCK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// PostgreSQL's SQLSTATE when a lock was not had within `lock_timeout`.
 pub(crate) const LOCK_TIMEOUT: &str = "55P03";
@@ -55,8 +51,7 @@ mod tests {
 
     #[test]
     fn a_writer_waits_for_another_as_long_on_both_engines() {
-        assert_eq!(POSTGRES_LOCK_TIMEOUT, crate::store::open::BUSY_TIMEOUT);
-        let secs = POSTGRES_LOCK_TIMEOUT.as_secs();
+        let secs = crate::store::open::BUSY_TIMEOUT.as_secs();
         assert!(begin_change(Dialect::Postgres).contains(&format!("lock_timeout = '{secs}s'")));
     }
 }
