@@ -400,3 +400,22 @@ fn a_stale_correct_from_another_connection_is_refused_on_postgres() {
     let mut second = open(server, &schema, Mode::ReadWrite);
     a_stale_correct_is_refused(&mut first, &mut second);
 }
+
+#[test]
+fn a_read_only_store_refuses_a_change_and_stays_usable() {
+    let Some(server) = pg_server::server() else {
+        return;
+    };
+    let schema = server.fresh_schema();
+    let mut writer = open(server, &schema, Mode::Create);
+    let ops: Vec<WriteOp> = BASE.lines().map(add).collect();
+    change(&mut writer, &ops).unwrap();
+    let mut reader = open(server, &schema, Mode::ReadOnly);
+    let err = reader
+        .begin_change(ChangeMeta::new("bob", Origin::Repl))
+        .unwrap_err();
+    assert!(err.to_string().contains("read-only"), "{err}");
+    assert!(!reader.in_change());
+    assert_eq!(one(&reader, "SELECT count(*) FROM change"), 1);
+    assert_eq!(lines(&reader.changes(None, None).unwrap()).len(), 2);
+}
