@@ -176,7 +176,7 @@ pub(crate) fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
 /// if any.
 pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<Option<i64>> {
     // Prepared once per connection: every question `as recorded on` a day asks it.
-    conn.prepare_cached("SELECT max(id) FROM change WHERE recorded < ?1")?
+    conn.prepare_cached(LAST_BEFORE_SQL)?
         .query_row([instant], |r| r.get(0))
         .optional()
         .map(Option::flatten)
@@ -186,10 +186,22 @@ pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<
 /// recorded before the end of a day (every change for a day past the calendar's end); 0
 /// when there was none yet.
 pub(crate) fn number_at(conn: &Connection, at: Recorded) -> rusqlite::Result<i64> {
+    number_at_with(at, |instant| last_before(conn, instant))
+}
+
+/// The last change recorded before `?1` (an instant as text); NULL when there is none.
+pub(crate) const LAST_BEFORE_SQL: &str = "SELECT max(id) FROM change WHERE recorded < ?1";
+
+/// [`number_at`], `last_before` running [`LAST_BEFORE_SQL`] on whichever connection the
+/// caller holds.
+pub(crate) fn number_at_with<E>(
+    at: Recorded,
+    last_before: impl FnOnce(&str) -> Result<Option<i64>, E>,
+) -> Result<i64, E> {
     Ok(match at {
         Recorded::AtChange(n) => n,
         Recorded::EndOfDay(day) => match calendar::instant_after(day) {
-            Some(instant) => last_before(conn, &instant)?.unwrap_or(0),
+            Some(instant) => last_before(&instant)?.unwrap_or(0),
             None => i64::MAX,
         },
     })

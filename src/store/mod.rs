@@ -11,6 +11,8 @@ pub mod change;
 mod check;
 mod counts;
 pub(crate) mod db;
+#[cfg(test)]
+pub(crate) mod engines;
 mod export;
 mod graph;
 mod import;
@@ -421,6 +423,19 @@ impl StoreError {
         StoreError::Query { source }
     }
 
+    /// A statement's failure in either engine: SQLite's as [`StoreError::Query`] (so
+    /// its limits and interrupts are read as they always were), PostgreSQL's as
+    /// [`StoreError::Db`].
+    pub(crate) fn query_db(source: db::DbError) -> StoreError {
+        match source {
+            db::DbError::Sqlite(source) => StoreError::Query { source },
+            source => StoreError::Db {
+                context: "the query failed in the store",
+                source,
+            },
+        }
+    }
+
     /// SQLite's own error behind this one, if a database operation failed.
     pub fn sqlite_error(&self) -> Option<&rusqlite::Error> {
         match self {
@@ -514,7 +529,7 @@ impl Store {
 
     /// The planner's and completion's view of the store's names.
     pub fn catalog(&self) -> StoreCatalog<'_> {
-        StoreCatalog::new(&self.conn())
+        StoreCatalog::of(self.db())
     }
 
     /// A handle that stops the SQL running on this store from another thread.

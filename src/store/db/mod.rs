@@ -6,18 +6,16 @@
 //! What cannot be written once (the few statements whose syntax differs) asks
 //! [`Db::dialect`].
 
+pub(crate) mod dialect;
 mod numeric;
 mod placeholders;
 pub(crate) mod postgres;
 
 pub(crate) use self::postgres::PgConn;
 
-/// The SQL dialect of a connection, for the statements written differently per engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
-}
+/// The SQL dialect of a connection, for the statements written differently per engine
+/// (the compiler's: one owner for both the compiled queries and the store's own SQL).
+pub use crate::sql::Dialect;
 
 /// A failure of the database layer, from either engine.
 #[derive(Debug, thiserror::Error)]
@@ -175,6 +173,24 @@ impl Cell<'_> {
     }
 }
 
+impl<'a> From<rusqlite::types::ValueRef<'a>> for Cell<'a> {
+    /// SQLite's value as a cell; text that is not UTF-8 (written by other tools) is a
+    /// blob.
+    fn from(v: rusqlite::types::ValueRef<'a>) -> Self {
+        use rusqlite::types::ValueRef;
+        match v {
+            ValueRef::Null => Cell::Null,
+            ValueRef::Integer(v) => Cell::Int(v),
+            ValueRef::Real(v) => Cell::Real(v),
+            ValueRef::Text(t) => match std::str::from_utf8(t) {
+                Ok(t) => Cell::Text(t),
+                Err(_) => Cell::Blob(t),
+            },
+            ValueRef::Blob(b) => Cell::Blob(b),
+        }
+    }
+}
+
 /// A Rust value read from a cell.
 pub trait FromCell: Sized {
     const EXPECTED: &'static str;
@@ -248,16 +264,7 @@ impl Row<'_> {
     /// The cell at `i` (from 0).
     pub fn cell(&self, i: usize) -> Result<Cell<'_>, DbError> {
         match self {
-            Row::Sqlite(row) => Ok(match row.get_ref(i)? {
-                rusqlite::types::ValueRef::Null => Cell::Null,
-                rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
-                rusqlite::types::ValueRef::Real(v) => Cell::Real(v),
-                rusqlite::types::ValueRef::Text(t) => match std::str::from_utf8(t) {
-                    Ok(t) => Cell::Text(t),
-                    Err(_) => Cell::Blob(t),
-                },
-                rusqlite::types::ValueRef::Blob(b) => Cell::Blob(b),
-            }),
+            Row::Sqlite(row) => Ok(Cell::from(row.get_ref(i)?)),
             Row::Postgres(row) => postgres::cell(row, i),
         }
     }
@@ -304,6 +311,23 @@ fn bind_sqlite(
     Ok(())
 }
 
+/// [`Db::for_each`] on a SQLite connection that is not a [`Db`] (an import's
+/// transaction): runs a query and hands each row to `f` as it comes.
+pub fn for_each_sqlite<E: From<DbError>>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: &[&dyn ToParam],
+    mut f: impl FnMut(&Row<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut stmt = conn.prepare_cached(sql).map_err(DbError::from)?;
+    bind_sqlite(&mut stmt, params).map_err(DbError::from)?;
+    let mut rows = stmt.raw_query();
+    while let Some(row) = rows.next().map_err(DbError::from)? {
+        f(&Row::Sqlite(row))?;
+    }
+    Ok(())
+}
+
 /// A connection to the store's database.
 pub enum Db {
     Sqlite(rusqlite::Connection),
@@ -346,15 +370,7 @@ impl Db {
         mut f: impl FnMut(&Row<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         match self {
-            Db::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(sql).map_err(DbError::from)?;
-                bind_sqlite(&mut stmt, params).map_err(DbError::from)?;
-                let mut rows = stmt.raw_query();
-                while let Some(row) = rows.next().map_err(DbError::from)? {
-                    f(&Row::Sqlite(row))?;
-                }
-                Ok(())
-            }
+            Db::Sqlite(conn) => for_each_sqlite(conn, sql, params, f),
             Db::Postgres(pg) => pg.for_each(sql, params, f),
         }
     }
