@@ -93,7 +93,7 @@ impl<'c> StoreCatalog<'c> {
     }
 
     /// The change a moment of recorded time stands for (`change::number_at`).
-    fn change_at(&self, at: Recorded) -> Result<i64, DbError> {
+    pub(super) fn change_at(&self, at: Recorded) -> Result<i64, DbError> {
         super::change::number_at_with(at, |instant| {
             Ok(self
                 .row(super::change::LAST_BEFORE_SQL, &[&instant], |r| r.get(0))?

@@ -189,18 +189,35 @@ mod tests {
     use crate::store::engines;
 
     /// The rows `query` gives on `store`, in a form to compare; sorted where the query
-    /// leaves the order to the engine (as the corpus test does).
-    fn rows(store: &Store, query: &str) -> Result<Vec<String>, String> {
-        let outcome =
-            statement::execute(store, query, &Options::default()).map_err(|e| e.to_string())?;
+    /// leaves the order to the engine (as the corpus test does). With `graph`, the rows
+    /// carry their relations' keys (sorted: a count lists them in no defined order), and
+    /// the graph built from them follows the rows.
+    fn rows_of(store: &Store, query: &str, graph: bool) -> Result<Vec<String>, String> {
+        let opts = Options {
+            graph,
+            ..Options::default()
+        };
+        let outcome = statement::execute(store, query, &opts).map_err(|e| e.to_string())?;
         let Outcome::Rows(result) = outcome else {
             return Err("no rows".into());
         };
         let mut lines: Vec<String> = result
             .rows
             .iter()
-            .map(|r| format!("{:?} {:?} {:?}", r.cells, r.time, r.relation_keys))
+            .map(|r| {
+                let mut keys = r.relation_keys.clone();
+                keys.sort_unstable();
+                format!("{:?} {:?} {keys:?}", r.cells, r.time)
+            })
             .collect();
+        if graph {
+            let g = store.graph(&result).map_err(|e| e.to_string())?;
+            let mut edges: Vec<String> = g.edges.iter().map(|e| format!("{e:?}")).collect();
+            let mut nodes: Vec<String> = g.nodes.iter().map(|n| format!("{n:?}")).collect();
+            edges.sort();
+            nodes.sort();
+            lines.push(format!("{edges:?} {nodes:?}"));
+        }
         if !["sort", "timeline", "count by", "limit"]
             .iter()
             .any(|w| query.to_lowercase().contains(w))
@@ -211,6 +228,148 @@ mod tests {
         Ok(lines)
     }
 
+    /// What the corpus leaves out: text search, lookups, paths, recorded time, the
+    /// keys a count lists for a graph, `--limit`, and saved queries run.
+    const MORE: &[(&str, &str)] = &[
+        (
+            "contains_phrase",
+            r#"?a ?r ?b quote contains "بحر قزوين" | show ?a, ?r, ?b, place"#,
+        ),
+        (
+            "contains_variant",
+            r#"?a naval_exercise_with ?b quote contains "واذربيجان" | show id | distinct"#,
+        ),
+        (
+            "contains_count",
+            r#"?a ?r ?b quote contains "بحري" | count"#,
+        ),
+        ("note_contains", r#"?a ?r ?b note contains "two days""#),
+        ("contains_latin", r#"?a ?r ?b quote contains "nakhchivan""#),
+        ("describe", "describe Netanyahu"),
+        ("describe_country", "describe Azerbaijan"),
+        ("entities", "entities"),
+        ("entities_kind", "entities kind country"),
+        ("entities_like", "entities kind country like aliy"),
+        ("entities_like_word", "entities like aliy kind person"),
+        ("entities_like_all", "entities like \"a\""),
+        ("predicates", "predicates"),
+        ("sources", "sources"),
+        ("saved", "saved"),
+        ("path", "path Netanyahu to Pezeshkian"),
+        ("path_any", "path Netanyahu to Pezeshkian status any"),
+        ("path_via", "path Baku to Iran"),
+        ("path_max", "path hajiyev to netanyahu max 4"),
+        (
+            "recorded_day",
+            "Iran -- Azerbaijan | timeline as recorded on 2025-05-01",
+        ),
+        // After the history the test writes (see `with_history`): the versions.
+        (
+            "recorded_now",
+            "?who visited Baku as recorded on 2999-01-01",
+        ),
+        (
+            "recorded_all",
+            "?a ?r ?b as recorded on 2999-01-01 | sort id",
+        ),
+        (
+            "recorded_path",
+            "path Netanyahu to Pezeshkian as recorded on 2999-01-01",
+        ),
+        ("merged_name", "Pezeshkian ?r ?x | sort id"),
+        ("retracted", "?who visited Baku status any"),
+    ];
+
+    /// The demo data and a few writes on SQLite (retractions, a correction, a merge):
+    /// versions and merged entities for the recorded-time questions.
+    fn with_history() -> Store {
+        let mut store = engines::demo_sqlite();
+        for write in [
+            "correct #1 when 2025-04-27 because \"test\"",
+            "retract #32 because \"test\"",
+            "add entity pez2 person \"Pezeshkian the Second\" aka \"Masoud P.\"",
+            "add pez2 visited Baku when 2025-06-01 source seed-article",
+            "merge pez2 into pezeshkian because \"test\"",
+        ] {
+            let stmt = crate::lang::parse(write).unwrap();
+            let prepared = statement::prepare(&store, &stmt, write, &Options::default())
+                .unwrap_or_else(|e| panic!("{write}: {e}"));
+            statement::apply(&mut store, &prepared, &Options::default())
+                .unwrap_or_else(|e| panic!("{write}: {e}"));
+        }
+        store
+    }
+
+    #[test]
+    fn more_statements_give_the_same_rows_on_both_engines() {
+        let sqlite = with_history();
+        let Some(pg) = engines::postgres_copy(&sqlite) else {
+            return;
+        };
+        let mut failed = Vec::new();
+        for (name, query) in MORE {
+            compare(&sqlite, &pg, name, query, false, &mut failed);
+        }
+        for (name, query) in [
+            ("graph_count", "?x visited _ | count by ?x"),
+            ("graph_count_all", "?a ?r ?b | count"),
+            ("graph_rows", "Iran -- Azerbaijan | sort start"),
+        ] {
+            compare(&sqlite, &pg, name, query, true, &mut failed);
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n"));
+    }
+
+    #[test]
+    fn stats_and_plans_on_both_engines() {
+        let sqlite = engines::demo_sqlite();
+        let Some(pg) = engines::postgres_copy(&sqlite) else {
+            return;
+        };
+        assert_eq!(pg.stats().unwrap(), sqlite.stats().unwrap());
+        let stmt = crate::lang::parse("?who visited Baku").unwrap();
+        let prepared =
+            statement::prepare(&pg, &stmt, "?who visited Baku", &Options::default()).unwrap();
+        let plan = pg.query_plan(prepared.sql.as_ref().unwrap()).unwrap();
+        // PostgreSQL's plan: its steps and their details, nested.
+        assert!(plan.iter().any(|s| s.depth > 0), "{plan:?}");
+        assert!(
+            plan.iter().any(|s| s.detail.contains("relation")),
+            "{plan:?}"
+        );
+    }
+
+    fn compare(
+        sqlite: &Store,
+        pg: &Store,
+        name: &str,
+        query: &str,
+        graph: bool,
+        failed: &mut Vec<String>,
+    ) {
+        let want = rows_of(sqlite, query, graph);
+        let got = rows_of(pg, query, graph);
+        if got == want {
+            return;
+        }
+        // The first difference: the whole rows are long.
+        let at = (0..want.as_ref().map_or(0, Vec::len)).find(|&i| {
+            got.as_ref().ok().and_then(|g| g.get(i)) != want.as_ref().ok().and_then(|w| w.get(i))
+        });
+        let line = |r: &Result<Vec<String>, String>| match r {
+            Ok(rows) => at
+                .and_then(|i| rows.get(i))
+                .cloned()
+                .unwrap_or_else(|| format!("{} rows", rows.len())),
+            Err(e) => e.clone(),
+        };
+        failed.push(format!(
+            "{name}: {query}\n  sqlite: {}\n  pg:     {}",
+            line(&want),
+            line(&got)
+        ));
+    }
+
     #[test]
     fn the_corpus_gives_the_same_rows_on_both_engines() {
         let sqlite = engines::demo_sqlite();
@@ -219,27 +378,7 @@ mod tests {
         };
         let mut failed = Vec::new();
         for (name, query) in engines::corpus() {
-            let want = rows(&sqlite, &query);
-            let got = rows(&pg, &query);
-            if got != want {
-                // The first difference: the whole rows are long.
-                let at = (0..want.as_ref().map_or(0, Vec::len)).find(|&i| {
-                    got.as_ref().ok().and_then(|g| g.get(i))
-                        != want.as_ref().ok().and_then(|w| w.get(i))
-                });
-                let line = |r: &Result<Vec<String>, String>| match r {
-                    Ok(rows) => at
-                        .and_then(|i| rows.get(i))
-                        .cloned()
-                        .unwrap_or_else(|| format!("{} rows", rows.len())),
-                    Err(e) => e.clone(),
-                };
-                failed.push(format!(
-                    "{name}: {query}\n  sqlite: {}\n  pg:     {}",
-                    line(&want),
-                    line(&got)
-                ));
-            }
+            compare(&sqlite, &pg, &name, &query, false, &mut failed);
         }
         assert!(failed.is_empty(), "{}", failed.join("\n"));
     }

@@ -23,3 +23,23 @@ pub fn text_above_all(dialect: Dialect) -> Param<'static> {
         Dialect::Postgres => Param::Text("\u{10FFFF}"),
     }
 }
+
+/// The year (0 to 9999) of the day number `expr` (days since 1970-01-01), as an integer.
+/// SQLite: by its calendar functions. PostgreSQL has no year 0 (it writes 1 BC): the
+/// year is read from the date the schema's `iso_date_of_day` writes as SQLite does.
+pub fn year_of_day(dialect: Dialect, expr: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("CAST(strftime('%Y', {expr} * 86400, 'unixepoch') AS INTEGER)"),
+        Dialect::Postgres => format!("CAST(substr(iso_date_of_day({expr}), 1, 4) AS BIGINT)"),
+    }
+}
+
+/// `expr` is one of the list bound to `param` ([`Param::Ints`], [`Param::Texts`]):
+/// SQLite's `IN rarray(?N)` (a table-valued function of the list), PostgreSQL's
+/// `= ANY(?N)` (an array).
+pub fn in_list(dialect: Dialect, expr: &str, param: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("{expr} IN rarray({param})"),
+        Dialect::Postgres => format!("{expr} = ANY({param})"),
+    }
+}

@@ -79,6 +79,12 @@ pub enum Param<'a> {
     Real(f64),
     Text(&'a str),
     Blob(&'a [u8]),
+    /// A list of integers as one value, for `IN rarray(?N)` on SQLite (whose connections
+    /// load the `rarray` module) and `= ANY(?N)` on PostgreSQL (a BIGINT[]); see
+    /// [`dialect::in_list`].
+    Ints(&'a [i64]),
+    /// A list of texts as one value, as [`Param::Ints`] (a TEXT[] on PostgreSQL).
+    Texts(&'a [&'a str]),
 }
 
 /// A Rust value that can be bound to a placeholder.
@@ -297,7 +303,7 @@ fn bind_sqlite(
     stmt: &mut rusqlite::Statement<'_>,
     params: &[&dyn ToParam],
 ) -> rusqlite::Result<()> {
-    use rusqlite::types::{ToSqlOutput, ValueRef};
+    use rusqlite::types::{ToSqlOutput, Value, ValueRef};
     for (i, p) in params.iter().enumerate() {
         let v = match p.param() {
             Param::Null => ValueRef::Null,
@@ -305,6 +311,16 @@ fn bind_sqlite(
             Param::Real(v) => ValueRef::Real(v),
             Param::Text(t) => ValueRef::Text(t.as_bytes()),
             Param::Blob(b) => ValueRef::Blob(b),
+            Param::Ints(list) => {
+                let list = list.iter().map(|v| Value::Integer(*v)).collect();
+                stmt.raw_bind_parameter(i + 1, rusqlite::vtab::array::Array::new(list))?;
+                continue;
+            }
+            Param::Texts(list) => {
+                let list = list.iter().map(|t| Value::Text((*t).to_owned())).collect();
+                stmt.raw_bind_parameter(i + 1, rusqlite::vtab::array::Array::new(list))?;
+                continue;
+            }
         };
         stmt.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(v))?;
     }
@@ -367,7 +383,7 @@ impl Db {
         &self,
         sql: &str,
         params: &[&dyn ToParam],
-        mut f: impl FnMut(&Row<'_>) -> Result<(), E>,
+        f: impl FnMut(&Row<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         match self {
             Db::Sqlite(conn) => for_each_sqlite(conn, sql, params, f),
