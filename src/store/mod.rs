@@ -454,12 +454,26 @@ impl StoreError {
 }
 
 /// Stops whatever SQL runs on the store, from another thread (a SIGINT handler).
-pub struct InterruptHandle(rusqlite::InterruptHandle);
+pub struct InterruptHandle(Interrupt);
+
+enum Interrupt {
+    Sqlite(rusqlite::InterruptHandle),
+    /// PostgreSQL's cancel request: the statement stops on the server.
+    Postgres(postgres::CancelToken),
+}
 
 impl InterruptHandle {
-    /// Makes the SQL running now fail with SQLite's "interrupted"; nothing if none runs.
+    /// Makes the SQL running now fail with SQLite's "interrupted" or PostgreSQL's
+    /// query_canceled; nothing if none runs.
     pub fn interrupt(&self) {
-        self.0.interrupt();
+        match &self.0 {
+            Interrupt::Sqlite(handle) => handle.interrupt(),
+            // A cancel that cannot reach the server leaves the statement to end on its
+            // own; there is no one to tell from a signal handler.
+            Interrupt::Postgres(token) => {
+                let _ = token.cancel_query(postgres::NoTls);
+            }
+        }
     }
 }
 
@@ -534,7 +548,10 @@ impl Store {
 
     /// A handle that stops the SQL running on this store from another thread.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle(self.conn().get_interrupt_handle())
+        InterruptHandle(match &self.db {
+            db::Db::Sqlite(conn) => Interrupt::Sqlite(conn.get_interrupt_handle()),
+            db::Db::Postgres(pg) => Interrupt::Postgres(pg.cancel_token()),
+        })
     }
 
     /// True when the store's file is open read-only (by [`Mode::ReadOnly`], or because
