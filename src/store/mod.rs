@@ -562,22 +562,28 @@ impl Store {
         self.mode == Mode::ReadOnly || self.conn().is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
-    /// The SQL of the store's tables, indexes and views, as stored by SQLite, each
-    /// ending with `;` and a new line.
+    /// The SQL of the store's tables, indexes and views, each ending with `;` and a new
+    /// line: as stored by SQLite; on PostgreSQL, as its catalog describes them (a table's
+    /// columns with their types, NOT NULL and defaults, then its indexes; the views).
     pub fn schema_text(&self) -> Result<String, StoreError> {
-        let err = StoreError::sqlite("cannot read the store's schema");
-        let mut stmt = self
-            .conn()
-            .prepare(
+        let err = StoreError::db("cannot read the store's schema");
+        let sql = match self.dialect() {
+            db::Dialect::Sqlite => {
                 "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL \
-                 AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
-            )
-            .map_err(err)?;
+                 AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            }
+            // The store's schema is the search path's first. Tables in order of creation
+            // (their oids), each followed by its indexes; then the views.
+            db::Dialect::Postgres => POSTGRES_SCHEMA_SQL,
+        };
         let mut out = String::new();
-        for sql in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(err)? {
-            out.push_str(sql.map_err(err)?.trim_end());
-            out.push_str(";\n");
-        }
+        self.db
+            .for_each(sql, &[], |r| {
+                out.push_str(r.get::<String>(0)?.trim_end());
+                out.push_str(";\n");
+                Ok::<(), db::DbError>(())
+            })
+            .map_err(err)?;
         Ok(out)
     }
 
@@ -591,3 +597,29 @@ impl Store {
         self.mode
     }
 }
+
+/// The definitions of a PostgreSQL store's tables, indexes and views (see
+/// [`Store::schema_text`]), one a row.
+const POSTGRES_SCHEMA_SQL: &str = "\
+    SELECT def FROM ( \
+      SELECT c.oid AS table_oid, 0 AS part, 0 AS part_oid, \
+             'CREATE TABLE ' || quote_ident(c.relname) || ' (\n' || string_agg( \
+               '    ' || quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) \
+               || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
+               || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), ''), \
+               ',\n' ORDER BY a.attnum) || '\n)' AS def \
+      FROM pg_class c \
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+      LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum \
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' \
+      GROUP BY c.oid, c.relname \
+      UNION ALL \
+      SELECT i.indrelid, 1, i.indexrelid, pg_get_indexdef(i.indexrelid) \
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
+      WHERE c.relnamespace = current_schema()::regnamespace \
+      UNION ALL \
+      SELECT c.oid, 2, 0, 'CREATE VIEW ' || quote_ident(c.relname) || ' AS\n' \
+             || rtrim(pg_get_viewdef(c.oid), ';') \
+      FROM pg_class c \
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'v' \
+    ) AS defs ORDER BY part = 2, table_oid, part, part_oid";

@@ -327,6 +327,17 @@ mod tests {
             return;
         };
         assert_eq!(pg.stats().unwrap(), sqlite.stats().unwrap());
+        // `.schema`: the tables, each with its indexes, then the views, from the catalog.
+        let schema = pg.schema_text().unwrap();
+        let at = |what: &str| {
+            schema
+                .find(what)
+                .unwrap_or_else(|| panic!("no {what} in {schema}"))
+        };
+        assert!(at("CREATE TABLE relation (\n    key bigint NOT NULL") < at("relation_subject ON"));
+        assert!(at("CREATE TABLE entity (") < at("CREATE TABLE relation ("));
+        assert!(at("CREATE TABLE relation (") < at("CREATE VIEW relation_view AS"));
+        assert!(schema.ends_with(";\n"), "{schema}");
         let stmt = crate::lang::parse("?who visited Baku").unwrap();
         let prepared =
             statement::prepare(&pg, &stmt, "?who visited Baku", &Options::default()).unwrap();
