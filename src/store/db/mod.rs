@@ -10,6 +10,7 @@ pub(crate) mod dialect;
 mod numeric;
 mod placeholders;
 pub(crate) mod postgres;
+mod tls;
 
 pub(crate) use self::postgres::PgConn;
 

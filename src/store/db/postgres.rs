@@ -31,8 +31,26 @@ pub struct PgConn {
 pub enum ConnectError {
     #[error("`{text}` is not a PostgreSQL connection string: {reason}")]
     BadConninfo { text: String, reason: String },
-    #[error("{0}")]
+    #[error("{}", with_causes(.0))]
     Server(#[from] ::postgres::Error),
+    #[error("cannot set up TLS: {0}")]
+    Tls(String),
+}
+
+/// An error and its causes, `: `-separated (the crate's connection errors say only
+/// "error connecting to server" at the top; the cause says why).
+fn with_causes(e: &(dyn StdError + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// True when `db` names a PostgreSQL database rather than a SQLite file: a
@@ -210,7 +228,13 @@ pub fn redact(conninfo: &str) -> String {
 impl PgConn {
     /// Connects and makes `schema` the search path (it need not exist yet).
     pub fn connect(config: &Config, schema: &str) -> Result<PgConn, ConnectError> {
-        let mut client = config.connect(NoTls)?;
+        let mut client = match config.get_ssl_mode() {
+            ::postgres::config::SslMode::Disable => config.connect(NoTls)?,
+            _ => {
+                let tls = super::tls::connector().map_err(|e| ConnectError::Tls(e.to_string()))?;
+                config.connect(tls)?
+            }
+        };
         // The schema's name is an identifier, quoted as one; it is checked by the caller
         // (letters, digits, `_`) and is not a value a statement could bind.
         client.batch_execute(&format!(
@@ -332,7 +356,7 @@ fn refusing_connection() -> rusqlite::Result<rusqlite::Connection> {
     let mut conn = rusqlite::Connection::open_in_memory()?;
     conn.authorizer(Some(|_: rusqlite::hooks::AuthContext<'_>| {
         rusqlite::hooks::Authorization::Deny
-    }));
+    }))?;
     Ok(conn)
 }
 
