@@ -12,7 +12,7 @@ use crate::plan::{
     SavedQuery,
 };
 
-use super::db::{self, dialect, Db, DbError, Dialect, Param, Row, ToParam};
+use super::db::{dialect, Db, DbError, Dialect, Param, Row, Sql, ToParam};
 use super::StoreError;
 
 /// How many names one prefix probe may bring back as did-you-mean candidates.
@@ -77,7 +77,7 @@ impl<'c> StoreCatalog<'c> {
         };
         match self.conn {
             Conn::Db(db) => db.for_each(sql, params, push)?,
-            Conn::Sqlite(conn) => db::for_each_sqlite(conn, sql, params, push)?,
+            Conn::Sqlite(conn) => Sql::for_each(conn, sql, params, push)?,
         }
         Ok(out)
     }
@@ -93,12 +93,11 @@ impl<'c> StoreCatalog<'c> {
     }
 
     /// The change a moment of recorded time stands for (`change::number_at`).
-    pub(super) fn change_at(&self, at: Recorded) -> Result<i64, DbError> {
-        super::change::number_at_with(at, |instant| {
-            Ok(self
-                .row(super::change::LAST_BEFORE_SQL, &[&instant], |r| r.get(0))?
-                .flatten())
-        })
+    fn change_at(&self, at: Recorded) -> Result<i64, DbError> {
+        match self.conn {
+            Conn::Db(db) => super::change::number_at(db, at),
+            Conn::Sqlite(conn) => super::change::number_at(conn, at),
+        }
     }
 
     /// The exclusive upper bound of the strings starting with `prefix` (see

@@ -11,7 +11,6 @@ use crate::deadline::Deadline;
 use crate::plan::PathPlan;
 use crate::value::{ResultSet, Row, Value};
 
-use super::catalog::StoreCatalog;
 use super::db::{dialect, Db, DbError, Param};
 use super::{Store, StoreError};
 
@@ -41,7 +40,7 @@ fn relation_table(plan: &PathPlan, n: &str) -> String {
 /// The change the search reads the relations at (0 when it reads them as they are).
 fn change_number(conn: &Db, plan: &PathPlan) -> Result<i64, DbError> {
     match plan.recorded {
-        Some(r) => StoreCatalog::of(conn).change_at(r.at),
+        Some(r) => super::change::number_at(conn, r.at),
         None => Ok(0),
     }
 }

@@ -3,13 +3,12 @@
 //! of the source's relations that count from it (ARTICLES.md, "The anchor"), each
 //! relation's old version kept as `correct` keeps it.
 
-use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::versions::Table;
 use super::{checked, db, WriteReport, Writer};
 use crate::store::anchor::{reanchor_source, AnchorFault};
-use crate::store::import::fields::CheckedRecord;
+use crate::store::import::fields::{CheckedRecord, SourceFields};
 use crate::store::StoreError;
 use crate::time::phrases::anchor_day;
 
@@ -55,27 +54,7 @@ impl Writer<'_> {
             });
         };
         self.keep(Table::Source, key)?;
-        let (lo, hi) = s.published_range.unzip();
-        self.conn
-            .prepare_cached(
-                "UPDATE source SET title = ?2, published = ?3, published_lo = ?4, \
-                 published_hi = ?5, lang = ?6, url = ?7, note = ?8, since_change = ?9 \
-                 WHERE key = ?1",
-            )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    key,
-                    s.title,
-                    s.published,
-                    lo,
-                    hi,
-                    s.lang,
-                    s.url,
-                    s.note,
-                    self.change
-                ])
-            })
-            .map_err(db)?;
+        self.write_source(key, &s)?;
         let mut report = WriteReport::changed(format!("corrected source `{id}`"), Vec::new());
         if stored.get("published") != record.get("published") {
             report = report.and(self.reanchor(key, id, s.published.as_deref())?);
@@ -91,7 +70,7 @@ impl Writer<'_> {
         id: &str,
         published: Option<&str>,
     ) -> Result<WriteReport, StoreError> {
-        let moved = reanchor_source(self.conn, key, |relation| {
+        let moved = reanchor_source(self.db, key, |relation| {
             self.keep(Table::Relation, relation)
         })?;
         let keys = moved.map_err(|(relation, fault)| refusal(id, published, relation, fault))?;
@@ -111,17 +90,44 @@ impl Writer<'_> {
         ))
     }
 
+    /// Writes source `key` (new, or a new version of it) made by this change.
+    pub(super) fn write_source(&self, key: i64, s: &SourceFields) -> Result<(), StoreError> {
+        let (lo, hi) = s.published_range.unzip();
+        self.db
+            .execute(
+                "INSERT INTO source (key, id, title, published, published_lo, published_hi, lang, \
+                 url, note, since_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) \
+                 ON CONFLICT (key) DO UPDATE SET id = excluded.id, title = excluded.title, \
+                     published = excluded.published, published_lo = excluded.published_lo, \
+                     published_hi = excluded.published_hi, lang = excluded.lang, \
+                     url = excluded.url, note = excluded.note, \
+                     since_change = excluded.since_change",
+                &[
+                    &key,
+                    &s.id,
+                    &s.title,
+                    &s.published,
+                    &lo,
+                    &hi,
+                    &s.lang,
+                    &s.url,
+                    &s.note,
+                    &self.change,
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
     /// Source `key` (id `id`) as a record of the data format.
     fn source_record(&self, key: i64, id: &str) -> Result<Map<String, Value>, StoreError> {
         let row: Option<[Option<String>; 5]> = self
-            .conn
-            .prepare_cached("SELECT title, published, lang, url, note FROM source WHERE key = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row([key], |r| {
-                    Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-                })
-                .optional()
-            })
+            .db
+            .query_opt(
+                "SELECT title, published, lang, url, note FROM source WHERE key = ?1",
+                &[&key],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            )
             .map_err(db)?;
         let Some(values) = row else {
             return Err(StoreError::UnknownId {

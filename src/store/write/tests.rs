@@ -20,7 +20,7 @@ const NOTES: [&str; 2] = ["x", "y"];
 /// A write with its choices as small numbers; which relation or change it names is
 /// picked among those that exist when it runs.
 #[derive(Debug, Clone)]
-enum Step {
+pub(super) enum Step {
     Add {
         s: usize,
         p: usize,
@@ -52,7 +52,7 @@ enum Step {
     },
 }
 
-fn step() -> impl Strategy<Value = Step> {
+pub(super) fn step() -> impl Strategy<Value = Step> {
     prop_oneof![
         3 => (0..4usize, 0..2usize, 0..4usize, proptest::option::of(0..3usize), proptest::option::of(0..2usize))
             .prop_map(|(s, p, o, when, note)| Step::Add { s, p, o, when, note }),
@@ -66,7 +66,7 @@ fn step() -> impl Strategy<Value = Step> {
 }
 
 /// The write a step stands for in store `s`.
-fn op(s: &Store, step: &Step) -> WriteOp {
+pub(super) fn op(s: &Store, step: &Step) -> WriteOp {
     let live = rows(s, "SELECT key FROM relation ORDER BY key");
     let pick_live = |pick: usize| -> i64 {
         // A relation that is not live (or never was) now and then, too.
@@ -181,7 +181,7 @@ fn as_recorded_at(s: &Store, n: i64) -> Vec<String> {
 /// relations are the same (either way round for a symmetric predicate).
 fn fingerprints_hold(s: &Store) {
     let w = Writer {
-        conn: s.connection(),
+        db: s.db(),
         change: 0,
     };
     let mut seen = std::collections::HashMap::new();
