@@ -80,3 +80,30 @@ pub fn in_list(dialect: Dialect, expr: &str, param: &str) -> String {
         Dialect::Postgres => format!("{expr} = ANY({param})"),
     }
 }
+
+/// `expr` (a text, or NULL) as an SQL literal for a message: `'it''s'`, or `NULL`.
+/// SQLite's `quote`, PostgreSQL's `quote_nullable`.
+pub fn quoted_text(dialect: Dialect, expr: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("quote({expr})"),
+        Dialect::Postgres => format!("quote_nullable({expr})"),
+    }
+}
+
+/// The integer `expr` of the rows of a group as one text, `1, 2, 3` in key order:
+/// SQLite's `group_concat` (whose order is the rows' order, here the index's), and
+/// PostgreSQL's `string_agg`, ordered.
+pub fn keys_listed(dialect: Dialect, expr: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("group_concat({expr}, ', ')"),
+        Dialect::Postgres => format!("string_agg(CAST({expr} AS TEXT), ', ' ORDER BY {expr})"),
+    }
+}
+
+/// The blob `expr` in upper-case hexadecimal: SQLite's `hex`, PostgreSQL's `encode`.
+pub fn hex_upper(dialect: Dialect, expr: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("hex({expr})"),
+        Dialect::Postgres => format!("upper(encode({expr}, 'hex'))"),
+    }
+}

@@ -94,8 +94,8 @@ impl<'t> Importer<'t> {
     /// Refuses a restored store that breaks the store's rules (a dangling key, an entity
     /// without a name, …): the history export was changed or damaged.
     pub(super) fn check_restored(&self, header: u64) -> Result<(), StoreError> {
-        let problems = rule_problems(self.tx)
-            .map_err(StoreError::sqlite("cannot check the restored history"))?;
+        let problems =
+            rule_problems(self.tx).map_err(StoreError::db("cannot check the restored history"))?;
         let Some(first) = problems.first() else {
             return Ok(());
         };

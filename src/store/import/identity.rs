@@ -25,11 +25,14 @@ use crate::store::StoreError;
 /// SQL condition: relations `a` and `b` state the same fact with subject and object
 /// swapped (every other field equal, NULLs included). Migration 8 folds such pairs of
 /// symmetric predicates; `check` reports any left.
+/// (`IS NOT DISTINCT FROM`, SQLite's `IS` in SQL both engines take.)
 pub(in crate::store) const MIRRORED_SQL: &str = "a.subject = b.object AND a.object = b.subject \
-     AND a.predicate = b.predicate AND a.when_text IS b.when_text \
-     AND a.from_text IS b.from_text AND a.to_text IS b.to_text AND a.at_text IS b.at_text \
-     AND a.status IS b.status AND a.place IS b.place AND a.source IS b.source \
-     AND a.quote IS b.quote AND a.note IS b.note AND a.confidence IS b.confidence";
+     AND a.predicate = b.predicate AND a.when_text IS NOT DISTINCT FROM b.when_text \
+     AND a.from_text IS NOT DISTINCT FROM b.from_text \
+     AND a.to_text IS NOT DISTINCT FROM b.to_text AND a.at_text IS NOT DISTINCT FROM b.at_text \
+     AND a.status IS NOT DISTINCT FROM b.status AND a.place IS NOT DISTINCT FROM b.place \
+     AND a.source IS NOT DISTINCT FROM b.source AND a.quote IS NOT DISTINCT FROM b.quote \
+     AND a.note IS NOT DISTINCT FROM b.note AND a.confidence IS NOT DISTINCT FROM b.confidence";
 
 /// The fingerprint a relation is stored with, and the other one to look up: for a
 /// symmetric predicate the smaller of its two (as written, mirrored) is stored.
