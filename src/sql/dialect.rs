@@ -26,14 +26,12 @@ pub(super) fn name_subqueries(text: &str) -> String {
             None => match c {
                 '\'' | '"' => quote = Some(c),
                 '(' => open.push(out.ends_with("FROM ")),
-                ')' => {
-                    if open.pop() == Some(true) {
-                        named += 1;
-                        out.push(c);
-                        out.push_str(" AS ");
-                        out.push_str(&ident(format_args!("q{named}")));
-                        continue;
-                    }
+                ')' if open.pop() == Some(true) => {
+                    named += 1;
+                    out.push(c);
+                    out.push_str(" AS ");
+                    out.push_str(&ident(format_args!("q{named}")));
+                    continue;
                 }
                 _ => {}
             },

@@ -4,10 +4,8 @@
 //! they give. Without a server, [`postgres_copy`] gives None and the test skips its
 //! PostgreSQL half (the harness says so once).
 
-#[path = "../../tests/support/postgres.rs"]
-mod pg_server;
-
 use super::db::{Cell, Param, ToParam};
+use super::pg_server;
 use super::{Mode, Store, Target};
 
 /// The tables copied, parents before children; the tables the PostgreSQL schema's
@@ -49,12 +47,16 @@ pub(crate) fn demo_sqlite() -> Store {
 
 /// A new PostgreSQL store in a fresh schema of the test server, or None without one.
 pub(crate) fn postgres_store() -> Option<Store> {
-    let server = pg_server::server()?;
+    pg_server::server().map(postgres_store_on)
+}
+
+/// A new, empty store in a schema of its own on `server`.
+pub(crate) fn postgres_store_on(server: &pg_server::Server) -> Store {
     let target = Target::Postgres {
         conninfo: server.conninfo().to_owned(),
         schema: server.fresh_schema(),
     };
-    Some(Store::open_target(&target, Mode::Create).expect("a new PostgreSQL store"))
+    Store::open_target(&target, Mode::Create).expect("a new PostgreSQL store")
 }
 
 /// A PostgreSQL store holding the rows of `sqlite`, or None without a server.
