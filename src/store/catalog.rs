@@ -68,28 +68,25 @@ impl<'c> StoreCatalog<'c> {
         &self,
         sql: &str,
         params: &[&dyn ToParam],
-        mut f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
+        f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
     ) -> Result<Vec<T>, DbError> {
-        let mut out = Vec::new();
-        let push = |row: &Row<'_>| {
-            out.push(f(row)?);
-            Ok::<(), DbError>(())
-        };
         match self.conn {
-            Conn::Db(db) => db.for_each(sql, params, push)?,
-            Conn::Sqlite(conn) => Sql::for_each(conn, sql, params, push)?,
+            Conn::Db(db) => Sql::query_map(db, sql, params, f),
+            Conn::Sqlite(conn) => Sql::query_map(conn, sql, params, f),
         }
-        Ok(out)
     }
 
-    /// `f` of the first row of `sql` (the lookups here give one row at most).
+    /// `f` of the first row of `sql`, if it gives one.
     fn row<T>(
         &self,
         sql: &str,
         params: &[&dyn ToParam],
-        f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
+        f: impl FnOnce(&Row<'_>) -> Result<T, DbError>,
     ) -> Result<Option<T>, DbError> {
-        Ok(self.rows(sql, params, f)?.into_iter().next())
+        match self.conn {
+            Conn::Db(db) => Sql::query_opt(db, sql, params, f),
+            Conn::Sqlite(conn) => Sql::query_opt(conn, sql, params, f),
+        }
     }
 
     /// The change a moment of recorded time stands for (`change::number_at`).

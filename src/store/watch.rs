@@ -160,36 +160,35 @@ mod tests {
             assert!(err.is_interrupted(), "{err}");
         }
         assert!(started.elapsed() < Duration::from_secs(4), "not cancelled");
-        // Once the guard is gone, nothing stops a statement; a flag raised stops it too.
+        // Once the guard is gone, nothing stops a statement.
         let n: i64 = store
             .db()
             .query_row("SELECT count(*) FROM pg_sleep(0.1)", &[], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1);
+        // A flag raised (Ctrl-C in the REPL) stops it while watched.
         let flag = Arc::new(AtomicBool::new(false));
+        let raised = Arc::clone(&flag);
         let watched = store.watch(&Deadline::none().with_cancel(Arc::clone(&flag)));
-        let raise = std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_millis(50));
-            flag.store(true, Ordering::SeqCst);
-        });
-        let err = watched
-            .db()
-            .query_row(slow, &[], |r| r.get::<i64>(0))
-            .unwrap_err();
-        assert_eq!(err.sqlstate(), Some("57014"), "{err}");
-        raise.join().unwrap();
+        cancelled_soon_by(&watched, move || raised.store(true, Ordering::SeqCst));
         drop(watched);
         // Ctrl-C's handle cancels on the server too.
         let handle = store.interrupt_handle();
-        let press = std::thread::spawn(move || {
+        cancelled_soon_by(&store, move || handle.interrupt());
+    }
+
+    /// A long statement on `store` fails as cancelled by the server once `act` runs,
+    /// a moment after it started.
+    fn cancelled_soon_by(store: &Store, act: impl FnOnce() + Send + 'static) {
+        let acting = std::thread::spawn(move || {
             std::thread::sleep(Duration::from_millis(100));
-            handle.interrupt();
+            act();
         });
         let err = store
             .db()
-            .query_row(slow, &[], |r| r.get::<i64>(0))
+            .query_row("SELECT count(*) FROM pg_sleep(5)", &[], |r| r.get::<i64>(0))
             .unwrap_err();
         assert_eq!(err.sqlstate(), Some("57014"), "{err}");
-        press.join().unwrap();
+        acting.join().unwrap();
     }
 }
