@@ -334,6 +334,15 @@ pub(super) fn finish(cur: &Level) -> String {
             )
         })
         .collect();
+    // PostgreSQL takes an output column's name in an ORDER BY expression (`x IS NULL`)
+    // only from a subquery's columns, not from the SELECT's own (SQLite takes both).
+    let expression = cur
+        .order
+        .iter()
+        .any(|(k, _)| matches!(k, Key::HiddenIsNull(_)));
+    if expression && cur.dialect == Dialect::Postgres {
+        return format!("SELECT * FROM ({})\nORDER BY {}", cur.text, keys.join(", "));
+    }
     format!("{}\nORDER BY {}", cur.text, keys.join(", "))
 }
 

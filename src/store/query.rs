@@ -277,6 +277,35 @@ mod tests {
             "path Netanyahu to Pezeshkian as recorded on 2999-01-01",
         ),
         ("merged_name", "Pezeshkian ?r ?x | sort id"),
+        (
+            "confidence",
+            "?a ?r ?b confidence >= 0.5 | show id, confidence | distinct",
+        ),
+        ("place", "?a ?r ?b place Tehran | show ?a, ?r, ?b, place"),
+        (
+            "source_status",
+            "?x visited ?y source kan-report status any | show ?x, ?y",
+        ),
+        (
+            "distinct_timeline",
+            "?x ?r Azerbaijan | show ?x | distinct | timeline",
+        ),
+        (
+            "label_sort",
+            "?who visited ?where @v | sort @v.start | show ?who, ?where, @v.when",
+        ),
+        ("sort_when", "?a ?r ?b | show when | sort when"),
+        ("sort_when_desc", "?a ?r ?b | show when | sort when desc"),
+        (
+            "count_by_when",
+            "?a ?r ?b | count by when | sort when | show when",
+        ),
+        (
+            "sort_predicates",
+            "path Netanyahu to Pezeshkian | sort predicates desc | limit 1",
+        ),
+        ("kinds_both", "?x:person ?r ?y:person | show ?x, ?r, ?y"),
+        ("show_limit", "?a ?r ?b | show a, r, b, start | limit 3"),
         ("retracted", "?who visited Baku status any"),
     ];
 
