@@ -15,7 +15,7 @@ pub(super) fn name_subqueries(text: &str) -> String {
     let mut open: Vec<bool> = Vec::new();
     let mut quote: Option<char> = None;
     let mut named = 0;
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         match quote {
             Some(q) => {
                 // A doubled quote closes and opens again: the same either way.
@@ -26,7 +26,8 @@ pub(super) fn name_subqueries(text: &str) -> String {
             None => match c {
                 '\'' | '"' => quote = Some(c),
                 '(' => open.push(out.ends_with("FROM ")),
-                ')' if open.pop() == Some(true) => {
+                // A subquery the compiler named already (a relation table as recorded).
+                ')' if open.pop() == Some(true) && !named_after(&text[at + 1..]) => {
                     named += 1;
                     out.push(c);
                     out.push_str(" AS ");
@@ -39,6 +40,12 @@ pub(super) fn name_subqueries(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// True when `rest` (the text after a subquery) starts by naming it: `AS "x"` or `"x"`.
+fn named_after(rest: &str) -> bool {
+    let rest = rest.trim_start();
+    rest.starts_with("AS ") || rest.starts_with('"')
 }
 
 /// The values of `expr` in a group as one text, separated by commas (the relation keys
@@ -90,5 +97,8 @@ mod tests {
             "SELECT \"a\" FROM (SELECT count(*) AS \"a\", 'x)(' FROM (SELECT 1 FROM \"t\") AS \"q1\" \
              WHERE \"k\" IN (SELECT 2)) AS \"q2\" GROUP BY \"a\""
         );
+        // Named already: left as it is.
+        let named = "SELECT 1 FROM (SELECT 2) AS \"r0\", (SELECT 3) \"r1\"";
+        assert_eq!(name_subqueries(named), named);
     }
 }

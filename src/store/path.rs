@@ -179,10 +179,10 @@ fn expand(conn: &Db, plan: &PathPlan, side: &mut Side, deadline: &Deadline) -> R
     let table = relation_table(plan, "?6");
     // `?6` is the change of the recorded time; the current table has no use for it.
     let sql = format!(
-        "SELECT key, subject, predicate, object FROM {table} \
+        "SELECT key, subject, predicate, object FROM {table} AS rel \
          WHERE {} AND {filter} \
          UNION ALL \
-         SELECT key, subject, predicate, object FROM {table} \
+         SELECT key, subject, predicate, object FROM {table} AS rel \
          WHERE {} AND {filter} AND CAST(?6 AS BIGINT) = CAST(?6 AS BIGINT)",
         dialect::in_list(d, "subject", "?1"),
         dialect::in_list(d, "object", "?1"),
@@ -303,7 +303,7 @@ fn render(
     };
     // `?2` is the change of the recorded time; the current tables have no use for it.
     let name_sql = format!(
-        "SELECT name FROM {entities} WHERE key = ?1 AND CAST(?2 AS BIGINT) = CAST(?2 AS BIGINT)"
+        "SELECT name FROM {entities} AS ent WHERE key = ?1 AND CAST(?2 AS BIGINT) = CAST(?2 AS BIGINT)"
     );
     // `symmetric` is quoted: a reserved word in PostgreSQL.
     let pred_sql = "SELECT id, \"symmetric\" FROM predicate WHERE key = ?1";

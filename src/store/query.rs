@@ -276,6 +276,15 @@ mod tests {
             "recorded_path",
             "path Netanyahu to Pezeshkian as recorded on 2999-01-01",
         ),
+        // Before the test's writes: relations and names from their versions.
+        (
+            "recorded_before",
+            "?a ?r ?b certainly as of 2024-01-01 as recorded at change 1",
+        ),
+        (
+            "path_before",
+            "path Baku to Pezeshkian as recorded at change 1",
+        ),
         ("merged_name", "Pezeshkian ?r ?x | sort id"),
         (
             "confidence",
