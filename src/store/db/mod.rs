@@ -6,6 +6,7 @@
 //! What cannot be written once (the few statements whose syntax differs) asks
 //! [`Db::dialect`].
 
+pub(crate) mod dialect;
 mod numeric;
 mod placeholders;
 pub(crate) mod postgres;

@@ -302,6 +302,9 @@ impl Store {
         name: &str,
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
+        // The import's writer is SQLite's alone so far (its statements, staging table,
+        // bulk mode); on PostgreSQL it refuses before reading anything.
+        self.require_sqlite("import")?;
         // A file that ends within its first SMALL_FILE bytes is imported from memory, on
         // this thread, with the store's own checks on: for a few records the writer
         // thread and the relaxed checks cost more than they save (switching the checks
