@@ -21,3 +21,13 @@ pub(crate) fn table_columns_sql(dialect: Dialect) -> &'static str {
         }
     }
 }
+
+/// Begins a transaction that writes: on SQLite with the write lock from the start
+/// (`IMMEDIATE`), so that a writer never fails midway on another's lock; PostgreSQL's
+/// writers take row locks as they go.
+pub(crate) fn begin_write_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "BEGIN IMMEDIATE",
+        Dialect::Postgres => "BEGIN",
+    }
+}

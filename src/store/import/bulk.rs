@@ -2,7 +2,7 @@
 //! counts of relations) when a file brings many new rows, building them again at the end
 //! (removing copies of relations, counting the relations once), then ANALYZE.
 
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::importer::Importer;
 use super::staging::BULK_INSERT_RELATION_SQL;
@@ -61,7 +61,7 @@ const NAME_GENERATION_SQL: &str =
 /// constraints, nor [`SINCE_INDEX`]), or its triggers, and returns their names and SQL, to
 /// create them again.
 fn drop_schema(
-    tx: &Transaction,
+    tx: &Connection,
     what: &str,
     table: &str,
 ) -> rusqlite::Result<Vec<(String, String)>> {
@@ -83,13 +83,13 @@ fn drop_schema(
     Ok(dropped)
 }
 
-fn drop_indexes(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<(String, String)>> {
+fn drop_indexes(tx: &Connection, table: &str) -> rusqlite::Result<Vec<(String, String)>> {
     drop_schema(tx, "index", table)
 }
 
 /// Drops the triggers that keep the counts of relations (schema 15) and returns their
 /// names and SQL, to create them again: a bulk import counts once at its end instead.
-fn drop_count_triggers(tx: &Transaction) -> rusqlite::Result<Vec<(String, String)>> {
+fn drop_count_triggers(tx: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     let mut dropped = Vec::new();
     for name in COUNT_TRIGGERS {
         let sql: Option<String> = tx

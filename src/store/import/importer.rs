@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rusqlite::{params, CachedStatement, OptionalExtension, Statement, Transaction};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement};
 
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::record::{
@@ -19,6 +19,7 @@ use super::staging::{INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
 use super::{ImportOptions, ImportSummary};
 use crate::store::catalog::StoreCatalog;
 use crate::store::change::{self, ChangeMeta, Origin};
+use crate::store::db::Db;
 use crate::store::saved::SaveStatement;
 use crate::store::StoreError;
 
@@ -132,7 +133,11 @@ impl Predicates {
 
 /// Writes one file's records in the import's transaction, and counts what it added.
 pub(super) struct Importer<'t> {
-    pub(super) tx: &'t Transaction<'t>,
+    /// The store's connection, in the import's transaction.
+    pub(super) db: &'t Db,
+    /// SQLite's connection of `db`, for the statements not yet written for both engines
+    /// (on PostgreSQL it refuses every statement; the import refuses first).
+    pub(super) tx: &'t Connection,
     pub(super) file: &'t str,
     pub(super) summary: ImportSummary,
     /// The number of the change this import records: the `since_change` of every row it
@@ -205,11 +210,12 @@ pub(super) struct Importer<'t> {
 
 impl<'t> Importer<'t> {
     pub(super) fn new(
-        tx: &'t Transaction<'t>,
+        db: &'t Db,
         file: &'t str,
         opts: ImportOptions<'_>,
     ) -> Result<Self, StoreError> {
-        let db = StoreError::sqlite("cannot prepare the import");
+        let tx = db.sqlite_only();
+        let failed = StoreError::sqlite("cannot prepare the import");
         // The connection's cache keeps every statement of an import for the next one.
         let (stored_relations, stored_entities, max_version_id): (i64, i64, i64) = tx
             .prepare_cached(
@@ -217,9 +223,10 @@ impl<'t> Importer<'t> {
                         (SELECT COALESCE(max(id), 0) FROM relation_version)",
             )
             .and_then(|mut stmt| stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
-            .map_err(db)?;
-        let first_key = change::next_relation_key(tx).map_err(db)?;
+            .map_err(failed)?;
+        let first_key = change::next_relation_key(tx).map_err(failed)?;
         Ok(Importer {
+            db,
             tx,
             file,
             summary: ImportSummary {
@@ -227,7 +234,7 @@ impl<'t> Importer<'t> {
                 dry_run: opts.dry_run,
                 ..ImportSummary::default()
             },
-            change: change::next_number(tx).map_err(db)?,
+            change: change::next_number(tx).map_err(failed)?,
             author: opts.author.map(str::to_string),
             strict: opts.strict,
             sha256: None,
@@ -241,7 +248,7 @@ impl<'t> Importer<'t> {
             max_version_id,
             min_written_key: i64::MAX,
             low_claims: false,
-            next_entity_key: change::next_entity_key(tx).map_err(db)?,
+            next_entity_key: change::next_entity_key(tx).map_err(failed)?,
             stored_relations,
             dropped_indexes: None,
             stored_entities,
@@ -251,19 +258,19 @@ impl<'t> Importer<'t> {
             sources: IdCache::new(),
             predicates: Predicates::default(),
             named: HashMap::new(),
-            insert_relation: tx.prepare_cached(INSERT_RELATION_SQL).map_err(db)?,
+            insert_relation: tx.prepare_cached(INSERT_RELATION_SQL).map_err(failed)?,
             insert_symmetric: tx
                 .prepare_cached(INSERT_SYMMETRIC_RELATION_SQL)
-                .map_err(db)?,
+                .map_err(failed)?,
             lookup_entity: tx
                 .prepare_cached("SELECT key FROM entity WHERE id = ?1")
-                .map_err(db)?,
+                .map_err(failed)?,
             lookup_source: tx
                 .prepare_cached("SELECT key FROM source WHERE id = ?1")
-                .map_err(db)?,
+                .map_err(failed)?,
             lookup_predicate: tx
                 .prepare_cached("SELECT key, symmetric FROM predicate WHERE id = ?1")
-                .map_err(db)?,
+                .map_err(failed)?,
             history_columns: HashMap::new(),
             saved: Vec::new(),
             anchored: Vec::new(),

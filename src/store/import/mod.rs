@@ -81,8 +81,7 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
-use rusqlite::TransactionBehavior;
-
+use super::db::{dialect, Db};
 use super::{Store, StoreError};
 use digest::Digesting;
 use importer::Importer;
@@ -386,7 +385,7 @@ impl Store {
         // like the rest).
         let mut reader = Digesting::new(reader);
         let summary = match (format, reading) {
-            (ImportFormat::Csv, _) => write_file(self.conn_mut(), name, opts, |importer| {
+            (ImportFormat::Csv, _) => write_file(&mut self.db, name, opts, |importer| {
                 importer.read_csv(&mut reader, &progress)?;
                 importer.sha256 = Some(reader.finish());
                 Ok(())
@@ -399,7 +398,7 @@ impl Store {
                 let symmetric = symmetric_predicates(&self.conn())?;
                 let (send, receive) = mpsc::sync_channel(size / PIPELINE_BATCH + 3);
                 send_json_lines(&mut reader, name, &progress, send, symmetric);
-                write_file(self.conn_mut(), name, opts, |importer| {
+                write_file(&mut self.db, name, opts, |importer| {
                     importer.write_items(receive)
                 })
             }
@@ -410,9 +409,9 @@ impl Store {
                 let symmetric = symmetric_predicates(&self.conn())?;
                 std::thread::scope(|scope| {
                     let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
-                    let conn = self.conn_mut();
+                    let db = &mut self.db;
                     let writer = scope.spawn(move || {
-                        write_file(conn, name, opts, |importer| importer.write_items(receive))
+                        write_file(db, name, opts, |importer| importer.write_items(receive))
                     });
                     send_json_lines(&mut reader, name, &progress, send, symmetric);
                     writer
@@ -464,11 +463,11 @@ fn import_failed(file: &str, e: StoreError) -> StoreError {
     }
 }
 
-/// Imports one file in one transaction on `conn`: `feed` hands the importer the file's
+/// Imports one file in one transaction on `db`: `feed` hands the importer the file's
 /// records; then staged relations are resolved and the transaction committed (rolled
 /// back for a dry run, or on any error).
 fn write_file(
-    conn: &mut rusqlite::Connection,
+    db: &mut Db,
     name: &str,
     opts: ImportOptions<'_>,
     feed: impl FnOnce(&mut Importer) -> Result<(), StoreError>,
@@ -478,31 +477,57 @@ fn write_file(
     // (a refused file, a dry run), SQLite reads every schema of the connection again.
     // These statements, like the importer's, stay compiled in the connection's cache for
     // its next import (once the table exists, the first is compiled again to do nothing).
-    let run = |conn: &rusqlite::Connection, sql| conn.prepare_cached(sql)?.execute([]);
+    let db = &*db;
     STAGE_SQL
         .iter()
         .chain([&EMPTY_STAGE_SQL])
-        .try_for_each(|sql| run(conn, sql).map(drop))
-        .map_err(StoreError::sqlite("cannot prepare the import"))?;
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(StoreError::sqlite("cannot start the import transaction"))?;
+        .try_for_each(|sql| db.execute(sql, &[]).map(drop))
+        .map_err(StoreError::db("cannot prepare the import"))?;
+    db.execute(dialect::begin_write_sql(db.dialect()), &[])
+        .map_err(StoreError::db("cannot start the import transaction"))?;
+    let tx = Rollback { db, done: false };
     // A larger page cache (bounded, so memory stays flat) keeps index pages of big
     // imports from spilling to the WAL before the commit.
-    tx.execute_batch(IMPORT_CACHE_SQL)
-        .map_err(StoreError::sqlite("cannot prepare the import"))?;
-    let mut importer = Importer::new(&tx, name, opts)?;
+    db.execute_batch(IMPORT_CACHE_SQL)
+        .map_err(StoreError::db("cannot prepare the import"))?;
+    let mut importer = Importer::new(db, name, opts)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;
-    run(&tx, EMPTY_STAGE_SQL).map_err(StoreError::sqlite("cannot clean up after the import"))?;
+    db.execute(EMPTY_STAGE_SQL, &[])
+        .map_err(StoreError::db("cannot clean up after the import"))?;
     if opts.dry_run {
-        tx.rollback()
-            .map_err(StoreError::sqlite("cannot roll back the dry run"))?;
+        tx.end("ROLLBACK")
+            .map_err(StoreError::db("cannot roll back the dry run"))?;
     } else {
-        tx.commit()
-            .map_err(StoreError::sqlite("cannot commit the import"))?;
+        tx.end("COMMIT")
+            .map_err(StoreError::db("cannot commit the import"))?;
     }
     Ok(summary)
+}
+
+/// The import's transaction: rolled back when dropped before [`Rollback::end`] (an error,
+/// a panic of the writer).
+struct Rollback<'d> {
+    db: &'d Db,
+    done: bool,
+}
+
+impl Rollback<'_> {
+    /// Ends the transaction with `sql` (`COMMIT` or `ROLLBACK`).
+    fn end(mut self, sql: &str) -> Result<(), super::db::DbError> {
+        self.done = true;
+        self.db.execute(sql, &[]).map(drop)
+    }
+}
+
+impl Drop for Rollback<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Nothing to tell: the error that got here is the one the caller gets, and a
+            // transaction that cannot be rolled back ends with the connection.
+            let _ = self.db.execute("ROLLBACK", &[]);
+        }
+    }
 }
 
 /// The longest file imported from memory with the store's checks on (see
