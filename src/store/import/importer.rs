@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement};
+use rusqlite::{CachedStatement, Connection, OptionalExtension, Statement};
 
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::record::{
@@ -401,35 +401,34 @@ impl<'t> Importer<'t> {
         let lang = source.lang.as_deref();
         let url = source.url.as_deref();
         let note = source.note.as_deref();
-        let added = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO source(id, title, published, published_lo, published_hi, lang, url,
-                     note, since_change)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![
-                id,
-                title,
-                published,
-                lo,
-                hi,
-                lang,
-                url,
-                note,
-                self.change
-            ])?;
-        if added == 1 {
+        let added: Option<i64> = self.db.query_opt(
+            "INSERT INTO source(id, title, published, published_lo, published_hi, lang, url,
+                 note, since_change)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO NOTHING
+             RETURNING key",
+            &[
+                &id,
+                &title,
+                &published,
+                &lo,
+                &hi,
+                &lang,
+                &url,
+                &note,
+                &self.change,
+            ],
+            |r| r.get(0),
+        )?;
+        if let Some(key) = added {
             self.summary.sources.added += 1;
-            self.sources.set(id, Some(self.tx.last_insert_rowid()));
+            self.sources.set(id, Some(key));
             return Ok(());
         }
-        let stored: [Option<String>; 5] = self
-            .tx
-            .prepare_cached("SELECT title, published, lang, url, note FROM source WHERE id = ?1")?
-            .query_row([id], |r| {
-                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-            })?;
+        let stored: [Option<String>; 5] = self.db.query_row(
+            "SELECT title, published, lang, url, note FROM source WHERE id = ?1",
+            &[&id],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+        )?;
         for (field, (stored, given)) in ["title", "published", "lang", "url", "note"]
             .iter()
             .zip(stored.iter().zip([title, published, lang, url, note]))
@@ -445,19 +444,18 @@ impl<'t> Importer<'t> {
         let label = predicate.label.as_deref();
         let symmetric = predicate.symmetric;
         let description = predicate.description.as_deref();
-        let added = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO predicate(id, label, symmetric, description, declared, since_change)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![
-                id,
-                label,
-                symmetric.unwrap_or(false),
-                description,
-                self.change
-            ])?;
+        // `symmetric` quoted here and below: a reserved word in PostgreSQL.
+        let added = self.db.execute(
+            "INSERT INTO predicate(id, label, \"symmetric\", description, declared, since_change)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(id) DO NOTHING",
+            &[
+                &id,
+                &label,
+                &symmetric.unwrap_or(false),
+                &description,
+                &self.change,
+            ],
+        )?;
         if added == 1 {
             self.summary.predicates.added += 1;
             return Ok(());
@@ -469,13 +467,11 @@ impl<'t> Importer<'t> {
             Option<String>,
             bool,
             i64,
-        ) = self
-            .tx
-            .prepare_cached(
-                "SELECT key, label, symmetric, description, declared, since_change
-                 FROM predicate WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
+        ) = self.db.query_row(
+            "SELECT key, label, \"symmetric\", description, declared, since_change
+             FROM predicate WHERE id = ?1",
+            &[&id],
+            |r| {
                 Ok((
                     r.get(0)?,
                     r.get(1)?,
@@ -484,7 +480,8 @@ impl<'t> Importer<'t> {
                     r.get(4)?,
                     r.get(5)?,
                 ))
-            })?;
+            },
+        )?;
         if !declared {
             // Created by a relation that used it: this record declares it. If that was
             // earlier in this file, the predicate is no longer a new undeclared one;
@@ -493,18 +490,17 @@ impl<'t> Importer<'t> {
             if since != self.change {
                 self.keep_predicate_version(key)?;
             }
-            self.tx
-                .prepare_cached(
-                    "UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4,
-                     declared = 1, since_change = ?5 WHERE key = ?1",
-                )?
-                .execute(params![
-                    key,
-                    label,
-                    symmetric.unwrap_or(false),
-                    description,
-                    self.change
-                ])?;
+            self.db.execute(
+                "UPDATE predicate SET label = ?2, \"symmetric\" = ?3, description = ?4,
+                 declared = 1, since_change = ?5 WHERE key = ?1",
+                &[
+                    &key,
+                    &label,
+                    &symmetric.unwrap_or(false),
+                    &description,
+                    &self.change,
+                ],
+            )?;
             self.predicates.declared(id, symmetric.unwrap_or(false));
             self.summary.predicates.added += 1;
             return Ok(());
@@ -568,21 +564,20 @@ impl<'t> Importer<'t> {
         let query = statement.check(catalog).map_err(saved_fault)?;
         let params_json = serde_json::to_string(&query.params)
             .map_err(|e| Fault::field("params", format!("cannot be stored: {e}")))?;
-        let added = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(name) DO NOTHING",
-            )?
-            .execute(params![query.name, params_json, query.body])?;
+        let added = self.db.execute(
+            "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO NOTHING",
+            &[&query.name, &params_json, &query.body],
+        )?;
         if added == 1 {
             self.summary.saved_queries.added += 1;
             return Ok(());
         }
-        let (s_params, s_body): (String, String) = self
-            .tx
-            .prepare_cached("SELECT params, body FROM saved_query WHERE name = ?1")?
-            .query_row([&query.name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (s_params, s_body): (String, String) = self.db.query_row(
+            "SELECT params, body FROM saved_query WHERE name = ?1",
+            &[&query.name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let name = query.name.as_str();
         agree(
             "params",

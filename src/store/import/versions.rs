@@ -24,23 +24,24 @@ impl<'t> Importer<'t> {
                  FROM entity e WHERE e.key = ?1",
             )?
             .execute(params![key, self.change])?;
-        self.tx
-            .prepare_cached("UPDATE entity SET since_change = ?2 WHERE key = ?1")?
-            .execute(params![key, self.change])?;
+        self.db.execute(
+            "UPDATE entity SET since_change = ?2 WHERE key = ?1",
+            &[&key, &self.change],
+        )?;
         Ok(())
     }
 
     /// Keeps predicate `key` as it is now as a version ended by this import (the caller
     /// writes its new version).
     pub(super) fn keep_predicate_version(&mut self, key: i64) -> Result<(), RecordError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO predicate_version (key, since_change, until_change, id, label,
-                     symmetric, description, declared)
-                 SELECT key, since_change, ?2, id, label, symmetric, description, declared
-                 FROM predicate WHERE key = ?1",
-            )?
-            .execute(params![key, self.change])?;
+        // `symmetric` quoted: a reserved word in PostgreSQL.
+        self.db.execute(
+            "INSERT INTO predicate_version (key, since_change, until_change, id, label,
+                 \"symmetric\", description, declared)
+             SELECT key, since_change, ?2, id, label, \"symmetric\", description, declared
+             FROM predicate WHERE key = ?1",
+            &[&key, &self.change],
+        )?;
         Ok(())
     }
 }

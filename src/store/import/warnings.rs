@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
@@ -86,13 +86,11 @@ impl<'t> Importer<'t> {
     ) -> Result<(), RecordError> {
         // One read of the name index; the other entity is described only for a warning
         // that is kept (a bulk import may bring thousands of shared names).
-        let other: Option<i64> = self
-            .tx
-            .prepare_cached(
-                "SELECT entity FROM alias WHERE norm = ?1 AND entity <> ?2 ORDER BY entity LIMIT 1",
-            )?
-            .query_row(params![norm, key], |r| r.get(0))
-            .optional()?;
+        let other: Option<i64> = self.db.query_opt(
+            "SELECT entity FROM alias WHERE norm = ?1 AND entity <> ?2 ORDER BY entity LIMIT 1",
+            &[&norm, &key],
+            |r| r.get(0),
+        )?;
         let Some(other) = other else {
             return Ok(());
         };
@@ -100,10 +98,11 @@ impl<'t> Importer<'t> {
             self.summary.warnings_omitted += 1;
             return Ok(());
         }
-        let (other, other_name): (String, String) = self
-            .tx
-            .prepare_cached("SELECT id, name FROM entity WHERE key = ?1")?
-            .query_row([other], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (other, other_name): (String, String) = self.db.query_row(
+            "SELECT id, name FROM entity WHERE key = ?1",
+            &[&other],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let found = Lookalike {
             line,
             field: if is_name { "name" } else { "aliases" },
