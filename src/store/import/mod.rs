@@ -360,12 +360,12 @@ impl Store {
                 conn.execute_batch(&format!("PRAGMA {pragma} = {}", i32::from(value)))
             })
         };
-        set(&self.conn(), &IMPORT_RELAXED_CHECKS)
+        set(self.conn(), &IMPORT_RELAXED_CHECKS)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
         let result = self
             .import_in_transaction(reader, format, name, opts, Reading::Streamed)
             .map_err(|e| import_failed(name, e));
-        set(&self.conn(), &saved).map_err(StoreError::sqlite(
+        set(self.conn(), &saved).map_err(StoreError::sqlite(
             "cannot restore the store's constraint checks after the import",
         ))?;
         result
@@ -395,7 +395,7 @@ impl Store {
             // records, each from a line of its own, and every line but the last has its
             // end, a byte.
             (ImportFormat::JsonLines, Reading::Whole { size }) => {
-                let symmetric = symmetric_predicates(&self.conn())?;
+                let symmetric = symmetric_predicates(self.conn())?;
                 let (send, receive) = mpsc::sync_channel(size / PIPELINE_BATCH + 3);
                 send_json_lines(&mut reader, name, &progress, send, symmetric);
                 write_file(&mut self.db, name, opts, |importer| {
@@ -406,7 +406,7 @@ impl Store {
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
             (ImportFormat::JsonLines, Reading::Streamed) => {
-                let symmetric = symmetric_predicates(&self.conn())?;
+                let symmetric = symmetric_predicates(self.conn())?;
                 std::thread::scope(|scope| {
                     let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
                     let db = &mut self.db;
