@@ -35,6 +35,25 @@ def run_once(binary, store, text):
     return took, done.stdout
 
 
+def suite_queries(manifest_path):
+    """The suite's queries q1-q7 (benches/suite.rs), written with the manifest's ids."""
+    with open(manifest_path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    mid = manifest["mid"]["id"]
+    hub0, hub1 = manifest["hubs"][0]["id"], manifest["hubs"][1]["id"]
+    pred = manifest["predicate"]["id"]
+    year = manifest["year"]["year"]
+    return [
+        ("q1", f"{mid} ?r ?o in {year}"),
+        ("q2", f"?a {pred} ?b in {year} | count"),
+        ("q3", f"{mid} ?r1 ?x @a, ?x ?r2 ?y certainly after @a"),
+        ("q4", f"{hub0} -- {hub1}"),
+        ("q5", f"{hub0} ?r ?x certainly as of {year}-06-30"),
+        ("q6", f"?a ?r ?b in {year} | count by ?r"),
+        ("q7", f"path {mid} to {hub1} max 4"),
+    ]
+
+
 def same_rows(out_a, out_b):
     """Whether both print the same rows, compared on the columns both print (a newer
     build may print more, e.g. relation ids)."""
@@ -59,21 +78,7 @@ def main():
     store_a, _, store_b = stores.partition(",")
     store_b = store_b or store_a
     runs = int(sys.argv[5]) if len(sys.argv) == 6 else 21
-    with open(manifest_path, encoding="utf-8") as f:
-        manifest = json.load(f)
-    mid = manifest["mid"]["id"]
-    hub0, hub1 = manifest["hubs"][0]["id"], manifest["hubs"][1]["id"]
-    pred = manifest["predicate"]["id"]
-    year = manifest["year"]["year"]
-    queries = [
-        ("q1", f"{mid} ?r ?o in {year}"),
-        ("q2", f"?a {pred} ?b in {year} | count"),
-        ("q3", f"{mid} ?r1 ?x @a, ?x ?r2 ?y certainly after @a"),
-        ("q4", f"{hub0} -- {hub1}"),
-        ("q5", f"{hub0} ?r ?x certainly as of {year}-06-30"),
-        ("q6", f"?a ?r ?b in {year} | count by ?r"),
-        ("q7", f"path {mid} to {hub1} max 4"),
-    ]
+    queries = suite_queries(manifest_path)
     print(f"{'query':6} {'A ms':>9} {'B ms':>9} {'A/B':>7}  rows")
     for name, text in queries:
         times_a, times_b, ratios = [], [], []

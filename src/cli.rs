@@ -21,7 +21,9 @@ use factstore::output::file::{OutputFile, OutputFileError};
 use factstore::progress::ProgressBar;
 use factstore::repl::{self, ReplError};
 use factstore::statement;
-use factstore::store::{ImportFormat, ImportOptions, ImportProgress, Mode, Store, StoreError};
+use factstore::store::{
+    ImportFormat, ImportOptions, ImportProgress, Mode, Store, StoreError, Target,
+};
 
 mod mentions;
 
@@ -39,10 +41,16 @@ const DEFAULT_DB: &str = "facts.db";
 #[derive(Debug, Parser)]
 #[command(name = "factstore", version, after_help = ENVIRONMENT)]
 pub struct Cli {
-    /// The store file. Defaults to the environment variable FACTSTORE_DB, else ./facts.db;
-    /// `demo` uses a temporary store unless --db is given.
+    /// The store: a file, or a PostgreSQL database (`postgres://user@host/db`,
+    /// `host=/run/postgresql dbname=facts`). Defaults to the environment variable
+    /// FACTSTORE_DB, else ./facts.db; `demo` uses a temporary store unless --db is given.
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
+
+    /// With a PostgreSQL --db: the schema that holds the store (default `factstore`), so
+    /// one database holds several stores.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub schema: Option<String>,
 
     /// The store to open the REPL on, as --db does: `factstore facts.db`.
     #[arg(value_name = "STORE", conflicts_with = "db")]
@@ -331,6 +339,19 @@ impl Cli {
             .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 
+    /// The store this command works on: [`Cli::store_path`] as a file or a PostgreSQL
+    /// database, with --schema.
+    pub fn store_target(&self) -> Result<Target, CliError> {
+        let target = Target::new(self.store_path().as_os_str(), self.schema.as_deref())?;
+        if self.schema.is_some() && !target.is_postgres() {
+            return Err(CliError::Usage(
+                "--schema names a schema of a PostgreSQL store; --db (or FACTSTORE_DB) names                  a file here. Give --db a connection string (`postgres://user@host/db`), or                  leave --schema out"
+                    .into(),
+            ));
+        }
+        Ok(target)
+    }
+
     /// The author of the changes this command makes: --as, else FACTSTORE_USER, else the
     /// login name.
     pub fn author(&self) -> String {
@@ -363,7 +384,7 @@ impl Cli {
 
 /// Runs the command line and returns the exit status.
 pub fn run(cli: Cli) -> Result<i32, CliError> {
-    let path = cli.store_path();
+    let path = cli.store_target()?;
     // The REPL's flags belong to it (and to -c); elsewhere they would be ignored.
     // The demo is a REPL too, on a store of its own.
     let repl_flags =
@@ -400,7 +421,11 @@ pub fn run(cli: Cli) -> Result<i32, CliError> {
         Some(Command::Query(args)) => statements::query(&path, args, &cli),
         Some(Command::Run(args)) => statements::run_saved(&path, args),
         Some(Command::Explain(args)) => statements::explain(&path, args),
-        Some(Command::Demo) => demo(cli.db.as_deref(), cli.commands.as_deref(), &cli.writes()),
+        Some(Command::Demo) => demo(
+            cli.db.as_ref().map(|_| &path),
+            cli.commands.as_deref(),
+            &cli.writes(),
+        ),
         Some(Command::Date(args)) => date::date(args),
         Some(Command::Mentions(args)) => mentions::mentions(&path, args),
     }
@@ -430,18 +455,38 @@ fn closest_command<'a>(typed: &str, names: &[&'a str]) -> Option<&'a str> {
         .and_then(|s| names.iter().copied().find(|n| *n == s))
 }
 
-fn init(path: &Path) -> Result<i32, CliError> {
-    let existed = path.exists();
-    Store::open(path, Mode::Create)?;
-    if existed {
-        eprintln!("{} is a factstore store, up to date.", path.display());
-    } else {
-        eprintln!("Created an empty store at {}.", path.display());
+fn init(target: &Target) -> Result<i32, CliError> {
+    match target {
+        Target::File(path) => {
+            let existed = path.exists();
+            Store::open(path, Mode::Create)?;
+            if existed {
+                eprintln!("{} is a factstore store, up to date.", path.display());
+            } else {
+                eprintln!("Created an empty store at {}.", path.display());
+            }
+        }
+        Target::Postgres { schema, .. } => {
+            let existed = match Store::open_target(target, Mode::ReadWrite) {
+                Ok(_) => true,
+                Err(StoreError::NoSchema { .. }) => false,
+                Err(e) => return Err(e.into()),
+            };
+            if !existed {
+                Store::open_target(target, Mode::Create)?;
+            }
+            let label = target.label();
+            if existed {
+                eprintln!("The schema {schema} of {label} is a factstore store, up to date.");
+            } else {
+                eprintln!("Created an empty store in the schema {schema} of {label}.");
+            }
+        }
     }
     Ok(0)
 }
 
-fn import(path: &Path, args: &ImportArgs, author: &str) -> Result<i32, CliError> {
+fn import(target: &Target, args: &ImportArgs, author: &str) -> Result<i32, CliError> {
     let formats = args
         .files
         .iter()
@@ -454,13 +499,20 @@ fn import(path: &Path, args: &ImportArgs, author: &str) -> Result<i32, CliError>
             source,
         })?;
     }
-    let mut store = if args.dry_run && !path.exists() {
-        // Check against an empty store without creating a file.
+    let missing = match target {
+        Target::File(path) => !path.exists(),
+        Target::Postgres { .. } => matches!(
+            Store::open_target(target, Mode::ReadOnly),
+            Err(StoreError::NoSchema { .. })
+        ),
+    };
+    let mut store = if args.dry_run && missing {
+        // Check against an empty store without creating a file or a schema.
         Store::open_in_memory()?
     } else if args.dry_run {
-        Store::open(path, Mode::ReadWrite)?
+        Store::open_target(target, Mode::ReadWrite)?
     } else {
-        Store::open(path, Mode::Create)?
+        Store::open_target(target, Mode::Create)?
     };
     let mut out = io::stdout().lock();
     for (file, format) in args.files.iter().zip(formats) {
@@ -525,22 +577,23 @@ fn stdout_error(source: io::Error) -> CliError {
 
 /// Writes the export to stdout, or to FILE whole or not at all (an existing FILE stays as
 /// it was if the export fails), never onto the store itself.
-fn export(path: &Path, args: &ExportArgs) -> Result<i32, CliError> {
+fn export(target: &Target, args: &ExportArgs) -> Result<i32, CliError> {
     match args.file.as_deref().filter(|f| !is_stdin(f)) {
         None => {
-            let store = Store::open(path, Mode::ReadOnly)?;
+            let store = Store::open_target(target, Mode::ReadOnly)?;
             let mut out = BufWriter::new(io::stdout().lock());
             write_export(&store, &mut out, args.history)?;
             out.flush().map_err(stdout_error)?;
         }
         Some(file) => {
             // Refused before the store is opened: opening may upgrade it.
-            let mut out = OutputFile::create(file, Some(path))?;
+            let mut out = OutputFile::create(file, target.file())?;
             let unwritten = |source: CliError| CliError::Unwritten {
                 file: file.to_path_buf(),
                 source: Box::new(source),
             };
-            let store = Store::open(path, Mode::ReadOnly).map_err(|e| unwritten(e.into()))?;
+            let store =
+                Store::open_target(target, Mode::ReadOnly).map_err(|e| unwritten(e.into()))?;
             let mut buffered = BufWriter::new(&mut out);
             write_export(&store, &mut buffered, args.history).map_err(|e| unwritten(e.into()))?;
             let written = buffered.into_inner().map_err(|e| e.into_error());
@@ -562,10 +615,14 @@ fn write_export(store: &Store, out: &mut dyn Write, history: bool) -> Result<(),
     }
 }
 
-fn demo(db: Option<&Path>, commands: Option<&str>, writes: &repl::Writes) -> Result<i32, CliError> {
+fn demo(
+    db: Option<&Target>,
+    commands: Option<&str>,
+    writes: &repl::Writes,
+) -> Result<i32, CliError> {
     let temp;
-    let path = match db {
-        Some(p) => p.to_path_buf(),
+    let target = match db {
+        Some(t) => t.clone(),
         None => {
             temp = tempfile::Builder::new()
                 .prefix("factstore-demo-")
@@ -574,10 +631,11 @@ fn demo(db: Option<&Path>, commands: Option<&str>, writes: &repl::Writes) -> Res
                     what: "cannot create a temporary directory for the demo store".to_string(),
                     source,
                 })?;
-            temp.path().join("demo.db")
+            Target::File(temp.path().join("demo.db"))
         }
     };
-    let mut store = Store::open(&path, Mode::Create)?;
+    let mut store = Store::open_target(&target, Mode::Create)?;
+    let path = target.label();
     // The demo never mixes its sample facts into a user's store.
     let held = store.stats()?;
     if held.entities + held.relations + held.sources + held.predicates + held.saved_queries > 0 {
@@ -585,10 +643,7 @@ fn demo(db: Option<&Path>, commands: Option<&str>, writes: &repl::Writes) -> Res
             "refusing to load the demo into {}: it already holds {} entities and {} \
              relations. Give `demo --db` a new path, or no --db for a temporary store; to \
              open this store, run `factstore --db {}`.",
-            path.display(),
-            held.entities,
-            held.relations,
-            path.display()
+            path, held.entities, held.relations, path
         )));
     }
     let summary = store.import(
@@ -599,7 +654,7 @@ fn demo(db: Option<&Path>, commands: Option<&str>, writes: &repl::Writes) -> Res
     )?;
     eprint!("{summary}{}", summary.warnings_text());
     if db.is_some() {
-        eprintln!("The demo store is kept at {}.", path.display());
+        eprintln!("The demo store is kept at {path}.");
     }
     if let Some(text) = commands {
         return Ok(repl::run_text(store, text, writes)?);
@@ -621,38 +676,40 @@ fn demo(db: Option<&Path>, commands: Option<&str>, writes: &repl::Writes) -> Res
 /// Opens the REPL on an existing store: for writing when the file allows it (`save`,
 /// `drop`, `.import`), else read-only with a note. A missing store is an error that
 /// says how to create one; `factstore demo` needs none.
-fn repl(path: &Path, writes: &repl::Writes) -> Result<i32, CliError> {
-    let store = open_for_repl(path)?;
+fn repl(target: &Target, writes: &repl::Writes) -> Result<i32, CliError> {
+    let store = open_for_repl(target)?;
     let greeting = format!(
         "factstore {} on {}. Tab completes; .help for help; Ctrl-D leaves.",
         env!("CARGO_PKG_VERSION"),
-        path.display()
+        target.label()
     );
     Ok(repl::run(store, &greeting, writes)?)
 }
 
 /// `-c STATEMENTS`: runs them on the store as a script would.
-fn commands(path: &Path, text: &str, writes: &repl::Writes) -> Result<i32, CliError> {
-    let store = open_for_repl(path)?;
+fn commands(target: &Target, text: &str, writes: &repl::Writes) -> Result<i32, CliError> {
+    let store = open_for_repl(target)?;
     Ok(repl::run_text(store, text, writes)?)
 }
 
 /// Opens the store for the REPL or -c: for writing when the file allows it, else
 /// read-only with a note.
-fn open_for_repl(path: &Path) -> Result<Store, CliError> {
-    let store = match Store::open(path, Mode::ReadWrite) {
+fn open_for_repl(target: &Target) -> Result<Store, CliError> {
+    let store = match Store::open_target(target, Mode::ReadWrite) {
         Ok(store) => store,
         Err(
             e @ (StoreError::Missing { .. }
+            | StoreError::NoSchema { .. }
+            | StoreError::Connect { .. }
             | StoreError::TooNew { .. }
             | StoreError::Foreign { .. }),
         ) => return Err(e.into()),
-        Err(first) => match Store::open(path, Mode::ReadOnly) {
+        Err(first) => match Store::open_target(target, Mode::ReadOnly) {
             Ok(store) => {
                 eprintln!(
                     "note: {} is open read-only ({first}); queries work, `save`, `drop` and \
                      .import do not.",
-                    path.display()
+                    target.label()
                 );
                 store
             }

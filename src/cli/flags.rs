@@ -9,7 +9,10 @@ use factstore::output;
 
 /// The environment variables, shown after `factstore --help`.
 pub(super) const ENVIRONMENT: &str = "Environment:
-  FACTSTORE_DB       the store when --db is not given (else ./facts.db; not used by demo)
+  FACTSTORE_DB       the store when --db is not given (else ./facts.db; not used by demo):
+                     a file, or PostgreSQL (postgres://user@host/db, host=… dbname=…)
+  PGPASSWORD         a PostgreSQL store's password (else ~/.pgpass); PGHOST, PGPORT,
+                     PGUSER, PGDATABASE fill what the connection string leaves out
   FACTSTORE_USER     the author of changes when --as is not given
   FACTSTORE_HISTORY  the REPL's history file; empty: no history
   NO_COLOR           no colours or styles (as --no-color)";

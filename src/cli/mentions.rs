@@ -2,12 +2,12 @@
 //! printed as the sections of [`factstore::mentions::report`].
 
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use factstore::mentions::{self, MentionsError};
 use factstore::output::{self, OutputFormat};
-use factstore::store::{Mode, Store, StoreError};
+use factstore::store::{Mode, Store, StoreError, Target};
 
 use super::{stdout_error, CliError};
 
@@ -41,7 +41,7 @@ impl From<MentionsError> for CliError {
     }
 }
 
-pub fn mentions(path: &Path, args: &MentionsArgs) -> Result<i32, CliError> {
+pub fn mentions(path: &Target, args: &MentionsArgs) -> Result<i32, CliError> {
     let format = args.format.unwrap_or(if io::stdout().is_terminal() {
         OutputFormat::Table
     } else {
@@ -66,14 +66,14 @@ pub fn mentions(path: &Path, args: &MentionsArgs) -> Result<i32, CliError> {
 
 /// For writing when the file allows it (the name table is cached in the store), else
 /// read-only: the table is then built for this run alone.
-fn open(path: &Path) -> Result<Store, CliError> {
-    match Store::open(path, Mode::ReadWrite) {
+fn open(path: &Target) -> Result<Store, CliError> {
+    match Store::open_target(path, Mode::ReadWrite) {
         Ok(store) => Ok(store),
         Err(
             e @ (StoreError::Missing { .. }
             | StoreError::TooNew { .. }
             | StoreError::Foreign { .. }),
         ) => Err(e.into()),
-        Err(_) => Ok(Store::open(path, Mode::ReadOnly)?),
+        Err(_) => Ok(Store::open_target(path, Mode::ReadOnly)?),
     }
 }

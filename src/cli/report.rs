@@ -2,10 +2,9 @@
 //! JSON (`--format json`) for programs.
 
 use std::io::{self, Write};
-use std::path::Path;
 
 use clap::{Args, ValueEnum};
-use factstore::store::{Mode, Store};
+use factstore::store::{Mode, Store, Target};
 use serde_json::json;
 
 use super::{stdout_error, CliError};
@@ -50,20 +49,25 @@ fn counted<T: serde::Serialize>(pairs: &[(T, u64)], key: &str) -> serde_json::Va
         .collect()
 }
 
-pub(super) fn check(path: &Path, args: &ReportArgs) -> Result<i32, CliError> {
-    let problems = Store::check_file(path)?;
+pub(super) fn check(target: &Target, args: &ReportArgs) -> Result<i32, CliError> {
+    let problems = match target {
+        // A damaged file is read as far as SQLite can.
+        Target::File(path) => Store::check_file(path)?,
+        Target::Postgres { .. } => Store::open_target(target, Mode::ReadOnly)?.check()?,
+    };
+    let path = target.label();
     let status = i32::from(!problems.is_empty());
     if args.json() {
         let list: Vec<_> = problems
             .iter()
             .map(|p| json!({ "rule": p.rule, "detail": p.detail }))
             .collect();
-        print_json(&json!({ "store": path.display().to_string(), "problems": list }))?;
+        print_json(&json!({ "store": path, "problems": list }))?;
         return Ok(status);
     }
     let mut out = io::stdout().lock();
     if problems.is_empty() {
-        writeln!(out, "{}: no problems found.", path.display()).map_err(stdout_error)?;
+        writeln!(out, "{path}: no problems found.").map_err(stdout_error)?;
         return Ok(0);
     }
     for p in &problems {
@@ -71,12 +75,12 @@ pub(super) fn check(path: &Path, args: &ReportArgs) -> Result<i32, CliError> {
     }
     let n = problems.len();
     let noun = if n == 1 { "problem" } else { "problems" };
-    eprintln!("{}: {n} {noun} found.", path.display());
+    eprintln!("{path}: {n} {noun} found.");
     Ok(status)
 }
 
-pub(super) fn stats(path: &Path, args: &ReportArgs) -> Result<i32, CliError> {
-    let store = Store::open(path, Mode::ReadOnly)?;
+pub(super) fn stats(path: &Target, args: &ReportArgs) -> Result<i32, CliError> {
+    let store = Store::open_target(path, Mode::ReadOnly)?;
     let stats = store.stats()?;
     if args.json() {
         print_json(&json!({

@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +14,7 @@ use factstore::lang::{self, ast};
 use factstore::output;
 use factstore::output::file::OutputFile;
 use factstore::statement::{self, Outcome};
-use factstore::store::{Mode, Store};
+use factstore::store::{Mode, Store, Target};
 
 use super::{
     stdout_error, Cli, CliError, ExplainArgs, OutputArgs, QueryArgs, RunArgs, StatementArgs,
@@ -133,7 +132,7 @@ fn interrupt_on_ctrl_c() -> Option<Arc<AtomicBool>> {
     }
 }
 
-pub(super) fn query(path: &Path, args: &QueryArgs, cli: &Cli) -> Result<i32, CliError> {
+pub(super) fn query(path: &Target, args: &QueryArgs, cli: &Cli) -> Result<i32, CliError> {
     let text = statement_text(&args.statement)?;
     let params = parse_params(&args.statement.params, &text)?;
     let mut opts = options(&args.output, params)?;
@@ -144,7 +143,7 @@ pub(super) fn query(path: &Path, args: &QueryArgs, cli: &Cli) -> Result<i32, Cli
     execute(path, &text, &opts, &args.output)
 }
 
-pub(super) fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
+pub(super) fn run_saved(path: &Target, args: &RunArgs) -> Result<i32, CliError> {
     let name = lang::parse_saved_name(&args.name).map_err(|_| {
         CliError::Usage(format!(
             "`{}` is not a saved query name (letters, digits and _, not starting with a digit)",
@@ -160,14 +159,14 @@ pub(super) fn run_saved(path: &Path, args: &RunArgs) -> Result<i32, CliError> {
 /// Parses, opens the store as the statement needs (read-only unless it saves or drops),
 /// runs and prints.
 fn execute(
-    path: &Path,
+    path: &Target,
     text: &str,
     opts: &statement::Options,
     output_args: &OutputArgs,
 ) -> Result<i32, CliError> {
     // Refused before the store is opened, as for `export FILE`.
     let mut file = match &output_args.output {
-        Some(target) => Some(OutputFile::create(target, Some(path))?),
+        Some(target) => Some(OutputFile::create(target, path.file())?),
         None => None,
     };
     let status = execute_to(path, text, opts, output_args, file.as_mut())?;
@@ -179,7 +178,7 @@ fn execute(
 
 /// [`execute`], printing to `file` if given, else to stdout.
 fn execute_to(
-    path: &Path,
+    path: &Target,
     text: &str,
     opts: &statement::Options,
     output_args: &OutputArgs,
@@ -209,7 +208,7 @@ fn execute_to(
     } else {
         Mode::ReadOnly
     };
-    let mut store = Store::open(path, mode)?;
+    let mut store = Store::open_target(path, mode)?;
     if mode == Mode::ReadWrite {
         // One statement's change: left in the write-ahead log for a later process.
         store.keep_log_on_close()?;
@@ -291,7 +290,7 @@ fn execute_to(
     Ok(0)
 }
 
-pub(super) fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> {
+pub(super) fn explain(path: &Target, args: &ExplainArgs) -> Result<i32, CliError> {
     let text = statement_text(&args.statement)?;
     let params = parse_params(&args.statement.params, &text)?;
     let opts = statement::Options {
@@ -302,7 +301,7 @@ pub(super) fn explain(path: &Path, args: &ExplainArgs) -> Result<i32, CliError> 
         error: Box::new(error),
         text: text.clone(),
     };
-    let store = Store::open(path, Mode::ReadOnly)?;
+    let store = Store::open_target(path, Mode::ReadOnly)?;
     let stmt = lang::parse(&text).map_err(|e| fail(e.into()))?;
     let prepared = statement::prepare(&store, &stmt, &text, &opts).map_err(fail)?;
     let sql = statement::explain(&store, &prepared, &opts, args.plan).map_err(fail)?;

@@ -60,6 +60,14 @@ impl Target {
         }
     }
 
+    /// The store's file, for a SQLite store.
+    pub fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Target::File(path) => Some(path),
+            Target::Postgres { .. } => None,
+        }
+    }
+
     /// True for a PostgreSQL store.
     pub fn is_postgres(&self) -> bool {
         matches!(self, Target::Postgres { .. })

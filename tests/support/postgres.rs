@@ -232,7 +232,8 @@ impl Programs {
         } else {
             Command::new(program)
         };
-        command.stdin(Stdio::null());
+        // The server's user may not read the tests' directory: initdb would warn.
+        command.stdin(Stdio::null()).current_dir("/");
         command
     }
 

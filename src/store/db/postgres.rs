@@ -31,8 +31,24 @@ pub struct PgConn {
 pub enum ConnectError {
     #[error("`{text}` is not a PostgreSQL connection string: {reason}")]
     BadConninfo { text: String, reason: String },
-    #[error("{0}")]
+    #[error("{}", with_causes(.0))]
     Server(#[from] ::postgres::Error),
+}
+
+/// An error and its causes, `: `-separated (the crate's connection errors say only
+/// "error connecting to server" at the top; the cause says why).
+fn with_causes(e: &(dyn StdError + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// True when `db` names a PostgreSQL database rather than a SQLite file: a
@@ -332,7 +348,7 @@ fn refusing_connection() -> rusqlite::Result<rusqlite::Connection> {
     let mut conn = rusqlite::Connection::open_in_memory()?;
     conn.authorizer(Some(|_: rusqlite::hooks::AuthContext<'_>| {
         rusqlite::hooks::Authorization::Deny
-    }));
+    }))?;
     Ok(conn)
 }
 
