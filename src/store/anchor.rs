@@ -2,8 +2,7 @@
 //! source's `published` date. Resolving a stored relation's time against it, when the
 //! relation is written and again when its source's `published` date changes.
 
-use rusqlite::{params, Connection, OptionalExtension};
-
+use super::db::{DbError, Sql};
 use super::StoreError;
 use crate::model::Status;
 use crate::time::phrases::{anchor_day, is_relative, DateContext, RELATION_ANCHOR_ADVICE};
@@ -27,23 +26,22 @@ fn one_day(text: &str) -> Result<Option<Day>, TimeError> {
 /// `reported` text and the anchor used. `Ok(Err(..))` when the time cannot be resolved
 /// (a relative date and no anchor, a `reported` date that is not one day).
 pub(crate) fn resolve_relation_time(
-    conn: &Connection,
+    db: &(impl Sql + ?Sized),
     key: i64,
     reported: Option<&str>,
-) -> Result<Result<(), AnchorFault>, rusqlite::Error> {
-    let row: Option<([Option<String>; 4], String, Option<String>)> = conn
-        .prepare_cached(
-            "SELECT r.when_text, r.from_text, r.to_text, r.at_text, r.status, so.published
+) -> Result<Result<(), AnchorFault>, DbError> {
+    let row: Option<([Option<String>; 4], String, Option<String>)> = db.query_opt(
+        "SELECT r.when_text, r.from_text, r.to_text, r.at_text, r.status, so.published
              FROM relation r LEFT JOIN source so ON so.key = r.source WHERE r.key = ?1",
-        )?
-        .query_row([key], |r| {
+        &[&key],
+        |r| {
             Ok((
                 [r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?],
                 r.get(4)?,
                 r.get(5)?,
             ))
-        })
-        .optional()?;
+        },
+    )?;
     let Some((texts, status, published)) = row else {
         return Ok(Ok(()));
     };
@@ -114,20 +112,20 @@ pub(crate) fn resolve_relation_time(
         ],
         None => [None; 4],
     };
-    conn.prepare_cached(
+    db.execute(
         "UPDATE relation SET start_lo = ?2, start_hi = ?3, end_lo = ?4, end_hi = ?5,
              reported = ?6, anchor = ?7
          WHERE key = ?1",
-    )?
-    .execute(params![
-        key,
-        start_lo,
-        start_hi,
-        end_lo,
-        end_hi,
-        reported,
-        if relative { anchor } else { None }
-    ])?;
+        &[
+            &key,
+            &start_lo,
+            &start_hi,
+            &end_lo,
+            &end_hi,
+            &reported,
+            &if relative { anchor } else { None },
+        ],
+    )?;
     Ok(Ok(()))
 }
 
@@ -137,26 +135,24 @@ pub(crate) fn resolve_relation_time(
 /// write engine keeps its version there). Returns the keys of the relations resolved
 /// again; a fault names the relation's key.
 pub(crate) fn reanchor_source(
-    conn: &Connection,
+    db: &(impl Sql + ?Sized),
     source: i64,
     mut before: impl FnMut(i64) -> Result<(), StoreError>,
 ) -> Result<Result<Vec<i64>, (i64, AnchorFault)>, StoreError> {
-    let db = StoreError::sqlite("cannot resolve the dates of the source's relations again");
-    let keys: Vec<i64> = conn
-        .prepare_cached(
+    let err = StoreError::db("cannot resolve the dates of the source's relations again");
+    let keys: Vec<i64> = db
+        .query_map(
             "SELECT key FROM relation WHERE source = ?1 AND reported IS NULL
                  AND (anchor IS NOT NULL OR (start_lo IS NULL AND (when_text IS NOT NULL
                       OR from_text IS NOT NULL OR to_text IS NOT NULL OR at_text IS NOT NULL)))
              ORDER BY key",
+            &[&source],
+            |r| r.get(0),
         )
-        .and_then(|mut stmt| {
-            stmt.query_map([source], |r| r.get(0))?
-                .collect::<Result<_, _>>()
-        })
-        .map_err(db)?;
+        .map_err(err)?;
     for &key in &keys {
         before(key)?;
-        if let Err(fault) = resolve_relation_time(conn, key, None).map_err(db)? {
+        if let Err(fault) = resolve_relation_time(db, key, None).map_err(err)? {
             return Ok(Err((key, fault)));
         }
     }

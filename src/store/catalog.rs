@@ -394,7 +394,7 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn changed_since(&self, at: Recorded) -> Result<Changed, CatalogError> {
-        let n = super::change::number_at(self.conn, at).map_err(err)?;
+        let n = super::change::number_at(self.conn, at).map_err(|e| err(e.into_sqlite()))?;
         if n < 1 {
             // Before the first change the store held nothing.
             return Ok(Changed::ALL);
@@ -424,7 +424,7 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn versions_touch(&self, at: Recorded, ends: &[FixedEnds]) -> Result<bool, CatalogError> {
-        let n = super::change::number_at(self.conn, at).map_err(err)?;
+        let n = super::change::number_at(self.conn, at).map_err(|e| err(e.into_sqlite()))?;
         for &(key, other) in ends {
             let touched = match other {
                 Some(other) => self
@@ -450,7 +450,7 @@ impl Catalog for StoreCatalog<'_> {
         at: crate::plan::Recorded,
     ) -> Result<Vec<EntityRef>, CatalogError> {
         let found = self.stored_entities_named(text)?;
-        let change = super::change::number_at(self.conn, at).map_err(err)?;
+        let change = super::change::number_at(self.conn, at).map_err(|e| err(e.into_sqlite()))?;
         self.canonical_with(found, |key| {
             // The entity's version current at the end of `change`, if it existed then.
             self.conn

@@ -5,8 +5,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use rusqlite::{params, Connection, OptionalExtension};
-
+use super::db::{DbError, Sql};
 use crate::plan::Recorded;
 use crate::time::{calendar, Day};
 
@@ -142,24 +141,24 @@ pub fn now() -> String {
 /// Records a new change with the next number and the current instant; returns its
 /// number. Call it inside the transaction that makes the change, so that a change that
 /// fails leaves no row.
-pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64> {
-    let id = next_number(conn)?;
+pub(crate) fn open(db: &(impl Sql + ?Sized), meta: &ChangeMeta) -> Result<i64, DbError> {
+    let id = next_number(db)?;
     // Cached, like every statement here: each change runs them, and compiling them
     // anew cost a small import as much as writing its rows.
-    conn.prepare_cached(
+    db.execute(
         "INSERT INTO change (id, recorded, author, origin, origin_sha256, reason, statement, undoes) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-            id,
-            now(),
-            meta.author,
-            meta.origin.text(),
-            meta.origin.sha256(),
-            meta.reason,
-            meta.statement,
-            meta.undoes
-    ])?;
+        &[
+            &id,
+            &now(),
+            &meta.author,
+            &meta.origin.text(),
+            &meta.origin.sha256(),
+            &meta.reason,
+            &meta.statement,
+            &meta.undoes,
+        ],
+    )?;
     Ok(id)
 }
 
@@ -167,29 +166,31 @@ pub(crate) fn open(conn: &Connection, meta: &ChangeMeta) -> rusqlite::Result<i64
 /// it knows whether it changes anything (an import that may turn out to add nothing) reads
 /// it first and opens the change at the end, in the same transaction, which keeps the
 /// number its own.
-pub(crate) fn next_number(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.prepare_cached("SELECT COALESCE(max(id), 0) + 1 FROM change")?
-        .query_row([], |r| r.get(0))
+pub(crate) fn next_number(db: &(impl Sql + ?Sized)) -> Result<i64, DbError> {
+    db.query_row("SELECT COALESCE(max(id), 0) + 1 FROM change", &[], |r| {
+        r.get(0)
+    })
 }
 
 /// The last change recorded before `instant` (text as [`calendar::instant_after`] gives),
 /// if any.
-pub(crate) fn last_before(conn: &Connection, instant: &str) -> rusqlite::Result<Option<i64>> {
+pub(crate) fn last_before(db: &(impl Sql + ?Sized), instant: &str) -> Result<Option<i64>, DbError> {
     // Prepared once per connection: every question `as recorded on` a day asks it.
-    conn.prepare_cached("SELECT max(id) FROM change WHERE recorded < ?1")?
-        .query_row([instant], |r| r.get(0))
-        .optional()
-        .map(Option::flatten)
+    db.query_row(
+        "SELECT max(id) FROM change WHERE recorded < ?1",
+        &[&instant],
+        |r| r.get(0),
+    )
 }
 
 /// The change a moment of recorded time stands for: change N itself, or the last change
 /// recorded before the end of a day (every change for a day past the calendar's end); 0
 /// when there was none yet.
-pub(crate) fn number_at(conn: &Connection, at: Recorded) -> rusqlite::Result<i64> {
+pub(crate) fn number_at(db: &(impl Sql + ?Sized), at: Recorded) -> Result<i64, DbError> {
     Ok(match at {
         Recorded::AtChange(n) => n,
         Recorded::EndOfDay(day) => match calendar::instant_after(day) {
-            Some(instant) => last_before(conn, &instant)?.unwrap_or(0),
+            Some(instant) => last_before(db, &instant)?.unwrap_or(0),
             None => i64::MAX,
         },
     })
@@ -197,39 +198,106 @@ pub(crate) fn number_at(conn: &Connection, at: Recorded) -> rusqlite::Result<i64
 
 /// The key a new relation gets (its handle `#N`): above every current relation and every
 /// version, erased ones included.
-pub(crate) fn next_relation_key(conn: &Connection) -> rusqlite::Result<i64> {
-    next_key(conn, "relation", "relation_version", "id")
+pub(crate) fn next_relation_key(db: &(impl Sql + ?Sized)) -> Result<i64, DbError> {
+    next_key(db, KeyedTable::Relation)
 }
 
 /// The key a new entity gets: above every current entity and every version.
-pub(crate) fn next_entity_key(conn: &Connection) -> rusqlite::Result<i64> {
-    next_key(conn, "entity", "entity_version", "key")
+pub(crate) fn next_entity_key(db: &(impl Sql + ?Sized)) -> Result<i64, DbError> {
+    next_key(db, KeyedTable::Entity)
 }
 
 /// The key a new predicate gets: above every current predicate and every version, so a
 /// version that names a removed predicate never names a new one.
-pub(crate) fn next_predicate_key(conn: &Connection) -> rusqlite::Result<i64> {
-    next_key(conn, "predicate", "predicate_version", "key")
+pub(crate) fn next_predicate_key(db: &(impl Sql + ?Sized)) -> Result<i64, DbError> {
+    next_key(db, KeyedTable::Predicate)
 }
 
 /// The key a new source gets: above every current source and every version.
-pub(crate) fn next_source_key(conn: &Connection) -> rusqlite::Result<i64> {
-    next_key(conn, "source", "source_version", "key")
+pub(crate) fn next_source_key(db: &(impl Sql + ?Sized)) -> Result<i64, DbError> {
+    next_key(db, KeyedTable::Source)
 }
 
-/// One above the largest key of `table` and of the keys (`version_key`) of its versions.
-/// The names are the schema's, never user input.
-fn next_key(
-    conn: &Connection,
-    table: &str,
-    versions: &str,
-    version_key: &str,
-) -> rusqlite::Result<i64> {
-    conn.prepare_cached(&format!(
-        "SELECT max(COALESCE((SELECT max(key) FROM {table}), 0), \
-                    COALESCE((SELECT max({version_key}) FROM {versions}), 0)) + 1"
-    ))?
-    .query_row([], |r| r.get(0))
+/// A table whose keys are drawn above every key its rows and versions ever had.
+#[derive(Debug, Clone, Copy)]
+enum KeyedTable {
+    Relation,
+    Entity,
+    Predicate,
+    Source,
+}
+
+impl KeyedTable {
+    const ALL: [KeyedTable; 4] = [
+        KeyedTable::Relation,
+        KeyedTable::Entity,
+        KeyedTable::Predicate,
+        KeyedTable::Source,
+    ];
+
+    /// One above the largest key of the table and of its versions' keys. (Both engines
+    /// take this form: PostgreSQL's `max` has no two-argument form, SQLite has no
+    /// `greatest`.)
+    fn next_key_sql(self) -> &'static str {
+        match self {
+            KeyedTable::Relation => {
+                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM relation \
+                 UNION ALL SELECT max(id) FROM relation_version) AS keys"
+            }
+            KeyedTable::Entity => {
+                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM entity \
+                 UNION ALL SELECT max(key) FROM entity_version) AS keys"
+            }
+            KeyedTable::Predicate => {
+                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM predicate \
+                 UNION ALL SELECT max(key) FROM predicate_version) AS keys"
+            }
+            KeyedTable::Source => {
+                "SELECT COALESCE(max(k), 0) + 1 FROM (SELECT max(key) AS k FROM source \
+                 UNION ALL SELECT max(key) FROM source_version) AS keys"
+            }
+        }
+    }
+
+    /// PostgreSQL's sequence of the table's identity key.
+    fn sequence(self) -> &'static str {
+        match self {
+            KeyedTable::Relation => "relation_key_seq",
+            KeyedTable::Entity => "entity_key_seq",
+            KeyedTable::Predicate => "predicate_key_seq",
+            KeyedTable::Source => "source_key_seq",
+        }
+    }
+}
+
+fn next_key(db: &(impl Sql + ?Sized), table: KeyedTable) -> Result<i64, DbError> {
+    db.query_row(table.next_key_sql(), &[], |r| r.get(0))
+}
+
+/// On PostgreSQL, moves each identity key's sequence (and the change log's) past the keys
+/// the store gave explicitly, so that an insert that leaves the key out (SQL of another
+/// tool, a later import) never takes a key a row or a version has had. SQLite's rowid
+/// keys need nothing.
+pub(crate) fn move_sequences_on(db: &(impl Sql + ?Sized)) -> Result<(), DbError> {
+    if db.dialect() != super::db::Dialect::Postgres {
+        return Ok(());
+    }
+    for table in KeyedTable::ALL {
+        // The sequence's name is the schema's, never user input.
+        db.execute(
+            &format!(
+                "SELECT setval('{}', ({}), false)",
+                table.sequence(),
+                table.next_key_sql()
+            ),
+            &[],
+        )?;
+    }
+    db.execute(
+        "SELECT setval('change_id_seq', (SELECT COALESCE(max(id), 0) + 1 FROM change), false)",
+        &[],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -252,7 +320,7 @@ mod tests {
     #[test]
     fn changes_are_numbered_and_keys_never_reused() {
         let store = Store::open_in_memory().unwrap();
-        let conn = store.connection();
+        let conn = store.db();
         let meta = ChangeMeta::new("alice", Origin::Repl);
         assert_eq!(open(conn, &meta).unwrap(), 1);
         assert_eq!(open(conn, &meta).unwrap(), 2);

@@ -448,15 +448,10 @@ impl<'a> Exporter<'a> {
     }
 }
 
-#[cfg(test)]
-#[path = "../../tests/support/postgres.rs"]
-mod pg_server;
-
 /// A copy of a SQLite store in a fresh schema of the test server, for tests that compare
 /// the two engines on the same rows before PostgreSQL can import them itself.
 #[cfg(test)]
 pub(crate) mod postgres_copy {
-    use super::pg_server;
     use crate::store::db::{dialect, Param};
     use crate::store::{Mode, Store, Target};
 
@@ -500,7 +495,7 @@ pub(crate) mod postgres_copy {
     /// A fresh PostgreSQL store holding every row of `sqlite`'s tables (the text index
     /// and the kept counts aside), or None without a test server.
     pub(crate) fn copy(sqlite: &Store) -> Option<Store> {
-        let server = pg_server::server()?;
+        let server = crate::store::pg_server::server()?;
         let target = Target::Postgres {
             conninfo: server.conninfo().to_owned(),
             schema: server.fresh_schema(),

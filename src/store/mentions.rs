@@ -295,20 +295,20 @@ fn loaded_checksum(stored: i64) -> u64 {
 /// `alias … weak`, which `undo` removes them by; None when they come with their entity.
 /// (Schema 13's triggers mark the cached name table stale.)
 pub(crate) fn insert_weak_aliases(
-    conn: &rusqlite::Connection,
+    db: &(impl super::db::Sql + ?Sized),
     key: i64,
     texts: &[impl AsRef<str>],
     added_by: Option<i64>,
-) -> rusqlite::Result<usize> {
+) -> Result<usize, super::db::DbError> {
     let mut added = 0;
-    let mut insert = conn.prepare_cached(
-        "INSERT INTO weak_alias (entity, text, norm, ord, added_by) \
-         SELECT ?1, ?2, ?3, COALESCE(MAX(ord), 0) + 1, ?4 FROM weak_alias WHERE entity = ?1 \
-         ON CONFLICT DO NOTHING",
-    )?;
     for text in texts {
         let text = text.as_ref();
-        added += insert.execute(params![key, text, crate::names::normalise(text), added_by])?;
+        added += db.execute(
+            "INSERT INTO weak_alias (entity, text, norm, ord, added_by) \
+             SELECT ?1, ?2, ?3, COALESCE(MAX(ord), 0) + 1, ?4 FROM weak_alias WHERE entity = ?1 \
+             ON CONFLICT DO NOTHING",
+            &[&key, &text, &crate::names::normalise(text), &added_by],
+        )?;
     }
     Ok(added)
 }

@@ -27,6 +27,11 @@ pub mod text_search;
 mod watch;
 pub mod write;
 
+/// The PostgreSQL server of the unit tests (see the file), shared by the store's modules.
+#[cfg(test)]
+#[path = "../../tests/support/postgres.rs"]
+pub(crate) mod pg_server;
+
 use std::path::{Path, PathBuf};
 
 pub use catalog::{AliasMatch, StoreCatalog};

@@ -43,7 +43,7 @@ fn relation_table(plan: &PathPlan, n: &str) -> String {
 /// The change the search reads the relations at (0 when it reads them as they are).
 fn change_number(conn: &Connection, plan: &PathPlan) -> Result<i64, rusqlite::Error> {
     match plan.recorded {
-        Some(r) => super::change::number_at(conn, r.at),
+        Some(r) => super::change::number_at(conn, r.at).map_err(super::db::DbError::into_sqlite),
         None => Ok(0),
     }
 }

@@ -232,8 +232,7 @@ impl Programs {
         } else {
             Command::new(program)
         };
-        // The server's user may not read the tests' directory: initdb would warn.
-        command.stdin(Stdio::null()).current_dir("/");
+        command.stdin(Stdio::null());
         command
     }
 

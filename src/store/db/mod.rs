@@ -10,8 +10,10 @@ pub(crate) mod dialect;
 mod numeric;
 mod placeholders;
 pub(crate) mod postgres;
+mod sql;
 
 pub(crate) use self::postgres::PgConn;
+pub(crate) use self::sql::Sql;
 
 /// The SQL dialect of a connection, for the statements written differently per engine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +64,16 @@ impl DbError {
         match self {
             DbError::Sqlite(e) => Some(e),
             _ => None,
+        }
+    }
+
+    /// The error as rusqlite's, for code written for SQLite alone that calls SQL written
+    /// for both engines on a SQLite connection (whose errors are SQLite's).
+    pub fn into_sqlite(self) -> rusqlite::Error {
+        match self {
+            DbError::Sqlite(e) => e,
+            DbError::NoRows => rusqlite::Error::QueryReturnedNoRows,
+            other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
         }
     }
 
@@ -165,6 +177,18 @@ pub enum Cell<'a> {
 }
 
 impl Cell<'_> {
+    /// The cell as rusqlite's value, for code that shows SQLite's values.
+    pub fn value_ref(&self) -> rusqlite::types::ValueRef<'_> {
+        use rusqlite::types::ValueRef;
+        match *self {
+            Cell::Null => ValueRef::Null,
+            Cell::Int(v) => ValueRef::Integer(v),
+            Cell::Real(v) => ValueRef::Real(v),
+            Cell::Text(t) => ValueRef::Text(t.as_bytes()),
+            Cell::Blob(b) => ValueRef::Blob(b),
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Cell::Null => "NULL",
@@ -322,11 +346,7 @@ impl Db {
     /// Runs one statement; returns how many rows it changed.
     pub fn execute(&self, sql: &str, params: &[&dyn ToParam]) -> Result<usize, DbError> {
         match self {
-            Db::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(sql)?;
-                bind_sqlite(&mut stmt, params)?;
-                Ok(stmt.raw_execute()?)
-            }
+            Db::Sqlite(conn) => Sql::execute(conn, sql, params),
             Db::Postgres(pg) => pg.execute(sql, params),
         }
     }
@@ -344,18 +364,10 @@ impl Db {
         &self,
         sql: &str,
         params: &[&dyn ToParam],
-        mut f: impl FnMut(&Row<'_>) -> Result<(), E>,
+        f: impl FnMut(&Row<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         match self {
-            Db::Sqlite(conn) => {
-                let mut stmt = conn.prepare_cached(sql).map_err(DbError::from)?;
-                bind_sqlite(&mut stmt, params).map_err(DbError::from)?;
-                let mut rows = stmt.raw_query();
-                while let Some(row) = rows.next().map_err(DbError::from)? {
-                    f(&Row::Sqlite(row))?;
-                }
-                Ok(())
-            }
+            Db::Sqlite(conn) => Sql::for_each(conn, sql, params, f),
             Db::Postgres(pg) => pg.for_each(sql, params, f),
         }
     }
@@ -365,14 +377,9 @@ impl Db {
         &self,
         sql: &str,
         params: &[&dyn ToParam],
-        mut f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
+        f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
     ) -> Result<Vec<T>, DbError> {
-        let mut out = Vec::new();
-        self.for_each(sql, params, |row| {
-            out.push(f(row)?);
-            Ok::<(), DbError>(())
-        })?;
-        Ok(out)
+        Sql::query_map(self, sql, params, f)
     }
 
     /// `f` of the query's first row, or None when it gives no row.
@@ -382,15 +389,7 @@ impl Db {
         params: &[&dyn ToParam],
         f: impl FnOnce(&Row<'_>) -> Result<T, DbError>,
     ) -> Result<Option<T>, DbError> {
-        let mut f = Some(f);
-        let mut out = None;
-        self.for_each(sql, params, |row| {
-            if let Some(f) = f.take() {
-                out = Some(f(row)?);
-            }
-            Ok::<(), DbError>(())
-        })?;
-        Ok(out)
+        Sql::query_opt(self, sql, params, f)
     }
 
     /// `f` of the query's first row; no row is [`DbError::NoRows`].
@@ -400,7 +399,7 @@ impl Db {
         params: &[&dyn ToParam],
         f: impl FnOnce(&Row<'_>) -> Result<T, DbError>,
     ) -> Result<T, DbError> {
-        self.query_opt(sql, params, f)?.ok_or(DbError::NoRows)
+        Sql::query_row(self, sql, params, f)
     }
 
     /// The SQLite connection, for code that only SQLite runs.

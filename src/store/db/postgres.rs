@@ -287,7 +287,13 @@ impl PgConn {
             .next()
             .unwrap_or("")
             .to_ascii_uppercase();
+        // `ROLLBACK TO write_op` returns to a savepoint: the transaction goes on.
+        let to_savepoint = sql
+            .split_whitespace()
+            .nth(1)
+            .is_some_and(|w| w.eq_ignore_ascii_case("TO"));
         match first.as_str() {
+            "ROLLBACK" if to_savepoint => {}
             "BEGIN" | "START" => self.in_transaction.set(true),
             "COMMIT" | "ROLLBACK" | "END" | "ABORT" => self.in_transaction.set(false),
             _ => {}

@@ -7,6 +7,7 @@
 use super::importer::Importer;
 use super::record::{agree, Fault, Record, RecordError};
 use crate::names;
+use crate::store::StoreError;
 
 /// What is stored of an entity a record names.
 struct StoredEntity {
@@ -90,7 +91,8 @@ impl<'t> Importer<'t> {
 
     /// Writes weak aliases of entity `key` (see [`crate::store::mentions`]).
     fn add_weak_aliases(&mut self, key: i64, texts: &[&str]) -> Result<(), RecordError> {
-        crate::store::mentions::insert_weak_aliases(self.tx, key, texts, None)?;
+        crate::store::mentions::insert_weak_aliases(self.tx, key, texts, None)
+            .map_err(StoreError::db("cannot write an imported record"))?;
         Ok(())
     }
 

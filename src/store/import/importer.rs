@@ -224,7 +224,8 @@ impl<'t> Importer<'t> {
             )
             .and_then(|mut stmt| stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
             .map_err(failed)?;
-        let first_key = change::next_relation_key(tx).map_err(failed)?;
+        let shared = StoreError::db("cannot prepare the import");
+        let first_key = change::next_relation_key(db).map_err(shared)?;
         Ok(Importer {
             db,
             tx,
@@ -234,7 +235,7 @@ impl<'t> Importer<'t> {
                 dry_run: opts.dry_run,
                 ..ImportSummary::default()
             },
-            change: change::next_number(tx).map_err(failed)?,
+            change: change::next_number(db).map_err(shared)?,
             author: opts.author.map(str::to_string),
             strict: opts.strict,
             sha256: None,
@@ -248,7 +249,7 @@ impl<'t> Importer<'t> {
             max_version_id,
             min_written_key: i64::MAX,
             low_claims: false,
-            next_entity_key: change::next_entity_key(tx).map_err(failed)?,
+            next_entity_key: change::next_entity_key(db).map_err(shared)?,
             stored_relations,
             dropped_indexes: None,
             stored_entities,
@@ -305,7 +306,7 @@ impl<'t> Importer<'t> {
         for (key, line, reported) in std::mem::take(&mut self.anchored) {
             let resolved =
                 crate::store::anchor::resolve_relation_time(self.tx, key, reported.as_deref())
-                    .map_err(StoreError::sqlite(
+                    .map_err(StoreError::db(
                         "cannot resolve the relative dates of the import",
                     ))?;
             if let Err(fault) = resolved {
@@ -317,7 +318,7 @@ impl<'t> Importer<'t> {
 
     /// Records the import's change, with the number its rows were stamped with.
     fn record_change(&mut self) -> Result<(), StoreError> {
-        let db = StoreError::sqlite("cannot record the import in the change log");
+        let db = StoreError::db("cannot record the import in the change log");
         let origin = Origin::Import {
             file: self.file.to_string(),
             sha256: self.sha256.take().unwrap_or_default(),

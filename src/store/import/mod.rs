@@ -483,7 +483,10 @@ fn write_file(
         .chain([&EMPTY_STAGE_SQL])
         .try_for_each(|sql| db.execute(sql, &[]).map(drop))
         .map_err(StoreError::db("cannot prepare the import"))?;
-    db.execute(dialect::begin_write_sql(db.dialect()), &[])
+    // As a change: SQLite's write lock from the start; on PostgreSQL the store's lock of
+    // changes, so that two imports of one file at once add its records once (the second
+    // sees what the first committed) while readers go on reading.
+    db.execute_batch(dialect::begin_change(db.dialect()))
         .map_err(StoreError::db("cannot start the import transaction"))?;
     let tx = Rollback { db, done: false };
     // A larger page cache (bounded, so memory stays flat) keeps index pages of big
@@ -516,7 +519,7 @@ impl Rollback<'_> {
     /// Ends the transaction with `sql` (`COMMIT` or `ROLLBACK`).
     fn end(mut self, sql: &str) -> Result<(), super::db::DbError> {
         self.done = true;
-        self.db.execute(sql, &[]).map(drop)
+        self.db.execute_batch(sql)
     }
 }
 
@@ -525,7 +528,7 @@ impl Drop for Rollback<'_> {
         if !self.done {
             // Nothing to tell: the error that got here is the one the caller gets, and a
             // transaction that cannot be rolled back ends with the connection.
-            let _ = self.db.execute("ROLLBACK", &[]);
+            let _ = self.db.execute_batch("ROLLBACK");
         }
     }
 }

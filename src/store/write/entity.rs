@@ -2,8 +2,6 @@
 //! rules) and an entity's names (`alias`, `unalias`, `rename`). Each change of an entity
 //! is a new version of it, names included.
 
-use rusqlite::{params, OptionalExtension};
-
 use super::versions::Table;
 use super::{db, WriteReport, Writer};
 use crate::store::change;
@@ -55,10 +53,11 @@ fn already(
 impl Writer<'_> {
     pub(super) fn entity_row(&self, id: &str) -> Result<EntityRow, StoreError> {
         let key = self.entity_key(id)?;
-        self.conn
-            .prepare_cached("SELECT kind, name, note, merged_into FROM entity WHERE key = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row([key], |r| {
+        self.db
+            .query_row(
+                "SELECT kind, name, note, merged_into FROM entity WHERE key = ?1",
+                &[&key],
+                |r| {
                     Ok(EntityRow {
                         key,
                         kind: r.get(0)?,
@@ -66,18 +65,15 @@ impl Writer<'_> {
                         note: r.get(2)?,
                         merged_into: r.get(3)?,
                     })
-                })
-            })
+                },
+            )
             .map_err(db)
     }
 
     /// Every name of entity `key` (display name first, then aliases in order).
     fn names(&self, key: i64) -> Result<Vec<(String, bool)>, StoreError> {
-        self.conn
-            .prepare_cached(
-                "SELECT text, is_name FROM alias WHERE entity = ?1 ORDER BY is_name DESC, ord, text",
-            )
-            .and_then(|mut stmt| stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        self.db
+            .query_map("SELECT text, is_name FROM alias WHERE entity = ?1 ORDER BY is_name DESC, ord, text", &[&key], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(db)
     }
 
@@ -112,15 +108,13 @@ impl Writer<'_> {
                 ),
             );
         }
-        let key = change::next_entity_key(self.conn).map_err(db)?;
-        self.conn
-            .prepare_cached(
+        let key = change::next_entity_key(self.db).map_err(db)?;
+        self.db
+            .execute(
                 "INSERT INTO entity (key, id, kind, name, note, since_change) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                &[&key, &e.id, &e.kind, &e.name, &e.note, &self.change],
             )
-            .and_then(|mut stmt| {
-                stmt.execute(params![key, e.id, e.kind, e.name, e.note, self.change])
-            })
             .map_err(db)?;
         self.insert_name(key, &e.name, None, true, 0)?;
         let mut ord = 1;
@@ -129,7 +123,7 @@ impl Writer<'_> {
                 ord += 1;
             }
         }
-        crate::store::mentions::insert_weak_aliases(self.conn, key, &e.weak_aliases, None)
+        crate::store::mentions::insert_weak_aliases(self.db, key, &e.weak_aliases, None)
             .map_err(db)?;
         Ok(WriteReport::changed(
             format!("added entity `{}`", e.id),
@@ -142,16 +136,10 @@ impl Writer<'_> {
     pub(super) fn add_predicate(&self, p: PredicateFields) -> Result<WriteReport, StoreError> {
         type Stored = (i64, Option<String>, bool, Option<String>, bool);
         let stored: Option<Stored> = self
-            .conn
-            .prepare_cached(
-                "SELECT key, label, symmetric, description, declared FROM predicate WHERE id = ?1",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_row([&p.id], |r| {
+            .db
+            .query_opt("SELECT key, label, \"symmetric\", description, declared FROM predicate WHERE id = ?1", &[&&p.id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })
-                .optional()
-            })
             .map_err(db)?;
         let symmetric = p.symmetric.unwrap_or(false);
         match stored {
@@ -175,14 +163,12 @@ impl Writer<'_> {
             }
             Some((key, ..)) => {
                 self.keep(Table::Predicate, key)?;
-                self.conn
-                    .prepare_cached(
-                        "UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4, \
+                self.db
+                    .execute(
+                        "UPDATE predicate SET label = ?2, \"symmetric\" = ?3, description = ?4, \
                          declared = 1, since_change = ?5 WHERE key = ?1",
+                        &[&key, &p.label, &symmetric, &p.description, &self.change],
                     )
-                    .and_then(|mut stmt| {
-                        stmt.execute(params![key, p.label, symmetric, p.description, self.change])
-                    })
                     .map_err(db)?;
                 Ok(WriteReport::changed(
                     format!("declared predicate `{}`", p.id),
@@ -190,22 +176,10 @@ impl Writer<'_> {
                 ))
             }
             None => {
-                let key = change::next_predicate_key(self.conn).map_err(db)?;
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO predicate (key, id, label, symmetric, description, declared, \
-                         since_change) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)",
-                    )
-                    .and_then(|mut stmt| {
-                        stmt.execute(params![
-                            key,
-                            p.id,
-                            p.label,
-                            symmetric,
-                            p.description,
-                            self.change
-                        ])
-                    })
+                let key = change::next_predicate_key(self.db).map_err(db)?;
+                self.db
+                    .execute("INSERT INTO predicate (key, id, label, \"symmetric\", description, declared, \
+                         since_change) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6)", &[&key, &p.id, &p.label, &symmetric, &p.description, &self.change])
                     .map_err(db)?;
                 Ok(WriteReport::changed(
                     format!("added predicate `{}`", p.id),
@@ -218,14 +192,12 @@ impl Writer<'_> {
     /// `add source`: a new source; an existing id with the same content changes nothing.
     pub(super) fn add_source(&self, s: SourceFields) -> Result<WriteReport, StoreError> {
         let stored: Option<[Option<String>; 5]> = self
-            .conn
-            .prepare_cached("SELECT title, published, lang, url, note FROM source WHERE id = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row([&s.id], |r| {
-                    Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-                })
-                .optional()
-            })
+            .db
+            .query_opt(
+                "SELECT title, published, lang, url, note FROM source WHERE id = ?1",
+                &[&&s.id],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            )
             .map_err(db)?;
         if let Some([title, published, lang, url, note]) = stored {
             return already(
@@ -241,27 +213,25 @@ impl Writer<'_> {
                 "Use another id for another source, or `correct source` to change this one.",
             );
         }
-        let key = change::next_source_key(self.conn).map_err(db)?;
+        let key = change::next_source_key(self.db).map_err(db)?;
         let (lo, hi) = s.published_range.unzip();
-        self.conn
-            .prepare_cached(
+        self.db
+            .execute(
                 "INSERT INTO source (key, id, title, published, published_lo, published_hi, lang, \
                  url, note, since_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                &[
+                    &key,
+                    &s.id,
+                    &s.title,
+                    &s.published,
+                    &lo,
+                    &hi,
+                    &s.lang,
+                    &s.url,
+                    &s.note,
+                    &self.change,
+                ],
             )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    key,
-                    s.id,
-                    s.title,
-                    s.published,
-                    lo,
-                    hi,
-                    s.lang,
-                    s.url,
-                    s.note,
-                    self.change
-                ])
-            })
             .map_err(db)?;
         Ok(WriteReport::changed(
             format!("added source `{}`", s.id),
@@ -282,9 +252,12 @@ impl Writer<'_> {
         }
         self.keep(Table::Entity, entity.key)?;
         let first: i64 = self
-            .conn
-            .prepare_cached("SELECT COALESCE(max(ord), 0) + 1 FROM alias WHERE entity = ?1")
-            .and_then(|mut stmt| stmt.query_row([entity.key], |r| r.get(0)))
+            .db
+            .query_row(
+                "SELECT COALESCE(max(ord), 0) + 1 FROM alias WHERE entity = ?1",
+                &[&entity.key],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         for (ord, name) in (first..).zip(&new) {
             self.insert_name(entity.key, name, None, false, ord)?;
@@ -302,12 +275,12 @@ impl Writer<'_> {
     pub(super) fn weak_alias(&self, id: &str, names: &[String]) -> Result<WriteReport, StoreError> {
         let entity = self.entity_row(id)?;
         let stored: Vec<String> = self
-            .conn
-            .prepare_cached("SELECT text FROM weak_alias WHERE entity = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_map([entity.key], |r| r.get(0))?
-                    .collect::<Result<_, _>>()
-            })
+            .db
+            .query_map(
+                "SELECT text FROM weak_alias WHERE entity = ?1",
+                &[&entity.key],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         let mut new = given_names(names)?;
         new.retain(|name| !stored.iter().any(|n| n == name));
@@ -317,7 +290,7 @@ impl Writer<'_> {
             )));
         }
         self.keep(Table::Entity, entity.key)?;
-        crate::store::mentions::insert_weak_aliases(self.conn, entity.key, &new, Some(self.change))
+        crate::store::mentions::insert_weak_aliases(self.db, entity.key, &new, Some(self.change))
             .map_err(db)?;
         self.touch(Table::Entity, entity.key)?;
         Ok(WriteReport::changed(
@@ -355,9 +328,11 @@ impl Writer<'_> {
         }
         self.keep(Table::Entity, entity.key)?;
         for name in &gone {
-            self.conn
-                .prepare_cached("DELETE FROM alias WHERE entity = ?1 AND text = ?2")
-                .and_then(|mut stmt| stmt.execute(params![entity.key, name]))
+            self.db
+                .execute(
+                    "DELETE FROM alias WHERE entity = ?1 AND text = ?2",
+                    &[&entity.key, &name],
+                )
                 .map_err(db)?;
         }
         self.touch(Table::Entity, entity.key)?;
@@ -378,22 +353,19 @@ impl Writer<'_> {
         }
         self.keep(Table::Entity, entity.key)?;
         // The old display name becomes the last alias.
-        self.conn
-            .prepare_cached(
+        self.db
+            .execute(
                 "UPDATE alias SET is_name = 0, \
                      ord = (SELECT COALESCE(max(ord), 0) + 1 FROM alias WHERE entity = ?1) \
                  WHERE entity = ?1 AND is_name = 1",
+                &[&entity.key],
             )
-            .and_then(|mut stmt| stmt.execute([entity.key]))
             .map_err(db)?;
         for sql in [
             "UPDATE alias SET is_name = 1, ord = 0 WHERE entity = ?1 AND text = ?2",
             "UPDATE entity SET name = ?2 WHERE key = ?1",
         ] {
-            self.conn
-                .prepare_cached(sql)
-                .and_then(|mut stmt| stmt.execute(params![entity.key, name]))
-                .map_err(db)?;
+            self.db.execute(sql, &[&entity.key, &name]).map_err(db)?;
         }
         self.insert_name(entity.key, name, None, true, 0)?;
         self.touch(Table::Entity, entity.key)?;

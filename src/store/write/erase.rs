@@ -2,9 +2,8 @@
 //! (every version of it, and the statements that wrote them, which may quote it); history
 //! keeps one tombstone with the change that first had it and the change that erased it.
 
-use rusqlite::params;
-
 use super::{db, WriteReport, Writer};
+use crate::store::db::Dialect;
 use crate::store::StoreError;
 
 impl Writer<'_> {
@@ -13,18 +12,15 @@ impl Writer<'_> {
     /// one.
     pub(super) fn erase(&self, id: i64) -> Result<WriteReport, StoreError> {
         let (first, content): (Option<i64>, i64) = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_row(
                 "SELECT min(since), sum(content) FROM ( \
                      SELECT since_change AS since, 1 AS content FROM relation WHERE key = ?1 \
                      UNION ALL \
-                     SELECT since_change, 1 - erased FROM relation_version WHERE id = ?1)",
+                     SELECT since_change, 1 - erased FROM relation_version WHERE id = ?1) AS v",
+                &[&id],
+                |r| Ok((r.get(0)?, r.get::<Option<i64>>(1)?.unwrap_or(0))),
             )
-            .and_then(|mut stmt| {
-                stmt.query_row([id], |r| {
-                    Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0)))
-                })
-            })
             .map_err(db)?;
         let Some(first) = first else {
             return Err(StoreError::NoSuchRelation { id });
@@ -36,34 +32,42 @@ impl Writer<'_> {
         }
         // The statements that wrote its versions may quote its content: they go too.
         let quoting: Vec<i64> = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_map(
                 "SELECT id FROM change WHERE statement IS NOT NULL AND id IN ( \
                      SELECT since_change FROM relation WHERE key = ?1 \
                      UNION SELECT since_change FROM relation_version WHERE id = ?1 AND erased = 0) \
                  ORDER BY id",
+                &[&id],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| stmt.query_map([id], |r| r.get(0))?.collect())
             .map_err(db)?;
-        // SQLite overwrites what it deletes with zeros instead of leaving it in free pages.
-        let secure: i64 = self
-            .conn
-            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
-            .map_err(db)?;
-        self.conn
-            .execute_batch("PRAGMA secure_delete = ON")
-            .map_err(db)?;
-        let deleted = self.delete_content(id, &quoting);
-        self.conn
-            .execute_batch(&format!("PRAGMA secure_delete = {}", secure.clamp(0, 2)))
-            .map_err(db)?;
-        deleted?;
-        self.conn
-            .prepare_cached(
+        if self.db.dialect() == Dialect::Sqlite {
+            // SQLite overwrites what it deletes with zeros instead of leaving it in free
+            // pages.
+            let secure: i64 = self
+                .db
+                .query_row("PRAGMA secure_delete", &[], |r| r.get(0))
+                .map_err(db)?;
+            self.db
+                .execute_batch("PRAGMA secure_delete = ON")
+                .map_err(db)?;
+            let deleted = self.delete_content(id, &quoting);
+            self.db
+                .execute_batch(&format!("PRAGMA secure_delete = {}", secure.clamp(0, 2)))
+                .map_err(db)?;
+            deleted?;
+        } else {
+            // PostgreSQL keeps deleted rows until VACUUM reclaims them, which cannot run
+            // inside the change's transaction; autovacuum does it soon after.
+            self.delete_content(id, &quoting)?;
+        }
+        self.db
+            .execute(
                 "INSERT INTO relation_version (id, since_change, until_change, erased) \
                  VALUES (?1, ?2, ?3, 1)",
+                &[&id, &first, &self.change],
             )
-            .and_then(|mut stmt| stmt.execute(params![id, first, self.change]))
             .map_err(db)?;
         let mut report = WriteReport::changed(format!("erased #{id}"), vec![id]);
         if !quoting.is_empty() {
@@ -82,15 +86,14 @@ impl Writer<'_> {
             "DELETE FROM relation WHERE key = ?1",
             "DELETE FROM relation_version WHERE id = ?1",
         ] {
-            self.conn
-                .prepare_cached(sql)
-                .and_then(|mut stmt| stmt.execute([id]))
-                .map_err(db)?;
+            self.db.execute(sql, &[&id]).map_err(db)?;
         }
         for change in quoting {
-            self.conn
-                .prepare_cached("UPDATE change SET statement = NULL WHERE id = ?1")
-                .and_then(|mut stmt| stmt.execute([change]))
+            self.db
+                .execute(
+                    "UPDATE change SET statement = NULL WHERE id = ?1",
+                    &[&change],
+                )
                 .map_err(db)?;
         }
         Ok(())

@@ -5,11 +5,10 @@
 //! successor was `retracted` (or `erased`, or `undone`), and any version an undo made is
 //! `restored`.
 
-use rusqlite::{params, Connection};
-
 use super::log::{err, result, Log};
 use super::versions::{KeptName, Table};
 use crate::plan::{ColumnType, ENTITY_HISTORY_COLUMNS, RELATION_HISTORY_COLUMNS};
+use crate::store::db::Db;
 use crate::store::query::cell;
 use crate::store::{Store, StoreError};
 use crate::value::{ResultSet, Value};
@@ -93,29 +92,26 @@ struct RelationEvent {
 }
 
 /// Every version of relation `id`, oldest first.
-fn relation_versions(conn: &Connection, id: i64) -> Result<Vec<RelationVersion>, StoreError> {
-    let mut stmt = conn.prepare_cached(&relation_versions_sql()).map_err(err)?;
-    let rows = stmt
-        .query_map([id], |r| {
-            let mut cells = Vec::with_capacity(CONTENT_COLUMNS);
-            for (i, column) in content().enumerate() {
-                cells.push(cell(r.get_ref(6 + i)?, content_type(column)));
-            }
-            Ok(RelationVersion {
-                since: r.get(0)?,
-                until: r.get(1)?,
-                erased: r.get(2)?,
-                ends: [r.get(3)?, r.get(4)?, r.get(5)?],
-                cells,
-            })
+fn relation_versions(db: &Db, id: i64) -> Result<Vec<RelationVersion>, StoreError> {
+    db.query_map(&relation_versions_sql(), &[&id], |r| {
+        let mut cells = Vec::with_capacity(CONTENT_COLUMNS);
+        for (i, column) in content().enumerate() {
+            cells.push(cell(r.cell(6 + i)?.value_ref(), content_type(column)));
+        }
+        Ok(RelationVersion {
+            since: r.get(0)?,
+            until: r.get(1)?,
+            erased: r.get(2)?,
+            ends: [r.get(3)?, r.get(4)?, r.get(5)?],
+            cells,
         })
-        .map_err(err)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(err)
+    })
+    .map_err(err)
 }
 
 /// What happened to relation `id`, in order.
 fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError> {
-    let versions = relation_versions(log.conn, id)?;
+    let versions = relation_versions(log.db, id)?;
     let mut events = Vec::with_capacity(versions.len() + 1);
     let blank = || vec![Value::Null; CONTENT_COLUMNS];
     for (i, v) in versions.iter().enumerate() {
@@ -139,7 +135,7 @@ fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError>
         let action = match previous {
             _ if log.is_undo(v.since)? => "restored",
             None => "added",
-            Some(p) => merge_action(log.conn, p, v)?,
+            Some(p) => merge_action(log.db, p, v)?,
         };
         events.push(RelationEvent {
             change: v.since,
@@ -172,7 +168,7 @@ fn relation_events(log: &Log, id: i64) -> Result<Vec<RelationEvent>, StoreError>
 /// `merged` when an end of the relation moved from an entity merged in that change,
 /// `unmerged` when it moved to one unmerged then, else `corrected`.
 fn merge_action(
-    conn: &Connection,
+    db: &Db,
     before: &RelationVersion,
     after: &RelationVersion,
 ) -> Result<&'static str, StoreError> {
@@ -184,24 +180,26 @@ fn merge_action(
         if old == new {
             continue;
         }
-        let merged: bool = conn
-            .prepare_cached(
+        let merged: bool = db
+            .query_row(
                 "SELECT EXISTS (SELECT 1 FROM entity WHERE key = ?1 AND since_change = ?2 \
                                 AND merged_into IS NOT NULL) \
                      OR EXISTS (SELECT 1 FROM entity_version WHERE key = ?1 AND since_change = ?2 \
                                 AND merged_into IS NOT NULL)",
+                &[&old, &change],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| stmt.query_row(params![old, change], |r| r.get(0)))
             .map_err(err)?;
         if merged {
             return Ok("merged");
         }
-        let unmerged: bool = conn
-            .prepare_cached(
+        let unmerged: bool = db
+            .query_row(
                 "SELECT EXISTS (SELECT 1 FROM entity_version WHERE key = ?1 AND until_change = ?2 \
                                 AND merged_into IS NOT NULL)",
+                &[&new, &change],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| stmt.query_row(params![new, change], |r| r.get(0)))
             .map_err(err)?;
         if unmerged {
             return Ok("unmerged");
@@ -220,38 +218,38 @@ struct EntityVersion {
     aliases: Vec<String>,
 }
 
-fn entity_versions(conn: &Connection, key: i64) -> Result<Vec<EntityVersion>, StoreError> {
-    let current_aliases: Vec<String> = conn
-        .prepare_cached(
+fn entity_versions(db: &Db, key: i64) -> Result<Vec<EntityVersion>, StoreError> {
+    let current_aliases: Vec<String> = db
+        .query_map(
             "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
+            &[&key],
+            |r| r.get(0),
         )
-        .and_then(|mut stmt| stmt.query_map([key], |r| r.get(0))?.collect())
         .map_err(err)?;
-    let mut stmt = conn
-        .prepare_cached(
+    let rows = db
+        .query_map(
             "SELECT since_change, until_change, kind, name, merged_into, aliases FROM ( \
                  SELECT since_change, NULL AS until_change, kind, name, merged_into, \
                         NULL AS aliases, 1 AS current FROM entity WHERE key = ?1 \
                  UNION ALL SELECT since_change, until_change, kind, name, merged_into, aliases, 0 \
-                        FROM entity_version WHERE key = ?1) \
+                        FROM entity_version WHERE key = ?1) AS versions \
              ORDER BY since_change, current, until_change",
+            &[&key],
+            |r| {
+                Ok((
+                    r.get::<i64>(0)?,
+                    r.get::<Option<i64>>(1)?,
+                    r.get::<String>(2)?,
+                    r.get::<String>(3)?,
+                    r.get::<Option<i64>>(4)?,
+                    r.get::<Option<String>>(5)?,
+                ))
+            },
         )
-        .map_err(err)?;
-    let rows = stmt
-        .query_map([key], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })
         .map_err(err)?;
     let mut versions = Vec::new();
     for row in rows {
-        let (since, until, kind, name, merged_into, kept) = row.map_err(err)?;
+        let (since, until, kind, name, merged_into, kept) = row;
         let aliases = match (until, kept) {
             (None, _) => current_aliases.clone(),
             (Some(_), kept) => {
@@ -281,20 +279,20 @@ fn entity_versions(conn: &Connection, key: i64) -> Result<Vec<EntityVersion>, St
 
 /// What happened to an entity's own row, in order: (change, action, detail).
 fn entity_events(
-    conn: &Connection,
+    db: &Db,
     log: &Log,
     key: i64,
 ) -> Result<Vec<(i64, &'static str, String)>, StoreError> {
     let id_of = |key: i64| -> Result<String, StoreError> {
-        conn.query_row(
+        db.query_row(
             &format!("SELECT {}", latest(Table::Entity, "id", "?1")),
-            [key],
-            |r| r.get::<_, Option<String>>(0),
+            &[&key],
+            |r| r.get::<Option<String>>(0),
         )
         .map(Option::unwrap_or_default)
         .map_err(err)
     };
-    let versions = entity_versions(conn, key)?;
+    let versions = entity_versions(db, key)?;
     let quoted = |names: &[&String]| {
         names
             .iter()
@@ -378,7 +376,7 @@ impl Store {
     /// `history #id`: every version of a relation, oldest first, with the change that
     /// made it, and a row for each time it left the current beliefs.
     pub fn relation_history(&self, id: i64) -> Result<ResultSet, StoreError> {
-        let log = Log::new(&self.conn());
+        let log = Log::new(&self.db());
         let events = relation_events(&log, id)?;
         if events.is_empty() {
             return Err(StoreError::NoSuchRelation { id });
@@ -401,12 +399,12 @@ impl Store {
     /// `history ENTITY`: the entity's own versions (added, names, merges) and what
     /// happened to the relations that named it, in the order of the changes.
     pub fn entity_history(&self, entity_id: &str) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn();
-        let key: Option<i64> = conn
+        let db = self.db();
+        let key: Option<i64> = db
             .query_row(
                 "SELECT COALESCE((SELECT key FROM entity WHERE id = ?1), \
                                  (SELECT max(key) FROM entity_version WHERE id = ?1))",
-                [entity_id],
+                &[&entity_id],
                 |r| r.get(0),
             )
             .map_err(err)?;
@@ -416,27 +414,25 @@ impl Store {
                 id: entity_id.to_string(),
             });
         };
-        let log = Log::new(conn);
+        let log = Log::new(db);
         // (change, order within the change, relation id, action, detail)
         let mut found: Vec<(i64, u8, Option<i64>, &'static str, String)> =
-            entity_events(conn, &log, key)?
+            entity_events(db, &log, key)?
                 .into_iter()
                 .map(|(change, action, detail)| (change, 0, None, action, detail))
                 .collect();
         // Entities merged into this one.
-        let others: Vec<(i64, String)> = conn
-            .prepare_cached(
+        let others: Vec<(i64, String)> = db
+            .query_map(
                 "SELECT key, id FROM entity WHERE merged_into = ?1 \
-                 UNION SELECT key, id FROM entity_version WHERE merged_into = ?1",
+                 UNION SELECT key, id FROM entity_version WHERE merged_into = ?1 ORDER BY 1, 2",
+                &[&key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .and_then(|mut stmt| {
-                stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
             .map_err(err)?;
         for (other, other_id) in others {
             let this = format!("`{entity_id}`");
-            for (change, action, detail) in entity_events(conn, &log, other)? {
+            for (change, action, detail) in entity_events(db, &log, other)? {
                 // An undo's event says what it restored: `merged into `b``, ….
                 let restored = |what: &str| detail.contains(&format!("{what} {this}"));
                 let verb = match action {
@@ -449,14 +445,11 @@ impl Store {
                 found.push((change, 1, None, action, format!("`{other_id}` {verb}")));
             }
         }
-        let ids: Vec<i64> = conn
-            .prepare_cached(
-                "SELECT key FROM relation WHERE subject = ?1 UNION SELECT key FROM relation WHERE object = ?1 \
+        let ids: Vec<i64> = db
+            .query_map("SELECT key FROM relation WHERE subject = ?1 UNION SELECT key FROM relation WHERE object = ?1 \
                  UNION SELECT key FROM relation WHERE place = ?1 \
                  UNION SELECT id FROM relation_version WHERE subject = ?1 OR object = ?1 OR place = ?1 \
-                 ORDER BY 1",
-            )
-            .and_then(|mut stmt| stmt.query_map([key], |r| r.get(0))?.collect())
+                 ORDER BY 1", &[&key], |r| r.get(0))
             .map_err(err)?;
         for id in ids {
             for event in relation_events(&log, id)? {

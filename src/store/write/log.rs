@@ -5,18 +5,14 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 
-use rusqlite::{params, Connection, OptionalExtension};
-
 use super::versions::Table;
+use crate::store::db::{Db, DbError, Row as DbRow};
 use crate::store::{change, Store, StoreError};
 use crate::value::{ResultSet, Row, Value};
 
 /// A failure to read history.
-pub(super) fn err(source: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite {
-        context: "cannot read the store's history",
-        source,
-    }
+pub(super) fn err(source: DbError) -> StoreError {
+    StoreError::db("cannot read the store's history")(source)
 }
 
 /// A change's row of the log.
@@ -33,14 +29,14 @@ pub(super) struct ChangeRow {
 
 /// Reads changes of the log once each.
 pub(super) struct Log<'c> {
-    pub(super) conn: &'c Connection,
+    pub(super) db: &'c Db,
     rows: RefCell<HashMap<i64, ChangeRow>>,
 }
 
 impl<'c> Log<'c> {
-    pub(super) fn new(conn: &'c Connection) -> Log<'c> {
+    pub(super) fn new(db: &'c Db) -> Log<'c> {
         Log {
-            conn,
+            db,
             rows: RefCell::new(HashMap::new()),
         }
     }
@@ -50,12 +46,13 @@ impl<'c> Log<'c> {
             return Ok(row.clone());
         }
         let row = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_opt(
                 "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes \
                  FROM change WHERE id = ?1",
+                &[&change],
+                change_row,
             )
-            .and_then(|mut stmt| stmt.query_row([change], change_row).optional())
             .map_err(err)?
             .ok_or(StoreError::NoSuchChange { change })?;
         self.rows.borrow_mut().insert(change, row.clone());
@@ -82,7 +79,7 @@ impl<'c> Log<'c> {
     }
 }
 
-fn change_row(r: &rusqlite::Row) -> rusqlite::Result<ChangeRow> {
+fn change_row(r: &DbRow<'_>) -> Result<ChangeRow, DbError> {
     Ok(ChangeRow {
         recorded: r.get(0)?,
         author: r.get(1)?,
@@ -107,22 +104,20 @@ impl Store {
     /// summary of what it did. `since` is an instant as the log writes them (changes
     /// recorded at or after it are listed), `by` an author.
     pub fn changes(&self, since: Option<&str>, by: Option<&str>) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn();
-        let listed: Vec<(i64, ChangeRow)> = conn
-            .prepare(
+        let db = self.db();
+        let listed: Vec<(i64, ChangeRow)> = db
+            .query_map(
                 "SELECT recorded, author, origin, origin_sha256, reason, statement, undoes, id \
-                 FROM change WHERE (?1 IS NULL OR recorded >= ?1) AND (?2 IS NULL OR author = ?2) \
-                 ORDER BY id",
+                 FROM change WHERE (CAST(?1 AS TEXT) IS NULL OR recorded >= ?1) \
+                 AND (CAST(?2 AS TEXT) IS NULL OR author = ?2) ORDER BY id",
+                &[&since, &by],
+                |r| Ok((r.get(7)?, change_row(r)?)),
             )
-            .and_then(|mut stmt| {
-                stmt.query_map(params![since, by], |r| Ok((r.get(7)?, change_row(r)?)))?
-                    .collect()
-            })
             .map_err(err)?;
         let first = listed.first().map_or(i64::MAX, |(id, _)| *id);
         let mut summaries: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for table in Table::ALL {
-            for (change, text) in summarise(conn, table, first)? {
+            for (change, text) in summarise(db, table, first)? {
                 summaries.entry(change).or_default().push(text);
             }
         }
@@ -153,56 +148,53 @@ impl Store {
     /// the end of a day, UTC: the last change recorded on or before it; 0 when the store
     /// had no change yet).
     pub fn change_number(&self, at: crate::plan::Recorded) -> Result<i64, StoreError> {
-        change::number_at(&self.conn(), at).map_err(err)
+        change::number_at(self.db(), at).map_err(err)
     }
 
     /// The number of the last change, if there is one.
     pub fn last_change(&self) -> Result<Option<i64>, StoreError> {
-        self.conn()
-            .query_row("SELECT max(id) FROM change", [], |r| r.get(0))
+        self.db()
+            .query_row("SELECT max(id) FROM change", &[], |r| r.get(0))
             .map_err(err)
     }
 
     /// Checks that change `change` exists.
     pub fn check_change(&self, change: i64) -> Result<(), StoreError> {
-        Log::new(&self.conn()).get(change).map(drop)
+        Log::new(self.db()).get(change).map(drop)
     }
 }
 
 /// For each change from `first` on, what it did to the rows of `table`, in words
 /// (`2 relations added, 1 corrected`).
-fn summarise(
-    conn: &Connection,
-    table: Table,
-    first: i64,
-) -> Result<Vec<(i64, String)>, StoreError> {
+fn summarise(db: &Db, table: Table, first: i64) -> Result<Vec<(i64, String)>, StoreError> {
     let (current, versions, vkey) = (table.current(), table.versions(), table.version_key());
     let erased = if table == Table::Relation {
         "erased"
     } else {
         "0"
     };
-    let mut stmt = conn
-        .prepare(&format!(
-            "SELECT key, since_change, NULL, 0 FROM {current} WHERE since_change >= ?1 \
-             UNION ALL SELECT {vkey}, since_change, until_change, {erased} FROM {versions} \
-                 WHERE since_change >= ?1 OR until_change >= ?1"
-        ))
-        .map_err(err)?;
     // (change, key) -> (had a version before the change, has one after, erased)
     let mut seen: BTreeMap<(i64, i64), (bool, bool, bool)> = BTreeMap::new();
-    let rows = stmt
-        .query_map([first], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, bool>(3)?,
-            ))
-        })
+    let rows = db
+        .query_map(
+            &format!(
+                "SELECT key, since_change, NULL, 0 FROM {current} WHERE since_change >= ?1 \
+                 UNION ALL SELECT {vkey}, since_change, until_change, {erased} FROM {versions} \
+                     WHERE since_change >= ?1 OR until_change >= ?1"
+            ),
+            &[&first],
+            |r| {
+                Ok((
+                    r.get::<i64>(0)?,
+                    r.get::<i64>(1)?,
+                    r.get::<Option<i64>>(2)?,
+                    r.get::<bool>(3)?,
+                ))
+            },
+        )
         .map_err(err)?;
     for row in rows {
-        let (key, since, until, erased) = row.map_err(err)?;
+        let (key, since, until, erased) = row;
         if erased {
             // A tombstone: the relation was added by its first change, erased by its last.
             seen.entry((until.unwrap_or(since), key)).or_default().2 = true;

@@ -2,8 +2,6 @@
 //! on, and the relations naming A are rewritten to name B (new versions, same ids);
 //! `unmerge A` ends the judgement and gives A back the relations its merge rewrote.
 
-use rusqlite::{params, OptionalExtension};
-
 use super::relation::RowAt;
 use super::versions::{canonical, Table};
 use super::{db, WriteReport, Writer};
@@ -16,7 +14,7 @@ impl Writer<'_> {
     pub(super) fn merge(&self, from: &str, into: &str) -> Result<WriteReport, StoreError> {
         let a = self.entity_row(from)?;
         let named = self.entity_key(into)?;
-        let b = canonical(self.conn, named).map_err(db)?;
+        let b = canonical(self.db, named).map_err(db)?;
         let b_id = self.entity_id(b)?;
         if a.key == named {
             return Err(StoreError::Refused(format!(
@@ -44,20 +42,23 @@ impl Writer<'_> {
             None => {}
         }
         self.keep(Table::Entity, a.key)?;
-        self.conn
-            .prepare_cached("UPDATE entity SET merged_into = ?2 WHERE key = ?1")
-            .and_then(|mut stmt| stmt.execute(params![a.key, b]))
+        self.db
+            .execute(
+                "UPDATE entity SET merged_into = ?2 WHERE key = ?1",
+                &[&a.key, &b],
+            )
             .map_err(db)?;
         self.touch(Table::Entity, a.key)?;
         let mut report = WriteReport::changed(format!("merged `{from}` into `{b_id}`"), Vec::new());
         let keys: Vec<i64> = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_map(
                 "SELECT key FROM relation WHERE subject = ?1 UNION \
                  SELECT key FROM relation WHERE object = ?1 UNION \
                  SELECT key FROM relation WHERE place = ?1 ORDER BY 1",
+                &[&a.key],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| stmt.query_map([a.key], |r| r.get(0))?.collect())
             .map_err(db)?;
         let mut rewritten = 0;
         for key in keys {
@@ -97,17 +98,20 @@ impl Writer<'_> {
         };
         // The change that merged it: the end of its last version merged elsewhere or not.
         let merged_by: Option<i64> = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_row(
                 "SELECT max(until_change) FROM entity_version \
-                 WHERE key = ?1 AND merged_into IS NOT ?2",
+                 WHERE key = ?1 AND merged_into IS DISTINCT FROM ?2",
+                &[&a.key, &target],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| stmt.query_row(params![a.key, target], |r| r.get(0)))
             .map_err(db)?;
         self.keep(Table::Entity, a.key)?;
-        self.conn
-            .prepare_cached("UPDATE entity SET merged_into = NULL WHERE key = ?1")
-            .and_then(|mut stmt| stmt.execute([a.key]))
+        self.db
+            .execute(
+                "UPDATE entity SET merged_into = NULL WHERE key = ?1",
+                &[&a.key],
+            )
             .map_err(db)?;
         self.touch(Table::Entity, a.key)?;
         let target_id = self.entity_id(target)?;
@@ -116,30 +120,26 @@ impl Writer<'_> {
         let Some(merged_by) = merged_by else {
             return Ok(report);
         };
-        let stands_for = [target, canonical(self.conn, target).map_err(db)?];
+        let stands_for = [target, canonical(self.db, target).map_err(db)?];
         let before: Vec<(i64, i64, [Option<i64>; 3])> = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_map(
                 "SELECT id, since_change, subject, object, place FROM relation_version \
                  WHERE until_change = ?1 AND erased = 0 \
                    AND (subject = ?2 OR object = ?2 OR place = ?2) ORDER BY id",
+                &[&merged_by, &a.key],
+                |r| Ok((r.get(0)?, r.get(1)?, [r.get(2)?, r.get(3)?, r.get(4)?])),
             )
-            .and_then(|mut stmt| {
-                stmt.query_map(params![merged_by, a.key], |r| {
-                    Ok((r.get(0)?, r.get(1)?, [r.get(2)?, r.get(3)?, r.get(4)?]))
-                })?
-                .collect()
-            })
             .map_err(db)?;
         let mut returned = 0;
         for (key, since, ends) in before {
             let now: Option<[Option<i64>; 3]> = self
-                .conn
-                .prepare_cached("SELECT subject, object, place FROM relation WHERE key = ?1")
-                .and_then(|mut stmt| {
-                    stmt.query_row([key], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]))
-                        .optional()
-                })
+                .db
+                .query_opt(
+                    "SELECT subject, object, place FROM relation WHERE key = ?1",
+                    &[&key],
+                    |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]),
+                )
                 .map_err(db)?;
             let record = match now {
                 Some(now) => {
@@ -184,9 +184,12 @@ impl Writer<'_> {
 
     /// The change that ended the last version of relation `id`.
     fn last_end(&self, id: i64) -> Result<Option<i64>, StoreError> {
-        self.conn
-            .prepare_cached("SELECT max(until_change) FROM relation_version WHERE id = ?1")
-            .and_then(|mut stmt| stmt.query_row([id], |r| r.get(0)))
+        self.db
+            .query_row(
+                "SELECT max(until_change) FROM relation_version WHERE id = ?1",
+                &[&id],
+                |r| r.get(0),
+            )
             .map_err(db)
     }
 }

@@ -22,14 +22,16 @@ mod undo;
 mod versions;
 
 #[cfg(test)]
+mod postgres_tests;
+#[cfg(test)]
 mod testing;
 #[cfg(test)]
 mod tests;
 
-use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::change::{self, ChangeMeta};
+use super::db::{dialect, Db, DbError, Dialect};
 use super::{Store, StoreError};
 
 // The entity a merged one stands for: the catalog's name lookups follow it.
@@ -133,22 +135,20 @@ impl OpenChange {
 
 /// One write's work inside the open change: the connection and the change's number.
 struct Writer<'c> {
-    conn: &'c Connection,
+    db: &'c Db,
     change: i64,
 }
 
 /// A database failure while writing.
-fn db(source: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite {
-        context: "the write failed in the store",
-        source,
-    }
+fn db(source: DbError) -> StoreError {
+    StoreError::db("the write failed in the store")(source)
 }
 
 impl Store {
-    /// Opens a change: takes the store's write lock (`BEGIN IMMEDIATE`, so another writer
-    /// waits and then sees this change's results) and records the change. Returns its
-    /// number. Errors when a change is open already.
+    /// Opens a change: takes the store's write lock (SQLite's `BEGIN IMMEDIATE`, a lock on
+    /// the store on PostgreSQL: see [`dialect::begin_change`]), so another writer waits and
+    /// then sees this change's results, and records the change. Returns its number.
+    /// Errors when a change is open already.
     pub fn begin_change(&mut self, meta: ChangeMeta) -> Result<i64, StoreError> {
         self.open_change_for(meta, false)
     }
@@ -169,11 +169,18 @@ impl Store {
                 "a change is open already: commit it or roll it back before opening another",
             ));
         }
-        // Each write's statement journal in memory, not in a file per statement.
-        self.keep_temporary_data(true)?;
-        let err = StoreError::sqlite("cannot start a change");
-        self.conn().execute_batch("BEGIN IMMEDIATE").map_err(err)?;
-        match change::open(&self.conn(), &meta) {
+        if self.dialect() == Dialect::Sqlite {
+            // Each write's statement journal in memory, not in a file per statement.
+            self.keep_temporary_data(true)?;
+        }
+        let err = StoreError::db("cannot start a change");
+        if let Err(e) = self.db.execute_batch(dialect::begin_change(self.dialect())) {
+            if self.db.in_transaction() {
+                let _ = self.db.execute_batch("ROLLBACK");
+            }
+            return Err(err(e));
+        }
+        match change::open(&self.db, &meta) {
             Ok(id) => {
                 self.change = Some(OpenChange {
                     id,
@@ -185,7 +192,7 @@ impl Store {
             }
             Err(e) => {
                 // The change failed: nothing of it may stay.
-                let _ = self.conn().execute_batch("ROLLBACK");
+                let _ = self.db.execute_batch("ROLLBACK");
                 Err(err(e))
             }
         }
@@ -200,7 +207,7 @@ impl Store {
             return Err(not_in_change());
         };
         let writer = Writer {
-            conn: &self.conn(),
+            db: &self.db,
             change: open.id,
         };
         let apply = || {
@@ -220,20 +227,20 @@ impl Store {
                     }
                 }
                 Err(_) => {
-                    let _ = self.conn().execute_batch("ROLLBACK");
+                    let _ = self.db.execute_batch("ROLLBACK");
                     self.change = None;
                 }
             }
             return result;
         }
-        let savepoint = StoreError::sqlite("cannot apply a write");
-        self.conn()
+        let savepoint = StoreError::db("cannot apply a write");
+        self.db
             .execute_batch("SAVEPOINT write_op")
             .map_err(savepoint)?;
         let result = apply();
         match result {
             Ok(report) => {
-                self.conn()
+                self.db
                     .execute_batch("RELEASE write_op")
                     .map_err(savepoint)?;
                 if let Some(open) = &mut self.change {
@@ -243,12 +250,12 @@ impl Store {
             }
             Err(e) => {
                 if self
-                    .conn()
+                    .db
                     .execute_batch("ROLLBACK TO write_op; RELEASE write_op")
                     .is_err()
                 {
                     // The write's own undoing failed: the change as a whole goes.
-                    let _ = self.conn().execute_batch("ROLLBACK");
+                    let _ = self.db.execute_batch("ROLLBACK");
                     self.change = None;
                 }
                 Err(e)
@@ -262,11 +269,12 @@ impl Store {
         let Some(open) = &self.change else {
             return Err(not_in_change());
         };
-        self.conn()
+        // The new line is bound: SQLite writes it `char(10)`, PostgreSQL `chr(10)`.
+        self.db
             .execute(
                 "UPDATE change SET statement = CASE WHEN statement IS NULL OR statement = '' \
-                 THEN ?2 ELSE statement || char(10) || ?2 END WHERE id = ?1",
-                rusqlite::params![open.id, text],
+                 THEN ?2 ELSE statement || ?3 || ?2 END WHERE id = ?1",
+                &[&open.id, &text, &"\n"],
             )
             .map_err(db)?;
         Ok(())
@@ -280,23 +288,22 @@ impl Store {
             return Err(not_in_change());
         };
         if !open.changed {
-            self.conn()
+            self.db
                 .execute_batch("ROLLBACK")
-                .map_err(StoreError::sqlite(
-                    "cannot end a change that changed nothing",
-                ))?;
+                .map_err(StoreError::db("cannot end a change that changed nothing"))?;
             return Ok(None);
         }
-        if let Err(e) = self.conn().execute_batch("COMMIT") {
-            if !self.conn().is_autocommit() {
-                let _ = self.conn().execute_batch("ROLLBACK");
+        let committed =
+            change::move_sequences_on(&self.db).and_then(|()| self.db.execute_batch("COMMIT"));
+        if let Err(e) = committed {
+            if self.db.in_transaction() {
+                let _ = self.db.execute_batch("ROLLBACK");
             }
-            return Err(StoreError::Sqlite {
-                context: "cannot commit the change; nothing of it was written",
-                source: e,
-            });
+            return Err(StoreError::db(
+                "cannot commit the change; nothing of it was written",
+            )(e));
         }
-        if open.erased {
+        if open.erased && self.dialect() == Dialect::Sqlite {
             // The erased content is still in the write-ahead log's older frames, which a
             // writer that keeps its log on close ([`Store::keep_log_on_close`]) would
             // leave there: carry the log into the store file and empty it now. A reader
@@ -316,9 +323,9 @@ impl Store {
         if self.change.take().is_none() {
             return Err(not_in_change());
         }
-        self.conn()
+        self.db
             .execute_batch("ROLLBACK")
-            .map_err(StoreError::sqlite("cannot roll back the change"))
+            .map_err(StoreError::db("cannot roll back the change"))
     }
 
     /// True while a change is open.
@@ -380,11 +387,11 @@ impl Writer<'_> {
         let Some(reason) = reason.map(str::trim).filter(|r| !r.is_empty()) else {
             return Ok(());
         };
-        self.conn
+        self.db
             .execute(
                 "UPDATE change SET reason = CASE WHEN reason IS NULL OR reason = '' THEN ?2 \
                  ELSE reason || '; ' || ?2 END WHERE id = ?1",
-                rusqlite::params![self.change, reason],
+                &[&self.change, &reason],
             )
             .map_err(db)?;
         Ok(())

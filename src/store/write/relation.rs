@@ -3,13 +3,12 @@
 //! every changed relation is checked again by the import's rules and gets its
 //! fingerprint from them.
 
-use rusqlite::types::ValueRef;
-use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::versions::{canonical, change_info, Table};
 use super::{checked, db, WriteReport, Writer};
 use crate::store::change;
+use crate::store::db::{Cell, Dialect};
 use crate::store::import::fields::{CheckedRecord, RelationFields, RELATION_RECORD_FIELDS};
 use crate::store::StoreError;
 
@@ -44,10 +43,30 @@ impl Resolved {
     }
 }
 
+/// The record's fields [`record_sql`] reads, in the order of its columns; then come
+/// `named_place` and `named_source`.
+const RECORD_COLUMNS: [&str; 14] = [
+    "subject",
+    "predicate",
+    "object",
+    "when",
+    "from",
+    "to",
+    "at",
+    "status",
+    "place",
+    "source",
+    "quote",
+    "note",
+    "confidence",
+    "reported",
+];
+
 /// The SQL reading a relation's record from `rows` (one row, aliased `r`), ids resolved,
-/// each column named as the record's field. Entity and source ids never change, so the
-/// current rows give them for versions too; `named_place` and `named_source` say whether
-/// the version names one (its id is NULL when an undo removed it since).
+/// each column named as the record's field ([`RECORD_COLUMNS`]). Entity and source ids
+/// never change, so the current rows give them for versions too; `named_place` and
+/// `named_source` say whether the version names one (its id is NULL when an undo removed
+/// it since).
 fn record_sql(rows: &str) -> String {
     format!(
         "SELECT s.id AS subject, p.id AS predicate, o.id AS object, r.when_text AS \"when\", \
@@ -65,12 +84,12 @@ fn record_sql(rows: &str) -> String {
 }
 
 /// A cell of [`record_sql`] as a record's JSON value (`None`: the field is absent).
-fn json_value(cell: ValueRef<'_>) -> Option<Value> {
+fn json_value(cell: Cell<'_>) -> Option<Value> {
     match cell {
-        ValueRef::Text(t) => Some(Value::String(String::from_utf8_lossy(t).into_owned())),
-        ValueRef::Real(f) => serde_json::Number::from_f64(f).map(Value::Number),
-        ValueRef::Integer(i) => Some(Value::Number(i.into())),
-        ValueRef::Null | ValueRef::Blob(_) => None,
+        Cell::Text(t) => Some(Value::String(t.to_owned())),
+        Cell::Real(f) => serde_json::Number::from_f64(f).map(Value::Number),
+        Cell::Int(i) => Some(Value::Number(i.into())),
+        Cell::Null | Cell::Blob(_) => None,
     }
 }
 
@@ -81,7 +100,9 @@ impl Writer<'_> {
     pub(super) fn relation_record(&self, at: RowAt) -> Result<Map<String, Value>, StoreError> {
         let (sql, key, since) = match at {
             RowAt::Current(key) => (
-                record_sql("(SELECT * FROM relation WHERE key = ?1 AND ?2 IS NULL)"),
+                record_sql(
+                    "(SELECT * FROM relation WHERE key = ?1 AND CAST(?2 AS BIGINT) IS NULL)",
+                ),
                 key,
                 None,
             ),
@@ -92,22 +113,22 @@ impl Writer<'_> {
             ),
         };
         let found = self
-            .conn
-            .prepare_cached(&sql)
-            .and_then(|mut stmt| {
-                stmt.query_row(params![key, since], |r| {
-                    let mut record = Map::new();
-                    record.insert("type".into(), "relation".into());
-                    // The fields of a relation record, as the import knows them.
-                    for field in RELATION_RECORD_FIELDS {
-                        if let Some(value) = r.get_ref(*field).ok().and_then(json_value) {
-                            record.insert((*field).into(), value);
-                        }
+            .db
+            .query_opt(&sql, &[&key, &since], |r| {
+                let mut record = Map::new();
+                record.insert("type".into(), "relation".into());
+                // The fields of a relation record, as the import knows them.
+                for field in RELATION_RECORD_FIELDS {
+                    let Some(i) = RECORD_COLUMNS.iter().position(|c| c == field) else {
+                        continue;
+                    };
+                    if let Some(value) = json_value(r.cell(i)?) {
+                        record.insert((*field).into(), value);
                     }
-                    let named: [bool; 2] = [r.get("named_place")?, r.get("named_source")?];
-                    Ok((record, named))
-                })
-                .optional()
+                }
+                let named = RECORD_COLUMNS.len();
+                let named: [bool; 2] = [r.get(named)?, r.get(named + 1)?];
+                Ok((record, named))
             })
             .map_err(db)?;
         let Some((record, [named_place, named_source])) = found else {
@@ -138,7 +159,7 @@ impl Writer<'_> {
                 continue;
             };
             let key = self.entity_key(id)?;
-            let stands_for = canonical(self.conn, key).map_err(db)?;
+            let stands_for = canonical(self.db, key).map_err(db)?;
             if stands_for != key {
                 record.insert(field.into(), self.entity_id(stands_for)?.into());
                 rewritten = true;
@@ -160,12 +181,12 @@ impl Writer<'_> {
             .map(|id| self.source_key(id))
             .transpose()?;
         let found: Option<(i64, bool)> = self
-            .conn
-            .prepare_cached("SELECT key, symmetric FROM predicate WHERE id = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row([&fields.predicate], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
+            .db
+            .query_opt(
+                "SELECT key, \"symmetric\" FROM predicate WHERE id = ?1",
+                &[&fields.predicate],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(db)?;
         let (predicate, symmetric, new_predicate) = match found {
             Some((key, symmetric)) => (key, symmetric, false),
@@ -189,9 +210,12 @@ impl Writer<'_> {
         let record = self.relation_record(at)?;
         let fields = relation_fields(&record)?;
         let symmetric: bool = self
-            .conn
-            .prepare_cached("SELECT symmetric FROM predicate WHERE id = ?1")
-            .and_then(|mut stmt| stmt.query_row([&fields.predicate], |r| r.get(0)).optional())
+            .db
+            .query_opt(
+                "SELECT \"symmetric\" FROM predicate WHERE id = ?1",
+                &[&fields.predicate],
+                |r| r.get(0),
+            )
             .map_err(db)?
             .unwrap_or(false);
         Ok(fingerprints(&fields, symmetric))
@@ -203,18 +227,13 @@ impl Writer<'_> {
         fingerprints: [[u8; 16]; 2],
         except: Option<i64>,
     ) -> Result<Option<i64>, StoreError> {
-        self.conn
-            .prepare_cached(
-                "SELECT key FROM relation WHERE fingerprint IN (?1, ?2) AND key IS NOT ?3 \
-                 ORDER BY key LIMIT 1",
+        self.db
+            .query_opt(
+                "SELECT key FROM relation WHERE fingerprint IN (?1, ?2) \
+                 AND key IS DISTINCT FROM ?3 ORDER BY key LIMIT 1",
+                &[&&fingerprints[0][..], &&fingerprints[1][..], &except],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| {
-                stmt.query_row(
-                    params![&fingerprints[0][..], &fingerprints[1][..], except],
-                    |r| r.get(0),
-                )
-                .optional()
-            })
             .map_err(db)
     }
 
@@ -222,8 +241,8 @@ impl Writer<'_> {
     pub(super) fn write_relation(&self, key: i64, r: &Resolved) -> Result<(), StoreError> {
         let f = &r.fields;
         let bound = |pick: fn(&crate::time::Bounds) -> i64| f.bounds.as_ref().map(pick);
-        self.conn
-            .prepare_cached(
+        self.db
+            .execute(
                 "INSERT INTO relation (key, subject, predicate, object, when_text, from_text, \
                      to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, \
                      quote, note, confidence, fingerprint, since_change) \
@@ -239,36 +258,35 @@ impl Writer<'_> {
                      source = excluded.source, quote = excluded.quote, note = excluded.note, \
                      confidence = excluded.confidence, fingerprint = excluded.fingerprint, \
                      since_change = excluded.since_change",
+                &[
+                    &key,
+                    &r.subject,
+                    &r.predicate,
+                    &r.object,
+                    &f.when,
+                    &f.from,
+                    &f.to,
+                    &f.at,
+                    &bound(|b| b.start_lo),
+                    &bound(|b| b.start_hi),
+                    &bound(|b| b.end_lo),
+                    &bound(|b| b.end_hi),
+                    &f.status,
+                    &r.place,
+                    &r.source,
+                    &f.quote,
+                    &f.note,
+                    &f.confidence,
+                    &&r.fingerprints()[0][..],
+                    &self.change,
+                ],
             )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    key,
-                    r.subject,
-                    r.predicate,
-                    r.object,
-                    f.when,
-                    f.from,
-                    f.to,
-                    f.at,
-                    bound(|b| b.start_lo),
-                    bound(|b| b.start_hi),
-                    bound(|b| b.end_lo),
-                    bound(|b| b.end_hi),
-                    f.status,
-                    r.place,
-                    r.source,
-                    f.quote,
-                    f.note,
-                    f.confidence,
-                    &r.fingerprints()[0][..],
-                    self.change
-                ])
-            })
             .map_err(db)?;
+        self.index_text(key)?;
         if f.needs_anchor {
             // Dates as reporters write them count from `reported`, else the source's
             // `published` date, which the row now names.
-            crate::store::anchor::resolve_relation_time(self.conn, key, f.reported.as_deref())
+            crate::store::anchor::resolve_relation_time(self.db, key, f.reported.as_deref())
                 .map_err(db)?
                 .map_err(|fault| StoreError::BadWrite {
                     field: Some(fault.field.into()),
@@ -285,10 +303,46 @@ impl Writer<'_> {
         key: i64,
         fingerprint: [u8; 16],
     ) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("UPDATE relation SET fingerprint = ?2 WHERE key = ?1")
-            .and_then(|mut stmt| stmt.execute(params![key, &fingerprint[..]]))
+        self.db
+            .execute(
+                "UPDATE relation SET fingerprint = ?2 WHERE key = ?1",
+                &[&key, &&fingerprint[..]],
+            )
             .map_err(db)?;
+        Ok(())
+    }
+
+    /// Keeps relation `key`'s row of the text index in step with its quote and note, after
+    /// a write of its row. SQLite's triggers do it (they call the fold function on each
+    /// connection); PostgreSQL's cannot call [`crate::names::normalise`], so the store
+    /// does it here, where every write of a relation's content passes (a deleted relation's
+    /// row goes with it: the index's foreign key cascades).
+    pub(super) fn index_text(&self, key: i64) -> Result<(), StoreError> {
+        if self.db.dialect() != Dialect::Postgres {
+            return Ok(());
+        }
+        let texts: Option<(Option<String>, Option<String>)> = self
+            .db
+            .query_opt(
+                "SELECT quote, note FROM relation WHERE key = ?1",
+                &[&key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(db)?;
+        match texts {
+            Some((quote, note)) if quote.is_some() || note.is_some() => {
+                let fold = |t: &Option<String>| t.as_deref().map(crate::names::normalise);
+                self.db.execute(
+                    "INSERT INTO relation_text (key, quote, note) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (key) DO UPDATE SET quote = excluded.quote, note = excluded.note",
+                    &[&key, &fold(&quote), &fold(&note)],
+                )
+            }
+            _ => self
+                .db
+                .execute("DELETE FROM relation_text WHERE key = ?1", &[&key]),
+        }
+        .map_err(db)?;
         Ok(())
     }
 
@@ -306,7 +360,7 @@ impl Writer<'_> {
                 ..WriteReport::said(format!("already recorded as #{id}"))
             });
         }
-        let id = change::next_relation_key(self.conn).map_err(db)?;
+        let id = change::next_relation_key(self.db).map_err(db)?;
         self.write_relation(id, &resolved)?;
         let mut report = WriteReport::changed(format!("added #{id}"), vec![id]);
         if resolved.new_predicate {
@@ -356,9 +410,12 @@ impl Writer<'_> {
         }
         let resolved = self.resolve(record)?;
         let current: Vec<u8> = self
-            .conn
-            .prepare_cached("SELECT fingerprint FROM relation WHERE key = ?1")
-            .and_then(|mut stmt| stmt.query_row([id], |r| r.get(0)))
+            .db
+            .query_row(
+                "SELECT fingerprint FROM relation WHERE key = ?1",
+                &[&id],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         if resolved.fingerprints().iter().any(|f| f[..] == current[..]) {
             return Ok(WriteReport {
@@ -407,20 +464,18 @@ impl Writer<'_> {
     /// naming the change that ended it, or [`StoreError::NoSuchRelation`].
     pub(super) fn not_live(&self, id: i64, doing: &'static str) -> Result<StoreError, StoreError> {
         let ended: Option<(i64, bool)> = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_opt(
                 "SELECT until_change, erased FROM relation_version WHERE id = ?1 \
                  ORDER BY until_change DESC LIMIT 1",
+                &[&id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .and_then(|mut stmt| {
-                stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
             .map_err(db)?;
         let Some((change, erased)) = ended else {
             return Ok(StoreError::NoSuchRelation { id });
         };
-        let info = change_info(self.conn, change)?;
+        let info = change_info(self.db, change)?;
         let action = match (erased, info.undoes) {
             (true, _) => "erased".to_string(),
             (false, Some(undone)) => format!("removed by an undo of change {undone}"),
@@ -455,30 +510,28 @@ impl Writer<'_> {
     }
 
     pub(super) fn key_of(&self, sql: &str, id: &str) -> Result<Option<i64>, StoreError> {
-        self.conn
-            .prepare_cached(sql)
-            .and_then(|mut stmt| stmt.query_row([id], |r| r.get(0)).optional())
-            .map_err(db)
+        self.db.query_opt(sql, &[&id], |r| r.get(0)).map_err(db)
     }
 
     /// The id of entity `key`.
     pub(super) fn entity_id(&self, key: i64) -> Result<String, StoreError> {
-        self.conn
-            .prepare_cached("SELECT id FROM entity WHERE key = ?1")
-            .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)))
+        self.db
+            .query_row("SELECT id FROM entity WHERE key = ?1", &[&key], |r| {
+                r.get(0)
+            })
             .map_err(db)
     }
 
     /// Creates predicate `id`, undeclared, as an import does for a relation that uses a
     /// predicate nobody declared.
     fn create_predicate(&self, id: &str) -> Result<i64, StoreError> {
-        let key = change::next_predicate_key(self.conn).map_err(db)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO predicate (key, id, symmetric, declared, since_change) \
+        let key = change::next_predicate_key(self.db).map_err(db)?;
+        self.db
+            .execute(
+                "INSERT INTO predicate (key, id, \"symmetric\", declared, since_change) \
                  VALUES (?1, ?2, 0, 0, ?3)",
+                &[&key, &id, &self.change],
             )
-            .and_then(|mut stmt| stmt.execute(params![key, id, self.change]))
             .map_err(db)?;
         Ok(key)
     }

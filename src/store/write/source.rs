@@ -3,7 +3,6 @@
 //! of the source's relations that count from it (ARTICLES.md, "The anchor"), each
 //! relation's old version kept as `correct` keeps it.
 
-use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
 
 use super::versions::Table;
@@ -56,25 +55,23 @@ impl Writer<'_> {
         };
         self.keep(Table::Source, key)?;
         let (lo, hi) = s.published_range.unzip();
-        self.conn
-            .prepare_cached(
+        self.db
+            .execute(
                 "UPDATE source SET title = ?2, published = ?3, published_lo = ?4, \
                  published_hi = ?5, lang = ?6, url = ?7, note = ?8, since_change = ?9 \
                  WHERE key = ?1",
+                &[
+                    &key,
+                    &s.title,
+                    &s.published,
+                    &lo,
+                    &hi,
+                    &s.lang,
+                    &s.url,
+                    &s.note,
+                    &self.change,
+                ],
             )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    key,
-                    s.title,
-                    s.published,
-                    lo,
-                    hi,
-                    s.lang,
-                    s.url,
-                    s.note,
-                    self.change
-                ])
-            })
             .map_err(db)?;
         let mut report = WriteReport::changed(format!("corrected source `{id}`"), Vec::new());
         if stored.get("published") != record.get("published") {
@@ -91,7 +88,7 @@ impl Writer<'_> {
         id: &str,
         published: Option<&str>,
     ) -> Result<WriteReport, StoreError> {
-        let moved = reanchor_source(self.conn, key, |relation| {
+        let moved = reanchor_source(self.db, key, |relation| {
             self.keep(Table::Relation, relation)
         })?;
         let keys = moved.map_err(|(relation, fault)| refusal(id, published, relation, fault))?;
@@ -114,14 +111,12 @@ impl Writer<'_> {
     /// Source `key` (id `id`) as a record of the data format.
     fn source_record(&self, key: i64, id: &str) -> Result<Map<String, Value>, StoreError> {
         let row: Option<[Option<String>; 5]> = self
-            .conn
-            .prepare_cached("SELECT title, published, lang, url, note FROM source WHERE key = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row([key], |r| {
-                    Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-                })
-                .optional()
-            })
+            .db
+            .query_opt(
+                "SELECT title, published, lang, url, note FROM source WHERE key = ?1",
+                &[&key],
+                |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            )
             .map_err(db)?;
         let Some(values) = row else {
             return Err(StoreError::UnknownId {

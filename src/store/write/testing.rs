@@ -1,5 +1,7 @@
 //! Helpers shared by the write engine's unit tests: stores with a little data, changes
-//! applied in one call, and snapshots of every table to compare before and after.
+//! applied in one call, snapshots of every table to compare before and after, and the
+//! same scenario run on a SQLite store and on a PostgreSQL one ([`both`]). The SQL
+//! helpers read through the store's `Db`, so they read either engine.
 
 use serde_json::{Map, Value};
 
@@ -34,10 +36,62 @@ pub(super) fn store_with(jsonl: &str) -> Store {
     s
 }
 
+/// A store on `engine` holding `jsonl` (records of DATA.md, one a line), written by `add`
+/// in one change, recorded as change 1 as [`store_with`]'s import is. (The import is not
+/// this module's to test on PostgreSQL: `add` takes the same records.)
+pub(super) fn store_added(engine: Engine, jsonl: &str) -> Store {
+    let mut s = match engine {
+        Engine::Sqlite => Store::open_in_memory().unwrap(),
+        Engine::Postgres(server) => postgres_store(server),
+    };
+    let ops: Vec<WriteOp> = jsonl
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(add)
+        .collect();
+    change(&mut s, &ops).unwrap();
+    record_import(&s);
+    s
+}
+
+/// A new, empty store in a schema of its own on the test server.
+pub(super) fn postgres_store(server: &crate::store::pg_server::Server) -> Store {
+    Store::open_target(
+        &crate::store::Target::Postgres {
+            conninfo: server.conninfo().to_string(),
+            schema: server.fresh_schema(),
+        },
+        crate::store::Mode::Create,
+    )
+    .unwrap()
+}
+
+/// Which engine a scenario runs on.
+#[derive(Clone, Copy)]
+pub(super) enum Engine {
+    Sqlite,
+    Postgres(&'static crate::store::pg_server::Server),
+}
+
+/// Runs `scenario` on SQLite and, when the tests have a PostgreSQL server, on PostgreSQL,
+/// and checks that both give the same lines (the scenario leaves out what differs by
+/// nature: the instants changes were recorded at). Returns SQLite's lines.
+pub(super) fn both(scenario: impl Fn(Engine) -> Vec<String>) -> Vec<String> {
+    let sqlite = scenario(Engine::Sqlite);
+    if let Some(server) = crate::store::pg_server::server() {
+        let postgres = scenario(Engine::Postgres(server));
+        for (i, (a, b)) in sqlite.iter().zip(&postgres).enumerate() {
+            assert_eq!(a, b, "line {i}: SQLite, then PostgreSQL");
+        }
+        assert_eq!(sqlite.len(), postgres.len(), "SQLite, then PostgreSQL");
+    }
+    sqlite
+}
+
 /// Makes change 1 the import's, by `importer` on 2025-01-01 (a fixed instant the tests
 /// compare with), recording it if the import recorded none.
 pub(super) fn record_import(s: &Store) {
-    s.connection()
+    s.db()
         .execute_batch(
             "INSERT INTO change (id, recorded, author, origin) \
              SELECT 1, '2025-01-01T00:00:00.000000Z', 'importer', 'base.jsonl' \
@@ -94,31 +148,27 @@ pub(super) fn add(text: &str) -> WriteOp {
 
 /// The first column of the first row of `sql`, an integer.
 pub(super) fn one(s: &Store, sql: &str) -> i64 {
-    s.connection().query_row(sql, [], |r| r.get(0)).unwrap()
+    s.db().query_row(sql, &[], |r| r.get(0)).unwrap()
 }
 
 /// Every row of `sql` as text, one line per row, cells separated by `|`.
 pub(super) fn rows(s: &Store, sql: &str) -> Vec<String> {
-    let conn = s.connection();
-    let mut stmt = conn.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| {
-        let mut cells = Vec::with_capacity(n);
-        for i in 0..n {
-            let v: rusqlite::types::Value = r.get(i)?;
-            cells.push(match v {
-                rusqlite::types::Value::Null => "∅".to_string(),
-                rusqlite::types::Value::Integer(i) => i.to_string(),
-                rusqlite::types::Value::Real(f) => f.to_string(),
-                rusqlite::types::Value::Text(t) => t,
-                rusqlite::types::Value::Blob(b) => format!("{b:02x?}"),
-            });
-        }
-        Ok(cells.join("|"))
-    })
-    .unwrap()
-    .collect::<rusqlite::Result<_>>()
-    .unwrap()
+    use crate::store::db::Cell;
+    s.db()
+        .query_map(sql, &[], |r| {
+            let mut cells = Vec::with_capacity(r.len());
+            for i in 0..r.len() {
+                cells.push(match r.cell(i)? {
+                    Cell::Null => "∅".to_string(),
+                    Cell::Int(i) => i.to_string(),
+                    Cell::Real(f) => f.to_string(),
+                    Cell::Text(t) => t.to_string(),
+                    Cell::Blob(b) => format!("{b:02x?}"),
+                });
+            }
+            Ok(cells.join("|"))
+        })
+        .unwrap()
 }
 
 /// What the store believes now: every current row of the four tables and the names,
@@ -142,7 +192,7 @@ pub(super) fn snapshot(s: &Store) -> Vec<String> {
         ),
         (
             "predicate",
-            "SELECT key, id, label, symmetric, description, declared FROM predicate ORDER BY key",
+            "SELECT key, id, label, \"symmetric\", description, declared FROM predicate ORDER BY key",
         ),
         (
             "source",

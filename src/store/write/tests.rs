@@ -181,7 +181,7 @@ fn as_recorded_at(s: &Store, n: i64) -> Vec<String> {
 /// relations are the same (either way round for a symmetric predicate).
 fn fingerprints_hold(s: &Store) {
     let w = Writer {
-        conn: s.connection(),
+        db: s.db(),
         change: 0,
     };
     let mut seen = std::collections::HashMap::new();

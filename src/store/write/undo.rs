@@ -4,11 +4,10 @@
 //! A change whose rows a later change touched again cannot be undone (the later one
 //! first); an undo is undone like any change (which applies the original again).
 
-use rusqlite::{params, OptionalExtension};
-
 use super::relation::RowAt;
 use super::versions::{change_info, Table};
 use super::{db, WriteReport, Writer};
+use crate::store::db::dialect;
 use crate::store::StoreError;
 
 /// What undoing a change does to one row.
@@ -40,7 +39,7 @@ impl Writer<'_> {
                 None => return Ok(WriteReport::said("nothing to undo")),
             },
         };
-        change_info(self.conn, n)?;
+        change_info(self.db, n)?;
         self.refuse_undone_or_erasing(n)?;
         let mut steps = Vec::new();
         for table in Table::ALL {
@@ -69,13 +68,10 @@ impl Writer<'_> {
         self.set_undoes(n)?;
         // An entity may be restored merged into another restored after it: foreign keys
         // are checked at the end of the change; what an undo could break is checked here.
-        self.conn
-            .execute_batch("PRAGMA defer_foreign_keys = ON")
-            .map_err(db)?;
+        let defer = |on| dialect::defer_foreign_keys(self.db.dialect(), on);
+        self.db.execute_batch(defer(true)).map_err(db)?;
         let result = self.apply_steps(n, &steps);
-        self.conn
-            .execute_batch("PRAGMA defer_foreign_keys = OFF")
-            .map_err(db)?;
+        self.db.execute_batch(defer(false)).map_err(db)?;
         let ids: Vec<i64> = steps
             .iter()
             .filter(|s| s.table == Table::Relation)
@@ -138,9 +134,8 @@ impl Writer<'_> {
         }
         // Entity versions do not keep weak aliases: those `alias … weak` added go by
         // the change that added them.
-        self.conn
-            .prepare_cached("DELETE FROM weak_alias WHERE added_by = ?1")
-            .and_then(|mut stmt| stmt.execute([n]))
+        self.db
+            .execute("DELETE FROM weak_alias WHERE added_by = ?1", &[&n])
             .map_err(db)?;
         Ok(())
     }
@@ -149,11 +144,12 @@ impl Writer<'_> {
     /// undone and re-done).
     fn latest_undoable(&self) -> Result<Option<i64>, StoreError> {
         let candidates: Vec<i64> = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_map(
                 "SELECT id FROM change WHERE id < ?1 AND undoes IS NULL ORDER BY id DESC",
+                &[&self.change],
+                |r| r.get(0),
             )
-            .and_then(|mut stmt| stmt.query_map([self.change], |r| r.get(0))?.collect())
             .map_err(db)?;
         for change in candidates {
             if self.undone_by(change)?.is_none() {
@@ -171,9 +167,12 @@ impl Writer<'_> {
         // Each undo of the chain undoes the one before: n, its undo, the undo of that, …
         loop {
             let undo: Option<i64> = self
-                .conn
-                .prepare_cached("SELECT min(id) FROM change WHERE undoes = ?1 AND id <> ?2")
-                .and_then(|mut stmt| stmt.query_row(params![at, self.change], |r| r.get(0)))
+                .db
+                .query_row(
+                    "SELECT min(id) FROM change WHERE undoes = ?1 AND id <> ?2",
+                    &[&at, &self.change],
+                    |r| r.get(0),
+                )
                 .map_err(db)?;
             match undo {
                 Some(u) if !undos.contains(&u) => {
@@ -191,7 +190,7 @@ impl Writer<'_> {
     /// content is gone).
     fn refuse_undone_or_erasing(&self, n: i64) -> Result<(), StoreError> {
         if let Some(u) = self.undone_by(n)? {
-            let info = change_info(self.conn, u)?;
+            let info = change_info(self.db, u)?;
             return Err(StoreError::UndoRefused {
                 change: n,
                 why: format!(
@@ -201,13 +200,13 @@ impl Writer<'_> {
             });
         }
         let erased: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM relation_version WHERE until_change = ?1 AND erased = 1 LIMIT 1",
-                [n],
+            .db
+            .query_opt(
+                "SELECT id FROM relation_version WHERE until_change = ?1 AND erased = 1 \
+                 ORDER BY id LIMIT 1",
+                &[&n],
                 |r| r.get(0),
             )
-            .optional()
             .map_err(db)?;
         match erased {
             Some(id) => Err(StoreError::UndoRefused {
@@ -221,10 +220,10 @@ impl Writer<'_> {
     /// Records that this change undoes change `n`; a change undoes one change.
     fn set_undoes(&self, n: i64) -> Result<(), StoreError> {
         let undoes: Option<i64> = self
-            .conn
+            .db
             .query_row(
                 "SELECT undoes FROM change WHERE id = ?1",
-                [self.change],
+                &[&self.change],
                 |r| r.get(0),
             )
             .map_err(db)?;
@@ -234,10 +233,10 @@ impl Writer<'_> {
                  this one, then undo change {n}"
             ))),
             _ => self
-                .conn
+                .db
                 .execute(
                     "UPDATE change SET undoes = ?2 WHERE id = ?1",
-                    params![self.change, n],
+                    &[&self.change, &n],
                 )
                 .map(drop)
                 .map_err(db),
@@ -253,13 +252,16 @@ impl Writer<'_> {
         } else {
             ""
         };
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT key FROM {current} WHERE since_change = ?1 \
+        self.db
+            .query_map(
+                &format!(
+                    "SELECT key FROM {current} WHERE since_change = ?1 \
                  UNION SELECT {vkey} FROM {versions} WHERE until_change = ?1{kept} \
                  UNION SELECT {vkey} FROM {versions} WHERE since_change = ?1{kept} ORDER BY 1"
-            ))
-            .and_then(|mut stmt| stmt.query_map([n], |r| r.get(0))?.collect())
+                ),
+                &[&n],
+                |r| r.get(0),
+            )
             .map_err(db)
     }
 
@@ -270,20 +272,20 @@ impl Writer<'_> {
     fn later_change(&self, table: Table, key: i64, n: i64) -> Result<Option<i64>, StoreError> {
         let (current, versions, vkey) = (table.current(), table.versions(), table.version_key());
         let later: Vec<(i64, Option<i64>)> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT c.id, c.undoes FROM change c WHERE c.id IN ( \
+            .db
+            .query_map(
+                &format!(
+                    "SELECT c.id, c.undoes FROM change c WHERE c.id IN ( \
                      SELECT since_change FROM {current} WHERE key = ?1 AND since_change > ?2 \
                      UNION SELECT since_change FROM {versions} \
                          WHERE {vkey} = ?1 AND since_change > ?2 \
                      UNION SELECT until_change FROM {versions} \
                          WHERE {vkey} = ?1 AND until_change > ?2) \
                  ORDER BY c.id"
-            ))
-            .and_then(|mut stmt| {
-                stmt.query_map(params![key, n], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect()
-            })
+                ),
+                &[&key, &n],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(db)?;
         let mut in_force: Vec<i64> = Vec::with_capacity(later.len());
         for (change, undoes) in later {
@@ -300,12 +302,15 @@ impl Writer<'_> {
     /// The change that made the version of row `key` that change `n` replaced or removed.
     fn before(&self, table: Table, key: i64, n: i64) -> Result<Option<i64>, StoreError> {
         let (versions, vkey) = (table.versions(), table.version_key());
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT since_change FROM {versions} \
+        self.db
+            .query_opt(
+                &format!(
+                    "SELECT since_change FROM {versions} \
                  WHERE {vkey} = ?1 AND until_change = ?2 AND since_change < ?2"
-            ))
-            .and_then(|mut stmt| stmt.query_row(params![key, n], |r| r.get(0)).optional())
+                ),
+                &[&key, &n],
+                |r| r.get(0),
+            )
             .map_err(db)
     }
 
@@ -321,7 +326,7 @@ impl Writer<'_> {
         let why = if later == self.change {
             format!("this change has already changed {what}")
         } else {
-            let info = change_info(self.conn, later)?;
+            let info = change_info(self.db, later)?;
             format!(
                 "change {later} by {} at {} changed {what} since; undo change {later} first",
                 info.author, info.recorded
@@ -333,25 +338,30 @@ impl Writer<'_> {
     /// Refuses to remove row `key` (which change `n` added) while a live relation, or an
     /// entity merged into it, names it.
     fn refuse_in_use(&self, n: i64, table: Table, key: i64) -> Result<(), StoreError> {
+        // The relation with the smallest key first, then an entity merged into it: the
+        // same one on both engines.
         let sql = match table {
             Table::Entity => {
-                "SELECT 'relation', key, since_change FROM relation \
-                     WHERE subject = ?1 OR object = ?1 OR place = ?1 \
-                 UNION ALL SELECT 'entity', key, since_change FROM entity WHERE merged_into = ?1 \
-                 LIMIT 1"
+                "SELECT kind, key, since FROM ( \
+                     SELECT 'relation' AS kind, key, since_change AS since, 0 AS rank \
+                         FROM relation WHERE subject = ?1 OR object = ?1 OR place = ?1 \
+                     UNION ALL SELECT 'entity', key, since_change, 1 FROM entity \
+                         WHERE merged_into = ?1) AS users \
+                 ORDER BY rank, key LIMIT 1"
             }
             Table::Predicate => {
-                "SELECT 'relation', key, since_change FROM relation WHERE predicate = ?1 LIMIT 1"
+                "SELECT 'relation', key, since_change FROM relation WHERE predicate = ?1 \
+                 ORDER BY key LIMIT 1"
             }
             Table::Source => {
-                "SELECT 'relation', key, since_change FROM relation WHERE source = ?1 LIMIT 1"
+                "SELECT 'relation', key, since_change FROM relation WHERE source = ?1 \
+                 ORDER BY key LIMIT 1"
             }
             Table::Relation => return Ok(()),
         };
         let user: Option<(String, i64, i64)> = self
-            .conn
-            .query_row(sql, [key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()
+            .db
+            .query_opt(sql, &[&key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .map_err(db)?;
         let Some((kind, user_key, since)) = user else {
             return Ok(());
@@ -362,7 +372,7 @@ impl Writer<'_> {
         } else {
             self.label(Table::Entity, user_key)?
         };
-        let info = change_info(self.conn, since)?;
+        let info = change_info(self.db, since)?;
         Err(StoreError::UndoRefused {
             change: n,
             why: format!(
@@ -384,21 +394,21 @@ impl Writer<'_> {
     ) -> Result<(), StoreError> {
         let (current, versions) = (table.current(), table.versions());
         let taken: Option<(String, i64)> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT c.id, c.since_change FROM {current} c \
+            .db
+            .query_opt(
+                &format!(
+                    "SELECT c.id, c.since_change FROM {current} c \
                  JOIN {versions} v ON v.id = c.id AND v.key = ?1 AND v.since_change = ?2 \
                  WHERE c.key <> ?1"
-            ))
-            .and_then(|mut stmt| {
-                stmt.query_row(params![key, since], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()
-            })
+                ),
+                &[&key, &since],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .map_err(db)?;
         let Some((id, by)) = taken else {
             return Ok(());
         };
-        let info = change_info(self.conn, by)?;
+        let info = change_info(self.db, by)?;
         Err(StoreError::UndoRefused {
             change: n,
             why: format!(
@@ -419,12 +429,15 @@ impl Writer<'_> {
         }
         let (current, versions) = (table.current(), table.versions());
         let id: Option<String> = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT id FROM {current} WHERE key = ?1 \
+            .db
+            .query_opt(
+                &format!(
+                    "SELECT id FROM {current} WHERE key = ?1 \
                  UNION ALL SELECT id FROM {versions} WHERE key = ?1 LIMIT 1"
-            ))
-            .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)).optional())
+                ),
+                &[&key],
+                |r| r.get(0),
+            )
             .map_err(db)?;
         Ok(format!("{} `{}`", table.noun(), id.unwrap_or_default()))
     }

@@ -4,11 +4,11 @@
 //! (undo, unmerge). Also who made a change and when, and the entity a merged one stands
 //! for.
 
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{db, Writer};
 use crate::names;
+use crate::store::db::{dialect, DbError, Sql};
 use crate::store::StoreError;
 
 /// A table whose rows have versions.
@@ -68,7 +68,7 @@ impl Table {
                  reported, anchor"
             }
             Table::Entity => "id, kind, name, note, merged_into",
-            Table::Predicate => "id, label, symmetric, description, declared",
+            Table::Predicate => "id, label, \"symmetric\", description, declared",
             Table::Source => "id, title, published, published_lo, published_hi, lang, url, note",
         }
     }
@@ -109,32 +109,32 @@ pub(super) struct ChangeInfo {
 }
 
 /// The author, instant and undone change of change `change`.
-pub(super) fn change_info(conn: &Connection, change: i64) -> Result<ChangeInfo, StoreError> {
-    conn.prepare_cached("SELECT author, recorded, undoes FROM change WHERE id = ?1")
-        .and_then(|mut stmt| {
-            stmt.query_row([change], |r| {
-                Ok(ChangeInfo {
-                    author: r.get(0)?,
-                    recorded: r.get(1)?,
-                    undoes: r.get(2)?,
-                })
+pub(super) fn change_info(db: &(impl Sql + ?Sized), change: i64) -> Result<ChangeInfo, StoreError> {
+    db.query_opt(
+        "SELECT author, recorded, undoes FROM change WHERE id = ?1",
+        &[&change],
+        |r| {
+            Ok(ChangeInfo {
+                author: r.get(0)?,
+                recorded: r.get(1)?,
+                undoes: r.get(2)?,
             })
-        })
-        .optional()
-        .map_err(db)?
-        .ok_or(StoreError::NoSuchChange { change })
+        },
+    )
+    .map_err(super::db)?
+    .ok_or(StoreError::NoSuchChange { change })
 }
 
 /// The entity `key` stands for: itself, or the entity it is merged into, following merges
 /// of merges to the end (a cycle, which merges refuse to make, ends where it repeats).
-pub(crate) fn canonical(conn: &Connection, key: i64) -> rusqlite::Result<i64> {
-    let mut stmt = conn.prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")?;
+pub(crate) fn canonical(db: &(impl Sql + ?Sized), key: i64) -> Result<i64, DbError> {
     let mut seen = vec![key];
     let mut at = key;
-    while let Some(Some(next)) = stmt
-        .query_row([at], |r| r.get::<_, Option<i64>>(0))
-        .optional()?
-    {
+    while let Some(Some(next)) = db.query_opt(
+        "SELECT merged_into FROM entity WHERE key = ?1",
+        &[&at],
+        |r| r.get::<Option<i64>>(0),
+    )? {
         if seen.contains(&next) {
             break;
         }
@@ -147,12 +147,15 @@ pub(crate) fn canonical(conn: &Connection, key: i64) -> rusqlite::Result<i64> {
 impl Writer<'_> {
     /// The change that made the current version of row `key`, if the row exists.
     pub(super) fn since(&self, table: Table, key: i64) -> Result<Option<i64>, StoreError> {
-        self.conn
-            .prepare_cached(&format!(
-                "SELECT since_change FROM {} WHERE key = ?1",
-                table.current()
-            ))
-            .and_then(|mut stmt| stmt.query_row([key], |r| r.get(0)).optional())
+        self.db
+            .query_opt(
+                &format!(
+                    "SELECT since_change FROM {} WHERE key = ?1",
+                    table.current()
+                ),
+                &[&key],
+                |r| r.get(0),
+            )
             .map_err(db)
     }
 
@@ -167,12 +170,14 @@ impl Writer<'_> {
 
     /// Marks row `key` as made by this change (after its content changed).
     pub(super) fn touch(&self, table: Table, key: i64) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(&format!(
-                "UPDATE {} SET since_change = ?2 WHERE key = ?1",
-                table.current()
-            ))
-            .and_then(|mut stmt| stmt.execute(params![key, self.change]))
+        self.db
+            .execute(
+                &format!(
+                    "UPDATE {} SET since_change = ?2 WHERE key = ?1",
+                    table.current()
+                ),
+                &[&key, &self.change],
+            )
             .map_err(db)?;
         Ok(())
     }
@@ -185,9 +190,11 @@ impl Writer<'_> {
             return Ok(());
         };
         self.copy_to_versions(table, key, since)?;
-        self.conn
-            .prepare_cached(&format!("DELETE FROM {} WHERE key = ?1", table.current()))
-            .and_then(|mut stmt| stmt.execute([key]))
+        self.db
+            .execute(
+                &format!("DELETE FROM {} WHERE key = ?1", table.current()),
+                &[&key],
+            )
             .map_err(db)?;
         Ok(())
     }
@@ -206,36 +213,49 @@ impl Writer<'_> {
             format!("SELECT {columns} FROM {versions} WHERE {vkey} = ?1 AND since_change = ?2");
         if self.since(table, key)?.is_some() {
             self.keep(table, key)?;
-            self.conn
-                .prepare_cached(&format!(
-                    "UPDATE {current} SET ({columns}) = ({select}), since_change = ?3 WHERE key = ?1"
-                ))
-                .and_then(|mut stmt| stmt.execute(params![key, since, self.change]))
+            self.db
+                .execute(
+                    &format!(
+                        "UPDATE {current} SET ({columns}) = ({select}), since_change = ?3 \
+                         WHERE key = ?1"
+                    ),
+                    &[&key, &since, &self.change],
+                )
                 .map_err(db)?;
         } else {
             // A placeholder fingerprint (relations): the caller sets the real one.
             let (extra, placeholder) = match table {
-                Table::Relation => (", fingerprint", ", x''"),
-                _ => ("", ""),
+                Table::Relation => (
+                    ", fingerprint",
+                    format!(", {}", dialect::empty_blob(self.db.dialect())),
+                ),
+                _ => ("", String::new()),
             };
-            self.conn
-                .prepare_cached(&format!(
-                    "INSERT INTO {current} (key, since_change, {columns}{extra}) \
-                     SELECT {vkey}, ?3, {columns}{placeholder} FROM {versions} \
-                     WHERE {vkey} = ?1 AND since_change = ?2"
-                ))
-                .and_then(|mut stmt| stmt.execute(params![key, since, self.change]))
+            self.db
+                .execute(
+                    &format!(
+                        "INSERT INTO {current} (key, since_change, {columns}{extra}) \
+                         SELECT {vkey}, ?3, {columns}{placeholder} FROM {versions} \
+                         WHERE {vkey} = ?1 AND since_change = ?2"
+                    ),
+                    &[&key, &since, &self.change],
+                )
                 .map_err(db)?;
         }
-        if table == Table::Entity {
-            let kept: Option<String> = self
-                .conn
-                .prepare_cached(
-                    "SELECT aliases FROM entity_version WHERE key = ?1 AND since_change = ?2",
-                )
-                .and_then(|mut stmt| stmt.query_row(params![key, since], |r| r.get(0)))
-                .map_err(db)?;
-            self.set_names(key, kept.as_deref().unwrap_or("[]"))?;
+        match table {
+            Table::Entity => {
+                let kept: Option<String> = self
+                    .db
+                    .query_row(
+                        "SELECT aliases FROM entity_version WHERE key = ?1 AND since_change = ?2",
+                        &[&key, &since],
+                        |r| r.get(0),
+                    )
+                    .map_err(db)?;
+                self.set_names(key, kept.as_deref().unwrap_or("[]"))?;
+            }
+            Table::Relation => self.index_text(key)?,
+            Table::Predicate | Table::Source => {}
         }
         Ok(())
     }
@@ -248,20 +268,38 @@ impl Writer<'_> {
             table.version_key(),
             table.columns(),
         );
-        self.conn
-            .prepare_cached(&format!(
-                "INSERT OR REPLACE INTO {versions} ({vkey}, since_change, until_change, {columns}) \
-                 SELECT key, since_change, ?2, {columns} FROM {current} WHERE key = ?1"
-            ))
-            .and_then(|mut stmt| stmt.execute(params![key, self.change]))
+        // A version of this key and change kept before is replaced whole, as SQLite's
+        // `INSERT OR REPLACE` did (the columns left out take their defaults again); both
+        // engines take this form.
+        let replaced = match table {
+            Table::Relation => "erased",
+            Table::Entity => "aliases",
+            Table::Predicate | Table::Source => "",
+        };
+        let set: Vec<String> = ["until_change"]
+            .into_iter()
+            .chain(columns.split(',').map(str::trim))
+            .chain((!replaced.is_empty()).then_some(replaced))
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect();
+        self.db
+            .execute(
+                &format!(
+                    "INSERT INTO {versions} ({vkey}, since_change, until_change, {columns}) \
+                     SELECT key, since_change, ?2, {columns} FROM {current} WHERE key = ?1 \
+                     ON CONFLICT ({vkey}, since_change) DO UPDATE SET {}",
+                    set.join(", ")
+                ),
+                &[&key, &self.change],
+            )
             .map_err(db)?;
         if table == Table::Entity {
             let names = self.names_json(key)?;
-            self.conn
-                .prepare_cached(
+            self.db
+                .execute(
                     "UPDATE entity_version SET aliases = ?3 WHERE key = ?1 AND since_change = ?2",
+                    &[&key, &since, &names],
                 )
-                .and_then(|mut stmt| stmt.execute(params![key, since, names]))
                 .map_err(db)?;
         }
         Ok(())
@@ -271,16 +309,12 @@ impl Writer<'_> {
     /// `[text, lang, is_name, ord]` in the order of `alias`.
     fn names_json(&self, key: i64) -> Result<String, StoreError> {
         let names: Vec<KeptName> = self
-            .conn
-            .prepare_cached(
+            .db
+            .query_map(
                 "SELECT text, lang, is_name, ord FROM alias WHERE entity = ?1 ORDER BY ord, text",
+                &[&key],
+                |r| Ok(KeptName(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
-            .and_then(|mut stmt| {
-                stmt.query_map([key], |r| {
-                    Ok(KeptName(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-                })?
-                .collect()
-            })
             .map_err(db)?;
         serde_json::to_string(&names).map_err(|e| StoreError::Corrupt {
             what: format!("has names of entity key {key} that cannot be kept as JSON ({e})"),
@@ -295,9 +329,8 @@ impl Writer<'_> {
                 "keeps names of entity key {key} that are not a JSON list of names ({e})"
             ),
         })?;
-        self.conn
-            .prepare_cached("DELETE FROM alias WHERE entity = ?1")
-            .and_then(|mut stmt| stmt.execute([key]))
+        self.db
+            .execute("DELETE FROM alias WHERE entity = ?1", &[&key])
             .map_err(db)?;
         for KeptName(text, lang, is_name, ord) in names {
             self.insert_name(key, &text, lang.as_deref(), is_name != 0, ord)?;
@@ -315,21 +348,12 @@ impl Writer<'_> {
         ord: i64,
     ) -> Result<bool, StoreError> {
         let added = self
-            .conn
-            .prepare_cached(
+            .db
+            .execute(
                 "INSERT INTO alias(entity, text, norm, lang, is_name, ord) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+                &[&key, &text, &names::normalise(text), &lang, &is_name, &ord],
             )
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    key,
-                    text,
-                    names::normalise(text),
-                    lang,
-                    is_name,
-                    ord
-                ])
-            })
             .map_err(db)?;
         Ok(added == 1)
     }
@@ -346,10 +370,7 @@ mod tests {
         let before = snapshot(&s);
         let key: i64 = one(&s, "SELECT key FROM entity WHERE id = 'a'");
         let change = begin(&mut s);
-        let w = Writer {
-            conn: s.connection(),
-            change,
-        };
+        let w = Writer { db: s.db(), change };
         w.keep(Table::Entity, key).unwrap();
         w.touch(Table::Entity, key).unwrap();
         w.set_names(key, "[]").unwrap();
