@@ -115,7 +115,13 @@ impl<'t> Importer<'t> {
     /// imported again) do not count, as they change no index.
     pub(super) fn drop_relation_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
         let new = i64::try_from(self.written + self.staged).unwrap_or(i64::MAX);
-        if self.dropped_indexes.is_some() || new < BULK_RELATIONS || new < self.stored_relations {
+        // PostgreSQL: every relation is staged and written by one statement, which the
+        // server runs with its indexes as they are.
+        if self.stage_all
+            || self.dropped_indexes.is_some()
+            || new < BULK_RELATIONS
+            || new < self.stored_relations
+        {
             return Ok(());
         }
         let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
@@ -125,14 +131,16 @@ impl<'t> Importer<'t> {
         // Without the fingerprint index, relations are written as they come; the copies
         // (mirror images of symmetric ones included: they share the stored fingerprint)
         // are removed at the end.
-        self.insert_relation = self
-            .tx
-            .prepare_cached(BULK_INSERT_RELATION_SQL)
-            .map_err(db)?;
-        self.insert_symmetric = self
-            .tx
-            .prepare_cached(BULK_INSERT_RELATION_SQL)
-            .map_err(db)?;
+        self.insert_relation = Some(
+            self.tx
+                .prepare_cached(BULK_INSERT_RELATION_SQL)
+                .map_err(db)?,
+        );
+        self.insert_symmetric = Some(
+            self.tx
+                .prepare_cached(BULK_INSERT_RELATION_SQL)
+                .map_err(db)?,
+        );
         self.dropped_indexes = Some(indexes);
         Ok(())
     }
@@ -144,7 +152,12 @@ impl<'t> Importer<'t> {
     /// reads it.
     pub(super) fn drop_name_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
         let new = i64::try_from(self.summary.entities.added).unwrap_or(i64::MAX);
-        if self.dropped_name_indexes.is_some() || new < BULK_ENTITIES || new < self.stored_entities
+        // SQLite's alone: PostgreSQL keeps its name index (and the triggers that list the
+        // words of names) as they are.
+        if self.stage_all
+            || self.dropped_name_indexes.is_some()
+            || new < BULK_ENTITIES
+            || new < self.stored_entities
         {
             return Ok(());
         }

@@ -91,7 +91,7 @@ impl<'t> Importer<'t> {
 
     /// Writes weak aliases of entity `key` (see [`crate::store::mentions`]).
     fn add_weak_aliases(&mut self, key: i64, texts: &[&str]) -> Result<(), RecordError> {
-        crate::store::mentions::insert_weak_aliases(self.tx, key, texts, None)
+        crate::store::mentions::insert_weak_aliases(self.db, key, texts, None)
             .map_err(StoreError::db("cannot write an imported record"))?;
         Ok(())
     }

@@ -42,6 +42,13 @@ impl<'t> Importer<'t> {
     /// into an empty store.
     pub(super) fn history_header(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
         rec.reject_unknown("history", &["format"])?;
+        // Its rows are restored with SQLite's statements so far.
+        if self.stage_all {
+            return Err(StoreError::NotOnPostgres {
+                what: "import of a history export",
+            }
+            .into());
+        }
         if self.started {
             return Err(Fault::field(
                 "type",

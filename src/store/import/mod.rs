@@ -66,6 +66,8 @@ mod history;
 pub(super) mod identity;
 mod importer;
 mod jsonl;
+#[cfg(test)]
+mod postgres_tests;
 mod progress;
 mod record;
 mod relation;
@@ -81,13 +83,13 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
-use super::db::{dialect, Db};
+use super::db::{dialect, Db, Dialect};
 use super::{Store, StoreError};
 use digest::Digesting;
 use importer::Importer;
 use jsonl::{read_json_lines, symmetric_predicates, Item, PIPELINE_BATCH, PIPELINE_BATCHES};
 use progress::Progress;
-use staging::{EMPTY_STAGE_SQL, STAGE_SQL};
+use staging::{stage_sql, EMPTY_STAGE_SQL};
 
 /// The format of an imported file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,9 +303,6 @@ impl Store {
         name: &str,
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
-        // The import's writer is SQLite's alone so far (its statements, staging table,
-        // bulk mode); on PostgreSQL it refuses before reading anything.
-        self.require_sqlite("import")?;
         // A file that ends within its first SMALL_FILE bytes is imported from memory, on
         // this thread, with the store's own checks on: for a few records the writer
         // thread and the relaxed checks cost more than they save (switching the checks
@@ -336,6 +335,12 @@ impl Store {
         name: &str,
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
+        if self.db.dialect() == Dialect::Postgres {
+            // The server's checks stay on (they are no statement recompiled per row).
+            return self
+                .import_in_transaction(reader, format, name, opts, Reading::Streamed)
+                .map_err(|e| import_failed(name, e));
+        }
         // SQLite's own checks of what the import writes could never fail, so they are
         // switched off for the import and restored afterwards, whatever the outcome:
         // - every key written (relation ends, places, sources, alias owners) was read from
@@ -385,6 +390,14 @@ impl Store {
         // like the rest).
         let mut reader = Digesting::new(reader);
         let summary = match (format, reading) {
+            // A CSV file names entities by their names, looked up in the planner's
+            // catalog: SQLite's until the catalog reads a Db (StoreCatalog::of, on the
+            // reading side's branch).
+            (ImportFormat::Csv, _) if self.db.dialect() == Dialect::Postgres => {
+                Err(StoreError::NotOnPostgres {
+                    what: "import of CSV files",
+                })
+            }
             (ImportFormat::Csv, _) => write_file(&mut self.db, name, opts, |importer| {
                 importer.read_csv(&mut reader, &progress)?;
                 importer.sha256 = Some(reader.finish());
@@ -395,7 +408,7 @@ impl Store {
             // records, each from a line of its own, and every line but the last has its
             // end, a byte.
             (ImportFormat::JsonLines, Reading::Whole { size }) => {
-                let symmetric = symmetric_predicates(self.conn())?;
+                let symmetric = symmetric_predicates(&self.db)?;
                 let (send, receive) = mpsc::sync_channel(size / PIPELINE_BATCH + 3);
                 send_json_lines(&mut reader, name, &progress, send, symmetric);
                 write_file(&mut self.db, name, opts, |importer| {
@@ -406,7 +419,7 @@ impl Store {
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
             (ImportFormat::JsonLines, Reading::Streamed) => {
-                let symmetric = symmetric_predicates(self.conn())?;
+                let symmetric = symmetric_predicates(&self.db)?;
                 std::thread::scope(|scope| {
                     let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
                     let db = &mut self.db;
@@ -478,7 +491,7 @@ fn write_file(
     // These statements, like the importer's, stay compiled in the connection's cache for
     // its next import (once the table exists, the first is compiled again to do nothing).
     let db = &*db;
-    STAGE_SQL
+    stage_sql(db.dialect())
         .iter()
         .chain([&EMPTY_STAGE_SQL])
         .try_for_each(|sql| db.execute(sql, &[]).map(drop))
@@ -490,9 +503,12 @@ fn write_file(
         .map_err(StoreError::db("cannot start the import transaction"))?;
     let tx = Rollback { db, done: false };
     // A larger page cache (bounded, so memory stays flat) keeps index pages of big
-    // imports from spilling to the WAL before the commit.
-    db.execute_batch(IMPORT_CACHE_SQL)
-        .map_err(StoreError::db("cannot prepare the import"))?;
+    // imports from spilling to the WAL before the commit (SQLite's; PostgreSQL's server
+    // has its own).
+    if db.dialect() == Dialect::Sqlite {
+        db.execute_batch(IMPORT_CACHE_SQL)
+            .map_err(StoreError::db("cannot prepare the import"))?;
+    }
     let mut importer = Importer::new(db, name, opts)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 
 use rusqlite::params;
 
+use crate::store::db::DbError;
+
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
 use super::{ImportWarning, MAX_WARNINGS};
@@ -125,7 +127,10 @@ impl<'t> Importer<'t> {
     pub(super) fn check_whole_file(&mut self) -> Result<(), StoreError> {
         let db = StoreError::sqlite("cannot check the imported names");
         let (mut found, omitted) = self.names_after_bulk().map_err(db)?;
-        found.extend(self.predicate_lookalikes().map_err(db)?);
+        found.extend(
+            self.predicate_lookalikes()
+                .map_err(StoreError::db("cannot check the imported names"))?,
+        );
         found.sort_by_key(|l| l.line);
         if self.strict {
             if let Some(first) = found.into_iter().next() {
@@ -217,16 +222,16 @@ impl<'t> Importer<'t> {
     }
 
     /// New undeclared predicates that look like a predicate the store knows.
-    fn predicate_lookalikes(&self) -> rusqlite::Result<Vec<Lookalike>> {
+    fn predicate_lookalikes(&self) -> Result<Vec<Lookalike>, DbError> {
         let new = &self.summary.new_predicates;
         if new.is_empty() {
             return Ok(Vec::new());
         }
         let known: Vec<(String, String)> = self
-            .tx
-            .prepare_cached("SELECT id FROM predicate ORDER BY id")?
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?
+            .db
+            .query_map("SELECT id FROM predicate ORDER BY id", &[], |r| {
+                r.get::<String>(0)
+            })?
             .into_iter()
             .filter(|id| !new.contains(id))
             .map(|id| {
