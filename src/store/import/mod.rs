@@ -49,6 +49,17 @@
 //! included) and hands them, in order, to a writer that owns the transaction. CSV is
 //! always read and written on one.
 //!
+//! On PostgreSQL (one code path: the records are read, checked and written by the same
+//! code): every relation is staged, its row copied into the session's temporary staging
+//! table with COPY in batches, and written at the end by the staged path's set-based
+//! statements, numbered as SQLite numbers them (see [`staging`]); the store fills the
+//! text index (`relation_text`) with the folded quotes and notes, and moves the identity
+//! keys' sequences past the keys it gave. The transaction takes the store's lock of
+//! changes (`db::dialect::begin_change`): two imports at once run one after the other,
+//! readers are never blocked. Bulk mode and the relaxed checks are SQLite's. Not yet on
+//! PostgreSQL (refused with `NotOnPostgres`): CSV files and saved queries, which need the
+//! planner's catalog over the store's `Db`, and history exports.
+//!
 //! This module holds the public types and [`Store::import`] (the choice between the two,
 //! the settings, the transaction and the threads). Its parts: [`jsonl`] and [`csv`] read
 //! files into records, whose fields [`record`] reads and [`fields`] checks (also for write
