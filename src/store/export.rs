@@ -510,7 +510,7 @@ pub(crate) mod postgres_copy {
                     r.get::<String>(0)
                 })
                 .unwrap();
-            let list: Vec<String> = columns.iter().map(|c| crate::sql::ident(c)).collect();
+            let list: Vec<String> = columns.iter().map(crate::sql::ident).collect();
             let list = list.join(", ");
             let rows: Vec<Vec<Value>> = from
                 .query_map(&format!("SELECT {list} FROM {table}"), &[], |r| {
