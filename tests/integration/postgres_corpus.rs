@@ -19,18 +19,6 @@ fn the_corpus_gives_the_same_rows_on_postgres() {
         factstore(&all)
     };
     let imported = on_postgres(&["import", SEED]);
-    // Import on PostgreSQL comes with its own branch (issue #18): until it is merged,
-    // import refuses a PostgreSQL store (or its SQLite-only code is denied), and this
-    // test says it was skipped. The integrator removes this once import runs there.
-    if imported.status != 0
-        && (imported
-            .stderr
-            .contains("does not run on a PostgreSQL store")
-            || imported.stderr.contains("not authorized"))
-    {
-        eprintln!("skipped: import does not run on PostgreSQL in this build");
-        return;
-    }
     assert_eq!(imported.status, 0, "import: {}", imported.stderr);
     let sqlite = seed_store();
     let mut differ = Vec::new();
