@@ -4,31 +4,21 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
-
 use crate::names;
 use crate::plan::{
     Candidate, Catalog, CatalogError, Changed, EntityRef, FixedEnds, PredicateRef, Recorded,
     SavedQuery,
 };
 
-use super::db::{dialect, Db, DbError, Dialect, Param, Row, Sql, ToParam};
+use super::db::{dialect, Db, DbError, Dialect, Param, Row, ToParam};
 use super::StoreError;
 
 /// How many names one prefix probe may bring back as did-you-mean candidates.
 const PROBE_LIMIT: i64 = 50;
 
-/// [`Catalog`] over a store's connection.
+/// [`Catalog`] over a store's connection, on either engine.
 pub struct StoreCatalog<'c> {
-    conn: Conn<'c>,
-}
-
-/// The connection a catalog reads: the store's (either engine), or an import's SQLite
-/// transaction.
-#[derive(Clone, Copy)]
-enum Conn<'c> {
-    Db(&'c Db),
-    Sqlite(&'c Connection),
+    conn: &'c Db,
 }
 
 /// A name or alias found by its normalised prefix, with the entity it names.
@@ -43,24 +33,14 @@ pub struct AliasMatch {
 }
 
 impl<'c> StoreCatalog<'c> {
-    /// The catalog of a SQLite connection that is not the store's own (an import's
-    /// transaction).
-    pub(crate) fn new(conn: &'c Connection) -> Self {
-        StoreCatalog {
-            conn: Conn::Sqlite(conn),
-        }
-    }
-
-    /// The catalog of the store's connection, on either engine.
+    /// The catalog of the store's connection (an import's too: its transaction is the
+    /// connection's).
     pub(crate) fn of(db: &'c Db) -> Self {
-        StoreCatalog { conn: Conn::Db(db) }
+        StoreCatalog { conn: db }
     }
 
     fn dialect(&self) -> Dialect {
-        match self.conn {
-            Conn::Db(db) => db.dialect(),
-            Conn::Sqlite(_) => Dialect::Sqlite,
-        }
+        self.conn.dialect()
     }
 
     /// `f` of each row of `sql`.
@@ -70,10 +50,7 @@ impl<'c> StoreCatalog<'c> {
         params: &[&dyn ToParam],
         f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
     ) -> Result<Vec<T>, DbError> {
-        match self.conn {
-            Conn::Db(db) => Sql::query_map(db, sql, params, f),
-            Conn::Sqlite(conn) => Sql::query_map(conn, sql, params, f),
-        }
+        self.conn.query_map(sql, params, f)
     }
 
     /// `f` of the first row of `sql`, if it gives one.
@@ -83,18 +60,12 @@ impl<'c> StoreCatalog<'c> {
         params: &[&dyn ToParam],
         f: impl FnOnce(&Row<'_>) -> Result<T, DbError>,
     ) -> Result<Option<T>, DbError> {
-        match self.conn {
-            Conn::Db(db) => Sql::query_opt(db, sql, params, f),
-            Conn::Sqlite(conn) => Sql::query_opt(conn, sql, params, f),
-        }
+        self.conn.query_opt(sql, params, f)
     }
 
     /// The change a moment of recorded time stands for (`change::number_at`).
     fn change_at(&self, at: Recorded) -> Result<i64, DbError> {
-        match self.conn {
-            Conn::Db(db) => super::change::number_at(db, at),
-            Conn::Sqlite(conn) => super::change::number_at(conn, at),
-        }
+        super::change::number_at(self.conn, at)
     }
 
     /// The exclusive upper bound of the strings starting with `prefix` (see

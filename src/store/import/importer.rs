@@ -570,14 +570,8 @@ impl<'t> Importer<'t> {
         if self.saved.is_empty() {
             return Ok(());
         }
-        // The planner's catalog of the import's transaction: SQLite's, until the
-        // catalog reads a Db (StoreCatalog::of on the reading side's branch).
-        if self.stage_all {
-            return Err(StoreError::NotOnPostgres {
-                what: "import of saved queries",
-            });
-        }
-        let catalog = StoreCatalog::new(self.tx);
+        // The planner's catalog of the import's transaction, on either engine.
+        let catalog = StoreCatalog::of(self.db);
         for (line, statement) in std::mem::take(&mut self.saved) {
             match self.write_saved_query(&catalog, &statement) {
                 Ok(()) => {}

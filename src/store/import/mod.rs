@@ -57,8 +57,7 @@
 //! keys' sequences past the keys it gave. The transaction takes the store's lock of
 //! changes (`db::dialect::begin_change`): two imports at once run one after the other,
 //! readers are never blocked. Bulk mode and the relaxed checks are SQLite's. Not yet on
-//! PostgreSQL (refused with `NotOnPostgres`): CSV files and saved queries, which need the
-//! planner's catalog over the store's `Db`, and history exports.
+//! PostgreSQL (refused with `NotOnPostgres`): history exports.
 //!
 //! This module holds the public types and [`Store::import`] (the choice between the two,
 //! the settings, the transaction and the threads). Its parts: [`jsonl`] and [`csv`] read
@@ -402,13 +401,7 @@ impl Store {
         let mut reader = Digesting::new(reader);
         let summary = match (format, reading) {
             // A CSV file names entities by their names, looked up in the planner's
-            // catalog: SQLite's until the catalog reads a Db (StoreCatalog::of, on the
-            // reading side's branch).
-            (ImportFormat::Csv, _) if self.db.dialect() == Dialect::Postgres => {
-                Err(StoreError::NotOnPostgres {
-                    what: "import of CSV files",
-                })
-            }
+            // catalog (on either engine).
             (ImportFormat::Csv, _) => write_file(&mut self.db, name, opts, |importer| {
                 importer.read_csv(&mut reader, &progress)?;
                 importer.sha256 = Some(reader.finish());
