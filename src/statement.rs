@@ -156,6 +156,7 @@ pub fn prepare(
                 let compile = sql::CompileOptions {
                     limit: opts.limit,
                     relation_keys: opts.graph,
+                    dialect: store.dialect(),
                 };
                 opts.deadline.check()?;
                 Some(sql::compile(select, compile)?)
@@ -272,7 +273,13 @@ fn pattern_ids(
     pattern: &plan::RetractPattern,
     opts: &Options,
 ) -> Result<Vec<i64>, Error> {
-    let q = sql::compile(&pattern.select, sql::CompileOptions::default())?;
+    let q = sql::compile(
+        &pattern.select,
+        sql::CompileOptions {
+            dialect: store.dialect(),
+            ..sql::CompileOptions::default()
+        },
+    )?;
     opts.deadline.check()?;
     let rows = store.query(&q)?;
     let holds = |row: &Row| {

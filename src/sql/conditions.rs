@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::branch::Keys;
 use super::recorded::{relation_table, unmerged};
-use super::{entity_alias, ident, rel_alias, Params};
+use super::{entity_alias, ident, rel_alias, Dialect, Params};
 use crate::plan::{
     Bound, FieldTest, Filter, FilterTest, Node, Orientation, PredMatch, RelationMatch,
 };
@@ -122,6 +122,9 @@ pub(super) fn field_condition(r: &str, f: &FieldTest, params: &mut Params) -> St
             op.as_str(),
             params.real(*value)
         ),
+        FieldTest::Contains { field, words } if params.dialect == Dialect::Postgres => {
+            super::dialect::words_in_text(r, field.column(), words, params)
+        }
         FieldTest::Contains { field, words } => format!(
             "{r}.{} IN (SELECT {} FROM {} WHERE {}.{} MATCH {})",
             ident("key"),

@@ -20,6 +20,7 @@ mod bounds;
 mod branch;
 mod columns;
 mod conditions;
+mod dialect;
 mod limits;
 mod projection;
 mod recorded;
@@ -147,6 +148,17 @@ pub struct CompileOptions {
     pub limit: Option<u64>,
     /// Also give the keys of the matched relations (for graph output).
     pub relation_keys: bool,
+    /// The engine the statement is for.
+    pub dialect: Dialect,
+}
+
+/// The SQL dialect a statement is written in: SQLite's, or PostgreSQL's where the two
+/// differ (see `dialect`). The store's connection says which it speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Dialect {
+    #[default]
+    Sqlite,
+    Postgres,
 }
 
 /// Compiles a planned query. A `show` that only narrows the columns (every stage a
@@ -158,7 +170,7 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
         stages.push(Stage::Limit(n));
     }
     if let Some((projection, kept, output)) = pure_projection(&select.columns, &stages) {
-        match compile_stages(select, &kept, opts.relation_keys) {
+        match compile_stages(select, &kept, opts) {
             Ok(mut q) => {
                 q.columns = output_columns(&output);
                 q.projection = Some(projection);
@@ -171,7 +183,7 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
             Err(e) => return Err(e),
         }
     }
-    compile_stages(select, &stages, opts.relation_keys)
+    compile_stages(select, &stages, opts)
 }
 
 /// Compiles `select` with `stages` in SQL; with `relation_keys`, the statement gives the
@@ -179,9 +191,13 @@ pub fn compile(select: &Select, opts: CompileOptions) -> Result<SqlQuery, SqlErr
 fn compile_stages(
     select: &Select,
     stages: &[Stage],
-    relation_keys: bool,
+    opts: CompileOptions,
 ) -> Result<SqlQuery, SqlError> {
-    let mut params = Params::default();
+    let relation_keys = opts.relation_keys;
+    let mut params = Params {
+        values: Vec::new(),
+        dialect: opts.dialect,
+    };
     let relations: Vec<&RelationMatch> = select
         .clauses
         .iter()
@@ -235,7 +251,14 @@ fn compile_stages(
     // each branch.
     let carries = hidden > 0 || !bounds.is_empty();
     if let (true, Some(Stage::Count(by))) = (branches.len() > 1 && !carries, stages.first()) {
-        let counted = count_each_branch(&branches, level0, &select.columns, by, &mut level_no);
+        let counted = count_each_branch(
+            &branches,
+            level0,
+            &select.columns,
+            by,
+            &mut level_no,
+            params.dialect,
+        );
         stages = &stages[1..];
         return Ok(finish_query(counted, stages, &mut params, &mut level_no));
     }
@@ -269,6 +292,7 @@ fn compile_stages(
         order: Vec::new(),
         sealed: false,
         bounds,
+        dialect: params.dialect,
     };
     Ok(finish_query(current, stages, &mut params, &mut level_no))
 }
@@ -289,9 +313,13 @@ fn finish_query(
         current = order_by_time(current, level_no);
     }
     let key_columns = current.hidden - if current.times { 4 } else { 0 };
+    let text = finish(&current);
     SqlQuery {
-        text: finish(&current),
-        params: std::mem::take(&mut params.0),
+        text: match params.dialect {
+            Dialect::Sqlite => text,
+            Dialect::Postgres => dialect::name_subqueries(&text),
+        },
+        params: std::mem::take(&mut params.values),
         columns: output_columns(&current.columns),
         timeline: current.times,
         relation_keys: key_columns,
@@ -309,21 +337,26 @@ fn output_columns(columns: &[ColumnDef]) -> Vec<OutputColumn> {
         .collect()
 }
 
+/// The statement's parameters as it is built, and the dialect it is written in (every
+/// part of the compiler that writes SQL holds this).
 #[derive(Default)]
-struct Params(Vec<SqlParam>);
+struct Params {
+    values: Vec<SqlParam>,
+    dialect: Dialect,
+}
 
 impl Params {
     fn int(&mut self, v: i64) -> String {
-        self.0.push(SqlParam::Int(v));
-        format!("?{}", self.0.len())
+        self.values.push(SqlParam::Int(v));
+        format!("?{}", self.values.len())
     }
     fn real(&mut self, v: f64) -> String {
-        self.0.push(SqlParam::Real(v));
-        format!("?{}", self.0.len())
+        self.values.push(SqlParam::Real(v));
+        format!("?{}", self.values.len())
     }
     fn text(&mut self, v: &str) -> String {
-        self.0.push(SqlParam::Text(v.to_string()));
-        format!("?{}", self.0.len())
+        self.values.push(SqlParam::Text(v.to_string()));
+        format!("?{}", self.values.len())
     }
     fn int_list(&mut self, vs: &[i64]) -> String {
         vs.iter()

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::bounds::{bound_col, carry};
-use super::{col, hidden_col, ident, select_list, Params};
+use super::{col, hidden_col, ident, select_list, Dialect, Params};
 use crate::plan::{after_stage, ColumnDef, ColumnSource, Stage};
 
 /// A SELECT whose columns are named `{name}c0…` (and `{name}t0…t3` for the hidden
@@ -22,6 +22,8 @@ pub(super) struct Level {
     pub(super) sealed: bool,
     /// The `when` columns that carry their time bounds for a sort ([`super::bounds`]).
     pub(super) bounds: Vec<usize>,
+    /// The dialect of the statement (how [`finish`] orders NULLs).
+    pub(super) dialect: Dialect,
 }
 
 /// A sort key of a level.
@@ -121,6 +123,7 @@ pub(super) fn apply_stage(
                 order,
                 sealed: false,
                 bounds: bounds.into_iter().map(|(_, j)| j).collect(),
+                dialect: cur.dialect,
             }
         }
         Stage::Count(by) => {
@@ -135,8 +138,8 @@ pub(super) fn apply_stage(
             let first_key = if cur.times { 4 } else { 0 };
             for (j, h) in (first_key..cur.hidden).enumerate() {
                 cols.push(format!(
-                    "group_concat({}) AS {}",
-                    hidden_col(&cur.name, h),
+                    "{} AS {}",
+                    super::dialect::comma_list(params.dialect, &hidden_col(&cur.name, h)),
                     hidden_col(&name, j)
                 ));
             }
@@ -170,6 +173,7 @@ pub(super) fn apply_stage(
                 order: count_order(by.len()),
                 sealed: false,
                 bounds: bounds.into_iter().map(|(_, j)| j).collect(),
+                dialect: cur.dialect,
             }
         }
     }
@@ -199,6 +203,7 @@ pub(super) fn count_each_branch(
     columns: &[ColumnDef],
     by: &[usize],
     level_no: &mut usize,
+    dialect: Dialect,
 ) -> Level {
     let counted = ident(format_args!("{level}n"));
     let groups: Vec<String> = by.iter().map(|i| col(level, *i)).collect();
@@ -242,6 +247,7 @@ pub(super) fn count_each_branch(
         order: count_order(by.len()),
         sealed: false,
         bounds: Vec::new(),
+        dialect,
     }
 }
 
@@ -321,12 +327,22 @@ pub(super) fn finish(cur: &Level) -> String {
         .iter()
         .map(|(k, d)| {
             format!(
-                "{}{}",
+                "{}{}{}",
                 key_sql(&cur.name, *k),
-                if *d { " DESC" } else { "" }
+                if *d { " DESC" } else { "" },
+                super::dialect::nulls_as_sqlite(cur.dialect, *d)
             )
         })
         .collect();
+    // PostgreSQL takes an output column's name in an ORDER BY expression (`x IS NULL`)
+    // only from a subquery's columns, not from the SELECT's own (SQLite takes both).
+    let expression = cur
+        .order
+        .iter()
+        .any(|(k, _)| matches!(k, Key::HiddenIsNull(_)));
+    if expression && cur.dialect == Dialect::Postgres {
+        return format!("SELECT * FROM ({})\nORDER BY {}", cur.text, keys.join(", "));
+    }
     format!("{}\nORDER BY {}", cur.text, keys.join(", "))
 }
 
@@ -363,6 +379,7 @@ pub(super) fn wrap(cur: Level, level_no: &mut usize) -> Level {
         order: cur.order,
         sealed: false,
         bounds: cur.bounds,
+        dialect: cur.dialect,
     }
 }
 

@@ -187,6 +187,7 @@ fn a_count_keeps_the_relation_keys_of_the_rows_it_counts() {
     let opts = CompileOptions {
         limit: None,
         relation_keys: true,
+        ..CompileOptions::default()
     };
     let q = compile(&select, opts).unwrap();
     assert_eq!(q.relation_keys, 1);
@@ -285,6 +286,7 @@ fn a_count_over_several_branches_counts_in_each_and_adds_the_counts() {
     let keys = CompileOptions {
         limit: None,
         relation_keys: true,
+        ..CompileOptions::default()
     };
     let q = compile(&select, keys).unwrap();
     assert!(!q.text.contains("sum("), "{}", q.text);

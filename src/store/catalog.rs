@@ -4,22 +4,21 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
-
 use crate::names;
 use crate::plan::{
     Candidate, Catalog, CatalogError, Changed, EntityRef, FixedEnds, PredicateRef, Recorded,
     SavedQuery,
 };
 
+use super::db::{dialect, Db, DbError, Dialect, Param, Row, ToParam};
 use super::StoreError;
 
 /// How many names one prefix probe may bring back as did-you-mean candidates.
 const PROBE_LIMIT: i64 = 50;
 
-/// [`Catalog`] over a store's connection.
+/// [`Catalog`] over a store's connection, on either engine.
 pub struct StoreCatalog<'c> {
-    conn: &'c Connection,
+    conn: &'c Db,
 }
 
 /// A name or alias found by its normalised prefix, with the entity it names.
@@ -34,8 +33,45 @@ pub struct AliasMatch {
 }
 
 impl<'c> StoreCatalog<'c> {
-    pub(crate) fn new(conn: &'c Connection) -> Self {
-        StoreCatalog { conn }
+    /// The catalog of the store's connection (an import's too: its transaction is the
+    /// connection's).
+    pub(crate) fn of(db: &'c Db) -> Self {
+        StoreCatalog { conn: db }
+    }
+
+    fn dialect(&self) -> Dialect {
+        self.conn.dialect()
+    }
+
+    /// `f` of each row of `sql`.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToParam],
+        f: impl FnMut(&Row<'_>) -> Result<T, DbError>,
+    ) -> Result<Vec<T>, DbError> {
+        self.conn.query_map(sql, params, f)
+    }
+
+    /// `f` of the first row of `sql`, if it gives one.
+    fn row<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn ToParam],
+        f: impl FnOnce(&Row<'_>) -> Result<T, DbError>,
+    ) -> Result<Option<T>, DbError> {
+        self.conn.query_opt(sql, params, f)
+    }
+
+    /// The change a moment of recorded time stands for (`change::number_at`).
+    fn change_at(&self, at: Recorded) -> Result<i64, DbError> {
+        super::change::number_at(self.conn, at)
+    }
+
+    /// The exclusive upper bound of the strings starting with `prefix` (see
+    /// [`upper_bound`]) on this connection's engine.
+    fn upper_bound(&self, prefix: &str) -> UpperBound {
+        upper_bound(self.dialect(), prefix)
     }
 
     /// Names and aliases whose normalised form starts with `norm_prefix` (normalised
@@ -46,27 +82,23 @@ impl<'c> StoreCatalog<'c> {
         norm_prefix: &str,
         limit: usize,
     ) -> Result<Vec<AliasMatch>, StoreError> {
-        let err = StoreError::sqlite("cannot look up names");
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT a.entity, a.text, e.name FROM alias a JOIN entity e ON e.key = a.entity \
-                 WHERE a.norm >= ?1 AND a.norm < ?2 ORDER BY a.norm, a.text LIMIT ?3",
-            )
-            .map_err(err)?;
-        let rows = stmt
-            .query_map(
-                params![norm_prefix, upper_bound(norm_prefix), limit_param(limit)],
-                |r| {
-                    Ok(AliasMatch {
-                        entity: r.get(0)?,
-                        alias: r.get(1)?,
-                        name: r.get(2)?,
-                    })
-                },
-            )
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
+        self.rows(
+            "SELECT a.entity, a.text, e.name FROM alias a JOIN entity e ON e.key = a.entity \
+             WHERE a.norm >= ?1 AND a.norm < ?2 ORDER BY a.norm, a.text LIMIT ?3",
+            &[
+                &norm_prefix,
+                &self.upper_bound(norm_prefix),
+                &limit_param(limit),
+            ],
+            |r| {
+                Ok(AliasMatch {
+                    entity: r.get(0)?,
+                    alias: r.get(1)?,
+                    name: r.get(2)?,
+                })
+            },
+        )
+        .map_err(StoreError::db("cannot look up names"))
     }
 
     /// Entity ids starting with `prefix`, in order (the `entity.id` index).
@@ -126,43 +158,39 @@ impl<'c> StoreCatalog<'c> {
     /// Runs a prefix lookup: `sql` has `?1` (the prefix), `?2` (its exclusive upper
     /// bound) and `?3` (the limit).
     fn range(&self, sql: &str, prefix: &str, limit: usize) -> Result<Vec<String>, StoreError> {
-        let err = StoreError::sqlite("cannot look up names");
-        let mut stmt = self.conn.prepare_cached(sql).map_err(err)?;
-        let rows = stmt
-            .query_map(
-                params![prefix, upper_bound(prefix), limit_param(limit)],
-                |r| r.get(0),
-            )
-            .map_err(err)?;
-        rows.collect::<Result<_, _>>().map_err(err)
+        self.rows(
+            sql,
+            &[&prefix, &self.upper_bound(prefix), &limit_param(limit)],
+            |r| r.get(0),
+        )
+        .map_err(StoreError::db("cannot look up names"))
     }
 
-    fn entity_by_id(&self, id: &str) -> Result<Option<Found>, rusqlite::Error> {
-        self.conn
-            .prepare_cached("SELECT key, id, name, kind, merged_into FROM entity WHERE id = ?1")?
-            .query_row(params![id], found_row)
-            .optional()
+    fn entity_by_id(&self, id: &str) -> Result<Option<Found>, DbError> {
+        self.row(
+            "SELECT key, id, name, kind, merged_into FROM entity WHERE id = ?1",
+            &[&id],
+            found_row,
+        )
     }
 
     /// Names starting with `prefix` (normalised) as (alias, normalised alias, entity
     /// key, entity name): one range scan of the `alias_norm` index.
-    fn names_with_prefix(&self, prefix: &str) -> Result<Vec<NameRow>, rusqlite::Error> {
-        let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+    fn names_with_prefix(&self, prefix: &str) -> Result<Vec<NameRow>, DbError> {
+        let row = |r: &Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
         let base =
             "SELECT a.text, a.norm, e.key, e.name FROM alias a JOIN entity e ON e.key = a.entity";
         match names::prefix_upper_bound(prefix) {
-            Some(upper) => self
-                .conn
-                .prepare_cached(&format!(
-                    "{base} WHERE a.norm >= ?1 AND a.norm < ?2 LIMIT ?3"
-                ))?
-                .query_map(params![prefix, upper, PROBE_LIMIT], row)?
-                .collect(),
-            None => self
-                .conn
-                .prepare_cached(&format!("{base} WHERE a.norm >= ?1 LIMIT ?2"))?
-                .query_map(params![prefix, PROBE_LIMIT], row)?
-                .collect(),
+            Some(upper) => self.rows(
+                &format!("{base} WHERE a.norm >= ?1 AND a.norm < ?2 LIMIT ?3"),
+                &[&prefix, &upper, &PROBE_LIMIT],
+                row,
+            ),
+            None => self.rows(
+                &format!("{base} WHERE a.norm >= ?1 LIMIT ?2"),
+                &[&prefix, &PROBE_LIMIT],
+                row,
+            ),
         }
     }
 }
@@ -170,12 +198,27 @@ impl<'c> StoreCatalog<'c> {
 type NameRow = (String, String, i64, String);
 
 /// The exclusive upper bound of the strings starting with `prefix`; without one (an
-/// empty prefix) every string from the prefix on matches: a blob compares greater than
-/// any text in SQLite.
-pub(super) fn upper_bound(prefix: &str) -> rusqlite::types::Value {
+/// empty prefix) every string from the prefix on matches: a value above every text
+/// ([`dialect::text_above_all`]).
+pub(super) fn upper_bound(dialect: Dialect, prefix: &str) -> UpperBound {
     match names::prefix_upper_bound(prefix) {
-        Some(u) => u.into(),
-        None => rusqlite::types::Value::Blob(Vec::new()),
+        Some(u) => UpperBound::Text(u),
+        None => UpperBound::AboveAll(dialect::text_above_all(dialect)),
+    }
+}
+
+/// A bound [`upper_bound`] gives, bound as a parameter.
+pub(super) enum UpperBound {
+    Text(String),
+    AboveAll(Param<'static>),
+}
+
+impl ToParam for UpperBound {
+    fn param(&self) -> Param<'_> {
+        match self {
+            UpperBound::Text(t) => Param::Text(t),
+            UpperBound::AboveAll(p) => *p,
+        }
     }
 }
 
@@ -184,7 +227,7 @@ fn limit_param(limit: usize) -> i64 {
     i64::try_from(limit).unwrap_or(i64::MAX)
 }
 
-fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRef> {
+fn entity_row(r: &Row<'_>) -> Result<EntityRef, DbError> {
     Ok(EntityRef {
         key: r.get(0)?,
         id: r.get(1)?,
@@ -197,34 +240,31 @@ fn entity_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EntityRef> {
 type Found = (EntityRef, Option<i64>);
 
 /// A row of `key, id, name, kind, merged_into`.
-fn found_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Found> {
+fn found_row(r: &Row<'_>) -> Result<Found, DbError> {
     Ok((entity_row(r)?, r.get(4)?))
 }
 
-fn err(e: rusqlite::Error) -> CatalogError {
+fn err(e: DbError) -> CatalogError {
     CatalogError(e.to_string())
 }
 
 impl StoreCatalog<'_> {
     /// The one text column of every row `sql` gives (ids, kinds).
     fn texts(&self, sql: &str) -> Result<Vec<String>, CatalogError> {
-        let mut stmt = self.conn.prepare_cached(sql).map_err(err)?;
-        let rows = stmt.query_map([], |r| r.get(0)).map_err(err)?;
-        rows.collect::<Result<Vec<String>, _>>().map_err(err)
+        self.rows(sql, &[], |r| r.get(0)).map_err(err)
     }
 
     /// The entities that `found` answer as: each merged entity is replaced by the one it
     /// was merged into (`merge A into B`: A's names and id resolve to B), each once, in
     /// the order found. The lookups gave `merged_into` with each entity, so one that was
     /// never merged costs no further query.
-    fn canonical(&self, found: Vec<Found>) -> Result<Vec<EntityRef>, rusqlite::Error> {
+    fn canonical(&self, found: Vec<Found>) -> Result<Vec<EntityRef>, DbError> {
         self.follow_merges(found, |key| {
-            self.conn
-                .prepare_cached(
-                    "SELECT key, id, name, kind, merged_into FROM entity WHERE key = ?1",
-                )?
-                .query_row(params![key], found_row)
-                .optional()
+            self.row(
+                "SELECT key, id, name, kind, merged_into FROM entity WHERE key = ?1",
+                &[&key],
+                found_row,
+            )
         })
     }
 
@@ -233,19 +273,19 @@ impl StoreCatalog<'_> {
     fn canonical_with(
         &self,
         found: Vec<Found>,
-        merged_into: impl Fn(i64) -> Result<Option<i64>, rusqlite::Error>,
-    ) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        merged_into: impl Fn(i64) -> Result<Option<i64>, DbError>,
+    ) -> Result<Vec<EntityRef>, DbError> {
         let mut at_moment = Vec::with_capacity(found.len());
         for (e, _) in found {
             let into = merged_into(e.key)?;
             at_moment.push((e, into));
         }
         self.follow_merges(at_moment, |key| {
-            let Some(target) = self
-                .conn
-                .prepare_cached("SELECT key, id, name, kind FROM entity WHERE key = ?1")?
-                .query_row(params![key], entity_row)
-                .optional()?
+            let Some(target) = self.row(
+                "SELECT key, id, name, kind FROM entity WHERE key = ?1",
+                &[&key],
+                entity_row,
+            )?
             else {
                 return Ok(None);
             };
@@ -259,8 +299,8 @@ impl StoreCatalog<'_> {
     fn follow_merges(
         &self,
         found: Vec<Found>,
-        target: impl Fn(i64) -> Result<Option<Found>, rusqlite::Error>,
-    ) -> Result<Vec<EntityRef>, rusqlite::Error> {
+        target: impl Fn(i64) -> Result<Option<Found>, DbError>,
+    ) -> Result<Vec<EntityRef>, DbError> {
         let mut out: Vec<EntityRef> = Vec::with_capacity(found.len());
         for (mut e, mut into) in found {
             // A merge points at an entity that is not merged itself; an older chain is
@@ -283,11 +323,7 @@ impl StoreCatalog<'_> {
     /// most `limit`, as stored: the longest word of `text` (likely the rarest) is looked
     /// up in `name_word`, and a name of each entity found must hold all of `text`,
     /// word-aligned.
-    fn stored_entities_by_word(
-        &self,
-        text: &str,
-        limit: usize,
-    ) -> Result<Vec<Found>, rusqlite::Error> {
+    fn stored_entities_by_word(&self, text: &str, limit: usize) -> Result<Vec<Found>, DbError> {
         let norm = names::normalise(text);
         let Some(word) = norm.split(' ').max_by_key(|w| w.len()) else {
             return Ok(Vec::new());
@@ -295,41 +331,39 @@ impl StoreCatalog<'_> {
         if word.is_empty() {
             return Ok(Vec::new());
         }
-        self.conn
-            .prepare_cached(
+        self.rows(
+            &format!(
                 "SELECT e.key, e.id, e.name, e.kind, e.merged_into FROM name_word w \
                  JOIN entity e ON e.key = w.entity \
                  WHERE w.word = ?1 AND EXISTS (SELECT 1 FROM alias a WHERE a.entity = w.entity \
-                   AND instr(' ' || a.norm || ' ', ?2) > 0) \
+                   AND {}(' ' || a.norm || ' ', ?2) > 0) \
                  ORDER BY e.id LIMIT ?3",
-            )?
-            .query_map(
-                params![word, format!(" {norm} "), limit_param(limit)],
-                found_row,
-            )?
-            .collect()
+                dialect::position_function(self.dialect())
+            ),
+            &[&word, &format!(" {norm} "), &limit_param(limit)],
+            found_row,
+        )
     }
 
     /// How many relations `key` takes part in, as subject or object (once each).
-    pub(super) fn relation_count(&self, key: i64) -> Result<u64, rusqlite::Error> {
-        self.conn
-            .prepare_cached(
-                "SELECT (SELECT count(*) FROM relation WHERE subject = ?1) \
-                      + (SELECT count(*) FROM relation WHERE object = ?1 AND subject <> ?1)",
-            )?
-            .query_row(params![key], |r| r.get::<_, i64>(0))
-            .map(|n| u64::try_from(n).unwrap_or(0))
+    pub(super) fn relation_count(&self, key: i64) -> Result<u64, DbError> {
+        let n: Option<i64> = self.row(
+            "SELECT (SELECT count(*) FROM relation WHERE subject = ?1) \
+                  + (SELECT count(*) FROM relation WHERE object = ?1 AND subject <> ?1)",
+            &[&key],
+            |r| r.get(0),
+        )?;
+        Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
     }
 
     /// The names and aliases of `key` as (text, normalised), aliases first in their
     /// order, the display name last.
-    fn names_of(&self, key: i64) -> Result<Vec<(String, String)>, rusqlite::Error> {
-        self.conn
-            .prepare_cached(
-                "SELECT text, norm FROM alias WHERE entity = ?1 ORDER BY is_name, ord, text",
-            )?
-            .query_map(params![key], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect()
+    fn names_of(&self, key: i64) -> Result<Vec<(String, String)>, DbError> {
+        self.rows(
+            "SELECT text, norm FROM alias WHERE entity = ?1 ORDER BY is_name, ord, text",
+            &[&key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     fn stored_entities_named(&self, text: &str) -> Result<Vec<Found>, CatalogError> {
@@ -338,17 +372,13 @@ impl StoreCatalog<'_> {
             return Ok(vec![e]);
         }
         let norm = names::normalise(text);
-        let mut stmt = self
-            .conn
-            .prepare_cached(
+        let found = self
+            .rows(
                 "SELECT DISTINCT e.key, e.id, e.name, e.kind, e.merged_into FROM alias a \
                  JOIN entity e ON e.key = a.entity WHERE a.norm = ?1 ORDER BY e.id",
+                &[&norm],
+                found_row,
             )
-            .map_err(err)?;
-        let found = stmt
-            .query_map(params![norm], found_row)
-            .map_err(err)?
-            .collect::<Result<Vec<_>, _>>()
             .map_err(err)?;
         if !found.is_empty() {
             return Ok(found);
@@ -394,7 +424,7 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn changed_since(&self, at: Recorded) -> Result<Changed, CatalogError> {
-        let n = super::change::number_at(self.conn, at).map_err(|e| err(e.into_sqlite()))?;
+        let n = self.change_at(at).map_err(err)?;
         if n < 1 {
             // Before the first change the store held nothing.
             return Ok(Changed::ALL);
@@ -403,41 +433,34 @@ impl Catalog for StoreCatalog<'_> {
         // the last entry of the partial index on `since_change`, schema 8: one seek, where
         // a range `since_change > ?` beside the index's own `> 1` read all its entries) or
         // a version ended after it.
-        self.conn
-            .prepare_cached(
-                "SELECT COALESCE((SELECT max(since_change) FROM relation WHERE since_change > 1), 0) > ?1 \
-                     OR EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1), \
-                 EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1 AND since_change <= ?1), \
-                 COALESCE((SELECT max(since_change) FROM entity WHERE since_change > 1), 0) > ?1 \
-                     OR EXISTS (SELECT 1 FROM entity_version WHERE until_change > ?1)",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_row([n], |r| {
-                    Ok(Changed {
-                        relations: r.get(0)?,
-                        relation_versions: r.get(1)?,
-                        entities: r.get(2)?,
-                    })
+        self.row(
+            "SELECT COALESCE((SELECT max(since_change) FROM relation WHERE since_change > 1), 0) > ?1 \
+                 OR EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1), \
+             EXISTS (SELECT 1 FROM relation_version WHERE until_change > ?1 AND since_change <= ?1), \
+             COALESCE((SELECT max(since_change) FROM entity WHERE since_change > 1), 0) > ?1 \
+                 OR EXISTS (SELECT 1 FROM entity_version WHERE until_change > ?1)",
+            &[&n],
+            |r| {
+                Ok(Changed {
+                    relations: r.get(0)?,
+                    relation_versions: r.get(1)?,
+                    entities: r.get(2)?,
                 })
-            })
-            .map_err(err)
+            },
+        )
+        .map_err(err)?
+        .ok_or_else(|| err(DbError::NoRows))
     }
 
     fn versions_touch(&self, at: Recorded, ends: &[FixedEnds]) -> Result<bool, CatalogError> {
-        let n = super::change::number_at(self.conn, at).map_err(|e| err(e.into_sqlite()))?;
+        let n = self.change_at(at).map_err(err)?;
         for &(key, other) in ends {
             let touched = match other {
-                Some(other) => self
-                    .conn
-                    .prepare_cached(VERSIONS_TOUCH_PAIR)
-                    .and_then(|mut stmt| stmt.query_row(params![key, n, other], |r| r.get(0))),
-                None => self
-                    .conn
-                    .prepare_cached(VERSIONS_TOUCH_ONE)
-                    .and_then(|mut stmt| stmt.query_row(params![key, n], |r| r.get(0))),
+                Some(other) => self.row(VERSIONS_TOUCH_PAIR, &[&key, &n, &other], |r| r.get(0)),
+                None => self.row(VERSIONS_TOUCH_ONE, &[&key, &n], |r| r.get(0)),
             }
             .map_err(err)?;
-            if touched {
+            if touched == Some(true) {
                 return Ok(true);
             }
         }
@@ -450,18 +473,18 @@ impl Catalog for StoreCatalog<'_> {
         at: crate::plan::Recorded,
     ) -> Result<Vec<EntityRef>, CatalogError> {
         let found = self.stored_entities_named(text)?;
-        let change = super::change::number_at(self.conn, at).map_err(|e| err(e.into_sqlite()))?;
+        let change = self.change_at(at).map_err(err)?;
         self.canonical_with(found, |key| {
             // The entity's version current at the end of `change`, if it existed then.
-            self.conn
-                .prepare_cached(
+            Ok(self
+                .row(
                     "SELECT merged_into FROM entity WHERE key = ?1 AND since_change <= ?2 \
                      UNION ALL SELECT merged_into FROM entity_version \
                      WHERE key = ?1 AND since_change <= ?2 AND until_change > ?2",
+                    &[&key, &change],
+                    |r| r.get(0),
                 )?
-                .query_row(params![key, change], |r| r.get(0))
-                .optional()
-                .map(Option::flatten)
+                .flatten())
         })
         .map_err(err)
     }
@@ -567,19 +590,19 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn predicate(&self, id: &str) -> Result<Option<PredicateRef>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT key, id, symmetric FROM predicate WHERE id = ?1")
-            .map_err(err)?;
-        let mut lookup = |id: &str| {
-            stmt.query_row(params![id], |r| {
-                Ok(PredicateRef {
-                    key: r.get(0)?,
-                    id: r.get(1)?,
-                    symmetric: r.get::<_, i64>(2)? != 0,
-                })
-            })
-            .optional()
+        // `symmetric` is quoted: a reserved word in PostgreSQL.
+        let lookup = |id: &str| {
+            self.row(
+                "SELECT key, id, \"symmetric\" FROM predicate WHERE id = ?1",
+                &[&id],
+                |r| {
+                    Ok(PredicateRef {
+                        key: r.get(0)?,
+                        id: r.get(1)?,
+                        symmetric: r.get::<i64>(2)? != 0,
+                    })
+                },
+            )
         };
         let found = lookup(id).map_err(err)?;
         if found.is_some() {
@@ -601,15 +624,12 @@ impl Catalog for StoreCatalog<'_> {
     }
 
     fn source_titles(&self) -> Result<Vec<(String, String)>, CatalogError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, title FROM source WHERE title IS NOT NULL ORDER BY id")
-            .map_err(err)?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(err)?;
-        rows.collect::<Result<Vec<(String, String)>, _>>()
-            .map_err(err)
+        self.rows(
+            "SELECT id, title FROM source WHERE title IS NOT NULL ORDER BY id",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .map_err(err)
     }
 
     fn kinds(&self) -> Result<Vec<String>, CatalogError> {
@@ -622,17 +642,17 @@ impl Catalog for StoreCatalog<'_> {
 
     fn saved_query(&self, name: &str) -> Result<Option<SavedQuery>, CatalogError> {
         let row = self
-            .conn
-            .prepare_cached("SELECT name, params, body FROM saved_query WHERE name = ?1")
-            .map_err(err)?
-            .query_row(params![name], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .optional()
+            .row(
+                "SELECT name, params, body FROM saved_query WHERE name = ?1",
+                &[&name],
+                |r| {
+                    Ok((
+                        r.get::<String>(0)?,
+                        r.get::<String>(1)?,
+                        r.get::<String>(2)?,
+                    ))
+                },
+            )
             .map_err(err)?;
         let Some((name, params_json, body)) = row else {
             return Ok(None);

@@ -25,9 +25,7 @@
 
 use std::io::Write;
 
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, Row};
-
+use super::db::{dialect, Cell, Db, DbError, Row};
 use super::{Store, StoreError};
 
 /// The version of the history export's lines (`{"type":"history","format":1}`).
@@ -69,24 +67,27 @@ pub(super) const DERIVED_COLUMNS: &[(&str, &str, &str)] =
     &[("alias", "norm", "text"), ("weak_alias", "norm", "text")];
 
 /// The columns of `table` a history export writes, as (name, declared type), in the
-/// table's order.
-pub(super) fn history_columns(
-    conn: &Connection,
+/// table's order (see [`dialect::table_columns_sql`] for the types).
+pub(super) fn history_columns(db: &Db, table: &str) -> Result<Vec<(String, String)>, DbError> {
+    let columns = db.query_map(dialect::table_columns_sql(db.dialect()), &[&table], |r| {
+        Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+    })?;
+    Ok(without_derived(table, columns))
+}
+
+/// `columns` of `table` (name, declared type) without the [`DERIVED_COLUMNS`].
+pub(super) fn without_derived(
     table: &str,
-) -> rusqlite::Result<Vec<(String, String)>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT name, type FROM pragma_table_info(?1) ORDER BY cid")?;
-    let columns = stmt
-        .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
-    Ok(columns
+    columns: Vec<(String, String)>,
+) -> Vec<(String, String)> {
+    columns
         .into_iter()
         .filter(|(column, _)| {
             !DERIVED_COLUMNS
                 .iter()
                 .any(|&(t, c, _)| t == table && c == column)
         })
-        .collect())
+        .collect()
 }
 
 /// Builds one JSON object line with fields in a fixed order.
@@ -135,15 +136,13 @@ fn push_json_string(out: &mut String, s: &str) {
 }
 
 /// A nullable text column.
-fn text(row: &Row, i: usize) -> rusqlite::Result<Option<String>> {
-    match row.get_ref(i)? {
-        ValueRef::Null => Ok(None),
-        _ => row.get(i),
-    }
+fn text(row: &Row<'_>, i: usize) -> Result<Option<String>, DbError> {
+    row.get(i)
 }
 
 /// A number as JSON (`None` for a NaN or infinity, which JSON cannot write and the store
-/// never holds).
+/// never holds). Both engines hand the stored double itself (PostgreSQL's binary
+/// format), so the digits are the same.
 fn json_number(x: f64) -> Option<String> {
     serde_json::Number::from_f64(x).map(|n| n.to_string())
 }
@@ -151,26 +150,31 @@ fn json_number(x: f64) -> Option<String> {
 impl Store {
     /// Writes the store's current beliefs to `out` as JSON Lines.
     pub fn export(&self, out: &mut dyn Write) -> Result<(), StoreError> {
-        Exporter::new(&self.conn(), out).current()
+        Exporter::new(self.db(), out).current()
     }
 
     /// Writes the store with its whole history (every change and every version) to `out`
     /// as JSON Lines, for an import into an empty store.
     pub fn export_history(&self, out: &mut dyn Write) -> Result<(), StoreError> {
-        Exporter::new(&self.conn(), out).history()
+        Exporter::new(self.db(), out).history()
     }
 }
 
 /// Writes one export.
 struct Exporter<'a> {
-    conn: &'a Connection,
+    db: &'a Db,
     out: &'a mut dyn Write,
 }
 
-fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Sqlite {
-        context: "cannot read the store for the export",
-        source: e,
+/// The error of a read of the store during an export.
+const READ: &str = "cannot read the store for the export";
+
+/// An export's error inside a read of the store's rows.
+struct Failure(StoreError);
+
+impl From<DbError> for Failure {
+    fn from(e: DbError) -> Failure {
+        Failure(StoreError::db(READ)(e))
     }
 }
 
@@ -182,12 +186,27 @@ fn io(source: std::io::Error) -> StoreError {
 }
 
 impl<'a> Exporter<'a> {
-    fn new(conn: &'a Connection, out: &'a mut dyn Write) -> Exporter<'a> {
-        Exporter { conn, out }
+    fn new(db: &'a Db, out: &'a mut dyn Write) -> Exporter<'a> {
+        Exporter { db, out }
     }
 
-    fn write(&mut self, line: Line) -> Result<(), StoreError> {
-        self.out.write_all(line.finish().as_bytes()).map_err(io)
+    /// Writes a line to the output (a free function of `out`, so that it can be called
+    /// while a row of the store is read).
+    fn write(out: &mut dyn Write, line: Line) -> Result<(), StoreError> {
+        out.write_all(line.finish().as_bytes()).map_err(io)
+    }
+
+    /// Runs `sql` and hands each row to `f` with the output, as the rows come.
+    fn rows(
+        &mut self,
+        sql: &str,
+        params: &[&dyn super::db::ToParam],
+        mut f: impl FnMut(&Row<'_>, &mut dyn Write) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let out = &mut *self.out;
+        self.db
+            .for_each(sql, params, |row| f(row, out).map_err(Failure))
+            .map_err(|Failure(e)| e)
     }
 
     fn current(mut self) -> Result<(), StoreError> {
@@ -202,7 +221,7 @@ impl<'a> Exporter<'a> {
     fn history(mut self) -> Result<(), StoreError> {
         let mut header = Line::new("history");
         header.raw("format", &HISTORY_FORMAT.to_string());
-        self.write(header)?;
+        Self::write(self.out, header)?;
         for table in CURRENT_TABLES {
             self.stored_rows(table)?;
         }
@@ -216,7 +235,7 @@ impl<'a> Exporter<'a> {
 
     /// The rows of `table` as stored: one field per non-NULL column.
     fn stored_rows(&mut self, table: &StoredTable) -> Result<(), StoreError> {
-        let columns = history_columns(self.conn, table.name).map_err(db)?;
+        let columns = history_columns(self.db, table.name).map_err(StoreError::db(READ))?;
         let list: Vec<String> = columns.iter().map(|(c, _)| crate::sql::ident(c)).collect();
         // Table and column names come from the schema, not from any input.
         let sql = format!(
@@ -225,201 +244,305 @@ impl<'a> Exporter<'a> {
             crate::sql::ident(table.name),
             table.order
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(db)?;
-        let mut rows = stmt.query([]).map_err(db)?;
-        while let Some(r) = rows.next().map_err(db)? {
+        self.rows(&sql, &[], |r, out| {
             let mut line = Line::new(table.name);
             for (i, (column, _)) in columns.iter().enumerate() {
-                match r.get_ref(i).map_err(db)? {
-                    ValueRef::Null => {}
-                    ValueRef::Integer(n) => line.raw(column, &n.to_string()),
-                    ValueRef::Real(x) => {
+                match r.cell(i).map_err(StoreError::db(READ))? {
+                    Cell::Null => {}
+                    Cell::Int(n) => line.raw(column, &n.to_string()),
+                    Cell::Real(x) => {
                         if let Some(n) = json_number(x) {
                             line.raw(column, &n);
                         }
                     }
-                    ValueRef::Text(t) => {
-                        let t = std::str::from_utf8(t).map_err(|e| StoreError::Corrupt {
-                            what: format!(
-                                "has text that is not UTF-8 in {}.{column} ({e})",
-                                table.name
-                            ),
-                        })?;
-                        line.text(column, Some(t));
-                    }
-                    ValueRef::Blob(_) => {
+                    Cell::Text(t) => line.text(column, Some(t)),
+                    // SQLite's cells read text that is not UTF-8 as a blob.
+                    Cell::Blob(_) => {
                         return Err(StoreError::Corrupt {
                             what: format!(
-                                "has a blob in {}.{column}, which holds no blobs",
+                                "has a blob or text that is not UTF-8 in {}.{column}, which \
+                                 holds neither",
                                 table.name
                             ),
                         })
                     }
                 }
             }
-            self.write(line)?;
-        }
-        Ok(())
+            Self::write(out, line)
+        })
     }
 
     fn sources(&mut self) -> Result<(), StoreError> {
         // Statements from the connection's cache: a store exported again reuses them.
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, title, published, lang, url, note FROM source ORDER BY key")
-            .map_err(db)?;
-        let mut rows = stmt.query([]).map_err(db)?;
-        while let Some(r) = rows.next().map_err(db)? {
-            let mut line = Line::new("source");
-            for (i, key) in ["id", "title", "published", "lang", "url", "note"]
-                .iter()
-                .enumerate()
-            {
-                line.text(key, text(r, i).map_err(db)?.as_deref());
-            }
-            self.write(line)?;
-        }
-        Ok(())
+        self.rows(
+            "SELECT id, title, published, lang, url, note FROM source ORDER BY key",
+            &[],
+            |r, out| {
+                let mut line = Line::new("source");
+                for (i, key) in ["id", "title", "published", "lang", "url", "note"]
+                    .iter()
+                    .enumerate()
+                {
+                    line.text(key, text(r, i).map_err(StoreError::db(READ))?.as_deref());
+                }
+                Self::write(out, line)
+            },
+        )
     }
 
     fn predicates(&mut self) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT id, label, symmetric, description FROM predicate WHERE declared = 1
-                 ORDER BY key",
-            )
-            .map_err(db)?;
-        let mut rows = stmt.query([]).map_err(db)?;
-        while let Some(r) = rows.next().map_err(db)? {
-            let mut line = Line::new("predicate");
-            line.text("id", text(r, 0).map_err(db)?.as_deref());
-            line.text("label", text(r, 1).map_err(db)?.as_deref());
-            if r.get::<_, bool>(2).map_err(db)? {
-                line.raw("symmetric", "true");
-            }
-            line.text("description", text(r, 3).map_err(db)?.as_deref());
-            self.write(line)?;
-        }
-        Ok(())
+        // `symmetric` quoted: a reserved word in PostgreSQL.
+        self.rows(
+            "SELECT id, label, \"symmetric\", description FROM predicate WHERE declared = 1
+             ORDER BY key",
+            &[],
+            |r, out| {
+                let db = StoreError::db(READ);
+                let mut line = Line::new("predicate");
+                line.text("id", text(r, 0).map_err(db)?.as_deref());
+                line.text("label", text(r, 1).map_err(db)?.as_deref());
+                if r.get::<bool>(2).map_err(db)? {
+                    line.raw("symmetric", "true");
+                }
+                line.text("description", text(r, 3).map_err(db)?.as_deref());
+                Self::write(out, line)
+            },
+        )
     }
 
     fn entities(&mut self) -> Result<(), StoreError> {
-        let conn = self.conn;
-        let mut aliases = conn
-            .prepare_cached(
-                "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
-            )
-            .map_err(db)?;
-        let mut weak_aliases = conn
-            .prepare_cached("SELECT text FROM weak_alias WHERE entity = ?1 ORDER BY ord, text")
-            .map_err(db)?;
-        let mut stmt = conn
-            .prepare_cached("SELECT key, id, kind, name, note FROM entity ORDER BY key")
-            .map_err(db)?;
-        let mut rows = stmt.query([]).map_err(db)?;
-        while let Some(r) = rows.next().map_err(db)? {
-            let key: i64 = r.get(0).map_err(db)?;
-            let mut line = Line::new("entity");
-            line.text("id", text(r, 1).map_err(db)?.as_deref());
-            line.text("kind", text(r, 2).map_err(db)?.as_deref());
-            line.text("name", text(r, 3).map_err(db)?.as_deref());
-            for (field, stmt) in [
-                ("aliases", &mut aliases),
-                ("weak_aliases", &mut weak_aliases),
-            ] {
-                let names: Vec<String> = stmt
-                    .query_map([key], |a| a.get(0))
-                    .map_err(db)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(db)?;
-                if !names.is_empty() {
-                    let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
-                    line.raw(field, &json);
+        // Each entity's names with it, in one ordered read beside the entities' own (a
+        // query per entity cost PostgreSQL a round trip each): the names of the entities
+        // in key order, merged as both are read. The connection runs one statement at a
+        // time, so the names are read first, a page of entities at a time.
+        let db = self.db;
+        let mut after = i64::MIN;
+        loop {
+            let entities: Vec<(i64, Line, Option<String>)> = db
+                .query_map(
+                    "SELECT key, id, kind, name, note FROM entity WHERE key > ?1
+                     ORDER BY key LIMIT 10000",
+                    &[&after],
+                    |r| {
+                        let mut line = Line::new("entity");
+                        line.text("id", text(r, 1)?.as_deref());
+                        line.text("kind", text(r, 2)?.as_deref());
+                        line.text("name", text(r, 3)?.as_deref());
+                        Ok((r.get::<i64>(0)?, line, text(r, 4)?))
+                    },
+                )
+                .map_err(StoreError::db(READ))?;
+            let (Some(first), Some(last)) = (entities.first(), entities.last()) else {
+                return Ok(());
+            };
+            let (first, last) = (first.0, last.0);
+            after = last;
+            let names = |sql: &str| {
+                let mut by_entity: std::collections::HashMap<i64, Vec<String>> =
+                    std::collections::HashMap::new();
+                db.for_each(sql, &[&first, &last], |r| {
+                    by_entity
+                        .entry(r.get::<i64>(0)?)
+                        .or_default()
+                        .push(r.get::<String>(1)?);
+                    Ok::<(), DbError>(())
+                })
+                .map(|()| by_entity)
+                .map_err(StoreError::db(READ))
+            };
+            let mut aliases = names(
+                "SELECT entity, text FROM alias WHERE entity BETWEEN ?1 AND ?2 AND is_name = 0
+                 ORDER BY entity, ord, text",
+            )?;
+            let mut weak_aliases = names(
+                "SELECT entity, text FROM weak_alias WHERE entity BETWEEN ?1 AND ?2
+                 ORDER BY entity, ord, text",
+            )?;
+            for (key, mut line, note) in entities {
+                for (field, names) in [
+                    ("aliases", &mut aliases),
+                    ("weak_aliases", &mut weak_aliases),
+                ] {
+                    if let Some(names) = names.remove(&key) {
+                        let json = serde_json::to_string(&names).map_err(|e| io(e.into()))?;
+                        line.raw(field, &json);
+                    }
                 }
+                line.text("note", note.as_deref());
+                Self::write(self.out, line)?;
             }
-            line.text("note", text(r, 4).map_err(db)?.as_deref());
-            self.write(line)?;
         }
-        Ok(())
     }
 
     /// Relations, each with its id first; in a history export with the change that made
     /// its current version after it.
     fn relations(&mut self, history: bool) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT s.id, p.id, o.id, r.when_text, r.from_text, r.to_text, r.at_text,
-                        r.status, pl.id, so.id, r.quote, r.note, r.confidence, r.key,
-                        r.since_change, r.reported
-                 FROM relation r
-                 JOIN entity s ON s.key = r.subject
-                 JOIN predicate p ON p.key = r.predicate
-                 JOIN entity o ON o.key = r.object
-                 LEFT JOIN entity pl ON pl.key = r.place
-                 LEFT JOIN source so ON so.key = r.source
-                 ORDER BY r.key",
-            )
-            .map_err(db)?;
-        let mut rows = stmt.query([]).map_err(db)?;
-        while let Some(r) = rows.next().map_err(db)? {
-            let mut line = Line::new("relation");
-            line.raw("id", &r.get::<_, i64>(13).map_err(db)?.to_string());
-            if history {
-                line.raw(
-                    "since_change",
-                    &r.get::<_, i64>(14).map_err(db)?.to_string(),
-                );
-            }
-            for (i, key) in ["subject", "predicate", "object", "when", "from", "to", "at"]
-                .iter()
-                .enumerate()
-            {
-                line.text(key, text(r, i).map_err(db)?.as_deref());
-            }
-            line.text("reported", text(r, 15).map_err(db)?.as_deref());
-            let status = text(r, 7).map_err(db)?;
-            if status.as_deref() != Some(crate::model::Status::DEFAULT.as_str()) {
-                line.text("status", status.as_deref());
-            }
-            for (i, key) in ["place", "source", "quote", "note"].iter().enumerate() {
-                line.text(key, text(r, 8 + i).map_err(db)?.as_deref());
-            }
-            if let Some(c) = r.get::<_, Option<f64>>(12).map_err(db)? {
-                if let Some(n) = json_number(c) {
-                    line.raw("confidence", &n);
+        self.rows(
+            "SELECT s.id, p.id, o.id, r.when_text, r.from_text, r.to_text, r.at_text,
+                    r.status, pl.id, so.id, r.quote, r.note, r.confidence, r.key,
+                    r.since_change, r.reported
+             FROM relation r
+             JOIN entity s ON s.key = r.subject
+             JOIN predicate p ON p.key = r.predicate
+             JOIN entity o ON o.key = r.object
+             LEFT JOIN entity pl ON pl.key = r.place
+             LEFT JOIN source so ON so.key = r.source
+             ORDER BY r.key",
+            &[],
+            |r, out| {
+                let db = StoreError::db(READ);
+                let mut line = Line::new("relation");
+                line.raw("id", &r.get::<i64>(13).map_err(db)?.to_string());
+                if history {
+                    line.raw("since_change", &r.get::<i64>(14).map_err(db)?.to_string());
                 }
-            }
-            self.write(line)?;
-        }
-        Ok(())
+                for (i, key) in ["subject", "predicate", "object", "when", "from", "to", "at"]
+                    .iter()
+                    .enumerate()
+                {
+                    line.text(key, text(r, i).map_err(db)?.as_deref());
+                }
+                line.text("reported", text(r, 15).map_err(db)?.as_deref());
+                let status = text(r, 7).map_err(db)?;
+                if status.as_deref() != Some(crate::model::Status::DEFAULT.as_str()) {
+                    line.text("status", status.as_deref());
+                }
+                for (i, key) in ["place", "source", "quote", "note"].iter().enumerate() {
+                    line.text(key, text(r, 8 + i).map_err(db)?.as_deref());
+                }
+                if let Some(c) = r.get::<Option<f64>>(12).map_err(db)? {
+                    if let Some(n) = json_number(c) {
+                        line.raw("confidence", &n);
+                    }
+                }
+                Self::write(out, line)
+            },
+        )
     }
 
     fn saved_queries(&mut self) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT name, params, body FROM saved_query ORDER BY name")
-            .map_err(db)?;
-        let mut rows = stmt.query([]).map_err(db)?;
-        while let Some(r) = rows.next().map_err(db)? {
-            let mut line = Line::new("saved_query");
-            line.text("name", text(r, 0).map_err(db)?.as_deref());
-            let params: String = r.get(1).map_err(db)?;
-            // Stored by import or `save` as a JSON array; re-serialise to be sure of its shape.
-            let name = text(r, 0).map_err(db)?.unwrap_or_default();
-            let params: Vec<String> =
-                serde_json::from_str(&params).map_err(|e| StoreError::Corrupt {
-                    what: format!(
-                        "has saved query `{name}` whose parameters are not a JSON list of names ({e})"
-                    ),
-                })?;
-            let json = serde_json::to_string(&params).map_err(|e| io(e.into()))?;
-            line.raw("params", &json);
-            line.text("body", text(r, 2).map_err(db)?.as_deref());
-            self.write(line)?;
+        self.rows(
+            "SELECT name, params, body FROM saved_query ORDER BY name",
+            &[],
+            |r, out| {
+                let db = StoreError::db(READ);
+                let mut line = Line::new("saved_query");
+                let name = text(r, 0).map_err(db)?.unwrap_or_default();
+                line.text("name", Some(&name));
+                let params: String = r.get(1).map_err(db)?;
+                // Stored by import or `save` as a JSON array; re-serialise to be sure of its
+                // shape.
+                let params: Vec<String> =
+                    serde_json::from_str(&params).map_err(|e| StoreError::Corrupt {
+                        what: format!(
+                            "has saved query `{name}` whose parameters are not a JSON list of \
+                             names ({e})"
+                        ),
+                    })?;
+                let json = serde_json::to_string(&params).map_err(|e| io(e.into()))?;
+                line.raw("params", &json);
+                line.text("body", text(r, 2).map_err(db)?.as_deref());
+                Self::write(out, line)
+            },
+        )
+    }
+}
+
+/// A copy of a SQLite store in a fresh schema of the test server, for tests that compare
+/// the two engines on the same rows before PostgreSQL can import them itself.
+#[cfg(test)]
+pub(crate) mod postgres_copy {
+    use crate::store::db::{dialect, Param};
+    use crate::store::{Mode, Store, Target};
+
+    /// The tables of a store's rows, parents before the rows that name them.
+    const TABLES: &[&str] = &[
+        "change",
+        "source",
+        "predicate",
+        "entity",
+        "alias",
+        "weak_alias",
+        "relation",
+        "saved_query",
+        "source_version",
+        "predicate_version",
+        "entity_version",
+        "relation_version",
+    ];
+
+    /// One owned cell.
+    enum Value {
+        Null,
+        Int(i64),
+        Real(f64),
+        Text(String),
+        Blob(Vec<u8>),
+    }
+
+    impl Value {
+        fn param(&self) -> Param<'_> {
+            match self {
+                Value::Null => Param::Null,
+                Value::Int(n) => Param::Int(*n),
+                Value::Real(x) => Param::Real(*x),
+                Value::Text(t) => Param::Text(t),
+                Value::Blob(b) => Param::Blob(b),
+            }
         }
-        Ok(())
+    }
+
+    /// A fresh PostgreSQL store holding every row of `sqlite`'s tables (the text index
+    /// and the kept counts aside), or None without a test server.
+    pub(crate) fn copy(sqlite: &Store) -> Option<Store> {
+        let server = crate::store::pg_server::server()?;
+        let target = Target::Postgres {
+            conninfo: server.conninfo().to_owned(),
+            schema: server.fresh_schema(),
+        };
+        let pg = Store::open_target(&target, Mode::Create).unwrap();
+        let (from, to) = (sqlite.db(), pg.db());
+        to.execute_batch("BEGIN; SET CONSTRAINTS ALL DEFERRED")
+            .unwrap();
+        for table in TABLES {
+            let columns: Vec<String> = from
+                .query_map(dialect::table_columns_sql(from.dialect()), &[table], |r| {
+                    r.get::<String>(0)
+                })
+                .unwrap();
+            let list: Vec<String> = columns.iter().map(crate::sql::ident).collect();
+            let list = list.join(", ");
+            let rows: Vec<Vec<Value>> = from
+                .query_map(&format!("SELECT {list} FROM {table}"), &[], |r| {
+                    (0..columns.len())
+                        .map(|i| {
+                            Ok(match r.cell(i)? {
+                                crate::store::db::Cell::Null => Value::Null,
+                                crate::store::db::Cell::Int(n) => Value::Int(n),
+                                crate::store::db::Cell::Real(x) => Value::Real(x),
+                                crate::store::db::Cell::Text(t) => Value::Text(t.to_owned()),
+                                crate::store::db::Cell::Blob(b) => Value::Blob(b.to_vec()),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap();
+            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+            let insert = format!(
+                "INSERT INTO {table} ({list}) VALUES ({}) ON CONFLICT DO NOTHING",
+                marks.join(", ")
+            );
+            for row in &rows {
+                let params: Vec<Param<'_>> = row.iter().map(Value::param).collect();
+                let refs: Vec<&dyn crate::store::db::ToParam> = params
+                    .iter()
+                    .map(|p| p as &dyn crate::store::db::ToParam)
+                    .collect();
+                to.execute(&insert, &refs).unwrap();
+            }
+        }
+        to.execute_batch("COMMIT").unwrap();
+        Some(pg)
     }
 }
 
@@ -557,5 +680,48 @@ mod tests {
             .unwrap_err();
         assert!(err.to_string().contains("empty store"), "{err}");
         assert_eq!(err.exit_code(), 2);
+    }
+
+    /// Both exports of `store` and of its copy on PostgreSQL, which must be the same
+    /// bytes; None without a test server.
+    fn same_on_postgres(store: &Store) {
+        let Some(pg) = super::postgres_copy::copy(store) else {
+            return;
+        };
+        assert_eq!(export(&pg), export(store));
+        assert_eq!(history(&pg), history(store));
+    }
+
+    #[test]
+    fn both_engines_export_the_same_bytes() {
+        let mut s = Store::open_in_memory().unwrap();
+        import(&mut s, DATA);
+        // Reals whose shortest digits are long, names that sort differently by locale,
+        // and a second change with versions.
+        import(
+            &mut s,
+            r#"{"type":"entity","id":"c","kind":"person","name":"Zoë","aliases":["a", "B", "é", "Ω"]}
+{"type":"relation","subject":"c","predicate":"met","object":"a","confidence":0.1}
+{"type":"relation","subject":"c","predicate":"plain","object":"b","confidence":0.30000000000000004}
+{"type":"relation","subject":"a","predicate":"plain","object":"c","confidence":1e-7,"quote":"«q»"}
+{"type":"entity","id":"b","aliases":["Bee"]}
+{"type":"predicate","id":"undeclared","label":"now declared"}
+{"type":"saved_query","name":"B","params":[],"body":"?x met ?y"}
+"#,
+        );
+        same_on_postgres(&s);
+    }
+
+    #[test]
+    fn both_engines_export_the_demo_and_the_fixtures_alike() {
+        for file in [
+            concat!(env!("CARGO_MANIFEST_DIR"), "/data/demo.jsonl"),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/store-v1.jsonl"),
+        ] {
+            let text = std::fs::read_to_string(file).unwrap();
+            let mut s = Store::open_in_memory().unwrap();
+            import(&mut s, &text);
+            same_on_postgres(&s);
+        }
     }
 }

@@ -4,15 +4,14 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, Connection};
-
+use super::db::{dialect, Db, DbError, Row as DbRow};
 use super::{Store, StoreError};
 use crate::model::Status;
 use crate::plan::{self, EntityRef};
 use crate::value::{ResultSet, Row, Value};
 
-fn err(e: rusqlite::Error) -> StoreError {
-    StoreError::sqlite("cannot look up the catalogue")(e)
+fn err(e: DbError) -> StoreError {
+    StoreError::db("cannot look up the catalogue")(e)
 }
 
 fn text_or_null(t: Option<String>) -> Value {
@@ -77,7 +76,7 @@ impl Store {
         entity: &EntityRef,
         asked: Option<&EntityRef>,
     ) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn();
+        let conn = self.db();
         let mut rows: Vec<Vec<Value>> = Vec::new();
         let mut row = |field: &str, value: Value, detail: Value, n: Value| {
             rows.push(vec![Value::Text(field.into()), value, detail, n]);
@@ -129,8 +128,11 @@ impl Store {
             );
         }
         let note: Option<String> = conn
-            .prepare_cached("SELECT note FROM entity WHERE key = ?1")
-            .and_then(|mut s| s.query_row([entity.key], |r| r.get(0)))
+            .query_row(
+                "SELECT note FROM entity WHERE key = ?1",
+                &[&entity.key],
+                |r| r.get(0),
+            )
             .map_err(err)?;
         if let Some(note) = note {
             row("note", Value::Text(note), Value::Null, Value::Null);
@@ -185,60 +187,57 @@ impl Store {
         kind: Option<&str>,
         like: Option<&str>,
     ) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn();
+        let conn = self.db();
         let Some(like) = like.filter(|l| !l.is_empty()) else {
             let rows = conn
-                .prepare_cached(
+                .query_map(
                     "SELECT id, kind, name FROM entity WHERE merged_into IS NULL \
-                     AND (?1 IS NULL OR kind = ?1) ORDER BY id",
-                )
-                .and_then(|mut s| {
-                    s.query_map(params![kind], |r| {
+                     AND (CAST(?1 AS TEXT) IS NULL OR kind = ?1) ORDER BY id",
+                    &[&kind],
+                    |r| {
                         Ok(vec![
                             Value::Text(r.get(0)?),
                             Value::Text(r.get(1)?),
                             Value::Text(r.get(2)?),
                             Value::Null,
                         ])
-                    })?
-                    .collect::<Result<Vec<_>, _>>()
-                })
+                    },
+                )
                 .map_err(err)?;
             return Ok(result(plan::ENTITIES_COLUMNS, rows));
         };
         let first_word = like.split(' ').next().unwrap_or(like);
-        let upper = |p: &str| super::catalog::upper_bound(p);
+        let upper = |p: &str| super::catalog::upper_bound(conn.dialect(), p);
         // Names starting with `like` (alias_norm), and names with a later word starting
         // with it (name_word): two range scans of indexes, never a scan of every name.
         let found: Vec<(String, String, String, String, bool)> = conn
-            .prepare_cached(
-                "SELECT e.id, e.kind, e.name, a.text, a.is_name FROM alias a \
-                 JOIN entity m ON m.key = a.entity \
-                 JOIN entity e ON e.key = COALESCE(m.merged_into, m.key) \
-                 WHERE a.norm >= ?1 AND a.norm < ?2 AND (?5 IS NULL OR e.kind = ?5) \
-                 UNION \
-                 SELECT e.id, e.kind, e.name, a.text, a.is_name FROM name_word w \
-                 JOIN alias a ON a.entity = w.entity \
-                 JOIN entity m ON m.key = a.entity \
-                 JOIN entity e ON e.key = COALESCE(m.merged_into, m.key) \
-                 WHERE w.word >= ?3 AND w.word < ?4 AND instr(' ' || a.norm, ' ' || ?1) > 0 \
-                   AND (?5 IS NULL OR e.kind = ?5)",
+            .query_map(
+                &format!(
+                    "SELECT e.id, e.kind, e.name, a.text, a.is_name FROM alias a \
+                     JOIN entity m ON m.key = a.entity \
+                     JOIN entity e ON e.key = COALESCE(m.merged_into, m.key) \
+                     WHERE a.norm >= ?1 AND a.norm < ?2 \
+                       AND (CAST(?5 AS TEXT) IS NULL OR e.kind = ?5) \
+                     UNION \
+                     SELECT e.id, e.kind, e.name, a.text, a.is_name FROM name_word w \
+                     JOIN alias a ON a.entity = w.entity \
+                     JOIN entity m ON m.key = a.entity \
+                     JOIN entity e ON e.key = COALESCE(m.merged_into, m.key) \
+                     WHERE w.word >= ?3 AND w.word < ?4 AND {}(' ' || a.norm, ' ' || ?1) > 0 \
+                       AND (CAST(?5 AS TEXT) IS NULL OR e.kind = ?5)",
+                    dialect::position_function(conn.dialect())
+                ),
+                &[&like, &upper(like), &first_word, &upper(first_word), &kind],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get::<i64>(4)? != 0,
+                    ))
+                },
             )
-            .and_then(|mut s| {
-                s.query_map(
-                    params![like, upper(like), first_word, upper(first_word), kind],
-                    |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get::<_, i64>(4)? != 0,
-                        ))
-                    },
-                )?
-                .collect()
-            })
             .map_err(err)?;
         // One row per entity: its display name if that matched, else its first alias
         // that did.
@@ -269,26 +268,27 @@ impl Store {
 
     /// `predicates`: rows of [`plan::predicates_columns`] in order of id.
     pub fn predicates(&self) -> Result<ResultSet, StoreError> {
-        let conn = &self.conn();
+        let conn = self.db();
         // Kept by triggers (schema 15): a read of a few rows, not of every relation.
         let counts: HashMap<PredicateStatus, u64> = conn
-            .prepare_cached("SELECT predicate, status, n FROM predicate_count")
-            .and_then(|mut s| {
-                s.query_map([], |r| {
+            .query_map(
+                "SELECT predicate, status, n FROM predicate_count",
+                &[],
+                |r| {
                     let n: i64 = r.get(2)?;
                     Ok(((r.get(0)?, r.get(1)?), u64::try_from(n).unwrap_or(0)))
-                })?
-                .collect()
-            })
-            .map_err(err)?;
+                },
+            )
+            .map_err(err)?
+            .into_iter()
+            .collect();
+        // `symmetric` is quoted: a reserved word in PostgreSQL.
         let listed: Vec<(i64, String, Option<String>, bool)> = conn
-            .prepare_cached("SELECT key, id, label, symmetric FROM predicate ORDER BY id")
-            .and_then(|mut s| {
-                s.query_map([], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? != 0))
-                })?
-                .collect()
-            })
+            .query_map(
+                "SELECT key, id, label, \"symmetric\" FROM predicate ORDER BY id",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<i64>(3)? != 0)),
+            )
             .map_err(err)?;
         let rows = listed
             .into_iter()
@@ -311,14 +311,13 @@ impl Store {
     /// `sources`: rows of [`plan::SOURCES_COLUMNS`] in order of id.
     pub fn sources(&self) -> Result<ResultSet, StoreError> {
         let rows = self
-            .conn()
-            .prepare_cached(
+            .db()
+            .query_map(
                 // The counts kept by triggers (schema 15).
                 "SELECT s.id, s.title, s.published, s.lang, s.url, COALESCE(n.n, 0) FROM source s \
                  LEFT JOIN source_count n ON n.source = s.key ORDER BY s.id",
-            )
-            .and_then(|mut s| {
-                s.query_map([], |r| {
+                &[],
+                |r| {
                     Ok(vec![
                         Value::Text(r.get(0)?),
                         text_or_null(r.get(1)?),
@@ -327,9 +326,8 @@ impl Store {
                         text_or_null(r.get(4)?),
                         Value::Int(r.get(5)?),
                     ])
-                })?
-                .collect()
-            })
+                },
+            )
             .map_err(err)?;
         Ok(result(plan::SOURCES_COLUMNS, rows))
     }
@@ -339,67 +337,59 @@ impl Store {
 type PredicateStatus = (i64, String);
 
 /// The two text columns of the rows `sql` gives for `key`.
-fn pairs(conn: &Connection, sql: &str, key: i64) -> Result<Vec<(String, String)>, StoreError> {
-    conn.prepare_cached(sql)
-        .and_then(|mut s| {
-            s.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect()
-        })
+fn pairs(conn: &Db, sql: &str, key: i64) -> Result<Vec<(String, String)>, StoreError> {
+    conn.query_map(sql, &[&key], |r| Ok((r.get(0)?, r.get(1)?)))
         .map_err(err)
 }
 
 /// Key → id of every row of a small table (predicates).
-fn ids(conn: &Connection, sql: &str) -> Result<HashMap<i64, String>, StoreError> {
-    conn.prepare_cached(sql)
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-        .map_err(err)
+fn ids(conn: &Db, sql: &str) -> Result<HashMap<i64, String>, StoreError> {
+    Ok(conn
+        .query_map(sql, &[], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(err)?
+        .into_iter()
+        .collect())
 }
 
 /// Key → (id, title) of every source.
-fn source_titles(conn: &Connection) -> Result<HashMap<i64, (String, Option<String>)>, StoreError> {
-    conn.prepare_cached("SELECT key, id, title FROM source")
-        .and_then(|mut s| {
-            s.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
-                .collect()
+fn source_titles(conn: &Db) -> Result<HashMap<i64, (String, Option<String>)>, StoreError> {
+    Ok(conn
+        .query_map("SELECT key, id, title FROM source", &[], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
         })
-        .map_err(err)
+        .map_err(err)?
+        .into_iter()
+        .collect())
 }
 
 /// One pass over the relations `key` takes part in (a relation with itself once), read
 /// from the index entries alone: the subject's from `relation_pair`, the object's from
 /// `relation_object`, both holding every column read here (schema 15).
-fn tally(conn: &Connection, key: i64) -> Result<Tally, StoreError> {
+fn tally(conn: &Db, key: i64) -> Result<Tally, StoreError> {
     let mut tally = Tally::default();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT key, predicate, status, source, start_lo FROM relation WHERE subject = ?1 \
-             UNION ALL \
-             SELECT key, predicate, status, source, start_lo FROM relation \
-             WHERE object = ?1 AND subject <> ?1",
-        )
-        .map_err(err)?;
-    let mut found = stmt.query([key]).map_err(err)?;
-    while let Some(r) = found.next().map_err(err)? {
-        tally.add(
-            r.get(0).map_err(err)?,
-            r.get(1).map_err(err)?,
-            r.get(2).map_err(err)?,
-            r.get(3).map_err(err)?,
-            r.get(4).map_err(err)?,
-        );
-    }
+    conn.for_each(
+        "SELECT key, predicate, status, source, start_lo FROM relation WHERE subject = ?1 \
+         UNION ALL \
+         SELECT key, predicate, status, source, start_lo FROM relation \
+         WHERE object = ?1 AND subject <> ?1",
+        &[&key],
+        |r: &DbRow<'_>| {
+            tally.add(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            Ok::<(), DbError>(())
+        },
+    )
+    .map_err(err)?;
     Ok(tally)
 }
 
 /// A relation in words, `Masoud Pezeshkian visited Baku (#12)`, and its time as written.
-fn relation_said(conn: &Connection, key: i64) -> Result<(String, Option<String>), StoreError> {
+fn relation_said(conn: &Db, key: i64) -> Result<(String, Option<String>), StoreError> {
     let sql = format!(
         "SELECT s.name || ' ' || p.id || ' ' || o.name || ' (#' || r.key || ')', {} \
          FROM relation r JOIN entity s ON s.key = r.subject JOIN entity o ON o.key = r.object \
          JOIN predicate p ON p.key = r.predicate WHERE r.key = ?1",
         crate::model::time_as_written_sql("r")
     );
-    conn.prepare_cached(&sql)
-        .and_then(|mut s| s.query_row([key], |r| Ok((r.get(0)?, r.get(1)?))))
+    conn.query_row(&sql, &[&key], |r| Ok((r.get(0)?, r.get(1)?)))
         .map_err(err)
 }

@@ -4,10 +4,8 @@
 //! the relations the store already holds between them.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
 
-use rusqlite::{params, OptionalExtension};
-
+use super::db::{dialect, Cell, Db, DbError, Param};
 use super::{Store, StoreError};
 use crate::names::mentions::{self, matching_key, Mention, NameKey, NameTable};
 use crate::value::{ResultSet, Row, Value};
@@ -43,12 +41,15 @@ impl Store {
         // One read transaction for the look-ups below (a few per mention), where each
         // statement on its own took and released the file's lock: a tenth of a run.
         // Inside a change (`begin` in the REPL) the change's transaction serves.
-        let _read = self
-            .conn()
-            .is_autocommit()
-            .then(|| self.conn().unchecked_transaction())
-            .transpose()
-            .map_err(StoreError::query)?;
+        // (PostgreSQL takes no lock to read.)
+        let _read = match &self.db {
+            Db::Sqlite(conn) => conn
+                .is_autocommit()
+                .then(|| conn.unchecked_transaction())
+                .transpose()
+                .map_err(StoreError::query)?,
+            Db::Postgres(_) => None,
+        };
         let mut found = mentions::find(text, &table);
         for m in &mut found {
             for key in &mut m.entities {
@@ -58,24 +59,24 @@ impl Store {
             m.entities.dedup();
         }
         let mut entities = BTreeMap::new();
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, name, kind FROM entity WHERE key = ?1")
-            .map_err(StoreError::query)?;
         for key in found.iter().flat_map(|m| m.entities.iter()) {
             if entities.contains_key(key) {
                 continue;
             }
-            let entity = stmt
-                .query_row([key], |r| {
-                    Ok(MentionedEntity {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        kind: r.get(2)?,
-                    })
-                })
-                .optional()
-                .map_err(StoreError::query)?;
+            let entity = self
+                .db()
+                .query_opt(
+                    "SELECT id, name, kind FROM entity WHERE key = ?1",
+                    &[key],
+                    |r| {
+                        Ok(MentionedEntity {
+                            id: r.get(0)?,
+                            name: r.get(1)?,
+                            kind: r.get(2)?,
+                        })
+                    },
+                )
+                .map_err(StoreError::query_db)?;
             if let Some(entity) = entity {
                 entities.insert(*key, entity);
             }
@@ -100,16 +101,16 @@ impl Store {
 
     /// The entity that `key` stands for now: itself, or the end of its merges.
     fn current_entity(&self, key: i64) -> Result<i64, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT merged_into FROM entity WHERE key = ?1")
-            .map_err(StoreError::query)?;
         let mut at = key;
         for _ in 0..MAX_MERGE_CHAIN {
-            let next: Option<i64> = stmt
-                .query_row([at], |r| r.get(0))
-                .optional()
-                .map_err(StoreError::query)?
+            let next: Option<i64> = self
+                .db()
+                .query_opt(
+                    "SELECT merged_into FROM entity WHERE key = ?1",
+                    &[&at],
+                    |r| r.get(0),
+                )
+                .map_err(StoreError::query_db)?
                 .flatten();
             match next {
                 Some(next) => at = next,
@@ -141,8 +142,8 @@ impl Store {
         if keys.len() < 2 {
             return Ok(result);
         }
-        let keys: Rc<Vec<rusqlite::types::Value>> =
-            Rc::new(keys.into_iter().map(rusqlite::types::Value::from).collect());
+        let d = self.dialect();
+        // NULLs (no time) first, as SQLite orders them.
         let sql = format!(
             "SELECT r.key, s.name, s.id, p.id, o.name, o.id, {}, r.status, src.id \
              FROM relation r \
@@ -150,16 +151,21 @@ impl Store {
              JOIN predicate p ON p.key = r.predicate \
              JOIN entity o ON o.key = r.object \
              LEFT JOIN source src ON src.key = r.source \
-             WHERE r.subject IN rarray(?1) AND r.object IN rarray(?1) \
-             ORDER BY r.start_lo, r.key",
-            crate::model::time_as_written_sql("r")
+             WHERE {} AND {} \
+             ORDER BY r.start_lo{}, r.key",
+            crate::model::time_as_written_sql("r"),
+            dialect::in_list(d, "r.subject", "?1"),
+            dialect::in_list(d, "r.object", "?1"),
+            match d {
+                super::db::Dialect::Sqlite => "",
+                super::db::Dialect::Postgres => " NULLS FIRST",
+            }
         );
-        let mut stmt = self.conn().prepare(&sql).map_err(StoreError::query)?;
-        let rows = stmt
-            .query_map([keys], |r| {
-                let text = |i| -> rusqlite::Result<Value> {
-                    Ok(r.get::<_, Option<String>>(i)?
-                        .map_or(Value::Null, Value::Text))
+        let rows = self
+            .db()
+            .query_map(&sql, &[&Param::Ints(&keys)], |r| {
+                let text = |i| -> Result<Value, DbError> {
+                    Ok(r.get::<Option<String>>(i)?.map_or(Value::Null, Value::Text))
                 };
                 Ok(vec![
                     Value::Handle(r.get(0)?),
@@ -173,10 +179,8 @@ impl Store {
                     text(8)?,
                 ])
             })
-            .map_err(StoreError::query)?;
-        for row in rows {
-            result.rows.push(Row::from(row.map_err(StoreError::query)?));
-        }
+            .map_err(StoreError::query_db)?;
+        result.rows = rows.into_iter().map(Row::from).collect();
         Ok(result)
     }
 
@@ -185,39 +189,49 @@ impl Store {
     /// and (when the store can be written) cached. A damaged cache is built again, never
     /// believed.
     pub fn name_table(&self) -> Result<NameTable, StoreError> {
-        let err = StoreError::sqlite("cannot read the store's names");
         let generation: i64 = self
-            .conn()
-            .query_row(
+            .db()
+            .query_opt(
                 "SELECT generation FROM name_generation WHERE id = 1",
-                [],
+                &[],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(err)?
+            .map_err(StoreError::db("cannot read the store's names"))?
             .unwrap_or(0);
         if let Some(table) = self.cached_name_table(generation)? {
             return Ok(table);
         }
         let table = self.build_name_table()?;
         if !self.is_read_only() && self.change.is_none() {
-            // A cache: when another process holds the write lock, do not wait for it; a
-            // later run saves the table. Saved only if no name changed while it was built.
-            let saved =
-                self.conn()
-                    .busy_timeout(std::time::Duration::ZERO)
-                    .and_then(|()| {
-                        self.conn().execute(
-                        "INSERT OR REPLACE INTO name_table_cache (id, generation, checksum, body) \
-                         SELECT 1, ?1, ?2, ?3 FROM name_generation \
-                         WHERE id = 1 AND generation = ?1",
-                        params![generation, stored_checksum(table.checksum()), table.as_bytes()],
-                    )
-                    });
-            drop(saved);
-            self.conn()
-                .busy_timeout(super::open::BUSY_TIMEOUT)
-                .map_err(err)?;
+            // A cache: saved only if no name changed while it was built; a save that
+            // fails (another writer, a role that may only read) leaves it to a later run.
+            let save = |db: &Db| {
+                db.execute(
+                    "INSERT INTO name_table_cache (id, generation, checksum, body) \
+                     SELECT 1, ?1, ?2, ?3 FROM name_generation \
+                     WHERE id = 1 AND generation = ?1 \
+                     ON CONFLICT (id) DO UPDATE SET generation = excluded.generation, \
+                       checksum = excluded.checksum, body = excluded.body",
+                    &[
+                        &generation,
+                        &stored_checksum(table.checksum()),
+                        &table.as_bytes(),
+                    ],
+                )
+            };
+            match &self.db {
+                Db::Sqlite(conn) => {
+                    // When another process holds the write lock, do not wait for it.
+                    let err = StoreError::sqlite("cannot read the store's names");
+                    let saved = conn
+                        .busy_timeout(std::time::Duration::ZERO)
+                        .map_err(DbError::from)
+                        .and_then(|()| save(&self.db));
+                    drop(saved);
+                    conn.busy_timeout(super::open::BUSY_TIMEOUT).map_err(err)?;
+                }
+                Db::Postgres(_) => drop(save(&self.db)),
+            }
         }
         Ok(table)
     }
@@ -227,16 +241,33 @@ impl Store {
     /// (incremental blob I/O): reading the column as a value copied the 8 MB twice, and
     /// that copying was most of the time of a cached run.
     fn cached_name_table(&self, generation: i64) -> Result<Option<NameTable>, StoreError> {
-        let err = StoreError::sqlite("cannot read the store's cached name table");
+        let err = StoreError::db("cannot read the store's cached name table");
+        let conn = match &self.db {
+            Db::Sqlite(conn) => conn,
+            // PostgreSQL sends the bytes once, as the row's value.
+            Db::Postgres(_) => {
+                let cached: Option<(i64, Vec<u8>)> = self
+                    .db()
+                    .query_opt(
+                        "SELECT checksum, body FROM name_table_cache \
+                         WHERE id = 1 AND generation = ?1",
+                        &[&generation],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
+                    .map_err(err)?;
+                return Ok(cached.and_then(|(checksum, bytes)| {
+                    NameTable::from_bytes(bytes, loaded_checksum(checksum)).ok()
+                }));
+            }
+        };
         let cached: Option<(i64, i64)> = self
-            .conn()
-            .query_row(
+            .db()
+            .query_opt(
                 "SELECT checksum, length(body) FROM name_table_cache \
                  WHERE id = 1 AND generation = ?1",
-                [generation],
+                &[&generation],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .optional()
             .map_err(err)?;
         let Some((checksum, len)) = cached else {
             return Ok(None);
@@ -246,9 +277,7 @@ impl Store {
         };
         // The row may have been replaced since (another process saved a table): a blob
         // that is not the one measured fails its checksum and is built again.
-        let Ok(blob) =
-            self.conn()
-                .blob_open(rusqlite::MAIN_DB, c"name_table_cache", c"body", 1, true)
+        let Ok(blob) = conn.blob_open(rusqlite::MAIN_DB, c"name_table_cache", c"body", 1, true)
         else {
             return Ok(None);
         };
@@ -260,21 +289,26 @@ impl Store {
     }
 
     fn build_name_table(&self) -> Result<NameTable, StoreError> {
-        let err = StoreError::sqlite("cannot read the store's names");
+        let err = StoreError::db("cannot read the store's names");
         let mut names = Vec::new();
         for (sql, weak) in [
             ("SELECT a.norm, a.entity FROM alias a", false),
             ("SELECT w.norm, w.entity FROM weak_alias w", true),
         ] {
-            let mut stmt = self.conn().prepare(sql).map_err(err)?;
-            let mut rows = stmt.query([]).map_err(err)?;
-            while let Some(row) = rows.next().map_err(err)? {
-                names.push(NameKey {
-                    key: matching_key(row.get_ref(0).map_err(err)?.as_str().unwrap_or("")),
-                    entity: row.get(1).map_err(err)?,
-                    weak,
-                });
-            }
+            self.db()
+                .for_each(sql, &[], |row| {
+                    let norm = match row.cell(0)? {
+                        Cell::Text(t) => t,
+                        _ => "",
+                    };
+                    names.push(NameKey {
+                        key: matching_key(norm),
+                        entity: row.get(1)?,
+                        weak,
+                    });
+                    Ok::<(), DbError>(())
+                })
+                .map_err(err)?;
         }
         Ok(NameTable::build(names))
     }
@@ -317,6 +351,7 @@ pub(crate) fn insert_weak_aliases(
 mod tests {
     use super::*;
     use crate::store::Mode;
+    use rusqlite::OptionalExtension;
 
     fn import(s: &mut Store, jsonl: &str) {
         s.import(
@@ -345,6 +380,31 @@ mod tests {
             .collect();
         assert_eq!(ids, ["pezeshkian", "baku", "aliyev"]);
         assert!(found.relations.rows.len() >= 2, "{:?}", found.relations);
+    }
+
+    #[test]
+    fn the_same_mentions_on_both_engines_built_and_cached() {
+        let sqlite = demo_store();
+        let Some(pg) = crate::store::engines::postgres_copy(&sqlite) else {
+            return;
+        };
+        let text = include_str!("../../data/article-ar.txt");
+        let seen = |s: &Store| {
+            let found = s.mentions(text).unwrap();
+            format!(
+                "{:?}\n{:?}\n{:?}",
+                found.mentions, found.entities, found.relations.rows
+            )
+        };
+        let want = seen(&sqlite);
+        // Built from the names, then read back from the cache the first run saved.
+        assert_eq!(seen(&pg), want);
+        let cached: i64 = pg
+            .db()
+            .query_row("SELECT count(*) FROM name_table_cache", &[], |r| r.get(0))
+            .unwrap();
+        assert_eq!(cached, 1);
+        assert_eq!(seen(&pg), want);
     }
 
     fn cache_row(s: &Store) -> Option<(i64, i64)> {

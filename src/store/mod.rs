@@ -11,6 +11,8 @@ pub mod change;
 mod check;
 mod counts;
 pub(crate) mod db;
+#[cfg(test)]
+pub(crate) mod engines;
 mod export;
 mod graph;
 mod import;
@@ -426,6 +428,19 @@ impl StoreError {
         StoreError::Query { source }
     }
 
+    /// A statement's failure in either engine: SQLite's as [`StoreError::Query`] (so
+    /// its limits and interrupts are read as they always were), PostgreSQL's as
+    /// [`StoreError::Db`].
+    pub(crate) fn query_db(source: db::DbError) -> StoreError {
+        match source {
+            db::DbError::Sqlite(source) => StoreError::Query { source },
+            source => StoreError::Db {
+                context: "the query failed in the store",
+                source,
+            },
+        }
+    }
+
     /// SQLite's own error behind this one, if a database operation failed.
     pub fn sqlite_error(&self) -> Option<&rusqlite::Error> {
         match self {
@@ -444,12 +459,26 @@ impl StoreError {
 }
 
 /// Stops whatever SQL runs on the store, from another thread (a SIGINT handler).
-pub struct InterruptHandle(rusqlite::InterruptHandle);
+pub struct InterruptHandle(Interrupt);
+
+enum Interrupt {
+    Sqlite(rusqlite::InterruptHandle),
+    /// PostgreSQL's cancel request: the statement stops on the server.
+    Postgres(postgres::CancelToken),
+}
 
 impl InterruptHandle {
-    /// Makes the SQL running now fail with SQLite's "interrupted"; nothing if none runs.
+    /// Makes the SQL running now fail with SQLite's "interrupted" or PostgreSQL's
+    /// query_canceled; nothing if none runs.
     pub fn interrupt(&self) {
-        self.0.interrupt();
+        match &self.0 {
+            Interrupt::Sqlite(handle) => handle.interrupt(),
+            // A cancel that cannot reach the server leaves the statement to end on its
+            // own; there is no one to tell from a signal handler.
+            Interrupt::Postgres(token) => {
+                let _ = token.cancel_query(postgres::NoTls);
+            }
+        }
     }
 }
 
@@ -475,8 +504,9 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// The SQLite connection: only the store's own modules (and the crate's tests) run
-    /// SQL on it.
+    /// The SQLite connection, for the crate's tests (the store's code runs its SQL
+    /// through [`Store::db`]).
+    #[cfg(test)]
     pub(crate) fn connection(&self) -> &rusqlite::Connection {
         self.conn()
     }
@@ -502,6 +532,9 @@ impl Store {
     }
 
     /// Refuses `what` on a PostgreSQL store, for the entries that run on SQLite alone.
+    /// Every entry runs on both engines now (import refuses history exports itself):
+    /// kept for the next entry written for SQLite first.
+    #[allow(dead_code)]
     pub(crate) fn require_sqlite(&self, what: &'static str) -> Result<(), StoreError> {
         match self.db {
             db::Db::Sqlite(_) => Ok(()),
@@ -519,12 +552,15 @@ impl Store {
 
     /// The planner's and completion's view of the store's names.
     pub fn catalog(&self) -> StoreCatalog<'_> {
-        StoreCatalog::new(&self.conn())
+        StoreCatalog::of(self.db())
     }
 
     /// A handle that stops the SQL running on this store from another thread.
     pub fn interrupt_handle(&self) -> InterruptHandle {
-        InterruptHandle(self.conn().get_interrupt_handle())
+        InterruptHandle(match &self.db {
+            db::Db::Sqlite(conn) => Interrupt::Sqlite(conn.get_interrupt_handle()),
+            db::Db::Postgres(pg) => Interrupt::Postgres(pg.cancel_token()),
+        })
     }
 
     /// True when the store's file is open read-only (by [`Mode::ReadOnly`], or because
@@ -535,22 +571,28 @@ impl Store {
         self.mode == Mode::ReadOnly || self.conn().is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
-    /// The SQL of the store's tables, indexes and views, as stored by SQLite, each
-    /// ending with `;` and a new line.
+    /// The SQL of the store's tables, indexes and views, each ending with `;` and a new
+    /// line: as stored by SQLite; on PostgreSQL, as its catalog describes them (a table's
+    /// columns with their types, NOT NULL and defaults, then its indexes; the views).
     pub fn schema_text(&self) -> Result<String, StoreError> {
-        let err = StoreError::sqlite("cannot read the store's schema");
-        let mut stmt = self
-            .conn()
-            .prepare(
+        let err = StoreError::db("cannot read the store's schema");
+        let sql = match self.dialect() {
+            db::Dialect::Sqlite => {
                 "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL \
-                 AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
-            )
-            .map_err(err)?;
+                 AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            }
+            // The store's schema is the search path's first. Tables in order of creation
+            // (their oids), each followed by its indexes; then the views.
+            db::Dialect::Postgres => POSTGRES_SCHEMA_SQL,
+        };
         let mut out = String::new();
-        for sql in stmt.query_map([], |r| r.get::<_, String>(0)).map_err(err)? {
-            out.push_str(sql.map_err(err)?.trim_end());
-            out.push_str(";\n");
-        }
+        self.db
+            .for_each(sql, &[], |r| {
+                out.push_str(r.get::<String>(0)?.trim_end());
+                out.push_str(";\n");
+                Ok::<(), db::DbError>(())
+            })
+            .map_err(err)?;
         Ok(out)
     }
 
@@ -564,3 +606,29 @@ impl Store {
         self.mode
     }
 }
+
+/// The definitions of a PostgreSQL store's tables, indexes and views (see
+/// [`Store::schema_text`]), one a row.
+const POSTGRES_SCHEMA_SQL: &str = "\
+    SELECT def FROM ( \
+      SELECT c.oid AS table_oid, 0 AS part, 0 AS part_oid, \
+             'CREATE TABLE ' || quote_ident(c.relname) || ' (\n' || string_agg( \
+               '    ' || quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) \
+               || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END \
+               || COALESCE(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), ''), \
+               ',\n' ORDER BY a.attnum) || '\n)' AS def \
+      FROM pg_class c \
+      JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+      LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum \
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' \
+      GROUP BY c.oid, c.relname \
+      UNION ALL \
+      SELECT i.indrelid, 1, i.indexrelid, pg_get_indexdef(i.indexrelid) \
+      FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid \
+      WHERE c.relnamespace = current_schema()::regnamespace \
+      UNION ALL \
+      SELECT c.oid, 2, 0, 'CREATE VIEW ' || quote_ident(c.relname) || ' AS\n' \
+             || rtrim(pg_get_viewdef(c.oid), ';') \
+      FROM pg_class c \
+      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'v' \
+    ) AS defs ORDER BY part = 2, table_oid, part, part_oid";

@@ -6,15 +6,12 @@
 //! between layers, rows and chains, so a timeout stops the search wherever it is.
 
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
-
-use rusqlite::types::Value as SqlValue;
-use rusqlite::Connection;
 
 use crate::deadline::Deadline;
 use crate::plan::PathPlan;
 use crate::value::{ResultSet, Row, Value};
 
+use super::db::{dialect, Db, DbError, Param};
 use super::{Store, StoreError};
 
 impl Store {
@@ -26,7 +23,7 @@ impl Store {
         plan: &PathPlan,
         deadline: &Deadline,
     ) -> Result<ResultSet, StoreError> {
-        search(self.connection(), plan, deadline).map_err(StoreError::query)
+        search(self.db(), plan, deadline).map_err(StoreError::query_db)
     }
 }
 
@@ -41,9 +38,9 @@ fn relation_table(plan: &PathPlan, n: &str) -> String {
 }
 
 /// The change the search reads the relations at (0 when it reads them as they are).
-fn change_number(conn: &Connection, plan: &PathPlan) -> Result<i64, rusqlite::Error> {
+fn change_number(conn: &Db, plan: &PathPlan) -> Result<i64, DbError> {
     match plan.recorded {
-        Some(r) => super::change::number_at(conn, r.at).map_err(super::db::DbError::into_sqlite),
+        Some(r) => super::change::number_at(conn, r.at),
         None => Ok(0),
     }
 }
@@ -93,11 +90,7 @@ impl Side {
 /// Runs the search and gives one row per chain: `hops`, `path`, `from`, `to`,
 /// `predicates`, `when`. Fails with SQLite's "interrupted" once `deadline` stops the
 /// statement.
-fn search(
-    conn: &Connection,
-    plan: &PathPlan,
-    deadline: &Deadline,
-) -> Result<ResultSet, rusqlite::Error> {
+fn search(conn: &Db, plan: &PathPlan, deadline: &Deadline) -> Result<ResultSet, DbError> {
     let columns = crate::plan::path_columns()
         .into_iter()
         .map(String::from)
@@ -170,53 +163,40 @@ fn search(
 }
 
 /// The edges of a layer around `side.frontier`, as one query for the whole frontier.
-fn expand(
-    conn: &Connection,
-    plan: &PathPlan,
-    side: &mut Side,
-    deadline: &Deadline,
-) -> Result<(), rusqlite::Error> {
-    let frontier: Rc<Vec<SqlValue>> = Rc::new(
-        side.frontier
-            .iter()
-            .map(|k| SqlValue::Integer(*k))
-            .collect(),
+fn expand(conn: &Db, plan: &PathPlan, side: &mut Side, deadline: &Deadline) -> Result<(), DbError> {
+    let statuses: Vec<&str> = plan
+        .statuses
+        .as_ref()
+        .map(|s| s.iter().map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    let via: &[i64] = plan.via.as_deref().unwrap_or_default();
+    let d = conn.dialect();
+    let filter = format!(
+        "(?2 = 0 OR {}) AND (?4 = 0 OR {})",
+        dialect::in_list(d, "status", "?3"),
+        dialect::in_list(d, "predicate", "?5")
     );
-    let statuses: Rc<Vec<SqlValue>> = Rc::new(
-        plan.statuses
-            .as_ref()
-            .map(|s| {
-                s.iter()
-                    .map(|v| SqlValue::Text(v.as_str().into()))
-                    .collect()
-            })
-            .unwrap_or_default(),
-    );
-    let via: Rc<Vec<SqlValue>> = Rc::new(
-        plan.via
-            .as_ref()
-            .map(|v| v.iter().map(|k| SqlValue::Integer(*k)).collect())
-            .unwrap_or_default(),
-    );
-    let filter = "(?2 = 0 OR status IN rarray(?3)) AND (?4 = 0 OR predicate IN rarray(?5))";
     let table = relation_table(plan, "?6");
+    // `?6` is the change of the recorded time; the current table has no use for it.
     let sql = format!(
-        "SELECT key, subject, predicate, object FROM {table} \
-         WHERE subject IN rarray(?1) AND {filter} \
+        "SELECT key, subject, predicate, object FROM {table} AS rel \
+         WHERE {} AND {filter} \
          UNION ALL \
-         SELECT key, subject, predicate, object FROM {table} \
-         WHERE object IN rarray(?1) AND {filter} AND ?6 = ?6"
+         SELECT key, subject, predicate, object FROM {table} AS rel \
+         WHERE {} AND {filter} AND CAST(?6 AS BIGINT) = CAST(?6 AS BIGINT)",
+        dialect::in_list(d, "subject", "?1"),
+        dialect::in_list(d, "object", "?1"),
     );
     let n = change_number(conn, plan)?;
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        rusqlite::params![
-            frontier,
-            plan.statuses.is_some() as i64,
-            statuses,
-            plan.via.is_some() as i64,
-            via,
-            n
+    let rows = conn.query_map(
+        &sql,
+        &[
+            &Param::Ints(&side.frontier),
+            &plan.statuses.is_some(),
+            &Param::Texts(&statuses),
+            &plan.via.is_some(),
+            &Param::Ints(via),
+            &n,
         ],
         |r| {
             Ok(Edge {
@@ -232,7 +212,6 @@ fn expand(
     let mut next: Vec<i64> = Vec::new();
     let mut seen_rel: HashSet<(i64, i64)> = HashSet::new();
     for edge in rows {
-        let edge = edge?;
         deadline.check_sqlite()?;
         if edge.subject == edge.object {
             continue;
@@ -309,11 +288,11 @@ fn orient(start: i64, edges: Vec<(Edge, i64)>) -> Option<Vec<(Edge, i64)>> {
 }
 
 fn render(
-    conn: &Connection,
+    conn: &Db,
     plan: &PathPlan,
     chains: &[Vec<(Edge, i64)>],
     result: &mut ResultSet,
-) -> Result<(), rusqlite::Error> {
+) -> Result<(), DbError> {
     let mut names: HashMap<i64, String> = HashMap::new();
     let mut preds: HashMap<i64, (String, bool)> = HashMap::new();
     let mut rel_time: HashMap<i64, String> = HashMap::new();
@@ -322,22 +301,23 @@ fn render(
         Some(r) if r.changed.entities => crate::sql::entities_at_change("?2"),
         _ => "entity".to_string(),
     };
-    let mut name_stmt = conn.prepare_cached(&format!(
-        "SELECT name FROM {entities} WHERE key = ?1 AND ?2 = ?2"
-    ))?;
-    let mut pred_stmt =
-        conn.prepare_cached("SELECT id, symmetric FROM predicate WHERE key = ?1")?;
-    let mut time_stmt = conn.prepare_cached(&format!(
-        "SELECT {} FROM {} r WHERE r.key = ?1 AND ?2 = ?2",
+    // `?2` is the change of the recorded time; the current tables have no use for it.
+    let name_sql = format!(
+        "SELECT name FROM {entities} AS ent WHERE key = ?1 AND CAST(?2 AS BIGINT) = CAST(?2 AS BIGINT)"
+    );
+    // `symmetric` is quoted: a reserved word in PostgreSQL.
+    let pred_sql = "SELECT id, \"symmetric\" FROM predicate WHERE key = ?1";
+    let time_sql = format!(
+        "SELECT {} FROM {} r WHERE r.key = ?1 AND CAST(?2 AS BIGINT) = CAST(?2 AS BIGINT)",
         crate::model::time_as_written_sql("r"),
         relation_table(plan, "?2")
-    ))?;
+    );
     let n = change_number(conn, plan)?;
-    let mut name_of = |k: i64| -> Result<String, rusqlite::Error> {
+    let mut name_of = |k: i64| -> Result<String, DbError> {
         if let Some(name) = names.get(&k) {
             return Ok(name.clone());
         }
-        let name: String = name_stmt.query_row([k, n], |r| r.get(0))?;
+        let name: String = conn.query_row(&name_sql, &[&k, &n], |r| r.get(0))?;
         names.insert(k, name.clone());
         Ok(name)
     };
@@ -348,12 +328,13 @@ fn render(
         let mut whens = Vec::new();
         for (i, (e, from)) in chain.iter().enumerate() {
             if let std::collections::hash_map::Entry::Vacant(v) = preds.entry(e.predicate) {
-                v.insert(pred_stmt.query_row([e.predicate], |r| {
-                    Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? != 0))
+                v.insert(conn.query_row(pred_sql, &[&e.predicate], |r| {
+                    Ok((r.get::<String>(0)?, r.get::<i64>(1)? != 0))
                 })?);
             }
             if let std::collections::hash_map::Entry::Vacant(v) = rel_time.entry(e.relation) {
-                let written: Option<String> = time_stmt.query_row([e.relation, n], |r| r.get(0))?;
+                let written: Option<String> =
+                    conn.query_row(&time_sql, &[&e.relation, &n], |r| r.get(0))?;
                 v.insert(written.unwrap_or_else(|| "?".to_string()));
             }
             let (pid, symmetric) = &preds[&e.predicate];

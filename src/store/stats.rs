@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::db::dialect;
 use super::{Store, StoreError};
 use crate::time;
 
@@ -41,28 +42,26 @@ const FINITE: &str = "BETWEEN -9223372036854775807 AND 9223372036854775806";
 impl Store {
     /// Gathers the statistics of the store.
     pub fn stats(&self) -> Result<Stats, StoreError> {
-        let db = StoreError::sqlite("cannot compute the statistics");
-        let conn = &self.conn();
+        let db = StoreError::db("cannot compute the statistics");
+        let conn = self.db();
         let count = |table: &str| -> Result<u64, StoreError> {
-            conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
-                r.get::<_, i64>(0)
+            conn.query_row(&format!("SELECT count(*) FROM {table}"), &[], |r| {
+                r.get::<i64>(0)
             })
             .map(|n| u64::try_from(n).unwrap_or(0))
             .map_err(db)
         };
         let pairs = |sql: &str| -> Result<Vec<(String, u64)>, StoreError> {
-            let mut stmt = conn.prepare(sql).map_err(db)?;
-            let rows = stmt
-                .query_map([], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                    ))
-                })
-                .map_err(db)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(db)
+            conn.query_map(sql, &[], |r| {
+                Ok((
+                    r.get::<String>(0)?,
+                    u64::try_from(r.get::<i64>(1)?).unwrap_or(0),
+                ))
+            })
+            .map_err(db)
         };
 
+        // Subqueries in FROM are named: PostgreSQL requires it.
         let (first, last): (Option<i64>, Option<i64>) = conn
             .query_row(
                 &format!(
@@ -70,35 +69,35 @@ impl Store {
                         SELECT start_lo AS v FROM relation UNION ALL
                         SELECT start_hi FROM relation UNION ALL
                         SELECT end_lo FROM relation UNION ALL
-                        SELECT end_hi FROM relation)
+                        SELECT end_hi FROM relation) AS bounds
                      WHERE v {FINITE}"
                 ),
-                [],
+                &[],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(db)?;
 
-        let mut stmt = conn
-            .prepare(&format!(
-                "SELECT CAST(strftime('%Y', d * 86400, 'unixepoch') AS INTEGER) AS year, count(*)
-                 FROM (SELECT CASE WHEN start_lo {FINITE} THEN start_lo
-                                   WHEN start_hi {FINITE} THEN start_hi
-                                   WHEN end_lo {FINITE} THEN end_lo
-                                   WHEN end_hi {FINITE} THEN end_hi END AS d
-                       FROM relation)
-                 WHERE d BETWEEN -719528 AND 2932896
-                 GROUP BY year ORDER BY year"
-            ))
-            .map_err(db)?;
-        let per_year = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                ))
-            })
-            .map_err(db)?
-            .collect::<rusqlite::Result<_>>()
+        let per_year = conn
+            .query_map(
+                &format!(
+                    "SELECT {} AS year, count(*)
+                     FROM (SELECT CASE WHEN start_lo {FINITE} THEN start_lo
+                                       WHEN start_hi {FINITE} THEN start_hi
+                                       WHEN end_lo {FINITE} THEN end_lo
+                                       WHEN end_hi {FINITE} THEN end_hi END AS d
+                           FROM relation) AS days
+                     WHERE d BETWEEN -719528 AND 2932896
+                     GROUP BY year ORDER BY year",
+                    dialect::year_of_day(conn.dialect(), "d")
+                ),
+                &[],
+                |r| {
+                    Ok((
+                        r.get::<i64>(0)?,
+                        u64::try_from(r.get::<i64>(1)?).unwrap_or(0),
+                    ))
+                },
+            )
             .map_err(db)?;
 
         Ok(Stats {
@@ -122,7 +121,7 @@ impl Store {
                    SELECT k, sum(n) AS n FROM (
                      SELECT subject AS k, count(*) AS n FROM relation GROUP BY subject
                      UNION ALL
-                     SELECT object AS k, count(*) AS n FROM relation GROUP BY object)
+                     SELECT object AS k, count(*) AS n FROM relation GROUP BY object) AS ends
                    GROUP BY k ORDER BY n DESC, k LIMIT {TOP_ENTITIES}) t
                  JOIN entity e ON e.key = t.k ORDER BY t.n DESC, e.name"
             ))?,

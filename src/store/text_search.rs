@@ -5,7 +5,9 @@
 //! import, correction, retraction and undo; they call [`FOLD_FUNCTION`], which each
 //! connection registers ([`register`]). A query's `contains "…"` is normalised the same
 //! way by the planner, so both sides of a match go through one normalisation and one
-//! tokenizer.
+//! tokenizer. A PostgreSQL store has no such function: its `relation_text` is a table of
+//! the folded texts that the writers fill, searched through its `tsvector` columns (the
+//! compiler's `contains` for PostgreSQL, `sql::dialect`).
 
 use rusqlite::functions::FunctionFlags;
 use rusqlite::Connection;

@@ -4,7 +4,7 @@
 use crate::support::seed_store;
 
 /// (snapshot name, query)
-const CORPUS: &[(&str, &str)] = &[
+pub(crate) const CORPUS: &[(&str, &str)] = &[
     ("var_pred_entity", "?who visited Baku"),
     ("status_any", "?who visited Baku status any"),
     ("status_planned", "?who visited Baku status planned"),
@@ -134,18 +134,23 @@ fn corpus_sql_and_results() {
     for (name, query) in CORPUS {
         let sql = db.ok(&["explain", query]);
         insta::assert_snapshot!(format!("sql_{name}"), sql, query);
-        let mut rows = db.ok(&["query", "--format", "jsonl", query]);
-        // Without a sort stage the order of rows is SQLite's choice: compare them sorted.
-        if !["sort", "timeline", "count by", "limit"]
-            .iter()
-            .any(|w| query.to_lowercase().contains(w))
-        {
-            let mut lines: Vec<&str> = rows.lines().collect();
-            lines.sort_unstable();
-            rows = lines.iter().map(|l| format!("{l}\n")).collect();
-        }
+        let rows = in_defined_order(query, db.ok(&["query", "--format", "jsonl", query]));
         insta::assert_snapshot!(format!("rows_{name}"), rows, query);
     }
+}
+
+/// The lines of `rows` (one a row), sorted when `query` leaves the order of its rows to
+/// the engine (no sort stage): the rows to compare.
+pub(crate) fn in_defined_order(query: &str, rows: String) -> String {
+    if ["sort", "timeline", "count by", "limit"]
+        .iter()
+        .any(|w| query.to_lowercase().contains(w))
+    {
+        return rows;
+    }
+    let mut lines: Vec<&str> = rows.lines().collect();
+    lines.sort_unstable();
+    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 /// The SQL text never holds what the user typed: every value is a parameter.

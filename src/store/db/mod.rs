@@ -16,12 +16,9 @@ mod tls;
 pub(crate) use self::postgres::PgConn;
 pub(crate) use self::sql::Sql;
 
-/// The SQL dialect of a connection, for the statements written differently per engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
-}
+/// The SQL dialect of a connection, for the statements written differently per engine
+/// (the compiler's: one owner for both the compiled queries and the store's own SQL).
+pub use crate::sql::Dialect;
 
 /// A failure of the database layer, from either engine.
 #[derive(Debug, thiserror::Error)]
@@ -95,6 +92,12 @@ pub enum Param<'a> {
     Real(f64),
     Text(&'a str),
     Blob(&'a [u8]),
+    /// A list of integers as one value, for `IN rarray(?N)` on SQLite (whose connections
+    /// load the `rarray` module) and `= ANY(?N)` on PostgreSQL (a BIGINT[]); see
+    /// [`dialect::in_list`].
+    Ints(&'a [i64]),
+    /// A list of texts as one value, as [`Param::Ints`] (a TEXT[] on PostgreSQL).
+    Texts(&'a [&'a str]),
 }
 
 /// A Rust value that can be bound to a placeholder.
@@ -201,6 +204,24 @@ impl Cell<'_> {
     }
 }
 
+impl<'a> From<rusqlite::types::ValueRef<'a>> for Cell<'a> {
+    /// SQLite's value as a cell; text that is not UTF-8 (written by other tools) is a
+    /// blob.
+    fn from(v: rusqlite::types::ValueRef<'a>) -> Self {
+        use rusqlite::types::ValueRef;
+        match v {
+            ValueRef::Null => Cell::Null,
+            ValueRef::Integer(v) => Cell::Int(v),
+            ValueRef::Real(v) => Cell::Real(v),
+            ValueRef::Text(t) => match std::str::from_utf8(t) {
+                Ok(t) => Cell::Text(t),
+                Err(_) => Cell::Blob(t),
+            },
+            ValueRef::Blob(b) => Cell::Blob(b),
+        }
+    }
+}
+
 /// A Rust value read from a cell.
 pub trait FromCell: Sized {
     const EXPECTED: &'static str;
@@ -274,16 +295,7 @@ impl Row<'_> {
     /// The cell at `i` (from 0).
     pub fn cell(&self, i: usize) -> Result<Cell<'_>, DbError> {
         match self {
-            Row::Sqlite(row) => Ok(match row.get_ref(i)? {
-                rusqlite::types::ValueRef::Null => Cell::Null,
-                rusqlite::types::ValueRef::Integer(v) => Cell::Int(v),
-                rusqlite::types::ValueRef::Real(v) => Cell::Real(v),
-                rusqlite::types::ValueRef::Text(t) => match std::str::from_utf8(t) {
-                    Ok(t) => Cell::Text(t),
-                    Err(_) => Cell::Blob(t),
-                },
-                rusqlite::types::ValueRef::Blob(b) => Cell::Blob(b),
-            }),
+            Row::Sqlite(row) => Ok(Cell::from(row.get_ref(i)?)),
             Row::Postgres(row) => postgres::cell(row, i),
         }
     }
@@ -316,7 +328,7 @@ fn bind_sqlite(
     stmt: &mut rusqlite::Statement<'_>,
     params: &[&dyn ToParam],
 ) -> rusqlite::Result<()> {
-    use rusqlite::types::{ToSqlOutput, ValueRef};
+    use rusqlite::types::{ToSqlOutput, Value, ValueRef};
     for (i, p) in params.iter().enumerate() {
         let v = match p.param() {
             Param::Null => ValueRef::Null,
@@ -324,6 +336,16 @@ fn bind_sqlite(
             Param::Real(v) => ValueRef::Real(v),
             Param::Text(t) => ValueRef::Text(t.as_bytes()),
             Param::Blob(b) => ValueRef::Blob(b),
+            Param::Ints(list) => {
+                let list = list.iter().map(|v| Value::Integer(*v)).collect();
+                stmt.raw_bind_parameter(i + 1, rusqlite::vtab::array::Array::new(list))?;
+                continue;
+            }
+            Param::Texts(list) => {
+                let list = list.iter().map(|t| Value::Text((*t).to_owned())).collect();
+                stmt.raw_bind_parameter(i + 1, rusqlite::vtab::array::Array::new(list))?;
+                continue;
+            }
         };
         stmt.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(v))?;
     }

@@ -415,6 +415,14 @@ impl ToSql for Bound<'_> {
                 Type::BYTEA => b.to_sql(ty, out),
                 _ => Err(format!("cannot bind a blob where PostgreSQL expects {ty}").into()),
             },
+            Param::Ints(list) => match *ty {
+                Type::INT8_ARRAY => list.to_sql(ty, out),
+                _ => Err(format!("cannot bind integers where PostgreSQL expects {ty}").into()),
+            },
+            Param::Texts(list) => match *ty {
+                Type::TEXT_ARRAY => list.to_sql(ty, out),
+                _ => Err(format!("cannot bind texts where PostgreSQL expects {ty}").into()),
+            },
         }
     }
 

@@ -2,7 +2,7 @@
 //! counts of relations) when a file brings many new rows, building them again at the end
 //! (removing copies of relations, counting the relations once), then ANALYZE.
 
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::importer::Importer;
 use super::staging::BULK_INSERT_RELATION_SQL;
@@ -61,7 +61,7 @@ const NAME_GENERATION_SQL: &str =
 /// constraints, nor [`SINCE_INDEX`]), or its triggers, and returns their names and SQL, to
 /// create them again.
 fn drop_schema(
-    tx: &Transaction,
+    tx: &Connection,
     what: &str,
     table: &str,
 ) -> rusqlite::Result<Vec<(String, String)>> {
@@ -83,13 +83,13 @@ fn drop_schema(
     Ok(dropped)
 }
 
-fn drop_indexes(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<(String, String)>> {
+fn drop_indexes(tx: &Connection, table: &str) -> rusqlite::Result<Vec<(String, String)>> {
     drop_schema(tx, "index", table)
 }
 
 /// Drops the triggers that keep the counts of relations (schema 15) and returns their
 /// names and SQL, to create them again: a bulk import counts once at its end instead.
-fn drop_count_triggers(tx: &Transaction) -> rusqlite::Result<Vec<(String, String)>> {
+fn drop_count_triggers(tx: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     let mut dropped = Vec::new();
     for name in COUNT_TRIGGERS {
         let sql: Option<String> = tx
@@ -115,7 +115,13 @@ impl<'t> Importer<'t> {
     /// imported again) do not count, as they change no index.
     pub(super) fn drop_relation_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
         let new = i64::try_from(self.written + self.staged).unwrap_or(i64::MAX);
-        if self.dropped_indexes.is_some() || new < BULK_RELATIONS || new < self.stored_relations {
+        // PostgreSQL: every relation is staged and written by one statement, which the
+        // server runs with its indexes as they are.
+        if self.stage_all
+            || self.dropped_indexes.is_some()
+            || new < BULK_RELATIONS
+            || new < self.stored_relations
+        {
             return Ok(());
         }
         let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
@@ -125,14 +131,16 @@ impl<'t> Importer<'t> {
         // Without the fingerprint index, relations are written as they come; the copies
         // (mirror images of symmetric ones included: they share the stored fingerprint)
         // are removed at the end.
-        self.insert_relation = self
-            .tx
-            .prepare_cached(BULK_INSERT_RELATION_SQL)
-            .map_err(db)?;
-        self.insert_symmetric = self
-            .tx
-            .prepare_cached(BULK_INSERT_RELATION_SQL)
-            .map_err(db)?;
+        self.insert_relation = Some(
+            self.tx
+                .prepare_cached(BULK_INSERT_RELATION_SQL)
+                .map_err(db)?,
+        );
+        self.insert_symmetric = Some(
+            self.tx
+                .prepare_cached(BULK_INSERT_RELATION_SQL)
+                .map_err(db)?,
+        );
         self.dropped_indexes = Some(indexes);
         Ok(())
     }
@@ -144,7 +152,12 @@ impl<'t> Importer<'t> {
     /// reads it.
     pub(super) fn drop_name_indexes_for_bulk(&mut self) -> Result<(), StoreError> {
         let new = i64::try_from(self.summary.entities.added).unwrap_or(i64::MAX);
-        if self.dropped_name_indexes.is_some() || new < BULK_ENTITIES || new < self.stored_entities
+        // SQLite's alone: PostgreSQL keeps its name index (and the triggers that list the
+        // words of names) as they are.
+        if self.stage_all
+            || self.dropped_name_indexes.is_some()
+            || new < BULK_ENTITIES
+            || new < self.stored_entities
         {
             return Ok(());
         }

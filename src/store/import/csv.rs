@@ -147,7 +147,7 @@ impl<'t> Importer<'t> {
             context: "cannot look up the entities a CSV row names",
             reason: e.0,
         };
-        let catalog = StoreCatalog::new(self.tx);
+        let catalog = StoreCatalog::of(self.db);
         let found = catalog.entities_named(text).map_err(catalog_error)?;
         let id = match found.as_slice() {
             [one] => one.id.clone(),

@@ -4,8 +4,6 @@
 //! what it gives must agree with what is stored. An entity that gains names keeps its
 //! previous version in history.
 
-use rusqlite::{params, OptionalExtension};
-
 use super::importer::Importer;
 use super::record::{agree, Fault, Record, RecordError};
 use crate::names;
@@ -30,13 +28,11 @@ impl<'t> Importer<'t> {
         let weak_aliases = rec.texts("weak_aliases")?;
         if let (Some(kind), Some(name)) = (kind, name) {
             let key = self.next_entity_key;
-            let inserted = self
-                .tx
-                .prepare_cached(
-                    "INSERT INTO entity(key, id, kind, name, note, since_change)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
-                )?
-                .execute(params![key, id, kind, name, note, self.change])?;
+            let inserted = self.db.execute(
+                "INSERT INTO entity(key, id, kind, name, note, since_change)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(id) DO NOTHING",
+                &[&key, &id, &kind, &name, &note, &self.change],
+            )?;
             if inserted == 1 {
                 self.next_entity_key = key.saturating_add(1);
                 self.summary.entities.added += 1;
@@ -67,16 +63,17 @@ impl<'t> Importer<'t> {
         self.summary.entities.present += 1;
         self.entities.set(id, Some(stored.key));
         self.add_weak_aliases(stored.key, &weak_aliases)?;
-        let mut has = self.tx.prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM alias WHERE entity = ?1 AND text = ?2)",
-        )?;
         let mut new = Vec::new();
         for alias in aliases {
-            if !has.query_row(params![stored.key, alias], |r| r.get::<_, bool>(0))? {
+            let has: bool = self.db.query_row(
+                "SELECT EXISTS (SELECT 1 FROM alias WHERE entity = ?1 AND text = ?2)",
+                &[&stored.key, &alias],
+                |r| r.get(0),
+            )?;
+            if !has {
                 new.push((alias, false));
             }
         }
-        drop(has);
         if new.is_empty() {
             return Ok(());
         }
@@ -84,25 +81,26 @@ impl<'t> Importer<'t> {
             self.keep_entity_version(stored.key)?;
         }
         // Added aliases continue after the stored ones.
-        let next: i64 = self
-            .tx
-            .prepare_cached("SELECT COALESCE(MAX(ord), 0) + 1 FROM alias WHERE entity = ?1")?
-            .query_row([stored.key], |r| r.get(0))?;
+        let next: i64 = self.db.query_row(
+            "SELECT COALESCE(MAX(ord), 0) + 1 FROM alias WHERE entity = ?1",
+            &[&stored.key],
+            |r| r.get(0),
+        )?;
         self.add_names(stored.key, id, new, next, line)
     }
 
     /// Writes weak aliases of entity `key` (see [`crate::store::mentions`]).
     fn add_weak_aliases(&mut self, key: i64, texts: &[&str]) -> Result<(), RecordError> {
-        crate::store::mentions::insert_weak_aliases(self.tx, key, texts, None)
+        crate::store::mentions::insert_weak_aliases(self.db, key, texts, None)
             .map_err(StoreError::db("cannot write an imported record"))?;
         Ok(())
     }
 
     fn stored_entity(&self, id: &str) -> Result<Option<StoredEntity>, RecordError> {
-        Ok(self
-            .tx
-            .prepare_cached("SELECT key, kind, name, note, since_change FROM entity WHERE id = ?1")?
-            .query_row([id], |r| {
+        Ok(self.db.query_opt(
+            "SELECT key, kind, name, note, since_change FROM entity WHERE id = ?1",
+            &[&id],
+            |r| {
                 Ok(StoredEntity {
                     key: r.get(0)?,
                     kind: r.get(1)?,
@@ -110,8 +108,8 @@ impl<'t> Importer<'t> {
                     note: r.get(3)?,
                     since_change: r.get(4)?,
                 })
-            })
-            .optional()?)
+            },
+        )?)
     }
 
     /// Writes names of entity `key` (`id`): (text, is it the display name), numbered from
@@ -133,14 +131,11 @@ impl<'t> Importer<'t> {
             if !is_name {
                 ord = ord.max(1);
             }
-            let added = self
-                .tx
-                .prepare_cached(
-                    "INSERT INTO alias(entity, text, norm, is_name, ord) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT DO NOTHING",
-                )?
-                .execute(params![key, text, norm, is_name, if is_name { 0 } else { ord }])?
-                as u64;
+            let added = self.db.execute(
+                "INSERT INTO alias(entity, text, norm, is_name, ord) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO NOTHING",
+                &[&key, &text, &norm, &is_name, &if is_name { 0 } else { ord }],
+            )? as u64;
             if added == 0 {
                 continue;
             }

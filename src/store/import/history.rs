@@ -17,8 +17,10 @@ use super::importer::Importer;
 use super::record::{parse_date_field, Fault, Field, Record, RecordError};
 use crate::names;
 use crate::store::check::rule_problems;
+use crate::store::db::dialect::table_columns_sql;
+use crate::store::db::Dialect;
 use crate::store::export::{
-    history_columns, StoredTable, CURRENT_TABLES, DERIVED_COLUMNS, HISTORY_FORMAT, VERSION_TABLES,
+    without_derived, StoredTable, CURRENT_TABLES, DERIVED_COLUMNS, HISTORY_FORMAT, VERSION_TABLES,
 };
 use crate::store::StoreError;
 
@@ -40,6 +42,13 @@ impl<'t> Importer<'t> {
     /// into an empty store.
     pub(super) fn history_header(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
         rec.reject_unknown("history", &["format"])?;
+        // Its rows are restored with SQLite's statements so far.
+        if self.stage_all {
+            return Err(StoreError::NotOnPostgres {
+                what: "import of a history export",
+            }
+            .into());
+        }
         if self.started {
             return Err(Fault::field(
                 "type",
@@ -94,8 +103,8 @@ impl<'t> Importer<'t> {
     /// Refuses a restored store that breaks the store's rules (a dangling key, an entity
     /// without a name, …): the history export was changed or damaged.
     pub(super) fn check_restored(&self, header: u64) -> Result<(), StoreError> {
-        let problems = rule_problems(self.tx)
-            .map_err(StoreError::sqlite("cannot check the restored history"))?;
+        let problems =
+            rule_problems(self.tx).map_err(StoreError::db("cannot check the restored history"))?;
         let Some(first) = problems.first() else {
             return Ok(());
         };
@@ -220,7 +229,14 @@ impl<'t> Importer<'t> {
         if let Some(columns) = self.history_columns.get(table) {
             return Ok(Rc::clone(columns));
         }
-        let columns = Rc::new(history_columns(self.tx, table)?);
+        // The import still runs on SQLite's connection: the export's query of a table's
+        // columns, in SQLite's dialect.
+        let columns = self
+            .tx
+            .prepare_cached(table_columns_sql(Dialect::Sqlite))?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        let columns = Rc::new(without_derived(table, columns));
         self.history_columns.insert(table, Rc::clone(&columns));
         Ok(columns)
     }

@@ -14,22 +14,26 @@
 
 use std::rc::Rc;
 
+use rusqlite::params;
 use rusqlite::types::Value;
-use rusqlite::{params, OptionalExtension};
 
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
 use super::relation::RelationRecord;
+use crate::store::db::Dialect;
 use crate::store::StoreError;
 
 /// SQL condition: relations `a` and `b` state the same fact with subject and object
 /// swapped (every other field equal, NULLs included). Migration 8 folds such pairs of
 /// symmetric predicates; `check` reports any left.
+/// (`IS NOT DISTINCT FROM`, SQLite's `IS` in SQL both engines take.)
 pub(in crate::store) const MIRRORED_SQL: &str = "a.subject = b.object AND a.object = b.subject \
-     AND a.predicate = b.predicate AND a.when_text IS b.when_text \
-     AND a.from_text IS b.from_text AND a.to_text IS b.to_text AND a.at_text IS b.at_text \
-     AND a.status IS b.status AND a.place IS b.place AND a.source IS b.source \
-     AND a.quote IS b.quote AND a.note IS b.note AND a.confidence IS b.confidence";
+     AND a.predicate = b.predicate AND a.when_text IS NOT DISTINCT FROM b.when_text \
+     AND a.from_text IS NOT DISTINCT FROM b.from_text \
+     AND a.to_text IS NOT DISTINCT FROM b.to_text AND a.at_text IS NOT DISTINCT FROM b.at_text \
+     AND a.status IS NOT DISTINCT FROM b.status AND a.place IS NOT DISTINCT FROM b.place \
+     AND a.source IS NOT DISTINCT FROM b.source AND a.quote IS NOT DISTINCT FROM b.quote \
+     AND a.note IS NOT DISTINCT FROM b.note AND a.confidence IS NOT DISTINCT FROM b.confidence";
 
 /// The fingerprint a relation is stored with, and the other one to look up: for a
 /// symmetric predicate the smaller of its two (as written, mirrored) is stored.
@@ -86,16 +90,14 @@ impl<'t> Importer<'t> {
         let holders = [
             ("SELECT fingerprint FROM relation WHERE key = ?1", true),
             (
-                "SELECT fingerprint FROM temp.import_relation WHERE key = ?1",
+                "SELECT fingerprint FROM import_relation WHERE key = ?1",
                 self.staged > 0,
             ),
         ];
+        // What is staged is read: the rows waiting to be copied go in first.
+        self.copy_staged()?;
         for (sql, _) in holders.iter().filter(|(_, may_hold)| *may_hold) {
-            let held: Option<Vec<u8>> = self
-                .tx
-                .prepare_cached(sql)?
-                .query_row([id], |row| row.get(0))
-                .optional()?;
+            let held: Option<Vec<u8>> = self.db.query_opt(sql, &[&id], |row| row.get(0))?;
             if let Some(fingerprint) = held {
                 return if same(&fingerprint) {
                     Ok(None)
@@ -105,10 +107,11 @@ impl<'t> Importer<'t> {
             }
         }
         if id <= self.max_version_id {
-            let used: bool = self
-                .tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM relation_version WHERE id = ?1)")?
-                .query_row([id], |row| row.get(0))?;
+            let used: bool = self.db.query_row(
+                "SELECT EXISTS (SELECT 1 FROM relation_version WHERE id = ?1)",
+                &[&id],
+                |row| row.get(0),
+            )?;
             if used {
                 return Err(Fault::field(
                     "id",
@@ -140,27 +143,48 @@ impl<'t> Importer<'t> {
         if predicates.is_empty() {
             return Ok(());
         }
-        let sql = format!(
-            "DELETE FROM relation WHERE key IN (
+        let failed = "cannot fold the imported relations of symmetric predicates";
+        // The predicates as one list on SQLite (`rarray`); PostgreSQL, which has no
+        // `rarray`, folds them one predicate at a time.
+        let sql = |predicates: &str| {
+            format!(
+                "DELETE FROM relation WHERE key IN (
                  SELECT b.key FROM relation b
-                 WHERE b.key >= ?1 AND b.since_change = ?2 AND b.predicate IN rarray(?3)
+                 WHERE b.key >= ?1 AND b.since_change = ?2 AND b.predicate {predicates}
                    AND b.subject <> b.object
                    AND EXISTS (SELECT 1 FROM relation a WHERE {MIRRORED_SQL}
                                AND a.key <> b.key AND (a.key < b.key OR a.since_change <> ?2)))"
-        );
-        let removed = self
-            .tx
-            .prepare_cached(&sql)
-            .and_then(|mut stmt| {
-                stmt.execute(params![
-                    self.min_written_key,
-                    self.change,
-                    Rc::new(predicates)
-                ])
-            })
-            .map_err(StoreError::sqlite(
-                "cannot fold the imported relations of symmetric predicates",
-            ))? as u64;
+            )
+        };
+        let removed = match self.db.dialect() {
+            Dialect::Sqlite => self
+                .tx
+                .prepare_cached(&sql("IN rarray(?3)"))
+                .and_then(|mut stmt| {
+                    stmt.execute(params![
+                        self.min_written_key,
+                        self.change,
+                        Rc::new(predicates)
+                    ])
+                })
+                .map_err(StoreError::sqlite(failed))?,
+            Dialect::Postgres => {
+                let mut removed = 0;
+                for predicate in &predicates {
+                    let Value::Integer(predicate) = predicate else {
+                        continue;
+                    };
+                    removed += self
+                        .db
+                        .execute(
+                            &sql("= ?3"),
+                            &[&self.min_written_key, &self.change, predicate],
+                        )
+                        .map_err(StoreError::db(failed))?;
+                }
+                removed
+            }
+        } as u64;
         let counts = &mut self.summary.relations;
         counts.added = counts.added.saturating_sub(removed);
         counts.present += removed;

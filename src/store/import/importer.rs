@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use rusqlite::{params, CachedStatement, OptionalExtension, Statement, Transaction};
+use rusqlite::{CachedStatement, Connection};
 
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::record::{
@@ -15,10 +15,11 @@ use super::record::{
     SAVED_QUERY_FIELDS,
 };
 use super::relation::check_relation;
-use super::staging::{INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
+use super::staging::{StagedRows, INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
 use super::{ImportOptions, ImportSummary};
 use crate::store::catalog::StoreCatalog;
 use crate::store::change::{self, ChangeMeta, Origin};
+use crate::store::db::{Db, DbError};
 use crate::store::saved::SaveStatement;
 use crate::store::StoreError;
 
@@ -59,12 +60,12 @@ impl IdCache {
     pub(super) fn key(
         &mut self,
         id: &str,
-        lookup: &mut Statement,
-    ) -> rusqlite::Result<Option<i64>> {
+        lookup: impl FnOnce(&str) -> Result<Option<i64>, DbError>,
+    ) -> Result<Option<i64>, DbError> {
         if let Some(known) = self.get(id) {
             return Ok(known);
         }
-        let key = lookup.query_row([id], |r| r.get(0)).optional()?;
+        let key = lookup(id)?;
         self.set(id, key);
         Ok(key)
     }
@@ -80,6 +81,12 @@ impl IdCache {
         self.keys.insert(id.into(), key);
     }
 }
+
+/// The key of an entity by its id.
+pub(super) const LOOKUP_ENTITY_SQL: &str = "SELECT key FROM entity WHERE id = ?1";
+
+/// The key of a source by its id.
+pub(super) const LOOKUP_SOURCE_SQL: &str = "SELECT key FROM source WHERE id = ?1";
 
 /// What the import knows of one predicate its relations name.
 pub(super) struct PredicateUse {
@@ -132,7 +139,11 @@ impl Predicates {
 
 /// Writes one file's records in the import's transaction, and counts what it added.
 pub(super) struct Importer<'t> {
-    pub(super) tx: &'t Transaction<'t>,
+    /// The store's connection, in the import's transaction.
+    pub(super) db: &'t Db,
+    /// SQLite's connection of `db`, for the statements not yet written for both engines
+    /// (on PostgreSQL it refuses every statement; the import refuses first).
+    pub(super) tx: &'t Connection,
     pub(super) file: &'t str,
     pub(super) summary: ImportSummary,
     /// The number of the change this import records: the `since_change` of every row it
@@ -172,6 +183,9 @@ pub(super) struct Importer<'t> {
     pub(super) min_written_key: i64,
     /// A relation kept an id below `first_key` (so keys no longer tell new from stored).
     pub(super) low_claims: bool,
+    /// A relation of the file keeps the id it gave (PostgreSQL: the keys given on reading
+    /// stay).
+    pub(super) gave_ids: bool,
     /// The key the next new entity gets: above every entity key and version.
     pub(super) next_entity_key: i64,
     /// Relations in the store before this import.
@@ -191,11 +205,18 @@ pub(super) struct Importer<'t> {
     /// The ids of the entities CSV cells named (by id, name or alias), by the cell's
     /// text; emptied when it holds [`ID_CACHE_LIMIT`] cells.
     pub(super) named: HashMap<Box<str>, Box<str>>,
-    pub(super) insert_relation: CachedStatement<'t>,
-    pub(super) insert_symmetric: CachedStatement<'t>,
-    pub(super) lookup_entity: CachedStatement<'t>,
-    pub(super) lookup_source: CachedStatement<'t>,
-    pub(super) lookup_predicate: CachedStatement<'t>,
+    /// SQLite's statements for each relation, held (not looked up in the connection's
+    /// cache for each row); `None` on PostgreSQL, where every relation is staged.
+    pub(super) insert_relation: Option<CachedStatement<'t>>,
+    pub(super) insert_symmetric: Option<CachedStatement<'t>>,
+    pub(super) lookup_entity: Option<CachedStatement<'t>>,
+    pub(super) lookup_source: Option<CachedStatement<'t>>,
+    /// PostgreSQL: every relation is staged (its rows copied in with COPY, in
+    /// batches) and written by one statement at the end; SQLite writes the relations
+    /// whose ids resolve at once.
+    pub(super) stage_all: bool,
+    /// The staged rows waiting to be copied in (PostgreSQL).
+    pub(super) copy: StagedRows,
     /// The columns of the tables a history export restores as stored, by table.
     pub(super) history_columns: HashMap<&'static str, Rc<Vec<(String, String)>>>,
     /// The file's saved queries (with their lines), parsed, to be checked and written
@@ -205,22 +226,32 @@ pub(super) struct Importer<'t> {
 
 impl<'t> Importer<'t> {
     pub(super) fn new(
-        tx: &'t Transaction<'t>,
+        db: &'t Db,
         file: &'t str,
         opts: ImportOptions<'_>,
     ) -> Result<Self, StoreError> {
-        let db = StoreError::sqlite("cannot prepare the import");
+        let tx = db.sqlite_only();
+        let failed = StoreError::sqlite("cannot prepare the import");
+        let shared = StoreError::db("cannot prepare the import");
         // The connection's cache keeps every statement of an import for the next one.
-        let (stored_relations, stored_entities, max_version_id): (i64, i64, i64) = tx
-            .prepare_cached(
+        let (stored_relations, stored_entities, max_version_id): (i64, i64, i64) = db
+            .query_row(
                 "SELECT (SELECT count(*) FROM relation), (SELECT count(*) FROM entity),
                         (SELECT COALESCE(max(id), 0) FROM relation_version)",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
-            .and_then(|mut stmt| stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
-            .map_err(db)?;
-        let shared = StoreError::db("cannot prepare the import");
-        let first_key = change::next_relation_key(tx).map_err(shared)?;
+            .map_err(shared)?;
+        let sqlite = db.sqlite();
+        let held = |sql: &str| {
+            sqlite
+                .map(|conn| conn.prepare_cached(sql))
+                .transpose()
+                .map_err(failed)
+        };
+        let first_key = change::next_relation_key(db).map_err(shared)?;
         Ok(Importer {
+            db,
             tx,
             file,
             summary: ImportSummary {
@@ -228,7 +259,7 @@ impl<'t> Importer<'t> {
                 dry_run: opts.dry_run,
                 ..ImportSummary::default()
             },
-            change: change::next_number(tx).map_err(shared)?,
+            change: change::next_number(db).map_err(shared)?,
             author: opts.author.map(str::to_string),
             strict: opts.strict,
             sha256: None,
@@ -242,7 +273,8 @@ impl<'t> Importer<'t> {
             max_version_id,
             min_written_key: i64::MAX,
             low_claims: false,
-            next_entity_key: change::next_entity_key(tx).map_err(shared)?,
+            gave_ids: false,
+            next_entity_key: change::next_entity_key(db).map_err(shared)?,
             stored_relations,
             dropped_indexes: None,
             stored_entities,
@@ -252,19 +284,12 @@ impl<'t> Importer<'t> {
             sources: IdCache::new(),
             predicates: Predicates::default(),
             named: HashMap::new(),
-            insert_relation: tx.prepare_cached(INSERT_RELATION_SQL).map_err(db)?,
-            insert_symmetric: tx
-                .prepare_cached(INSERT_SYMMETRIC_RELATION_SQL)
-                .map_err(db)?,
-            lookup_entity: tx
-                .prepare_cached("SELECT key FROM entity WHERE id = ?1")
-                .map_err(db)?,
-            lookup_source: tx
-                .prepare_cached("SELECT key FROM source WHERE id = ?1")
-                .map_err(db)?,
-            lookup_predicate: tx
-                .prepare_cached("SELECT key, symmetric FROM predicate WHERE id = ?1")
-                .map_err(db)?,
+            insert_relation: held(INSERT_RELATION_SQL)?,
+            insert_symmetric: held(INSERT_SYMMETRIC_RELATION_SQL)?,
+            lookup_entity: held(LOOKUP_ENTITY_SQL)?,
+            lookup_source: held(LOOKUP_SOURCE_SQL)?,
+            stage_all: sqlite.is_none(),
+            copy: StagedRows::default(),
             history_columns: HashMap::new(),
             saved: Vec::new(),
             anchored: Vec::new(),
@@ -289,6 +314,9 @@ impl<'t> Importer<'t> {
             }
             None => {}
         }
+        // PostgreSQL: the identity keys' sequences go past the keys the import gave.
+        change::move_sequences_on(self.db)
+            .map_err(StoreError::db("cannot record the import's keys"))?;
         Ok(self.summary)
     }
 
@@ -298,7 +326,7 @@ impl<'t> Importer<'t> {
     fn resolve_anchored(&mut self) -> Result<(), StoreError> {
         for (key, line, reported) in std::mem::take(&mut self.anchored) {
             let resolved =
-                crate::store::anchor::resolve_relation_time(self.tx, key, reported.as_deref())
+                crate::store::anchor::resolve_relation_time(self.db, key, reported.as_deref())
                     .map_err(StoreError::db(
                         "cannot resolve the relative dates of the import",
                     ))?;
@@ -317,7 +345,7 @@ impl<'t> Importer<'t> {
             sha256: self.sha256.take().unwrap_or_default(),
         };
         let number = change::open(
-            self.tx,
+            self.db,
             &ChangeMeta::new(change::author(self.author.as_deref()), origin),
         )
         .map_err(db)?;
@@ -395,35 +423,34 @@ impl<'t> Importer<'t> {
         let lang = source.lang.as_deref();
         let url = source.url.as_deref();
         let note = source.note.as_deref();
-        let added = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO source(id, title, published, published_lo, published_hi, lang, url,
-                     note, since_change)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![
-                id,
-                title,
-                published,
-                lo,
-                hi,
-                lang,
-                url,
-                note,
-                self.change
-            ])?;
-        if added == 1 {
+        let added: Option<i64> = self.db.query_opt(
+            "INSERT INTO source(id, title, published, published_lo, published_hi, lang, url,
+                 note, since_change)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO NOTHING
+             RETURNING key",
+            &[
+                &id,
+                &title,
+                &published,
+                &lo,
+                &hi,
+                &lang,
+                &url,
+                &note,
+                &self.change,
+            ],
+            |r| r.get(0),
+        )?;
+        if let Some(key) = added {
             self.summary.sources.added += 1;
-            self.sources.set(id, Some(self.tx.last_insert_rowid()));
+            self.sources.set(id, Some(key));
             return Ok(());
         }
-        let stored: [Option<String>; 5] = self
-            .tx
-            .prepare_cached("SELECT title, published, lang, url, note FROM source WHERE id = ?1")?
-            .query_row([id], |r| {
-                Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?])
-            })?;
+        let stored: [Option<String>; 5] = self.db.query_row(
+            "SELECT title, published, lang, url, note FROM source WHERE id = ?1",
+            &[&id],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+        )?;
         for (field, (stored, given)) in ["title", "published", "lang", "url", "note"]
             .iter()
             .zip(stored.iter().zip([title, published, lang, url, note]))
@@ -439,19 +466,18 @@ impl<'t> Importer<'t> {
         let label = predicate.label.as_deref();
         let symmetric = predicate.symmetric;
         let description = predicate.description.as_deref();
-        let added = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO predicate(id, label, symmetric, description, declared, since_change)
-                 VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(id) DO NOTHING",
-            )?
-            .execute(params![
-                id,
-                label,
-                symmetric.unwrap_or(false),
-                description,
-                self.change
-            ])?;
+        // `symmetric` quoted here and below: a reserved word in PostgreSQL.
+        let added = self.db.execute(
+            "INSERT INTO predicate(id, label, \"symmetric\", description, declared, since_change)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5) ON CONFLICT(id) DO NOTHING",
+            &[
+                &id,
+                &label,
+                &symmetric.unwrap_or(false),
+                &description,
+                &self.change,
+            ],
+        )?;
         if added == 1 {
             self.summary.predicates.added += 1;
             return Ok(());
@@ -463,13 +489,11 @@ impl<'t> Importer<'t> {
             Option<String>,
             bool,
             i64,
-        ) = self
-            .tx
-            .prepare_cached(
-                "SELECT key, label, symmetric, description, declared, since_change
-                 FROM predicate WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
+        ) = self.db.query_row(
+            "SELECT key, label, \"symmetric\", description, declared, since_change
+             FROM predicate WHERE id = ?1",
+            &[&id],
+            |r| {
                 Ok((
                     r.get(0)?,
                     r.get(1)?,
@@ -478,7 +502,8 @@ impl<'t> Importer<'t> {
                     r.get(4)?,
                     r.get(5)?,
                 ))
-            })?;
+            },
+        )?;
         if !declared {
             // Created by a relation that used it: this record declares it. If that was
             // earlier in this file, the predicate is no longer a new undeclared one;
@@ -487,18 +512,17 @@ impl<'t> Importer<'t> {
             if since != self.change {
                 self.keep_predicate_version(key)?;
             }
-            self.tx
-                .prepare_cached(
-                    "UPDATE predicate SET label = ?2, symmetric = ?3, description = ?4,
-                     declared = 1, since_change = ?5 WHERE key = ?1",
-                )?
-                .execute(params![
-                    key,
-                    label,
-                    symmetric.unwrap_or(false),
-                    description,
-                    self.change
-                ])?;
+            self.db.execute(
+                "UPDATE predicate SET label = ?2, \"symmetric\" = ?3, description = ?4,
+                 declared = 1, since_change = ?5 WHERE key = ?1",
+                &[
+                    &key,
+                    &label,
+                    &symmetric.unwrap_or(false),
+                    &description,
+                    &self.change,
+                ],
+            )?;
             self.predicates.declared(id, symmetric.unwrap_or(false));
             self.summary.predicates.added += 1;
             return Ok(());
@@ -543,7 +567,11 @@ impl<'t> Importer<'t> {
     /// writes it, as `save` would store it, unless the same query is stored under its
     /// name already. In file order: the first bad one stops the import.
     fn write_saved_queries(&mut self) -> Result<(), StoreError> {
-        let catalog = StoreCatalog::new(self.tx);
+        if self.saved.is_empty() {
+            return Ok(());
+        }
+        // The planner's catalog of the import's transaction, on either engine.
+        let catalog = StoreCatalog::of(self.db);
         for (line, statement) in std::mem::take(&mut self.saved) {
             match self.write_saved_query(&catalog, &statement) {
                 Ok(()) => {}
@@ -562,21 +590,20 @@ impl<'t> Importer<'t> {
         let query = statement.check(catalog).map_err(saved_fault)?;
         let params_json = serde_json::to_string(&query.params)
             .map_err(|e| Fault::field("params", format!("cannot be stored: {e}")))?;
-        let added = self
-            .tx
-            .prepare_cached(
-                "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(name) DO NOTHING",
-            )?
-            .execute(params![query.name, params_json, query.body])?;
+        let added = self.db.execute(
+            "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT(name) DO NOTHING",
+            &[&query.name, &params_json, &query.body],
+        )?;
         if added == 1 {
             self.summary.saved_queries.added += 1;
             return Ok(());
         }
-        let (s_params, s_body): (String, String) = self
-            .tx
-            .prepare_cached("SELECT params, body FROM saved_query WHERE name = ?1")?
-            .query_row([&query.name], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (s_params, s_body): (String, String) = self.db.query_row(
+            "SELECT params, body FROM saved_query WHERE name = ?1",
+            &[&query.name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let name = query.name.as_str();
         agree(
             "params",

@@ -10,6 +10,7 @@ use super::importer::Importer;
 use super::progress::{Progress, PROGRESS_EVERY};
 use super::record::{bad_record, json_type, Fault, Field, Fields, Record, RecordError};
 use super::relation::{check_relation, RelationRecord};
+use crate::store::db::Db;
 use crate::store::StoreError;
 use crate::time;
 
@@ -41,19 +42,16 @@ pub(super) enum Item {
 /// fingerprints of their relations (and of those of predicates the file declares
 /// symmetric), sparing the writer. Only a hint: the writer computes a mirror it needs and
 /// was not given.
-pub(super) fn symmetric_predicates(
-    conn: &rusqlite::Connection,
-) -> Result<HashSet<String>, StoreError> {
-    let db = StoreError::sqlite("cannot prepare the import");
-    let mut stmt = conn
-        .prepare_cached("SELECT id FROM predicate WHERE symmetric = 1")
-        .map_err(db)?;
-    let ids = stmt
-        .query_map([], |r| r.get(0))
-        .map_err(db)?
-        .collect::<rusqlite::Result<HashSet<String>>>()
-        .map_err(db)?;
-    Ok(ids)
+pub(super) fn symmetric_predicates(db: &Db) -> Result<HashSet<String>, StoreError> {
+    // `symmetric` quoted: a reserved word in PostgreSQL.
+    let ids = db
+        .query_map(
+            "SELECT id FROM predicate WHERE \"symmetric\" = 1",
+            &[],
+            |r| r.get::<String>(0),
+        )
+        .map_err(StoreError::db("cannot prepare the import"))?;
+    Ok(ids.into_iter().collect())
 }
 
 /// Reads JSON Lines from `reader` and sends them, in batches and in order, to `out`.

@@ -49,6 +49,16 @@
 //! included) and hands them, in order, to a writer that owns the transaction. CSV is
 //! always read and written on one.
 //!
+//! On PostgreSQL (one code path: the records are read, checked and written by the same
+//! code): every relation is staged, its row copied into the session's temporary staging
+//! table with COPY in batches, and written at the end by the staged path's set-based
+//! statements, numbered as SQLite numbers them (see [`staging`]); the store fills the
+//! text index (`relation_text`) with the folded quotes and notes, and moves the identity
+//! keys' sequences past the keys it gave. The transaction takes the store's lock of
+//! changes (`db::dialect::begin_change`): two imports at once run one after the other,
+//! readers are never blocked. Bulk mode and the relaxed checks are SQLite's. Not yet on
+//! PostgreSQL (refused with `NotOnPostgres`): history exports.
+//!
 //! This module holds the public types and [`Store::import`] (the choice between the two,
 //! the settings, the transaction and the threads). Its parts: [`jsonl`] and [`csv`] read
 //! files into records, whose fields [`record`] reads and [`fields`] checks (also for write
@@ -66,6 +76,8 @@ mod history;
 pub(super) mod identity;
 mod importer;
 mod jsonl;
+#[cfg(test)]
+mod postgres_tests;
 mod progress;
 mod record;
 mod relation;
@@ -81,14 +93,13 @@ use std::io::{BufRead, Read};
 use std::path::Path;
 use std::sync::mpsc;
 
-use rusqlite::TransactionBehavior;
-
+use super::db::{dialect, Db, Dialect};
 use super::{Store, StoreError};
 use digest::Digesting;
 use importer::Importer;
 use jsonl::{read_json_lines, symmetric_predicates, Item, PIPELINE_BATCH, PIPELINE_BATCHES};
 use progress::Progress;
-use staging::{EMPTY_STAGE_SQL, STAGE_SQL};
+use staging::{stage_sql, EMPTY_STAGE_SQL};
 
 /// The format of an imported file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -334,6 +345,12 @@ impl Store {
         name: &str,
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
+        if self.db.dialect() == Dialect::Postgres {
+            // The server's checks stay on (they are no statement recompiled per row).
+            return self
+                .import_in_transaction(reader, format, name, opts, Reading::Streamed)
+                .map_err(|e| import_failed(name, e));
+        }
         // SQLite's own checks of what the import writes could never fail, so they are
         // switched off for the import and restored afterwards, whatever the outcome:
         // - every key written (relation ends, places, sources, alias owners) was read from
@@ -358,12 +375,12 @@ impl Store {
                 conn.execute_batch(&format!("PRAGMA {pragma} = {}", i32::from(value)))
             })
         };
-        set(&self.conn(), &IMPORT_RELAXED_CHECKS)
+        set(self.conn(), &IMPORT_RELAXED_CHECKS)
             .map_err(StoreError::sqlite("cannot prepare the import"))?;
         let result = self
             .import_in_transaction(reader, format, name, opts, Reading::Streamed)
             .map_err(|e| import_failed(name, e));
-        set(&self.conn(), &saved).map_err(StoreError::sqlite(
+        set(self.conn(), &saved).map_err(StoreError::sqlite(
             "cannot restore the store's constraint checks after the import",
         ))?;
         result
@@ -383,7 +400,9 @@ impl Store {
         // like the rest).
         let mut reader = Digesting::new(reader);
         let summary = match (format, reading) {
-            (ImportFormat::Csv, _) => write_file(self.conn_mut(), name, opts, |importer| {
+            // A CSV file names entities by their names, looked up in the planner's
+            // catalog (on either engine).
+            (ImportFormat::Csv, _) => write_file(&mut self.db, name, opts, |importer| {
                 importer.read_csv(&mut reader, &progress)?;
                 importer.sha256 = Some(reader.finish());
                 Ok(())
@@ -393,10 +412,10 @@ impl Store {
             // records, each from a line of its own, and every line but the last has its
             // end, a byte.
             (ImportFormat::JsonLines, Reading::Whole { size }) => {
-                let symmetric = symmetric_predicates(&self.conn())?;
+                let symmetric = symmetric_predicates(&self.db)?;
                 let (send, receive) = mpsc::sync_channel(size / PIPELINE_BATCH + 3);
                 send_json_lines(&mut reader, name, &progress, send, symmetric);
-                write_file(self.conn_mut(), name, opts, |importer| {
+                write_file(&mut self.db, name, opts, |importer| {
                     importer.write_items(receive)
                 })
             }
@@ -404,12 +423,12 @@ impl Store {
             // (their time bounds and fingerprints); the other writes to the store, in file
             // order. On two cores the reading costs next to nothing beside the writing.
             (ImportFormat::JsonLines, Reading::Streamed) => {
-                let symmetric = symmetric_predicates(&self.conn())?;
+                let symmetric = symmetric_predicates(&self.db)?;
                 std::thread::scope(|scope| {
                     let (send, receive) = mpsc::sync_channel::<Vec<Item>>(PIPELINE_BATCHES);
-                    let conn = self.conn_mut();
+                    let db = &mut self.db;
                     let writer = scope.spawn(move || {
-                        write_file(conn, name, opts, |importer| importer.write_items(receive))
+                        write_file(db, name, opts, |importer| importer.write_items(receive))
                     });
                     send_json_lines(&mut reader, name, &progress, send, symmetric);
                     writer
@@ -461,11 +480,11 @@ fn import_failed(file: &str, e: StoreError) -> StoreError {
     }
 }
 
-/// Imports one file in one transaction on `conn`: `feed` hands the importer the file's
+/// Imports one file in one transaction on `db`: `feed` hands the importer the file's
 /// records; then staged relations are resolved and the transaction committed (rolled
 /// back for a dry run, or on any error).
 fn write_file(
-    conn: &mut rusqlite::Connection,
+    db: &mut Db,
     name: &str,
     opts: ImportOptions<'_>,
     feed: impl FnOnce(&mut Importer) -> Result<(), StoreError>,
@@ -475,31 +494,63 @@ fn write_file(
     // (a refused file, a dry run), SQLite reads every schema of the connection again.
     // These statements, like the importer's, stay compiled in the connection's cache for
     // its next import (once the table exists, the first is compiled again to do nothing).
-    let run = |conn: &rusqlite::Connection, sql| conn.prepare_cached(sql)?.execute([]);
-    STAGE_SQL
+    let db = &*db;
+    stage_sql(db.dialect())
         .iter()
         .chain([&EMPTY_STAGE_SQL])
-        .try_for_each(|sql| run(conn, sql).map(drop))
-        .map_err(StoreError::sqlite("cannot prepare the import"))?;
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(StoreError::sqlite("cannot start the import transaction"))?;
+        .try_for_each(|sql| db.execute(sql, &[]).map(drop))
+        .map_err(StoreError::db("cannot prepare the import"))?;
+    // As a change: SQLite's write lock from the start; on PostgreSQL the store's lock of
+    // changes, so that two imports of one file at once add its records once (the second
+    // sees what the first committed) while readers go on reading.
+    db.execute_batch(dialect::begin_change(db.dialect()))
+        .map_err(StoreError::db("cannot start the import transaction"))?;
+    let tx = Rollback { db, done: false };
     // A larger page cache (bounded, so memory stays flat) keeps index pages of big
-    // imports from spilling to the WAL before the commit.
-    tx.execute_batch(IMPORT_CACHE_SQL)
-        .map_err(StoreError::sqlite("cannot prepare the import"))?;
-    let mut importer = Importer::new(&tx, name, opts)?;
+    // imports from spilling to the WAL before the commit (SQLite's; PostgreSQL's server
+    // has its own).
+    if db.dialect() == Dialect::Sqlite {
+        db.execute_batch(IMPORT_CACHE_SQL)
+            .map_err(StoreError::db("cannot prepare the import"))?;
+    }
+    let mut importer = Importer::new(db, name, opts)?;
     feed(&mut importer)?;
     let summary = importer.finish()?;
-    run(&tx, EMPTY_STAGE_SQL).map_err(StoreError::sqlite("cannot clean up after the import"))?;
+    db.execute(EMPTY_STAGE_SQL, &[])
+        .map_err(StoreError::db("cannot clean up after the import"))?;
     if opts.dry_run {
-        tx.rollback()
-            .map_err(StoreError::sqlite("cannot roll back the dry run"))?;
+        tx.end("ROLLBACK")
+            .map_err(StoreError::db("cannot roll back the dry run"))?;
     } else {
-        tx.commit()
-            .map_err(StoreError::sqlite("cannot commit the import"))?;
+        tx.end("COMMIT")
+            .map_err(StoreError::db("cannot commit the import"))?;
     }
     Ok(summary)
+}
+
+/// The import's transaction: rolled back when dropped before [`Rollback::end`] (an error,
+/// a panic of the writer).
+struct Rollback<'d> {
+    db: &'d Db,
+    done: bool,
+}
+
+impl Rollback<'_> {
+    /// Ends the transaction with `sql` (`COMMIT` or `ROLLBACK`).
+    fn end(mut self, sql: &str) -> Result<(), super::db::DbError> {
+        self.done = true;
+        self.db.execute_batch(sql)
+    }
+}
+
+impl Drop for Rollback<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Nothing to tell: the error that got here is the one the caller gets, and a
+            // transaction that cannot be rolled back ends with the connection.
+            let _ = self.db.execute_batch("ROLLBACK");
+        }
+    }
 }
 
 /// The longest file imported from memory with the store's checks on (see

@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::store::db::DbError;
 use crate::store::saved::SavedFault;
 use crate::store::StoreError;
 use crate::time;
@@ -88,6 +89,12 @@ impl From<Fault> for RecordError {
 impl From<StoreError> for RecordError {
     fn from(e: StoreError) -> Self {
         RecordError::Store(e)
+    }
+}
+
+impl From<DbError> for RecordError {
+    fn from(source: DbError) -> Self {
+        RecordError::Store(StoreError::db("cannot write an imported record")(source))
     }
 }
 

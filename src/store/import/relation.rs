@@ -1,10 +1,12 @@
 //! Relations: checking a relation record (time bounds, status, confidence), its
 //! fingerprints (as written and mirrored), and writing it at once when its ids resolve.
 
-use rusqlite::OptionalExtension;
+use rusqlite::CachedStatement;
 
-use super::importer::{Importer, PredicateUse};
+use super::importer::{Importer, PredicateUse, LOOKUP_ENTITY_SQL, LOOKUP_SOURCE_SQL};
 use super::record::{Fault, Record, RecordError, HISTORY_RELATION_FIELDS, RELATION_FIELDS};
+use super::staging::{INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
+use crate::store::db::{Db, DbError, ToParam};
 use crate::time;
 
 /// One relation record, checked, with its time bounds and fingerprints.
@@ -297,13 +299,21 @@ impl<'t> Importer<'t> {
         let key = match relation.id {
             None => self.next_key,
             Some(id) => match self.claim(id, relation, symmetric)? {
-                Some(id) => id,
+                Some(id) => {
+                    self.gave_ids = true;
+                    id
+                }
                 // An identical relation holds the id already: this record is present.
                 None => return Ok(()),
             },
         };
         let since = relation.since_change.unwrap_or(self.change);
-        let written = match self.resolve_ends(relation)? {
+        let ends = if self.stage_all {
+            None
+        } else {
+            self.resolve_ends(relation)?
+        };
+        let written = match ends {
             Some(ends) => {
                 let keys = RelationKeys {
                     predicate: self.predicates.uses[predicate].key,
@@ -376,11 +386,17 @@ impl<'t> Importer<'t> {
     }
 
     pub(super) fn entity_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
-        Ok(self.entities.key(id, &mut self.lookup_entity)?)
+        let (db, held) = (self.db, &mut self.lookup_entity);
+        Ok(self
+            .entities
+            .key(id, |id| look_up(db, held, LOOKUP_ENTITY_SQL, id))?)
     }
 
     fn source_key(&mut self, id: &str) -> Result<Option<i64>, RecordError> {
-        Ok(self.sources.key(id, &mut self.lookup_source)?)
+        let (db, held) = (self.db, &mut self.lookup_source);
+        Ok(self
+            .sources
+            .key(id, |id| look_up(db, held, LOOKUP_SOURCE_SQL, id))?)
     }
 
     /// What the import knows of a predicate (by its index in `self.predicates`): looked
@@ -390,10 +406,12 @@ impl<'t> Importer<'t> {
         if let Some(i) = self.predicates.find(id) {
             return Ok(i);
         }
-        let stored: Option<(i64, bool)> = self
-            .lookup_predicate
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        // `symmetric` quoted: a reserved word in PostgreSQL.
+        let stored: Option<(i64, bool)> = self.db.query_opt(
+            "SELECT key, \"symmetric\" FROM predicate WHERE id = ?1",
+            &[&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let (key, symmetric, created_at) = match stored {
             Some((key, symmetric)) => (key, symmetric, None),
             None if self.history.is_some() => {
@@ -407,14 +425,14 @@ impl<'t> Importer<'t> {
                 .into())
             }
             None => {
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO predicate(id, symmetric, declared, since_change)
-                         VALUES (?1, 0, 0, ?2)",
-                    )?
-                    .execute(rusqlite::params![id, self.change])?;
+                let key: i64 = self.db.query_row(
+                    "INSERT INTO predicate(id, \"symmetric\", declared, since_change)
+                     VALUES (?1, 0, 0, ?2) RETURNING key",
+                    &[&id, &self.change],
+                    |r| r.get(0),
+                )?;
                 self.summary.new_predicates.push(id.to_string());
-                (self.tx.last_insert_rowid(), false, Some(line))
+                (key, false, Some(line))
             }
         };
         Ok(self.predicates.add(
@@ -444,10 +462,46 @@ impl<'t> Importer<'t> {
         let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
         let (stored, other) =
             super::identity::stored_fingerprint(r.fingerprint, || r.mirrored(), symmetric);
-        let stmt = if symmetric {
+        let held = if symmetric {
             &mut self.insert_symmetric
         } else {
             &mut self.insert_relation
+        };
+        let (stored_bytes, other_bytes): (&[u8], &[u8]) = (&stored, &other);
+        let Some(stmt) = held else {
+            // No statement held (PostgreSQL stages every relation): the same SQL, through
+            // the connection.
+            let sql = if symmetric {
+                INSERT_SYMMETRIC_RELATION_SQL
+            } else {
+                INSERT_RELATION_SQL
+            };
+            let mut params: Vec<&dyn ToParam> = vec![
+                &key,
+                &keys.subject,
+                &keys.predicate,
+                &keys.object,
+                &r.time.when,
+                &r.time.from,
+                &r.time.to,
+                &r.time.at,
+                &start_lo,
+                &start_hi,
+                &end_lo,
+                &end_hi,
+                &r.status,
+                &keys.place,
+                &keys.source,
+                &r.quote,
+                &r.note,
+                &r.confidence,
+                &stored_bytes,
+                &since,
+            ];
+            if symmetric {
+                params.push(&other_bytes);
+            }
+            return Ok(self.db.execute(sql, &params)? == 1);
         };
         stmt.raw_bind_parameter(1, key)?;
         stmt.raw_bind_parameter(2, keys.subject)?;
@@ -474,6 +528,22 @@ impl<'t> Importer<'t> {
             stmt.raw_bind_parameter(21, &other[..])?;
         }
         Ok(stmt.raw_execute()? == 1)
+    }
+}
+
+/// The key of `id` by `sql`: with SQLite's held statement, else through the connection.
+fn look_up(
+    db: &Db,
+    held: &mut Option<CachedStatement<'_>>,
+    sql: &str,
+    id: &str,
+) -> Result<Option<i64>, DbError> {
+    match held {
+        Some(stmt) => {
+            use rusqlite::OptionalExtension;
+            Ok(stmt.query_row([id], |r| r.get(0)).optional()?)
+        }
+        None => db.query_opt(sql, &[&id], |r| r.get(0)),
     }
 }
 

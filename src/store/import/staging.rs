@@ -1,19 +1,19 @@
 //! The SQL that writes relations, and the staging table for relations that name ids
 //! defined later in the file: staging them, then checking and writing them at the end.
 
-use rusqlite::{params, OptionalExtension};
-
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
 use super::relation::{bound_columns, RelationRecord};
+use crate::names;
+use crate::store::db::{Db, DbError, Dialect, Param, ToParam};
 use crate::store::StoreError;
 
 /// The staging table for relations, then its index of keys (one statement each, so that
 /// both stay compiled in the connection's cache): their fields as written, with the
 /// file's line numbers, resolved to keys at the end of the file. Emptied
 /// ([`EMPTY_STAGE_SQL`]) at the start (a rolled back import leaves it empty too) and at
-/// the end of each import.
-pub(super) const STAGE_SQL: [&str; 2] = [
+/// the end of each import. Each engine's types: see [`stage_sql`].
+const STAGE_SQLITE_SQL: [&str; 2] = [
     "CREATE TEMP TABLE IF NOT EXISTS import_relation (
     line        INTEGER PRIMARY KEY,
     key         INTEGER NOT NULL,
@@ -41,11 +41,154 @@ pub(super) const STAGE_SQL: [&str; 2] = [
     "CREATE INDEX IF NOT EXISTS temp.import_relation_key ON import_relation(key)",
 ];
 
-/// Empties the staging table.
-pub(super) const EMPTY_STAGE_SQL: &str = "DELETE FROM temp.import_relation";
+/// The staging table on PostgreSQL: SQLite's columns in PostgreSQL's types, and the
+/// quote and note folded for the text index (`relation_text`), which the store fills
+/// itself there (SQLite's triggers fold them). A temporary table is the session's own:
+/// another session's import never sees these rows.
+const STAGE_POSTGRES_SQL: [&str; 2] = [
+    "CREATE TEMP TABLE IF NOT EXISTS import_relation (
+    line        BIGINT PRIMARY KEY,
+    key         BIGINT NOT NULL,
+    subject     TEXT COLLATE \"C\" NOT NULL,
+    predicate   TEXT COLLATE \"C\" NOT NULL,
+    object      TEXT COLLATE \"C\" NOT NULL,
+    when_text   TEXT COLLATE \"C\",
+    from_text   TEXT COLLATE \"C\",
+    to_text     TEXT COLLATE \"C\",
+    at_text     TEXT COLLATE \"C\",
+    start_lo    BIGINT,
+    start_hi    BIGINT,
+    end_lo      BIGINT,
+    end_hi      BIGINT,
+    status      TEXT COLLATE \"C\" NOT NULL,
+    place       TEXT COLLATE \"C\",
+    source      TEXT COLLATE \"C\",
+    quote       TEXT COLLATE \"C\",
+    note        TEXT COLLATE \"C\",
+    confidence  DOUBLE PRECISION,
+    fingerprint BYTEA NOT NULL,
+    mirror      BYTEA NOT NULL,
+    since_change BIGINT NOT NULL,
+    quote_folded TEXT COLLATE \"C\",
+    note_folded TEXT COLLATE \"C\"
+)",
+    "CREATE INDEX IF NOT EXISTS import_relation_key ON import_relation(key)",
+];
+
+/// The statements that make the staging table (see [`STAGE_SQLITE_SQL`]).
+pub(super) fn stage_sql(dialect: Dialect) -> &'static [&'static str] {
+    match dialect {
+        Dialect::Sqlite => &STAGE_SQLITE_SQL,
+        Dialect::Postgres => &STAGE_POSTGRES_SQL,
+    }
+}
+
+/// Empties the staging table (the session's temporary one on both engines: SQLite and
+/// PostgreSQL look a name up among the temporary tables first).
+pub(super) const EMPTY_STAGE_SQL: &str = "DELETE FROM import_relation";
+
+/// COPY of staged rows (PostgreSQL), in [`StagedRows`]'s text format.
+const COPY_STAGED_SQL: &str = "COPY import_relation (line, key, subject, predicate, object,
+    when_text, from_text, to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place,
+    source, quote, note, confidence, fingerprint, mirror, since_change, quote_folded,
+    note_folded) FROM STDIN";
+
+/// The staged rows copied at once: a few megabytes (memory stays flat, each COPY is
+/// long enough to cost no round trip worth counting).
+const COPY_BATCH_BYTES: usize = 4 << 20;
+
+/// Staged relations waiting to be copied into the staging table (PostgreSQL), as the
+/// rows of COPY's text format.
+#[derive(Default)]
+pub(in crate::store) struct StagedRows {
+    text: Vec<u8>,
+}
+
+impl StagedRows {
+    /// Appends one row of `cells`.
+    fn push(&mut self, cells: &[Param<'_>]) {
+        for (i, cell) in cells.iter().enumerate() {
+            if i > 0 {
+                self.text.push(b'\t');
+            }
+            match *cell {
+                Param::Null => self.text.extend_from_slice(b"\\N"),
+                Param::Int(n) => self.text.extend_from_slice(n.to_string().as_bytes()),
+                // Rust's shortest digits read back as the same double.
+                Param::Real(x) => self.text.extend_from_slice(format!("{x:?}").as_bytes()),
+                Param::Text(t) => self.escaped(t.as_bytes()),
+                Param::Blob(b) => {
+                    // bytea's hex input, its backslash escaped for COPY.
+                    self.text.extend_from_slice(b"\\\\x");
+                    for byte in b {
+                        self.text
+                            .extend_from_slice(format!("{byte:02x}").as_bytes());
+                    }
+                }
+                // No staged column is a list; written as PostgreSQL's array input all
+                // the same.
+                Param::Ints(list) => {
+                    let items: Vec<String> = list.iter().map(i64::to_string).collect();
+                    self.escaped(format!("{{{}}}", items.join(",")).as_bytes());
+                }
+                Param::Texts(list) => {
+                    let items: Vec<String> = list
+                        .iter()
+                        .map(|t| format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")))
+                        .collect();
+                    self.escaped(format!("{{{}}}", items.join(",")).as_bytes());
+                }
+            }
+        }
+        self.text.push(b'\n');
+    }
+
+    /// Text with COPY's escapes: backslash, and the tab, newline and carriage return
+    /// that would end a cell or a row.
+    fn escaped(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            match b {
+                b'\\' => self.text.extend_from_slice(b"\\\\"),
+                b'\t' => self.text.extend_from_slice(b"\\t"),
+                b'\n' => self.text.extend_from_slice(b"\\n"),
+                b'\r' => self.text.extend_from_slice(b"\\r"),
+                b => self.text.push(b),
+            }
+        }
+    }
+
+    /// Copies the rows into the staging table and empties the buffer.
+    fn copy(&mut self, db: &Db) -> Result<(), StoreError> {
+        if self.text.is_empty() {
+            return Ok(());
+        }
+        let Db::Postgres(pg) = db else {
+            return Ok(());
+        };
+        let written = pg
+            .with_client(|client| {
+                use std::io::Write;
+                let mut writer = client.copy_in(COPY_STAGED_SQL)?;
+                if let Err(e) = writer.write_all(&self.text) {
+                    return Ok(Err(e));
+                }
+                writer.finish()?;
+                Ok(Ok(()))
+            })
+            .map_err(StoreError::db(
+                "cannot copy the imported relations to the server",
+            ))?;
+        written.map_err(|source| StoreError::Io {
+            what: "cannot copy the imported relations to the server".to_string(),
+            source,
+        })?;
+        self.text.clear();
+        Ok(())
+    }
+}
 
 const STAGE_RELATION_SQL: &str = "
-INSERT INTO temp.import_relation(line, key, subject, predicate, object, when_text, from_text,
+INSERT INTO import_relation(line, key, subject, predicate, object, when_text, from_text,
     to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
     confidence, fingerprint, mirror, since_change)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
@@ -94,21 +237,28 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
 /// staged rows (as `st`), `$filter` which of them are written. A relation of a symmetric
 /// predicate is stored with the smaller of its two fingerprints.
 macro_rules! insert_staged_sql {
-    ($from:literal, $filter:literal) => {
+    ($join:literal, $from:expr, $filter:expr) => {
         concat!(
             relation_columns!(),
             "
 SELECT st.key, s.key, p.key, o.key, st.when_text, st.from_text, st.to_text, st.at_text,
     st.start_lo, st.start_hi, st.end_lo, st.end_hi, st.status, pl.key, so.key, st.quote,
     st.note, st.confidence,
-    CASE WHEN p.symmetric = 1 THEN min(st.fingerprint, st.mirror) ELSE st.fingerprint END,
+    CASE WHEN p.\"symmetric\" = 1 AND st.mirror < st.fingerprint THEN st.mirror
+         ELSE st.fingerprint END,
     st.since_change
 FROM ",
             $from,
             " st
-CROSS JOIN entity s ON s.id = st.subject
-CROSS JOIN predicate p ON p.id = st.predicate
-CROSS JOIN entity o ON o.id = st.object
+",
+            $join,
+            " entity s ON s.id = st.subject
+",
+            $join,
+            " predicate p ON p.id = st.predicate
+",
+            $join,
+            " entity o ON o.id = st.object
 LEFT JOIN entity pl ON pl.id = st.place
 LEFT JOIN source so ON so.id = st.source
 WHERE ",
@@ -119,20 +269,66 @@ ORDER BY st.line"
     };
 }
 
-/// Writes the staged relations not stored yet (for a symmetric predicate, either way
-/// round), the first of the file's copies of each.
-const INSERT_STAGED_SQL: &str = insert_staged_sql!(
-    "(SELECT i.*, row_number() OVER (
-          PARTITION BY CASE WHEN q.symmetric = 1 THEN min(i.fingerprint, i.mirror)
+/// The staged rows (as `st`) numbered within each fingerprint (`copy`), the stored one of
+/// a symmetric predicate's (the smaller of its two).
+macro_rules! numbered_staged_sql {
+    () => {
+        "(SELECT i.*, row_number() OVER (
+          PARTITION BY CASE WHEN q.\"symmetric\" = 1 AND i.mirror < i.fingerprint THEN i.mirror
                             ELSE i.fingerprint END
           ORDER BY i.line) AS copy
-      FROM temp.import_relation i JOIN predicate q ON q.id = i.predicate)",
-    "st.copy = 1 AND NOT EXISTS (SELECT 1 FROM relation r WHERE r.fingerprint IN
-         (st.fingerprint, CASE WHEN p.symmetric = 1 THEN st.mirror ELSE st.fingerprint END))"
-);
+      FROM import_relation i JOIN predicate q ON q.id = i.predicate)"
+    };
+}
+
+/// Which staged rows are written: the first of the file's copies of each, unless it is
+/// stored (for a symmetric predicate, either way round).
+macro_rules! new_staged_sql {
+    () => {
+        "st.copy = 1 AND NOT EXISTS (SELECT 1 FROM relation r WHERE r.fingerprint IN
+         (st.fingerprint, CASE WHEN p.\"symmetric\" = 1 THEN st.mirror ELSE st.fingerprint END))"
+    };
+}
+
+/// Writes the staged relations not stored yet (for a symmetric predicate, either way
+/// round), the first of the file's copies of each. SQLite joins in the order written
+/// (CROSS JOIN); PostgreSQL has no CROSS JOIN … ON, and chooses its order.
+const INSERT_STAGED_SQL: &str =
+    insert_staged_sql!("CROSS JOIN", numbered_staged_sql!(), new_staged_sql!());
+const INSERT_STAGED_POSTGRES_SQL: &str =
+    insert_staged_sql!("JOIN", numbered_staged_sql!(), new_staged_sql!());
 
 /// Writes every staged relation during a bulk insert (copies are removed afterwards).
-const BULK_INSERT_STAGED_SQL: &str = insert_staged_sql!("temp.import_relation", "true");
+const BULK_INSERT_STAGED_SQL: &str = insert_staged_sql!("CROSS JOIN", "import_relation", "true");
+
+/// Numbers the staged relations as SQLite's import does (PostgreSQL, where every relation
+/// is staged): a relation that turns out to be stored already or a copy takes no key (a
+/// negative one, which no relation has, stands in), the others take the keys from
+/// `?1` on, in line order.
+const RENUMBER_STAGED_SQL: [&str; 2] = [
+    "UPDATE import_relation SET key = -line",
+    concat!(
+        "UPDATE import_relation st SET key = n.key
+FROM (SELECT line, CAST(?1 AS BIGINT) + row_number() OVER (ORDER BY line) - 1 AS key
+      FROM (",
+        "SELECT st.line FROM ",
+        numbered_staged_sql!(),
+        " st
+JOIN predicate p ON p.id = st.predicate
+WHERE ",
+        new_staged_sql!(),
+        ") w) n
+WHERE st.line = n.line"
+    ),
+];
+
+/// The text index's rows of the staged relations written (PostgreSQL: see
+/// [`STAGE_POSTGRES_SQL`]).
+const INDEX_STAGED_TEXT_SQL: &str = "INSERT INTO relation_text (key, quote, note)
+SELECT st.key, st.quote_folded, st.note_folded FROM import_relation st
+JOIN relation r ON r.key = st.key AND r.since_change = st.since_change
+WHERE st.quote_folded IS NOT NULL OR st.note_folded IS NOT NULL
+ON CONFLICT (key) DO NOTHING";
 
 impl<'t> Importer<'t> {
     /// Stages a relation that names an id not seen yet, with its line, key and change.
@@ -145,47 +341,88 @@ impl<'t> Importer<'t> {
     ) -> Result<(), RecordError> {
         let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
         let line = i64::try_from(line).unwrap_or(i64::MAX);
-        self.tx
-            .prepare_cached(STAGE_RELATION_SQL)?
-            .execute(params![
-                line,
-                key,
-                r.subject,
-                r.predicate,
-                r.object,
-                r.time.when,
-                r.time.from,
-                r.time.to,
-                r.time.at,
-                start_lo,
-                start_hi,
-                end_lo,
-                end_hi,
-                r.status,
-                r.place,
-                r.source,
-                r.quote,
-                r.note,
-                r.confidence,
-                &r.fingerprint[..],
-                &r.mirrored()[..],
-                since,
-            ])?;
+        let mirror = r.mirrored();
+        let cells = [
+            line.param(),
+            key.param(),
+            r.subject.param(),
+            r.predicate.param(),
+            r.object.param(),
+            r.time.when.param(),
+            r.time.from.param(),
+            r.time.to.param(),
+            r.time.at.param(),
+            start_lo.param(),
+            start_hi.param(),
+            end_lo.param(),
+            end_hi.param(),
+            r.status.param(),
+            r.place.param(),
+            r.source.param(),
+            r.quote.param(),
+            r.note.param(),
+            r.confidence.param(),
+            Param::Blob(&r.fingerprint),
+            Param::Blob(&mirror),
+            since.param(),
+        ];
+        if !self.stage_all {
+            let params: Vec<&dyn ToParam> = cells.iter().map(|c| c as &dyn ToParam).collect();
+            self.db.execute(STAGE_RELATION_SQL, &params)?;
+            return Ok(());
+        }
+        // PostgreSQL: copied in batches, with the texts folded for the text index.
+        let quote = r.quote.map(names::normalise);
+        let note = r.note.map(names::normalise);
+        let mut row = cells.to_vec();
+        row.extend([
+            quote.as_deref().map_or(Param::Null, Param::Text),
+            note.as_deref().map_or(Param::Null, Param::Text),
+        ]);
+        self.copy.push(&row);
+        if self.copy.text.len() >= COPY_BATCH_BYTES {
+            self.copy_staged()?;
+        }
         Ok(())
+    }
+
+    /// Gives the staged relations that will be written the keys SQLite's import gives
+    /// them (PostgreSQL, for a file whose relations give no ids): SQLite writes a
+    /// relation whose ids are known at once, and only a new one takes a key; here every
+    /// relation was staged with a key on reading. The relations that count from an
+    /// anchor follow their keys by line.
+    fn renumber_staged(&mut self) -> Result<(), DbError> {
+        self.db.execute(RENUMBER_STAGED_SQL[0], &[])?;
+        self.db
+            .execute(RENUMBER_STAGED_SQL[1], &[&self.first_key])?;
+        self.min_written_key = self.min_written_key.min(self.first_key);
+        for (key, line, _) in &mut self.anchored {
+            let line = i64::try_from(*line).unwrap_or(i64::MAX);
+            *key = self.db.query_row(
+                "SELECT key FROM import_relation WHERE line = ?1",
+                &[&line],
+                |r| r.get(0),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Copies the staged rows waiting in memory into the staging table (PostgreSQL).
+    pub(super) fn copy_staged(&mut self) -> Result<(), StoreError> {
+        self.copy.copy(self.db)
     }
 
     /// Inserts the staged relations; returns how many were new. During a bulk insert
     /// (the fingerprint index dropped) every staged relation is written and the copies
     /// are removed afterwards.
-    pub(super) fn insert_staged(&self) -> Result<u64, StoreError> {
-        let tx = self.tx;
-        let unresolved: Option<(i64, String, String)> = tx
-            .prepare_cached(UNRESOLVED_SQL)
-            .and_then(|mut stmt| {
-                stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                    .optional()
+    pub(super) fn insert_staged(&mut self) -> Result<u64, StoreError> {
+        self.copy_staged()?;
+        let unresolved: Option<(i64, String, String)> = self
+            .db
+            .query_opt(UNRESOLVED_SQL, &[], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
-            .map_err(StoreError::sqlite(
+            .map_err(StoreError::db(
                 "cannot check the ids of the imported relations",
             ))?;
         if let Some((line, field, id)) = unresolved {
@@ -207,15 +444,22 @@ impl<'t> Importer<'t> {
             ));
         }
 
-        let sql = if self.dropped_indexes.is_some() {
-            BULK_INSERT_STAGED_SQL
-        } else {
-            INSERT_STAGED_SQL
+        let sql = match (self.db.dialect(), self.dropped_indexes.is_some()) {
+            (Dialect::Sqlite, true) => BULK_INSERT_STAGED_SQL,
+            (Dialect::Sqlite, false) => INSERT_STAGED_SQL,
+            (Dialect::Postgres, _) => INSERT_STAGED_POSTGRES_SQL,
         };
-        tx.prepare_cached(sql)
-            .and_then(|mut stmt| stmt.execute([]))
-            .map(|n| n as u64)
-            .map_err(StoreError::sqlite("cannot insert the imported relations"))
+        let failed = StoreError::db("cannot insert the imported relations");
+        if self.stage_all && !self.gave_ids {
+            self.renumber_staged().map_err(failed)?;
+        }
+        let added = self.db.execute(sql, &[]).map_err(failed)? as u64;
+        if self.stage_all {
+            self.db
+                .execute(INDEX_STAGED_TEXT_SQL, &[])
+                .map_err(failed)?;
+        }
+        Ok(added)
     }
 }
 
@@ -230,7 +474,7 @@ const UNRESOLVED_SQL: &str = "SELECT st.line,
                      WHEN o.key IS NULL THEN st.object
                      WHEN st.place IS NOT NULL AND pl.key IS NULL THEN st.place
                      ELSE st.source END AS id
-         FROM temp.import_relation st
+         FROM import_relation st
          LEFT JOIN entity s ON s.id = st.subject
          LEFT JOIN entity o ON o.id = st.object
          LEFT JOIN entity pl ON pl.id = st.place

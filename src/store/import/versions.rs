@@ -4,8 +4,6 @@
 //! gains names, and an undeclared predicate that a record declares. A row the import
 //! itself wrote (its `since_change` is the import's change) has no earlier version to keep.
 
-use rusqlite::params;
-
 use super::importer::Importer;
 use super::record::RecordError;
 
@@ -14,33 +12,46 @@ impl<'t> Importer<'t> {
     /// `[text, lang, is_name, ord]` in the order of `alias`) as a version ended by this
     /// import, which becomes the change of its current version.
     pub(super) fn keep_entity_version(&mut self, key: i64) -> Result<(), RecordError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO entity_version (key, since_change, until_change, id, kind, name,
-                     note, merged_into, aliases)
-                 SELECT e.key, e.since_change, ?2, e.id, e.kind, e.name, e.note, e.merged_into,
-                     (SELECT json_group_array(json_array(a.text, a.lang, a.is_name, a.ord))
-                      FROM (SELECT * FROM alias WHERE entity = e.key ORDER BY text) a)
-                 FROM entity e WHERE e.key = ?1",
-            )?
-            .execute(params![key, self.change])?;
-        self.tx
-            .prepare_cached("UPDATE entity SET since_change = ?2 WHERE key = ?1")?
-            .execute(params![key, self.change])?;
+        // The names as JSON written here, not by SQLite's JSON functions, so that both
+        // engines keep the same text: `[text, lang, is_name, ord]` by text, compact.
+        let names: Vec<serde_json::Value> = self.db.query_map(
+            "SELECT text, lang, is_name, ord FROM alias WHERE entity = ?1 ORDER BY text",
+            &[&key],
+            |r| {
+                Ok(serde_json::json!([
+                    r.get::<String>(0)?,
+                    r.get::<Option<String>>(1)?,
+                    r.get::<i64>(2)?,
+                    r.get::<i64>(3)?
+                ]))
+            },
+        )?;
+        let names = serde_json::Value::Array(names).to_string();
+        self.db.execute(
+            "INSERT INTO entity_version (key, since_change, until_change, id, kind, name,
+                 note, merged_into, aliases)
+             SELECT e.key, e.since_change, ?2, e.id, e.kind, e.name, e.note, e.merged_into, ?3
+             FROM entity e WHERE e.key = ?1",
+            &[&key, &self.change, &names],
+        )?;
+        self.db.execute(
+            "UPDATE entity SET since_change = ?2 WHERE key = ?1",
+            &[&key, &self.change],
+        )?;
         Ok(())
     }
 
     /// Keeps predicate `key` as it is now as a version ended by this import (the caller
     /// writes its new version).
     pub(super) fn keep_predicate_version(&mut self, key: i64) -> Result<(), RecordError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO predicate_version (key, since_change, until_change, id, label,
-                     symmetric, description, declared)
-                 SELECT key, since_change, ?2, id, label, symmetric, description, declared
-                 FROM predicate WHERE key = ?1",
-            )?
-            .execute(params![key, self.change])?;
+        // `symmetric` quoted: a reserved word in PostgreSQL.
+        self.db.execute(
+            "INSERT INTO predicate_version (key, since_change, until_change, id, label,
+                 \"symmetric\", description, declared)
+             SELECT key, since_change, ?2, id, label, \"symmetric\", description, declared
+             FROM predicate WHERE key = ?1",
+            &[&key, &self.change],
+        )?;
         Ok(())
     }
 }

@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
+
+use crate::store::db::DbError;
 
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
@@ -86,13 +88,11 @@ impl<'t> Importer<'t> {
     ) -> Result<(), RecordError> {
         // One read of the name index; the other entity is described only for a warning
         // that is kept (a bulk import may bring thousands of shared names).
-        let other: Option<i64> = self
-            .tx
-            .prepare_cached(
-                "SELECT entity FROM alias WHERE norm = ?1 AND entity <> ?2 ORDER BY entity LIMIT 1",
-            )?
-            .query_row(params![norm, key], |r| r.get(0))
-            .optional()?;
+        let other: Option<i64> = self.db.query_opt(
+            "SELECT entity FROM alias WHERE norm = ?1 AND entity <> ?2 ORDER BY entity LIMIT 1",
+            &[&norm, &key],
+            |r| r.get(0),
+        )?;
         let Some(other) = other else {
             return Ok(());
         };
@@ -100,10 +100,11 @@ impl<'t> Importer<'t> {
             self.summary.warnings_omitted += 1;
             return Ok(());
         }
-        let (other, other_name): (String, String) = self
-            .tx
-            .prepare_cached("SELECT id, name FROM entity WHERE key = ?1")?
-            .query_row([other], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (other, other_name): (String, String) = self.db.query_row(
+            "SELECT id, name FROM entity WHERE key = ?1",
+            &[&other],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         let found = Lookalike {
             line,
             field: if is_name { "name" } else { "aliases" },
@@ -126,7 +127,10 @@ impl<'t> Importer<'t> {
     pub(super) fn check_whole_file(&mut self) -> Result<(), StoreError> {
         let db = StoreError::sqlite("cannot check the imported names");
         let (mut found, omitted) = self.names_after_bulk().map_err(db)?;
-        found.extend(self.predicate_lookalikes().map_err(db)?);
+        found.extend(
+            self.predicate_lookalikes()
+                .map_err(StoreError::db("cannot check the imported names"))?,
+        );
         found.sort_by_key(|l| l.line);
         if self.strict {
             if let Some(first) = found.into_iter().next() {
@@ -218,16 +222,16 @@ impl<'t> Importer<'t> {
     }
 
     /// New undeclared predicates that look like a predicate the store knows.
-    fn predicate_lookalikes(&self) -> rusqlite::Result<Vec<Lookalike>> {
+    fn predicate_lookalikes(&self) -> Result<Vec<Lookalike>, DbError> {
         let new = &self.summary.new_predicates;
         if new.is_empty() {
             return Ok(Vec::new());
         }
         let known: Vec<(String, String)> = self
-            .tx
-            .prepare_cached("SELECT id FROM predicate ORDER BY id")?
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?
+            .db
+            .query_map("SELECT id FROM predicate ORDER BY id", &[], |r| {
+                r.get::<String>(0)
+            })?
             .into_iter()
             .filter(|id| !new.contains(id))
             .map(|id| {

@@ -3,8 +3,6 @@
 
 mod check;
 
-use rusqlite::params;
-
 use crate::plan::SavedQuery;
 
 pub(super) use check::{SaveStatement, SavedFault};
@@ -33,23 +31,23 @@ impl Store {
     ) -> Result<Saved, StoreError> {
         // Built as a JSON value, not serialised from the slice: that cannot fail.
         let params_json = serde_json::Value::from(params.to_vec()).to_string();
-        let conn = self.connection();
+        let conn = self.db();
         if replace {
             conn.execute(
                 "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3) \
                  ON CONFLICT(name) DO UPDATE SET params = excluded.params, body = excluded.body",
-                params![name, params_json, body],
+                &[&name, &params_json, &body],
             )
-            .map_err(StoreError::query)?;
+            .map_err(StoreError::query_db)?;
             Ok(Saved::Replaced)
         } else {
             let added = conn
                 .execute(
                     "INSERT INTO saved_query(name, params, body) VALUES (?1, ?2, ?3) \
                      ON CONFLICT(name) DO NOTHING",
-                    params![name, params_json, body],
+                    &[&name, &params_json, &body],
                 )
-                .map_err(StoreError::query)?;
+                .map_err(StoreError::query_db)?;
             Ok(if added == 0 {
                 Saved::Exists
             } else {
@@ -61,32 +59,29 @@ impl Store {
     /// Drops the saved query `name`; false if there was none.
     pub fn drop_query(&self, name: &str) -> Result<bool, StoreError> {
         let n = self
-            .connection()
-            .execute("DELETE FROM saved_query WHERE name = ?1", [name])
-            .map_err(StoreError::query)?;
+            .db()
+            .execute("DELETE FROM saved_query WHERE name = ?1", &[&name])
+            .map_err(StoreError::query_db)?;
         Ok(n > 0)
     }
 
     /// Every saved query, by name. Parameters that cannot be read (a file changed by
     /// other tools) are listed as none; `check` reports them.
     pub fn saved_queries(&self) -> Result<Vec<SavedQuery>, StoreError> {
-        let mut stmt = self
-            .connection()
-            .prepare("SELECT name, params, body FROM saved_query ORDER BY name")
-            .map_err(StoreError::query)?;
-        let rows = stmt
-            .query_map([], |r| {
-                let params: String = r.get(1)?;
-                Ok(SavedQuery {
-                    name: r.get(0)?,
-                    params: serde_json::from_str(&params).unwrap_or_default(),
-                    body: r.get(2)?,
-                })
-            })
-            .map_err(StoreError::query)?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(StoreError::query)?;
-        Ok(rows)
+        self.db()
+            .query_map(
+                "SELECT name, params, body FROM saved_query ORDER BY name",
+                &[],
+                |r| {
+                    let params: String = r.get(1)?;
+                    Ok(SavedQuery {
+                        name: r.get(0)?,
+                        params: serde_json::from_str(&params).unwrap_or_default(),
+                        body: r.get(2)?,
+                    })
+                },
+            )
+            .map_err(StoreError::query_db)
     }
 }
 
@@ -96,7 +91,13 @@ mod tests {
 
     #[test]
     fn save_replace_list_and_drop() {
-        let store = Store::open_in_memory().unwrap();
+        save_replace_list_and_drop_on(&Store::open_in_memory().unwrap());
+        if let Some(pg) = crate::store::engines::postgres_store() {
+            save_replace_list_and_drop_on(&pg);
+        }
+    }
+
+    fn save_replace_list_and_drop_on(store: &Store) {
         let params = vec!["who".to_string()];
         assert_eq!(
             store

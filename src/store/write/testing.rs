@@ -56,14 +56,7 @@ pub(super) fn store_added(engine: Engine, jsonl: &str) -> Store {
 
 /// A new, empty store in a schema of its own on the test server.
 pub(super) fn postgres_store(server: &crate::store::pg_server::Server) -> Store {
-    Store::open_target(
-        &crate::store::Target::Postgres {
-            conninfo: server.conninfo().to_string(),
-            schema: server.fresh_schema(),
-        },
-        crate::store::Mode::Create,
-    )
-    .unwrap()
+    crate::store::engines::postgres_store_on(server)
 }
 
 /// Which engine a scenario runs on.
