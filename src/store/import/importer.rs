@@ -82,6 +82,26 @@ impl IdCache {
     }
 }
 
+/// PostgreSQL: the triggers that count relations (by predicate and status, by source)
+/// and changes of names, off for the import's transaction (on again at its end, or by its
+/// rollback). Each updates one of a few rows for every row written, and PostgreSQL keeps
+/// every version of a row a transaction updates: a long import's updates of one row each
+/// walked all the earlier ones. The import counts once at the end instead
+/// ([`Importer::count_once`]). `DISABLE TRIGGER` locks out other writers of the tables
+/// (they wait for the store's lock of changes anyway), never readers.
+const QUIET_COUNT_TRIGGERS_SQL: &str = "
+ALTER TABLE relation DISABLE TRIGGER relation_count_insert;
+ALTER TABLE relation DISABLE TRIGGER relation_count_delete;
+ALTER TABLE alias DISABLE TRIGGER alias_generation_insert;
+ALTER TABLE weak_alias DISABLE TRIGGER weak_alias_generation_insert";
+
+/// The triggers of [`QUIET_COUNT_TRIGGERS_SQL`] on again.
+const COUNT_TRIGGERS_ON_SQL: &str = "
+ALTER TABLE relation ENABLE TRIGGER relation_count_insert;
+ALTER TABLE relation ENABLE TRIGGER relation_count_delete;
+ALTER TABLE alias ENABLE TRIGGER alias_generation_insert;
+ALTER TABLE weak_alias ENABLE TRIGGER weak_alias_generation_insert";
+
 /// The key of an entity by its id.
 pub(super) const LOOKUP_ENTITY_SQL: &str = "SELECT key FROM entity WHERE id = ?1";
 
@@ -243,6 +263,9 @@ impl<'t> Importer<'t> {
             )
             .map_err(shared)?;
         let sqlite = db.sqlite();
+        if sqlite.is_none() {
+            db.execute_batch(QUIET_COUNT_TRIGGERS_SQL).map_err(shared)?;
+        }
         let held = |sql: &str| {
             sqlite
                 .map(|conn| conn.prepare_cached(sql))
@@ -307,6 +330,9 @@ impl<'t> Importer<'t> {
             self.check_whole_file()?;
         }
         self.write_saved_queries()?;
+        if self.stage_all {
+            self.count_once()?;
+        }
         match self.history {
             Some(header) => self.check_restored(header)?,
             None if !self.summary.dry_run && self.summary.wrote_anything() => {
@@ -318,6 +344,41 @@ impl<'t> Importer<'t> {
         change::move_sequences_on(self.db)
             .map_err(StoreError::db("cannot record the import's keys"))?;
         Ok(self.summary)
+    }
+
+    /// Counts what the import wrote while the triggers that count row by row were off
+    /// (PostgreSQL, see [`QUIET_COUNT_TRIGGERS_SQL`]), then turns them on again: the
+    /// relations it wrote (all of this change) by predicate and status and by source, and
+    /// one change of names for the cached name table of `mentions`.
+    fn count_once(&self) -> Result<(), StoreError> {
+        let failed = StoreError::db("cannot count the imported relations");
+        self.db
+            .execute(
+                "INSERT INTO predicate_count AS c (predicate, status, n)
+                 SELECT predicate, status, count(*) FROM relation WHERE since_change = ?1
+                 GROUP BY predicate, status
+                 ON CONFLICT (predicate, status) DO UPDATE SET n = c.n + excluded.n",
+                &[&self.change],
+            )
+            .map_err(failed)?;
+        self.db
+            .execute(
+                "INSERT INTO source_count AS c (source, n)
+                 SELECT source, count(*) FROM relation
+                 WHERE since_change = ?1 AND source IS NOT NULL GROUP BY source
+                 ON CONFLICT (source) DO UPDATE SET n = c.n + excluded.n",
+                &[&self.change],
+            )
+            .map_err(failed)?;
+        if self.summary.wrote_anything() {
+            self.db
+                .execute(
+                    "UPDATE name_generation SET generation = generation + 1 WHERE id = 1",
+                    &[],
+                )
+                .map_err(failed)?;
+        }
+        self.db.execute_batch(COUNT_TRIGGERS_ON_SQL).map_err(failed)
     }
 
     /// Resolves the time of the relations that count from an anchor, now that every
