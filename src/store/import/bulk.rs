@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 use super::importer::Importer;
 use super::staging::BULK_INSERT_RELATION_SQL;
 use crate::store::counts::{recount, COUNT_TRIGGERS};
+use crate::store::text_search::{INDEX_CHANGE_SQL, TEXT_TRIGGERS, UNINDEX_CHANGE_SQL};
 use crate::store::StoreError;
 
 /// From this many relations in one file (and at least as many as the store holds), the
@@ -87,11 +88,12 @@ fn drop_indexes(tx: &Connection, table: &str) -> rusqlite::Result<Vec<(String, S
     drop_schema(tx, "index", table)
 }
 
-/// Drops the triggers that keep the counts of relations (schema 15) and returns their
-/// names and SQL, to create them again: a bulk import counts once at its end instead.
-fn drop_count_triggers(tx: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+/// Drops the triggers `names` that exist and returns their names and SQL, to create them
+/// again: those that keep the counts of relations (schema 15; a bulk import counts once
+/// at its end instead) and the text index (schema 10; it indexes once at its end).
+fn drop_triggers(tx: &Connection, names: &[&str]) -> rusqlite::Result<Vec<(String, String)>> {
     let mut dropped = Vec::new();
-    for name in COUNT_TRIGGERS {
+    for name in names {
         let sql: Option<String> = tx
             .query_row(
                 "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
@@ -126,8 +128,18 @@ impl<'t> Importer<'t> {
         }
         let db = StoreError::sqlite("cannot prepare the bulk insert of relations");
         let mut indexes = drop_indexes(self.tx, "relation").map_err(db)?;
-        // Created again with the indexes, then the relations are counted once.
-        indexes.extend(drop_count_triggers(self.tx).map_err(db)?);
+        // Created again with the indexes, then the relations are counted once and their
+        // texts indexed once (those written before this point are taken out of the text
+        // index, to be put in again with the others).
+        indexes.extend(drop_triggers(self.tx, COUNT_TRIGGERS).map_err(db)?);
+        let text = drop_triggers(self.tx, TEXT_TRIGGERS).map_err(db)?;
+        if !text.is_empty() {
+            self.tx
+                .execute(UNINDEX_CHANGE_SQL, [self.change])
+                .map_err(db)?;
+            self.reindex_texts = true;
+        }
+        indexes.extend(text);
         // Without the fingerprint index, relations are written as they come; the copies
         // (mirror images of symmetric ones included: they share the stored fingerprint)
         // are removed at the end.
@@ -203,6 +215,9 @@ impl<'t> Importer<'t> {
                 tx.execute_batch(sql).map_err(db)?;
             }
             recount(tx).map_err(db)?;
+            if self.reindex_texts {
+                tx.execute(INDEX_CHANGE_SQL, [self.change]).map_err(db)?;
+            }
         }
         for (_, sql) in names {
             tx.execute_batch(sql).map_err(db)?;
@@ -325,6 +340,28 @@ mod tests {
             .unwrap();
         assert_eq!(first_note, "0");
         assert!(s.check().unwrap().is_empty());
+        // The text index holds each note once: one written before the indexes were
+        // dropped, one after, and the last; its triggers are back.
+        for note in ["0", "7", &(n - 1).to_string()] {
+            let found: i64 = s
+                .connection()
+                .query_row(
+                    "SELECT count(*) FROM relation_text WHERE relation_text MATCH ?1",
+                    [format!("note:\"{note}\"")],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(found, 1, "note {note}");
+        }
+        let triggers: i64 = s
+            .connection()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'relation_text_%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(triggers, 3);
         // Importing the file again changes no index, so none is dropped and rebuilt.
         let schema_version = |s: &Store| -> i64 {
             s.connection()

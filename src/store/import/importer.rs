@@ -212,6 +212,9 @@ pub(super) struct Importer<'t> {
     pub(super) stored_relations: i64,
     /// The relation indexes (name, SQL) dropped for a bulk insert, to build them again.
     pub(super) dropped_indexes: Option<Vec<(String, String)>>,
+    /// The text index's triggers were dropped with the indexes: the import's relations
+    /// are indexed at its end (`bulk`).
+    pub(super) reindex_texts: bool,
     /// Entities in the store before this import.
     pub(super) stored_entities: i64,
     /// The name indexes (name, SQL) dropped for a bulk insert of entities.
@@ -300,6 +303,7 @@ impl<'t> Importer<'t> {
             next_entity_key: change::next_entity_key(db).map_err(shared)?,
             stored_relations,
             dropped_indexes: None,
+            reindex_texts: false,
             stored_entities,
             dropped_name_indexes: None,
             names_unchecked: Vec::new(),
