@@ -12,7 +12,7 @@ use crate::store::StoreError;
 
 /// From this many relations in one file (and at least as many as the store holds), the
 /// relation indexes are rebuilt after the insert rather than updated row by row.
-const BULK_RELATIONS: i64 = 10_000;
+pub(super) const BULK_RELATIONS: i64 = 10_000;
 
 /// From this many new entities in one file (and at least as many as the store holds), the
 /// index of normalised names is rebuilt after the insert, and the words of names listed.

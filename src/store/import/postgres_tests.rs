@@ -107,6 +107,26 @@ fn a_long_file_streams_alike() {
 }
 
 #[test]
+fn a_bulk_file_with_copies_numbers_alike() {
+    // Enough relations for SQLite's bulk insert, which gives every relation from its
+    // start a key (copies too, removed afterwards); before it, copies take none.
+    let rel = |n: usize| {
+        format!(
+            "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{n}\"}}\n"
+        )
+    };
+    let mut text = String::from(BASE);
+    for n in 0..10_010 {
+        text.push_str(&rel(n));
+        if n % 3000 == 1 || n == 10_005 {
+            text.push_str(&rel(n - 1));
+        }
+    }
+    text.push_str(&rel(5));
+    same_on_both(&[&text, &text]);
+}
+
+#[test]
 fn a_bad_record_leaves_the_store_unchanged() {
     let Some(mut pg) = postgres() else {
         return;

@@ -302,23 +302,29 @@ const INSERT_STAGED_POSTGRES_SQL: &str =
 const BULK_INSERT_STAGED_SQL: &str = insert_staged_sql!("CROSS JOIN", "import_relation", "true");
 
 /// Numbers the staged relations as SQLite's import does (PostgreSQL, where every relation
-/// is staged): a relation that turns out to be stored already or a copy takes no key (a
-/// negative one, which no relation has, stands in), the others take the keys from
-/// `?1` on, in line order.
+/// is staged): before a bulk insert begins, a relation that turns out to be stored
+/// already or a copy takes no key; from the first relation read once as many new ones as
+/// a bulk insert takes (`?2`) were written, every relation takes one (SQLite writes them
+/// all and removes the copies). Keys from `?1` on, in line order; a relation not written
+/// gets a negative key, which no relation has.
 const RENUMBER_STAGED_SQL: [&str; 2] = [
     "UPDATE import_relation SET key = -line",
     concat!(
         "UPDATE import_relation st SET key = n.key
-FROM (SELECT line, CAST(?1 AS BIGINT) + row_number() OVER (ORDER BY line) - 1 AS key
-      FROM (",
-        "SELECT st.line FROM ",
+FROM (SELECT line, written,
+             CAST(?1 AS BIGINT) + count(*) FILTER (WHERE takes_key) OVER (ORDER BY line
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS key
+      FROM (SELECT line, written,
+                   written OR COALESCE(sum(CASE WHEN written THEN 1 ELSE 0 END) OVER (
+                       ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                       >= CAST(?2 AS BIGINT) AS takes_key
+            FROM (SELECT st.line, (",
+        new_staged_sql!(),
+        ") AS written FROM ",
         numbered_staged_sql!(),
         " st
-JOIN predicate p ON p.id = st.predicate
-WHERE ",
-        new_staged_sql!(),
-        ") w) n
-WHERE st.line = n.line"
+JOIN predicate p ON p.id = st.predicate) flagged) counted) n
+WHERE st.line = n.line AND n.written"
     ),
 ];
 
@@ -393,8 +399,10 @@ impl<'t> Importer<'t> {
     /// anchor follow their keys by line.
     fn renumber_staged(&mut self) -> Result<(), DbError> {
         self.db.execute(RENUMBER_STAGED_SQL[0], &[])?;
+        // SQLite's threshold of a bulk insert (see `drop_relation_indexes_for_bulk`).
+        let bulk = super::bulk::BULK_RELATIONS.max(self.stored_relations);
         self.db
-            .execute(RENUMBER_STAGED_SQL[1], &[&self.first_key])?;
+            .execute(RENUMBER_STAGED_SQL[1], &[&self.first_key, &bulk])?;
         self.min_written_key = self.min_written_key.min(self.first_key);
         for (key, line, _) in &mut self.anchored {
             let line = i64::try_from(*line).unwrap_or(i64::MAX);
