@@ -2,6 +2,8 @@
 """The suite on PostgreSQL beside SQLite, in one run (issue 18's benchmarks).
 
 Usage: bench/server.py BINARY DATA.jsonl MANIFEST CONNINFO [RUNS] [CLIENTS] [SECONDS]
+       bench/server.py BINARY SQLITE_STORE MANIFEST CONNINFO ...   (no import: a store and
+       the schema `factstore` of CONNINFO already hold the data)
 
 BINARY is a release build of factstore, DATA.jsonl and MANIFEST what `factstore-gen`
 wrote (1M relations for the figures of BENCHMARKS.md), CONNINFO a PostgreSQL database
@@ -51,9 +53,17 @@ def main():
     runs = int(sys.argv[5]) if len(sys.argv) > 5 else 15
     clients = int(sys.argv[6]) if len(sys.argv) > 6 else 8
     seconds = float(sys.argv[7]) if len(sys.argv) > 7 else 30
+    if not data.endswith(".jsonl"):
+        sqlite = data
+    else:
+        sqlite = import_both(binary, data, conninfo)
+    queries_and_clients(binary, sqlite, manifest, conninfo, runs, clients, seconds)
+
+
+def import_both(binary, data, conninfo):
+    """Imports DATA into a new SQLite store and a new schema, alternately twice each."""
     tmp = tempfile.mkdtemp(prefix="factstore-server-bench-")
     sqlite = os.path.join(tmp, "s.db")
-
     print("import (whole process, s)")
     imports = {"sqlite": [], "postgres": []}
     for i in range(2):
@@ -70,7 +80,11 @@ def main():
     s, p = min(imports["sqlite"]), min(imports["postgres"])
     print(f"  best: sqlite {s:.1f}  postgres {p:.1f}  postgres/sqlite {p / s:.2f}")
     psql(conninfo, "ANALYZE")
+    return sqlite
 
+
+def queries_and_clients(binary, sqlite, manifest, conninfo, runs, clients, seconds):
+    """The suite's queries side by side, then CLIENTS processes at once."""
     print(f"\nqueries (whole process, ms, median of {runs}; ratio postgres/sqlite)")
     queries = suite_queries(manifest)
     for name, text in queries:

@@ -100,8 +100,9 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
         reason,
     };
     let config = config(conninfo).map_err(|e| connect_error(e.to_string()))?;
-    let db =
-        Db::Postgres(PgConn::connect(&config, schema).map_err(|e| connect_error(e.to_string()))?);
+    let db = Db::Postgres(Box::new(
+        PgConn::connect(&config, schema).map_err(|e| connect_error(e.to_string()))?,
+    ));
     let path = PathBuf::from(&label);
 
     let read = StoreError::db("cannot read the store's schema version");

@@ -310,16 +310,13 @@ impl Row<'_> {
         })
     }
 
-    /// How many columns the row has.
-    pub fn len(&self) -> usize {
+    /// How many columns the row has (tests read whole rows).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         match self {
             Row::Sqlite(row) => row.as_ref().column_count(),
             Row::Postgres(row) => row.len(),
         }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -355,7 +352,8 @@ fn bind_sqlite(
 /// A connection to the store's database.
 pub enum Db {
     Sqlite(rusqlite::Connection),
-    Postgres(PgConn),
+    /// Boxed: a PostgreSQL connection's state is several times a SQLite handle's.
+    Postgres(Box<PgConn>),
 }
 
 impl Db {
