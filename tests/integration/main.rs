@@ -11,6 +11,7 @@ mod hostile;
 mod interrupt;
 mod lookups;
 mod mentions;
+mod postgres_cli;
 mod postgres_corpus;
 mod postgres_schema;
 // The PostgreSQL server of the tests that need one (shared with the library's unit tests).
