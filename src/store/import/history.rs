@@ -464,6 +464,58 @@ mod tests {
         assert_eq!(jsonl(&mut pg, &file).map_err(|e| e.to_string()), refused);
     }
 
+    #[test]
+    fn a_damaged_history_export_is_refused_on_both_engines() {
+        let Some(server) = crate::store::pg_server::server() else {
+            return;
+        };
+        let header = "{\"type\":\"history\",\"format\":1}\n";
+        let entity = |merged: &str| {
+            format!(
+                "{{\"type\":\"entity\",\"key\":1,\"id\":\"a\",\"kind\":\"k\",\"name\":\"a\",\"since_change\":1{merged}}}\n\
+                 {{\"type\":\"alias\",\"entity\":1,\"text\":\"a\",\"is_name\":1,\"ord\":0}}\n"
+            )
+        };
+        for lines in [
+            // A CHECK constraint of the schema.
+            r#"{"type":"predicate","key":1,"id":"p","symmetric":5,"declared":1,"since_change":1}"#
+                .to_string(),
+            // A bad id, as a plain import checks it.
+            r#"{"type":"entity","key":1,"id":"Not An Id","kind":"k","name":"N","since_change":1}"#
+                .to_string(),
+            // The store's rules: an entity needs its name among its names.
+            r#"{"type":"entity","key":1,"id":"e","kind":"k","name":"E","since_change":1}"#
+                .to_string(),
+            // A key that is nowhere (foreign keys checked at the end).
+            entity(",\"merged_into\":9"),
+            // A name of an entity that is nowhere.
+            r#"{"type":"alias","entity":7,"text":"x","is_name":1,"ord":0}"#.to_string(),
+        ] {
+            let file = format!("{header}{lines}\n");
+            let mut lite = store();
+            let mut pg = crate::store::engines::postgres_store_on(server);
+            let (line, field, _) = bad(jsonl(&mut lite, &file).unwrap_err());
+            let (pg_line, pg_field, reason) = bad(jsonl(&mut pg, &file).unwrap_err());
+            assert_eq!((pg_line, pg_field), (line, field), "{lines}: {reason}");
+            assert_eq!(
+                texts_of(&pg, "SELECT CAST(count(*) AS TEXT) FROM entity"),
+                ["0"]
+            );
+        }
+        // Merged into an entity restored after it: the keys wait for the end.
+        let mut pg = crate::store::engines::postgres_store_on(server);
+        let later = entity(",\"merged_into\":2")
+            + &entity("")
+                .replace("\"key\":1", "\"key\":2")
+                .replace(
+                    "\"id\":\"a\",\"kind\":\"k\",\"name\":\"a\"",
+                    "\"id\":\"b\",\"kind\":\"k\",\"name\":\"b\"",
+                )
+                .replace("\"entity\":1,\"text\":\"a\"", "\"entity\":2,\"text\":\"b\"");
+        let restored = jsonl(&mut pg, &format!("{header}{later}"));
+        assert!(restored.is_ok_and(|s| s.history));
+    }
+
     /// The first column of `sql`'s rows as text, on either engine.
     fn texts_of(store: &Store, sql: &str) -> Vec<String> {
         store.db().query_map(sql, &[], |r| r.get(0)).unwrap()
