@@ -532,7 +532,7 @@ impl Store {
     }
 
     /// Refuses `what` on a PostgreSQL store, for the entries that run on SQLite alone.
-    /// Every entry runs on both engines now (import refuses history exports itself):
+    /// Every entry runs on both engines now (history exports import on both too):
     /// kept for the next entry written for SQLite first.
     #[allow(dead_code)]
     pub(crate) fn require_sqlite(&self, what: &'static str) -> Result<(), StoreError> {

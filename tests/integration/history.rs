@@ -309,3 +309,47 @@ fn a_write_from_query_stays_in_the_log_until_a_later_writer_checkpoints() {
         out.stdout
     );
 }
+
+/// The same history export imported into a new file and into an empty PostgreSQL schema
+/// (SERVER.md): the same summary, change log, histories, answers as recorded and
+/// `export --history`; a schema that holds anything refuses it. Skipped without a server.
+#[test]
+fn a_history_export_imports_into_an_empty_postgres_schema_as_into_a_file() {
+    let Some(server) = crate::postgres_server::server() else {
+        return;
+    };
+    let store = store_with_history();
+    let history = store.ok(&["export", "--history"]);
+    let file = store.db.with_file_name("history.jsonl");
+    std::fs::write(&file, &history).unwrap();
+    let file = file.to_str().unwrap();
+    let fresh = TempStore::new();
+    let schema = server.fresh_schema();
+    let on_schema = |args: &[&str]| {
+        let mut all = vec!["--db", server.conninfo(), "--schema", schema.as_str()];
+        all.extend_from_slice(args);
+        crate::support::factstore(&all)
+    };
+    let imported = on_schema(&["--as", "eve", "import", file]);
+    assert_eq!(imported.status, 0, "{imported:?}");
+    assert_eq!(imported.stdout, fresh.ok(&["--as", "eve", "import", file]));
+    assert_eq!(on_schema(&["export", "--history"]).stdout, history);
+    for q in [
+        "changes",
+        "history #3",
+        "history aliyev",
+        "history azerbaijan_fm",
+        "?a ?r ?b status any as recorded at change 2 | sort id",
+        "?a ?r ?b as recorded at change 4 | sort id",
+        "predicates",
+    ] {
+        let args = ["query", "--format", "jsonl", q];
+        let got = on_schema(&args);
+        assert_eq!(got.status, 0, "{q}: {}", got.stderr);
+        assert_eq!(got.stdout, fresh.ok(&args), "{q}");
+    }
+    assert!(on_schema(&["check"]).stdout.contains("no problems"));
+    let again = on_schema(&["import", file]);
+    assert_refused(&again, "only be imported into an empty store");
+    assert_eq!(on_schema(&["export", "--history"]).stdout, history);
+}

@@ -11,14 +11,12 @@
 
 use std::rc::Rc;
 
-use rusqlite::types::Value;
-
 use super::importer::Importer;
 use super::record::{parse_date_field, Fault, Field, Record, RecordError};
 use crate::names;
 use crate::store::check::rule_problems;
-use crate::store::db::dialect::table_columns_sql;
-use crate::store::db::Dialect;
+use crate::store::db::dialect::{defer_foreign_keys, table_columns_sql};
+use crate::store::db::{DbError, Dialect, Param, ToParam};
 use crate::store::export::{
     without_derived, StoredTable, CURRENT_TABLES, DERIVED_COLUMNS, HISTORY_FORMAT, VERSION_TABLES,
 };
@@ -42,13 +40,6 @@ impl<'t> Importer<'t> {
     /// into an empty store.
     pub(super) fn history_header(&mut self, rec: &Record, line: u64) -> Result<(), RecordError> {
         rec.reject_unknown("history", &["format"])?;
-        // Its rows are restored with SQLite's statements so far.
-        if self.stage_all {
-            return Err(StoreError::NotOnPostgres {
-                what: "import of a history export",
-            }
-            .into());
-        }
         if self.started {
             return Err(Fault::field(
                 "type",
@@ -72,8 +63,8 @@ impl<'t> Importer<'t> {
             None => return Err(Fault::field("format", "required field is missing").into()),
         }
         let holds: bool =
-            self.tx
-                .query_row(&format!("SELECT {}", holds_anything_sql()), [], |r| {
+            self.db
+                .query_row(&format!("SELECT {}", holds_anything_sql()), &[], |r| {
                     r.get(0)
                 })?;
         if holds {
@@ -86,14 +77,19 @@ impl<'t> Importer<'t> {
             .into());
         }
         // The rows restored as given must meet the schema's CHECK constraints, which the
-        // import otherwise leaves to its own checks (see `Store::import`); the setting
-        // applies to the statements prepared from here on and is restored after the
-        // import. Foreign keys wait for the commit (a small file is imported with them on,
-        // see `Store::import`): rows are restored table by table, and an entity may be
-        // merged into one restored after it; `check_restored` runs SQLite's foreign key
-        // check before the commit, naming what a damaged export left dangling.
-        self.tx
-            .execute_batch("PRAGMA ignore_check_constraints = 0; PRAGMA defer_foreign_keys = ON")?;
+        // import otherwise leaves to its own checks on SQLite (see `Store::import`); the
+        // setting applies to the statements prepared from here on and is restored after
+        // the import (PostgreSQL always checks them). Foreign keys wait for the end (a
+        // small file is imported with them on, see `Store::import`): rows are restored
+        // table by table, and an entity may be merged into one restored after it;
+        // `check_restored` checks them before the commit, naming what a damaged export
+        // left dangling.
+        let dialect = self.db.dialect();
+        if dialect == Dialect::Sqlite {
+            self.db
+                .execute_batch("PRAGMA ignore_check_constraints = 0")?;
+        }
+        self.db.execute_batch(defer_foreign_keys(dialect, true))?;
         self.history = Some(line);
         self.summary.history = true;
         self.started = true;
@@ -104,7 +100,7 @@ impl<'t> Importer<'t> {
     /// without a name, …): the history export was changed or damaged.
     pub(super) fn check_restored(&self, header: u64) -> Result<(), StoreError> {
         let problems =
-            rule_problems(self.tx).map_err(StoreError::db("cannot check the restored history"))?;
+            rule_problems(self.db).map_err(StoreError::db("cannot check the restored history"))?;
         let Some(first) = problems.first() else {
             return Ok(());
         };
@@ -112,14 +108,38 @@ impl<'t> Importer<'t> {
             0 => String::new(),
             n => format!(" (and {n} more)"),
         };
-        Err(self.bad(
+        Err(self.unsound(header, format!("{first}{more}")))
+    }
+
+    /// PostgreSQL: checks the foreign keys deferred since the header, by making them
+    /// immediate again (SQLite's are checked with the store's rules, see
+    /// [`Importer::check_restored`]); a dangling key is the export's fault. Runs before
+    /// the import turns its triggers on again, which PostgreSQL refuses while deferred
+    /// checks are pending.
+    pub(super) fn check_restored_keys(&self, header: u64) -> Result<(), StoreError> {
+        if self.db.dialect() != Dialect::Postgres {
+            return Ok(());
+        }
+        match self
+            .db
+            .execute_batch(defer_foreign_keys(Dialect::Postgres, false))
+        {
+            Ok(()) => Ok(()),
+            Err(e) if violated_constraint(&e) => Err(self.unsound(header, e.to_string())),
+            Err(e) => Err(StoreError::db("cannot check the restored history")(e)),
+        }
+    }
+
+    /// The history export restored a store that breaks the store's rules (`found`).
+    fn unsound(&self, header: u64, found: String) -> StoreError {
+        self.bad(
             header,
             None,
             Fault::record(format!(
-                "this history export does not restore a sound store: {first}{more}; it was \
+                "this history export does not restore a sound store: {found}; it was \
                  changed or damaged: export it again from the store it came from"
             )),
-        ))
+        )
     }
 
     /// Restores the line if it is a row a history export writes as stored (true); false
@@ -155,8 +175,15 @@ impl<'t> Importer<'t> {
         let names: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
         rec.reject_unknown(table.name, &names)?;
         check_current_row(table.name, rec)?;
-        let mut written: Vec<String> = Vec::with_capacity(columns.len() + 1);
-        let mut values: Vec<Value> = Vec::with_capacity(columns.len() + 1);
+        // The derived columns' texts, folded as the store folds them.
+        let mut derived: Vec<(&str, String)> = Vec::new();
+        for &(_, column, of) in DERIVED_COLUMNS.iter().filter(|d| d.0 == table.name) {
+            if let Some(text) = rec.text(of)? {
+                derived.push((column, names::normalise(text)));
+            }
+        }
+        let mut written: Vec<String> = Vec::with_capacity(columns.len() + derived.len());
+        let mut values: Vec<Param<'_>> = Vec::with_capacity(columns.len() + derived.len());
         for (column, declared) in columns.iter() {
             let Some(field) = rec.get(column) else {
                 continue;
@@ -167,25 +194,23 @@ impl<'t> Importer<'t> {
             written.push(crate::sql::ident(column));
             values.push(value);
         }
-        for &(_, column, of) in DERIVED_COLUMNS.iter().filter(|d| d.0 == table.name) {
-            if let Some(text) = rec.text(of)? {
-                written.push(crate::sql::ident(column));
-                values.push(Value::Text(names::normalise(text)));
-            }
+        for (column, folded) in &derived {
+            written.push(crate::sql::ident(column));
+            values.push(Param::Text(folded));
         }
         // Table and column names come from the schema; every value is bound.
         let sql = format!(
             "INSERT INTO {} ({}) VALUES ({})",
             crate::sql::ident(table.name),
             written.join(", "),
-            vec!["?"; values.len()].join(", ")
+            (1..=values.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
-        let restored = self
-            .tx
-            .prepare_cached(&sql)?
-            .execute(rusqlite::params_from_iter(values));
-        if let Err(e) = restored {
-            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) {
+        let params: Vec<&dyn ToParam> = values.iter().map(|v| v as &dyn ToParam).collect();
+        if let Err(e) = self.db.execute(&sql, &params) {
+            if violated_constraint(&e) {
                 return Err(Fault::record(format!(
                     "cannot restore this `{}` row ({e}): the history export was changed or \
                      damaged; export it again",
@@ -225,17 +250,15 @@ impl<'t> Importer<'t> {
     fn stored_columns(
         &mut self,
         table: &'static str,
-    ) -> rusqlite::Result<Rc<Vec<(String, String)>>> {
+    ) -> Result<Rc<Vec<(String, String)>>, DbError> {
         if let Some(columns) = self.history_columns.get(table) {
             return Ok(Rc::clone(columns));
         }
-        // The import still runs on SQLite's connection: the export's query of a table's
-        // columns, in SQLite's dialect.
         let columns = self
-            .tx
-            .prepare_cached(table_columns_sql(Dialect::Sqlite))?
-            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+            .db
+            .query_map(table_columns_sql(self.db.dialect()), &[&table], |r| {
+                Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+            })?;
         let columns = Rc::new(without_derived(table, columns));
         self.history_columns.insert(table, Rc::clone(&columns));
         Ok(columns)
@@ -279,9 +302,24 @@ fn check_current_row(table: &str, rec: &Record) -> Result<(), Fault> {
     Ok(())
 }
 
+/// Whether the engine refused a statement for a constraint of the schema (a CHECK, a
+/// unique or foreign key, a NOT NULL): SQLite's constraint error, PostgreSQL's SQLSTATE
+/// class 23 (integrity constraint violation).
+fn violated_constraint(e: &DbError) -> bool {
+    match e.sqlite() {
+        Some(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation),
+        None => e.sqlstate().is_some_and(|code| code.starts_with("23")),
+    }
+}
+
 /// The value a field gives a column of the declared type (SQLite's affinity rules: INT
-/// whole numbers, TEXT/CHAR/CLOB text, REAL/FLOA/DOUB numbers); `None` for null.
-fn stored_value(column: &str, declared: &str, field: &Field) -> Result<Option<Value>, Fault> {
+/// whole numbers, TEXT/CHAR/CLOB text, REAL/FLOA/DOUB numbers; PostgreSQL's `bigint`,
+/// `text` and `double precision` read the same way); `None` for null.
+fn stored_value<'f>(
+    column: &str,
+    declared: &str,
+    field: &'f Field,
+) -> Result<Option<Param<'f>>, Fault> {
     let declared = declared.to_ascii_uppercase();
     let wrong = |what: &str| {
         Fault::field(
@@ -291,15 +329,15 @@ fn stored_value(column: &str, declared: &str, field: &Field) -> Result<Option<Va
     };
     let value = match field {
         Field::Null => return Ok(None),
-        Field::Integer(n) if !declared.contains("TEXT") => Value::Integer(*n),
+        Field::Integer(n) if !declared.contains("TEXT") => Param::Int(*n),
         Field::Number(x)
             if ["REAL", "FLOA", "DOUB"]
                 .iter()
                 .any(|t| declared.contains(t)) =>
         {
-            Value::Real(*x)
+            Param::Real(*x)
         }
-        Field::Str(s) if !declared.contains("INT") => Value::Text(s.to_string()),
+        Field::Str(s) if !declared.contains("INT") => Param::Text(s),
         _ if declared.contains("INT") => return Err(wrong("a whole number")),
         _ if declared.contains("TEXT") => return Err(wrong("a string")),
         _ => return Err(wrong("a number")),
@@ -309,7 +347,192 @@ fn stored_value(column: &str, declared: &str, field: &Field) -> Result<Option<Va
 
 #[cfg(test)]
 mod tests {
+    use crate::statement::{self, Options};
     use crate::store::import::testing::*;
+
+    fn export_history(store: &Store) -> String {
+        let mut out = Vec::new();
+        store.export_history(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// What the store says of its history: the change log, relations' and entities'
+    /// histories, questions as recorded; the kept counts and the text index's rows.
+    fn answers(store: &Store) -> Vec<String> {
+        let mut out: Vec<String> = [
+            "changes",
+            "changes by alice",
+            "history #1",
+            "history #2",
+            "history #3",
+            "history a",
+            "history b",
+            "history d",
+            "?a ?r ?b as recorded at change 1 | sort id",
+            "?a ?r ?b status any as recorded at change 4 | sort id",
+            "?a ?r ?b status any | sort id | show id, a, r, b, quote, note, source",
+            "entities",
+            "sources",
+            "predicates",
+        ]
+        .iter()
+        .map(|q| {
+            format!(
+                "{q}: {:?}",
+                statement::execute(store, q, &Options::default())
+            )
+        })
+        .collect();
+        out.extend(
+            store
+                .db()
+                .query_map(
+                    "SELECT 'count ' || p.id || ' ' || c.status || ' ' || c.n
+                     FROM predicate_count c JOIN predicate p ON p.key = c.predicate
+                     WHERE c.n > 0
+                     UNION ALL
+                     SELECT 'count ' || s.id || ' ' || c.n FROM source_count c
+                     JOIN source s ON s.key = c.source WHERE c.n > 0
+                     ORDER BY 1",
+                    &[],
+                    |r| r.get::<String>(0),
+                )
+                .unwrap(),
+        );
+        out
+    }
+
+    #[test]
+    fn a_history_export_restores_the_same_store_on_both_engines() {
+        let source = crate::store::write::testing::store_with_more_history();
+        let file = export_history(&source);
+        let mut lite = store();
+        let summary = jsonl(&mut lite, &file).map_err(|e| e.to_string());
+        assert!(summary.as_ref().is_ok_and(|s| s.history), "{summary:?}");
+        assert_eq!(export_history(&lite), file);
+        let expected = answers(&lite);
+        assert_eq!(expected, answers(&source));
+        let refused = jsonl(&mut lite, &file).map_err(|e| e.to_string());
+        assert!(refused.is_err());
+        let Some(mut pg) = crate::store::engines::postgres_store() else {
+            return;
+        };
+        assert_eq!(jsonl(&mut pg, &file).map_err(|e| e.to_string()), summary);
+        assert_eq!(export_history(&pg), file);
+        assert_eq!(answers(&pg), expected);
+        // The text index holds the current relations' quotes and notes, folded.
+        let indexed = |s: &Store, sql: &str| -> Vec<(i64, Option<String>, Option<String>)> {
+            s.db()
+                .query_map(sql, &[], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+        };
+        let fold = |t: Option<String>| t.map(|t| crate::names::normalise(&t));
+        let text_index_follows = |s: &Store| {
+            let current: Vec<_> = indexed(
+                s,
+                "SELECT key, quote, note FROM relation
+                 WHERE quote IS NOT NULL OR note IS NOT NULL ORDER BY key",
+            )
+            .into_iter()
+            .map(|(key, quote, note)| (key, fold(quote), fold(note)))
+            .collect();
+            assert!(!current.is_empty());
+            assert_eq!(
+                indexed(s, "SELECT key, quote, note FROM relation_text ORDER BY key"),
+                current
+            );
+        };
+        text_index_follows(&pg);
+        // New rows get keys after the restored ones; a non-empty store refuses the file
+        // as SQLite's does.
+        change(&mut pg);
+        change(&mut lite);
+        let keys = |s: &Store| -> Vec<String> {
+            let mut out = texts_of(s, "SELECT CAST(key AS TEXT) AS k FROM entity ORDER BY key");
+            out.extend(texts_of(
+                s,
+                "SELECT CAST(key AS TEXT) AS k FROM relation ORDER BY key",
+            ));
+            out.extend(texts_of(
+                s,
+                "SELECT CAST(id AS TEXT) AS k FROM change ORDER BY id",
+            ));
+            out
+        };
+        assert_eq!(keys(&pg), keys(&lite));
+        text_index_follows(&pg);
+        assert_eq!(jsonl(&mut pg, &file).map_err(|e| e.to_string()), refused);
+    }
+
+    #[test]
+    fn a_damaged_history_export_is_refused_on_both_engines() {
+        let Some(server) = crate::store::pg_server::server() else {
+            return;
+        };
+        let header = "{\"type\":\"history\",\"format\":1}\n";
+        let entity = |merged: &str| {
+            format!(
+                "{{\"type\":\"entity\",\"key\":1,\"id\":\"a\",\"kind\":\"k\",\"name\":\"a\",\"since_change\":1{merged}}}\n\
+                 {{\"type\":\"alias\",\"entity\":1,\"text\":\"a\",\"is_name\":1,\"ord\":0}}\n"
+            )
+        };
+        for lines in [
+            // A CHECK constraint of the schema.
+            r#"{"type":"predicate","key":1,"id":"p","symmetric":5,"declared":1,"since_change":1}"#
+                .to_string(),
+            // A bad id, as a plain import checks it.
+            r#"{"type":"entity","key":1,"id":"Not An Id","kind":"k","name":"N","since_change":1}"#
+                .to_string(),
+            // The store's rules: an entity needs its name among its names.
+            r#"{"type":"entity","key":1,"id":"e","kind":"k","name":"E","since_change":1}"#
+                .to_string(),
+            // A key that is nowhere (foreign keys checked at the end).
+            entity(",\"merged_into\":9"),
+            // A name of an entity that is nowhere.
+            r#"{"type":"alias","entity":7,"text":"x","is_name":1,"ord":0}"#.to_string(),
+        ] {
+            let file = format!("{header}{lines}\n");
+            let mut lite = store();
+            let mut pg = crate::store::engines::postgres_store_on(server);
+            let (line, field, _) = bad(jsonl(&mut lite, &file).unwrap_err());
+            let (pg_line, pg_field, reason) = bad(jsonl(&mut pg, &file).unwrap_err());
+            assert_eq!((pg_line, pg_field), (line, field), "{lines}: {reason}");
+            assert_eq!(
+                texts_of(&pg, "SELECT CAST(count(*) AS TEXT) FROM entity"),
+                ["0"]
+            );
+        }
+        // Merged into an entity restored after it: the keys wait for the end.
+        let mut pg = crate::store::engines::postgres_store_on(server);
+        let later = entity(",\"merged_into\":2")
+            + &entity("")
+                .replace("\"key\":1", "\"key\":2")
+                .replace(
+                    "\"id\":\"a\",\"kind\":\"k\",\"name\":\"a\"",
+                    "\"id\":\"b\",\"kind\":\"k\",\"name\":\"b\"",
+                )
+                .replace("\"entity\":1,\"text\":\"a\"", "\"entity\":2,\"text\":\"b\"");
+        let restored = jsonl(&mut pg, &format!("{header}{later}"));
+        assert!(restored.is_ok_and(|s| s.history));
+    }
+
+    /// The first column of `sql`'s rows as text, on either engine.
+    fn texts_of(store: &Store, sql: &str) -> Vec<String> {
+        store.db().query_map(sql, &[], |r| r.get(0)).unwrap()
+    }
+
+    /// A statement that adds a relation and an entity, on the store.
+    fn change(store: &mut Store) {
+        for write in [
+            "add entity zed person \"Zed\"",
+            "add zed met a quote \"Zed MET Alpha\"",
+        ] {
+            let stmt = crate::lang::parse(write).unwrap();
+            let opts = Options::default();
+            let prepared = statement::prepare(store, &stmt, write, &opts).unwrap();
+            statement::apply(store, &prepared, &opts).unwrap();
+        }
+    }
 
     #[test]
     fn history_lines_are_refused_outside_a_history_export() {

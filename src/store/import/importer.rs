@@ -334,6 +334,9 @@ impl<'t> Importer<'t> {
             self.check_whole_file()?;
         }
         self.write_saved_queries()?;
+        if let Some(header) = self.history {
+            self.check_restored_keys(header)?;
+        }
         if self.stage_all {
             self.count_once()?;
         }
@@ -353,13 +356,15 @@ impl<'t> Importer<'t> {
     /// Counts what the import wrote while the triggers that count row by row were off
     /// (PostgreSQL, see [`QUIET_COUNT_TRIGGERS_SQL`]), then turns them on again: the
     /// relations it wrote (all of this change) by predicate and status and by source, and
-    /// one change of names for the cached name table of `mentions`.
+    /// one change of names for the cached name table of `mentions`. The relations are
+    /// those of changes from this one on: the import's own, or, for a history export
+    /// (restored into an empty store, whose first change is this one), every restored one.
     fn count_once(&self) -> Result<(), StoreError> {
         let failed = StoreError::db("cannot count the imported relations");
         self.db
             .execute(
                 "INSERT INTO predicate_count AS c (predicate, status, n)
-                 SELECT predicate, status, count(*) FROM relation WHERE since_change = ?1
+                 SELECT predicate, status, count(*) FROM relation WHERE since_change >= ?1
                  GROUP BY predicate, status
                  ON CONFLICT (predicate, status) DO UPDATE SET n = c.n + excluded.n",
                 &[&self.change],
@@ -369,7 +374,7 @@ impl<'t> Importer<'t> {
             .execute(
                 "INSERT INTO source_count AS c (source, n)
                  SELECT source, count(*) FROM relation
-                 WHERE since_change = ?1 AND source IS NOT NULL GROUP BY source
+                 WHERE since_change >= ?1 AND source IS NOT NULL GROUP BY source
                  ON CONFLICT (source) DO UPDATE SET n = c.n + excluded.n",
                 &[&self.change],
             )

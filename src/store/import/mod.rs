@@ -56,8 +56,9 @@
 //! text index (`relation_text`) with the folded quotes and notes, and moves the identity
 //! keys' sequences past the keys it gave. The transaction takes the store's lock of
 //! changes (`db::dialect::begin_change`): two imports at once run one after the other,
-//! readers are never blocked. Bulk mode and the relaxed checks are SQLite's. Not yet on
-//! PostgreSQL (refused with `NotOnPostgres`): history exports.
+//! readers are never blocked. Bulk mode and the relaxed checks are SQLite's. A history
+//! export is restored by the same code on both engines ([`history`]); PostgreSQL checks
+//! its deferred foreign keys before the counts are made once at the end.
 //!
 //! This module holds the public types and [`Store::import`] (the choice between the two,
 //! the settings, the transaction and the threads). Its parts: [`jsonl`] and [`csv`] read

@@ -24,7 +24,7 @@ mod versions;
 #[cfg(test)]
 mod postgres_tests;
 #[cfg(test)]
-mod testing;
+pub(super) mod testing;
 #[cfg(test)]
 mod tests;
 

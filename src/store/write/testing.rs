@@ -291,6 +291,35 @@ pub(super) fn store_with_history() -> Store {
     s
 }
 
+/// [`store_with_history`] and more kinds of change: names added, removed and renamed, a
+/// weak alias, a relation with a quote and a note (the text index), a source corrected,
+/// a predicate declared, an undo of a change of names. For the tests of other modules
+/// (the import of a history export).
+pub(in crate::store) fn store_with_more_history() -> Store {
+    let mut s = store_with_history();
+    for op in [
+        alias("a", &["ألفا", "Al"]),
+        unalias("a", &["Al"]),
+        rename("b", "Bakı"),
+        WriteOp::WeakAlias {
+            entity: "c".into(),
+            names: vec!["the".into()],
+        },
+        add(
+            r#"{"type":"relation","subject":"c","predicate":"visited","object":"d","quote":"Gamma arrived in Türkiye","note":"Seen by ALL"}"#,
+        ),
+        WriteOp::CorrectSource {
+            id: "s1".into(),
+            fields: json(r#"{"published":"2026"}"#),
+        },
+        add(r#"{"type":"predicate","id":"hosted","symmetric":true}"#),
+        undo(Some(9)),
+    ] {
+        write(&mut s, op).unwrap();
+    }
+    s
+}
+
 /// Two writers of one store holding BASE as change 1: `second` (bob) retracts #1 while
 /// `first` (alice) has it on screen; the first's `correct #1` is refused, naming who
 /// retracted it, when, and in which change, and records nothing.
