@@ -8,7 +8,7 @@ Usage: bench/server.py BINARY DATA.jsonl MANIFEST CONNINFO [RUNS] [CLIENTS] [SEC
 BINARY is a release build of factstore, DATA.jsonl and MANIFEST what `factstore-gen`
 wrote (1M relations for the figures of BENCHMARKS.md), CONNINFO a PostgreSQL database
 the script may create schemas in (libpq keyword/value form, e.g.
-`host=/tmp/pg user=postgres dbname=postgres`). It prints:
+`host=/run/postgresql user=postgres dbname=postgres`). It prints:
 
 1. the import of DATA as a whole process, SQLite (a new file) and PostgreSQL (a new
    schema, COPY), alternately twice each, and the ratio PostgreSQL/SQLite;
