@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{self, BufRead, Read};
 
-use super::importer::{Importer, ID_CACHE_LIMIT};
+use super::id_cache::ID_CACHE_LIMIT;
+use super::importer::Importer;
 use super::progress::{Progress, PROGRESS_EVERY};
 use super::record::{Fault, Field, Fields, RecordError, CSV_ENTITY_COLUMNS, CSV_RELATION_COLUMNS};
 use crate::plan::Catalog;

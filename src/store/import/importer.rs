@@ -1,6 +1,6 @@
-//! The write side of an import: the importer (its statements, id caches and what it knows
-//! of predicates, in the import's transaction), the dispatch of records, and the writing
-//! of sources, predicates and saved queries; the end of an import (staged relations,
+//! The write side of an import: the importer (its statements, id caches and what it
+//! knows of predicates, in the import's transaction), the dispatch of records, and the
+//! writing of sources, predicates and saved queries; the end of an import (staged relations,
 //! indexes, the checks that wait for the whole file, the change).
 
 use std::borrow::Cow;
@@ -10,6 +10,7 @@ use std::rc::Rc;
 use rusqlite::{CachedStatement, Connection};
 
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
+use super::id_cache::IdCache;
 use super::record::{
     agree, bad_record, saved_fault, Fault, Field, Record, RecordError, ENTITY_FIELDS,
     SAVED_QUERY_FIELDS,
@@ -19,68 +20,9 @@ use super::staging::{StagedRows, INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_
 use super::{ImportOptions, ImportSummary};
 use crate::store::catalog::StoreCatalog;
 use crate::store::change::{self, ChangeMeta, Origin};
-use crate::store::db::{Db, DbError};
+use crate::store::db::Db;
 use crate::store::saved::SaveStatement;
 use crate::store::StoreError;
-
-/// The most ids an [`IdCache`] holds before it starts over (about 64 bytes each).
-pub(super) const ID_CACHE_LIMIT: usize = 1 << 20;
-
-/// Keys of ids (entities, sources or predicates) looked up or written during one import,
-/// including ids known to be missing from the store. Only the importing transaction writes
-/// to the store while it runs, so an entry stays true until the import itself adds the id
-/// (which updates it). The cache is emptied when it reaches [`ID_CACHE_LIMIT`] ids, so its
-/// memory is bounded whatever the size of the store or of the file; a cleared id is
-/// simply looked up in the store again.
-pub(super) struct IdCache {
-    keys: HashMap<Box<str>, Option<i64>>,
-    limit: usize,
-}
-
-impl IdCache {
-    fn new() -> IdCache {
-        IdCache::with_limit(ID_CACHE_LIMIT)
-    }
-
-    fn with_limit(limit: usize) -> IdCache {
-        IdCache {
-            keys: HashMap::new(),
-            limit,
-        }
-    }
-
-    /// What is known of `id`: `Some(Some(key))` stored, `Some(None)` missing, `None`
-    /// unknown.
-    pub(super) fn get(&self, id: &str) -> Option<Option<i64>> {
-        self.keys.get(id).copied()
-    }
-
-    /// The key of `id`, from the cache or else from `lookup` (a query of the key by id),
-    /// whose answer is kept.
-    pub(super) fn key(
-        &mut self,
-        id: &str,
-        lookup: impl FnOnce(&str) -> Result<Option<i64>, DbError>,
-    ) -> Result<Option<i64>, DbError> {
-        if let Some(known) = self.get(id) {
-            return Ok(known);
-        }
-        let key = lookup(id)?;
-        self.set(id, key);
-        Ok(key)
-    }
-
-    pub(super) fn set(&mut self, id: &str, key: Option<i64>) {
-        if let Some(slot) = self.keys.get_mut(id) {
-            *slot = key;
-            return;
-        }
-        if self.keys.len() >= self.limit {
-            self.keys.clear();
-        }
-        self.keys.insert(id.into(), key);
-    }
-}
 
 /// PostgreSQL: the triggers that count relations (by predicate and status, by source)
 /// and changes of names, off for the import's transaction (on again at its end, or by its
@@ -226,7 +168,7 @@ pub(super) struct Importer<'t> {
     pub(super) sources: IdCache,
     pub(super) predicates: Predicates,
     /// The ids of the entities CSV cells named (by id, name or alias), by the cell's
-    /// text; emptied when it holds [`ID_CACHE_LIMIT`] cells.
+    /// text; emptied when it holds [`super::id_cache::ID_CACHE_LIMIT`] cells.
     pub(super) named: HashMap<Box<str>, Box<str>>,
     /// SQLite's statements for each relation, held (not looked up in the connection's
     /// cache for each row); `None` on PostgreSQL, where every relation is staged.
@@ -718,7 +660,6 @@ impl<'t> Importer<'t> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::store::import::testing::*;
 
     #[test]
@@ -805,19 +746,5 @@ mod tests {
             .query_row("SELECT params FROM saved_query", [], |r| r.get(0))
             .unwrap();
         assert_eq!(params, r#"["who"]"#);
-    }
-
-    #[test]
-    fn id_cache_starts_over_when_full() {
-        let mut cache = IdCache::with_limit(2);
-        cache.set("a", Some(1));
-        cache.set("b", None);
-        assert_eq!(cache.get("a"), Some(Some(1)));
-        cache.set("b", Some(2));
-        assert_eq!(cache.get("b"), Some(Some(2)));
-        cache.set("c", Some(3));
-        assert_eq!(cache.keys.len(), 1);
-        assert_eq!(cache.get("a"), None);
-        assert_eq!(cache.get("c"), Some(Some(3)));
     }
 }

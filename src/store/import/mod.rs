@@ -74,6 +74,7 @@ mod digest;
 mod entity;
 pub(super) mod fields;
 mod history;
+mod id_cache;
 pub(super) mod identity;
 mod importer;
 mod jsonl;
