@@ -221,10 +221,6 @@ pub enum StoreError {
     #[error("{0}")]
     Refused(String),
 
-    /// A command that does not run on a PostgreSQL store yet.
-    #[error("{what} does not run on a PostgreSQL store yet; use a SQLite store for it (export the data with `factstore export` and import it into a file).")]
-    NotOnPostgres { what: &'static str },
-
     /// No store in this schema of the PostgreSQL database (a reading command, or a
     /// writing one other than `init` and `import`).
     #[error("no store in the schema `{schema}` of {target}. Create one with `factstore --db '{target}' --schema {schema} init`, or import data with `factstore --db '{target}' --schema {schema} import FILE`.")]
@@ -402,7 +398,6 @@ impl StoreError {
             | StoreError::Duplicate { .. }
             | StoreError::NoSuchChange { .. }
             | StoreError::UndoRefused { .. }
-            | StoreError::NotOnPostgres { .. }
             | StoreError::BadSchemaName { .. }
             | StoreError::Refused(_) => 2,
             StoreError::ImportFailed { source, .. } => source.exit_code(),
@@ -529,17 +524,6 @@ impl Store {
     /// Which engine holds the store.
     pub fn dialect(&self) -> db::Dialect {
         self.db.dialect()
-    }
-
-    /// Refuses `what` on a PostgreSQL store, for the entries that run on SQLite alone.
-    /// Every entry runs on both engines now (history exports import on both too):
-    /// kept for the next entry written for SQLite first.
-    #[allow(dead_code)]
-    pub(crate) fn require_sqlite(&self, what: &'static str) -> Result<(), StoreError> {
-        match self.db {
-            db::Db::Sqlite(_) => Ok(()),
-            db::Db::Postgres(_) => Err(StoreError::NotOnPostgres { what }),
-        }
     }
 
     /// The SQLite connection, for the fuzz harness alone (feature `fuzzing`, never on by

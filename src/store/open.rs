@@ -213,10 +213,13 @@ impl Store {
     /// the log and the store file to disk, and for a process that makes one small change
     /// (`factstore query 'add …'`) it was most of the process's time. Every connection
     /// reads the log, so nothing is lost or hidden; the store file alone (copied without
-    /// its `-wal` file) lacks those changes until then.
+    /// its `-wal` file) lacks those changes until then. A PostgreSQL store has no such
+    /// log: nothing to do.
     pub fn keep_log_on_close(&self) -> Result<(), StoreError> {
-        self.conn()
-            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+        let Some(conn) = self.db.sqlite() else {
+            return Ok(());
+        };
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map(drop)
             .map_err(StoreError::sqlite(
                 "cannot configure the store's connection",
@@ -235,22 +238,24 @@ impl Store {
     /// The setting changes only outside a transaction, and only when it differs (a
     /// change drops SQLite's temporary database and recompiles statements that used it).
     pub(crate) fn keep_temporary_data(&self, in_memory: bool) -> Result<(), StoreError> {
+        // PostgreSQL keeps its temporary data itself.
+        let Some(conn) = self.db.sqlite() else {
+            return Ok(());
+        };
         // SQLite's values: 0 its default (files), 2 memory.
         let wanted: i64 = if in_memory { 2 } else { 0 };
         let err = StoreError::sqlite("cannot configure the store's temporary data");
-        let now: i64 = self
-            .conn()
+        let now: i64 = conn
             .prepare_cached("PRAGMA temp_store")
             .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
             .map_err(err)?;
-        if now != wanted && self.conn().is_autocommit() {
-            self.conn()
-                .execute_batch(if in_memory {
-                    "PRAGMA temp_store = MEMORY"
-                } else {
-                    "PRAGMA temp_store = DEFAULT"
-                })
-                .map_err(err)?;
+        if now != wanted && conn.is_autocommit() {
+            conn.execute_batch(if in_memory {
+                "PRAGMA temp_store = MEMORY"
+            } else {
+                "PRAGMA temp_store = DEFAULT"
+            })
+            .map_err(err)?;
         }
         Ok(())
     }

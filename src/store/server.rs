@@ -153,16 +153,14 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
 
 /// Whether the schema exists, and the store's schema version in it (0 for none).
 fn version(db: &Db, schema: &str) -> Result<(bool, i64), super::db::DbError> {
-    let exists: bool = db.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?1)",
+    // One round trip for both questions: each statement costs a process that opens the
+    // store two (prepare, run).
+    let (exists, has_version): (bool, bool) = db.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?1),
+                EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = ?1
+                        AND tablename = 'schema_version')",
         &[&schema],
-        |r| r.get(0),
-    )?;
-    let has_version: bool = db.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = ?1 \
-         AND tablename = 'schema_version')",
-        &[&schema],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     if !has_version {
         return Ok((exists, 0));

@@ -431,11 +431,11 @@ impl Db {
         }
     }
 
-    /// The SQLite connection for the store's code written for SQLite alone. On
-    /// PostgreSQL, a connection that refuses every statement (an authorizer denies all):
-    /// each public entry of the store not yet running on PostgreSQL refuses first with a
-    /// clear message (`Store::require_sqlite`); this makes sure nothing it missed can
-    /// answer from an empty SQLite database instead of the server.
+    /// The SQLite connection for the store's code that only SQLite runs (bulk imports,
+    /// pragmas, the progress handler), which each caller reaches on SQLite alone. On
+    /// PostgreSQL, a connection that refuses every statement (an authorizer denies all),
+    /// so that a path that missed its engine's branch fails instead of answering from an
+    /// empty SQLite database.
     pub fn sqlite_only(&self) -> &rusqlite::Connection {
         match self {
             Db::Sqlite(conn) => conn,

@@ -12,15 +12,10 @@
 //!   import (declared further down) gets the mirror images it was written with folded at
 //!   the end, by their fields.
 
-use std::rc::Rc;
-
-use rusqlite::params;
-use rusqlite::types::Value;
-
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
 use super::relation::RelationRecord;
-use crate::store::db::Dialect;
+use crate::store::db::{dialect, Param};
 use crate::store::StoreError;
 
 /// SQL condition: relations `a` and `b` state the same fact with subject and object
@@ -133,58 +128,39 @@ impl<'t> Importer<'t> {
     /// the stored relation, or the first of the file's.
     pub(super) fn fold_mirror_images(&mut self) -> Result<(), StoreError> {
         let stored_before = self.stored_relations > 0;
-        let predicates: Vec<Value> = self
+        let predicates: Vec<i64> = self
             .predicates
             .uses
             .iter()
             .filter(|p| p.symmetric && (p.written_asymmetric || (p.unchecked && stored_before)))
-            .map(|p| Value::Integer(p.key))
+            .map(|p| p.key)
             .collect();
         if predicates.is_empty() {
             return Ok(());
         }
-        let failed = "cannot fold the imported relations of symmetric predicates";
-        // The predicates as one list on SQLite (`rarray`); PostgreSQL, which has no
-        // `rarray`, folds them one predicate at a time.
-        let sql = |predicates: &str| {
-            format!(
-                "DELETE FROM relation WHERE key IN (
-                 SELECT b.key FROM relation b
-                 WHERE b.key >= ?1 AND b.since_change = ?2 AND b.predicate {predicates}
-                   AND b.subject <> b.object
-                   AND EXISTS (SELECT 1 FROM relation a WHERE {MIRRORED_SQL}
-                               AND a.key <> b.key AND (a.key < b.key OR a.since_change <> ?2)))"
+        // The predicates as one list parameter (SQLite's `rarray`, PostgreSQL's array).
+        let sql = format!(
+            "DELETE FROM relation WHERE key IN (
+             SELECT b.key FROM relation b
+             WHERE b.key >= ?1 AND b.since_change = ?2 AND {}
+               AND b.subject <> b.object
+               AND EXISTS (SELECT 1 FROM relation a WHERE {MIRRORED_SQL}
+                           AND a.key <> b.key AND (a.key < b.key OR a.since_change <> ?2)))",
+            dialect::in_list(self.db.dialect(), "b.predicate", "?3")
+        );
+        let removed = self
+            .db
+            .execute(
+                &sql,
+                &[
+                    &self.min_written_key,
+                    &self.change,
+                    &Param::Ints(&predicates),
+                ],
             )
-        };
-        let removed = match self.db.dialect() {
-            Dialect::Sqlite => self
-                .tx
-                .prepare_cached(&sql("IN rarray(?3)"))
-                .and_then(|mut stmt| {
-                    stmt.execute(params![
-                        self.min_written_key,
-                        self.change,
-                        Rc::new(predicates)
-                    ])
-                })
-                .map_err(StoreError::sqlite(failed))?,
-            Dialect::Postgres => {
-                let mut removed = 0;
-                for predicate in &predicates {
-                    let Value::Integer(predicate) = predicate else {
-                        continue;
-                    };
-                    removed += self
-                        .db
-                        .execute(
-                            &sql("= ?3"),
-                            &[&self.min_written_key, &self.change, predicate],
-                        )
-                        .map_err(StoreError::db(failed))?;
-                }
-                removed
-            }
-        } as u64;
+            .map_err(StoreError::db(
+                "cannot fold the imported relations of symmetric predicates",
+            ))? as u64;
         let counts = &mut self.summary.relations;
         counts.added = counts.added.saturating_sub(removed);
         counts.present += removed;

@@ -169,10 +169,8 @@ impl Store {
                 "a change is open already: commit it or roll it back before opening another",
             ));
         }
-        if self.dialect() == Dialect::Sqlite {
-            // Each write's statement journal in memory, not in a file per statement.
-            self.keep_temporary_data(true)?;
-        }
+        // Each write's statement journal in memory, not in a file per statement.
+        self.keep_temporary_data(true)?;
         let err = StoreError::db("cannot start a change");
         if let Err(e) = self.db.execute_batch(dialect::begin_change(self.dialect())) {
             // PostgreSQL's transaction began before the lock failed: it must end (a
