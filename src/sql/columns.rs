@@ -72,7 +72,13 @@ pub(super) fn relation_column(
         RelField::Quote => per_row("quote"),
         RelField::Note => per_row("note"),
         RelField::Confidence => per_row("confidence"),
-        RelField::Place => lookup(&ident("entity"), "name", per_row("place")),
+        // Most relations have no place: the guard spares SQLite a look-up per row that
+        // finds nothing.
+        RelField::Place => format!(
+            "CASE WHEN {place} IS NULL THEN NULL ELSE {} END",
+            lookup(&ident("entity"), "name", per_row("place")),
+            place = per_row("place")
+        ),
         RelField::Id => per_row("key"),
         RelField::Recorded | RelField::RecordedBy => format!(
             "(SELECT {} FROM {} WHERE {} = {})",

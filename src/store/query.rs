@@ -161,6 +161,7 @@ fn postgres_step(line: &str) -> QueryPlanStep {
 }
 
 /// One cell of a result, shown as its column's type says (days as ISO dates).
+#[inline]
 pub(super) fn cell<'a>(v: impl Into<Cell<'a>>, ty: ColumnType) -> Value {
     match (v.into(), ty) {
         (Cell::Null, _) => Value::Null,

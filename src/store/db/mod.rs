@@ -207,6 +207,7 @@ impl Cell<'_> {
 impl<'a> From<rusqlite::types::ValueRef<'a>> for Cell<'a> {
     /// SQLite's value as a cell; text that is not UTF-8 (written by other tools) is a
     /// blob.
+    #[inline]
     fn from(v: rusqlite::types::ValueRef<'a>) -> Self {
         use rusqlite::types::ValueRef;
         match v {
@@ -293,6 +294,7 @@ pub enum Row<'r> {
 
 impl Row<'_> {
     /// The cell at `i` (from 0).
+    #[inline]
     pub fn cell(&self, i: usize) -> Result<Cell<'_>, DbError> {
         match self {
             Row::Sqlite(row) => Ok(Cell::from(row.get_ref(i)?)),
