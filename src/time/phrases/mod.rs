@@ -238,7 +238,8 @@ pub fn find(text: &str, anchor: Option<Day>) -> Vec<FoundDate> {
                     (words.next().map(|t| t.word), words.next()),
                     (Some(Word::Number(..)), None)
                 );
-                !(bare_year && matches!(first, Word::Number(..) | Word::In)) && !lone_number
+                let bare_year = bare_year && matches!(first, Word::Number(..) | Word::In);
+                !(bare_year || lone_number)
             }),
         };
         let iso = iso_at(text, &toks[i].span);

@@ -14,6 +14,9 @@ use super::words::{Unit, Word};
 use crate::time::calendar::ymd;
 use crate::time::Day;
 
+/// One form of range: its two ends, read after `from` or `between` (true).
+type Form = fn(&mut Cursor, bool) -> Option<(End, End)>;
+
 /// A range at the cursor: `from`/`between` (optional), two ends and what joins them.
 pub(super) fn range(c: &mut Cursor) -> Option<Phrase> {
     let between = c
@@ -23,8 +26,7 @@ pub(super) fn range(c: &mut Cursor) -> Option<Phrase> {
             _ => None,
         })
         .unwrap_or(false);
-    let forms: [fn(&mut Cursor, bool) -> Option<(End, End)>; 5] =
-        [days_then_month, month_then_days, days, months, years];
+    let forms: [Form; 5] = [days_then_month, month_then_days, days, months, years];
     let mut best: Option<((End, End), Cursor)> = None;
     for form in forms {
         let mut ahead = *c;
