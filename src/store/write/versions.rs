@@ -440,6 +440,46 @@ mod tests {
     }
 
     #[test]
+    fn a_version_kept_before_weak_aliases_were_versioned_leaves_them_to_added_by() {
+        let mut s = store_with(&BASE.replace(
+            r#""name":"Gamma""#,
+            r#""name":"Gamma","weak_aliases":["of"]"#,
+        ));
+        let weak = |names: &[&str]| WriteOp::WeakAlias {
+            entity: "c".into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+        };
+        write(&mut s, weak(&["the"])).unwrap();
+        // As a store of schema 17 kept it: names only, and the change on the weak alias.
+        let conn = s.connection();
+        conn.execute_batch(
+            "UPDATE entity_version SET aliases = '[[\"Gamma\",null,1,0]]'; \
+             UPDATE weak_alias SET added_by = 2 WHERE text = 'the';",
+        )
+        .unwrap();
+        let key: i64 = one(&s, "SELECT key FROM entity WHERE id = 'c'");
+        assert_eq!(
+            kept_names(key, Some(r#"[["Gamma",null,1,0]]"#)).unwrap(),
+            (vec![KeptName("Gamma".into(), None, 1, 0, None)], false)
+        );
+        write(&mut s, undo(None)).unwrap();
+        assert_eq!(rows(&s, "SELECT text FROM weak_alias"), ["of"]);
+        // What the undo kept is of the new kind, weak aliases and all.
+        assert_eq!(
+            rows(
+                &s,
+                "SELECT aliases FROM entity_version WHERE since_change = 2"
+            ),
+            [r#"[["Gamma",null,1,0,0],["of",null,0,1,1],["the",null,0,2,1]]"#]
+        );
+        write(&mut s, undo(Some(3))).unwrap();
+        assert_eq!(
+            rows(&s, "SELECT text FROM weak_alias ORDER BY ord"),
+            ["of", "the"]
+        );
+    }
+
+    #[test]
     fn canonical_follows_merges_and_stops_at_a_cycle() {
         let s = store_with(BASE);
         let conn = s.connection();
