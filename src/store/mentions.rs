@@ -325,23 +325,23 @@ fn loaded_checksum(stored: i64) -> u64 {
 }
 
 /// Adds weak aliases to entity `key` after those it has (an import's record, `add
-/// entity`, `alias … weak`); returns how many were new. `added_by` is the change of an
-/// `alias … weak`, which `undo` removes them by; None when they come with their entity.
-/// (Schema 13's triggers mark the cached name table stale.)
+/// entity`, `alias … weak`); returns how many were new. Their `added_by` stays NULL: it
+/// was the change of an `alias … weak` when entity versions did not keep weak aliases,
+/// which `undo` still removes those by. (Schema 13's triggers mark the cached name table
+/// stale.)
 pub(crate) fn insert_weak_aliases(
     db: &(impl super::db::Sql + ?Sized),
     key: i64,
     texts: &[impl AsRef<str>],
-    added_by: Option<i64>,
 ) -> Result<usize, super::db::DbError> {
     let mut added = 0;
     for text in texts {
         let text = text.as_ref();
         added += db.execute(
-            "INSERT INTO weak_alias (entity, text, norm, ord, added_by) \
-             SELECT ?1, ?2, ?3, COALESCE(MAX(ord), 0) + 1, ?4 FROM weak_alias WHERE entity = ?1 \
+            "INSERT INTO weak_alias (entity, text, norm, ord) \
+             SELECT ?1, ?2, ?3, COALESCE(MAX(ord), 0) + 1 FROM weak_alias WHERE entity = ?1 \
              ON CONFLICT DO NOTHING",
-            &[&key, &text, &crate::names::normalise(text), &added_by],
+            &[&key, &text, &crate::names::normalise(text)],
         )?;
     }
     Ok(added)
@@ -450,7 +450,7 @@ mod tests {
             .conn()
             .query_row("SELECT key FROM entity WHERE id = 'c'", [], |r| r.get(0))
             .unwrap();
-        insert_weak_aliases(&s.conn(), key, &["Gamma"], None).unwrap();
+        insert_weak_aliases(&s.conn(), key, &["Gamma"]).unwrap();
         assert_eq!(s.name_table().unwrap().len(), 4);
         assert_ne!(cache_row(&s).unwrap().0, after_alias.0);
     }

@@ -56,6 +56,30 @@ fn date_prints_the_bounds_and_the_rule() {
 }
 
 #[test]
+fn date_reads_a_range_as_the_interval_of_its_ends_and_names_the_rule() {
+    let out = factstore(&["date", "بين 13 و15 تموز", "--anchor", "2025-08-01"]);
+    assert_eq!(out.status, 0, "{out:?}");
+    for line in [
+        "date:   2025-07-13/2025-07-15",
+        "bounds: 2025-07-13..2025-07-15",
+        "rule:   a range placed by its start: 13 July without a year",
+    ] {
+        assert!(out.stdout.contains(line), "{line} not in {}", out.stdout);
+    }
+    assert_eq!(
+        bounds("13 July to 2 August 2025", &[]),
+        ("2025-07-13".to_string(), "2025-08-02".to_string())
+    );
+    let backwards = factstore(&["date", "15–13 July 2025"]);
+    assert_eq!(backwards.status, 2, "{backwards:?}");
+    assert!(
+        backwards.stderr.contains("before it starts"),
+        "{}",
+        backwards.stderr
+    );
+}
+
+#[test]
 fn date_refuses_what_it_cannot_resolve_with_status_2() {
     let relative = factstore(&["date", "yesterday"]);
     assert_eq!(relative.status, 2, "{relative:?}");

@@ -49,7 +49,7 @@ impl<'t> Importer<'t> {
                 None,
                 Fault::record(
                     "the header row names neither relation columns (subject, predicate, object, \
-                     when, …) nor entity columns (id, kind, name, aliases)",
+                     when, …) nor entity columns (id, kind, name, aliases, weak_aliases)",
                 ),
             ));
         };
@@ -112,7 +112,8 @@ impl<'t> Importer<'t> {
                             ))
                         }
                     },
-                    "aliases" => Field::Array(
+                    // Both alias lists take one cell, names separated by `|`.
+                    "aliases" | "weak_aliases" => Field::Array(
                         cell.split('|')
                             .map(|a| Field::Str(Cow::Borrowed(a.trim())))
                             .collect(),
@@ -304,6 +305,25 @@ mod tests {
             .unwrap();
         assert_eq!((status.as_str(), confidence), ("planned", 0.5));
         assert_eq!(quote, "a, quoted \"text\"");
+    }
+
+    #[test]
+    fn csv_entities_take_weak_aliases_separated_like_aliases() {
+        let mut s = store();
+        let sum = csv(
+            &mut s,
+            "id,kind,name,aliases,weak_aliases\nkan,organization,Kan,Kan 11,كان| kan \n",
+        )
+        .unwrap();
+        assert_eq!(sum.entities.added, 1);
+        assert_eq!(
+            texts(&s, "SELECT text FROM weak_alias ORDER BY ord"),
+            ["كان", "kan"]
+        );
+        assert_eq!(
+            texts(&s, "SELECT text FROM alias WHERE is_name = 0"),
+            ["Kan 11"]
+        );
     }
 
     #[test]

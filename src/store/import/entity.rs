@@ -62,23 +62,22 @@ impl<'t> Importer<'t> {
         agree("note", "entity", id, stored.note.as_deref(), note)?;
         self.summary.entities.present += 1;
         self.entities.set(id, Some(stored.key));
-        self.add_weak_aliases(stored.key, &weak_aliases)?;
-        let mut new = Vec::new();
-        for alias in aliases {
-            let has: bool = self.db.query_row(
-                "SELECT EXISTS (SELECT 1 FROM alias WHERE entity = ?1 AND text = ?2)",
-                &[&stored.key, &alias],
-                |r| r.get(0),
-            )?;
-            if !has {
-                new.push((alias, false));
-            }
-        }
-        if new.is_empty() {
+        let new: Vec<(&str, bool)> = self
+            .missing(stored.key, "alias", aliases)?
+            .into_iter()
+            .map(|alias| (alias, false))
+            .collect();
+        let new_weak = self.missing(stored.key, "weak_alias", weak_aliases)?;
+        if new.is_empty() && new_weak.is_empty() {
             return Ok(());
         }
+        // Weak aliases are kept in versions too: the entity's version before them is kept.
         if stored.since_change != self.change {
             self.keep_entity_version(stored.key)?;
+        }
+        self.add_weak_aliases(stored.key, &new_weak)?;
+        if new.is_empty() {
+            return Ok(());
         }
         // Added aliases continue after the stored ones.
         let next: i64 = self.db.query_row(
@@ -89,10 +88,35 @@ impl<'t> Importer<'t> {
         self.add_names(stored.key, id, new, next, line)
     }
 
+    /// The names of `texts` that entity `key` does not have in `table` (`alias` or
+    /// `weak_alias`, a constant of the caller).
+    fn missing<'n>(
+        &self,
+        key: i64,
+        table: &str,
+        texts: Vec<&'n str>,
+    ) -> Result<Vec<&'n str>, RecordError> {
+        let mut missing = Vec::new();
+        for text in texts {
+            let has: bool = self.db.query_row(
+                &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE entity = ?1 AND text = ?2)"),
+                &[&key, &text],
+                |r| r.get(0),
+            )?;
+            if !has {
+                missing.push(text);
+            }
+        }
+        Ok(missing)
+    }
+
     /// Writes weak aliases of entity `key` (see [`crate::store::mentions`]).
     fn add_weak_aliases(&mut self, key: i64, texts: &[&str]) -> Result<(), RecordError> {
-        crate::store::mentions::insert_weak_aliases(self.db, key, texts, None)
+        let added = crate::store::mentions::insert_weak_aliases(self.db, key, texts)
             .map_err(StoreError::db("cannot write an imported record"))?;
+        // Counted as names, as a history import counts them: an import that only adds
+        // weak aliases is a change too.
+        self.summary.aliases_added += added as u64;
         Ok(())
     }
 
@@ -203,11 +227,24 @@ mod tests {
         );
         // The entity's previous version, with its one name, is history.
         let aliases = texts(&s, "SELECT aliases FROM entity_version");
-        assert_eq!(aliases, [r#"[["Beta",null,1,0]]"#]);
+        assert_eq!(aliases, [r#"[["Beta",null,1,0,0]]"#]);
         // Again: nothing new, no version, no change.
         let again = jsonl(&mut s, r#"{"type":"entity","id":"b","aliases":["Bet"]}"#).unwrap();
         assert_eq!((again.aliases_added, again.change), (0, None));
         assert_eq!(count(&s, "entity_version"), 1);
+        // Weak aliases for it: its version before them is kept too, once.
+        let weak = r#"{"type":"entity","id":"b","weak_aliases":["the","Bet"]}"#;
+        let third = jsonl(&mut s, weak).unwrap();
+        assert!(third.change.is_some());
+        assert_eq!(
+            texts(
+                &s,
+                "SELECT aliases FROM entity_version ORDER BY since_change"
+            )[1],
+            r#"[["Beta",null,1,0,0],["Bet",null,0,1,0],["Beth",null,0,2,0]]"#
+        );
+        assert_eq!(jsonl(&mut s, weak).unwrap().change, None);
+        assert_eq!(count(&s, "entity_version"), 2);
         // An entity that does not exist: the line says so.
         let (line, field, reason) = bad(jsonl(
             &mut s,

@@ -367,6 +367,7 @@ mod tests {
             "history #3",
             "history a",
             "history b",
+            "history c",
             "history d",
             "?a ?r ?b as recorded at change 1 | sort id",
             "?a ?r ?b status any as recorded at change 4 | sort id",

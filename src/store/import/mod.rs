@@ -109,7 +109,7 @@ pub enum ImportFormat {
     /// One JSON object per line with a `type` field.
     JsonLines,
     /// A header row, then relations (subject, predicate, object, …) or entities
-    /// (id, kind, name, aliases).
+    /// (id, kind, name, aliases, weak_aliases, note).
     Csv,
 }
 

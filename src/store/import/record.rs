@@ -38,7 +38,8 @@ pub(super) const CSV_RELATION_COLUMNS: &[&str] = &[
     "note",
     "confidence",
 ];
-pub(super) const CSV_ENTITY_COLUMNS: &[&str] = &["id", "kind", "name", "aliases", "note"];
+pub(super) const CSV_ENTITY_COLUMNS: &[&str] =
+    &["id", "kind", "name", "aliases", "weak_aliases", "note"];
 
 /// What is wrong with one record: the field (when known) and why.
 #[derive(Debug)]

@@ -6,27 +6,14 @@
 
 use super::importer::Importer;
 use super::record::RecordError;
+use crate::store::write::kept_names_json;
 
 impl<'t> Importer<'t> {
-    /// Keeps entity `key` as it is now (its names as a JSON array of
-    /// `[text, lang, is_name, ord]` in the order of `alias`) as a version ended by this
-    /// import, which becomes the change of its current version.
+    /// Keeps entity `key` as it is now (its names, weak aliases too, as writes keep them:
+    /// [`kept_names_json`]) as a version ended by this import, which becomes the change
+    /// of its current version.
     pub(super) fn keep_entity_version(&mut self, key: i64) -> Result<(), RecordError> {
-        // The names as JSON written here, not by SQLite's JSON functions, so that both
-        // engines keep the same text: `[text, lang, is_name, ord]` by text, compact.
-        let names: Vec<serde_json::Value> = self.db.query_map(
-            "SELECT text, lang, is_name, ord FROM alias WHERE entity = ?1 ORDER BY text",
-            &[&key],
-            |r| {
-                Ok(serde_json::json!([
-                    r.get::<String>(0)?,
-                    r.get::<Option<String>>(1)?,
-                    r.get::<i64>(2)?,
-                    r.get::<i64>(3)?
-                ]))
-            },
-        )?;
-        let names = serde_json::Value::Array(names).to_string();
+        let names = kept_names_json(self.db, key)?;
         self.db.execute(
             "INSERT INTO entity_version (key, since_change, until_change, id, kind, name,
                  note, merged_into, aliases)

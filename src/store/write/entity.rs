@@ -123,8 +123,7 @@ impl Writer<'_> {
                 ord += 1;
             }
         }
-        crate::store::mentions::insert_weak_aliases(self.db, key, &e.weak_aliases, None)
-            .map_err(db)?;
+        crate::store::mentions::insert_weak_aliases(self.db, key, &e.weak_aliases).map_err(db)?;
         Ok(WriteReport::changed(
             format!("added entity `{}`", e.id),
             Vec::new(),
@@ -252,8 +251,8 @@ impl Writer<'_> {
     }
 
     /// `alias … weak`: more weak aliases for an entity; those it has already are left as
-    /// they are. The entity is marked as changed so that `undo` finds the change, and
-    /// removes the weak aliases it added (`weak_alias.added_by`).
+    /// they are. The entity's version before is kept, names and weak aliases, as `alias`
+    /// keeps it, so that `undo` and `as recorded` see them as they were.
     pub(super) fn weak_alias(&self, id: &str, names: &[String]) -> Result<WriteReport, StoreError> {
         let entity = self.entity_row(id)?;
         let stored: Vec<String> = self
@@ -272,8 +271,7 @@ impl Writer<'_> {
             )));
         }
         self.keep(Table::Entity, entity.key)?;
-        crate::store::mentions::insert_weak_aliases(self.db, entity.key, &new, Some(self.change))
-            .map_err(db)?;
+        crate::store::mentions::insert_weak_aliases(self.db, entity.key, &new).map_err(db)?;
         self.touch(Table::Entity, entity.key)?;
         Ok(WriteReport::changed(
             format!("`{id}` now also has the weak aliases {}", quoted(&new)),
@@ -514,7 +512,7 @@ mod tests {
                 &s,
                 "SELECT since_change, until_change, name, aliases FROM entity_version"
             ),
-            [r#"1|2|Alpha|[["Alpha",null,1,0],["Alef",null,0,1]]"#]
+            [r#"1|2|Alpha|[["Alpha",null,1,0,0],["Alef",null,0,1,0]]"#]
         );
         assert!(!write(&mut s, alias("a", &["Al"])).unwrap().changed);
         write(&mut s, unalias("a", &["Al"])).unwrap();

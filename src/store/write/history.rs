@@ -6,7 +6,7 @@
 //! `restored`.
 
 use super::log::{err, result, Log};
-use super::versions::{KeptName, Table};
+use super::versions::{kept_names, KeptName, Table};
 use crate::plan::{ColumnType, ENTITY_HISTORY_COLUMNS, RELATION_HISTORY_COLUMNS};
 use crate::store::db::Db;
 use crate::store::query::cell;
@@ -216,12 +216,21 @@ struct EntityVersion {
     name: String,
     merged_into: Option<i64>,
     aliases: Vec<String>,
+    /// Its weak aliases; None for a version kept before weak aliases were versioned.
+    weak: Option<Vec<String>>,
 }
 
 fn entity_versions(db: &Db, key: i64) -> Result<Vec<EntityVersion>, StoreError> {
     let current_aliases: Vec<String> = db
         .query_map(
             "SELECT text FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
+            &[&key],
+            |r| r.get(0),
+        )
+        .map_err(err)?;
+    let current_weak: Vec<String> = db
+        .query_map(
+            "SELECT text FROM weak_alias WHERE entity = ?1 ORDER BY ord, text",
             &[&key],
             |r| r.get(0),
         )
@@ -250,19 +259,15 @@ fn entity_versions(db: &Db, key: i64) -> Result<Vec<EntityVersion>, StoreError> 
     let mut versions = Vec::new();
     for row in rows {
         let (since, until, kind, name, merged_into, kept) = row;
-        let aliases = match (until, kept) {
-            (None, _) => current_aliases.clone(),
-            (Some(_), kept) => {
-                serde_json::from_str::<Vec<KeptName>>(kept.as_deref().unwrap_or("[]"))
-                    .map_err(|e| StoreError::Corrupt {
-                        what: format!(
-                            "keeps names of entity key {key} that are not a JSON list ({e})"
-                        ),
-                    })?
-                    .into_iter()
-                    .filter(|n| n.2 == 0)
-                    .map(|n| n.0)
-                    .collect()
+        let (aliases, weak) = match until {
+            None => (current_aliases.clone(), Some(current_weak.clone())),
+            Some(_) => {
+                let (names, keeps_weak) = kept_names(key, kept.as_deref())?;
+                let (weak, strong): (Vec<KeptName>, Vec<KeptName>) =
+                    names.into_iter().partition(KeptName::is_weak);
+                let texts = |names: Vec<KeptName>| names.into_iter().map(|n| n.0).collect();
+                let aliases = texts(strong.into_iter().filter(|n| n.2 == 0).collect());
+                (aliases, keeps_weak.then(|| texts(weak)))
             }
         };
         versions.push(EntityVersion {
@@ -272,6 +277,7 @@ fn entity_versions(db: &Db, key: i64) -> Result<Vec<EntityVersion>, StoreError> 
             name,
             merged_into,
             aliases,
+            weak,
         });
     }
     Ok(versions)
@@ -314,11 +320,14 @@ fn entity_events(
                 } else {
                     "added"
                 };
-                let aka = if v.aliases.is_empty() {
+                let mut aka = if v.aliases.is_empty() {
                     String::new()
                 } else {
                     format!(" aka {}", quoted(&v.aliases.iter().collect::<Vec<_>>()))
                 };
+                if let Some(weak) = v.weak.as_ref().filter(|w| !w.is_empty()) {
+                    aka += &format!(" weak {}", quoted(&weak.iter().collect::<Vec<_>>()));
+                }
                 found.push((action, format!("{} \"{}\"{aka}", v.kind, v.name)));
             }
             Some(p) => {
@@ -339,6 +348,14 @@ fn entity_events(
                         .collect();
                     if !names.is_empty() {
                         found.push((action, quoted(&names)));
+                    }
+                    // Weak aliases as `alias ENTITY "w" weak` writes them, where both
+                    // versions keep them.
+                    if let (Some(to), Some(from)) = (&to.weak, &from.weak) {
+                        let weak: Vec<&String> = to.iter().filter(|w| !from.contains(w)).collect();
+                        if !weak.is_empty() {
+                            found.push((action, format!("{} weak", quoted(&weak))));
+                        }
                     }
                 }
                 if log.is_undo(v.since)? {

@@ -37,6 +37,8 @@ use super::{Store, StoreError};
 // The entity a merged one stands for: the catalog's name lookups follow it.
 #[allow(unused_imports)]
 pub(crate) use versions::canonical;
+// An import keeps entity versions as writes do.
+pub(super) use versions::kept_names_json;
 
 /// One write operation, as the planner hands it to the store: entities, predicates and
 /// sources named by id, relations by their handle `#id`.

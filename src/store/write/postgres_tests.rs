@@ -232,6 +232,57 @@ proptest::proptest! {
     }
 }
 
+/// Weak aliases added, the change undone, the undo undone, the change undone again: the
+/// entity's versions keep its weak aliases as they keep its names, so each state comes
+/// back, and its history says what changed.
+fn weak_alias_scenario(engine: Engine) -> Vec<String> {
+    let mut s = store_added(engine, BASE);
+    let mut out = Vec::new();
+    for op in [
+        WriteOp::WeakAlias {
+            entity: "c".into(),
+            names: vec!["the".into(), "of".into()],
+        },
+        undo(None),
+        undo(Some(3)),
+        undo(Some(2)),
+    ] {
+        out.push(outcome(write(&mut s, op)));
+        out.push(rows(&s, "SELECT text FROM weak_alias ORDER BY text").join(","));
+    }
+    out.extend(lines(&s.entity_history("c").unwrap()));
+    out.extend(rows(
+        &s,
+        "SELECT key, since_change, until_change, aliases FROM entity_version \
+         WHERE key = (SELECT key FROM entity WHERE id = 'c') ORDER BY 1, 2",
+    ));
+    out.iter().map(|l| without_instants(l)).collect()
+}
+
+#[test]
+fn weak_aliases_come_back_with_undo_of_an_undo_on_both_engines() {
+    let out = weak_alias_scenario(Engine::Sqlite);
+    let weak: Vec<&str> = out
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .take(4)
+        .map(|l| l.as_str())
+        .collect();
+    assert_eq!(weak, ["of,the", "", "of,the", ""]);
+    assert!(
+        out.iter()
+            .any(|l| l.ends_with(r#"|alias||"the", "of" weak"#)),
+        "{out:#?}"
+    );
+    assert!(
+        out.iter()
+            .any(|l| l.contains(r#"["Gamma",null,1,0,0],["the",null,0,1,1]"#)),
+        "{out:#?}"
+    );
+    both(weak_alias_scenario);
+}
+
 #[test]
 fn the_text_index_follows_every_write_on_postgres() {
     let Some(server) = pg_server::server() else {

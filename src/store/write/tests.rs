@@ -46,6 +46,7 @@ pub(super) enum Step {
     Alias {
         entity: usize,
         name: usize,
+        weak: bool,
     },
     Undo {
         pick: Option<usize>,
@@ -60,7 +61,7 @@ pub(super) fn step() -> impl Strategy<Value = Step> {
         2 => any::<usize>().prop_map(|pick| Step::Retract { pick }),
         1 => (0..4usize, 0..4usize).prop_map(|(from, into)| Step::Merge { from, into }),
         1 => (0..4usize).prop_map(|entity| Step::Unmerge { entity }),
-        1 => (0..4usize, 0..3usize).prop_map(|(entity, name)| Step::Alias { entity, name }),
+        1 => (0..4usize, 0..3usize, any::<bool>()).prop_map(|(entity, name, weak)| Step::Alias { entity, name, weak }),
         2 => proptest::option::of(any::<usize>()).prop_map(|pick| Step::Undo { pick }),
     ]
 }
@@ -119,9 +120,21 @@ pub(super) fn op(s: &Store, step: &Step) -> WriteOp {
         Step::Unmerge { entity } => WriteOp::Unmerge {
             entity: ENTITIES[*entity].into(),
         },
-        Step::Alias { entity, name } => WriteOp::Alias {
+        Step::Alias {
+            entity,
+            name,
+            weak: false,
+        } => WriteOp::Alias {
             entity: ENTITIES[*entity].into(),
             names: vec![format!("name {name}")],
+        },
+        Step::Alias {
+            entity,
+            name,
+            weak: true,
+        } => WriteOp::WeakAlias {
+            entity: ENTITIES[*entity].into(),
+            names: vec![format!("word {name}")],
         },
         Step::Undo { pick } => {
             let last = one(s, "SELECT max(id) FROM change");
@@ -135,6 +148,13 @@ pub(super) fn op(s: &Store, step: &Step) -> WriteOp {
 const RELATION_COLUMNS: &str = "subject, predicate, object, when_text, from_text, to_text, \
     at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note, confidence";
 
+/// The names and weak aliases of entity `e` as its versions keep them
+/// (`versions::kept_names_json`), written by SQLite's JSON functions.
+const NAMES_JSON: &str = "(SELECT json_group_array(json_array(text, lang, is_name, ord, weak)) \
+    FROM (SELECT text, lang, is_name, ord, 0 AS weak FROM alias WHERE entity = e.key \
+          UNION ALL SELECT text, NULL, 0, ord, 1 FROM weak_alias WHERE entity = e.key \
+          ORDER BY 5, 4, 1))";
+
 /// What the store holds now: relations, and entities with their names.
 fn now(s: &Store) -> Vec<String> {
     let mut out = rows(
@@ -143,10 +163,10 @@ fn now(s: &Store) -> Vec<String> {
     );
     out.extend(rows(
         s,
-        "SELECT e.key, e.id, e.kind, e.name, e.note, e.merged_into, \
-                (SELECT json_group_array(json_array(text, lang, is_name, ord)) FROM \
-                    (SELECT * FROM alias WHERE entity = e.key ORDER BY ord, text)) \
-         FROM entity e ORDER BY e.key",
+        &format!(
+            "SELECT e.key, e.id, e.kind, e.name, e.note, e.merged_into, {NAMES_JSON} \
+             FROM entity e ORDER BY e.key"
+        ),
     ));
     out
 }
@@ -166,8 +186,7 @@ fn as_recorded_at(s: &Store, n: i64) -> Vec<String> {
         s,
         &format!(
             "SELECT e.key, e.id, e.kind, e.name, e.note, e.merged_into, \
-                    (SELECT json_group_array(json_array(text, lang, is_name, ord)) FROM \
-                        (SELECT * FROM alias WHERE entity = e.key ORDER BY ord, text)) \
+                    {NAMES_JSON} \
              FROM entity e WHERE since_change <= {n} \
              UNION ALL SELECT key, id, kind, name, note, merged_into, aliases FROM entity_version \
                  WHERE since_change <= {n} AND {n} < until_change \

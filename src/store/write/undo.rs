@@ -132,8 +132,8 @@ impl Writer<'_> {
                 self.remove(s.table, s.key)?;
             }
         }
-        // Entity versions do not keep weak aliases: those `alias … weak` added go by
-        // the change that added them.
+        // Entity versions kept before weak aliases were versioned do not keep them: those
+        // an `alias … weak` of that time added go by the change that added them.
         self.db
             .execute("DELETE FROM weak_alias WHERE added_by = ?1", &[&n])
             .map_err(db)?;

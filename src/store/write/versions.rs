@@ -91,14 +91,74 @@ impl Table {
     }
 }
 
-/// One name of an entity as `entity_version.aliases` keeps it: `[text, lang, is_name, ord]`.
+/// One name of an entity as `entity_version.aliases` keeps it:
+/// `[text, lang, is_name, ord, weak]`, where `weak` is 1 for a weak alias (`weak_alias`,
+/// whose `ord` counts apart) and 0 for a name of `alias`. Versions kept before weak
+/// aliases were versioned have four elements (`weak` None): they are all strong names,
+/// and such a version says nothing about the entity's weak aliases.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(super) struct KeptName(
-    pub(super) String,
-    pub(super) Option<String>,
-    pub(super) i64,
-    pub(super) i64,
+pub(in crate::store) struct KeptName(
+    pub(in crate::store) String,
+    pub(in crate::store) Option<String>,
+    pub(in crate::store) i64,
+    pub(in crate::store) i64,
+    #[serde(default)] pub(in crate::store) Option<i64>,
 );
+
+impl KeptName {
+    /// Whether this is a weak alias.
+    pub(in crate::store) fn is_weak(&self) -> bool {
+        self.4 == Some(1)
+    }
+}
+
+/// The names of a kept version (JSON as [`kept_names_json`] writes it; NULL reads as
+/// none), and whether the version keeps weak aliases too.
+pub(in crate::store) fn kept_names(
+    key: i64,
+    json: Option<&str>,
+) -> Result<(Vec<KeptName>, bool), StoreError> {
+    let names: Vec<KeptName> =
+        serde_json::from_str(json.unwrap_or("[]")).map_err(|e| StoreError::Corrupt {
+            what: format!(
+                "keeps names of entity key {key} that are not a JSON list of names ({e})"
+            ),
+        })?;
+    // Every entity has its display name, so a version's list is never empty; one
+    // written since weak aliases are versioned gives every name its `weak` element.
+    let keeps_weak = names.iter().any(|n| n.4.is_some());
+    Ok((names, keeps_weak))
+}
+
+/// The names of entity `key` as a version keeps them: a JSON array of
+/// `[text, lang, is_name, ord, weak]`, the names of `alias` in their order, then the
+/// weak aliases in theirs. Written here, not by the engine's JSON functions, so that both
+/// engines keep the same text.
+pub(in crate::store) fn kept_names_json(
+    conn: &(impl Sql + ?Sized),
+    key: i64,
+) -> Result<String, StoreError> {
+    let names: Vec<KeptName> = conn
+        .query_map(
+            "SELECT text, lang, is_name, ord, 0 AS weak FROM alias WHERE entity = ?1 \
+             UNION ALL SELECT text, NULL, 0, ord, 1 FROM weak_alias WHERE entity = ?1 \
+             ORDER BY 5, 4, 1",
+            &[&key],
+            |r| {
+                Ok(KeptName(
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    Some(r.get(4)?),
+                ))
+            },
+        )
+        .map_err(db)?;
+    serde_json::to_string(&names).map_err(|e| StoreError::Corrupt {
+        what: format!("has names of entity key {key} that cannot be kept as JSON ({e})"),
+    })
+}
 
 /// Who made a change, when, and what it undid.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +312,7 @@ impl Writer<'_> {
                         |r| r.get(0),
                     )
                     .map_err(db)?;
-                self.set_names(key, kept.as_deref().unwrap_or("[]"))?;
+                self.set_names(key, kept.as_deref())?;
             }
             Table::Relation => self.index_text(key)?,
             Table::Predicate | Table::Source => {}
@@ -294,7 +354,7 @@ impl Writer<'_> {
             )
             .map_err(db)?;
         if table == Table::Entity {
-            let names = self.names_json(key)?;
+            let names = kept_names_json(self.db, key)?;
             self.db
                 .execute(
                     "UPDATE entity_version SET aliases = ?3 WHERE key = ?1 AND since_change = ?2",
@@ -305,35 +365,33 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// The names of entity `key` as a version keeps them: a JSON array of
-    /// `[text, lang, is_name, ord]` in the order of `alias`.
-    fn names_json(&self, key: i64) -> Result<String, StoreError> {
-        let names: Vec<KeptName> = self
-            .db
-            .query_map(
-                "SELECT text, lang, is_name, ord FROM alias WHERE entity = ?1 ORDER BY ord, text",
-                &[&key],
-                |r| Ok(KeptName(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .map_err(db)?;
-        serde_json::to_string(&names).map_err(|e| StoreError::Corrupt {
-            what: format!("has names of entity key {key} that cannot be kept as JSON ({e})"),
-        })
-    }
-
     /// Replaces the names of entity `key` with those of a kept version (JSON as
-    /// [`Writer::names_json`] writes it).
-    fn set_names(&self, key: i64, json: &str) -> Result<(), StoreError> {
-        let names: Vec<KeptName> = serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
-            what: format!(
-                "keeps names of entity key {key} that are not a JSON list of names ({e})"
-            ),
-        })?;
+    /// [`kept_names_json`] writes it). A version kept before weak aliases were versioned
+    /// leaves the weak aliases as they are (`undo` removes those an `alias … weak` of
+    /// that time added by `weak_alias.added_by`).
+    fn set_names(&self, key: i64, json: Option<&str>) -> Result<(), StoreError> {
+        let (names, keeps_weak) = kept_names(key, json)?;
         self.db
             .execute("DELETE FROM alias WHERE entity = ?1", &[&key])
             .map_err(db)?;
-        for KeptName(text, lang, is_name, ord) in names {
-            self.insert_name(key, &text, lang.as_deref(), is_name != 0, ord)?;
+        if keeps_weak {
+            self.db
+                .execute("DELETE FROM weak_alias WHERE entity = ?1", &[&key])
+                .map_err(db)?;
+        }
+        for name in names {
+            if name.is_weak() {
+                self.db
+                    .execute(
+                        "INSERT INTO weak_alias (entity, text, norm, ord) VALUES (?1, ?2, ?3, ?4) \
+                         ON CONFLICT DO NOTHING",
+                        &[&key, &name.0, &names::normalise(&name.0), &name.3],
+                    )
+                    .map_err(db)?;
+            } else {
+                let KeptName(text, lang, is_name, ord, _) = name;
+                self.insert_name(key, &text, lang.as_deref(), is_name != 0, ord)?;
+            }
         }
         Ok(())
     }
@@ -373,12 +431,52 @@ mod tests {
         let w = Writer { db: s.db(), change };
         w.keep(Table::Entity, key).unwrap();
         w.touch(Table::Entity, key).unwrap();
-        w.set_names(key, "[]").unwrap();
+        w.set_names(key, Some("[]")).unwrap();
         assert_ne!(snapshot(&s), before);
         w.restore(Table::Entity, key, 1).unwrap();
         let mut after = snapshot(&s);
         after.retain(|line| !line.starts_with("entity_version"));
         assert_eq!(after, before);
+    }
+
+    #[test]
+    fn a_version_kept_before_weak_aliases_were_versioned_leaves_them_to_added_by() {
+        let mut s = store_with(&BASE.replace(
+            r#""name":"Gamma""#,
+            r#""name":"Gamma","weak_aliases":["of"]"#,
+        ));
+        let weak = |names: &[&str]| WriteOp::WeakAlias {
+            entity: "c".into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+        };
+        write(&mut s, weak(&["the"])).unwrap();
+        // As a store of schema 17 kept it: names only, and the change on the weak alias.
+        let conn = s.connection();
+        conn.execute_batch(
+            "UPDATE entity_version SET aliases = '[[\"Gamma\",null,1,0]]'; \
+             UPDATE weak_alias SET added_by = 2 WHERE text = 'the';",
+        )
+        .unwrap();
+        let key: i64 = one(&s, "SELECT key FROM entity WHERE id = 'c'");
+        assert_eq!(
+            kept_names(key, Some(r#"[["Gamma",null,1,0]]"#)).unwrap(),
+            (vec![KeptName("Gamma".into(), None, 1, 0, None)], false)
+        );
+        write(&mut s, undo(None)).unwrap();
+        assert_eq!(rows(&s, "SELECT text FROM weak_alias"), ["of"]);
+        // What the undo kept is of the new kind, weak aliases and all.
+        assert_eq!(
+            rows(
+                &s,
+                "SELECT aliases FROM entity_version WHERE since_change = 2"
+            ),
+            [r#"[["Gamma",null,1,0,0],["of",null,0,1,1],["the",null,0,2,1]]"#]
+        );
+        write(&mut s, undo(Some(3))).unwrap();
+        assert_eq!(
+            rows(&s, "SELECT text FROM weak_alias ORDER BY ord"),
+            ["of", "the"]
+        );
     }
 
     #[test]

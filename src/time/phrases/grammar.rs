@@ -3,6 +3,7 @@
 //! position and the one that reads the most tokens wins, so `8 May 2025` is a day, not
 //! the month `May 2025` after a stray number.
 
+use super::range::range;
 use super::words::{Rel, Third, Token, Unit, Word};
 
 /// What a date phrase names, before an anchor places it in time.
@@ -35,6 +36,17 @@ pub(super) enum Phrase {
     /// `3 days ago`, `in 2 weeks`, منذ ثلاثة أيام: `count` units from the anchor
     /// (negative: back).
     Count { unit: Unit, count: i64 },
+    /// Two ends joined: `13–15 July 2025`, `May–June 2025`, `2023–2024` (see
+    /// [`range`](super::range)).
+    Range { start: End, end: End },
+}
+
+/// One end of a range: a day, a month or a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum End {
+    Day { year: YearRef, month: u32, day: u32 },
+    Month { year: YearRef, month: u32 },
+    Year(i64),
 }
 
 /// Which year a month, day or part belongs to.
@@ -64,8 +76,8 @@ pub(super) enum YearPart {
 /// token after it. Fillers before the phrase are skipped; `None` when no phrase starts
 /// there.
 pub(super) fn phrase_at(tokens: &[Token], start: usize) -> Option<(Phrase, usize)> {
-    let forms: [fn(&mut Cursor) -> Option<Phrase>; 7] =
-        [day, weekday, date, month, year, week, count];
+    let forms: [fn(&mut Cursor) -> Option<Phrase>; 8] =
+        [day, weekday, date, month, year, week, count, range];
     let mut best: Option<(Phrase, usize)> = None;
     // `in May 2025`: `in` adds nothing, except to a count (`in 3 days`).
     let starts = match tokens.get(start) {
@@ -88,25 +100,42 @@ pub(super) fn phrase_at(tokens: &[Token], start: usize) -> Option<(Phrase, usize
 
 /// A position in the tokens; reading skips fillers.
 #[derive(Clone, Copy)]
-struct Cursor<'t> {
+pub(super) struct Cursor<'t> {
     tokens: &'t [Token],
-    pos: usize,
+    pub(super) pos: usize,
 }
 
 impl Cursor<'_> {
-    /// The next meaningful word, moving past it.
+    /// The next meaningful word, moving past it (a hyphen between words is no word:
+    /// `mid-May`).
     fn next(&mut self) -> Option<Word> {
         while let Some(token) = self.tokens.get(self.pos) {
             self.pos += 1;
-            if token.word != Word::Filler {
+            if !matches!(token.word, Word::Filler | Word::Hyphen) {
                 return Some(token.word);
             }
         }
         None
     }
 
+    /// Moves past a hyphen between words when one comes next (the `to` of `May-June`).
+    pub(super) fn hyphen(&mut self) -> bool {
+        let mut pos = self.pos;
+        while let Some(token) = self.tokens.get(pos) {
+            match token.word {
+                Word::Filler => pos += 1,
+                Word::Hyphen => {
+                    self.pos = pos + 1;
+                    return true;
+                }
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// Reads the next word when `f` accepts it.
-    fn take<T>(&mut self, f: impl Fn(Word) -> Option<T>) -> Option<T> {
+    pub(super) fn take<T>(&mut self, f: impl Fn(Word) -> Option<T>) -> Option<T> {
         let mut ahead = *self;
         let value = f(ahead.next()?)?;
         *self = ahead;
@@ -114,14 +143,14 @@ impl Cursor<'_> {
     }
 
     /// Runs `f` and keeps its reading only when it succeeds.
-    fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
+    pub(super) fn attempt<T>(&mut self, f: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         let mut ahead = *self;
         let value = f(&mut ahead)?;
         *self = ahead;
         Some(value)
     }
 
-    fn is(&mut self, word: Word) -> bool {
+    pub(super) fn is(&mut self, word: Word) -> bool {
         self.take(|w| (w == word).then_some(())).is_some()
     }
 }
@@ -140,7 +169,7 @@ fn weekday_word(w: Word) -> Option<u32> {
     }
 }
 
-fn month_word(w: Word) -> Option<u32> {
+pub(super) fn month_word(w: Word) -> Option<u32> {
     match w {
         Word::Month(m) => Some(m),
         _ => None,
@@ -155,7 +184,7 @@ fn third_word(w: Word) -> Option<Third> {
 }
 
 /// A year in digits: three or four of them.
-fn year_number(w: Word) -> Option<i64> {
+pub(super) fn year_number(w: Word) -> Option<i64> {
     match w {
         Word::Number(n, 3 | 4) => Some(n),
         _ => None,
@@ -178,7 +207,7 @@ fn unit_rel(c: &mut Cursor, unit: Unit) -> Option<Rel> {
 
 /// The year written after a month, day or part: `2025`, `عام 2025`, `last year`,
 /// `العام الماضي`; or the month's own `last`/`next` (نوفمبر الماضي) when `own` is allowed.
-fn year_after(c: &mut Cursor, own: bool) -> YearRef {
+pub(super) fn year_after(c: &mut Cursor, own: bool) -> YearRef {
     if let Some(r) = unit_rel(c, Unit::Year) {
         return YearRef::Of(r);
     }
@@ -236,7 +265,7 @@ fn weekday(c: &mut Cursor) -> Option<Phrase> {
 }
 
 /// A day number: 1–31 in digits, `8th`, or an Arabic ordinal (الثالث عشر).
-fn day_number(c: &mut Cursor) -> Option<u32> {
+pub(super) fn day_number(c: &mut Cursor) -> Option<u32> {
     c.is(Word::Unit(Unit::Day));
     c.take(|w| match w {
         Word::Number(n, 1 | 2) if (1..=31).contains(&n) => u32::try_from(n).ok(),

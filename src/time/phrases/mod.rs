@@ -1,15 +1,18 @@
 //! Dates as reporters write them (ARTICLES.md, "Relative and written-out dates"): written
 //! dates (`8 May 2025`, ٨ أيار ٢٠٢٥), day words, weekdays, months without a year,
 //! `last`/`this`/`next`, early/mid/late and beginning/end, quarters and halves in words,
-//! counts (`3 days ago`, منذ ثلاثة أيام), in English and Arabic.
+//! counts (`3 days ago`, منذ ثلاثة أيام), ranges (`13–15 July 2025`, `May–June 2025`,
+//! من 13 إلى 15 يوليو), in English and Arabic.
 //!
 //! - [`resolve_date`]: any date text (DATA.md's expressions first, then phrases) against an
 //!   anchor, with the rule that applied.
 //! - [`find`]: the date phrases inside running text, with their spans.
 //!
-//! The words are in [`words`], the forms in [`grammar`], the placing in [`resolve`].
+//! The words are in [`words`], the forms in [`grammar`] (ranges in [`range`]), the
+//! placing in [`resolve`].
 
 mod grammar;
+mod range;
 mod resolve;
 mod words;
 
@@ -142,6 +145,10 @@ pub fn resolve_date(text: &str, context: &DateContext) -> Result<Resolved, TimeE
             format!("after {}", placed.written),
             format!("after: {}", placed.rule),
         ),
+        // A range is the EDTF interval it is written as, with that interval's bounds.
+        None if matches!(phrase, grammar::Phrase::Range { .. }) => {
+            (parse_date(&placed.written)?, placed.written, placed.rule)
+        }
         None => (
             DateExpr::within_days(placed.lo, placed.hi),
             placed.written,
@@ -213,10 +220,10 @@ pub fn find(text: &str, anchor: Option<Day>) -> Vec<FoundDate> {
     let mut i = 0;
     while i < toks.len() {
         let phrase = match toks[i].word {
-            Word::Filler | Word::Break | Word::Other => None,
-            // A number alone (`in 2024 people`) is no date here; `8 May`, `3 days ago`
-            // and عام 2024 are.
-            first => phrase_at(&toks, i).filter(|(p, _)| {
+            Word::Filler | Word::Break | Word::Hyphen | Word::Other => None,
+            // A number alone (`in 2024 people`, the `2` of a score `2-1`) is no date
+            // here; `8 May`, `3 days ago` and عام 2024 are.
+            first => phrase_at(&toks, i).filter(|(p, end)| {
                 let bare_year = matches!(
                     p,
                     grammar::Phrase::Year {
@@ -224,7 +231,15 @@ pub fn find(text: &str, anchor: Option<Day>) -> Vec<FoundDate> {
                         part: grammar::YearPart::Whole
                     }
                 );
-                !(bare_year && matches!(first, Word::Number(..) | Word::In))
+                let mut words = toks[i..*end]
+                    .iter()
+                    .filter(|t| !matches!(t.word, Word::Filler | Word::In));
+                let lone_number = matches!(
+                    (words.next().map(|t| t.word), words.next()),
+                    (Some(Word::Number(..)), None)
+                );
+                let bare_year = bare_year && matches!(first, Word::Number(..) | Word::In);
+                !(bare_year || lone_number)
             }),
         };
         let iso = iso_at(text, &toks[i].span);

@@ -4,6 +4,7 @@
 //! arithmetic.
 
 use super::grammar::{Phrase, YearPart, YearRef};
+use super::range;
 use super::words::{Rel, Third, Unit};
 use crate::time::calendar::{day_from_ymd, format_day, ymd};
 use crate::time::edtf::MONTH_NAMES;
@@ -55,6 +56,9 @@ pub(super) fn relative_kind(phrase: &Phrase) -> Option<&'static str> {
         Phrase::Year { year, .. } => year_kind(year, "a part of a year without a year"),
         Phrase::MonthRel { .. } | Phrase::Week { .. } | Phrase::Count { .. } => {
             Some("it counts from the date it was written")
+        }
+        Phrase::Range { start, end } => {
+            range::is_relative(*start, *end).then_some("a range of dates without a year")
         }
     }
 }
@@ -257,6 +261,7 @@ pub(super) fn place(
             };
             days(monday, monday + 6, rule.to_string())
         }
+        Phrase::Range { start, end } => range::place_range(start, end, anchor, forward),
         Phrase::Count { unit, count } => {
             let (what, plural) = match unit {
                 Unit::Day => ("day", "days"),

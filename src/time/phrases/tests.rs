@@ -112,6 +112,33 @@ fn find_gives_each_phrase_with_its_span() {
     ));
 }
 
+#[test]
+fn ranges_come_to_the_interval_of_their_ends() {
+    let a = day(2025, 8, 1);
+    let range = |text: &str| {
+        let r = resolve_date(text, &DateContext::at(Some(a))).unwrap_or_else(|e| panic!("{e}"));
+        (r.written, r.expr)
+    };
+    let (written, expr) = range("13–15 July");
+    assert_eq!(written, "2025-07-13/2025-07-15");
+    // The interval's bounds are the EDTF interval's, whatever DATA.md gives it.
+    assert_eq!(expr, parse_date("2025-07-13/2025-07-15").unwrap());
+    assert_eq!(range("May-June 2025").0, "2025-05/2025-06");
+    assert_eq!(range("بين 13 و15 تموز").0, "2025-07-13/2025-07-15");
+    // A hyphen between words is still nothing where no range is.
+    assert_eq!(
+        bounds("mid-May 2025", a, false),
+        (day(2025, 5, 11), day(2025, 5, 20))
+    );
+    let text = "The talks ran 13–15 July 2025 in Baku; the score was 2-1.";
+    let found = find(text, Some(a));
+    let words: Vec<&str> = found.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(words, vec!["13–15 July 2025"]);
+    assert!(find("call 555-1234 today", None)
+        .iter()
+        .all(|f| f.text == "today"));
+}
+
 proptest! {
     #[test]
     fn no_text_makes_resolving_panic(text in "\\PC{0,30}", anchor in -800_000i64..800_000, planned: bool) {
@@ -131,6 +158,7 @@ proptest! {
             "ago", "3", "days", "in", "مطلع", "منتصف", "أواخر", "الماضي", "المقبل", "عام",
             "العام", "الشهر", "الربع", "الأول", "من", "نوفمبر", "أيار", "اليوم", "الاثنين",
             "أمس", "منذ", "ثلاثة", "أيام", "٢٠٢٤", "٨", "كانون", "الثاني", "before", "2025-5-8",
+            "to", "–", "-", "from", "between", "and", "إلى", "بين", "و", "13-15", "2023", "July",
         ]), 1..6),
         anchor in -800_000i64..800_000,
         planned: bool,

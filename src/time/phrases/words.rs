@@ -76,6 +76,16 @@ pub(super) enum Word {
     Later,
     /// `in`: a count forward (`in 3 days`), else nothing (`in May 2025`).
     In,
+    /// What joins the two ends of a range: to, until, `–`, إلى، حتى.
+    To,
+    /// `and` (و) after `between` (بين).
+    And,
+    /// `from` before a range (Arabic من is a filler).
+    From,
+    /// `between` (بين) before a range.
+    Between,
+    /// `-` between two words (`mid-May`, `May-June`): nothing, or the `to` of a range.
+    Hyphen,
     /// A word that adds nothing (the, of, in, في، من، الموافق …).
     Filler,
     /// The end of a sentence: a phrase never runs across it.
@@ -370,6 +380,29 @@ fn vocabulary() -> &'static HashMap<String, Word> {
             add(text, Word::Later);
         }
         add("in", Word::In);
+        for text in [
+            "to",
+            "until",
+            "till",
+            "through",
+            "thru",
+            "-",
+            "–",
+            "—",
+            "إلى",
+            "الى",
+            "حتى",
+            "لغاية",
+        ] {
+            add(text, Word::To);
+        }
+        for text in ["and", "و"] {
+            add(text, Word::And);
+        }
+        add("from", Word::From);
+        for text in ["between", "بين"] {
+            add(text, Word::Between);
+        }
         map
     })
 }
@@ -385,17 +418,21 @@ pub(super) fn tokens(text: &str) -> Vec<Token> {
         .iter()
         .map(|p| match p {
             Piece::Text(range) => normalise(&text[range.clone()]),
-            Piece::Break(_) => String::new(),
+            Piece::Break(_) | Piece::Hyphen(_) => String::new(),
         })
         .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < pieces.len() {
         let range = match &pieces[i] {
-            Piece::Break(range) => {
+            Piece::Break(range) | Piece::Hyphen(range) => {
+                let word = match pieces[i] {
+                    Piece::Hyphen(_) => Word::Hyphen,
+                    _ => Word::Break,
+                };
                 out.push(Token {
                     span: range.clone(),
-                    word: Word::Break,
+                    word,
                 });
                 i += 1;
                 continue;
@@ -416,7 +453,7 @@ pub(super) fn tokens(text: &str) -> Vec<Token> {
         }
         let (len, word) = matched.unwrap_or_else(|| (1, classify(&forms[i])));
         let end = match &pieces[i + len - 1] {
-            Piece::Text(r) | Piece::Break(r) => r.end,
+            Piece::Text(r) | Piece::Break(r) | Piece::Hyphen(r) => r.end,
         };
         out.push(Token {
             span: range.start..end,
@@ -427,35 +464,49 @@ pub(super) fn tokens(text: &str) -> Vec<Token> {
     out
 }
 
-/// A word of the text, or a sentence end.
+/// A word of the text, a sentence end, or a hyphen between words.
 enum Piece {
     Text(Range<usize>),
     Break(Range<usize>),
+    Hyphen(Range<usize>),
 }
 
 impl Piece {
+    /// A sentence end or a hyphen: no group of words runs across it.
     fn is_break(&self) -> bool {
-        matches!(self, Piece::Break(_))
+        !matches!(self, Piece::Text(_))
     }
 }
 
-/// Splits at whitespace and punctuation; `-` and `/` stay inside a word (2025-5-8) unless
-/// they join letters to digits (`mid-2024`).
+/// Splits at whitespace and punctuation. `–` and `—` are words of their own (the `to` of a
+/// range: `13–15 July`); `-` between letters is a [`Piece::Hyphen`] (`mid-May`,
+/// `May-June`); `-` after letters before digits separates (`mid-2024`); `-` and `/` stay inside a
+/// word of digits (2025-5-8), unless it is two numbers that no date in digits reads
+/// (`13-15`, `2023-2024`): those are the two ends of a range and the dash between.
 fn pieces(text: &str) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
     let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
         let breaks = matches!(c, '.' | ';' | '!' | '?' | '\n' | '؛' | '؟');
+        let after_letter = prev.is_some_and(char::is_alphabetic);
+        let dash = matches!(c, '–' | '—');
+        let hyphen = c == '-' && after_letter && next.is_some_and(char::is_alphabetic);
         let separates = c.is_whitespace()
             || matches!(c, ',' | '،' | '(' | ')' | '"' | '«' | '»' | ':')
-            || (matches!(c, '-' | '–') && prev.is_some_and(char::is_alphabetic));
-        if breaks || separates {
+            || (matches!(c, '-' | '–') && after_letter);
+        if breaks || separates || dash || hyphen {
             if let Some(s) = start.take() {
-                out.push(Piece::Text(s..i));
+                push_text(text, s..i, &mut out);
             }
             if breaks {
                 out.push(Piece::Break(i..i + c.len_utf8()));
+            } else if hyphen {
+                out.push(Piece::Hyphen(i..i + 1));
+            } else if dash {
+                out.push(Piece::Text(i..i + c.len_utf8()));
             }
         } else if start.is_none() {
             start = Some(i);
@@ -463,9 +514,26 @@ fn pieces(text: &str) -> Vec<Piece> {
         prev = Some(c);
     }
     if let Some(s) = start {
-        out.push(Piece::Text(s..text.len()));
+        push_text(text, s..text.len(), &mut out);
     }
     out
+}
+
+/// Pushes the word at `range`, cut in three when it is two numbers joined by `-` that no
+/// date in digits reads (`13-15`, `١٣-١٥`, `2023-2024`).
+fn push_text(text: &str, range: Range<usize>, out: &mut Vec<Piece>) {
+    let word = &text[range.clone()];
+    let numbers = |part: &str| !part.is_empty() && part.chars().all(char::is_numeric);
+    if let Some((a, b)) = word.split_once('-') {
+        if numbers(a) && numbers(b) && numeric_date(&normalise(word)).is_none() {
+            let dash = range.start + a.len();
+            out.push(Piece::Text(range.start..dash));
+            out.push(Piece::Text(dash..dash + 1));
+            out.push(Piece::Text(dash + 1..range.end));
+            return;
+        }
+    }
+    out.push(Piece::Text(range));
 }
 
 /// The meaning of one word in matching form.
@@ -612,5 +680,34 @@ mod tests {
         assert_eq!(words("Q3"), vec![Word::Grouping(Unit::Quarter, 3)]);
         assert_eq!(words("أول أمس"), vec![Word::DayName(-2)]);
         assert_eq!(words("للعام"), vec![Word::Unit(Unit::Year)]);
+    }
+
+    #[test]
+    fn dashes_join_the_ends_of_ranges_and_dates_in_digits_stay_whole() {
+        let text = "١٣-١٥ يوليو";
+        let toks = tokens(text);
+        assert_eq!(&text[toks[1].span.clone()], "-");
+        assert_eq!(
+            toks.iter().map(|t| t.word).collect::<Vec<_>>(),
+            vec![
+                Word::Number(13, 2),
+                Word::To,
+                Word::Number(15, 2),
+                Word::Month(7)
+            ]
+        );
+        assert_eq!(
+            words("2023–2024"),
+            vec![Word::Number(2023, 4), Word::To, Word::Number(2024, 4)]
+        );
+        assert_eq!(
+            words("mid-May"),
+            vec![Word::Third(Third::Mid), Word::Hyphen, Word::Month(5)]
+        );
+        assert_eq!(words("2025-05"), vec![Word::Digits(2025, 5, None)]);
+        assert_eq!(
+            words("بين 13 و15"),
+            vec![Word::Between, Word::Number(13, 2), Word::Number(15, 2)]
+        );
     }
 }

@@ -227,3 +227,42 @@ fn a_store_from_before_history_is_upgraded_with_its_contents_as_change_1() {
     assert_ne!(all(""), now);
     assert_eq!(all(" as recorded at change 1"), now);
 }
+
+/// What `mentions` finds in one sentence that names Kan by a weak alias in quotes.
+fn kan_in_quotes(store: &TempStore) -> String {
+    let out = store.run_with_stdin(
+        &["mentions", "-", "--format", "jsonl"],
+        "He spoke to \"KanTV\" yesterday.",
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    out.stdout
+}
+
+#[test]
+fn weak_aliases_come_back_with_an_undo_of_an_undo_and_through_a_history_export() {
+    let s = seed_store();
+    assert!(!kan_in_quotes(&s).contains("KanTV"));
+    write(&s, r#"alias kan "KanTV" weak"#);
+    let added = kan_in_quotes(&s);
+    assert!(added.contains("KanTV"), "{added}");
+    write(&s, "undo");
+    assert!(!kan_in_quotes(&s).contains("KanTV"));
+    let undo = latest_change(&s);
+    write(&s, &format!("undo change {undo}"));
+    assert_eq!(kan_in_quotes(&s), added);
+    let history = answer(&s, "history kan", "csv");
+    assert!(history.contains(r#"alias,,"""KanTV"" weak""#), "{history}");
+
+    let file = s.db.with_file_name("history.jsonl");
+    fs::write(&file, history_export(&s)).unwrap();
+    let fresh = TempStore::new();
+    let out = fresh.run(&["import", file.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(kan_in_quotes(&fresh), added);
+    assert_eq!(answer(&fresh, "history kan", "csv"), history);
+    assert_eq!(
+        answer(&fresh, "describe kan", "csv"),
+        answer(&s, "describe kan", "csv")
+    );
+    assert_eq!(fresh.ok(&["export"]), s.ok(&["export"]));
+}
