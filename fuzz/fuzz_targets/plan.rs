@@ -7,10 +7,10 @@
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+use factstore::deadline::Deadline;
 use factstore::error::Error;
 use factstore::lang;
 use factstore::output::{self, OutputFormat, RenderOptions};
-use factstore::deadline::Deadline;
 use factstore::statement::{self, Options, Outcome};
 use factstore::store::{self, ImportOptions, Store};
 use libfuzzer_sys::fuzz_target;

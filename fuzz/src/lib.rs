@@ -2,7 +2,7 @@
 //! checking what an accepted file leaves behind.
 //!
 //! A file is either refused as bad data (an error naming a line inside the file),
-//! leaving the store empty, or imported; an imported file leaves a store that passes its
+//! leaving the store as new, or imported; an imported file leaves a store that passes its
 //! own checks, whose counts agree with the import summary, that takes the same file again
 //! without adding anything (a history export that restored something is refused instead:
 //! it imports into an empty store only), and whose export imports back into an identical
@@ -33,11 +33,14 @@ struct Reused {
     /// A `DELETE` of every row of each table of the schema (sqlite_sequence too, were
     /// there one), a table's rows before the rows they refer to: foreign keys hold after
     /// each statement. (Setting `defer_foreign_keys` instead would make SQLite compile
-    /// every cached statement again.)
-    deletes: Vec<String>,
-    /// The schema's version, then for each table of `deletes` whether it holds a row:
-    /// one statement, so that emptying a store runs the `DELETE`s of the few tables an
-    /// input filled (a `DELETE` of an empty table costs about as much as of a small one).
+    /// every cached statement again.) With it, for a table a new store has rows in (the
+    /// count of name changes), the `INSERT` that puts them back from a copy made when the
+    /// store was new.
+    resets: Vec<(String, Option<String>)>,
+    /// The schema's version, then for each table of `resets` whether it differs from a
+    /// new store's (for most tables: whether it holds a row): one statement, so that
+    /// resetting a store runs the statements of the few tables an input wrote to (a
+    /// `DELETE` of an empty table costs about as much as of a small one).
     survey: String,
     /// Whether the store may hold rows or have another schema (an input wrote to it).
     used: bool,
@@ -70,16 +73,34 @@ impl Reused {
         // of the user's), and a text index (a virtual table and its shadow tables, which
         // hold rows even when it is empty), emptied by the triggers of the table it indexes.
         let tables = referrers_first(&references);
-        let survey = tables
-            .iter()
-            .map(|table| format!(", EXISTS (SELECT 1 FROM \"{table}\")"))
-            .collect::<String>();
+        let mut survey = String::new();
+        let mut resets = Vec::new();
+        for (i, table) in tables.iter().enumerate() {
+            let seeded: bool = conn
+                .query_row(
+                    &format!("SELECT EXISTS (SELECT 1 FROM \"{table}\")"),
+                    [],
+                    |r| r.get(0),
+                )
+                .expect("the new store's rows are looked at");
+            let restore = if seeded {
+                let copy = format!("temp.\"new_{i}\"");
+                conn.execute_batch(&format!("CREATE TABLE {copy} AS SELECT * FROM \"{table}\""))
+                    .expect("the new store's rows are copied");
+                survey.push_str(&format!(
+                    ", EXISTS (SELECT * FROM \"{table}\" EXCEPT SELECT * FROM {copy}) \
+                     OR EXISTS (SELECT * FROM {copy} EXCEPT SELECT * FROM \"{table}\")"
+                ));
+                Some(format!("INSERT INTO \"{table}\" SELECT * FROM {copy}"))
+            } else {
+                survey.push_str(&format!(", EXISTS (SELECT 1 FROM \"{table}\")"));
+                None
+            };
+            resets.push((format!("DELETE FROM \"{table}\""), restore));
+        }
         let mut reused = Reused {
             schema_version: 0,
-            deletes: tables
-                .iter()
-                .map(|table| format!("DELETE FROM \"{table}\""))
-                .collect(),
+            resets,
             survey: format!("SELECT schema_version{survey} FROM pragma_schema_version"),
             store,
             used: false,
@@ -88,14 +109,15 @@ impl Reused {
         reused
     }
 
-    /// The schema's version, and for each table of `deletes` whether it holds a row.
+    /// The schema's version, and for each table of `resets` whether it differs from a new
+    /// store's.
     fn survey(&self) -> (i64, Vec<bool>) {
         self.store
             .fuzzing_connection()
             .prepare_cached(&self.survey)
             .and_then(|mut stmt| {
                 stmt.query_row([], |r| {
-                    let filled = (1..=self.deletes.len())
+                    let filled = (1..=self.resets.len())
                         .map(|i| r.get(i))
                         .collect::<Result<_, _>>()?;
                     Ok((r.get(0)?, filled))
@@ -104,8 +126,9 @@ impl Reused {
             .expect("the store is surveyed")
     }
 
-    /// The store, empty as a new store: every row of every table deleted (keys start
-    /// again from 1: no table counts on AUTOINCREMENT), unless it holds none.
+    /// The store, as a new store: every row of every table an input wrote to deleted
+    /// (keys start again from 1: no table counts on AUTOINCREMENT) and a new store's rows
+    /// put back, referred tables first.
     fn take(&mut self) -> &mut Store {
         if self.used {
             let (schema_version, filled) = self.survey();
@@ -115,8 +138,17 @@ impl Reused {
                 let conn = self.store.fuzzing_connection();
                 let run = |sql: &str| conn.prepare_cached(sql)?.execute([]);
                 let emptied = run("BEGIN").and_then(|_| {
-                    for (delete, _) in self.deletes.iter().zip(filled).filter(|(_, f)| *f) {
+                    let written: Vec<_> = self
+                        .resets
+                        .iter()
+                        .zip(filled)
+                        .filter_map(|(reset, f)| f.then_some(reset))
+                        .collect();
+                    for (delete, _) in &written {
                         run(delete)?;
+                    }
+                    for restore in written.iter().rev().filter_map(|(_, r)| r.as_ref()) {
+                        run(restore)?;
                     }
                     run("COMMIT")
                 });
@@ -127,13 +159,21 @@ impl Reused {
         &mut self.store
     }
 
-    /// Panics unless the store holds no row: what a refused file must leave of an empty
-    /// store. The next input then takes the store as it is (unless the schema changed).
+    /// Panics unless the store holds what a new store holds: what a refused file must
+    /// leave of a new store. The next input then takes the store as it is (unless the schema changed).
     fn assert_empty(&mut self) {
         let (schema_version, filled) = self.survey();
+        let left: Vec<&str> = self
+            .resets
+            .iter()
+            .zip(&filled)
+            .filter(|(_, f)| **f)
+            .map(|((delete, _), _)| delete.trim_start_matches("DELETE FROM "))
+            .collect();
         assert!(
-            !filled.contains(&true),
-            "a refused file left rows in the store"
+            left.is_empty(),
+            "a refused file left rows in the store, in {}",
+            left.join(", ")
         );
         self.used = schema_version != self.schema_version;
     }
