@@ -101,7 +101,10 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
     };
     let config = config(conninfo).map_err(|e| connect_error(e.to_string()))?;
     let db = Db::Postgres(Box::new(
-        PgConn::connect(&config, schema).map_err(|e| connect_error(e.to_string()))?,
+        // Nothing a reading command runs may write: its session's transactions are
+        // read-only from the start (a migration asks for READ WRITE).
+        PgConn::connect(&config, schema, mode == Mode::ReadOnly)
+            .map_err(|e| connect_error(e.to_string()))?,
     ));
     let path = PathBuf::from(&label);
 
@@ -138,11 +141,6 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
             });
         }
     }
-    if mode == Mode::ReadOnly {
-        // Nothing a reading command runs may write.
-        db.execute_batch("SET default_transaction_read_only = on")
-            .map_err(StoreError::db("cannot open the store for reading"))?;
-    }
     Ok(Store {
         db,
         path,
@@ -153,6 +151,21 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
 
 /// Whether the schema exists, and the store's schema version in it (0 for none).
 fn version(db: &Db, schema: &str) -> Result<(bool, i64), super::db::DbError> {
+    // A store's version table is on the search path (the store's schema alone): one
+    // statement, one round trip, answers for a store that is there. Anything else (no
+    // schema, no version table, no version, no right to read it) is asked below.
+    if let Ok(Some(v)) = db.query_row("SELECT max(version) FROM schema_version", &[], |r| {
+        r.get::<Option<i64>>(0)
+    }) {
+        if v > 0 {
+            return Ok((true, v));
+        }
+    }
+    slow_version(db, schema)
+}
+
+/// [`version`] step by step: the schema, its version table, the version.
+fn slow_version(db: &Db, schema: &str) -> Result<(bool, i64), super::db::DbError> {
     // One round trip for both questions: each statement costs a process that opens the
     // store two (prepare, run).
     let (exists, has_version): (bool, bool) = db.query_row(
@@ -190,7 +203,10 @@ fn migrate(db: &Db, schema: &str, path: &std::path::Path) -> Result<(), StoreErr
             source,
         }
     };
-    db.execute_batch("BEGIN").map_err(failed("(start)"))?;
+    // READ WRITE: a reading command's session makes its transactions read-only by
+    // default, and a reader upgrades the store when its role may.
+    db.execute_batch("BEGIN READ WRITE")
+        .map_err(failed("(start)"))?;
     let result = (|| {
         db.query_row(
             "SELECT pg_advisory_xact_lock(hashtext('factstore schema ' || ?1))::text",
@@ -205,7 +221,7 @@ fn migrate(db: &Db, schema: &str, path: &std::path::Path) -> Result<(), StoreErr
             quote_identifier(schema)
         ))
         .map_err(failed("(version table)"))?;
-        let (_, now) = version(db, schema).map_err(failed("(version)"))?;
+        let (_, now) = slow_version(db, schema).map_err(failed("(version)"))?;
         if now > POSTGRES_SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: path.to_path_buf(),
