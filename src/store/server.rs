@@ -100,16 +100,26 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
         reason,
     };
     let config = config(conninfo).map_err(|e| connect_error(e.to_string()))?;
-    let db = Db::Postgres(Box::new(
-        // Nothing a reading command runs may write: its session's transactions are
-        // read-only from the start (a migration asks for READ WRITE).
-        PgConn::connect(&config, schema, mode == Mode::ReadOnly)
-            .map_err(|e| connect_error(e.to_string()))?,
-    ));
+    // Nothing a reading command runs may write: its session's transactions are
+    // read-only from the start (a migration asks for READ WRITE).
+    let read_only = mode == Mode::ReadOnly;
+    let pg =
+        PgConn::connect(&config, schema, read_only).map_err(|e| connect_error(e.to_string()))?;
+    let db = Db::Postgres(Box::new(pg));
     let path = PathBuf::from(&label);
 
     let read = StoreError::db("cannot read the store's schema version");
-    let (exists, version) = version(&db, schema).map_err(read)?;
+    let (exists, version) = match quick_version(&db, schema, read_only) {
+        Some(version) => (true, version),
+        None => {
+            // The settings again as statements: a connection pooler may have dropped
+            // the startup packet's (PgBouncer's `ignore_startup_parameters`).
+            if let Db::Postgres(pg) = &db {
+                pg.set_session(schema, read_only).map_err(read)?;
+            }
+            version(&db, schema).map_err(read)?
+        }
+    };
     if !exists && mode != Mode::Create {
         return Err(StoreError::NoSchema {
             target: label,
@@ -149,23 +159,31 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
     })
 }
 
-/// Whether the schema exists, and the store's schema version in it (0 for none).
-fn version(db: &Db, schema: &str) -> Result<(bool, i64), super::db::DbError> {
-    // A store's version table is on the search path (the store's schema alone): one
-    // statement, one round trip, answers for a store that is there. Anything else (no
-    // schema, no version table, no version, no right to read it) is asked below.
-    if let Ok(Some(v)) = db.query_row("SELECT max(version) FROM schema_version", &[], |r| {
-        r.get::<Option<i64>>(0)
-    }) {
-        if v > 0 {
-            return Ok((true, v));
-        }
-    }
-    slow_version(db, schema)
+/// The version of the store the session's settings name, in one statement (one round
+/// trip): its version table is on the search path, the store's schema alone. `None`
+/// for anything else (no schema, no version table, no version, no right to read it, or
+/// a session without the settings asked for), which [`version`] then asks step by step.
+fn quick_version(db: &Db, schema: &str, read_only: bool) -> Option<i64> {
+    let (version, current, read_only_now) = db
+        .query_row(
+            "SELECT max(version), current_schema(), \
+             current_setting('default_transaction_read_only') FROM schema_version",
+            &[],
+            |r| {
+                Ok((
+                    r.get::<Option<i64>>(0)?,
+                    r.get::<Option<String>>(1)?,
+                    r.get::<String>(2)?,
+                ))
+            },
+        )
+        .ok()?;
+    let settled = current.as_deref() == Some(schema) && (read_only_now == "on") == read_only;
+    version.filter(|&v| v > 0 && settled)
 }
 
-/// [`version`] step by step: the schema, its version table, the version.
-fn slow_version(db: &Db, schema: &str) -> Result<(bool, i64), super::db::DbError> {
+/// Whether the schema exists, and the store's schema version in it (0 for none).
+fn version(db: &Db, schema: &str) -> Result<(bool, i64), super::db::DbError> {
     // One round trip for both questions: each statement costs a process that opens the
     // store two (prepare, run).
     let (exists, has_version): (bool, bool) = db.query_row(
@@ -221,7 +239,7 @@ fn migrate(db: &Db, schema: &str, path: &std::path::Path) -> Result<(), StoreErr
             quote_identifier(schema)
         ))
         .map_err(failed("(version table)"))?;
-        let (_, now) = slow_version(db, schema).map_err(failed("(version)"))?;
+        let (_, now) = version(db, schema).map_err(failed("(version)"))?;
         if now > POSTGRES_SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: path.to_path_buf(),

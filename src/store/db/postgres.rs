@@ -5,7 +5,7 @@
 //! read as SQLite's five kinds.
 
 use std::cell::{Cell as Flag, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::error::Error as StdError;
 use std::str::FromStr;
 
@@ -16,13 +16,19 @@ use bytes::BytesMut;
 
 use super::{numeric, placeholders, Cell, DbError, Param, Row, ToParam};
 
+/// The run of a statement at which it is prepared: a statement run twice (a name looked
+/// up again) costs no more unprepared, and the server parses simple statements in less
+/// than a round trip takes.
+const PREPARE_AT: u32 = 3;
+
 /// An open connection, its statements, and whether a transaction is open.
 pub struct PgConn {
     client: RefCell<Client>,
     statements: RefCell<HashMap<String, Statement>>,
-    /// Statements run once: a statement is prepared (and kept) at its second run; its
-    /// first goes as one round trip with its values as text (see [`Typed`]).
-    seen: RefCell<HashSet<String>>,
+    /// How many times each statement not (yet) prepared has run: a statement is
+    /// prepared (and kept) at its [`PREPARE_AT`]th run; the runs before go as one round
+    /// trip each, with their values as text (see [`Typed`]).
+    seen: RefCell<HashMap<String, u32>>,
     in_transaction: Flag<bool>,
     cancel: CancelToken,
     /// See `Db::sqlite_only`.
@@ -239,14 +245,13 @@ impl PgConn {
         // by the caller (letters, digits, `_`: nothing the options' spaces or backslashes
         // could split).
         let mut config = config.clone();
-        let mut options = config.get_options().unwrap_or_default().to_owned();
-        for setting in session_settings(schema, read_only) {
-            if !options.is_empty() {
-                options.push(' ');
-            }
-            options.push_str("-c ");
-            options.push_str(&setting);
-        }
+        // The user's own `options` come after the store's, so that theirs win.
+        let mut options: Vec<String> = session_settings(schema, read_only)
+            .into_iter()
+            .map(|setting| format!("-c {setting}"))
+            .collect();
+        options.extend(config.get_options().map(str::to_owned));
+        let options = options.join(" ");
         config.options(&options);
         let client = if config.get_ssl_mode() == ::postgres::config::SslMode::Disable
             || only_unix_sockets(&config)
@@ -267,10 +272,21 @@ impl PgConn {
             refusing,
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
-            seen: RefCell::new(HashSet::new()),
+            seen: RefCell::new(HashMap::new()),
             in_transaction: Flag::new(false),
             cancel,
         })
+    }
+
+    /// Sets the session's settings (see [`session_settings`]) with statements, for a
+    /// session that did not start with them.
+    pub fn set_session(&self, schema: &str, read_only: bool) -> Result<(), DbError> {
+        let sql: Vec<String> = session_settings(schema, read_only)
+            .iter()
+            .filter_map(|s| s.split_once('='))
+            .map(|(name, value)| format!("SET {name} = {value}"))
+            .collect();
+        self.execute_batch(&sql.join("; "))
     }
 
     /// Cancels the statement running on this connection, from any thread.
@@ -295,15 +311,23 @@ impl PgConn {
     }
 
     /// The prepared statement of `sql` (written with SQLite's placeholders), or `None`
-    /// the first time `sql` runs: a prepare is a round trip of its own (Parse, Describe)
-    /// before the one that runs it, which a process opening the store for one query pays
-    /// on every statement; a statement that runs again is prepared then and kept.
+    /// for its first runs: a prepare is a round trip of its own (Parse, Describe) before
+    /// the one that runs it, which a process opening the store for one query would pay
+    /// on every statement; a statement that keeps running (a loop of writes, an import)
+    /// is prepared at its [`PREPARE_AT`]th run and kept, sparing the server its parsing
+    /// and planning from then on.
     fn statement(&self, client: &mut Client, sql: &str) -> Result<Option<Statement>, DbError> {
         if let Some(stmt) = self.statements.borrow().get(sql) {
             return Ok(Some(stmt.clone()));
         }
-        if self.seen.borrow_mut().insert(sql.to_owned()) {
-            return Ok(None);
+        {
+            let mut seen = self.seen.borrow_mut();
+            let runs = seen.entry(sql.to_owned()).or_insert(0);
+            *runs += 1;
+            if *runs < PREPARE_AT {
+                return Ok(None);
+            }
+            seen.remove(sql);
         }
         let stmt = client.prepare(&placeholders::to_postgres(sql))?;
         self.statements
@@ -419,12 +443,20 @@ pub fn quote_identifier(name: &str) -> String {
 }
 
 /// The settings a store's session starts with: the store's schema as the search path,
-/// notices below warnings kept from the user, and for a reading command every
-/// transaction read-only.
+/// notices below warnings kept from the user, the planner's cost of a random page read
+/// as of one from memory or an SSD, and for a reading command every transaction
+/// read-only.
+///
+/// `random_page_cost`: PostgreSQL's default (4, for spinning disks) makes the planner
+/// scan and hash a whole table of entities rather than look up a thousand of them by key
+/// (the suite's q5 on 1M relations: half its time); a store's tables are mostly in the
+/// server's cache. An administrator's choice still wins when the connection string's
+/// `options` give another.
 fn session_settings(schema: &str, read_only: bool) -> Vec<String> {
     let mut settings = vec![
         format!("search_path={}", quote_identifier(schema)),
         "client_min_messages=warning".to_owned(),
+        "random_page_cost=1.1".to_owned(),
     ];
     if read_only {
         settings.push("default_transaction_read_only=on".to_owned());
@@ -609,10 +641,9 @@ pub(super) fn cell(row: &::postgres::Row, i: usize) -> Result<Cell<'_>, DbError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::db::Sql;
     use crate::store::engines::postgres_store;
 
-    /// A statement's first run goes unprepared with its values as text, its later runs
+    /// A statement's first runs go unprepared with their values as text, its later runs
     /// prepared with them in binary: both read the values alike, whatever the kind.
     #[test]
     fn values_read_the_same_unprepared_and_prepared() {
@@ -672,7 +703,7 @@ mod tests {
                 3
             )
         );
-        for _ in 0..2 {
+        for _ in 1..=PREPARE_AT {
             assert_eq!(db.query_row(sql, &params, read).unwrap(), first);
         }
     }
@@ -688,9 +719,10 @@ mod tests {
             [
                 "search_path=\"team_2\"",
                 "client_min_messages=warning",
+                "random_page_cost=1.1",
                 "default_transaction_read_only=on"
             ]
         );
-        assert_eq!(session_settings("f", false).len(), 2);
+        assert_eq!(session_settings("f", false).len(), 3);
     }
 }
