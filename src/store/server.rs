@@ -308,3 +308,49 @@ mod tests {
         assert_eq!(t.label(), "host=h password=*** dbname=f");
     }
 }
+
+#[cfg(test)]
+mod postgres_tests {
+    use super::*;
+    use crate::store::db::Sql;
+    use crate::store::pg_server;
+
+    /// A connection string's own `options` come after the store's and undo them, as a
+    /// pooler that drops the startup packet's would: the store sets them by statements.
+    #[test]
+    fn settings_the_startup_packet_lost_are_set_again() {
+        let Some(server) = pg_server::server() else {
+            return;
+        };
+        let schema = server.fresh_schema();
+        let made = Target::Postgres {
+            conninfo: server.conninfo().to_owned(),
+            schema: schema.clone(),
+        };
+        drop(Store::open_target(&made, Mode::Create).unwrap());
+        let undone = Target::Postgres {
+            conninfo: format!(
+                "{} options='-c search_path=public -c default_transaction_read_only=off'",
+                server.conninfo()
+            ),
+            schema: schema.clone(),
+        };
+        let store = Store::open_target(&undone, Mode::ReadOnly).unwrap();
+        let (current, read_only): (String, String) = store
+            .db()
+            .query_row(
+                "SELECT current_schema(), current_setting('default_transaction_read_only')",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (current.as_str(), read_only.as_str()),
+            (schema.as_str(), "on")
+        );
+        assert!(store
+            .db()
+            .execute("INSERT INTO saved_query VALUES ('q', '[]', 'x')", &[])
+            .is_err());
+    }
+}
