@@ -312,7 +312,6 @@ mod tests {
 #[cfg(test)]
 mod postgres_tests {
     use super::*;
-    use crate::store::db::Sql;
     use crate::store::pg_server;
 
     /// A connection string's own `options` come after the store's and undo them, as a

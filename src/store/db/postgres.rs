@@ -443,20 +443,13 @@ pub fn quote_identifier(name: &str) -> String {
 }
 
 /// The settings a store's session starts with: the store's schema as the search path,
-/// notices below warnings kept from the user, the planner's cost of a random page read
-/// as of one from memory or an SSD, and for a reading command every transaction
-/// read-only.
-///
-/// `random_page_cost`: PostgreSQL's default (4, for spinning disks) makes the planner
-/// scan and hash a whole table of entities rather than look up a thousand of them by key
-/// (the suite's q5 on 1M relations: half its time); a store's tables are mostly in the
-/// server's cache. An administrator's choice still wins when the connection string's
-/// `options` give another.
+/// notices below warnings kept from the user, and for a reading command every
+/// transaction read-only. (The planner's costs are the server's: see docs/POSTGRES.md
+/// on `random_page_cost`.)
 fn session_settings(schema: &str, read_only: bool) -> Vec<String> {
     let mut settings = vec![
         format!("search_path={}", quote_identifier(schema)),
         "client_min_messages=warning".to_owned(),
-        "random_page_cost=1.1".to_owned(),
     ];
     if read_only {
         settings.push("default_transaction_read_only=on".to_owned());
@@ -719,10 +712,9 @@ mod tests {
             [
                 "search_path=\"team_2\"",
                 "client_min_messages=warning",
-                "random_page_cost=1.1",
                 "default_transaction_read_only=on"
             ]
         );
-        assert_eq!(session_settings("f", false).len(), 3);
+        assert_eq!(session_settings("f", false).len(), 2);
     }
 }
