@@ -100,13 +100,26 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
         reason,
     };
     let config = config(conninfo).map_err(|e| connect_error(e.to_string()))?;
-    let db = Db::Postgres(Box::new(
-        PgConn::connect(&config, schema).map_err(|e| connect_error(e.to_string()))?,
-    ));
+    // Nothing a reading command runs may write: its session's transactions are
+    // read-only from the start (a migration asks for READ WRITE).
+    let read_only = mode == Mode::ReadOnly;
+    let pg =
+        PgConn::connect(&config, schema, read_only).map_err(|e| connect_error(e.to_string()))?;
+    let db = Db::Postgres(Box::new(pg));
     let path = PathBuf::from(&label);
 
     let read = StoreError::db("cannot read the store's schema version");
-    let (exists, version) = version(&db, schema).map_err(read)?;
+    let (exists, version) = match quick_version(&db, schema, read_only) {
+        Some(version) => (true, version),
+        None => {
+            // The settings again as statements: a connection pooler may have dropped
+            // the startup packet's (PgBouncer's `ignore_startup_parameters`).
+            if let Db::Postgres(pg) = &db {
+                pg.set_session(schema, read_only).map_err(read)?;
+            }
+            version(&db, schema).map_err(read)?
+        }
+    };
     if !exists && mode != Mode::Create {
         return Err(StoreError::NoSchema {
             target: label,
@@ -138,17 +151,35 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
             });
         }
     }
-    if mode == Mode::ReadOnly {
-        // Nothing a reading command runs may write.
-        db.execute_batch("SET default_transaction_read_only = on")
-            .map_err(StoreError::db("cannot open the store for reading"))?;
-    }
     Ok(Store {
         db,
         path,
         mode,
         change: None,
     })
+}
+
+/// The version of the store the session's settings name, in one statement (one round
+/// trip): its version table is on the search path, the store's schema alone. `None`
+/// for anything else (no schema, no version table, no version, no right to read it, or
+/// a session without the settings asked for), which [`version`] then asks step by step.
+fn quick_version(db: &Db, schema: &str, read_only: bool) -> Option<i64> {
+    let (version, current, read_only_now) = db
+        .query_row(
+            "SELECT max(version), current_schema(), \
+             current_setting('default_transaction_read_only') FROM schema_version",
+            &[],
+            |r| {
+                Ok((
+                    r.get::<Option<i64>>(0)?,
+                    r.get::<Option<String>>(1)?,
+                    r.get::<String>(2)?,
+                ))
+            },
+        )
+        .ok()?;
+    let settled = current.as_deref() == Some(schema) && (read_only_now == "on") == read_only;
+    version.filter(|&v| v > 0 && settled)
 }
 
 /// Whether the schema exists, and the store's schema version in it (0 for none).
@@ -190,7 +221,10 @@ fn migrate(db: &Db, schema: &str, path: &std::path::Path) -> Result<(), StoreErr
             source,
         }
     };
-    db.execute_batch("BEGIN").map_err(failed("(start)"))?;
+    // READ WRITE: a reading command's session makes its transactions read-only by
+    // default, and a reader upgrades the store when its role may.
+    db.execute_batch("BEGIN READ WRITE")
+        .map_err(failed("(start)"))?;
     let result = (|| {
         db.query_row(
             "SELECT pg_advisory_xact_lock(hashtext('factstore schema ' || ?1))::text",
@@ -272,5 +306,50 @@ mod tests {
         assert_eq!(t.label(), "postgresql://ana:***@db.example/facts");
         let t = Target::new("host=h password=s3cret dbname=f".as_ref(), None).unwrap();
         assert_eq!(t.label(), "host=h password=*** dbname=f");
+    }
+}
+
+#[cfg(test)]
+mod postgres_tests {
+    use super::*;
+    use crate::store::pg_server;
+
+    /// A connection string's own `options` come after the store's and undo them, as a
+    /// pooler that drops the startup packet's would: the store sets them by statements.
+    #[test]
+    fn settings_the_startup_packet_lost_are_set_again() {
+        let Some(server) = pg_server::server() else {
+            return;
+        };
+        let schema = server.fresh_schema();
+        let made = Target::Postgres {
+            conninfo: server.conninfo().to_owned(),
+            schema: schema.clone(),
+        };
+        drop(Store::open_target(&made, Mode::Create).unwrap());
+        let undone = Target::Postgres {
+            conninfo: format!(
+                "{} options='-c search_path=public -c default_transaction_read_only=off'",
+                server.conninfo()
+            ),
+            schema: schema.clone(),
+        };
+        let store = Store::open_target(&undone, Mode::ReadOnly).unwrap();
+        let (current, read_only): (String, String) = store
+            .db()
+            .query_row(
+                "SELECT current_schema(), current_setting('default_transaction_read_only')",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (current.as_str(), read_only.as_str()),
+            (schema.as_str(), "on")
+        );
+        assert!(store
+            .db()
+            .execute("INSERT INTO saved_query VALUES ('q', '[]', 'x')", &[])
+            .is_err());
     }
 }

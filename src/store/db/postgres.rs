@@ -16,10 +16,19 @@ use bytes::BytesMut;
 
 use super::{numeric, placeholders, Cell, DbError, Param, Row, ToParam};
 
+/// The run of a statement at which it is prepared: a statement run twice (a name looked
+/// up again) costs no more unprepared, and the server parses simple statements in less
+/// than a round trip takes.
+const PREPARE_AT: u32 = 3;
+
 /// An open connection, its statements, and whether a transaction is open.
 pub struct PgConn {
     client: RefCell<Client>,
     statements: RefCell<HashMap<String, Statement>>,
+    /// How many times each statement not (yet) prepared has run: a statement is
+    /// prepared (and kept) at its [`PREPARE_AT`]th run; the runs before go as one round
+    /// trip each, with their values as text (see [`Typed`]).
+    seen: RefCell<HashMap<String, u32>>,
     in_transaction: Flag<bool>,
     cancel: CancelToken,
     /// See `Db::sqlite_only`.
@@ -226,21 +235,34 @@ pub fn redact(conninfo: &str) -> String {
 }
 
 impl PgConn {
-    /// Connects and makes `schema` the search path (it need not exist yet).
-    pub fn connect(config: &Config, schema: &str) -> Result<PgConn, ConnectError> {
-        let mut client = match config.get_ssl_mode() {
-            ::postgres::config::SslMode::Disable => config.connect(NoTls)?,
-            _ => {
-                let tls = super::tls::connector().map_err(|e| ConnectError::Tls(e.to_string()))?;
-                config.connect(tls)?
-            }
+    /// Connects with `schema` as the search path (it need not exist yet) and, when
+    /// `read_only`, every transaction read-only unless it says otherwise (`BEGIN READ
+    /// WRITE`, as a migration does).
+    pub fn connect(config: &Config, schema: &str, read_only: bool) -> Result<PgConn, ConnectError> {
+        // The session's settings travel in the startup packet (libpq's `options`), not as
+        // statements after it: a process that opens the store for one query pays no round
+        // trip for them. The schema's name is an identifier, quoted as one; it is checked
+        // by the caller (letters, digits, `_`: nothing the options' spaces or backslashes
+        // could split).
+        let mut config = config.clone();
+        // The user's own `options` come after the store's, so that theirs win.
+        let mut options: Vec<String> = session_settings(schema, read_only)
+            .into_iter()
+            .map(|setting| format!("-c {setting}"))
+            .collect();
+        options.extend(config.get_options().map(str::to_owned));
+        let options = options.join(" ");
+        config.options(&options);
+        let client = if config.get_ssl_mode() == ::postgres::config::SslMode::Disable
+            || only_unix_sockets(&config)
+        {
+            // libpq uses no TLS on a Unix socket whatever `sslmode` says: asking would
+            // cost a round trip for the server's "no".
+            config.connect(NoTls)?
+        } else {
+            let tls = super::tls::connector().map_err(|e| ConnectError::Tls(e.to_string()))?;
+            config.connect(tls)?
         };
-        // The schema's name is an identifier, quoted as one; it is checked by the caller
-        // (letters, digits, `_`) and is not a value a statement could bind.
-        client.batch_execute(&format!(
-            "SET search_path = {}; SET client_min_messages = warning",
-            quote_identifier(schema)
-        ))?;
         let cancel = client.cancel_token();
         let refusing = refusing_connection().map_err(|e| ConnectError::BadConninfo {
             text: String::new(),
@@ -250,9 +272,21 @@ impl PgConn {
             refusing,
             client: RefCell::new(client),
             statements: RefCell::new(HashMap::new()),
+            seen: RefCell::new(HashMap::new()),
             in_transaction: Flag::new(false),
             cancel,
         })
+    }
+
+    /// Sets the session's settings (see [`session_settings`]) with statements, for a
+    /// session that did not start with them.
+    pub fn set_session(&self, schema: &str, read_only: bool) -> Result<(), DbError> {
+        let sql: Vec<String> = session_settings(schema, read_only)
+            .iter()
+            .filter_map(|s| s.split_once('='))
+            .map(|(name, value)| format!("SET {name} = {value}"))
+            .collect();
+        self.execute_batch(&sql.join("; "))
     }
 
     /// Cancels the statement running on this connection, from any thread.
@@ -276,16 +310,41 @@ impl PgConn {
         self.client.try_borrow_mut().map_err(|_| DbError::Busy)
     }
 
-    /// The prepared statement of `sql` (written with SQLite's placeholders).
-    fn statement(&self, client: &mut Client, sql: &str) -> Result<Statement, DbError> {
+    /// The prepared statement of `sql` (written with SQLite's placeholders), or `None`
+    /// for its first runs: a prepare is a round trip of its own (Parse, Describe) before
+    /// the one that runs it, which a process opening the store for one query would pay
+    /// on every statement; a statement that keeps running (a loop of writes, an import)
+    /// is prepared at its [`PREPARE_AT`]th run and kept, sparing the server its parsing
+    /// and planning from then on.
+    fn statement(&self, client: &mut Client, sql: &str) -> Result<Option<Statement>, DbError> {
         if let Some(stmt) = self.statements.borrow().get(sql) {
-            return Ok(stmt.clone());
+            return Ok(Some(stmt.clone()));
+        }
+        {
+            let mut seen = self.seen.borrow_mut();
+            let runs = seen.entry(sql.to_owned()).or_insert(0);
+            *runs += 1;
+            if *runs < PREPARE_AT {
+                return Ok(None);
+            }
+            seen.remove(sql);
         }
         let stmt = client.prepare(&placeholders::to_postgres(sql))?;
         self.statements
             .borrow_mut()
             .insert(sql.to_owned(), stmt.clone());
-        Ok(stmt)
+        Ok(Some(stmt))
+    }
+
+    /// Runs `sql` unprepared in one round trip: its values go as text with their types
+    /// left to the server to infer, as a prepare would infer them.
+    fn run_once<'c>(
+        client: &'c mut Client,
+        sql: &str,
+        params: &[&dyn ToParam],
+    ) -> Result<::postgres::RowIter<'c>, DbError> {
+        let typed = params.iter().map(|p| (Typed(p.param()), Type::UNKNOWN));
+        Ok(client.query_typed_raw(&placeholders::to_postgres(sql), typed)?)
     }
 
     fn note_transaction(&self, sql: &str) {
@@ -310,11 +369,19 @@ impl PgConn {
 
     pub fn execute(&self, sql: &str, params: &[&dyn ToParam]) -> Result<usize, DbError> {
         let mut client = self.client()?;
-        let stmt = self.statement(&mut client, sql)?;
-        let bound: Vec<Bound<'_>> = params.iter().map(|p| Bound(p.param())).collect();
-        let refs: Vec<&(dyn ToSql + Sync)> =
-            bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
-        let n = client.execute(&stmt, &refs)?;
+        let n = match self.statement(&mut client, sql)? {
+            Some(stmt) => {
+                let bound: Vec<Bound<'_>> = params.iter().map(|p| Bound(p.param())).collect();
+                let refs: Vec<&(dyn ToSql + Sync)> =
+                    bound.iter().map(|b| b as &(dyn ToSql + Sync)).collect();
+                client.execute(&stmt, &refs)?
+            }
+            None => {
+                let mut rows = Self::run_once(&mut client, sql, params)?;
+                while rows.next()?.is_some() {}
+                rows.rows_affected().unwrap_or(0)
+            }
+        };
         self.note_transaction(sql);
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
@@ -336,11 +403,15 @@ impl PgConn {
         mut f: impl FnMut(&Row<'_>) -> Result<(), E>,
     ) -> Result<(), E> {
         let mut client = self.client()?;
-        let stmt = self.statement(&mut client, sql)?;
-        let bound: Vec<Bound<'_>> = params.iter().map(|p| Bound(p.param())).collect();
-        let mut rows = client
-            .query_raw(&stmt, bound.iter())
-            .map_err(DbError::from)?;
+        let mut rows = match self.statement(&mut client, sql)? {
+            Some(stmt) => {
+                let bound: Vec<Bound<'_>> = params.iter().map(|p| Bound(p.param())).collect();
+                client
+                    .query_raw(&stmt, bound.iter())
+                    .map_err(DbError::from)?
+            }
+            None => Self::run_once(&mut client, sql, params)?,
+        };
         while let Some(row) = rows.next().map_err(DbError::from)? {
             f(&Row::Postgres(&row))?;
         }
@@ -369,6 +440,30 @@ fn refusing_connection() -> rusqlite::Result<rusqlite::Connection> {
 /// `name` as a PostgreSQL identifier, double quotes doubled.
 pub fn quote_identifier(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The settings a store's session starts with: the store's schema as the search path,
+/// notices below warnings kept from the user, and for a reading command every
+/// transaction read-only. (The planner's costs are the server's: see docs/POSTGRES.md
+/// on `random_page_cost`.)
+fn session_settings(schema: &str, read_only: bool) -> Vec<String> {
+    let mut settings = vec![
+        format!("search_path={}", quote_identifier(schema)),
+        "client_min_messages=warning".to_owned(),
+    ];
+    if read_only {
+        settings.push("default_transaction_read_only=on".to_owned());
+    }
+    settings
+}
+
+/// True when every host of `config` is a Unix socket's directory.
+fn only_unix_sockets(config: &Config) -> bool {
+    let hosts = config.get_hosts();
+    !hosts.is_empty()
+        && hosts
+            .iter()
+            .all(|h| matches!(h, ::postgres::config::Host::Unix(_)))
 }
 
 /// A value bound as the type the server inferred for its placeholder.
@@ -433,6 +528,71 @@ impl ToSql for Bound<'_> {
     to_sql_checked!();
 }
 
+/// A value sent as text for a placeholder whose type the server infers (an unprepared
+/// statement's): the server reads it with its type's input function, as it reads a
+/// literal, so an integer serves an integer, real, boolean or text column alike.
+#[derive(Debug)]
+struct Typed<'a>(Param<'a>);
+
+impl ToSql for Typed<'_> {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn StdError + Sync + Send>> {
+        use std::fmt::Write as _;
+        match self.0 {
+            Param::Null => return Ok(IsNull::Yes),
+            Param::Int(v) => write!(out, "{v}")?,
+            Param::Real(v) => write!(out, "{v}")?,
+            Param::Text(t) => out.extend_from_slice(t.as_bytes()),
+            Param::Blob(b) => {
+                out.extend_from_slice(b"\\x");
+                for byte in b {
+                    write!(out, "{byte:02x}")?;
+                }
+            }
+            Param::Ints(list) => {
+                out.extend_from_slice(b"{");
+                for (i, v) in list.iter().enumerate() {
+                    write!(out, "{}{v}", if i == 0 { "" } else { "," })?;
+                }
+                out.extend_from_slice(b"}");
+            }
+            Param::Texts(list) => {
+                // An array's text form: each element in double quotes, `"` and `\`
+                // escaped with a backslash (so that no element reads as NULL).
+                out.extend_from_slice(b"{");
+                for (i, t) in list.iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(b",");
+                    }
+                    out.extend_from_slice(b"\"");
+                    for c in t.chars() {
+                        if c == '"' || c == '\\' {
+                            out.extend_from_slice(b"\\");
+                        }
+                        write!(out, "{c}")?;
+                    }
+                    out.extend_from_slice(b"\"");
+                }
+                out.extend_from_slice(b"}");
+            }
+        }
+        Ok(IsNull::No)
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    fn encode_format(&self, _: &Type) -> ::postgres::types::Format {
+        ::postgres::types::Format::Text
+    }
+
+    to_sql_checked!();
+}
+
 /// A cell as the server sent it (binary format), decoded by its type.
 struct Raw<'a>(Cell<'a>);
 
@@ -469,4 +629,92 @@ impl<'a> FromSql<'a> for Raw<'a> {
 /// The cell at `i` of a PostgreSQL row.
 pub(super) fn cell(row: &::postgres::Row, i: usize) -> Result<Cell<'_>, DbError> {
     Ok(row.try_get::<_, Raw<'_>>(i)?.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::engines::postgres_store;
+
+    /// A statement's first runs go unprepared with their values as text, its later runs
+    /// prepared with them in binary: both read the values alike, whatever the kind.
+    #[test]
+    fn values_read_the_same_unprepared_and_prepared() {
+        let Some(store) = postgres_store() else {
+            return;
+        };
+        let db = store.db();
+        let odd = "a \"quoted\", back\\slash {brace} ünï";
+        let texts = ["NULL", odd, ""];
+        let ints = [-3_i64, 0, i64::MAX];
+        // The server infers each placeholder's type from where it stands (`?1 + 0` an
+        // integer, `?5 = ANY(?6)` a text and texts, `?7::bigint = ANY(?8)` integers).
+        let sql = "SELECT ?1 + 0, ?2 * 1.0::float8, ?3 || '', ?4::bytea, ?5 = ANY(?6), \
+                   ?7::bigint = ANY(?8), ?9::text IS NULL, ?1 = 1, ?10 = ANY(?6), \
+                   cardinality(?6::text[])";
+        let blob: &[u8] = &[0, 1, b'\\', 255];
+        let params: [&dyn ToParam; 10] = [
+            &1_i64,
+            &0.1_f64,
+            &odd,
+            &Param::Blob(blob),
+            &Param::Text(odd),
+            &Param::Texts(&texts),
+            &i64::MAX,
+            &Param::Ints(&ints),
+            &Param::Null,
+            &Param::Text("NULL"),
+        ];
+        type Seen = (i64, f64, String, Vec<u8>, bool, bool, bool, bool, bool, i64);
+        let read = |r: &Row<'_>| -> Result<Seen, DbError> {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        };
+        let first = db.query_row(sql, &params, read).unwrap();
+        assert_eq!(
+            first,
+            (
+                1,
+                0.1,
+                odd.to_owned(),
+                blob.to_vec(),
+                true,
+                true,
+                true,
+                true,
+                true,
+                3
+            )
+        );
+        for _ in 1..=PREPARE_AT {
+            assert_eq!(db.query_row(sql, &params, read).unwrap(), first);
+        }
+    }
+
+    #[test]
+    fn unix_sockets_and_sessions_settings() {
+        let local = Config::from_str("host=/run/postgresql,/tmp dbname=x").unwrap();
+        assert!(only_unix_sockets(&local));
+        let mixed = Config::from_str("host=/tmp,db.example dbname=x").unwrap();
+        assert!(!only_unix_sockets(&mixed));
+        assert_eq!(
+            session_settings("team_2", true),
+            [
+                "search_path=\"team_2\"",
+                "client_min_messages=warning",
+                "default_transaction_read_only=on"
+            ]
+        );
+        assert_eq!(session_settings("f", false).len(), 2);
+    }
 }

@@ -86,6 +86,7 @@ mod relation;
 mod staging;
 #[cfg(test)]
 mod testing;
+mod vacuum;
 mod versions;
 mod warnings;
 
@@ -197,6 +198,9 @@ pub struct ImportSummary {
     pub warnings: Vec<ImportWarning>,
     /// Warnings beyond [`MAX_WARNINGS`], counted.
     pub warnings_omitted: u64,
+    /// What could not be done after the import committed (PostgreSQL's VACUUM): the
+    /// import stands; the command line prints it as a warning.
+    pub after_commit: Option<String>,
 }
 
 /// At most this many warnings are kept in an [`ImportSummary`]; the rest are counted.
@@ -250,6 +254,9 @@ impl ImportSummary {
                 "warning: {}: … and {} more warnings like these\n",
                 self.name, self.warnings_omitted
             ));
+        }
+        if let Some(note) = &self.after_commit {
+            out.push_str(&format!("warning: {}: {note}\n", self.name));
         }
         out
     }
@@ -517,7 +524,7 @@ fn write_file(
     }
     let mut importer = Importer::new(db, name, opts)?;
     feed(&mut importer)?;
-    let summary = importer.finish()?;
+    let mut summary = importer.finish()?;
     db.execute(EMPTY_STAGE_SQL, &[])
         .map_err(StoreError::db("cannot clean up after the import"))?;
     if opts.dry_run {
@@ -526,6 +533,9 @@ fn write_file(
     } else {
         tx.end("COMMIT")
             .map_err(StoreError::db("cannot commit the import"))?;
+        if db.dialect() == Dialect::Postgres && vacuum::bulk(&summary) {
+            summary.after_commit = vacuum::vacuum(db);
+        }
     }
     Ok(summary)
 }

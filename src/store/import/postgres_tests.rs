@@ -233,3 +233,43 @@ fn csv_files_name_entities_alike() {
         csv(&mut lite, bad).map_err(|e| e.to_string())
     );
 }
+
+/// A bulk import vacuums and analyses the tables it wrote (after its commit), so that
+/// their pages are marked all-visible for index-only scans (once no older transaction
+/// of the server needs their old state: other tests' may, so the test counts the
+/// VACUUMs); a small one leaves that to autovacuum.
+#[test]
+fn a_bulk_import_vacuums_its_tables() {
+    let Some(mut pg) = postgres() else {
+        return;
+    };
+    let vacuums = |store: &Store| -> (i64, i64) {
+        store
+            .db()
+            .query_row(
+                "SELECT vacuum_count, analyze_count FROM pg_stat_user_tables \
+                 WHERE relid = 'relation'::regclass",
+                &[],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    let relations = |from: u64, to: u64| {
+        (from..to)
+            .map(|i| {
+                format!(
+                    "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"visited\",\
+                     \"object\":\"b\",\"note\":\"visit {i}\"}}\n"
+                )
+            })
+            .collect::<String>()
+    };
+    let small = jsonl(&mut pg, &format!("{BASE}{}", relations(0, 10))).unwrap();
+    assert_eq!(small.after_commit, None);
+    assert_eq!(vacuums(&pg), (0, 0), "a small import is left to autovacuum");
+    let bulk = super::vacuum::VACUUM_AFTER_ROWS;
+    let summary = jsonl(&mut pg, &relations(10, 10 + bulk)).unwrap();
+    assert_eq!(summary.relations.added, bulk);
+    assert_eq!(summary.after_commit, None);
+    assert_eq!(vacuums(&pg), (1, 1));
+}
