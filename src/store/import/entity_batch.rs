@@ -20,8 +20,7 @@ use crate::store::db::{Param, ToParam};
 use crate::store::StoreError;
 
 /// COPY of new entities' rows.
-const COPY_ENTITY_SQL: &str =
-    "COPY entity (key, id, kind, name, note, since_change) FROM STDIN";
+const COPY_ENTITY_SQL: &str = "COPY entity (key, id, kind, name, note, since_change) FROM STDIN";
 
 /// COPY of their names (the display name, `is_name` 1 and `ord` 0; aliases from 1).
 const COPY_ALIAS_SQL: &str = "COPY alias (entity, text, norm, is_name, ord) FROM STDIN";
@@ -164,11 +163,11 @@ impl<'t> Importer<'t> {
             // store holds those it held.
             None if self.stored_entities == 0 && !written => true,
             None => {
-                let key = self.db.query_opt(
-                    super::importer::LOOKUP_ENTITY_SQL,
-                    &[&entity.id],
-                    |r| r.get(0),
-                )?;
+                let key =
+                    self.db
+                        .query_opt(super::importer::LOOKUP_ENTITY_SQL, &[&entity.id], |r| {
+                            r.get(0)
+                        })?;
                 self.entities.set(entity.id, key);
                 key.is_none()
             }
@@ -232,9 +231,7 @@ impl<'t> Importer<'t> {
             })
             .map_err(StoreError::db("cannot check the imported names"))?;
         for (key, text, is_name, other, other_name) in shared {
-            let Some((line, id)) = usize::try_from(key - first)
-                .ok()
-                .and_then(|i| lines.get(i))
+            let Some((line, id)) = usize::try_from(key - first).ok().and_then(|i| lines.get(i))
             else {
                 continue;
             };

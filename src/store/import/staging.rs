@@ -163,7 +163,11 @@ impl StagedRows {
 
     /// Copies the rows into the staging table and empties the buffer.
     fn copy(&mut self, db: &Db) -> Result<(), StoreError> {
-        self.copy_into(db, COPY_STAGED_SQL, "cannot copy the imported relations to the server")
+        self.copy_into(
+            db,
+            COPY_STAGED_SQL,
+            "cannot copy the imported relations to the server",
+        )
     }
 
     /// The bytes waiting to be copied.
@@ -173,7 +177,12 @@ impl StagedRows {
 
     /// Copies the rows with `sql` (a `COPY … FROM STDIN` of the rows' columns) and
     /// empties the buffer; `what` says what failed.
-    pub(super) fn copy_into(&mut self, db: &Db, sql: &str, what: &'static str) -> Result<(), StoreError> {
+    pub(super) fn copy_into(
+        &mut self,
+        db: &Db,
+        sql: &str,
+        what: &'static str,
+    ) -> Result<(), StoreError> {
         if self.text.is_empty() {
             return Ok(());
         }
@@ -441,8 +450,7 @@ impl<'t> Importer<'t> {
         self.db.execute(EMPTY_KEYS_SQL, &[])?;
         // SQLite's threshold of a bulk insert (see `drop_relation_indexes_for_bulk`).
         let bulk = super::bulk::BULK_RELATIONS.max(self.stored_relations);
-        self.db
-            .execute(KEY_STAGED_SQL, &[&self.first_key, &bulk])?;
+        self.db.execute(KEY_STAGED_SQL, &[&self.first_key, &bulk])?;
         self.min_written_key = self.min_written_key.min(self.first_key);
         if self.anchored.is_empty() {
             return Ok(());
@@ -486,9 +494,8 @@ impl<'t> Importer<'t> {
                     Dialect::Postgres => UNRESOLVED_POSTGRES_SQL,
                 },
                 &[],
-                |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .map_err(StoreError::db(
                 "cannot check the ids of the imported relations",
             ))?;
