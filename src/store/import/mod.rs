@@ -517,9 +517,7 @@ fn write_file(
             .map_err(StoreError::db("cannot prepare the import"))?;
     }
     let mut importer = Importer::new(db, name, opts)?;
-    if let Err(e) = feed(&mut importer) {
-        return Err(importer.first_error(e));
-    }
+    feed(&mut importer).map_err(|e| importer.first_error(e))?;
     let summary = importer.finish()?;
     db.execute(EMPTY_STAGE_SQL, &[])
         .map_err(StoreError::db("cannot clean up after the import"))?;

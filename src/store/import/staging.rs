@@ -255,15 +255,15 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
     ?20)"
 );
 
-/// Writes the staged relations whose ids all resolve, in line order: `$from` gives the
-/// staged rows (as `st`), `$filter` which of them are written, `$key` their keys
-/// (`st.key` unless given). A relation of a symmetric
+/// Writes the staged relations whose ids all resolve, in line order (or `$order`):
+/// `$from` gives the staged rows (as `st`), `$filter` which of them are written, `$key`
+/// their keys (`st.key` unless given). A relation of a symmetric
 /// predicate is stored with the smaller of its two fingerprints.
 macro_rules! insert_staged_sql {
     ($join:literal, $from:expr, $filter:expr) => {
-        insert_staged_sql!($join, "st.key", $from, $filter)
+        insert_staged_sql!($join, "st.key", $from, $filter, "st.line")
     };
-    ($join:literal, $key:literal, $from:expr, $filter:expr) => {
+    ($join:literal, $key:literal, $from:expr, $filter:expr, $order:literal) => {
         concat!(
             relation_columns!(),
             "
@@ -292,7 +292,8 @@ LEFT JOIN source so ON so.id = st.source
 WHERE ",
             $filter,
             "
-ORDER BY st.line"
+ORDER BY ",
+            $order
         )
     };
 }
@@ -358,12 +359,18 @@ JOIN predicate p ON p.id = st.predicate
 WHERE written"
 );
 
-/// Writes the staged relations listed in `import_key`, with their keys there.
+/// Writes the staged relations listed in `import_key`, with their keys there, by
+/// subject: three of the table's indexes (subject, pair, subject and end) then take the
+/// rows in their order, near the last one written, rather than at random places, which
+/// once the indexes outgrow the server's buffers costs a page read and write each
+/// (1M relations into the indexed table: 91 s by subject against 154 s by key). The
+/// keys, not the order of insertion, give the relations' order.
 const INSERT_KEYED_POSTGRES_SQL: &str = insert_staged_sql!(
     "JOIN",
     "k.key",
     "import_key k, import_relation",
-    "k.line = st.line"
+    "k.line = st.line",
+    "s.key, k.key"
 );
 
 /// The text index's rows of the staged relations written with their keys in
