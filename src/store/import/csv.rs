@@ -23,6 +23,9 @@ impl<'t> Importer<'t> {
         reader: impl BufRead,
         progress: &Progress<'_>,
     ) -> Result<(), StoreError> {
+        // Cells name entities by their names, looked up as they are read: entities are
+        // written as they come, never gathered into a batch.
+        self.entity_batch = None;
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)

@@ -4,6 +4,7 @@
 //! what it gives must agree with what is stored. An entity that gains names keeps its
 //! previous version in history.
 
+use super::entity_batch::NewEntity;
 use super::importer::Importer;
 use super::record::{agree, Fault, Record, RecordError};
 use crate::names;
@@ -27,6 +28,17 @@ impl<'t> Importer<'t> {
         let note = rec.text("note")?;
         let weak_aliases = rec.texts("weak_aliases")?;
         if let (Some(kind), Some(name)) = (kind, name) {
+            let new = NewEntity {
+                id,
+                kind,
+                name,
+                note,
+                aliases: &aliases,
+                weak_aliases: &weak_aliases,
+            };
+            if self.gather_entity(&new, line)? {
+                return Ok(());
+            }
             let key = self.next_entity_key;
             let inserted = self.db.execute(
                 "INSERT INTO entity(key, id, kind, name, note, since_change)
@@ -45,6 +57,8 @@ impl<'t> Importer<'t> {
                 return self.add_names(key, id, names, 0, line);
             }
         }
+        // The entities gathered so far are written before this record reads the store.
+        self.write_entity_batch()?;
         let Some(stored) = self.stored_entity(id)? else {
             return Err(match (kind, name) {
                 (None, None) => Fault::record(format!(

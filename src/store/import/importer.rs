@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use rusqlite::{CachedStatement, Connection};
 
+use super::entity_batch::EntityBatch;
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::id_cache::IdCache;
 use super::record::{
@@ -35,7 +36,10 @@ const QUIET_COUNT_TRIGGERS_SQL: &str = "
 ALTER TABLE relation DISABLE TRIGGER relation_count_insert;
 ALTER TABLE relation DISABLE TRIGGER relation_count_delete;
 ALTER TABLE alias DISABLE TRIGGER alias_generation_insert;
-ALTER TABLE weak_alias DISABLE TRIGGER weak_alias_generation_insert";
+ALTER TABLE weak_alias DISABLE TRIGGER weak_alias_generation_insert;
+-- The import's set-based statements sort and hash whole files' rows: in memory, not in
+-- temporary files (the server's default is 4 MB a sort); for this transaction alone.
+SET LOCAL work_mem = '256MB'";
 
 /// The triggers of [`QUIET_COUNT_TRIGGERS_SQL`] on again.
 const COUNT_TRIGGERS_ON_SQL: &str = "
@@ -182,6 +186,8 @@ pub(super) struct Importer<'t> {
     pub(super) stage_all: bool,
     /// The staged rows waiting to be copied in (PostgreSQL).
     pub(super) copy: StagedRows,
+    /// PostgreSQL, JSON Lines: new entities gathered to be written a batch at a time.
+    pub(super) entity_batch: Option<EntityBatch>,
     /// The columns of the tables a history export restores as stored, by table.
     pub(super) history_columns: HashMap<&'static str, Rc<Vec<(String, String)>>>,
     /// The file's saved queries (with their lines), parsed, to be checked and written
@@ -259,6 +265,7 @@ impl<'t> Importer<'t> {
             lookup_source: held(LOOKUP_SOURCE_SQL)?,
             stage_all: sqlite.is_none(),
             copy: StagedRows::default(),
+            entity_batch: sqlite.is_none().then(EntityBatch::default),
             history_columns: HashMap::new(),
             saved: Vec::new(),
             anchored: Vec::new(),
@@ -269,6 +276,7 @@ impl<'t> Importer<'t> {
     /// the whole file, and records the change if anything was written (not for a dry run,
     /// which is rolled back, nor for a history export, which restores its own changes).
     pub(super) fn finish(mut self) -> Result<ImportSummary, StoreError> {
+        self.write_entity_batch()?;
         self.resolve_relations()?;
         self.resolve_anchored()?;
         if self.history.is_none() {

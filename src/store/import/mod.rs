@@ -72,6 +72,7 @@ mod bulk;
 mod csv;
 mod digest;
 mod entity;
+mod entity_batch;
 pub(super) mod fields;
 mod history;
 mod id_cache;
@@ -523,7 +524,7 @@ fn write_file(
             .map_err(StoreError::db("cannot prepare the import"))?;
     }
     let mut importer = Importer::new(db, name, opts)?;
-    feed(&mut importer)?;
+    feed(&mut importer).map_err(|e| importer.first_error(e))?;
     let mut summary = importer.finish()?;
     db.execute(EMPTY_STAGE_SQL, &[])
         .map_err(StoreError::db("cannot clean up after the import"))?;

@@ -96,8 +96,7 @@ impl<'t> Importer<'t> {
         let Some(other) = other else {
             return Ok(());
         };
-        if !self.strict && self.summary.warnings.len() >= MAX_WARNINGS {
-            self.summary.warnings_omitted += 1;
+        if self.warning_omitted() {
             return Ok(());
         }
         let (other, other_name): (String, String) = self.db.query_row(
@@ -105,6 +104,28 @@ impl<'t> Importer<'t> {
             &[&other],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        self.shared_name(line, is_name, text, id, &other, &other_name)
+    }
+
+    /// Counts a warning past the first [`MAX_WARNINGS`] instead of describing it (not
+    /// when strict, which refuses the first): true if this one is only counted.
+    pub(super) fn warning_omitted(&mut self) -> bool {
+        let omitted = !self.strict && self.summary.warnings.len() >= MAX_WARNINGS;
+        self.summary.warnings_omitted += u64::from(omitted);
+        omitted
+    }
+
+    /// `text`, a name of entity `id` added at `line` (its display name if `is_name`),
+    /// already names entity `other` (`other_name`): a warning, or refused when strict.
+    pub(super) fn shared_name(
+        &mut self,
+        line: u64,
+        is_name: bool,
+        text: &str,
+        id: &str,
+        other: &str,
+        other_name: &str,
+    ) -> Result<(), RecordError> {
         let found = Lookalike {
             line,
             field: if is_name { "name" } else { "aliases" },
@@ -112,7 +133,7 @@ impl<'t> Importer<'t> {
                 "`{text}`, a name of entity `{id}`, already names entity `{other}` \
                  ({other_name}): did you mean `{other}`?"
             ),
-            advice: shared_name_advice(&other),
+            advice: shared_name_advice(other),
         };
         if self.strict {
             return Err(found.fault().into());
