@@ -87,8 +87,8 @@ impl EntityBatch {
                 >= COPY_BATCH_BYTES
     }
 
-    /// Adds entity `key`'s rows; returns how many names it gets (a name given twice
-    /// counts once, as `alias`'s key (entity, text) keeps it once).
+    /// Adds entity `key`'s rows; returns how many names and weak aliases it gets (one
+    /// given twice counts once, as the tables' keys (entity, text) keep it once).
     fn push(&mut self, key: i64, line: u64, entity: &NewEntity, change: i64) -> u64 {
         if self.lines.is_empty() {
             self.first_key = key;
@@ -136,7 +136,8 @@ impl EntityBatch {
             self.weak_aliases
                 .push(&[key.param(), text.param(), norm.param(), ord.param()]);
         }
-        names
+        // Weak aliases count as names, as the record-by-record path counts them.
+        names + seen.len() as u64
     }
 }
 
