@@ -491,12 +491,14 @@ fn pieces(text: &str) -> Vec<Piece> {
     while let Some((i, c)) = chars.next() {
         let next = chars.peek().map(|&(_, n)| n);
         let breaks = matches!(c, '.' | ';' | '!' | '?' | '\n' | '؛' | '؟');
-        let after_letter = prev.is_some_and(char::is_alphabetic);
+        // Asked only of a dash: Unicode's letter test is slow for Arabic letters, and the
+        // text is mostly letters.
+        let after_letter = || prev.is_some_and(char::is_alphabetic);
         let dash = matches!(c, '–' | '—');
-        let hyphen = c == '-' && after_letter && next.is_some_and(char::is_alphabetic);
+        let hyphen = c == '-' && after_letter() && next.is_some_and(char::is_alphabetic);
         let separates = c.is_whitespace()
             || matches!(c, ',' | '،' | '(' | ')' | '"' | '«' | '»' | ':')
-            || (matches!(c, '-' | '–') && after_letter);
+            || (matches!(c, '-' | '–') && after_letter());
         if breaks || separates || dash || hyphen {
             if let Some(s) = start.take() {
                 push_text(text, s..i, &mut out);
