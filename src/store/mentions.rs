@@ -275,16 +275,17 @@ impl Store {
         let Ok(len) = usize::try_from(len) else {
             return Ok(None);
         };
-        // The row may have been replaced since (another process saved a table): a blob
-        // that is not the one measured fails its checksum and is built again.
-        let Ok(blob) = conn.blob_open(rusqlite::MAIN_DB, c"name_table_cache", c"body", 1, true)
-        else {
+        // Without memory mapping SQLite reads the blob's pages straight into the buffer
+        // (one read each) instead of faulting in every page of its map and copying it.
+        let unmapped = conn.pragma_update(None, "mmap_size", 0).is_ok();
+        let bytes = read_cached_blob(conn, len);
+        if unmapped {
+            conn.pragma_update(None, "mmap_size", super::open::MMAP_SIZE)
+                .map_err(|e| StoreError::db("cannot map the store again")(e.into()))?;
+        }
+        let Some(bytes) = bytes else {
             return Ok(None);
         };
-        let mut bytes = vec![0u8; len];
-        if blob.read_at_exact(&mut bytes, 0).is_err() {
-            return Ok(None);
-        }
         Ok(NameTable::from_bytes(bytes, loaded_checksum(checksum)).ok())
     }
 
@@ -345,6 +346,18 @@ pub(crate) fn insert_weak_aliases(
         )?;
     }
     Ok(added)
+}
+
+/// The cached table's `len` bytes, or None when they cannot be read.
+fn read_cached_blob(conn: &rusqlite::Connection, len: usize) -> Option<Vec<u8>> {
+    // The row may have been replaced since (another process saved a table): a blob
+    // that is not the one measured fails its checksum and is built again.
+    let blob = conn
+        .blob_open(rusqlite::MAIN_DB, c"name_table_cache", c"body", 1, true)
+        .ok()?;
+    let mut bytes = vec![0u8; len];
+    blob.read_at_exact(&mut bytes, 0).ok()?;
+    Some(bytes)
 }
 
 #[cfg(test)]

@@ -298,7 +298,7 @@ impl Store {
 const PAGE_SIZE: i64 = 16384;
 
 /// The most bytes of a store file read through a memory map.
-const MMAP_SIZE: i64 = 1 << 31;
+pub(super) const MMAP_SIZE: i64 = 1 << 31;
 
 /// How many pages the write-ahead log holds before a commit carries it into the store
 /// file (SQLite's automatic checkpoint): 4096 pages of 16 KiB, 64 MiB. SQLite's default,
