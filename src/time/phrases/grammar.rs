@@ -265,6 +265,23 @@ fn weekday(c: &mut Cursor) -> Option<Phrase> {
 }
 
 /// A day number: 1–31 in digits, `8th`, or an Arabic ordinal (الثالث عشر).
+/// A day of a month written either way round (`8 May`, `May 8`, `8 شهر مايو`): the
+/// month's number and the day's.
+pub(super) fn month_and_day(c: &mut Cursor) -> Option<(u32, u32)> {
+    c.attempt(|c| {
+        let day = day_number(c)?;
+        c.is(Word::Unit(Unit::Month));
+        Some((c.take(month_word)?, day))
+    })
+    .or_else(|| {
+        c.attempt(|c| {
+            c.is(Word::Unit(Unit::Month));
+            let month = c.take(month_word)?;
+            Some((month, day_number(c)?))
+        })
+    })
+}
+
 pub(super) fn day_number(c: &mut Cursor) -> Option<u32> {
     c.is(Word::Unit(Unit::Day));
     c.take(|w| match w {
@@ -290,19 +307,7 @@ fn date(c: &mut Cursor) -> Option<Phrase> {
             weekday,
         });
     }
-    let (month, day) = c
-        .attempt(|c| {
-            let day = day_number(c)?;
-            c.is(Word::Unit(Unit::Month));
-            Some((c.take(month_word)?, day))
-        })
-        .or_else(|| {
-            c.attempt(|c| {
-                c.is(Word::Unit(Unit::Month));
-                let month = c.take(month_word)?;
-                Some((month, day_number(c)?))
-            })
-        })?;
+    let (month, day) = month_and_day(c)?;
     let year = year_after(c, true);
     Some(Phrase::Date {
         year,

@@ -7,7 +7,8 @@
 //! placed as its first day would be alone (back from the anchor, forward when planned).
 
 use super::grammar::{
-    day_number, month_word, year_after, year_number, Cursor, End, Phrase, YearPart, YearRef,
+    day_number, month_and_day, month_word, year_after, year_number, Cursor, End, Phrase, YearPart,
+    YearRef,
 };
 use super::resolve::{place, PlaceError, Placed};
 use super::words::{Unit, Word};
@@ -92,19 +93,7 @@ fn same_month(year: YearRef, month: u32, first: u32, last: u32) -> (End, End) {
 /// `13 July to 2 August 2025`: two days of their months, each with its year or not.
 fn days(c: &mut Cursor, between: bool) -> Option<(End, End)> {
     let one = |c: &mut Cursor| {
-        let (month, day) = c
-            .attempt(|c| {
-                let day = day_number(c)?;
-                c.is(Word::Unit(Unit::Month));
-                Some((c.take(month_word)?, day))
-            })
-            .or_else(|| {
-                c.attempt(|c| {
-                    c.is(Word::Unit(Unit::Month));
-                    let month = c.take(month_word)?;
-                    Some((month, day_number(c)?))
-                })
-            })?;
+        let (month, day) = month_and_day(c)?;
         Some(End::Day {
             year: year_after(c, false),
             month,
