@@ -479,5 +479,5 @@ pub(super) fn shown_raw(text: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "../parse_tests.rs"]
+#[path = "../parse_tests/mod.rs"]
 mod tests;
