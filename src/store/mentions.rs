@@ -337,15 +337,26 @@ pub(crate) fn insert_weak_aliases(
 ) -> Result<usize, super::db::DbError> {
     let mut added = 0;
     for text in texts {
-        let text = text.as_ref();
-        added += db.execute(
-            "INSERT INTO weak_alias (entity, text, norm, ord) \
-             SELECT ?1, ?2, ?3, COALESCE(MAX(ord), 0) + 1 FROM weak_alias WHERE entity = ?1 \
-             ON CONFLICT DO NOTHING",
-            &[&key, &text, &crate::names::normalise(text)],
-        )?;
+        added += usize::from(insert_weak_alias(db, key, text.as_ref(), None)?);
     }
     Ok(added)
+}
+
+/// Adds one weak alias to entity `key` at `ord`, or after those it has when `ord` is
+/// None (a kept version puts them back at their places); false when the entity has it.
+pub(crate) fn insert_weak_alias(
+    db: &(impl super::db::Sql + ?Sized),
+    key: i64,
+    text: &str,
+    ord: Option<i64>,
+) -> Result<bool, super::db::DbError> {
+    let added = db.execute(
+        "INSERT INTO weak_alias (entity, text, norm, ord) \
+         SELECT ?1, ?2, ?3, COALESCE(?4, MAX(ord) + 1, 1) FROM weak_alias WHERE entity = ?1 \
+         ON CONFLICT DO NOTHING",
+        &[&key, &text, &crate::names::normalise(text), &ord],
+    )?;
+    Ok(added == 1)
 }
 
 /// The cached table's `len` bytes, or None when they cannot be read.

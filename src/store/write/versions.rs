@@ -381,12 +381,7 @@ impl Writer<'_> {
         }
         for name in names {
             if name.is_weak() {
-                self.db
-                    .execute(
-                        "INSERT INTO weak_alias (entity, text, norm, ord) VALUES (?1, ?2, ?3, ?4) \
-                         ON CONFLICT DO NOTHING",
-                        &[&key, &name.0, &names::normalise(&name.0), &name.3],
-                    )
+                crate::store::mentions::insert_weak_alias(self.db, key, &name.0, Some(name.3))
                     .map_err(db)?;
             } else {
                 let KeptName(text, lang, is_name, ord, _) = name;
