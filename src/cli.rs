@@ -99,6 +99,10 @@ pub enum Command {
     /// rolled back). With --atomic, statements read from standard input are one change,
     /// written only if every one succeeds. The change log's origin is `repl` at a
     /// terminal, `<stdin>` for piped statements.
+    ///
+    /// Piped writes that arrive together are committed together (each still its own
+    /// change), before the REPL waits for more input and at least every 2 seconds; a
+    /// write's message is printed once it is committed.
     Repl,
     /// Create an empty store (an existing store is kept and its schema upgraded).
     Init,

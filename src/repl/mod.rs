@@ -25,7 +25,7 @@ pub mod split;
 pub mod validate;
 
 use std::cell::RefCell;
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::rc::Rc;
 
@@ -109,8 +109,14 @@ pub fn run(store: Store, greeting: &str, writes: &Writes) -> Result<i32, ReplErr
         let written = session.close_output();
         return status.map(|s| if written { s } else { 1 });
     }
-    scripted(&mut session, io::stdin().lock(), "<stdin>", writes)
+    // Read through a buffer the session can look into: the writes of a pipe's lines
+    // that have arrived are committed together (see `session::Grouping`).
+    let input = session::StdinInput::new(STDIN_BUFFER);
+    scripted(&mut session, input, "<stdin>", writes)
 }
+
+/// The bytes of piped input read at once.
+const STDIN_BUFFER: usize = 64 * 1024;
 
 /// Runs `text` (`-c`: statements and dot-commands, separated by `;` or new lines) on
 /// `store` as a script, and returns the exit status as for piped input.
@@ -147,7 +153,7 @@ fn session(
 /// file were lost.
 fn scripted(
     session: &mut Session,
-    input: impl BufRead,
+    input: impl session::Buffered,
     name: &str,
     writes: &Writes,
 ) -> Result<i32, ReplError> {
@@ -157,9 +163,10 @@ fn scripted(
             return Ok(2);
         }
     }
+    session.grouping.on = true;
     let end = session.script(input, name)?;
     let mut status = if end.failed { 2 } else { 0 };
-    if !session.close_output() {
+    if !session.close_output() || session.grouping.lost {
         status = 1;
     }
     let ended = if writes.atomic {
@@ -179,7 +186,7 @@ fn scripted(
 
 /// Reads statements from standard input `input` until its end or `.quit`: 0 if all
 /// succeeded, else 2.
-pub fn piped(session: &mut Session, input: impl BufRead) -> Result<i32, ReplError> {
+pub fn piped(session: &mut Session, input: impl session::Buffered) -> Result<i32, ReplError> {
     let end = session.script(input, "<stdin>")?;
     Ok(if end.failed { 2 } else { 0 })
 }

@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, IsTerminal, Write};
+use std::io::{self, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,6 +20,10 @@ use crate::output::file::OutputFile;
 use crate::output::{self, Expanded, OutputFormat, Pager, RenderOptions};
 use crate::statement::{self, Outcome, TableEnd};
 use crate::store::{self, ImportOptions, InterruptHandle, Store};
+
+mod group;
+
+pub use group::{Buffered, Grouping, StdinInput};
 
 use super::dot::{self, DotCommand};
 use super::split::Splitter;
@@ -154,6 +158,8 @@ pub struct Session {
     place: Option<Place>,
     /// How many `.read` scripts are running, one inside another.
     depth: usize,
+    /// How a script's writes are grouped into commits.
+    pub grouping: Grouping,
 }
 
 /// How [`Session::end_change`] left the change the session had open.
@@ -201,23 +207,41 @@ impl Session {
             redirect: None,
             place: None,
             depth: 0,
+            grouping: Grouping::default(),
         }
     }
 
     /// Runs the statements of `input` (named `name` in errors: `FILE:LINE:COL`) one after
     /// another, until its end, `.quit`, or with `.bail on` the first error.
-    pub fn script(&mut self, input: impl BufRead, name: &str) -> Result<ScriptEnd, ReplError> {
+    pub fn script(&mut self, mut input: impl Buffered, name: &str) -> Result<ScriptEnd, ReplError> {
         let mut end = ScriptEnd {
             failed: false,
             quit: false,
         };
+        let ran = self.script_lines(&mut input, name, &mut end);
+        // Whatever ended the script, its writes are committed before it returns.
+        if !self.commit_group() {
+            end.failed = true;
+        }
+        ran.map(|()| end)
+    }
+
+    fn script_lines(
+        &mut self,
+        input: &mut impl Buffered,
+        name: &str,
+        end: &mut ScriptEnd,
+    ) -> Result<(), ReplError> {
         let mut splitter = Splitter::new();
-        let mut lines = input.lines();
         loop {
-            let line = lines.next();
+            // Never wait for the input with writes uncommitted.
+            if (self.group_due() || !input.line_ready()) && !self.commit_group() {
+                end.failed = true;
+            }
+            let line = group::read_line(input).map_err(ReplError::Input)?;
             let last = line.is_none();
             let cuts = match line {
-                Some(line) => splitter.push(&line.map_err(ReplError::Input)?),
+                Some(line) => splitter.push(&line),
                 // An unfinished statement at the end of the input is run, and fails.
                 None => splitter.finish().into_iter().collect(),
             };
@@ -232,17 +256,17 @@ impl Session {
                     Flow::Failed => {
                         end.failed = true;
                         if self.settings.bail {
-                            return Ok(end);
+                            return Ok(());
                         }
                     }
                     Flow::Quit => {
                         end.quit = true;
-                        return Ok(end);
+                        return Ok(());
                     }
                 }
             }
             if last {
-                return Ok(end);
+                return Ok(());
             }
         }
     }
@@ -277,6 +301,7 @@ impl Session {
     /// Ends the session's open change: commits it when `keep`, else rolls it back. Says
     /// what happened on stderr; nothing when no change is open.
     pub fn end_change(&mut self, keep: bool, why: &str) -> Ended {
+        self.commit_group();
         let mut store = self.store.borrow_mut();
         if !store.in_change() {
             return Ended::NoneOpen;
@@ -321,13 +346,15 @@ impl Session {
         self.place = place;
         let trimmed = text.trim();
         if self.settings.echo {
-            eprintln!("{trimmed}");
+            self.say(trimmed.to_string());
         }
         if dot::is_command(trimmed) {
+            self.commit_group();
             return self.dot(trimmed);
         }
         // The words of sqlite3 and psql, alone on their line.
         if let Some(command) = dot::bare_word(trimmed) {
+            self.commit_group();
             return self.dot(command);
         }
         if validate::is_blank(text) {
@@ -388,6 +415,19 @@ impl Session {
     }
 
     fn statement(&mut self, text: &str) -> Result<Flow, ReplError> {
+        let parsed = lang::parse(text);
+        // A script's write that is a change of its own joins the group of writes to be
+        // committed together; anything else runs on what is committed.
+        let grouped = self.grouping.on
+            && matches!(&parsed, Ok(stmt) if matches!(stmt.kind, ast::StatementKind::Write(_)))
+            && !self.store.borrow().in_change()
+            && !self.store.borrow().is_read_only();
+        if !grouped {
+            self.commit_group();
+        } else if !self.join_group() {
+            return Ok(Flow::Failed);
+        }
+        let mut notes = Vec::new();
         let mut store = self.store.borrow_mut();
         let opts = statement::Options {
             graph: self.format().is_graph(),
@@ -397,7 +437,7 @@ impl Session {
         };
         let show_sql = self.settings.sql;
         let started = Instant::now();
-        let result = match lang::parse(text) {
+        let result = match parsed {
             Err(e) => Err(Error::from(e)),
             Ok(stmt) => {
                 // A clear word before SQLite's, for writes to a store opened read-only.
@@ -429,7 +469,11 @@ impl Session {
                 let result =
                     statement::prepare(&watched, &stmt, text, &opts).and_then(|prepared| {
                         for note in &prepared.notes {
-                            eprintln!("note: {note}");
+                            if grouped {
+                                notes.push(format!("note: {note}"));
+                            } else {
+                                eprintln!("note: {note}");
+                            }
                         }
                         if show_sql {
                             // Paths, saves and drops have no SQL of their own: nothing to
@@ -464,6 +508,14 @@ impl Session {
         };
         drop(store);
         let elapsed = started.elapsed();
+        for note in notes {
+            self.say(note);
+        }
+        if grouped && result.is_err() {
+            // The failed write left the group as it was: what the group holds is
+            // committed, and said, before the error is.
+            self.commit_group();
+        }
         let flow = match result {
             Ok(Ran::Streamed(end, pager)) => {
                 let closed = pager.closed();
@@ -482,7 +534,7 @@ impl Session {
                 Flow::Done
             }
             Ok(Ran::Outcome(Outcome::Message(m))) => {
-                eprintln!("{m}");
+                self.say(m);
                 Flow::Done
             }
             Err(e) if is_interrupt(&e) => self.fail(
@@ -492,7 +544,7 @@ impl Session {
             Err(e) => self.fail(&e.render_in(Some(text), self.place.as_ref())),
         };
         if self.settings.timer {
-            eprintln!("time: {:.3} s", elapsed.as_secs_f64());
+            self.say(format!("time: {:.3} s", elapsed.as_secs_f64()));
         }
         Ok(flow)
     }

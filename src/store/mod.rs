@@ -487,6 +487,9 @@ pub struct Store {
     mode: Mode,
     /// The change a writer has open (between `begin_change` and its commit or rollback).
     change: Option<write::OpenChange>,
+    /// A group of changes is open (`Store::begin_group`): each change is a savepoint in
+    /// one transaction, committed by `Store::end_group`.
+    group: bool,
 }
 
 impl std::fmt::Debug for Store {

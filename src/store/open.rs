@@ -204,6 +204,7 @@ impl Store {
             path,
             mode,
             change: None,
+            group: false,
         })
     }
 }
@@ -225,6 +226,17 @@ impl Store {
             .map(drop)
             .map_err(StoreError::sqlite(
                 "cannot configure the store's connection",
+            ))
+    }
+
+    /// Lets the page cache hold a group of changes (see [`GROUP_CACHE_KIB`]).
+    pub(crate) fn cache_for_group(&self) -> Result<(), StoreError> {
+        let Some(conn) = self.db.sqlite() else {
+            return Ok(());
+        };
+        conn.pragma_update(None, "cache_size", -GROUP_CACHE_KIB)
+            .map_err(StoreError::sqlite(
+                "cannot size the page cache for a group of changes",
             ))
     }
 
@@ -290,6 +302,7 @@ impl Store {
             path,
             mode: Mode::Create,
             change: None,
+            group: false,
         })
     }
 }
@@ -313,6 +326,13 @@ pub(super) const MMAP_SIZE: i64 = 1 << 31;
 /// of that size spans at most two of the wal-index's hash tables (4096 frames each), so
 /// finding a page in it stays cheap; a larger one would cost every page read more.
 const WAL_CHECKPOINT_PAGES: i64 = 4096;
+
+/// The page cache of a writer with a group of changes open (`Store::begin_group`), in
+/// KiB: a group's pages stay in memory until its commit writes each once (SQLite's
+/// default, 2 MiB, is 128 of the store's pages, fewer than three adds dirty; it spills
+/// the rest into the log, and a page a later add dirties again is written again). The
+/// cache only grows as the group dirties pages.
+const GROUP_CACHE_KIB: i64 = 256 * 1024;
 
 /// Connection settings every store connection has, on disk or in memory.
 ///

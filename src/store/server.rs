@@ -156,6 +156,7 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
         path,
         mode,
         change: None,
+        group: false,
     })
 }
 

@@ -287,6 +287,12 @@ impl PipedRepl {
         }
     }
 
+    /// Kills the REPL (SIGKILL: nothing of it runs after) and waits for it to end.
+    pub fn kill(mut self) {
+        self.child.kill().expect("the REPL can be killed");
+        let _ = self.child.wait();
+    }
+
     /// Closes the REPL's input and waits for it to exit; gives its exit status and
     /// everything it said.
     pub fn finish(mut self) -> (i32, String) {

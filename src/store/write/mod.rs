@@ -13,6 +13,7 @@
 
 mod entity;
 mod erase;
+mod group;
 mod history;
 mod log;
 mod merge;
@@ -21,6 +22,8 @@ mod source;
 mod undo;
 mod versions;
 
+#[cfg(test)]
+mod group_tests;
 #[cfg(test)]
 mod postgres_tests;
 #[cfg(test)]
@@ -33,6 +36,7 @@ use serde_json::{Map, Value};
 use super::change::{self, ChangeMeta};
 use super::db::{dialect, Db, DbError, Dialect};
 use super::{Store, StoreError};
+use group::Guard;
 
 // The entity a merged one stands for: the catalog's name lookups follow it.
 #[allow(unused_imports)]
@@ -125,6 +129,8 @@ pub(super) struct OpenChange {
     /// True once a write of the change erased content, which must then leave the
     /// write-ahead log too (see [`Store::commit_change`]).
     erased: bool,
+    /// What undoes the change if it must go.
+    guard: Guard,
 }
 
 impl OpenChange {
@@ -171,9 +177,36 @@ impl Store {
                 "a change is open already: commit it or roll it back before opening another",
             ));
         }
+        let err = StoreError::db("cannot start a change");
+        let guard = if self.group {
+            self.guard_in_group(single)?
+        } else {
+            self.begin_transaction()?;
+            Guard::Transaction
+        };
+        match change::open(&self.db, &meta) {
+            Ok(id) => {
+                self.change = Some(OpenChange {
+                    id,
+                    changed: false,
+                    single,
+                    erased: false,
+                    guard: guard.opened(&self.db),
+                });
+                Ok(id)
+            }
+            Err(e) => {
+                // The change failed: nothing of it may stay.
+                let _ = self.end_guarded(guard.opened(&self.db), None, false);
+                Err(err(e))
+            }
+        }
+    }
+
+    /// Begins the transaction of a change, or of a group of changes: the writers' lock.
+    fn begin_transaction(&mut self) -> Result<(), StoreError> {
         // Each write's statement journal in memory, not in a file per statement.
         self.keep_temporary_data(true)?;
-        let err = StoreError::db("cannot start a change");
         if let Err(e) = self.db.execute_batch(dialect::begin_change(self.dialect())) {
             // PostgreSQL's transaction began before the lock failed: it must end (a
             // ROLLBACK with none open only warns).
@@ -184,24 +217,9 @@ impl Store {
                      wait for it to finish and try again",
                 )(e));
             }
-            return Err(err(e));
+            return Err(StoreError::db("cannot start a change")(e));
         }
-        match change::open(&self.db, &meta) {
-            Ok(id) => {
-                self.change = Some(OpenChange {
-                    id,
-                    changed: false,
-                    single,
-                    erased: false,
-                });
-                Ok(id)
-            }
-            Err(e) => {
-                // The change failed: nothing of it may stay.
-                let _ = self.db.execute_batch("ROLLBACK");
-                Err(err(e))
-            }
-        }
+        Ok(())
     }
 
     /// Applies one write inside the open change, with its `because` text (kept in the
@@ -212,6 +230,7 @@ impl Store {
         let Some(open) = &self.change else {
             return Err(not_in_change());
         };
+        let open_id = open.id;
         let writer = Writer {
             db: &self.db,
             change: open.id,
@@ -225,16 +244,28 @@ impl Store {
             })
         };
         if open.single {
-            let result = apply();
+            let guard = open.guard;
+            let guard = self.guard_for(guard, op)?;
+            let writer = Writer {
+                db: &self.db,
+                change: open_id,
+            };
+            let result = writer.apply(op).and_then(|report| {
+                if report.changed {
+                    writer.note_reason(reason)?;
+                }
+                Ok(report)
+            });
             match &result {
                 Ok(report) => {
                     if let Some(open) = &mut self.change {
+                        open.guard = guard;
                         open.note(op, report);
                     }
                 }
                 Err(_) => {
-                    let _ = self.db.execute_batch("ROLLBACK");
                     self.change = None;
+                    self.end_guarded(guard, Some(open_id), false)?;
                 }
             }
             return result;
@@ -261,8 +292,9 @@ impl Store {
                     .is_err()
                 {
                     // The write's own undoing failed: the change as a whole goes.
-                    let _ = self.db.execute_batch("ROLLBACK");
-                    self.change = None;
+                    if let Some(open) = self.change.take() {
+                        let _ = self.end_guarded(open.guard, Some(open.id), false);
+                    }
                 }
                 Err(e)
             }
@@ -294,22 +326,23 @@ impl Store {
             return Err(not_in_change());
         };
         if !open.changed {
-            self.db
-                .execute_batch("ROLLBACK")
-                .map_err(StoreError::db("cannot end a change that changed nothing"))?;
+            self.end_guarded(open.guard, Some(open.id), false)?;
             return Ok(None);
         }
-        let committed =
-            change::move_sequences_on(&self.db).and_then(|()| self.db.execute_batch("COMMIT"));
+        let committed = change::move_sequences_on(&self.db)
+            .map_err(StoreError::db(
+                "cannot commit the change; nothing of it was written",
+            ))
+            .and_then(|()| self.end_guarded(open.guard, Some(open.id), true));
         if let Err(e) = committed {
             if self.db.in_transaction() {
-                let _ = self.db.execute_batch("ROLLBACK");
+                let _ = self.end_guarded(open.guard, Some(open.id), false);
             }
-            return Err(StoreError::db(
-                "cannot commit the change; nothing of it was written",
-            )(e));
+            return Err(e);
         }
         if open.erased && self.dialect() == Dialect::Sqlite {
+            // Erased content must leave the store now, not when the group ends.
+            self.end_group()?;
             // The erased content is still in the write-ahead log's older frames, which a
             // writer that keeps its log on close ([`Store::keep_log_on_close`]) would
             // leave there: carry the log into the store file and empty it now. A reader
@@ -326,12 +359,10 @@ impl Store {
 
     /// Rolls the open change back: nothing of it is written.
     pub fn rollback_change(&mut self) -> Result<(), StoreError> {
-        if self.change.take().is_none() {
+        let Some(open) = self.change.take() else {
             return Err(not_in_change());
-        }
-        self.db
-            .execute_batch("ROLLBACK")
-            .map_err(StoreError::db("cannot roll back the change"))
+        };
+        self.end_guarded(open.guard, Some(open.id), false)
     }
 
     /// True while a change is open.
