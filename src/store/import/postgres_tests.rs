@@ -29,9 +29,45 @@ fn export(store: &Store) -> String {
 /// Imports each file into a new SQLite store and a new PostgreSQL one, in order: the
 /// same summaries (change numbers included) and, after each, the same export.
 fn same_on_both(files: &[&str]) {
-    let Some(mut pg) = postgres() else {
-        return;
+    if let Some(pg) = postgres() {
+        same_as_sqlite(pg, files);
+    }
+}
+
+/// A fresh PostgreSQL store opened by a role that is not a superuser (and so may not
+/// turn off the session's triggers), made on the test server once; None without a server
+/// or with one given by a URL (said).
+fn postgres_as_plain_role() -> Option<Store> {
+    let server = crate::store::pg_server::server()?;
+    if server.conninfo().contains("://") {
+        eprintln!("skipped: the test server is given by a URL, to which no user can be added");
+        return None;
+    }
+    let admin = postgres()?;
+    admin
+        .db()
+        .execute_batch(
+            "DO $$ BEGIN CREATE ROLE factstore_plain LOGIN NOSUPERUSER; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$; \
+             DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO factstore_plain', \
+             current_database()); END $$",
+        )
+        .unwrap();
+    let target = Target::Postgres {
+        conninfo: format!("{} user=factstore_plain", server.conninfo()),
+        schema: server.fresh_schema(),
     };
+    let store = Store::open_target(&target, Mode::Create).unwrap();
+    let superuser: String = store
+        .db()
+        .query_row("SELECT current_setting('is_superuser')", &[], |r| r.get(0))
+        .unwrap();
+    assert_eq!(superuser, "off");
+    Some(store)
+}
+
+/// [`same_on_both`] on the PostgreSQL store `pg`.
+fn same_as_sqlite(mut pg: Store, files: &[&str]) {
     let mut lite = store();
     for (i, text) in files.iter().enumerate() {
         let expected = jsonl(&mut lite, text).map_err(|e| e.to_string());
@@ -175,6 +211,12 @@ fn a_long_file_streams_alike() {
 fn a_bulk_file_with_copies_numbers_alike() {
     // Enough relations for SQLite's bulk insert, which gives every relation from its
     // start a key (copies too, removed afterwards); before it, copies take none.
+    let text = bulk_file_with_copies();
+    same_on_both(&[&text, &text]);
+}
+
+/// A file of many relations, some written twice, for the bulk paths.
+fn bulk_file_with_copies() -> String {
     let rel = |n: usize| {
         format!(
             "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{n}\"}}\n"
@@ -188,7 +230,40 @@ fn a_bulk_file_with_copies_numbers_alike() {
         }
     }
     text.push_str(&rel(5));
-    same_on_both(&[&text, &text]);
+    text
+}
+
+#[test]
+fn an_import_by_a_role_that_may_not_turn_off_row_checks_imports_alike() {
+    // The import's relations are then checked row by row by PostgreSQL's foreign keys.
+    if let Some(pg) = postgres_as_plain_role() {
+        let text = bulk_file_with_copies();
+        same_as_sqlite(pg, &[&text, &text, &read("data/demo.jsonl")]);
+    }
+}
+
+#[test]
+fn foreign_keys_still_hold_after_an_import_that_skipped_their_row_checks() {
+    let Some(mut pg) = postgres() else {
+        return;
+    };
+    let text = bulk_file_with_copies();
+    jsonl(&mut pg, &text).unwrap();
+    // The import's session turned its triggers off for two statements only.
+    let role: String = pg
+        .db()
+        .query_row(
+            "SELECT current_setting('session_replication_role')",
+            &[],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(role, "origin");
+    let refused = pg
+        .db()
+        .execute_batch("DELETE FROM entity WHERE id = 'b'")
+        .unwrap_err();
+    assert!(refused.to_string().contains("foreign key"), "{refused}");
 }
 
 #[test]

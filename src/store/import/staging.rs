@@ -538,14 +538,59 @@ impl<'t> Importer<'t> {
         if keyed {
             self.key_staged().map_err(failed)?;
         }
+        let unchecked = self.skip_row_checks().map_err(failed)?;
         let added = self.db.execute(sql, &[]).map_err(failed)? as u64;
         if let Some(text) = text {
             self.db.execute(text, &[]).map_err(failed)?;
+        }
+        if unchecked {
+            self.db.execute_batch(ROW_CHECKS_ON_SQL).map_err(failed)?;
         }
         if keyed {
             self.db.execute(EMPTY_KEYS_SQL, &[]).map_err(failed)?;
         }
         Ok(added)
+    }
+}
+
+/// PostgreSQL: no trigger of the session's fires, foreign keys' included, until
+/// [`ROW_CHECKS_ON_SQL`]; settable by a superuser, or a role granted `SET ON PARAMETER
+/// session_replication_role` (PostgreSQL 15 and later).
+const ROW_CHECKS_OFF_SQL: &str = "SET LOCAL session_replication_role = replica";
+
+/// The entities, predicates and sources the import's relations name stay as they are
+/// until it commits: other writers of them wait (as they wait for the store's lock of
+/// changes anyway); readers do not.
+const HOLD_NAMED_ROWS_SQL: &str = "LOCK TABLE entity, predicate, source IN SHARE MODE";
+
+/// Triggers, and foreign keys' checks, fire again.
+const ROW_CHECKS_ON_SQL: &str = "SET LOCAL session_replication_role = DEFAULT";
+
+impl Importer<'_> {
+    /// PostgreSQL checks each row written to a table with foreign keys by a query of its
+    /// own per key (a relation's subject, predicate and object, place and source; its text
+    /// row's relation): most of the time of a large import. The statements of
+    /// [`Importer::insert_staged`] take every key they write from a join with the row it
+    /// names (the relation's text from the relation just written), so those checks cannot
+    /// fail once nothing can remove the named rows before the import commits. When the
+    /// session may turn its triggers off (`session_replication_role`), they are off for
+    /// those statements alone (the import's own triggers are off for the whole import
+    /// already: see `QUIET_COUNT_TRIGGERS_SQL`) and the named tables are locked against
+    /// writers; when it may not, the checks run. True when they are off.
+    fn skip_row_checks(&self) -> Result<bool, DbError> {
+        if self.db.dialect() != Dialect::Postgres {
+            return Ok(false);
+        }
+        // A refused SET would end the transaction; a savepoint keeps it.
+        self.db.execute_batch("SAVEPOINT row_checks")?;
+        if self.db.execute_batch(ROW_CHECKS_OFF_SQL).is_err() {
+            self.db
+                .execute_batch("ROLLBACK TO SAVEPOINT row_checks; RELEASE row_checks")?;
+            return Ok(false);
+        }
+        self.db.execute_batch("RELEASE row_checks")?;
+        self.db.execute_batch(HOLD_NAMED_ROWS_SQL)?;
+        Ok(true)
     }
 }
 
