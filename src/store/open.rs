@@ -205,6 +205,7 @@ impl Store {
             mode,
             change: None,
             group: false,
+            deferred_text: None,
         })
     }
 }
@@ -303,6 +304,7 @@ impl Store {
             mode: Mode::Create,
             change: None,
             group: false,
+            deferred_text: None,
         })
     }
 }

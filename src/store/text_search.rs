@@ -33,6 +33,15 @@ pub(crate) const INDEX_CHANGE_SQL: &str = "INSERT INTO relation_text (rowid, quo
     SELECT key, factstore_fold(quote), factstore_fold(note) FROM relation
     WHERE since_change = ?1 AND (quote IS NOT NULL OR note IS NOT NULL)";
 
+/// Indexes the texts of the relations whose keys are above `?1` (added in a group of
+/// changes while [`INSERT_TRIGGER`] was dropped), as the trigger would have.
+pub(crate) const INDEX_FROM_KEY_SQL: &str = "INSERT INTO relation_text (rowid, quote, note)
+    SELECT key, factstore_fold(quote), factstore_fold(note) FROM relation
+    WHERE key > ?1 AND (quote IS NOT NULL OR note IS NOT NULL)";
+
+/// The trigger that indexes a new relation's texts.
+pub(crate) const INSERT_TRIGGER: &str = "relation_text_insert";
+
 /// The SQL function the triggers of schema 10 call: a text's normalised form (NULL for
 /// NULL).
 pub const FOLD_FUNCTION: &str = "factstore_fold";

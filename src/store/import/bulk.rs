@@ -91,7 +91,10 @@ fn drop_indexes(tx: &Connection, table: &str) -> rusqlite::Result<Vec<(String, S
 /// Drops the triggers `names` that exist and returns their names and SQL, to create them
 /// again: those that keep the counts of relations (schema 15; a bulk import counts once
 /// at its end instead) and the text index (schema 10; it indexes once at its end).
-fn drop_triggers(tx: &Connection, names: &[&str]) -> rusqlite::Result<Vec<(String, String)>> {
+pub(in crate::store) fn drop_triggers(
+    tx: &Connection,
+    names: &[&str],
+) -> rusqlite::Result<Vec<(String, String)>> {
     let mut dropped = Vec::new();
     for name in names {
         let sql: Option<String> = tx

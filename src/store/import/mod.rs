@@ -68,7 +68,7 @@
 //! relations, [`versions`] and [`warnings`] for what the records change, [`history`] for
 //! history exports; [`progress`] tells the caller how far the reading is.
 
-mod bulk;
+pub(in crate::store) mod bulk;
 mod csv;
 mod digest;
 mod entity;

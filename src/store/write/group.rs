@@ -4,6 +4,8 @@
 //! it changed nothing, is its [`Guard`].
 
 use super::super::db::{Db, Dialect};
+use super::super::import::bulk::drop_triggers;
+use super::super::text_search::{INDEX_FROM_KEY_SQL, INSERT_TRIGGER};
 use super::{Store, StoreError};
 
 /// What undoes an open change that must go.
@@ -78,6 +80,9 @@ impl Store {
                 "a change of the group is still open: commit it or roll it back first",
             ));
         }
+        if self.db.in_transaction() {
+            self.index_deferred_text()?;
+        }
         self.group = false;
         if !self.db.in_transaction() {
             return Err(StoreError::ChangeState(LOST));
@@ -121,11 +126,62 @@ impl Store {
         guard: Guard,
         op: &super::WriteOp,
     ) -> Result<Guard, StoreError> {
-        if matches!(guard, Guard::Unguarded(_)) && !checks_before_writing(op) {
-            self.savepoint()?;
-            return Ok(Guard::Savepoint);
+        if !matches!(guard, Guard::Unguarded(_)) {
+            return Ok(guard);
         }
-        Ok(guard)
+        if checks_before_writing(op) {
+            self.defer_text()?;
+            // Counted from here: dropping the trigger writes the schema's table.
+            return Ok(Guard::Unguarded(rows_written(&self.db)));
+        }
+        self.index_deferred_text()?;
+        self.savepoint()?;
+        Ok(Guard::Savepoint)
+    }
+
+    /// Lets the group's adds leave their texts unindexed until the group ends or another
+    /// write comes ([`Store::index_deferred_text`]): the text index's insert trigger is
+    /// dropped in the group's transaction (no other connection ever sees it missing, and
+    /// a group rolled back brings it back). Indexed by the statement that inserts the
+    /// relation, FTS5 writes its pending words out at every write statement once it is in
+    /// the transaction (each statement's savepoint: see `text_search::TEXT_TRIGGERS`), a
+    /// segment per add and merges to match; once per group they go together.
+    fn defer_text(&mut self) -> Result<(), StoreError> {
+        if self.deferred_text.is_some() || self.dialect() != Dialect::Sqlite {
+            return Ok(());
+        }
+        let deferred = (|| {
+            let conn = self.conn();
+            let top: i64 =
+                conn.query_row("SELECT COALESCE(max(key), 0) FROM relation", [], |r| {
+                    r.get(0)
+                })?;
+            let dropped = drop_triggers(conn, &[INSERT_TRIGGER])?;
+            Ok::<_, rusqlite::Error>(dropped.into_iter().next().map(|(_, sql)| (top, sql)))
+        })();
+        match deferred {
+            Ok(deferred) => {
+                self.deferred_text = deferred;
+                Ok(())
+            }
+            Err(_) => self.lose_group(),
+        }
+    }
+
+    /// Indexes the texts of the relations the group's adds wrote while their indexing
+    /// waited, and puts the trigger back (nothing waiting: nothing to do).
+    pub(super) fn index_deferred_text(&mut self) -> Result<(), StoreError> {
+        let Some((top, trigger)) = self.deferred_text.take() else {
+            return Ok(());
+        };
+        let conn = self.conn();
+        let indexed = conn
+            .execute(INDEX_FROM_KEY_SQL, [top])
+            .and_then(|_| conn.execute_batch(&trigger));
+        match indexed {
+            Ok(()) => Ok(()),
+            Err(_) => self.lose_group(),
+        }
     }
 
     fn savepoint(&self) -> Result<(), StoreError> {
@@ -188,6 +244,8 @@ impl Store {
 
     /// Rolls the whole group back: a change of it could not be undone alone.
     fn lose_group(&mut self) -> Result<(), StoreError> {
+        // The rollback puts a dropped trigger back.
+        self.deferred_text = None;
         if self.db.in_transaction() {
             let _ = self.db.execute_batch("ROLLBACK");
         }

@@ -65,6 +65,13 @@ fn written(s: &Store) -> Vec<String> {
         s,
         "SELECT key, since_change FROM relation ORDER BY key",
     ));
+    // The text index: which relations each note's word finds.
+    for word in ["x", "y"] {
+        let sql = format!(
+            "SELECT rowid FROM relation_text WHERE relation_text MATCH '{word}' ORDER BY rowid"
+        );
+        out.extend(rows(s, &sql).into_iter().map(|r| format!("{word}: {r}")));
+    }
     out
 }
 

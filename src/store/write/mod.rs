@@ -230,6 +230,13 @@ impl Store {
         let Some(open) = &self.change else {
             return Err(not_in_change());
         };
+        if !open.single {
+            // A block's writes see the group's texts indexed.
+            self.index_deferred_text()?;
+        }
+        let Some(open) = &self.change else {
+            return Err(not_in_change());
+        };
         let open_id = open.id;
         let writer = Writer {
             db: &self.db,
