@@ -14,8 +14,7 @@ use super::Session;
 /// killed script loses at most this much of the input it had read (and not yet said it
 /// recorded). Longer groups share more of what they write: an add into a large store
 /// splits a leaf of each relation index, and the group's commit writes each page once
-/// (BENCHMARKS.md, "Writes and history": 1 s windows took 5.0–5.5 s for 10,000 adds into
-/// the 1M store, 2 s windows 4.3–4.8 s, 100 ms 8.1 s).
+/// (BENCHMARKS.md, "Writes and history", fifth round, compares windows).
 pub const WINDOW: Duration = Duration::from_secs(2);
 
 /// Input that can tell, without waiting, whether a whole line is ready to be read.
