@@ -19,9 +19,10 @@ pub(in crate::store) enum Guard {
     /// once the change had been opened. A savepoint would cost each change a copy of
     /// every page it writes (SQLite's statement journal) and the text index a flush of
     /// its pending terms (FTS5 writes them out at each savepoint), on top of what each
-    /// statement's own savepoint costs (BENCHMARKS.md). A change that must go and wrote nothing since it opened is
-    /// undone by removing its row from the change log; one that wrote something cannot
-    /// be undone alone, and takes the group with it (said, never silent).
+    /// statement's own savepoint costs (BENCHMARKS.md). A change that must go and wrote
+    /// nothing since it opened is undone by removing its row from the change log; one
+    /// that wrote something cannot be undone alone, and takes the group with it (said,
+    /// never silent).
     Unguarded(u64),
 }
 
