@@ -16,6 +16,21 @@ pub(super) const COUNT_TRIGGERS: &[&str] = &[
     "relation_count_update",
 ];
 
+/// The trigger that counts a new relation.
+pub(super) const INSERT_TRIGGER: &str = "relation_count_insert";
+
+/// Counts the relations whose keys are above `?1` (added in a group of changes while
+/// [`INSERT_TRIGGER`] was dropped) as the trigger would have: by predicate and status,
+/// then by source.
+pub(super) const COUNT_FROM_KEY_SQL: [&str; 2] = [
+    "INSERT INTO predicate_count (predicate, status, n)
+     SELECT predicate, status, count(*) FROM relation WHERE key > ?1 GROUP BY predicate, status
+     ON CONFLICT (predicate, status) DO UPDATE SET n = n + excluded.n",
+    "INSERT INTO source_count (source, n)
+     SELECT source, count(*) FROM relation WHERE key > ?1 AND source IS NOT NULL GROUP BY source
+     ON CONFLICT (source) DO UPDATE SET n = n + excluded.n",
+];
+
 /// Every relation's predicate, status and source, read from an index that holds all
 /// three (schema 15's `relation_pair`) rather than from the table's much wider rows.
 const RELATIONS_SQL: &str = "SELECT predicate, status, source FROM relation";

@@ -490,9 +490,9 @@ pub struct Store {
     /// A group of changes is open (`Store::begin_group`): each change is a savepoint in
     /// one transaction, committed by `Store::end_group`.
     group: bool,
-    /// In a group, adds' texts wait to be indexed: the highest relation key before the
-    /// first of them, and the SQL of the text index's insert trigger, dropped meanwhile
-    /// (see `Store::defer_text`).
+    /// In a group, adds' texts wait to be indexed and the adds to be counted: the highest
+    /// relation key before the first of them, and the SQL of the insert triggers dropped
+    /// meanwhile (see `Store::defer_text`).
     deferred_text: Option<(i64, String)>,
 }
 

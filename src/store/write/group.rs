@@ -3,9 +3,10 @@
 //! in one transaction. What undoes one change of a group when its write fails, or when
 //! it changed nothing, is its [`Guard`].
 
+use super::super::counts::{self, COUNT_FROM_KEY_SQL};
 use super::super::db::{Db, Dialect};
 use super::super::import::bulk::drop_triggers;
-use super::super::text_search::{INDEX_FROM_KEY_SQL, INSERT_TRIGGER};
+use super::super::text_search::{self, INDEX_FROM_KEY_SQL};
 use super::{Store, StoreError};
 
 /// What undoes an open change that must go.
@@ -140,13 +141,15 @@ impl Store {
         Ok(Guard::Savepoint)
     }
 
-    /// Lets the group's adds leave their texts unindexed until the group ends or another
-    /// write comes ([`Store::index_deferred_text`]): the text index's insert trigger is
-    /// dropped in the group's transaction (no other connection ever sees it missing, and
-    /// a group rolled back brings it back). Indexed by the statement that inserts the
-    /// relation, FTS5 writes its pending words out at every write statement once it is in
-    /// the transaction (each statement's savepoint: see `text_search::TEXT_TRIGGERS`), a
-    /// segment per add and merges to match; once per group they go together.
+    /// Lets the group's adds leave their texts unindexed and themselves uncounted until
+    /// the group ends or another write comes ([`Store::index_deferred_text`]): the
+    /// insert triggers of the text index and of the kept counts are dropped in the group's
+    /// transaction (no other connection ever sees them missing, and a group rolled back
+    /// brings them back). With a trigger, each insert of a relation is a statement of
+    /// several writes, which SQLite runs in a statement savepoint: a copy of each page it
+    /// writes, and FTS5, once in the transaction, writes its pending words out at every
+    /// such savepoint (a segment per add, and merges to match). Without them an add's
+    /// insert is one row's, and the group indexes and counts its relations at once.
     fn defer_text(&mut self) -> Result<(), StoreError> {
         if self.deferred_text.is_some() || self.dialect() != Dialect::Sqlite {
             return Ok(());
@@ -157,8 +160,10 @@ impl Store {
                 conn.query_row("SELECT COALESCE(max(key), 0) FROM relation", [], |r| {
                     r.get(0)
                 })?;
-            let dropped = drop_triggers(conn, &[INSERT_TRIGGER])?;
-            Ok::<_, rusqlite::Error>(dropped.into_iter().next().map(|(_, sql)| (top, sql)))
+            let dropped =
+                drop_triggers(conn, &[text_search::INSERT_TRIGGER, counts::INSERT_TRIGGER])?;
+            let triggers: Vec<String> = dropped.into_iter().map(|(_, sql)| sql).collect();
+            Ok::<_, rusqlite::Error>((!triggers.is_empty()).then(|| (top, triggers.join(";\n"))))
         })();
         match deferred {
             Ok(deferred) => {
@@ -169,16 +174,21 @@ impl Store {
         }
     }
 
-    /// Indexes the texts of the relations the group's adds wrote while their indexing
-    /// waited, and puts the trigger back (nothing waiting: nothing to do).
+    /// Indexes the texts of the relations the group's adds wrote while the triggers were
+    /// dropped, counts them, and puts the triggers back (nothing waiting: nothing to do).
     pub(super) fn index_deferred_text(&mut self) -> Result<(), StoreError> {
         let Some((top, trigger)) = self.deferred_text.take() else {
             return Ok(());
         };
         let conn = self.conn();
-        let indexed = conn
-            .execute(INDEX_FROM_KEY_SQL, [top])
-            .and_then(|_| conn.execute_batch(&trigger));
+        let indexed = [
+            INDEX_FROM_KEY_SQL,
+            COUNT_FROM_KEY_SQL[0],
+            COUNT_FROM_KEY_SQL[1],
+        ]
+        .iter()
+        .try_for_each(|sql| conn.execute(sql, [top]).map(drop))
+        .and_then(|()| conn.execute_batch(&trigger));
         match indexed {
             Ok(()) => Ok(()),
             Err(_) => self.lose_group(),

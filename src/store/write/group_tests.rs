@@ -65,6 +65,14 @@ fn written(s: &Store) -> Vec<String> {
         s,
         "SELECT key, since_change FROM relation ORDER BY key",
     ));
+    out.extend(rows(
+        s,
+        "SELECT predicate, status, n FROM predicate_count WHERE n > 0 ORDER BY 1, 2",
+    ));
+    out.extend(rows(
+        s,
+        "SELECT source, n FROM source_count WHERE n > 0 ORDER BY 1",
+    ));
     // The text index: which relations each note's word finds.
     for word in ["x", "y"] {
         let sql = format!(
@@ -136,7 +144,10 @@ fn a_group_is_seen_and_kept_only_once_committed() {
         None
     );
     assert_eq!(single(&mut s, &retract(&[2])).unwrap(), Some(3));
-    assert_eq!(relations(&s), 2);
+    let sourced =
+        r#"{"type":"relation","subject":"d","predicate":"visited","object":"b","source":"s1"}"#;
+    assert_eq!(single(&mut s, &add(sourced)).unwrap(), Some(4));
+    assert_eq!(relations(&s), 3);
     assert_eq!(
         relations(&reader),
         2,
@@ -144,15 +155,18 @@ fn a_group_is_seen_and_kept_only_once_committed() {
     );
     s.end_group().unwrap();
     assert!(!s.in_group());
-    assert_eq!(relations(&reader), 2);
-    assert_eq!(one(&reader, "SELECT max(id) FROM change"), 3);
+    assert_eq!(relations(&reader), 3);
+    assert_eq!(one(&reader, "SELECT max(id) FROM change"), 4);
+    // The kept counts and the text index are as their triggers keep them.
+    assert_eq!(reader.check().unwrap(), vec![]);
+    assert_eq!(one(&reader, "SELECT n FROM source_count"), 2);
 
     // A group that is never committed leaves nothing.
     s.begin_group().unwrap();
     single(&mut s, &retract(&[1])).unwrap();
     drop(s);
-    assert_eq!(relations(&reader), 2);
-    assert_eq!(one(&reader, "SELECT max(id) FROM change"), 3);
+    assert_eq!(relations(&reader), 3);
+    assert_eq!(one(&reader, "SELECT max(id) FROM change"), 4);
 }
 
 #[test]
