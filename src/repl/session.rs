@@ -251,6 +251,10 @@ impl Session {
                     line: cut.line,
                     col: cut.col,
                 };
+                // A line of many statements keeps to the window too.
+                if self.group_due() && !self.commit_group() {
+                    end.failed = true;
+                }
                 match self.handle_in(&cut.text, Some(place))? {
                     Flow::Done => {}
                     Flow::Failed => {
