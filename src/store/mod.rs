@@ -487,13 +487,14 @@ pub struct Store {
     mode: Mode,
     /// The change a writer has open (between `begin_change` and its commit or rollback).
     change: Option<write::OpenChange>,
-    /// A group of changes is open (`Store::begin_group`): each change is a savepoint in
-    /// one transaction, committed by `Store::end_group`.
+    /// A group of changes is open (`Store::begin_group`): its changes share one
+    /// transaction, committed by `Store::end_group` (how each can be undone alone:
+    /// `write::group::Guard`).
     group: bool,
     /// In a group, adds' texts wait to be indexed and the adds to be counted: the highest
     /// relation key before the first of them, and the SQL of the insert triggers dropped
-    /// meanwhile (see `Store::defer_text`).
-    deferred_text: Option<(i64, String)>,
+    /// meanwhile (see `Store::defer_add_triggers`).
+    deferred_triggers: Option<(i64, String)>,
 }
 
 impl std::fmt::Debug for Store {

@@ -205,7 +205,7 @@ impl Store {
             mode,
             change: None,
             group: false,
-            deferred_text: None,
+            deferred_triggers: None,
         })
     }
 }
@@ -304,7 +304,7 @@ impl Store {
             mode: Mode::Create,
             change: None,
             group: false,
-            deferred_text: None,
+            deferred_triggers: None,
         })
     }
 }

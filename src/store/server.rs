@@ -157,7 +157,7 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
         mode,
         change: None,
         group: false,
-        deferred_text: None,
+        deferred_triggers: None,
     })
 }
 

@@ -83,7 +83,7 @@ impl Store {
             ));
         }
         if self.db.in_transaction() {
-            self.index_deferred_text()?;
+            self.catch_up_add_triggers()?;
         }
         self.group = false;
         if !self.db.in_transaction() {
@@ -132,17 +132,17 @@ impl Store {
             return Ok(guard);
         }
         if checks_before_writing(op) {
-            self.defer_text()?;
+            self.defer_add_triggers()?;
             // Counted from here: dropping the trigger writes the schema's table.
             return Ok(Guard::Unguarded(rows_written(&self.db)));
         }
-        self.index_deferred_text()?;
+        self.catch_up_add_triggers()?;
         self.savepoint()?;
         Ok(Guard::Savepoint)
     }
 
     /// Lets the group's adds leave their texts unindexed and themselves uncounted until
-    /// the group ends or another write comes ([`Store::index_deferred_text`]): the
+    /// the group ends or another write comes ([`Store::catch_up_add_triggers`]): the
     /// insert triggers of the text index and of the kept counts are dropped in the group's
     /// transaction (no other connection ever sees them missing, and a group rolled back
     /// brings them back). With a trigger, each insert of a relation is a statement of
@@ -150,8 +150,8 @@ impl Store {
     /// writes, and FTS5, once in the transaction, writes its pending words out at every
     /// such savepoint (a segment per add, and merges to match). Without them an add's
     /// insert is one row's, and the group indexes and counts its relations at once.
-    fn defer_text(&mut self) -> Result<(), StoreError> {
-        if self.deferred_text.is_some() || self.dialect() != Dialect::Sqlite {
+    fn defer_add_triggers(&mut self) -> Result<(), StoreError> {
+        if self.deferred_triggers.is_some() || self.dialect() != Dialect::Sqlite {
             return Ok(());
         }
         let deferred = (|| {
@@ -167,7 +167,7 @@ impl Store {
         })();
         match deferred {
             Ok(deferred) => {
-                self.deferred_text = deferred;
+                self.deferred_triggers = deferred;
                 Ok(())
             }
             Err(_) => self.lose_group(),
@@ -176,8 +176,8 @@ impl Store {
 
     /// Indexes the texts of the relations the group's adds wrote while the triggers were
     /// dropped, counts them, and puts the triggers back (nothing waiting: nothing to do).
-    pub(super) fn index_deferred_text(&mut self) -> Result<(), StoreError> {
-        let Some((top, trigger)) = self.deferred_text.take() else {
+    pub(super) fn catch_up_add_triggers(&mut self) -> Result<(), StoreError> {
+        let Some((top, trigger)) = self.deferred_triggers.take() else {
             return Ok(());
         };
         let conn = self.conn();
@@ -256,7 +256,7 @@ impl Store {
     /// Rolls the whole group back: a change of it could not be undone alone.
     fn lose_group(&mut self) -> Result<(), StoreError> {
         // The rollback puts a dropped trigger back.
-        self.deferred_text = None;
+        self.deferred_triggers = None;
         if self.db.in_transaction() {
             let _ = self.db.execute_batch("ROLLBACK");
         }

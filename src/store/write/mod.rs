@@ -230,17 +230,17 @@ impl Store {
         let Some(open) = &self.change else {
             return Err(not_in_change());
         };
-        if !open.single {
-            // A block's writes see the group's texts indexed.
-            self.index_deferred_text()?;
-        }
-        let Some(open) = &self.change else {
-            return Err(not_in_change());
+        let (id, single, guard) = (open.id, open.single, open.guard);
+        let guard = if single {
+            self.guard_for(guard, op)?
+        } else {
+            // A block's writes see the group's adds indexed and counted.
+            self.catch_up_add_triggers()?;
+            guard
         };
-        let open_id = open.id;
         let writer = Writer {
             db: &self.db,
-            change: open.id,
+            change: id,
         };
         let apply = || {
             writer.apply(op).and_then(|report| {
@@ -250,19 +250,8 @@ impl Store {
                 Ok(report)
             })
         };
-        if open.single {
-            let guard = open.guard;
-            let guard = self.guard_for(guard, op)?;
-            let writer = Writer {
-                db: &self.db,
-                change: open_id,
-            };
-            let result = writer.apply(op).and_then(|report| {
-                if report.changed {
-                    writer.note_reason(reason)?;
-                }
-                Ok(report)
-            });
+        if single {
+            let result = apply();
             match &result {
                 Ok(report) => {
                     if let Some(open) = &mut self.change {
@@ -272,7 +261,7 @@ impl Store {
                 }
                 Err(_) => {
                     self.change = None;
-                    self.end_guarded(guard, Some(open_id), false)?;
+                    self.end_guarded(guard, Some(id), false)?;
                 }
             }
             return result;
