@@ -12,9 +12,9 @@
 
 use std::collections::HashSet;
 
+use super::copy_rows::{StagedRows, COPY_BATCH_BYTES};
 use super::importer::Importer;
 use super::record::RecordError;
-use super::staging::{StagedRows, COPY_BATCH_BYTES};
 use crate::names;
 use crate::store::db::{Param, ToParam};
 use crate::store::StoreError;
@@ -72,8 +72,6 @@ pub(super) struct EntityBatch {
     /// The batch's entities in key order: line and id.
     lines: Vec<(u64, Box<str>)>,
     ids: HashSet<Box<str>>,
-    /// A batch was written in this import: the store may hold ids the id cache forgot.
-    written: bool,
 }
 
 impl EntityBatch {
@@ -157,12 +155,11 @@ impl<'t> Importer<'t> {
             self.write_entity_batch()?;
             return Ok(false);
         }
-        let written = batch.written;
         let missing = match self.entities.get(entity.id) {
             Some(known) => known.is_none(),
-            // Every entity this import made went through a batch: none written yet, the
-            // store holds those it held.
-            None if self.stored_entities == 0 && !written => true,
+            // An empty store held none, and every entity this import wrote is in the cache
+            // while it holds every id it was given: one it lacks is missing, no query.
+            None if self.stored_entities == 0 && self.entities.holds_all_given() => true,
             None => {
                 let key =
                     self.db
@@ -224,7 +221,6 @@ impl<'t> Importer<'t> {
             .copy_into(self.db, COPY_WEAK_ALIAS_SQL, what)?;
         let lines = std::mem::take(&mut batch.lines);
         batch.ids.clear();
-        batch.written = true;
         let shared: Vec<(i64, String, i64, String, String)> = self
             .db
             .query_map(SHARED_NAMES_SQL, &[&first, &end], |r| {

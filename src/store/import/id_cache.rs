@@ -16,6 +16,8 @@ pub(super) const ID_CACHE_LIMIT: usize = 1 << 20;
 pub(super) struct IdCache {
     keys: HashMap<Box<str>, Option<i64>>,
     limit: usize,
+    /// True once the cache started over: it may have forgotten ids it was given.
+    started_over: bool,
 }
 
 impl IdCache {
@@ -27,6 +29,7 @@ impl IdCache {
         IdCache {
             keys: HashMap::new(),
             limit,
+            started_over: false,
         }
     }
 
@@ -51,6 +54,11 @@ impl IdCache {
         Ok(key)
     }
 
+    /// True when the cache holds every id it was given (it never started over).
+    pub(super) fn holds_all_given(&self) -> bool {
+        !self.started_over
+    }
+
     pub(super) fn set(&mut self, id: &str, key: Option<i64>) {
         if let Some(slot) = self.keys.get_mut(id) {
             *slot = key;
@@ -58,6 +66,7 @@ impl IdCache {
         }
         if self.keys.len() >= self.limit {
             self.keys.clear();
+            self.started_over = true;
         }
         self.keys.insert(id.into(), key);
     }
@@ -75,7 +84,9 @@ mod tests {
         assert_eq!(cache.get("a"), Some(Some(1)));
         cache.set("b", Some(2));
         assert_eq!(cache.get("b"), Some(Some(2)));
+        assert!(cache.holds_all_given());
         cache.set("c", Some(3));
+        assert!(!cache.holds_all_given());
         assert_eq!(cache.keys.len(), 1);
         assert_eq!(cache.get("a"), None);
         assert_eq!(cache.get("c"), Some(Some(3)));

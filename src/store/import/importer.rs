@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use rusqlite::{CachedStatement, Connection};
 
+use super::copy_rows::StagedRows;
 use super::entity_batch::EntityBatch;
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::id_cache::IdCache;
@@ -17,7 +18,7 @@ use super::record::{
     SAVED_QUERY_FIELDS,
 };
 use super::relation::check_relation;
-use super::staging::{StagedRows, INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
+use super::staging::{INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
 use super::{ImportOptions, ImportSummary};
 use crate::store::catalog::StoreCatalog;
 use crate::store::change::{self, ChangeMeta, Origin};

@@ -56,7 +56,11 @@
 //! text index (`relation_text`) with the folded quotes and notes, and moves the identity
 //! keys' sequences past the keys it gave. The transaction takes the store's lock of
 //! changes (`db::dialect::begin_change`): two imports at once run one after the other,
-//! readers are never blocked. Bulk mode and the relaxed checks are SQLite's. A history
+//! readers are not blocked. A file of at least as many relations as the store holds (and
+//! 10,000) is written into fresh copies of `relation` and `relation_text`, indexed after
+//! the rows and swapped in by name just before the import's end ([`swap`]): readers wait
+//! only from the swap to the commit. SQLite's bulk mode and relaxed checks are its own. A
+//! history
 //! export is restored by the same code on both engines ([`history`]); PostgreSQL checks
 //! its deferred foreign keys before the counts are made once at the end.
 //!
@@ -69,6 +73,7 @@
 //! history exports; [`progress`] tells the caller how far the reading is.
 
 pub(in crate::store) mod bulk;
+mod copy_rows;
 mod csv;
 mod digest;
 mod entity;
@@ -85,6 +90,9 @@ mod progress;
 mod record;
 mod relation;
 mod staging;
+mod swap;
+#[cfg(test)]
+mod swap_tests;
 #[cfg(test)]
 mod testing;
 mod vacuum;
@@ -103,7 +111,7 @@ use digest::Digesting;
 use importer::Importer;
 use jsonl::{read_json_lines, symmetric_predicates, Item, PIPELINE_BATCH, PIPELINE_BATCHES};
 use progress::Progress;
-use staging::{stage_sql, EMPTY_STAGE_SQL};
+use staging::{empty_stage_sql, stage_sql};
 
 /// The format of an imported file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -507,7 +515,7 @@ fn write_file(
     let db = &*db;
     stage_sql(db.dialect())
         .iter()
-        .chain([&EMPTY_STAGE_SQL])
+        .chain([&empty_stage_sql(db.dialect())])
         .try_for_each(|sql| db.execute(sql, &[]).map(drop))
         .map_err(StoreError::db("cannot prepare the import"))?;
     // As a change: SQLite's write lock from the start; on PostgreSQL the store's lock of
@@ -526,7 +534,7 @@ fn write_file(
     let mut importer = Importer::new(db, name, opts)?;
     feed(&mut importer).map_err(|e| importer.first_error(e))?;
     let mut summary = importer.finish()?;
-    db.execute(EMPTY_STAGE_SQL, &[])
+    db.execute(empty_stage_sql(db.dialect()), &[])
         .map_err(StoreError::db("cannot clean up after the import"))?;
     if opts.dry_run {
         tx.end("ROLLBACK")

@@ -7,12 +7,12 @@ use crate::store::import::testing::*;
 use crate::store::{Mode, Target};
 
 /// A fresh PostgreSQL store, or None without a test server.
-fn postgres() -> Option<Store> {
+pub(super) fn postgres() -> Option<Store> {
     let target = postgres_target()?;
     Some(Store::open_target(&target, Mode::Create).unwrap())
 }
 
-fn postgres_target() -> Option<Target> {
+pub(super) fn postgres_target() -> Option<Target> {
     let server = crate::store::pg_server::server()?;
     Some(Target::Postgres {
         conninfo: server.conninfo().to_owned(),
@@ -20,7 +20,7 @@ fn postgres_target() -> Option<Target> {
     })
 }
 
-fn export(store: &Store) -> String {
+pub(super) fn export(store: &Store) -> String {
     let mut out = Vec::new();
     store.export(&mut out).unwrap();
     String::from_utf8(out).unwrap()
@@ -67,7 +67,7 @@ fn postgres_as_plain_role() -> Option<Store> {
 }
 
 /// [`same_on_both`] on the PostgreSQL store `pg`.
-fn same_as_sqlite(mut pg: Store, files: &[&str]) {
+pub(super) fn same_as_sqlite(mut pg: Store, files: &[&str]) {
     let mut lite = store();
     for (i, text) in files.iter().enumerate() {
         let expected = jsonl(&mut lite, text).map_err(|e| e.to_string());
@@ -93,7 +93,7 @@ fn name_words(store: &Store) -> Vec<String> {
 
 /// The kept counts of relations (by predicate and status, by source), without the rows
 /// a count of 0 leaves.
-fn counts(store: &Store) -> Vec<(String, i64)> {
+pub(super) fn counts(store: &Store) -> Vec<(String, i64)> {
     store
         .db()
         .query_map(
@@ -216,7 +216,7 @@ fn a_bulk_file_with_copies_numbers_alike() {
 }
 
 /// A file of many relations, some written twice, for the bulk paths.
-fn bulk_file_with_copies() -> String {
+pub(super) fn bulk_file_with_copies() -> String {
     let rel = |n: usize| {
         format!(
             "{{\"type\":\"relation\",\"subject\":\"a\",\"predicate\":\"p\",\"object\":\"b\",\"note\":\"{n}\"}}\n"

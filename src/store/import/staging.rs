@@ -3,17 +3,19 @@
 
 use std::collections::HashMap;
 
+use super::copy_rows::COPY_BATCH_BYTES;
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
 use super::relation::{bound_columns, RelationRecord};
+use super::swap::{relation_copy, relation_text_copy, Swap};
 use crate::names;
-use crate::store::db::{Db, DbError, Dialect, Param, ToParam};
+use crate::store::db::{DbError, Dialect, Param, ToParam};
 use crate::store::StoreError;
 
 /// The staging table for relations, then its index of keys (one statement each, so that
 /// both stay compiled in the connection's cache): their fields as written, with the
 /// file's line numbers, resolved to keys at the end of the file. Emptied
-/// ([`EMPTY_STAGE_SQL`]) at the start (a rolled back import leaves it empty too) and at
+/// ([`empty_stage_sql`]) at the start (a rolled back import leaves it empty too) and at
 /// the end of each import. Each engine's types: see [`stage_sql`].
 const STAGE_SQLITE_SQL: [&str; 2] = [
     "CREATE TEMP TABLE IF NOT EXISTS import_relation (
@@ -87,127 +89,24 @@ pub(super) fn stage_sql(dialect: Dialect) -> &'static [&'static str] {
     }
 }
 
-/// Empties the staging table (the session's temporary one on both engines: SQLite and
-/// PostgreSQL look a name up among the temporary tables first).
-pub(super) const EMPTY_STAGE_SQL: &str = "DELETE FROM import_relation";
+/// The statement that empties the staging table (the session's temporary one on both
+/// engines: SQLite and PostgreSQL look a name up among the temporary tables first).
+/// PostgreSQL's `TRUNCATE` drops the rows' files at once where a `DELETE` marks every row
+/// (a third of a second at a million, after a swap while readers wait: see
+/// [`super::swap`]); SQLite has no `TRUNCATE`, but a `DELETE` without `WHERE` drops the
+/// table's pages the same way (its truncate optimisation).
+pub(super) fn empty_stage_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "DELETE FROM import_relation",
+        Dialect::Postgres => "TRUNCATE import_relation",
+    }
+}
 
-/// COPY of staged rows (PostgreSQL), in [`StagedRows`]'s text format.
+/// COPY of staged rows (PostgreSQL), in [`StagedRows`]' text format.
 const COPY_STAGED_SQL: &str = "COPY import_relation (line, key, subject, predicate, object,
     when_text, from_text, to_text, at_text, start_lo, start_hi, end_lo, end_hi, status, place,
     source, quote, note, confidence, fingerprint, mirror, since_change, quote_folded,
     note_folded) FROM STDIN";
-
-/// The staged rows copied at once: a few megabytes (memory stays flat, each COPY is
-/// long enough to cost no round trip worth counting).
-pub(super) const COPY_BATCH_BYTES: usize = 4 << 20;
-
-/// Staged relations waiting to be copied into the staging table (PostgreSQL), as the
-/// rows of COPY's text format.
-#[derive(Default)]
-pub(in crate::store) struct StagedRows {
-    text: Vec<u8>,
-}
-
-impl StagedRows {
-    /// Appends one row of `cells`.
-    pub(super) fn push(&mut self, cells: &[Param<'_>]) {
-        for (i, cell) in cells.iter().enumerate() {
-            if i > 0 {
-                self.text.push(b'\t');
-            }
-            match *cell {
-                Param::Null => self.text.extend_from_slice(b"\\N"),
-                Param::Int(n) => self.text.extend_from_slice(n.to_string().as_bytes()),
-                // Rust's shortest digits read back as the same double.
-                Param::Real(x) => self.text.extend_from_slice(format!("{x:?}").as_bytes()),
-                Param::Text(t) => self.escaped(t.as_bytes()),
-                Param::Blob(b) => {
-                    // bytea's hex input, its backslash escaped for COPY.
-                    self.text.extend_from_slice(b"\\\\x");
-                    for byte in b {
-                        self.text
-                            .extend_from_slice(format!("{byte:02x}").as_bytes());
-                    }
-                }
-                // No staged column is a list; written as PostgreSQL's array input all
-                // the same.
-                Param::Ints(list) => {
-                    let items: Vec<String> = list.iter().map(i64::to_string).collect();
-                    self.escaped(format!("{{{}}}", items.join(",")).as_bytes());
-                }
-                Param::Texts(list) => {
-                    let items: Vec<String> = list
-                        .iter()
-                        .map(|t| format!("\"{}\"", t.replace('\\', "\\\\").replace('"', "\\\"")))
-                        .collect();
-                    self.escaped(format!("{{{}}}", items.join(",")).as_bytes());
-                }
-            }
-        }
-        self.text.push(b'\n');
-    }
-
-    /// Text with COPY's escapes: backslash, and the tab, newline and carriage return
-    /// that would end a cell or a row.
-    fn escaped(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            match b {
-                b'\\' => self.text.extend_from_slice(b"\\\\"),
-                b'\t' => self.text.extend_from_slice(b"\\t"),
-                b'\n' => self.text.extend_from_slice(b"\\n"),
-                b'\r' => self.text.extend_from_slice(b"\\r"),
-                b => self.text.push(b),
-            }
-        }
-    }
-
-    /// Copies the rows into the staging table and empties the buffer.
-    fn copy(&mut self, db: &Db) -> Result<(), StoreError> {
-        self.copy_into(
-            db,
-            COPY_STAGED_SQL,
-            "cannot copy the imported relations to the server",
-        )
-    }
-
-    /// The bytes waiting to be copied.
-    pub(super) fn len(&self) -> usize {
-        self.text.len()
-    }
-
-    /// Copies the rows with `sql` (a `COPY … FROM STDIN` of the rows' columns) and
-    /// empties the buffer; `what` says what failed.
-    pub(super) fn copy_into(
-        &mut self,
-        db: &Db,
-        sql: &str,
-        what: &'static str,
-    ) -> Result<(), StoreError> {
-        if self.text.is_empty() {
-            return Ok(());
-        }
-        let Db::Postgres(pg) = db else {
-            return Ok(());
-        };
-        let written = pg
-            .with_client(|client| {
-                use std::io::Write;
-                let mut writer = client.copy_in(sql)?;
-                if let Err(e) = writer.write_all(&self.text) {
-                    return Ok(Err(e));
-                }
-                writer.finish()?;
-                Ok(Ok(()))
-            })
-            .map_err(StoreError::db(what))?;
-        written.map_err(|source| StoreError::Io {
-            what: what.to_string(),
-            source,
-        })?;
-        self.text.clear();
-        Ok(())
-    }
-}
 
 const STAGE_RELATION_SQL: &str = "
 INSERT INTO import_relation(line, key, subject, predicate, object, when_text, from_text,
@@ -216,12 +115,20 @@ INSERT INTO import_relation(line, key, subject, predicate, object, when_text, fr
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
     ?20, ?21, ?22)";
 
-/// The columns of a relation row, in the order of the parameters below.
+/// The columns of a relation row, in the order of the parameters below (into `$table`,
+/// `relation` unless given).
 macro_rules! relation_columns {
     () => {
-        "INSERT INTO relation(key, subject, predicate, object, when_text, from_text, to_text,
+        relation_columns!("relation")
+    };
+    ($table:expr) => {
+        concat!(
+            "INSERT INTO ",
+            $table,
+            "(key, subject, predicate, object, when_text, from_text, to_text,
     at_text, start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note,
     confidence, fingerprint, since_change)"
+        )
     };
 }
 
@@ -264,8 +171,11 @@ macro_rules! insert_staged_sql {
         insert_staged_sql!($join, "st.key", $from, $filter, "st.line")
     };
     ($join:literal, $key:literal, $from:expr, $filter:expr, $order:literal) => {
+        insert_staged_sql!($join, $key, $from, $filter, $order, "relation")
+    };
+    ($join:literal, $key:literal, $from:expr, $filter:expr, $order:literal, $table:expr) => {
         concat!(
-            relation_columns!(),
+            relation_columns!($table),
             "
 SELECT ",
             $key,
@@ -373,13 +283,41 @@ const INSERT_KEYED_POSTGRES_SQL: &str = insert_staged_sql!(
     "s.key, k.key"
 );
 
+/// [`INSERT_KEYED_POSTGRES_SQL`] into the copy of `relation` a swap writes into
+/// ([`super::swap`]), in key order (the file's, as SQLite stores them): its indexes are
+/// built once the rows are in, so no order of insertion spares them work, and a sort by
+/// subject would cost a sort.
+const INSERT_KEYED_SWAPPED_SQL: &str = insert_staged_sql!(
+    "JOIN",
+    "k.key",
+    "import_key k, import_relation",
+    "k.line = st.line",
+    "k.key",
+    relation_copy!()
+);
+
 /// The text index's rows of the staged relations written with their keys in
-/// `import_key` (PostgreSQL: see [`STAGE_POSTGRES_SQL`]).
-const INDEX_KEYED_TEXT_SQL: &str = "INSERT INTO relation_text (key, quote, note)
+/// `import_key` (PostgreSQL: see [`STAGE_POSTGRES_SQL`]), into `$table`.
+macro_rules! index_keyed_text_sql {
+    ($table:expr) => {
+        concat!(
+            "INSERT INTO ",
+            $table,
+            " (key, quote, note)
 SELECT k.key, st.quote_folded, st.note_folded FROM import_key k
 JOIN import_relation st ON st.line = k.line
-WHERE st.quote_folded IS NOT NULL OR st.note_folded IS NOT NULL
-ON CONFLICT (key) DO NOTHING";
+WHERE st.quote_folded IS NOT NULL OR st.note_folded IS NOT NULL"
+        )
+    };
+}
+const INDEX_KEYED_TEXT_SQL: &str = concat!(
+    index_keyed_text_sql!("relation_text"),
+    " ON CONFLICT (key) DO NOTHING"
+);
+
+/// [`INDEX_KEYED_TEXT_SQL`] into the copy of `relation_text` a swap writes into, which
+/// has no text row of these new keys (nor the index that `ON CONFLICT` needs).
+const INDEX_KEYED_TEXT_SWAPPED_SQL: &str = index_keyed_text_sql!(relation_text_copy!());
 
 /// Empties `import_key` (before it is filled, and once it was used).
 const EMPTY_KEYS_SQL: &str = "TRUNCATE import_key";
@@ -485,7 +423,11 @@ impl<'t> Importer<'t> {
 
     /// Copies the staged rows waiting in memory into the staging table (PostgreSQL).
     pub(super) fn copy_staged(&mut self) -> Result<(), StoreError> {
-        self.copy.copy(self.db)
+        self.copy.copy_into(
+            self.db,
+            COPY_STAGED_SQL,
+            "cannot copy the imported relations to the server",
+        )
     }
 
     /// Inserts the staged relations; returns how many were new. During a bulk insert
@@ -526,25 +468,39 @@ impl<'t> Importer<'t> {
         }
 
         let keyed = self.stage_all && !self.gave_ids;
+        let failed = StoreError::db("cannot insert the imported relations");
+        // As many relations as SQLite's bulk insert takes (see `key_staged`), and at least
+        // as many as the store holds, which the swap copies.
+        let bulk = super::bulk::BULK_RELATIONS.max(self.stored_relations);
+        let swap = match keyed && i64::try_from(self.staged).unwrap_or(i64::MAX) >= bulk {
+            true => Swap::begin(self.db).map_err(failed)?,
+            false => None,
+        };
         let (sql, text) = match (self.db.dialect(), self.dropped_indexes.is_some()) {
             (Dialect::Sqlite, true) => (BULK_INSERT_STAGED_SQL, None),
             (Dialect::Sqlite, false) => (INSERT_STAGED_SQL, None),
+            (Dialect::Postgres, _) if swap.is_some() => {
+                (INSERT_KEYED_SWAPPED_SQL, Some(INDEX_KEYED_TEXT_SWAPPED_SQL))
+            }
             (Dialect::Postgres, _) if keyed => {
                 (INSERT_KEYED_POSTGRES_SQL, Some(INDEX_KEYED_TEXT_SQL))
             }
             (Dialect::Postgres, _) => (INSERT_STAGED_POSTGRES_SQL, Some(INDEX_STAGED_TEXT_SQL)),
         };
-        let failed = StoreError::db("cannot insert the imported relations");
         if keyed {
             self.key_staged().map_err(failed)?;
         }
-        let unchecked = self.skip_row_checks().map_err(failed)?;
+        // The copies have no foreign keys until their rows are in.
+        let unchecked = swap.is_none() && self.skip_row_checks().map_err(failed)?;
         let added = self.db.execute(sql, &[]).map_err(failed)? as u64;
         if let Some(text) = text {
             self.db.execute(text, &[]).map_err(failed)?;
         }
         if unchecked {
             self.db.execute_batch(ROW_CHECKS_ON_SQL).map_err(failed)?;
+        }
+        if let Some(swap) = swap {
+            swap.finish(self.db).map_err(failed)?;
         }
         if keyed {
             self.db.execute(EMPTY_KEYS_SQL, &[]).map_err(failed)?;
