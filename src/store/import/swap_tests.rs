@@ -199,28 +199,28 @@ fn readers_go_on_while_a_swap_waits_for_a_long_reader() {
             jsonl(&mut pg, &bulk_file_with_copies()[BASE.len()..]).map(|s| s.relations.added)
         })
     };
-    // The import reaches the swap and waits for the long reader.
+    // The import reaches the swap and waits for the long reader (100 ms at a time).
     let watcher = Store::open_target(&target, Mode::ReadOnly).unwrap();
     let waiting = || -> bool {
         watcher
             .db()
             .query_row(
-                "SELECT count(*) > 0 FROM pg_stat_activity
-                 WHERE pid <> pg_backend_pid()
-                   AND (query LIKE 'LOCK TABLE relation%' OR query LIKE '%pg_sleep(0.05)%')",
+                "SELECT count(*) > 0 FROM pg_locks
+                 WHERE relation = 'relation'::regclass AND mode = 'AccessExclusiveLock'
+                   AND NOT granted",
                 &[],
                 |r| r.get(0),
             )
             .unwrap()
     };
     let mut seen = false;
-    for _ in 0..1200 {
+    for _ in 0..3000 {
         if waiting() {
             seen = true;
             break;
         }
         assert!(!importing.is_finished(), "the import ended before its swap");
-        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert!(seen, "the import never reached its swap");
     // Other readers are not held behind it: each is answered within its timeout, with
