@@ -268,6 +268,17 @@ fn an_import_refused_after_its_swap_leaves_the_store_as_it_was() {
     assert!(refused.to_string().contains("visits"), "{refused}");
     assert_eq!(relation_oid(&pg), oid, "the swap was rolled back");
     assert_eq!(export(&pg), before);
+    // A dry run swaps and rolls back as well: it says what it would add, adds nothing.
+    let dry = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    let said = pg
+        .import(text.as_bytes(), ImportFormat::JsonLines, "test.jsonl", dry)
+        .unwrap();
+    assert_eq!(said.relations.added, 10_010);
+    assert_eq!(relation_oid(&pg), oid, "the dry run was rolled back");
+    assert_eq!(export(&pg), before);
     // Not strict, the same file is imported, by a swap.
     jsonl(&mut pg, &text).unwrap();
     assert_ne!(relation_oid(&pg), oid);
