@@ -92,7 +92,7 @@ pub(super) fn stage_sql(dialect: Dialect) -> &'static [&'static str] {
 /// The statement that empties the staging table (the session's temporary one on both
 /// engines: SQLite and PostgreSQL look a name up among the temporary tables first).
 /// PostgreSQL's `TRUNCATE` drops the rows' files at once where a `DELETE` marks every row
-/// (a third of a second at a million, after a swap while readers wait: see
+/// (at the end of a large import, while readers wait for its commit: see
 /// [`super::swap`]); SQLite has no `TRUNCATE`, but a `DELETE` without `WHERE` drops the
 /// table's pages the same way (its truncate optimisation).
 pub(super) fn empty_stage_sql(dialect: Dialect) -> &'static str {
