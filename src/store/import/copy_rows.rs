@@ -36,7 +36,7 @@ impl StagedRows {
                             .extend_from_slice(format!("{byte:02x}").as_bytes());
                     }
                 }
-                // No staged column is a list; written as PostgreSQL's array input all
+                // No copied column is a list; written as PostgreSQL's array input all
                 // the same.
                 Param::Ints(list) => {
                     let items: Vec<String> = list.iter().map(i64::to_string).collect();
