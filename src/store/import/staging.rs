@@ -162,13 +162,14 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
     ?20)"
 );
 
-/// Writes the staged relations whose ids all resolve, in line order (or `$order`):
-/// `$from` gives the staged rows (as `st`), `$filter` which of them are written, `$key`
-/// their keys (`st.key` unless given). A relation of a symmetric
-/// predicate is stored with the smaller of its two fingerprints.
+/// Writes the staged relations whose ids all resolve, in line order (or as `$order`, an
+/// `ORDER BY` clause or none), into `relation` (or `$table`): `$from` gives the staged rows
+/// (as `st`), `$filter` which of them are written, `$key` their keys (`st.key` unless
+/// given). A relation of a symmetric predicate is stored with the smaller of its two
+/// fingerprints.
 macro_rules! insert_staged_sql {
     ($join:literal, $from:expr, $filter:expr) => {
-        insert_staged_sql!($join, "st.key", $from, $filter, "st.line")
+        insert_staged_sql!($join, "st.key", $from, $filter, "ORDER BY st.line")
     };
     ($join:literal, $key:literal, $from:expr, $filter:expr, $order:literal) => {
         insert_staged_sql!($join, $key, $from, $filter, $order, "relation")
@@ -202,7 +203,7 @@ LEFT JOIN source so ON so.id = st.source
 WHERE ",
             $filter,
             "
-ORDER BY ",
+",
             $order
         )
     };
@@ -280,19 +281,20 @@ const INSERT_KEYED_POSTGRES_SQL: &str = insert_staged_sql!(
     "k.key",
     "import_key k, import_relation",
     "k.line = st.line",
-    "s.key, k.key"
+    "ORDER BY s.key, k.key"
 );
 
 /// [`INSERT_KEYED_POSTGRES_SQL`] into the copy of `relation` a swap writes into
-/// ([`super::swap`]), in key order (the file's, as SQLite stores them): its indexes are
-/// built once the rows are in, so no order of insertion spares them work, and a sort by
-/// subject would cost a sort.
+/// ([`super::swap`]), unsorted: its indexes are built once the rows are in, so no order
+/// of insertion spares them work, and a sort would cost a sort of every row. The rows
+/// come as the join reads the staged ones, by line, which is the keys' order (as SQLite
+/// stores them); nothing relies on it.
 const INSERT_KEYED_SWAPPED_SQL: &str = insert_staged_sql!(
     "JOIN",
     "k.key",
     "import_key k, import_relation",
     "k.line = st.line",
-    "k.key",
+    "",
     relation_copy!()
 );
 
