@@ -193,19 +193,22 @@ impl<'t> Importer<'t> {
     /// names in the order they were gathered (warnings, or the first refused when
     /// strict, at its record's line).
     pub(super) fn write_entity_batch(&mut self) -> Result<(), StoreError> {
-        let Some(batch) = self.entity_batch.as_mut() else {
-            return Ok(());
-        };
-        if batch.is_empty() {
+        if self.entity_batch.as_ref().is_none_or(EntityBatch::is_empty) {
             return Ok(());
         }
         let what = "cannot write the imported entities";
+        let failed = StoreError::db(what);
+        // The names' and weak aliases' entities are the batch's, written first: their
+        // foreign keys' checks cannot fail (see `skip_row_checks`).
+        let unchecked = self.skip_row_checks().map_err(failed)?;
+        let Some(batch) = self.entity_batch.as_mut() else {
+            return Ok(());
+        };
         batch.entities.copy_into(self.db, COPY_ENTITY_SQL, what)?;
         let first = batch.first_key;
         let end = first.saturating_add(batch.lines.len() as i64);
         // The words of the names, listed by one statement rather than by the trigger
         // for each name (a PL/pgSQL call per row took most of the batch's time).
-        let failed = StoreError::db(what);
         self.db
             .execute_batch("ALTER TABLE alias DISABLE TRIGGER alias_words_insert")
             .map_err(failed)?;
@@ -221,6 +224,9 @@ impl<'t> Importer<'t> {
             .copy_into(self.db, COPY_WEAK_ALIAS_SQL, what)?;
         let lines = std::mem::take(&mut batch.lines);
         batch.ids.clear();
+        if unchecked {
+            self.row_checks_on().map_err(failed)?;
+        }
         let shared: Vec<(i64, String, i64, String, String)> = self
             .db
             .query_map(SHARED_NAMES_SQL, &[&first, &end], |r| {

@@ -499,7 +499,7 @@ impl<'t> Importer<'t> {
             self.db.execute(text, &[]).map_err(failed)?;
         }
         if unchecked {
-            self.db.execute_batch(ROW_CHECKS_ON_SQL).map_err(failed)?;
+            self.row_checks_on().map_err(failed)?;
         }
         if let Some(swap) = swap {
             swap.finish(self.db).map_err(failed)?;
@@ -527,15 +527,18 @@ const ROW_CHECKS_ON_SQL: &str = "SET LOCAL session_replication_role = DEFAULT";
 impl Importer<'_> {
     /// PostgreSQL checks each row written to a table with foreign keys by a query of its
     /// own per key (a relation's subject, predicate and object, place and source; its text
-    /// row's relation): most of the time of a large import. The statements of
-    /// [`Importer::insert_staged`] take every key they write from a join with the row it
-    /// names (the relation's text from the relation just written), so those checks cannot
-    /// fail once nothing can remove the named rows before the import commits. When the
-    /// session may turn its triggers off (`session_replication_role`), they are off for
-    /// those statements alone (the import's own triggers are off for the whole import
-    /// already: see `QUIET_COUNT_TRIGGERS_SQL`) and the named tables are locked against
-    /// writers; when it may not, the checks run. True when they are off.
-    fn skip_row_checks(&self) -> Result<bool, DbError> {
+    /// row's relation; a name's entity): most of the time of a large import. The
+    /// statements of [`Importer::insert_staged`] take every key they write from a join
+    /// with the row it names (the relation's text from the relation just written), and a
+    /// batch of entities writes its names and weak aliases with the keys of the entities
+    /// it wrote just before, so those checks cannot fail once nothing can remove the
+    /// named rows before the import commits. When the session may turn its triggers off
+    /// (`session_replication_role`), they are off for those statements alone (the
+    /// import's own triggers are off for the whole import already: see
+    /// `QUIET_COUNT_TRIGGERS_SQL`; on again by [`Importer::row_checks_on`]) and the named
+    /// tables are locked against writers; when it may not, the checks run. True when they
+    /// are off.
+    pub(super) fn skip_row_checks(&self) -> Result<bool, DbError> {
         if self.db.dialect() != Dialect::Postgres {
             return Ok(false);
         }
@@ -549,6 +552,12 @@ impl Importer<'_> {
         self.db.execute_batch("RELEASE row_checks")?;
         self.db.execute_batch(HOLD_NAMED_ROWS_SQL)?;
         Ok(true)
+    }
+
+    /// Triggers and foreign keys' checks fire again, after [`Importer::skip_row_checks`]
+    /// turned them off.
+    pub(super) fn row_checks_on(&self) -> Result<(), DbError> {
+        self.db.execute_batch(ROW_CHECKS_ON_SQL)
     }
 }
 
