@@ -29,10 +29,13 @@ const COPY_ALIAS_SQL: &str = "COPY alias (entity, text, norm, is_name, ord) FROM
 const COPY_WEAK_ALIAS_SQL: &str = "COPY weak_alias (entity, text, norm, ord) FROM STDIN";
 
 /// The words of the batch's names (entities `?1` to `?2` - 1), as the trigger
-/// `alias_words_insert` lists them for each name with a space.
+/// `alias_words_insert` lists them for each name with a space. In the order of the
+/// table's key, so that its index takes them page after page rather than at random.
 const NAME_WORDS_SQL: &str = "INSERT INTO name_word (word, entity)
-SELECT DISTINCT w, a.entity FROM alias a, unnest(name_words(a.norm)) AS w
-WHERE a.entity >= ?1 AND a.entity < ?2 AND strpos(a.norm, ' ') > 0
+SELECT w, entity FROM (
+    SELECT DISTINCT w, a.entity FROM alias a, unnest(name_words(a.norm)) AS w
+    WHERE a.entity >= ?1 AND a.entity < ?2 AND strpos(a.norm, ' ') > 0) words
+ORDER BY w, entity
 ON CONFLICT DO NOTHING";
 
 /// The names of the batch's entities (keys `?1` to `?2` - 1) that an entity written
