@@ -288,12 +288,16 @@ const INSERT_KEYED_POSTGRES_SQL: &str = insert_staged_sql!(
 /// ([`super::swap`]), unsorted: its indexes are built once the rows are in, so no order
 /// of insertion spares them work, and a sort would cost a sort of every row. The rows
 /// come as the join reads the staged ones, by line, which is the keys' order (as SQLite
-/// stores them); nothing relies on it.
+/// stores them); nothing relies on it. A relation that names an id neither the store nor
+/// the file has is left out (its entity's or source's key is missing), so that the check
+/// of ids ([`Importer::check_ids`]), which reads every staged relation, runs only when
+/// fewer relations were written than were keyed: it names the first such line then.
 const INSERT_KEYED_SWAPPED_SQL: &str = insert_staged_sql!(
     "JOIN",
     "k.key",
     "import_key k, import_relation",
-    "k.line = st.line",
+    "k.line = st.line AND (st.place IS NULL OR pl.key IS NOT NULL)
+    AND (st.source IS NULL OR so.key IS NOT NULL)",
     "",
     relation_copy!()
 );
@@ -392,15 +396,15 @@ impl<'t> Importer<'t> {
     /// gives them, in `import_key` (PostgreSQL, for a file whose relations give no ids):
     /// SQLite writes a relation whose ids are known at once, and only a new one takes a
     /// key; here every relation was staged with a key on reading. The relations that
-    /// count from an anchor follow their keys by line.
-    fn key_staged(&mut self) -> Result<(), DbError> {
+    /// count from an anchor follow their keys by line. Returns how many are listed.
+    fn key_staged(&mut self) -> Result<u64, DbError> {
         self.db.execute(EMPTY_KEYS_SQL, &[])?;
         // SQLite's threshold of a bulk insert (see `drop_relation_indexes_for_bulk`).
         let bulk = super::bulk::BULK_RELATIONS.max(self.stored_relations);
-        self.db.execute(KEY_STAGED_SQL, &[&self.first_key, &bulk])?;
+        let listed = self.db.execute(KEY_STAGED_SQL, &[&self.first_key, &bulk])? as u64;
         self.min_written_key = self.min_written_key.min(self.first_key);
         if self.anchored.is_empty() {
-            return Ok(());
+            return Ok(listed);
         }
         let lines: Vec<i64> = self
             .anchored
@@ -420,7 +424,7 @@ impl<'t> Importer<'t> {
         for ((key, _, _), line) in self.anchored.iter_mut().zip(lines) {
             *key = keys.get(&line).copied().unwrap_or(-line);
         }
-        Ok(())
+        Ok(listed)
     }
 
     /// Copies the staged rows waiting in memory into the staging table (PostgreSQL).
@@ -437,6 +441,62 @@ impl<'t> Importer<'t> {
     /// are removed afterwards.
     pub(super) fn insert_staged(&mut self) -> Result<u64, StoreError> {
         self.copy_staged()?;
+        let keyed = self.stage_all && !self.gave_ids;
+        let failed = StoreError::db("cannot insert the imported relations");
+        // As many relations as SQLite's bulk insert takes (see `key_staged`), and at least
+        // as many as the store holds, which the swap copies.
+        let bulk = super::bulk::BULK_RELATIONS.max(self.stored_relations);
+        let swap = match keyed && i64::try_from(self.staged).unwrap_or(i64::MAX) >= bulk {
+            true => Swap::begin(self.db).map_err(failed)?,
+            false => None,
+        };
+        // A swap's insert leaves out a relation that names an unknown id, and the check
+        // runs only when one is missing (see `INSERT_KEYED_SWAPPED_SQL`); otherwise first.
+        if swap.is_none() {
+            self.check_ids()?;
+        }
+        let (sql, text) = match (self.db.dialect(), self.dropped_indexes.is_some()) {
+            (Dialect::Sqlite, true) => (BULK_INSERT_STAGED_SQL, None),
+            (Dialect::Sqlite, false) => (INSERT_STAGED_SQL, None),
+            (Dialect::Postgres, _) if swap.is_some() => {
+                (INSERT_KEYED_SWAPPED_SQL, Some(INDEX_KEYED_TEXT_SWAPPED_SQL))
+            }
+            (Dialect::Postgres, _) if keyed => {
+                (INSERT_KEYED_POSTGRES_SQL, Some(INDEX_KEYED_TEXT_SQL))
+            }
+            (Dialect::Postgres, _) => (INSERT_STAGED_POSTGRES_SQL, Some(INDEX_STAGED_TEXT_SQL)),
+        };
+        let keys = match keyed {
+            true => self.key_staged().map_err(failed)?,
+            false => 0,
+        };
+        // The copies have no foreign keys until their rows are in.
+        let unchecked = swap.is_none() && self.skip_row_checks().map_err(failed)?;
+        let added = self.db.execute(sql, &[]).map_err(failed)? as u64;
+        if swap.is_some() && added < keys {
+            self.check_ids()?;
+            return Err(StoreError::Corrupt {
+                what: format!("wrote {added} of the import's {keys} new relations"),
+            });
+        }
+        if let Some(text) = text {
+            self.db.execute(text, &[]).map_err(failed)?;
+        }
+        if unchecked {
+            self.row_checks_on().map_err(failed)?;
+        }
+        if let Some(swap) = swap {
+            swap.finish(self.db).map_err(failed)?;
+        }
+        if keyed {
+            self.db.execute(EMPTY_KEYS_SQL, &[]).map_err(failed)?;
+        }
+        Ok(added)
+    }
+
+    /// Refuses the import at the first staged relation (by line) that names an entity or
+    /// source neither the store nor the file has.
+    fn check_ids(&self) -> Result<(), StoreError> {
         let unresolved: Option<(i64, String, String)> = self
             .db
             .query_opt(
@@ -469,45 +529,7 @@ impl<'t> Importer<'t> {
             ));
         }
 
-        let keyed = self.stage_all && !self.gave_ids;
-        let failed = StoreError::db("cannot insert the imported relations");
-        // As many relations as SQLite's bulk insert takes (see `key_staged`), and at least
-        // as many as the store holds, which the swap copies.
-        let bulk = super::bulk::BULK_RELATIONS.max(self.stored_relations);
-        let swap = match keyed && i64::try_from(self.staged).unwrap_or(i64::MAX) >= bulk {
-            true => Swap::begin(self.db).map_err(failed)?,
-            false => None,
-        };
-        let (sql, text) = match (self.db.dialect(), self.dropped_indexes.is_some()) {
-            (Dialect::Sqlite, true) => (BULK_INSERT_STAGED_SQL, None),
-            (Dialect::Sqlite, false) => (INSERT_STAGED_SQL, None),
-            (Dialect::Postgres, _) if swap.is_some() => {
-                (INSERT_KEYED_SWAPPED_SQL, Some(INDEX_KEYED_TEXT_SWAPPED_SQL))
-            }
-            (Dialect::Postgres, _) if keyed => {
-                (INSERT_KEYED_POSTGRES_SQL, Some(INDEX_KEYED_TEXT_SQL))
-            }
-            (Dialect::Postgres, _) => (INSERT_STAGED_POSTGRES_SQL, Some(INDEX_STAGED_TEXT_SQL)),
-        };
-        if keyed {
-            self.key_staged().map_err(failed)?;
-        }
-        // The copies have no foreign keys until their rows are in.
-        let unchecked = swap.is_none() && self.skip_row_checks().map_err(failed)?;
-        let added = self.db.execute(sql, &[]).map_err(failed)? as u64;
-        if let Some(text) = text {
-            self.db.execute(text, &[]).map_err(failed)?;
-        }
-        if unchecked {
-            self.row_checks_on().map_err(failed)?;
-        }
-        if let Some(swap) = swap {
-            swap.finish(self.db).map_err(failed)?;
-        }
-        if keyed {
-            self.db.execute(EMPTY_KEYS_SQL, &[]).map_err(failed)?;
-        }
-        Ok(added)
+        Ok(())
     }
 }
 

@@ -283,3 +283,45 @@ fn an_import_refused_after_its_swap_leaves_the_store_as_it_was() {
     jsonl(&mut pg, &text).unwrap();
     assert_ne!(relation_oid(&pg), oid);
 }
+
+#[test]
+fn an_unknown_id_in_a_swapped_import_is_told_at_its_line_as_on_sqlite() {
+    let Some(mut pg) = postgres() else {
+        return;
+    };
+    let mut lite = store();
+    let oid = relation_oid(&pg);
+    let text = bulk_file_with_copies();
+    let lines: Vec<&str> = text.lines().collect();
+    // An unknown subject, place or source on one relation of the bulk file, then on two
+    // (the first by line is told).
+    let unknown = |at: &[(usize, &str, &str)]| -> String {
+        let mut lines = lines.clone();
+        let changed: Vec<String> = at
+            .iter()
+            .map(|(i, from, to)| lines[*i].replacen(from, to, 1))
+            .collect();
+        for ((i, _, _), line) in at.iter().zip(&changed) {
+            lines[*i] = line;
+        }
+        lines.join("\n") + "\n"
+    };
+    let place = "\"object\":\"b\",\"place\":\"nowhere\"";
+    let source = "\"object\":\"b\",\"source\":\"no-such-source\"";
+    for file in [
+        unknown(&[(5_000, "\"subject\":\"a\"", "\"subject\":\"ghost\"")]),
+        unknown(&[(9_000, "\"object\":\"b\"", place)]),
+        unknown(&[
+            (9_500, "\"object\":\"b\"", source),
+            (7_000, "\"object\":\"b\"", "\"object\":\"ghost\""),
+        ]),
+    ] {
+        let expected = jsonl(&mut lite, &file)
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        assert!(expected.is_err(), "SQLite refuses the file");
+        let got = jsonl(&mut pg, &file).map(|_| ()).map_err(|e| e.to_string());
+        assert_eq!(got, expected);
+        assert_eq!(relation_oid(&pg), oid, "the refused import changed nothing");
+    }
+}
