@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::{check_passes, generated_jsonl, on, sidecar, TempStore, SEED};
+use crate::support::{check_passes, generated_jsonl, on, sidecar, Output, TempStore, SEED};
 
 /// A small deterministic generator (xorshift64*), so that "random" moments repeat from
 /// run to run.
@@ -32,12 +32,17 @@ impl Rng {
     }
 }
 
+/// The arguments of a query of the number of relations.
+pub(crate) const COUNT_RELATIONS: [&str; 4] =
+    ["query", "--format", "jsonl", "?a ?r ?b status any | count"];
+
 /// The number of relations in the store as a query sees it, or the failure.
 fn relation_count(db: &Path) -> Result<u64, String> {
-    let out = on(
-        db,
-        &["query", "--format", "jsonl", "?a ?r ?b status any | count"],
-    );
+    counted(on(db, &COUNT_RELATIONS))
+}
+
+/// The count a run of [`COUNT_RELATIONS`] printed, or the failure.
+pub(crate) fn counted(out: Output) -> Result<u64, String> {
     if out.status != 0 {
         return Err(format!("query exited {}: {}", out.status, out.stderr));
     }
@@ -201,19 +206,47 @@ fn import_beside_queries_and_checks_never_fails_or_shows_half() {
     let data = dir.path().join("big.jsonl");
     fs::write(&data, generated_jsonl(2_000, RELATIONS as usize, "c")).expect("write the data");
 
+    let (read, checked) = (store.db.clone(), store.db.clone());
+    import_beside_readers(
+        move || relation_count(&read),
+        move || check_passes(&checked),
+        || {
+            let import = spawn_import(&store.db, &data)
+                .wait_with_output()
+                .expect("import finishes");
+            if import.status.success() {
+                Ok(())
+            } else {
+                Err(String::from_utf8_lossy(&import.stderr).into_owned())
+            }
+        },
+        [before, after],
+    );
+    assert_eq!(relation_count(&store.db), Ok(after));
+    check_passes(&store.db).expect("check after the import");
+}
+
+/// Runs `import` while two threads `count` the relations in a loop and a third runs
+/// `check` in a loop, then asserts that the import succeeded, that no count or check
+/// failed, that each loop ran, and that every count seen is one of `whole` (the store
+/// before the import or after it: never part of it).
+pub(crate) fn import_beside_readers(
+    count: impl Fn() -> Result<u64, String> + Clone + Send + 'static,
+    check: impl Fn() -> Result<(), String> + Send + 'static,
+    import: impl FnOnce() -> Result<(), String>,
+    whole: [u64; 2],
+) {
     let done = Arc::new(AtomicBool::new(false));
-    let db = Arc::new(store.db.clone());
     let mut queriers = Vec::new();
     for _ in 0..2 {
-        let done = Arc::clone(&done);
-        let db = Arc::clone(&db);
+        let (done, count) = (Arc::clone(&done), count.clone());
         queriers.push(thread::spawn(move || {
             let mut seen = BTreeSet::new();
             let mut failures = Vec::new();
             let mut runs = 0;
             while !done.load(Ordering::SeqCst) {
                 runs += 1;
-                match relation_count(&db) {
+                match count() {
                     Ok(n) => {
                         seen.insert(n);
                     }
@@ -225,13 +258,12 @@ fn import_beside_queries_and_checks_never_fails_or_shows_half() {
     }
     let checker = {
         let done = Arc::clone(&done);
-        let db = Arc::clone(&db);
         thread::spawn(move || {
             let mut failures = Vec::new();
             let mut runs = 0;
             while !done.load(Ordering::SeqCst) {
                 runs += 1;
-                if let Err(e) = check_passes(&db) {
+                if let Err(e) = check() {
                     failures.push(e);
                 }
             }
@@ -241,18 +273,14 @@ fn import_beside_queries_and_checks_never_fails_or_shows_half() {
 
     // Let the readers get going on the store as it was, then import.
     thread::sleep(Duration::from_millis(300));
-    let import = spawn_import(&store.db, &data)
-        .wait_with_output()
-        .expect("import finishes");
+    let imported = import();
     // A little more reading after the commit.
     thread::sleep(Duration::from_millis(300));
     done.store(true, Ordering::SeqCst);
 
-    assert!(
-        import.status.success(),
-        "the import failed beside readers: {}",
-        String::from_utf8_lossy(&import.stderr)
-    );
+    if let Err(e) = imported {
+        panic!("the import failed beside readers: {e}");
+    }
     let mut all_seen = BTreeSet::new();
     for q in queriers {
         let (runs, seen, failures) = q.join().expect("query thread");
@@ -268,9 +296,7 @@ fn import_beside_queries_and_checks_never_fails_or_shows_half() {
     );
     assert!(check_runs >= 1);
     assert!(
-        all_seen.iter().all(|n| *n == before || *n == after),
-        "a query saw a partial import: {all_seen:?} (before {before}, after {after})"
+        all_seen.iter().all(|n| whole.contains(n)),
+        "a query saw a partial import: {all_seen:?} (before and after: {whole:?})"
     );
-    assert_eq!(relation_count(&store.db), Ok(after));
-    check_passes(&store.db).expect("check after the import");
 }

@@ -2,15 +2,9 @@
 //! copies of the relation tables and swaps them in before it commits, beside readers
 //! and checks. Skipped (with a message) without a test server.
 
-use std::collections::BTreeSet;
 use std::fs;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread;
-use std::time::Duration;
 
-use serde_json::Value;
-
+use crate::concurrency::{counted, import_beside_readers, COUNT_RELATIONS};
 use crate::postgres_server;
 use crate::support::{factstore, generated_jsonl, Output, SEED};
 
@@ -36,15 +30,7 @@ impl Schema {
 
     /// The number of relations as a query sees it, or the failure.
     fn relations(&self) -> Result<u64, String> {
-        let out = self.run(&["query", "--format", "jsonl", "?a ?r ?b status any | count"]);
-        if out.status != 0 {
-            return Err(format!("query exited {}: {}", out.status, out.stderr));
-        }
-        let v: Value = serde_json::from_str(out.stdout.trim())
-            .map_err(|e| format!("count output is not JSON ({e}): {:?}", out.stdout))?;
-        v["count"]
-            .as_u64()
-            .ok_or_else(|| format!("no count in {:?}", out.stdout))
+        counted(self.run(&COUNT_RELATIONS))
     }
 
     /// `factstore check` passes, or why not.
@@ -78,71 +64,19 @@ fn a_swapping_import_beside_queries_and_checks_never_fails_or_shows_half() {
     let data = dir.path().join("big.jsonl");
     fs::write(&data, generated_jsonl(2_000, RELATIONS as usize, "c")).expect("write the data");
 
-    let done = Arc::new(AtomicBool::new(false));
-    let mut queriers = Vec::new();
-    for _ in 0..2 {
-        let (done, store) = (Arc::clone(&done), store.clone());
-        queriers.push(thread::spawn(move || {
-            let mut seen = BTreeSet::new();
-            let mut failures = Vec::new();
-            let mut runs = 0;
-            while !done.load(Ordering::SeqCst) {
-                runs += 1;
-                match store.relations() {
-                    Ok(n) => {
-                        seen.insert(n);
-                    }
-                    Err(e) => failures.push(e),
-                }
-            }
-            (runs, seen, failures)
-        }));
-    }
-    let checker = {
-        let (done, store) = (Arc::clone(&done), store.clone());
-        thread::spawn(move || {
-            let mut failures = Vec::new();
-            let mut runs = 0;
-            while !done.load(Ordering::SeqCst) {
-                runs += 1;
-                if let Err(e) = store.check() {
-                    failures.push(e);
-                }
-            }
-            (runs, failures)
-        })
-    };
-
-    // Let the readers get going on the store as it was, then import.
-    thread::sleep(Duration::from_millis(300));
+    let (read, checked) = (store.clone(), store.clone());
     let file = data.to_str().expect("a UTF-8 temporary path");
-    let import = store.run(&["import", file]);
-    // A little more reading after the commit.
-    thread::sleep(Duration::from_millis(300));
-    done.store(true, Ordering::SeqCst);
-
-    assert_eq!(
-        import.status, 0,
-        "the import failed beside readers: {}",
-        import.stderr
-    );
-    let mut all_seen = BTreeSet::new();
-    for q in queriers {
-        let (runs, seen, failures) = q.join().expect("query thread");
-        assert!(failures.is_empty(), "queries failed: {failures:?}");
-        assert!(runs >= 2, "a query loop ran only {runs} time(s)");
-        all_seen.extend(seen);
-    }
-    let (check_runs, check_failures) = checker.join().expect("check thread");
-    eprintln!("counts seen during the import: {all_seen:?}; {check_runs} checks");
-    assert!(
-        check_failures.is_empty(),
-        "check failed: {check_failures:?}"
-    );
-    assert!(check_runs >= 1);
-    assert!(
-        all_seen.iter().all(|n| *n == before || *n == after),
-        "a query saw a partial import: {all_seen:?} (before {before}, after {after})"
+    import_beside_readers(
+        move || read.relations(),
+        move || checked.check(),
+        || {
+            let import = store.run(&["import", file]);
+            match import.status {
+                0 => Ok(()),
+                _ => Err(import.stderr),
+            }
+        },
+        [before, after],
     );
     assert_eq!(store.relations(), Ok(after));
     store.check().expect("check after the import");

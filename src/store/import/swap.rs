@@ -52,6 +52,11 @@ const SWAPPED: [Swapped; 2] = [
     },
 ];
 
+/// The stored names of the swapped tables.
+fn stored_names() -> Vec<&'static str> {
+    SWAPPED.iter().map(|t| t.stored).collect()
+}
+
 /// The names of one swapped table (see [`SWAPPED`]).
 struct Swapped {
     stored: &'static str,
@@ -239,7 +244,7 @@ impl Swap {
     /// Makes the copies of the stored tables, with their rows, when the tables may be
     /// swapped (see the module's documentation); None when they may not.
     pub(super) fn begin(db: &Db) -> Result<Option<Swap>, DbError> {
-        let stored: Vec<&str> = SWAPPED.iter().map(|t| t.stored).collect();
+        let stored = stored_names();
         let taken: Vec<&str> = SWAPPED.iter().flat_map(|t| [t.copy, t.old]).collect();
         let swappable: bool = db.query_row(
             SWAPPABLE_SQL,
@@ -320,6 +325,7 @@ impl Swap {
     pub(super) fn finish(self, db: &Db) -> Result<(), DbError> {
         // Each index is sorted in memory rather than in temporary files where it fits.
         db.execute_batch("SET LOCAL maintenance_work_mem = '256MB'")?;
+        let mut sequences = Vec::new();
         for plan in &self.plans {
             let Swapped { stored, copy, .. } = plan.table;
             for index in &plan.indexes {
@@ -334,12 +340,16 @@ impl Swap {
             for add in &plan.foreign_keys {
                 db.execute_batch(add)?;
             }
-            let sequences: Vec<(String, String)> =
-                db.query_map(SEQUENCES_SQL, &[stored, copy], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-            let objects = std::iter::once((stored.to_string(), copy.to_string(), "TABLE"))
-                .chain(sequences.into_iter().map(|(s, c)| (s, c, "SEQUENCE")));
+            let first = sequences.len();
+            sequences.extend(db.query_map(SEQUENCES_SQL, &[stored, copy], |r| {
+                Ok((r.get::<String>(0)?, r.get::<String>(1)?))
+            })?);
+            let objects = std::iter::once((stored.to_string(), copy.to_string(), "TABLE")).chain(
+                sequences[first..]
+                    .iter()
+                    .cloned()
+                    .map(|(s, c)| (s, c, "SEQUENCE")),
+            );
             for (from, to, kind) in objects {
                 let grants: Vec<String> =
                     db.query_map(GRANTS_SQL, &[&from, &to, &kind], |r| r.get(0))?;
@@ -348,18 +358,17 @@ impl Swap {
                 }
             }
         }
-        self.switch(db)
+        self.switch(db, sequences)
     }
 
     /// Takes the stored tables from their readers (waiting at most [`LOCK_WAIT`] at a
     /// time, so that readers queued behind the wait go on between tries, for as long as a
     /// reader holds them; an interrupted import's server session ends at its next try),
-    /// renames the
-    /// copies in, points the views at them, drops the stored tables, and gives the
-    /// copies' indexes, sequences and triggers the stored names and states. Readers wait
-    /// from here to the import's commit.
-    fn switch(self, db: &Db) -> Result<(), DbError> {
-        let stored: Vec<&str> = SWAPPED.iter().map(|t| t.stored).collect();
+    /// renames the copies in, points the views at them, drops the stored tables, and gives
+    /// the copies' indexes, identity `sequences` (stored name, copy's name) and triggers
+    /// the stored names, values and states. Readers wait from here to the commit.
+    fn switch(self, db: &Db, sequences: Vec<(String, String)>) -> Result<(), DbError> {
+        let stored = stored_names();
         // The transaction's own limit (the store's lock of changes sets one), for after.
         let limit: String =
             db.query_row("SELECT current_setting('lock_timeout')", &[], |r| r.get(0))?;
@@ -391,19 +400,13 @@ impl Swap {
         let views: Vec<String> =
             db.query_map(VIEWS_SQL, &[&Param::Texts(&stored)], |r| r.get(0))?;
         let mut triggers: Vec<(String, String)> = Vec::new();
-        let mut sequences: Vec<(String, String)> = Vec::new();
         for table in &SWAPPED {
             triggers.extend(db.query_map(TRIGGERS_SQL, &[&table.stored], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?);
-            let pairs: Vec<(String, String)> =
-                db.query_map(SEQUENCES_SQL, &[&table.stored, &table.copy], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-            for (from, to) in &pairs {
-                db.query_map(SEQUENCE_VALUE_SQL, &[from, to], |_| Ok(()))?;
-            }
-            sequences.extend(pairs);
+        }
+        for (from, to) in &sequences {
+            db.query_map(SEQUENCE_VALUE_SQL, &[from, to], |_| Ok(()))?;
         }
         for Swapped { stored, copy, old } in &SWAPPED {
             db.execute_batch(&format!(
