@@ -10,6 +10,7 @@ use std::rc::Rc;
 use rusqlite::{CachedStatement, Connection};
 
 use super::copy_rows::StagedRows;
+use super::direct::Writes;
 use super::entity_batch::EntityBatch;
 use super::fields::{check_predicate, check_source, PredicateFields, SourceFields};
 use super::id_cache::IdCache;
@@ -187,6 +188,8 @@ pub(super) struct Importer<'t> {
     pub(super) stage_all: bool,
     /// The staged rows waiting to be copied in (PostgreSQL).
     pub(super) copy: StagedRows,
+    /// PostgreSQL: whether relations are staged or written into a swap's copies.
+    pub(super) writes: Writes,
     /// PostgreSQL, JSON Lines: new entities gathered to be written a batch at a time.
     pub(super) entity_batch: Option<EntityBatch>,
     /// The columns of the tables a history export restores as stored, by table.
@@ -266,6 +269,7 @@ impl<'t> Importer<'t> {
             lookup_source: held(LOOKUP_SOURCE_SQL)?,
             stage_all: sqlite.is_none(),
             copy: StagedRows::default(),
+            writes: Writes::default(),
             entity_batch: sqlite.is_none().then(EntityBatch::default),
             history_columns: HashMap::new(),
             saved: Vec::new(),
@@ -467,11 +471,18 @@ impl<'t> Importer<'t> {
             self.sources.set(id, Some(key));
             return Ok(());
         }
-        let stored: [Option<String>; 5] = self.db.query_row(
-            "SELECT title, published, lang, url, note FROM source WHERE id = ?1",
+        let (key, stored): (i64, [Option<String>; 5]) = self.db.query_row(
+            "SELECT key, title, published, lang, url, note FROM source WHERE id = ?1",
             &[&id],
-            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]),
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?],
+                ))
+            },
         )?;
+        // Known without a lookup to the relations that name it.
+        self.sources.set(id, Some(key));
         for (field, (stored, given)) in ["title", "published", "lang", "url", "note"]
             .iter()
             .zip(stored.iter().zip([title, published, lang, url, note]))
@@ -649,7 +660,9 @@ impl<'t> Importer<'t> {
     /// then builds the dropped indexes again.
     fn resolve_relations(&mut self) -> Result<(), StoreError> {
         let mut added = self.written;
-        if self.staged > 0 {
+        if let Some((staged, removed)) = self.finish_direct()? {
+            added = (added + staged).saturating_sub(removed);
+        } else if self.staged > 0 {
             added += self.insert_staged()?;
         }
         let relation_indexes = self.dropped_indexes.take();

@@ -59,10 +59,11 @@
 //! readers are not blocked. A file of at least as many relations as the store holds (and
 //! 10,000) is written into fresh copies of `relation` and `relation_text`, indexed after
 //! the rows and swapped in by name just before the import's end ([`swap`]): readers wait
-//! only from the swap to the commit. SQLite's bulk mode and relaxed checks are its own. A
-//! history
-//! export is restored by the same code on both engines ([`history`]); PostgreSQL checks
-//! its deferred foreign keys before the counts are made once at the end.
+//! only from the swap to the commit. Its relations go straight into the copies with COPY
+//! as they are read once the first ones qualify ([`direct`]). SQLite's bulk mode and
+//! relaxed checks are its own. A history export is restored by the same code on both
+//! engines ([`history`]); PostgreSQL checks its deferred foreign keys before the counts
+//! are made once at the end.
 //!
 //! This module holds the public types and [`Store::import`] (the choice between the two,
 //! the settings, the transaction and the threads). Its parts: [`jsonl`] and [`csv`] read
@@ -76,6 +77,9 @@ pub(in crate::store) mod bulk;
 mod copy_rows;
 mod csv;
 mod digest;
+mod direct;
+#[cfg(test)]
+mod direct_tests;
 mod entity;
 mod entity_batch;
 pub(super) mod fields;

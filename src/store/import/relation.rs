@@ -6,7 +6,7 @@ use rusqlite::CachedStatement;
 use super::importer::{Importer, PredicateUse, LOOKUP_ENTITY_SQL, LOOKUP_SOURCE_SQL};
 use super::record::{Fault, Record, RecordError, HISTORY_RELATION_FIELDS, RELATION_FIELDS};
 use super::staging::{INSERT_RELATION_SQL, INSERT_SYMMETRIC_RELATION_SQL};
-use crate::store::db::{Db, DbError, ToParam};
+use crate::store::db::{Db, DbError, Param, ToParam};
 use crate::time;
 
 /// One relation record, checked, with its time bounds and fingerprints.
@@ -41,6 +41,30 @@ pub(super) struct RelationRecord<'r> {
 }
 
 impl RelationRecord<'_> {
+    /// Its time as written, its bounds and its status: the cells of the relation table's
+    /// columns from `when_text` to `status`, in their order (for COPY's rows).
+    pub(super) fn time_cells(&self) -> [Param<'_>; 9] {
+        let bound = |b: Option<i64>| b.map_or(Param::Null, Param::Int);
+        let [start_lo, start_hi, end_lo, end_hi] = bound_columns(self.bounds);
+        [
+            self.time.when.param(),
+            self.time.from.param(),
+            self.time.to.param(),
+            self.time.at.param(),
+            bound(start_lo),
+            bound(start_hi),
+            bound(end_lo),
+            bound(end_hi),
+            self.status.param(),
+        ]
+    }
+
+    /// Its quote and note folded for the text index (`relation_text`, which PostgreSQL's
+    /// import fills itself).
+    pub(super) fn folded_texts(&self) -> [Option<String>; 2] {
+        [self.quote, self.note].map(|t| t.map(crate::names::normalise))
+    }
+
     /// The fingerprint of the record with `first` and `second` as its subject and object.
     fn fingerprint_of(&self, first: &str, second: &str) -> [u8; 16] {
         let mut fp = Fingerprint::new();
@@ -294,6 +318,9 @@ impl<'t> Importer<'t> {
         self.started = true;
         self.relations += 1;
         self.drop_relation_indexes_for_bulk()?;
+        if relation.id.is_none() {
+            self.consider_direct()?;
+        }
         let predicate = self.predicate_use(relation.predicate, line)?;
         let symmetric = self.predicates.uses[predicate].symmetric;
         let key = match relation.id {
@@ -326,6 +353,11 @@ impl<'t> Importer<'t> {
                     self.predicates.uses[predicate].wrote(checked);
                 }
                 written
+            }
+            // PostgreSQL's bulk import, its ids known: copied into the swap's copy.
+            None if self.copy_direct(relation, key, since, predicate)? => {
+                self.written += 1;
+                true
             }
             None => {
                 // Names an id not seen yet: resolved at the end of the file, with the key

@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use super::copy_rows::COPY_BATCH_BYTES;
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
-use super::relation::{bound_columns, RelationRecord};
+use super::relation::RelationRecord;
 use super::swap::{relation_copy, relation_text_copy, Swap};
-use crate::names;
 use crate::store::db::{DbError, Dialect, Param, ToParam};
 use crate::store::StoreError;
 
@@ -209,6 +208,14 @@ WHERE ",
     };
 }
 
+/// Which staged rows (as `st`, joined as [`insert_staged_sql`] joins them) name a place
+/// and source the store has (`JOIN` leaves out those whose entities are unknown).
+macro_rules! known_ends_sql {
+    () => {
+        "(st.place IS NULL OR pl.key IS NOT NULL) AND (st.source IS NULL OR so.key IS NOT NULL)"
+    };
+}
+
 /// The staged rows (as `st`) numbered within each fingerprint (`copy`), the stored one of
 /// a symmetric predicate's (the smaller of its two).
 macro_rules! numbered_staged_sql {
@@ -229,6 +236,10 @@ macro_rules! new_staged_sql {
          (st.fingerprint, CASE WHEN p.\"symmetric\" = 1 THEN st.mirror ELSE st.fingerprint END))"
     };
 }
+
+pub(super) use {
+    insert_staged_sql, known_ends_sql, new_staged_sql, numbered_staged_sql, relation_columns,
+};
 
 /// Writes the staged relations not stored yet (for a symmetric predicate, either way
 /// round), the first of the file's copies of each. SQLite joins in the order written
@@ -296,8 +307,7 @@ const INSERT_KEYED_SWAPPED_SQL: &str = insert_staged_sql!(
     "JOIN",
     "k.key",
     "import_key k, import_relation",
-    "k.line = st.line AND (st.place IS NULL OR pl.key IS NOT NULL)
-    AND (st.source IS NULL OR so.key IS NOT NULL)",
+    concat!("k.line = st.line AND ", known_ends_sql!()),
     "",
     relation_copy!()
 );
@@ -345,24 +355,17 @@ impl<'t> Importer<'t> {
         key: i64,
         since: i64,
     ) -> Result<(), RecordError> {
-        let [start_lo, start_hi, end_lo, end_hi] = bound_columns(r.bounds);
         let line = i64::try_from(line).unwrap_or(i64::MAX);
         let mirror = r.mirrored();
-        let cells = [
+        let mut cells = vec![
             line.param(),
             key.param(),
             r.subject.param(),
             r.predicate.param(),
             r.object.param(),
-            r.time.when.param(),
-            r.time.from.param(),
-            r.time.to.param(),
-            r.time.at.param(),
-            start_lo.param(),
-            start_hi.param(),
-            end_lo.param(),
-            end_hi.param(),
-            r.status.param(),
+        ];
+        cells.extend(r.time_cells());
+        cells.extend([
             r.place.param(),
             r.source.param(),
             r.quote.param(),
@@ -371,20 +374,20 @@ impl<'t> Importer<'t> {
             Param::Blob(&r.fingerprint),
             Param::Blob(&mirror),
             since.param(),
-        ];
+        ]);
         if !self.stage_all {
             let params: Vec<&dyn ToParam> = cells.iter().map(|c| c as &dyn ToParam).collect();
             self.db.execute(STAGE_RELATION_SQL, &params)?;
             return Ok(());
         }
         // PostgreSQL: copied in batches, with the texts folded for the text index.
-        let quote = r.quote.map(names::normalise);
-        let note = r.note.map(names::normalise);
-        let mut row = cells.to_vec();
-        row.extend([
-            quote.as_deref().map_or(Param::Null, Param::Text),
-            note.as_deref().map_or(Param::Null, Param::Text),
-        ]);
+        let folded = r.folded_texts();
+        let mut row = cells;
+        row.extend(
+            folded
+                .iter()
+                .map(|t| t.as_deref().map_or(Param::Null, Param::Text)),
+        );
         self.copy.push(&row);
         if self.copy.len() >= COPY_BATCH_BYTES {
             self.copy_staged()?;
@@ -496,7 +499,7 @@ impl<'t> Importer<'t> {
 
     /// Refuses the import at the first staged relation (by line) that names an entity or
     /// source neither the store nor the file has.
-    fn check_ids(&self) -> Result<(), StoreError> {
+    pub(super) fn check_ids(&self) -> Result<(), StoreError> {
         let unresolved: Option<(i64, String, String)> = self
             .db
             .query_opt(

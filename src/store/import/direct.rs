@@ -1,0 +1,320 @@
+//! PostgreSQL's bulk import of relations straight into the copies a swap makes
+//! ([`super::swap`]): once a file has brought as many new relations as a bulk import
+//! takes, each further relation whose ids the import knows is copied with COPY into the
+//! copy of `relation` (and its folded quote and note into the copy of `relation_text`)
+//! as it is read, with the key SQLite's bulk import gives it; the copies a file holds
+//! twice, or that were stored already, are removed at the end, as SQLite's bulk import
+//! removes them.
+//!
+//! Every relation used to be staged (copied into the session's staging table), numbered
+//! at the end and written from there: two more passes over every row of a large import.
+//! Here the staging table keeps only the relations read before the switch (all new, so
+//! the keys they were staged with are those SQLite gives them) and those that name an id
+//! the import has not seen yet (defined further down, or unknown), which are written at
+//! the end with the keys they were read with. The switch is made only when the first
+//! relations (as many as a bulk import takes) are all new and distinct, none gave an id,
+//! and the tables may be swapped; otherwise the import stays on the staged path.
+
+use super::copy_rows::{StagedRows, COPY_BATCH_BYTES};
+use super::importer::Importer;
+use super::record::RecordError;
+use super::relation::RelationRecord;
+use super::staging::{
+    insert_staged_sql, known_ends_sql, new_staged_sql, numbered_staged_sql, relation_columns,
+};
+use super::swap::{relation_copy, relation_text_copy, Swap};
+use crate::store::db::{DbError, Param, ToParam};
+use crate::store::StoreError;
+
+/// A bulk import writing relations straight into the swap's copies.
+pub(super) struct Direct {
+    swap: Swap,
+    /// Rows of the copy of `relation` waiting to be copied, and of `relation_text`.
+    rows: StagedRows,
+    texts: StagedRows,
+    /// Relations copied so far.
+    copied: u64,
+}
+
+/// The files imported with [`Direct`] writes, with how many relations they copied (for
+/// the tests: every other outcome of an import is the same either way).
+#[cfg(test)]
+pub(super) static COPIED: std::sync::Mutex<Vec<(String, u64)>> = std::sync::Mutex::new(Vec::new());
+
+/// The import's choice between the staged path and [`Direct`] writes.
+#[derive(Default)]
+pub(super) enum Writes {
+    /// Every relation is staged; the switch may still be made.
+    #[default]
+    Staged,
+    /// The switch was considered and not made: staged to the end.
+    StagedToTheEnd,
+    Direct(Box<Direct>),
+}
+
+/// COPY into the copy of `relation`: the columns [`Importer::copy_direct`] gives.
+const COPY_RELATIONS_SQL: &str = concat!(
+    "COPY ",
+    relation_copy!(),
+    " (key, subject, predicate, object, when_text, from_text, to_text, at_text, start_lo,
+    start_hi, end_lo, end_hi, status, place, source, quote, note, confidence, fingerprint,
+    since_change) FROM STDIN"
+);
+
+/// COPY into the copy of `relation_text`: a relation's key, folded quote and note.
+const COPY_TEXTS_SQL: &str = concat!(
+    "COPY ",
+    relation_text_copy!(),
+    " (key, quote, note) FROM STDIN"
+);
+
+/// How many of the staged relations are new: neither stored nor a later copy of another
+/// staged one (see `KEY_STAGED_SQL`, which lists the same ones).
+const NEW_STAGED_SQL: &str = concat!(
+    "SELECT count(*) FROM ",
+    numbered_staged_sql!(),
+    " st JOIN predicate p ON p.id = st.predicate WHERE ",
+    new_staged_sql!()
+);
+
+/// Writes every staged relation into the copy of `relation` with the key it was staged
+/// with, but one that names an entity, predicate, place or source the store does not
+/// have (found by [`Importer::check_ids`] then).
+const INSERT_STAGED_DIRECT_SQL: &str = insert_staged_sql!(
+    "JOIN",
+    "st.key",
+    "import_relation",
+    known_ends_sql!(),
+    "",
+    relation_copy!()
+);
+
+/// The text rows of the staged relations, into the copy of `relation_text` (every staged
+/// relation was written, or the import is refused).
+const INDEX_STAGED_TEXT_DIRECT_SQL: &str = concat!(
+    "INSERT INTO ",
+    relation_text_copy!(),
+    " (key, quote, note)
+SELECT key, quote_folded, note_folded FROM import_relation
+WHERE quote_folded IS NOT NULL OR note_folded IS NOT NULL"
+);
+
+/// The fingerprints `relation` holds more than once. Sorted rather than hashed (see
+/// [`Importer::remove_copied_rows`]): a sort of a million fingerprints shares out among
+/// the server's parallel workers, its hash table of them does not.
+const REPEATED_SQL: &str =
+    "SELECT fingerprint FROM relation GROUP BY fingerprint HAVING count(*) > 1";
+
+/// Removes every relation whose fingerprint is one of `?2` (hex) but the stored one (not
+/// of this change, `?1`), else the one with the smallest key, with its text row (as the
+/// foreign key would); returns how many relations were removed. (A symmetric relation is
+/// written with the smaller of its two fingerprints, so mirror images are copies too.)
+const REMOVE_COPIES_SQL: &str = "
+WITH copies AS (
+    SELECT key FROM (
+        SELECT key, row_number() OVER (
+            PARTITION BY fingerprint ORDER BY since_change = CAST(?1 AS BIGINT), key) AS n
+        FROM relation
+        WHERE fingerprint IN (SELECT decode(f, 'hex') FROM unnest(CAST(?2 AS text[])) f)) c
+    WHERE n > 1),
+gone AS (DELETE FROM relation r USING copies WHERE r.key = copies.key RETURNING r.key),
+gone_texts AS (DELETE FROM relation_text t USING gone WHERE t.key = gone.key)
+SELECT count(*) FROM gone";
+
+impl Importer<'_> {
+    /// Makes the switch to [`Direct`] writes when the relation about to be read (which
+    /// gives no id) comes after as many staged ones as a bulk import takes, all new and
+    /// distinct (see the module's documentation). Considered once.
+    pub(super) fn consider_direct(&mut self) -> Result<(), StoreError> {
+        let bulk = super::bulk::BULK_RELATIONS.max(self.stored_relations);
+        if !matches!(self.writes, Writes::Staged)
+            || !self.stage_all
+            || self.gave_ids
+            || self.history.is_some()
+            || i64::try_from(self.staged).unwrap_or(i64::MAX) < bulk
+        {
+            return Ok(());
+        }
+        self.writes = Writes::StagedToTheEnd;
+        let failed = StoreError::db("cannot prepare the bulk insert of relations");
+        self.copy_staged()?;
+        let new: i64 = self
+            .db
+            .query_row(NEW_STAGED_SQL, &[], |r| r.get(0))
+            .map_err(failed)?;
+        if u64::try_from(new).ok() != Some(self.staged) {
+            return Ok(());
+        }
+        if let Some(swap) = Swap::begin(self.db).map_err(failed)? {
+            self.writes = Writes::Direct(Box::new(Direct {
+                swap,
+                rows: StagedRows::default(),
+                texts: StagedRows::default(),
+                copied: 0,
+            }));
+        }
+        Ok(())
+    }
+
+    /// Copies a relation straight into the copy of `relation` with `key` (see the
+    /// module's documentation); false, writing nothing, when not writing directly or when
+    /// one of its ids is not among those the import knows (the relation is staged then).
+    pub(super) fn copy_direct(
+        &mut self,
+        r: &RelationRecord,
+        key: i64,
+        since: i64,
+        predicate: usize,
+    ) -> Result<bool, RecordError> {
+        if !matches!(self.writes, Writes::Direct(_)) {
+            return Ok(false);
+        }
+        let known = |cache: &super::id_cache::IdCache, id: &str| cache.get(id).flatten();
+        let (Some(subject), Some(object)) = (
+            known(&self.entities, r.subject),
+            known(&self.entities, r.object),
+        ) else {
+            return Ok(false);
+        };
+        let place = match r.place {
+            None => None,
+            Some(id) => match known(&self.entities, id) {
+                None => return Ok(false),
+                key => key,
+            },
+        };
+        let source = match r.source {
+            None => None,
+            Some(id) => match known(&self.sources, id) {
+                None => return Ok(false),
+                key => key,
+            },
+        };
+        let uses = &mut self.predicates.uses[predicate];
+        let (fingerprint, _) =
+            super::identity::stored_fingerprint(r.fingerprint, || r.mirrored(), uses.symmetric);
+        uses.wrote(false);
+        let predicate_key = uses.key;
+        let Writes::Direct(direct) = &mut self.writes else {
+            return Ok(false);
+        };
+        direct.copied += 1;
+        let mut row = vec![
+            key.param(),
+            subject.param(),
+            predicate_key.param(),
+            object.param(),
+        ];
+        row.extend(r.time_cells());
+        row.extend([
+            place.param(),
+            source.param(),
+            r.quote.param(),
+            r.note.param(),
+            r.confidence.param(),
+            Param::Blob(&fingerprint),
+            since.param(),
+        ]);
+        direct.rows.push(&row);
+        if r.quote.is_some() || r.note.is_some() {
+            let folded = r.folded_texts();
+            let mut row = vec![key.param()];
+            row.extend(
+                folded
+                    .iter()
+                    .map(|t| t.as_deref().map_or(Param::Null, Param::Text)),
+            );
+            direct.texts.push(&row);
+        }
+        if direct.rows.len() + direct.texts.len() >= COPY_BATCH_BYTES {
+            self.copy_direct_rows()?;
+        }
+        Ok(true)
+    }
+
+    /// Copies the rows waiting in memory into the copies (when writing directly).
+    pub(super) fn copy_direct_rows(&mut self) -> Result<(), StoreError> {
+        let Writes::Direct(direct) = &mut self.writes else {
+            return Ok(());
+        };
+        let what = "cannot copy the imported relations to the server";
+        direct.rows.copy_into(self.db, COPY_RELATIONS_SQL, what)?;
+        direct.texts.copy_into(self.db, COPY_TEXTS_SQL, what)
+    }
+
+    /// True when relations are written straight into the copies: one that gives an id
+    /// may find it held by one of them (see [`Importer::claim`]).
+    pub(super) fn writes_directly(&self) -> bool {
+        matches!(self.writes, Writes::Direct(_))
+    }
+
+    /// Ends [`Direct`] writes: copies what waits, writes the staged relations into the
+    /// copy with their keys (refusing the import at the first that names an unknown id),
+    /// removes the copies, and swaps the tables in. Returns how many staged relations were
+    /// written and how many relations were removed as copies.
+    pub(super) fn finish_direct(&mut self) -> Result<Option<(u64, u64)>, StoreError> {
+        self.copy_direct_rows()?;
+        let Writes::Direct(direct) = std::mem::take(&mut self.writes) else {
+            return Ok(None);
+        };
+        let failed = StoreError::db("cannot insert the imported relations");
+        self.copy_staged()?;
+        let added = self
+            .db
+            .execute(INSERT_STAGED_DIRECT_SQL, &[])
+            .map_err(failed)? as u64;
+        if added < self.staged {
+            self.check_ids()?;
+            return Err(StoreError::Corrupt {
+                what: format!(
+                    "wrote {added} of the import's {} staged relations",
+                    self.staged
+                ),
+            });
+        }
+        self.db
+            .execute(INDEX_STAGED_TEXT_DIRECT_SQL, &[])
+            .map_err(failed)?;
+        direct.swap.finish(self.db).map_err(failed)?;
+        // Once the tables are swapped in, with their indexes: found in one ordered read,
+        // removed by key (SQLite's bulk import removes them once its fingerprint index is
+        // built, likewise).
+        let removed = self.remove_copied_rows().map_err(failed)?;
+        #[cfg(test)]
+        if let Ok(mut copied) = COPIED.lock() {
+            copied.push((self.file.to_string(), direct.copied));
+        }
+        Ok(Some((added, removed)))
+    }
+
+    /// Removes the relations that another has the fingerprint of (see
+    /// [`REMOVE_COPIES_SQL`]); returns how many.
+    fn remove_copied_rows(&self) -> Result<u64, DbError> {
+        // The planner, which knows nothing of the new table yet, would hash.
+        let hashed: String =
+            self.db
+                .query_row("SELECT current_setting('enable_hashagg')", &[], |r| {
+                    r.get(0)
+                })?;
+        self.db.execute_batch("SET LOCAL enable_hashagg = off")?;
+        let repeated: Vec<String> = self.db.query_map(REPEATED_SQL, &[], |r| {
+            let fingerprint: Vec<u8> = r.get(0)?;
+            Ok(fingerprint.iter().map(|b| format!("{b:02x}")).collect())
+        })?;
+        self.db.query_row(
+            "SELECT set_config('enable_hashagg', ?1, true)",
+            &[&hashed],
+            |_| Ok(()),
+        )?;
+        if repeated.is_empty() {
+            return Ok(0);
+        }
+        let repeated: Vec<&str> = repeated.iter().map(String::as_str).collect();
+        let removed: i64 = self.db.query_row(
+            REMOVE_COPIES_SQL,
+            &[&self.change, &Param::Texts(&repeated)],
+            |r| r.get(0),
+        )?;
+        Ok(u64::try_from(removed).unwrap_or(0))
+    }
+}
