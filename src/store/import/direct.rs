@@ -34,7 +34,15 @@ pub(super) struct Direct {
     texts: StagedRows,
     /// Relations copied so far.
     copied: u64,
+    /// The copy of `relation` has an index of keys of its own ([`KEYS_INDEX`]).
+    keys_indexed: bool,
 }
+
+/// An index of the keys of the copy of `relation`, made when a relation that gives an id
+/// below the next key must be looked for there (see [`Importer::claim`]): without it,
+/// each such relation would read the whole copy. Dropped before the swap builds the
+/// stored table's own indexes.
+const KEYS_INDEX: &str = concat!(relation_copy!(), "_claimed");
 
 /// The files imported with [`Direct`] writes, with how many relations they copied (for
 /// the tests: every other outcome of an import is the same either way).
@@ -151,6 +159,7 @@ impl Importer<'_> {
                 rows: StagedRows::default(),
                 texts: StagedRows::default(),
                 copied: 0,
+                keys_indexed: false,
             }));
         }
         Ok(())
@@ -243,9 +252,24 @@ impl Importer<'_> {
     }
 
     /// True when relations are written straight into the copies: one that gives an id
-    /// may find it held by one of them (see [`Importer::claim`]).
-    pub(super) fn writes_directly(&self) -> bool {
-        matches!(self.writes, Writes::Direct(_))
+    /// may find it held by one of them (see [`Importer::claim`]). The rows waiting are
+    /// copied in first, and the copy's keys indexed (once).
+    pub(super) fn ready_copied_keys(&mut self) -> Result<bool, StoreError> {
+        self.copy_direct_rows()?;
+        let Writes::Direct(direct) = &mut self.writes else {
+            return Ok(false);
+        };
+        if !direct.keys_indexed {
+            // Names from the schema's constants, never from input.
+            self.db
+                .execute_batch(&format!(
+                    "CREATE INDEX {KEYS_INDEX} ON {} (key)",
+                    relation_copy!()
+                ))
+                .map_err(StoreError::db("cannot look up the imported relations' ids"))?;
+            direct.keys_indexed = true;
+        }
+        Ok(true)
     }
 
     /// Ends [`Direct`] writes: copies what waits, writes the staged relations into the
@@ -275,6 +299,11 @@ impl Importer<'_> {
         self.db
             .execute(INDEX_STAGED_TEXT_DIRECT_SQL, &[])
             .map_err(failed)?;
+        if direct.keys_indexed {
+            self.db
+                .execute_batch(&format!("DROP INDEX {KEYS_INDEX}"))
+                .map_err(failed)?;
+        }
         direct.swap.finish(self.db).map_err(failed)?;
         // Once the tables are swapped in, with their indexes: found in one ordered read,
         // removed by key (SQLite's bulk import removes them once its fingerprint index is

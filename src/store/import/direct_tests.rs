@@ -111,6 +111,9 @@ fn what_follows_the_switch_to_copying_is_written_as_sqlite_writes_it() {
         // An id of its own, above every key.
         r#"{"type":"relation","id":50000,"subject":"b","predicate":"p","object":"a","note":"kept"}"#.to_string() + "\n",
         rel("p", "b", "a", 20_003),
+        // The id of a relation copied above (the first `20_000`), given by the same
+        // relation: present.
+        r#"{"type":"relation","id":10006,"subject":"a","predicate":"p","object":"b","quote":"Café Ünïcode 20000","note":"20000"}"#.to_string() + "\n",
         r#"{"type":"entity","id":"c","kind":"city","name":"Gamma"}"#.to_string() + "\n",
         r#"{"type":"source","id":"src-2","title":"U","published":"2025-05-01"}"#.to_string() + "\n",
     ] {
@@ -118,7 +121,7 @@ fn what_follows_the_switch_to_copying_is_written_as_sqlite_writes_it() {
     }
     import_alike(&mut pg, &mut lite, "direct-alike.jsonl", &text);
     // Every relation after the first bulk's but the two that name ids defined further
-    // down: copies and relations with an id included.
+    // down and the one already present: copies and a relation with an id included.
     assert_eq!(copied("direct-alike.jsonl"), Some(12));
     let (held, expected) = text_index(&pg);
     assert_eq!(held, expected);
@@ -181,4 +184,24 @@ fn an_unknown_id_after_the_switch_is_told_at_its_line_as_on_sqlite() {
         assert!(err.contains(&format!("`{field}`")), "{err}");
         assert_eq!(export(&pg), before);
     }
+}
+
+#[test]
+fn an_id_held_by_a_copied_relation_is_refused_as_on_sqlite() {
+    let Some(mut pg) = postgres() else {
+        return;
+    };
+    let mut lite = store();
+    let mut text = String::from(BASE);
+    for n in 0..10_050 {
+        text.push_str(&rel("p", "a", "b", n));
+    }
+    // Key 10,020 is the relation of note 10,019 (keys from 1; after the first 10,000
+    // the relations are copied): another relation may not take it.
+    text.push_str(r#"{"type":"relation","id":10020,"subject":"b","predicate":"p","object":"a"}"#);
+    text.push('\n');
+    import_alike(&mut pg, &mut lite, "claimed.jsonl", &text);
+    let err = jsonl(&mut pg, &text).unwrap_err().to_string();
+    assert!(err.contains("already the id of another relation"), "{err}");
+    assert_eq!(export(&pg), "");
 }

@@ -83,6 +83,7 @@ impl<'t> Importer<'t> {
         };
         // A relation of the store, or one this file staged or wrote into the copy of
         // `relation` (a bulk import's on PostgreSQL: see `super::direct`), may hold it.
+        let copied = self.ready_copied_keys()?;
         let holders = [
             ("SELECT fingerprint FROM relation WHERE key = ?1", true),
             (
@@ -95,12 +96,11 @@ impl<'t> Importer<'t> {
                     super::swap::relation_copy!(),
                     " WHERE key = ?1"
                 ),
-                self.writes_directly(),
+                copied,
             ),
         ];
-        // What is staged or written is read: the rows waiting to be copied go in first.
+        // What is staged is read: the rows waiting to be copied go in first.
         self.copy_staged()?;
-        self.copy_direct_rows()?;
         for (sql, _) in holders.iter().filter(|(_, may_hold)| *may_hold) {
             let held: Option<Vec<u8>> = self.db.query_opt(sql, &[&id], |row| row.get(0))?;
             if let Some(fingerprint) = held {
