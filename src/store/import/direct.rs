@@ -15,7 +15,10 @@
 //! relations (as many as a bulk import takes) are all new and distinct, none gave an id,
 //! and the tables may be swapped; otherwise the import stays on the staged path.
 
+use std::collections::{HashMap, HashSet};
+
 use super::copy_rows::{StagedRows, COPY_BATCH_BYTES};
+use super::id_cache::IdCache;
 use super::importer::Importer;
 use super::record::RecordError;
 use super::relation::RelationRecord;
@@ -36,6 +39,35 @@ pub(super) struct Direct {
     copied: u64,
     /// The copy of `relation` has an index of keys of its own ([`KEYS_INDEX`]).
     keys_indexed: bool,
+    /// Entity and source ids relations named that the import never asked the store about
+    /// (a file of relations whose entities were imported before), to be looked up
+    /// together ([`Importer::look_up_asked`]); relations staged meanwhile.
+    asked_entities: HashSet<Box<str>>,
+    asked_sources: HashSet<Box<str>>,
+    waiting: usize,
+}
+
+/// The most stored entities (or sources) whose keys are read at the switch: a few tens of
+/// megabytes in the import's id cache (which holds [`super::id_cache::ID_CACHE_LIMIT`]).
+/// Three in the tests, which take both ways with a few entities.
+const STORED_IDS: i64 = if cfg!(test) { 3 } else { 500_000 };
+
+/// Ids asked about, or relations staged while some are, before they are looked up.
+const ASKED_IDS: usize = 4096;
+const WAITING_RELATIONS: usize = 1024;
+
+/// The key of `id` as `cache` knows it; `None` when it is missing (defined further down,
+/// or unknown) or not known yet, when it joins `asked` (see [`Direct::asked_entities`]).
+fn cached_key(cache: &IdCache, asked: &mut HashSet<Box<str>>, id: &str) -> Option<i64> {
+    match cache.get(id) {
+        Some(key) => key,
+        None => {
+            if !asked.contains(id) {
+                asked.insert(id.into());
+            }
+            None
+        }
+    }
 }
 
 /// An index of the keys of the copy of `relation`, made when a relation that gives an id
@@ -154,12 +186,16 @@ impl Importer<'_> {
             return Ok(());
         }
         if let Some(swap) = Swap::begin(self.db).map_err(failed)? {
+            self.load_stored_ids().map_err(failed)?;
             self.writes = Writes::Direct(Box::new(Direct {
                 swap,
                 rows: StagedRows::default(),
                 texts: StagedRows::default(),
                 copied: 0,
                 keys_indexed: false,
+                asked_entities: HashSet::new(),
+                asked_sources: HashSet::new(),
+                waiting: 0,
             }));
         }
         Ok(())
@@ -175,29 +211,30 @@ impl Importer<'_> {
         since: i64,
         predicate: usize,
     ) -> Result<bool, RecordError> {
-        if !matches!(self.writes, Writes::Direct(_)) {
-            return Ok(false);
-        }
-        let known = |cache: &super::id_cache::IdCache, id: &str| cache.get(id).flatten();
-        let (Some(subject), Some(object)) = (
-            known(&self.entities, r.subject),
-            known(&self.entities, r.object),
-        ) else {
+        let Writes::Direct(direct) = &mut self.writes else {
             return Ok(false);
         };
-        let place = match r.place {
-            None => None,
-            Some(id) => match known(&self.entities, id) {
-                None => return Ok(false),
-                key => key,
-            },
-        };
-        let source = match r.source {
-            None => None,
-            Some(id) => match known(&self.sources, id) {
-                None => return Ok(false),
-                key => key,
-            },
+        let entities = &self.entities;
+        let subject = cached_key(entities, &mut direct.asked_entities, r.subject);
+        let object = cached_key(entities, &mut direct.asked_entities, r.object);
+        // An absent place or source is known (as no key).
+        let place = r.place.map_or(Some(None), |id| {
+            cached_key(entities, &mut direct.asked_entities, id).map(Some)
+        });
+        let source = r.source.map_or(Some(None), |id| {
+            cached_key(&self.sources, &mut direct.asked_sources, id).map(Some)
+        });
+        let (Some(subject), Some(object), Some(place), Some(source)) =
+            (subject, object, place, source)
+        else {
+            let asked = direct.asked_entities.len() + direct.asked_sources.len();
+            if asked > 0 {
+                direct.waiting += 1;
+                if asked >= ASKED_IDS || direct.waiting >= WAITING_RELATIONS {
+                    self.look_up_asked()?;
+                }
+            }
+            return Ok(false);
         };
         let uses = &mut self.predicates.uses[predicate];
         let (fingerprint, _) =
@@ -239,6 +276,81 @@ impl Importer<'_> {
             self.copy_direct_rows()?;
         }
         Ok(true)
+    }
+
+    /// Reads the keys of every stored entity and source into the import's caches when
+    /// there are at most [`STORED_IDS`] of each, so that the relations that name them
+    /// (a file of relations whose entities were imported before) are copied from the
+    /// first; larger tables are asked about as their ids come (see [`cached_key`]). An
+    /// id the file defined keeps the key it was given.
+    fn load_stored_ids(&mut self) -> Result<(), DbError> {
+        let tables = [
+            (
+                "SELECT count(*) FROM entity",
+                "SELECT id, key FROM entity",
+                &mut self.entities,
+            ),
+            (
+                "SELECT count(*) FROM source",
+                "SELECT id, key FROM source",
+                &mut self.sources,
+            ),
+        ];
+        for (count, read, cache) in tables {
+            let stored: i64 = self.db.query_row(count, &[], |r| r.get(0))?;
+            if stored == 0 || stored > STORED_IDS {
+                continue;
+            }
+            for (id, key) in self
+                .db
+                .query_map(read, &[], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))?
+            {
+                if cache.get(&id).is_none() {
+                    cache.set(&id, Some(key));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Looks up the keys of the ids asked about (see [`Direct::asked_entities`]), one
+    /// statement for the entities and one for the sources, into the import's caches: the
+    /// next relations that name them are copied. An id the file defined meanwhile keeps
+    /// the key it was given.
+    fn look_up_asked(&mut self) -> Result<(), DbError> {
+        let Writes::Direct(direct) = &mut self.writes else {
+            return Ok(());
+        };
+        direct.waiting = 0;
+        let asked = [
+            (
+                std::mem::take(&mut direct.asked_entities),
+                "SELECT id, key FROM entity WHERE id = ANY(?1)",
+                &mut self.entities,
+            ),
+            (
+                std::mem::take(&mut direct.asked_sources),
+                "SELECT id, key FROM source WHERE id = ANY(?1)",
+                &mut self.sources,
+            ),
+        ];
+        for (ids, sql, cache) in asked {
+            if ids.is_empty() {
+                continue;
+            }
+            let list: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
+            let found: HashMap<String, i64> = self
+                .db
+                .query_map(sql, &[&Param::Texts(&list)], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .into_iter()
+                .collect();
+            for id in list {
+                if cache.get(id).is_none() {
+                    cache.set(id, found.get(id).copied());
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Copies the rows waiting in memory into the copies (when writing directly).
