@@ -14,6 +14,12 @@
 //! the end with the keys they were read with. The switch is made only when the first
 //! relations (as many as a bulk import takes) are all new and distinct, none gave an id,
 //! and the tables may be swapped; otherwise the import stays on the staged path.
+//!
+//! The import knows the keys of the entities and sources it wrote or met in the file; at
+//! the switch it reads those of the store (when there are at most [`STORED_IDS`]), and
+//! beyond that looks up the ids relations name a few thousand at a time, staging the
+//! relations that wait for them: a file of relations whose entities were imported
+//! before is copied too.
 
 use std::collections::{HashMap, HashSet};
 
@@ -186,7 +192,7 @@ impl Importer<'_> {
             return Ok(());
         }
         if let Some(swap) = Swap::begin(self.db).map_err(failed)? {
-            self.load_stored_ids().map_err(failed)?;
+            self.load_stored_ids()?;
             self.writes = Writes::Direct(Box::new(Direct {
                 swap,
                 rows: StagedRows::default(),
@@ -283,7 +289,11 @@ impl Importer<'_> {
     /// (a file of relations whose entities were imported before) are copied from the
     /// first; larger tables are asked about as their ids come (see [`cached_key`]). An
     /// id the file defined keeps the key it was given.
-    fn load_stored_ids(&mut self) -> Result<(), DbError> {
+    fn load_stored_ids(&mut self) -> Result<(), StoreError> {
+        // Entities are read only once the batch gathered is written (see
+        // `super::entity_batch`).
+        self.write_entity_batch()?;
+        let failed = StoreError::db("cannot read the stored ids");
         let tables = [
             (
                 "SELECT count(*) FROM entity",
@@ -297,13 +307,17 @@ impl Importer<'_> {
             ),
         ];
         for (count, read, cache) in tables {
-            let stored: i64 = self.db.query_row(count, &[], |r| r.get(0))?;
+            let stored: i64 = self
+                .db
+                .query_row(count, &[], |r| r.get(0))
+                .map_err(failed)?;
             if stored == 0 || stored > STORED_IDS {
                 continue;
             }
             for (id, key) in self
                 .db
-                .query_map(read, &[], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))?
+                .query_map(read, &[], |r| Ok((r.get::<String>(0)?, r.get::<i64>(1)?)))
+                .map_err(failed)?
             {
                 if cache.get(&id).is_none() {
                     cache.set(&id, Some(key));
@@ -317,7 +331,11 @@ impl Importer<'_> {
     /// statement for the entities and one for the sources, into the import's caches: the
     /// next relations that name them are copied. An id the file defined meanwhile keeps
     /// the key it was given.
-    fn look_up_asked(&mut self) -> Result<(), DbError> {
+    fn look_up_asked(&mut self) -> Result<(), StoreError> {
+        // Entities are read only once the batch gathered is written (see
+        // `super::entity_batch`).
+        self.write_entity_batch()?;
+        let failed = StoreError::db("cannot look up the imported relations' ids");
         let Writes::Direct(direct) = &mut self.writes else {
             return Ok(());
         };
@@ -341,7 +359,8 @@ impl Importer<'_> {
             let list: Vec<&str> = ids.iter().map(AsRef::as_ref).collect();
             let found: HashMap<String, i64> = self
                 .db
-                .query_map(sql, &[&Param::Texts(&list)], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map(sql, &[&Param::Texts(&list)], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(failed)?
                 .into_iter()
                 .collect();
             for id in list {
