@@ -262,3 +262,59 @@ fn ids_of_a_larger_store_are_looked_up_as_they_come() {
     // wait for the ids they name, looked up together then; the other 976 are copied.
     assert_eq!(copied("asked-keys.csv"), Some(976));
 }
+
+#[test]
+fn a_strict_refusal_or_a_dry_run_after_the_switch_leaves_the_store_as_it_was() {
+    let Some(mut pg) = postgres() else {
+        return;
+    };
+    let mut lite = store();
+    let declared = "{\"type\":\"predicate\",\"id\":\"visits\",\"label\":\"visits\"}\n";
+    import_alike(
+        &mut pg,
+        &mut lite,
+        "base.jsonl",
+        &format!("{BASE}{declared}"),
+    );
+    let before = export(&pg);
+    // Relations copied after the first 10,000, of a new predicate that looks like the
+    // declared one: refused when strict, once the whole file is in.
+    let mut text = String::new();
+    for n in 0..10_050 {
+        text.push_str(&rel("visit", "a", "b", n));
+    }
+    for options in [
+        ImportOptions {
+            strict: true,
+            ..ImportOptions::default()
+        },
+        ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        },
+    ] {
+        let import = |store: &mut Store| {
+            store
+                .import(
+                    text.as_bytes(),
+                    ImportFormat::JsonLines,
+                    "checked.jsonl",
+                    options,
+                )
+                .map_err(|e| e.to_string())
+        };
+        let expected = import(&mut lite);
+        // Strict: refused; a dry run: says what it would add.
+        match &expected {
+            Err(refused) => assert!(options.strict && refused.contains("visits"), "{refused}"),
+            Ok(said) => assert_eq!(said.relations.added, 10_050),
+        }
+        assert_eq!(import(&mut pg), expected);
+        assert_eq!(export(&pg), before);
+        assert_eq!(export(&lite), before);
+    }
+    // Both went through the copies.
+    let copied = COPIED.lock().unwrap();
+    let runs = copied.iter().filter(|(file, _)| file == "checked.jsonl");
+    assert_eq!(runs.map(|(_, n)| *n).collect::<Vec<_>>(), [50, 50]);
+}
