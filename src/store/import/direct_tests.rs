@@ -318,3 +318,27 @@ fn a_strict_refusal_or_a_dry_run_after_the_switch_leaves_the_store_as_it_was() {
     let runs = copied.iter().filter(|(file, _)| file == "checked.jsonl");
     assert_eq!(runs.map(|(_, n)| *n).collect::<Vec<_>>(), [50, 50]);
 }
+
+#[test]
+fn an_import_at_a_stricter_isolation_level_copies_alike() {
+    // As a server or role whose default is stricter would begin the import: the server
+    // takes `COPY … (FREEZE)` into a table the transaction made at every level.
+    for level in ["repeatable read", "serializable"] {
+        let Some(mut pg) = postgres() else {
+            return;
+        };
+        let mut lite = store();
+        pg.db()
+            .execute_batch(&format!("SET default_transaction_isolation = '{level}'"))
+            .unwrap();
+        let mut text = String::from(BASE);
+        for n in 0..10_050 {
+            text.push_str(&rel("p", "a", "b", n));
+        }
+        let name = format!("{level}.jsonl");
+        import_alike(&mut pg, &mut lite, &name, &text);
+        assert_eq!(copied(&name), Some(50));
+        let (held, expected) = text_index(&pg);
+        assert_eq!(held, expected);
+    }
+}
