@@ -84,6 +84,15 @@ impl DbError {
     }
 }
 
+/// The lowercase hex digits of `bytes`, two a byte: `bytea`'s hex form (bound values,
+/// COPY's rows) and a digest's text.
+pub(crate) fn hex_digits(bytes: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]])
+}
+
 /// A value bound to a placeholder.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Param<'a> {

@@ -548,9 +548,7 @@ impl ToSql for Typed<'_> {
             Param::Text(t) => out.extend_from_slice(t.as_bytes()),
             Param::Blob(b) => {
                 out.extend_from_slice(b"\\x");
-                for byte in b {
-                    write!(out, "{byte:02x}")?;
-                }
+                out.extend(super::hex_digits(b));
             }
             Param::Ints(list) => {
                 out.extend_from_slice(b"{");

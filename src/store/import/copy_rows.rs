@@ -3,7 +3,7 @@
 
 use std::io::Write as _;
 
-use crate::store::db::{Db, Param};
+use crate::store::db::{hex_digits, Db, Param};
 use crate::store::StoreError;
 
 /// The staged rows copied at once: a few megabytes (memory stays flat, each COPY is
@@ -38,12 +38,8 @@ impl StagedRows {
                 Param::Text(t) => self.escaped(t.as_bytes()),
                 Param::Blob(b) => {
                     // bytea's hex input, its backslash escaped for COPY.
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
                     self.text.extend_from_slice(b"\\\\x");
-                    for byte in b {
-                        self.text.push(HEX[usize::from(byte >> 4)]);
-                        self.text.push(HEX[usize::from(byte & 0xf)]);
-                    }
+                    self.text.extend(hex_digits(b));
                 }
                 // No copied column is a list; written as PostgreSQL's array input all
                 // the same.

@@ -23,7 +23,9 @@ impl<R: BufRead> Digesting<R> {
     /// end).
     pub(super) fn finish(&mut self) -> String {
         let digest = std::mem::take(&mut self.hasher).finalize();
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        crate::store::db::hex_digits(&digest)
+            .map(char::from)
+            .collect()
     }
 }
 

@@ -27,7 +27,7 @@ use super::copy_rows::{StagedRows, COPY_BATCH_BYTES};
 use super::id_cache::IdCache;
 use super::importer::Importer;
 use super::record::RecordError;
-use super::relation::RelationRecord;
+use super::relation::{text_cells, RelationRecord};
 use super::staging::{
     insert_staged_sql, known_ends_sql, new_staged_sql, numbered_staged_sql, relation_columns,
 };
@@ -98,42 +98,26 @@ pub(super) enum Writes {
     Direct(Box<Direct>),
 }
 
-/// COPY into the copy of `relation`: the columns [`Importer::copy_direct`] gives.
-macro_rules! copy_relations_sql {
-    ($options:literal) => {
-        concat!(
-            "COPY ",
-            relation_copy!(),
-            " (key, subject, predicate, object, when_text, from_text, to_text, at_text,
-    start_lo, start_hi, end_lo, end_hi, status, place, source, quote, note, confidence,
-    fingerprint, since_change) FROM STDIN",
-            $options
-        )
-    };
-}
-
-/// COPY into the copy of `relation_text`: a relation's key, folded quote and note.
-macro_rules! copy_texts_sql {
-    ($options:literal) => {
-        concat!(
-            "COPY ",
-            relation_text_copy!(),
-            " (key, quote, note) FROM STDIN",
-            $options
-        )
-    };
-}
-
-/// The COPYs into the copies, their rows frozen (`COPY … (FREEZE)`), as a table made in
-/// the same transaction allows: visible to every transaction without a check of the one
-/// that wrote them, so that the index builds, the foreign keys' validation and the search
-/// for copies read them without one each (a third faster at 1M), and the `VACUUM` after
-/// the import finds them settled. Other sessions cannot see the copies before the import
-/// commits (their names are uncommitted), so this shows them nothing early.
-const COPY_SQL: [&str; 2] = [
-    copy_relations_sql!(" (FREEZE)"),
-    copy_texts_sql!(" (FREEZE)"),
-];
+/// The COPYs into the copies (of `relation`: the columns [`Importer::copy_direct`]
+/// gives; of `relation_text`: a relation's key, folded quote and note), their rows
+/// frozen (`COPY … (FREEZE)`), as a table made in the same transaction allows: visible
+/// to every transaction without a check of the one that wrote them, so that the index
+/// builds, the foreign keys' validation and the search for copies read them without one
+/// each (a third faster at 1M), and the `VACUUM` after the import finds them settled.
+/// Other sessions cannot see the copies before the import commits (their names are
+/// uncommitted), so this shows them nothing early.
+const COPY_RELATIONS_SQL: &str = concat!(
+    "COPY ",
+    relation_copy!(),
+    " (key, subject, predicate, object, when_text, from_text, to_text, at_text, start_lo,
+    start_hi, end_lo, end_hi, status, place, source, quote, note, confidence, fingerprint,
+    since_change) FROM STDIN (FREEZE)"
+);
+const COPY_TEXTS_SQL: &str = concat!(
+    "COPY ",
+    relation_text_copy!(),
+    " (key, quote, note) FROM STDIN (FREEZE)"
+);
 
 /// How many of the staged relations are new: neither stored nor a later copy of another
 /// staged one (see `KEY_STAGED_SQL`, which lists the same ones).
@@ -166,11 +150,12 @@ SELECT key, quote_folded, note_folded FROM import_relation
 WHERE quote_folded IS NOT NULL OR note_folded IS NOT NULL"
 );
 
-/// The fingerprints `relation` holds more than once. Sorted rather than hashed (see
-/// [`Importer::remove_copied_rows`]): a sort of a million fingerprints shares out among
-/// the server's parallel workers, its hash table of them does not.
+/// The fingerprints `relation` holds more than once, in hex (as [`REMOVE_COPIES_SQL`]
+/// takes them back). Sorted rather than hashed (see [`Importer::remove_copied_rows`]): a
+/// sort of a million fingerprints shares out among the server's parallel workers, its
+/// hash table of them does not.
 const REPEATED_SQL: &str =
-    "SELECT fingerprint FROM relation GROUP BY fingerprint HAVING count(*) > 1";
+    "SELECT encode(fingerprint, 'hex') FROM relation GROUP BY fingerprint HAVING count(*) > 1";
 
 /// Removes every relation whose fingerprint is one of `?2` (hex) but the stored one (not
 /// of this change, `?1`), else the one with the smallest key, with its text row (as the
@@ -268,18 +253,22 @@ impl Importer<'_> {
             super::identity::stored_fingerprint(r.fingerprint, || r.mirrored(), uses.symmetric);
         uses.wrote(false);
         let predicate_key = uses.key;
-        let Writes::Direct(direct) = &mut self.writes else {
-            return Ok(false);
-        };
         direct.copied += 1;
-        let mut row = vec![
+        let [when, from, to, at, start_lo, start_hi, end_lo, end_hi, status] = r.time_cells();
+        direct.rows.push(&[
             key.param(),
             subject.param(),
             predicate_key.param(),
             object.param(),
-        ];
-        row.extend(r.time_cells());
-        row.extend([
+            when,
+            from,
+            to,
+            at,
+            start_lo,
+            start_hi,
+            end_lo,
+            end_hi,
+            status,
             place.param(),
             source.param(),
             r.quote.param(),
@@ -288,16 +277,10 @@ impl Importer<'_> {
             Param::Blob(&fingerprint),
             since.param(),
         ]);
-        direct.rows.push(&row);
         if r.quote.is_some() || r.note.is_some() {
             let folded = r.folded_texts();
-            let mut row = vec![key.param()];
-            row.extend(
-                folded
-                    .iter()
-                    .map(|t| t.as_deref().map_or(Param::Null, Param::Text)),
-            );
-            direct.texts.push(&row);
+            let [quote, note] = text_cells(&folded);
+            direct.texts.push(&[key.param(), quote, note]);
         }
         if direct.rows.len() + direct.texts.len() >= COPY_BATCH_BYTES {
             self.copy_direct_rows()?;
@@ -315,23 +298,25 @@ impl Importer<'_> {
         // `super::entity_batch`).
         self.write_entity_batch()?;
         let failed = StoreError::db("cannot read the stored ids");
+        // The entities were counted when the import began (those it wrote since are in
+        // the cache); the sources, up to one more than are read.
+        let sources: i64 = self
+            .db
+            .query_row(
+                "SELECT count(*) FROM (SELECT 1 FROM source LIMIT ?1) s",
+                &[&(STORED_IDS + 1)],
+                |r| r.get(0),
+            )
+            .map_err(failed)?;
         let tables = [
             (
-                "SELECT count(*) FROM entity",
+                self.stored_entities,
                 "SELECT id, key FROM entity",
                 &mut self.entities,
             ),
-            (
-                "SELECT count(*) FROM source",
-                "SELECT id, key FROM source",
-                &mut self.sources,
-            ),
+            (sources, "SELECT id, key FROM source", &mut self.sources),
         ];
-        for (count, read, cache) in tables {
-            let stored: i64 = self
-                .db
-                .query_row(count, &[], |r| r.get(0))
-                .map_err(failed)?;
+        for (stored, read, cache) in tables {
             if stored == 0 || stored > STORED_IDS {
                 continue;
             }
@@ -399,9 +384,8 @@ impl Importer<'_> {
             return Ok(());
         };
         let what = "cannot copy the imported relations to the server";
-        let [relations, texts] = COPY_SQL;
-        direct.rows.copy_into(self.db, relations, what)?;
-        direct.texts.copy_into(self.db, texts, what)
+        direct.rows.copy_into(self.db, COPY_RELATIONS_SQL, what)?;
+        direct.texts.copy_into(self.db, COPY_TEXTS_SQL, what)
     }
 
     /// True when relations are written straight into the copies: one that gives an id
@@ -479,10 +463,7 @@ impl Importer<'_> {
                     r.get(0)
                 })?;
         self.db.execute_batch("SET LOCAL enable_hashagg = off")?;
-        let repeated: Vec<String> = self.db.query_map(REPEATED_SQL, &[], |r| {
-            let fingerprint: Vec<u8> = r.get(0)?;
-            Ok(fingerprint.iter().map(|b| format!("{b:02x}")).collect())
-        })?;
+        let repeated: Vec<String> = self.db.query_map(REPEATED_SQL, &[], |r| r.get(0))?;
         self.db.query_row(
             "SELECT set_config('enable_hashagg', ?1, true)",
             &[&hashed],

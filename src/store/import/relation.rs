@@ -40,6 +40,11 @@ pub(super) struct RelationRecord<'r> {
     pub(super) mirror: Option<[u8; 16]>,
 }
 
+/// The cells of [`RelationRecord::folded_texts`].
+pub(super) fn text_cells(folded: &[Option<String>; 2]) -> [Param<'_>; 2] {
+    [&folded[0], &folded[1]].map(|t| t.as_deref().map_or(Param::Null, Param::Text))
+}
+
 impl RelationRecord<'_> {
     /// Its time as written, its bounds and its status: the cells of the relation table's
     /// columns from `when_text` to `status`, in their order (for COPY's rows).
@@ -60,7 +65,7 @@ impl RelationRecord<'_> {
     }
 
     /// Its quote and note folded for the text index (`relation_text`, which PostgreSQL's
-    /// import fills itself).
+    /// import fills itself); [`text_cells`] gives them as cells.
     pub(super) fn folded_texts(&self) -> [Option<String>; 2] {
         [self.quote, self.note].map(|t| t.map(crate::names::normalise))
     }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::copy_rows::COPY_BATCH_BYTES;
 use super::importer::Importer;
 use super::record::{Fault, RecordError};
-use super::relation::RelationRecord;
+use super::relation::{text_cells, RelationRecord};
 use super::swap::{relation_copy, relation_text_copy, Swap};
 use crate::store::db::{DbError, Dialect, Param, ToParam};
 use crate::store::StoreError;
@@ -383,11 +383,7 @@ impl<'t> Importer<'t> {
         // PostgreSQL: copied in batches, with the texts folded for the text index.
         let folded = r.folded_texts();
         let mut row = cells;
-        row.extend(
-            folded
-                .iter()
-                .map(|t| t.as_deref().map_or(Param::Null, Param::Text)),
-        );
+        row.extend(text_cells(&folded));
         self.copy.push(&row);
         if self.copy.len() >= COPY_BATCH_BYTES {
             self.copy_staged()?;
