@@ -157,6 +157,7 @@ pub fn prepare(
                     limit: opts.limit,
                     relation_keys: opts.graph,
                     dialect: store.dialect(),
+                    copy_by_object: store.copy_by_object(),
                 };
                 opts.deadline.check()?;
                 Some(sql::compile(select, compile)?)
@@ -277,6 +278,7 @@ fn pattern_ids(
         &pattern.select,
         sql::CompileOptions {
             dialect: store.dialect(),
+            copy_by_object: store.copy_by_object(),
             ..sql::CompileOptions::default()
         },
     )?;

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::bounds::bound_col;
+use super::colocation::{reads_copy_by_object, COPY_BY_OBJECT};
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
 use super::recorded::{entity_table, relation_from, unmerged, Source};
@@ -25,7 +26,8 @@ pub(super) struct Hidden<'a> {
 /// `sources`: where each relation clause reads its relations in a question about the
 /// past (`None`: the compound subquery of both). `omit_unneeded`: the columns no stage
 /// uses are left out (for a branch of several, whose union gives them as NULL, see
-/// [`super::compile`]) instead of given as NULL.
+/// [`super::compile`]) instead of given as NULL. `copy_by_object`: the store has the
+/// relations' copy by object, which clauses read where [`super::colocation`] says.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn branch(
     select: &Select,
@@ -37,14 +39,25 @@ pub(super) fn branch(
     hidden: Hidden<'_>,
     needed: &[bool],
     omit_unneeded: bool,
+    copy_by_object: bool,
 ) -> String {
     let keys = Keys::new(select, relations, orientation, needed);
     let mut from: Vec<String> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
+    let copies = if copy_by_object {
+        reads_copy_by_object(relations, orientation)
+    } else {
+        Vec::new()
+    };
     for (i, m) in relations.iter().enumerate() {
         let alias = rel_alias(i);
         let source = sources.and_then(|s| s.get(i).copied());
-        let (table, current) = relation_from(select.recorded, source, &alias, params);
+        let (mut table, current) = relation_from(select.recorded, source, &alias, params);
+        // The copy has the table's columns: only the name read changes (not for a
+        // subquery of versions as recorded).
+        if copies.get(i).copied().unwrap_or(false) && table == ident("relation") {
+            table = ident(COPY_BY_OBJECT);
+        }
         from.push(format!("{table} AS {alias}"));
         conds.extend(current);
         relation_conditions(&alias, m, orientation[i], params, &keys, &mut conds);

@@ -9,8 +9,9 @@
 //!
 //! Here: the compiled statement, its parameters and the names of its aliases and
 //! columns; `branch` builds one branch, with its output columns from `columns` and
-//! its WHERE from `conditions`; `stages` wraps it per pipeline stage; `limits` refuses
-//! what SQLite could not run.
+//! its WHERE from `conditions`, reading each clause's relations from the table
+//! `colocation` picks where Citus splits them; `stages` wraps it per pipeline stage;
+//! `limits` refuses what SQLite could not run.
 
 use crate::limits::{MAX_BRANCHES, MAX_JOIN_TABLES};
 use crate::plan::{ColumnDef, ColumnType, RelationMatch, Select, Stage};
@@ -18,6 +19,7 @@ use std::fmt::Write as _;
 
 mod bounds;
 mod branch;
+mod colocation;
 mod columns;
 mod conditions;
 mod dialect;
@@ -29,6 +31,7 @@ mod stages;
 mod tests;
 
 use branch::{branch, Hidden};
+pub use colocation::COPY_BY_OBJECT;
 pub use limits::sqlite_limit;
 use limits::{check_join_width, orientation_combinations};
 use projection::pure_projection;
@@ -150,6 +153,10 @@ pub struct CompileOptions {
     pub relation_keys: bool,
     /// The engine the statement is for.
     pub dialect: Dialect,
+    /// The store has a copy of its relations split by object (a store prepared for
+    /// Citus, docs/SCALE.md): clauses read it where it keeps a branch on the shards of
+    /// one entity ([`colocation`]).
+    pub copy_by_object: bool,
 }
 
 /// The SQL dialect a statement is written in: SQLite's, or PostgreSQL's where the two
@@ -241,6 +248,7 @@ fn compile_stages(
                 },
                 &needed,
                 several,
+                opts.copy_by_object,
             ));
         }
     }

@@ -343,3 +343,55 @@ fn a_pure_show_compiles_to_the_unnarrowed_statement() {
         assert_ne!(narrowed.text, full.text, "{text}");
     }
 }
+
+#[test]
+fn with_a_copy_by_object_each_branch_reads_the_table_split_by_its_shared_entity() {
+    let compile_with = |text: &str, copy_by_object: bool| {
+        let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+        let Ok(Plan::Select(s)) = resolve(
+            &stmt,
+            text,
+            &TestCatalog::new(),
+            &test_context(&Default::default()),
+        ) else {
+            panic!("{text:?}")
+        };
+        let opts = CompileOptions {
+            dialect: Dialect::Postgres,
+            copy_by_object,
+            ..CompileOptions::default()
+        };
+        compile(&s, opts).unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    };
+    let tables = |sql: &SqlQuery| -> Vec<String> {
+        branches(sql)
+            .iter()
+            .map(|b| {
+                let from = b.split("\nFROM ").nth(1).unwrap_or_default();
+                from.lines().next().unwrap_or_default().to_string()
+            })
+            .collect()
+    };
+    // `Aliyev ?r1 ?x, ?x ?r2 ?y`: ?x is the entity both clauses hold; each branch reads
+    // each clause from the table split by ?x's column.
+    let q3 = compile_with("Aliyev ?r1 ?x, ?x ?r2 ?y", true);
+    assert!(
+        tables(&q3)[0].starts_with(r#""relation_by_object" AS "r0", "relation" AS "r1", "#),
+        "{}",
+        q3.text
+    );
+    let copies: Vec<usize> = tables(&q3)
+        .iter()
+        .map(|t| t.matches("relation_by_object").count())
+        .collect();
+    // Forward-forward: r0 by object; the other branches read one or both ways round.
+    assert_eq!(copies, [1, 2, 0, 1]);
+    // Without the copy, or on SQLite: `relation` throughout, the same SQL otherwise.
+    let plain = compile_with("Aliyev ?r1 ?x, ?x ?r2 ?y", false);
+    assert!(!plain.text.contains("relation_by_object"));
+    assert_eq!(
+        q3.text.replace("\"relation_by_object\"", "\"relation\""),
+        plain.text
+    );
+    assert_eq!(q3.params, plain.params);
+}

@@ -306,13 +306,21 @@ fn check_rules(
         .collect();
     push_limited(problems, "bad saved query", bad_saved);
     // `B met A` beside an identical `A met B` of a symmetric predicate: one lookup of
-    // the pair index per relation of a symmetric predicate.
+    // the pair index per relation of a symmetric predicate. Where the store has the
+    // relations' copy by object (prepared for Citus, which splits `relation` by subject),
+    // `b` is read from the copy, whose shards hold the same entities' rows as `a`'s: a
+    // join Citus runs on each node (docs/SCALE.md).
+    let mirror = if super::server::copy_by_object(conn).map_err(rules)? {
+        crate::sql::COPY_BY_OBJECT
+    } else {
+        "relation"
+    };
     let mirrored = format!(
         "SELECT 'relations ' || a.key || ' and ' || b.key || ' (' || COALESCE(s.id, '?') \
              || ' ' || p.id || ' ' || COALESCE(o.id, '?') || ') state one fact either way \
              round, since ' || p.id || ' is symmetric; retract one of them' \
              FROM relation a JOIN predicate p ON p.key = a.predicate AND p.\"symmetric\" = 1 \
-             JOIN relation b ON {MIRRORED_SQL} AND b.key > a.key \
+             JOIN {mirror} b ON {MIRRORED_SQL} AND b.key > a.key \
              LEFT JOIN entity s ON s.key = a.subject LEFT JOIN entity o ON o.key = a.object \
              WHERE a.subject <> a.object ORDER BY a.key"
     );

@@ -116,7 +116,10 @@ impl Store {
         }
         for (text, _) in pairs(
             conn,
-            "SELECT text, '' FROM alias WHERE entity = ?1 AND is_name = 0 ORDER BY ord, text",
+            // The empty text named: Citus sends it to a node as `''::text`, a column
+            // PostgreSQL names `text` after its type, and `ORDER BY text` was ambiguous.
+            "SELECT text, '' AS unused FROM alias WHERE entity = ?1 AND is_name = 0 \
+             ORDER BY ord, text",
             entity.key,
         )? {
             let script = crate::names::script(&text);

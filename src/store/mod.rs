@@ -495,6 +495,9 @@ pub struct Store {
     /// relation key before the first of them, and the SQL of the insert triggers dropped
     /// meanwhile (see `Store::defer_add_triggers`).
     deferred_triggers: Option<(i64, String)>,
+    /// The store has its relations' copy by object (a PostgreSQL store prepared for
+    /// Citus, docs/SCALE.md), which queries read where it keeps them on one node.
+    copy_by_object: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -532,6 +535,12 @@ impl Store {
     /// Which engine holds the store.
     pub fn dialect(&self) -> db::Dialect {
         self.db.dialect()
+    }
+
+    /// Whether the store has its relations' copy by object (docs/SCALE.md), for the
+    /// compiler ([`crate::sql::CompileOptions::copy_by_object`]).
+    pub fn copy_by_object(&self) -> bool {
+        self.copy_by_object
     }
 
     /// The SQLite connection, for the fuzz harness alone (feature `fuzzing`, never on by

@@ -206,6 +206,7 @@ impl Store {
             change: None,
             group: false,
             deferred_triggers: None,
+            copy_by_object: false,
         })
     }
 }
@@ -305,6 +306,7 @@ impl Store {
             change: None,
             group: false,
             deferred_triggers: None,
+            copy_by_object: false,
         })
     }
 }

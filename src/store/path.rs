@@ -23,7 +23,7 @@ impl Store {
         plan: &PathPlan,
         deadline: &Deadline,
     ) -> Result<ResultSet, StoreError> {
-        search(self.db(), plan, deadline).map_err(StoreError::query_db)
+        search(self.db(), plan, self.copy_by_object(), deadline).map_err(StoreError::query_db)
     }
 }
 
@@ -90,7 +90,14 @@ impl Side {
 /// Runs the search and gives one row per chain: `hops`, `path`, `from`, `to`,
 /// `predicates`, `when`. Fails with SQLite's "interrupted" once `deadline` stops the
 /// statement.
-fn search(conn: &Db, plan: &PathPlan, deadline: &Deadline) -> Result<ResultSet, DbError> {
+/// `copy_by_object`: the store has the relations' copy by object (docs/SCALE.md), which
+/// the relations ending at the frontier are read from.
+fn search(
+    conn: &Db,
+    plan: &PathPlan,
+    copy_by_object: bool,
+    deadline: &Deadline,
+) -> Result<ResultSet, DbError> {
     let columns = crate::plan::path_columns()
         .into_iter()
         .map(String::from)
@@ -117,7 +124,7 @@ fn search(conn: &Db, plan: &PathPlan, deadline: &Deadline) -> Result<ResultSet, 
             break;
         }
         deadline.check_sqlite()?;
-        expand(conn, plan, side, deadline)?;
+        expand(conn, plan, copy_by_object, side, deadline)?;
         meet = fwd
             .frontier
             .iter()
@@ -163,7 +170,13 @@ fn search(conn: &Db, plan: &PathPlan, deadline: &Deadline) -> Result<ResultSet, 
 }
 
 /// The edges of a layer around `side.frontier`, as one query for the whole frontier.
-fn expand(conn: &Db, plan: &PathPlan, side: &mut Side, deadline: &Deadline) -> Result<(), DbError> {
+fn expand(
+    conn: &Db,
+    plan: &PathPlan,
+    copy_by_object: bool,
+    side: &mut Side,
+    deadline: &Deadline,
+) -> Result<(), DbError> {
     let statuses: Vec<&str> = plan
         .statuses
         .as_ref()
@@ -177,12 +190,19 @@ fn expand(conn: &Db, plan: &PathPlan, side: &mut Side, deadline: &Deadline) -> R
         dialect::in_list(d, "predicate", "?5")
     );
     let table = relation_table(plan, "?6");
+    // Where Citus splits `relation` by subject, the relations ending at the frontier are
+    // read from the copy split by object: the frontier's shards alone, not every shard.
+    let ending = if copy_by_object && table == "relation" {
+        crate::sql::COPY_BY_OBJECT
+    } else {
+        table.as_str()
+    };
     // `?6` is the change of the recorded time; the current table has no use for it.
     let sql = format!(
         "SELECT key, subject, predicate, object FROM {table} AS rel \
          WHERE {} AND {filter} \
          UNION ALL \
-         SELECT key, subject, predicate, object FROM {table} AS rel \
+         SELECT key, subject, predicate, object FROM {ending} AS rel \
          WHERE {} AND {filter} AND CAST(?6 AS BIGINT) = CAST(?6 AS BIGINT)",
         dialect::in_list(d, "subject", "?1"),
         dialect::in_list(d, "object", "?1"),

@@ -315,7 +315,10 @@ mod tests {
             "path Netanyahu to Pezeshkian | sort predicates desc | limit 1",
         ),
         ("kinds_both", "?x:person ?r ?y:person | show ?x, ?r, ?y"),
-        ("show_limit", "?a ?r ?b | show a, r, b, start | limit 3"),
+        (
+            "sort_show_limit",
+            "?a ?r ?b | sort a, r, b | show a, r, b, start | limit 3",
+        ),
         ("retracted", "?who visited Baku status any"),
     ];
 
@@ -357,6 +360,24 @@ mod tests {
             compare(&sqlite, &pg, name, query, true, &mut failed);
         }
         assert!(failed.is_empty(), "{}", failed.join("\n"));
+    }
+
+    /// A `limit` after no `sort` takes the first rows in the plan's order, which the
+    /// language leaves open: each engine gives as many rows, each one a row of the query
+    /// without the limit (the engines' plans may pick different ones: docs/POSTGRES.md).
+    #[test]
+    fn an_unsorted_limit_gives_rows_of_the_query_on_both_engines() {
+        let sqlite = with_history();
+        let Some(pg) = engines::postgres_copy(&sqlite) else {
+            return;
+        };
+        let all = rows_of(&sqlite, "?a ?r ?b | show a, r, b, start", false).unwrap();
+        for store in [&sqlite, &pg] {
+            let three = rows_of(store, "?a ?r ?b | show a, r, b, start | limit 3", false).unwrap();
+            // The columns' line, then three rows.
+            assert_eq!(three.len(), 4, "{three:?}");
+            assert!(three.iter().all(|row| all.contains(row)), "{three:?}");
+        }
     }
 
     #[test]

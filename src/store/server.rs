@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use super::db::postgres::{config, is_conninfo, quote_identifier, redact};
-use super::db::{Db, PgConn};
+use super::db::{Db, PgConn, Sql};
 use super::{Mode, Store, StoreError};
 
 /// The PostgreSQL schema that holds a store when `--schema` is not given.
@@ -109,15 +109,19 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
     let path = PathBuf::from(&label);
 
     let read = StoreError::db("cannot read the store's schema version");
-    let (exists, version) = match quick_version(&db, schema, read_only) {
-        Some(version) => (true, version),
+    let (exists, version, copied) = match quick_version(&db, schema, read_only) {
+        Some((version, copied)) => (true, version, copied),
         None => {
             // The settings again as statements: a connection pooler may have dropped
             // the startup packet's (PgBouncer's `ignore_startup_parameters`).
             if let Db::Postgres(pg) = &db {
                 pg.set_session(schema, read_only).map_err(read)?;
             }
-            version(&db, schema).map_err(read)?
+            let (exists, version) = version(&db, schema).map_err(read)?;
+            let copied = exists && copy_by_object(&db).map_err(read)?;
+            db.query_row(&format!("SELECT {PAGE_COST_SQL}"), &[], |_| Ok(()))
+                .map_err(read)?;
+            (exists, version, copied)
         }
     };
     if !exists && mode != Mode::Create {
@@ -158,30 +162,63 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
         change: None,
         group: false,
         deferred_triggers: None,
+        copy_by_object: copied,
     })
 }
 
-/// The version of the store the session's settings name, in one statement (one round
-/// trip): its version table is on the search path, the store's schema alone. `None`
-/// for anything else (no schema, no version table, no version, no right to read it, or
-/// a session without the settings asked for), which [`version`] then asks step by step.
-fn quick_version(db: &Db, schema: &str, read_only: bool) -> Option<i64> {
-    let (version, current, read_only_now) = db
+/// Whether the store's schema (the search path) holds the relations' copy by object,
+/// which docs/citus_prepare.sql makes for Citus: an expression.
+fn copy_by_object_sql() -> String {
+    format!("to_regclass('{}') IS NOT NULL", crate::sql::COPY_BY_OBJECT)
+}
+
+/// Whether the store has the relations' copy by object ([`copy_by_object_sql`]); never
+/// a SQLite store.
+pub(crate) fn copy_by_object(db: &(impl Sql + ?Sized)) -> Result<bool, super::db::DbError> {
+    if db.dialect() != super::db::Dialect::Postgres {
+        return Ok(false);
+    }
+    db.query_row(&format!("SELECT {}", copy_by_object_sql()), &[], |r| {
+        r.get(0)
+    })
+}
+
+/// The planner's cost of a page read at random, for the session: 1.1 (the tables in the
+/// server's cache or on an SSD) where the server's and the database's settings left the
+/// built-in 4 (a spinning disk), any other value being an administrator's and kept. With
+/// 4 the planner hashed all 100,000 entities of the 1M store to name 861 relations' objects
+/// (the suite's q5) rather than look each up by key (docs/POSTGRES.md).
+const PAGE_COST_SQL: &str = "CASE WHEN current_setting('random_page_cost') = '4' \
+     THEN set_config('random_page_cost', '1.1', false) END";
+
+/// The version of the store the session's settings name, and whether it has the
+/// relations' copy by object, in one statement (one round trip), which also sets the
+/// session's page cost ([`PAGE_COST_SQL`]): its version table is on the search path, the
+/// store's schema alone. `None` for anything else (no schema, no version table, no
+/// version, no right to read it, or a session without the settings asked for), which
+/// [`version`] then asks step by step.
+fn quick_version(db: &Db, schema: &str, read_only: bool) -> Option<(i64, bool)> {
+    let (version, current, read_only_now, copied) = db
         .query_row(
-            "SELECT max(version), current_schema(), \
-             current_setting('default_transaction_read_only') FROM schema_version",
+            &format!(
+                "SELECT max(version), current_schema(), \
+                 current_setting('default_transaction_read_only'), {}, {PAGE_COST_SQL} \
+                 FROM schema_version",
+                copy_by_object_sql()
+            ),
             &[],
             |r| {
                 Ok((
                     r.get::<Option<i64>>(0)?,
                     r.get::<Option<String>>(1)?,
                     r.get::<String>(2)?,
+                    r.get::<bool>(3)?,
                 ))
             },
         )
         .ok()?;
     let settled = current.as_deref() == Some(schema) && (read_only_now == "on") == read_only;
-    version.filter(|&v| v > 0 && settled)
+    version.filter(|&v| v > 0 && settled).map(|v| (v, copied))
 }
 
 /// Whether the schema exists, and the store's schema version in it (0 for none).
@@ -210,6 +247,49 @@ fn has_tables(db: &Db, schema: &str) -> Result<bool, super::db::DbError> {
         &[&schema],
         |r| r.get(0),
     )
+}
+
+/// Whether Citus's catalogue is in the database (the extension is installed).
+const CITUS_SQL: &str = "SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL";
+
+/// Whether Citus distributes a table of the store's schema (the search path), or copies it
+/// to every node (a reference table).
+const DISTRIBUTED_SQL: &str = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition p \
+     JOIN pg_catalog.pg_class c ON c.oid = p.logicalrelid \
+     WHERE c.relnamespace = CAST(current_schema() AS regnamespace))";
+
+/// Whether Citus distributes the store's tables (docs/SCALE.md): false for a SQLite store
+/// and for a database without Citus (one statement), else Citus's catalogue says.
+pub(crate) fn distributed(db: &(impl Sql + ?Sized)) -> Result<bool, super::db::DbError> {
+    if db.dialect() != super::db::Dialect::Postgres {
+        return Ok(false);
+    }
+    if !db.query_row(CITUS_SQL, &[], |r| r.get::<bool>(0))? {
+        return Ok(false);
+    }
+    db.query_row(DISTRIBUTED_SQL, &[], |r| r.get(0))
+}
+
+/// Refuses to write to a store prepared for Citus or distributed by it: its writes would need the changes of
+/// docs/SCALE.md ("What the compiler and the store must change"). Without them some fail
+/// in the server, and others succeed but leave the counts, the words of names and the
+/// copy by object behind.
+pub(crate) fn refuse_distributed_writes(db: &Db) -> Result<(), StoreError> {
+    let failed = StoreError::db("cannot tell whether Citus distributes the store");
+    if db.dialect() != super::db::Dialect::Postgres {
+        return Ok(());
+    }
+    // Prepared for Citus (its triggers dropped, a copy no write keeps) or distributed.
+    if copy_by_object(db).map_err(failed)? || distributed(db).map_err(failed)? {
+        return Err(StoreError::Refused(
+            "this store is prepared for Citus or distributed by it: factstore reads such a \
+             store but does not write to it (its writes, imports included, are not made \
+             for distributed tables yet; see docs/SCALE.md). Write to the store before it \
+             is prepared, or to an undistributed copy."
+                .into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Applies the missing migrations in one transaction, under a lock on the schema's name

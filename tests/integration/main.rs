@@ -1,6 +1,7 @@
 //! The integration tests: one binary, driving the real `factstore` executable on real
 //! SQLite files in temporary directories.
 
+mod citus;
 mod corpus;
 mod dates;
 mod examples;

@@ -50,6 +50,19 @@ pub fn run_command(mut cmd: Command, input: &str) -> Output {
     }
 }
 
+/// Runs the binary on the store in `schema` of the PostgreSQL database `conninfo`, into
+/// which the seed data is imported first.
+pub fn seeded_schema<'a>(conninfo: &'a str, schema: &'a str) -> impl Fn(&[&str]) -> Output + 'a {
+    let on_schema = move |args: &[&str]| {
+        let mut all = vec!["--db", conninfo, "--schema", schema];
+        all.extend_from_slice(args);
+        factstore(&all)
+    };
+    let imported = on_schema(&["import", SEED]);
+    assert_eq!(imported.status, 0, "import: {}", imported.stderr);
+    on_schema
+}
+
 /// Asserts that a run was refused as wrong input (exit status 2) and that its message
 /// says `says`.
 pub fn assert_refused(out: &Output, says: &str) {

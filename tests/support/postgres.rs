@@ -104,7 +104,7 @@ fn find() -> Result<Server, String> {
         _ => {
             let bin =
                 programs().ok_or_else(|| format!("no {SERVER_VARIABLE} and no initdb/pg_ctl"))?;
-            start(bin)
+            start(bin, "")
         }
     }
 }
@@ -175,7 +175,7 @@ fn version_dirs() -> impl Iterator<Item = PathBuf> {
 
 /// Creates a cluster in a new temporary directory and starts it, under a watchdog that
 /// stops it and removes the directory when this process is gone.
-fn start(mut programs: Programs) -> Result<Server, String> {
+fn start(mut programs: Programs, settings: &str) -> Result<Server, String> {
     let builder = tempfile::Builder::new().prefix("factstore-pg-").tempdir();
     let dir = match builder {
         Ok(dir) if dir.path().as_os_str().len() <= SOCKET_DIR_MAX => dir,
@@ -195,7 +195,7 @@ fn start(mut programs: Programs) -> Result<Server, String> {
     watch(&programs, &dir)?;
     let data = dir.join("data");
     init(&programs, &data)?;
-    configure(&data, &dir)?;
+    configure(&data, &dir, settings)?;
     let log = dir.join("log");
     let started = programs
         .command(&programs.pg_ctl)
@@ -220,6 +220,79 @@ fn start(mut programs: Programs) -> Result<Server, String> {
             dir.display()
         ),
     })
+}
+
+/// The connection string of a Citus coordinator to use as is (docs/SCALE.md).
+const CITUS_VARIABLE: &str = "FACTSTORE_TEST_CITUS";
+
+/// A PostgreSQL server with Citus for the tests of a distributed store: the coordinator
+/// named by `FACTSTORE_TEST_CITUS` (with its workers added), else a throwaway server
+/// started once per test process that loads Citus and holds its own shards, when Citus is
+/// installed beside the PostgreSQL programs (`citus.so` in their library directory), else
+/// why there is none. Citus is not packaged for Debian, so CI has none: the tests that
+/// need it are ignored unless asked for (`cargo test -- --ignored`).
+pub fn citus_server() -> Result<&'static Server, String> {
+    static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+    SERVER
+        .get_or_init(|| match std::env::var(CITUS_VARIABLE) {
+            Ok(conninfo) if !conninfo.is_empty() => Ok(Server { conninfo }),
+            _ => start_citus(),
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// A throwaway server that loads Citus, its coordinator holding the shards itself.
+fn start_citus() -> Result<Server, String> {
+    let programs = programs().ok_or_else(|| format!("no {CITUS_VARIABLE} and no initdb/pg_ctl"))?;
+    // The programs may be links on PATH to the version's directory (…/15/bin), whose
+    // extensions are in …/15/lib.
+    let library = std::fs::canonicalize(&programs.pg_ctl)
+        .ok()
+        .as_deref()
+        .and_then(Path::parent)
+        .and_then(Path::parent)
+        .map(|dir| dir.join("lib").join("citus.so"))
+        .filter(|so| so.is_file())
+        .ok_or_else(|| {
+            format!(
+                "no {CITUS_VARIABLE} and no citus.so beside {}",
+                programs.pg_ctl.display()
+            )
+        })?;
+    let server = start(programs, "shared_preload_libraries = 'citus'\n")?;
+    let host = server
+        .conninfo
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("host="))
+        .unwrap_or_default()
+        .replace('\'', "''");
+    let psql = program("psql").ok_or("psql is not installed beside the server")?;
+    let out = Command::new(psql)
+        .arg(&server.conninfo)
+        .args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-c",
+            "CREATE EXTENSION citus",
+            "-c",
+        ])
+        .arg(format!(
+            "SELECT citus_set_coordinator_host('{host}', {PORT}); \
+             SELECT citus_set_node_property('{host}', {PORT}, 'shouldhaveshards', true)"
+        ))
+        .output()
+        .map_err(|e| format!("cannot run psql: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "Citus ({}) did not start: {}",
+            library.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(server)
 }
 
 impl Programs {
@@ -272,10 +345,10 @@ fn init(programs: &Programs, data: &Path) -> Result<(), String> {
 
 /// Settings for a server that only tests use: the socket in the private directory, no
 /// TCP, no waiting for the disk.
-fn configure(data: &Path, dir: &Path) -> Result<(), String> {
+fn configure(data: &Path, dir: &Path, more: &str) -> Result<(), String> {
     let settings = format!(
         "\n# factstore's test server\nlisten_addresses = ''\nunix_socket_directories = '{}'\n\
-         port = {PORT}\nfsync = off\nfull_page_writes = off\nsynchronous_commit = off\n",
+         port = {PORT}\nfsync = off\nfull_page_writes = off\nsynchronous_commit = off\n{more}",
         dir.display().to_string().replace('\'', "''")
     );
     std::fs::OpenOptions::new()

@@ -444,8 +444,8 @@ pub fn quote_identifier(name: &str) -> String {
 
 /// The settings a store's session starts with: the store's schema as the search path,
 /// notices below warnings kept from the user, and for a reading command every
-/// transaction read-only. (The planner's costs are the server's: see docs/POSTGRES.md
-/// on `random_page_cost`.)
+/// transaction read-only. (The page cost is set once the store is opened, where no
+/// administrator set it: `store::server`'s `PAGE_COST_SQL`.)
 fn session_settings(schema: &str, read_only: bool) -> Vec<String> {
     let mut settings = vec![
         format!("search_path={}", quote_identifier(schema)),

@@ -517,6 +517,7 @@ fn write_file(
     // These statements, like the importer's, stay compiled in the connection's cache for
     // its next import (once the table exists, the first is compiled again to do nothing).
     let db = &*db;
+    super::server::refuse_distributed_writes(db)?;
     stage_sql(db.dialect())
         .iter()
         .chain([&empty_stage_sql(db.dialect())])

@@ -1,0 +1,101 @@
+//! Which of the relations' two tables each relation clause of a branch reads, where the
+//! store has a copy of its relations by object (a store prepared for Citus,
+//! docs/SCALE.md): `relation`, which Citus splits by subject, or `relation_by_object`,
+//! split by object into the same shard groups. A branch whose clauses all hold one entity
+//! (a fixed one, or a variable they share) reads each clause from the table split by the
+//! column holding it, so Citus runs the branch on the one node of a fixed entity's
+//! shards, or on every node at once with the joins inside each (no rows moved between
+//! nodes); a branch with no such entity reads `relation` throughout.
+
+use crate::plan::{Node, Orientation, RelationMatch};
+
+/// The relations' copy split by object (docs/citus_prepare.sql).
+pub const COPY_BY_OBJECT: &str = "relation_by_object";
+
+/// For each relation clause read the way `orientation` gives, whether it reads the copy
+/// by object. All false when the clauses share no entity: the first entity fixed in
+/// every clause is preferred (one node), else the first variable every clause holds.
+pub(super) fn reads_copy_by_object(
+    relations: &[&RelationMatch],
+    orientation: &[Orientation],
+) -> Vec<bool> {
+    // Each clause's stored subject and object.
+    let ends: Vec<(Node, Node)> = relations
+        .iter()
+        .zip(orientation)
+        .map(|(m, o)| match o {
+            Orientation::Forward => (m.left, m.right),
+            Orientation::Reverse => (m.right, m.left),
+        })
+        .collect();
+    let in_every = |node: &Node| ends.iter().all(|(s, o)| s == node || o == node);
+    let candidates = ends
+        .first()
+        .map(|(s, o)| [*s, *o])
+        .into_iter()
+        .flatten()
+        .filter(|n| !matches!(n, Node::Any));
+    let mut shared: Vec<Node> = candidates.filter(in_every).collect();
+    // A fixed entity first: its shards are on one node.
+    shared.sort_by_key(|n| !n.is_fixed());
+    match shared.first() {
+        Some(pivot) => ends.iter().map(|(s, _)| s != pivot).collect(),
+        None => vec![false; ends.len()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PredMatch;
+
+    fn clause(left: Node, right: Node) -> RelationMatch {
+        RelationMatch {
+            left,
+            right,
+            predicate: PredMatch::Any,
+            either: false,
+            filters: Vec::new(),
+            statuses: None,
+            fields: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_clause_reads_the_table_split_by_the_entity_all_hold() {
+        use Node::{Any, Entity, Var};
+        use Orientation::{Forward as F, Reverse as R};
+        let one = clause(Entity(7), Var(0));
+        // `E ?r ?x`: the subject's table; read the other way round, the copy.
+        assert_eq!(reads_copy_by_object(&[&one], &[F]), [false]);
+        assert_eq!(reads_copy_by_object(&[&one], &[R]), [true]);
+        // `E ?r1 ?x, ?x ?r2 ?y`: no entity fixed in both; ?x is the first's object and
+        // the second's subject.
+        let two = clause(Var(0), Var(1));
+        assert_eq!(reads_copy_by_object(&[&one, &two], &[F, F]), [true, false]);
+        assert_eq!(reads_copy_by_object(&[&one, &two], &[R, R]), [false, true]);
+        // `A -- B, A -- B` (either way round): A fixed in both, preferred to B.
+        let pair = clause(Entity(1), Entity(2));
+        assert_eq!(
+            reads_copy_by_object(&[&pair, &pair], &[F, R]),
+            [false, true]
+        );
+        // A fixed entity rather than a variable both hold.
+        let fixed_and_var = clause(Var(0), Entity(1));
+        assert_eq!(
+            reads_copy_by_object(&[&fixed_and_var, &fixed_and_var], &[F, F]),
+            [true, true]
+        );
+        // Nothing shared: `E ?r ?x, ?a ?s ?b`, or `_ p _`.
+        let other = clause(Var(2), Var(3));
+        assert_eq!(
+            reads_copy_by_object(&[&one, &other], &[F, F]),
+            [false, false]
+        );
+        let anything = clause(Any, Any);
+        assert_eq!(reads_copy_by_object(&[&anything], &[F]), [false]);
+        // A relation of an entity with itself: the subject's table.
+        let itself = clause(Var(0), Var(0));
+        assert_eq!(reads_copy_by_object(&[&itself], &[F]), [false]);
+    }
+}
