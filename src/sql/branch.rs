@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::bounds::bound_col;
-use super::colocation::{reads_copy_by_object, COPY_BY_OBJECT};
+use super::colocation::{reads_copy_by_object, shared_entity, COPY_BY_OBJECT};
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
 use super::recorded::{entity_table, relation_from, unmerged, Source};
@@ -44,6 +44,13 @@ pub(super) fn branch(
     let keys = Keys::new(select, relations, orientation, needed);
     let mut from: Vec<String> = Vec::new();
     let mut conds: Vec<String> = Vec::new();
+    // The entity all the branch's clauses hold, where the store has the copy by object:
+    // its relation clauses and those inside `not` read the table split by it.
+    let shared = if copy_by_object {
+        shared_entity(relations, orientation)
+    } else {
+        None
+    };
     let copies = if copy_by_object {
         reads_copy_by_object(relations, orientation)
     } else {
@@ -103,7 +110,8 @@ pub(super) fn branch(
                 conds.push(unmerged(&entity_alias(*var)));
             }
             crate::plan::Clause::Not(inner) => {
-                let cond = condition(inner, params, &keys, &mut not_counter);
+                let split = (copy_by_object, shared);
+                let cond = condition(inner, params, &keys, split, &mut not_counter);
                 conds.push(format!("NOT ({cond})"));
             }
         }

@@ -12,36 +12,56 @@ use crate::plan::{Node, Orientation, RelationMatch};
 /// The relations' copy split by object (docs/citus_prepare.sql).
 pub const COPY_BY_OBJECT: &str = "relation_by_object";
 
+/// A clause's stored subject and object, read the way `o` gives.
+pub(super) fn stored_ends(m: &RelationMatch, o: Orientation) -> (Node, Node) {
+    match o {
+        Orientation::Forward => (m.left, m.right),
+        Orientation::Reverse => (m.right, m.left),
+    }
+}
+
+/// The entity every relation clause of a branch holds, read the way `orientation`
+/// gives: the first fixed one (its shards are on one node), else the first variable;
+/// `None` when the clauses share none.
+pub(super) fn shared_entity(
+    relations: &[&RelationMatch],
+    orientation: &[Orientation],
+) -> Option<Node> {
+    let ends: Vec<(Node, Node)> = relations
+        .iter()
+        .zip(orientation)
+        .map(|(m, o)| stored_ends(m, *o))
+        .collect();
+    let in_every = |node: &Node| ends.iter().all(|(s, o)| s == node || o == node);
+    let (first_subject, first_object) = *ends.first()?;
+    let mut shared: Vec<Node> = [first_subject, first_object]
+        .into_iter()
+        .filter(|n| !matches!(n, Node::Any))
+        .filter(in_every)
+        .collect();
+    shared.sort_by_key(|n| !n.is_fixed());
+    shared.first().copied()
+}
+
+/// Whether a relation with stored ends `(subject, object)` is read from the copy by
+/// object: where `shared` (the branch's [`shared_entity`]) is its object and not its
+/// subject.
+pub(super) fn reads_copy(ends: (Node, Node), shared: Option<Node>) -> bool {
+    shared.is_some_and(|p| ends.0 != p && ends.1 == p)
+}
+
 /// For each relation clause read the way `orientation` gives, whether it reads the copy
-/// by object. All false when the clauses share no entity: the first entity fixed in
-/// every clause is preferred (one node), else the first variable every clause holds.
+/// by object ([`reads_copy`] of the branch's [`shared_entity`]).
 pub(super) fn reads_copy_by_object(
     relations: &[&RelationMatch],
     orientation: &[Orientation],
 ) -> Vec<bool> {
-    // Each clause's stored subject and object.
-    let ends: Vec<(Node, Node)> = relations
+    let shared = shared_entity(relations, orientation);
+    relations
         .iter()
         .zip(orientation)
-        .map(|(m, o)| match o {
-            Orientation::Forward => (m.left, m.right),
-            Orientation::Reverse => (m.right, m.left),
-        })
-        .collect();
-    let in_every = |node: &Node| ends.iter().all(|(s, o)| s == node || o == node);
-    let candidates = ends
-        .first()
-        .map(|(s, o)| [*s, *o])
-        .into_iter()
-        .flatten()
-        .filter(|n| !matches!(n, Node::Any));
-    let mut shared: Vec<Node> = candidates.filter(in_every).collect();
-    // A fixed entity first: its shards are on one node.
-    shared.sort_by_key(|n| !n.is_fixed());
-    match shared.first() {
-        Some(pivot) => ends.iter().map(|(s, _)| s != pivot).collect(),
-        None => vec![false; ends.len()],
-    }
+        .map(|(m, o)| reads_copy(stored_ends(m, *o), shared))
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::branch::Keys;
+use super::colocation::{reads_copy, stored_ends, COPY_BY_OBJECT};
 use super::recorded::{relation_table, unmerged};
 use super::{entity_alias, ident, rel_alias, Dialect, Params};
 use crate::plan::{
@@ -201,10 +202,15 @@ pub(super) fn bound(b: Bound, params: &mut Params) -> String {
 }
 
 /// A clause inside `not`, as a boolean SQL expression over the outer query's aliases.
+/// `copy_by_object`: the store has the relations' copy by object, and `shared` is the
+/// entity the outer branch's clauses hold ([`super::colocation`]); a relation inside
+/// `not` that holds it reads the table split by it, so that Citus runs the correlated
+/// subquery inside each shard group.
 pub(super) fn condition(
     c: &crate::plan::Clause,
     params: &mut Params,
     keys: &Keys,
+    (copy_by_object, shared): (bool, Option<Node>),
     counter: &mut usize,
 ) -> String {
     match c {
@@ -216,7 +222,8 @@ pub(super) fn condition(
             unmerged(&entity_alias(*var))
         ),
         crate::plan::Clause::Not(inner) => {
-            format!("NOT ({})", condition(inner, params, keys, counter))
+            let split = (copy_by_object, shared);
+            format!("NOT ({})", condition(inner, params, keys, split, counter))
         }
         crate::plan::Clause::Relation(m) => {
             let mut parts = Vec::new();
@@ -225,7 +232,17 @@ pub(super) fn condition(
                 let alias = ident(format_args!("n{counter}"));
                 let mut conds = Vec::new();
                 relation_conditions(&alias, m, o, params, keys, &mut conds);
-                let table = relation_table(keys.recorded, params);
+                let mut table = relation_table(keys.recorded, params);
+                // Split by the outer branch's entity where this relation holds it (the
+                // subquery runs inside each shard group), else by an entity it fixes
+                // (the subquery reads one shard group).
+                let ends = stored_ends(m, o);
+                let by = shared
+                    .filter(|p| ends.0 == *p || ends.1 == *p)
+                    .or_else(|| [ends.0, ends.1].into_iter().find(Node::is_fixed));
+                if copy_by_object && reads_copy(ends, by) && table == ident("relation") {
+                    table = ident(COPY_BY_OBJECT);
+                }
                 let mut sub = format!("EXISTS (SELECT 1 FROM {table} AS {alias}");
                 if !conds.is_empty() {
                     let _ = write!(sub, " WHERE {}", conds.join(" AND "));

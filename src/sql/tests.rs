@@ -6,6 +6,10 @@ use crate::plan::test_catalog::{test_context, TestCatalog};
 use crate::plan::{resolve, Plan};
 
 fn compiled(text: &str) -> SqlQuery {
+    compiled_with(text, CompileOptions::default())
+}
+
+fn compiled_with(text: &str, opts: CompileOptions) -> SqlQuery {
     let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
     match resolve(
         &stmt,
@@ -13,11 +17,20 @@ fn compiled(text: &str) -> SqlQuery {
         &TestCatalog::new(),
         &test_context(&Default::default()),
     ) {
-        Ok(Plan::Select(s)) => {
-            compile(&s, CompileOptions::default()).unwrap_or_else(|e| panic!("{text:?}: {e}"))
-        }
+        Ok(Plan::Select(s)) => compile(&s, opts).unwrap_or_else(|e| panic!("{text:?}: {e}")),
         other => panic!("{text:?}: {other:?}"),
     }
+}
+
+/// PostgreSQL's statement for `text`, on a store with the relations' copy by object or
+/// without it.
+fn compiled_for_copy(text: &str, copy_by_object: bool) -> SqlQuery {
+    let opts = CompileOptions {
+        dialect: Dialect::Postgres,
+        copy_by_object,
+        ..CompileOptions::default()
+    };
+    compiled_with(text, opts)
 }
 
 fn branches(sql: &SqlQuery) -> Vec<&str> {
@@ -346,23 +359,6 @@ fn a_pure_show_compiles_to_the_unnarrowed_statement() {
 
 #[test]
 fn with_a_copy_by_object_each_branch_reads_the_table_split_by_its_shared_entity() {
-    let compile_with = |text: &str, copy_by_object: bool| {
-        let stmt = crate::lang::parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
-        let Ok(Plan::Select(s)) = resolve(
-            &stmt,
-            text,
-            &TestCatalog::new(),
-            &test_context(&Default::default()),
-        ) else {
-            panic!("{text:?}")
-        };
-        let opts = CompileOptions {
-            dialect: Dialect::Postgres,
-            copy_by_object,
-            ..CompileOptions::default()
-        };
-        compile(&s, opts).unwrap_or_else(|e| panic!("{text:?}: {e}"))
-    };
     let tables = |sql: &SqlQuery| -> Vec<String> {
         branches(sql)
             .iter()
@@ -374,7 +370,7 @@ fn with_a_copy_by_object_each_branch_reads_the_table_split_by_its_shared_entity(
     };
     // `Aliyev ?r1 ?x, ?x ?r2 ?y`: ?x is the entity both clauses hold; each branch reads
     // each clause from the table split by ?x's column.
-    let q3 = compile_with("Aliyev ?r1 ?x, ?x ?r2 ?y", true);
+    let q3 = compiled_for_copy("Aliyev ?r1 ?x, ?x ?r2 ?y", true);
     assert!(
         tables(&q3)[0].starts_with(r#""relation_by_object" AS "r0", "relation" AS "r1", "#),
         "{}",
@@ -387,11 +383,42 @@ fn with_a_copy_by_object_each_branch_reads_the_table_split_by_its_shared_entity(
     // Forward-forward: r0 by object; the other branches read one or both ways round.
     assert_eq!(copies, [1, 2, 0, 1]);
     // Without the copy, or on SQLite: `relation` throughout, the same SQL otherwise.
-    let plain = compile_with("Aliyev ?r1 ?x, ?x ?r2 ?y", false);
+    let plain = compiled_for_copy("Aliyev ?r1 ?x, ?x ?r2 ?y", false);
     assert!(!plain.text.contains("relation_by_object"));
     assert_eq!(
         q3.text.replace("\"relation_by_object\"", "\"relation\""),
         plain.text
     );
     assert_eq!(q3.params, plain.params);
+}
+
+#[test]
+fn with_a_copy_by_object_a_not_clause_reads_the_table_split_by_the_shared_entity() {
+    let sql = compiled_for_copy("?who visited ?where, not _ received ?who", true).text;
+    // ?who is the outer clause's subject (`relation`) and the inner one's object: the
+    // subquery reads the copy split by object, in the same shard group.
+    assert!(sql.contains(r#"FROM "relation" AS "r0""#), "{sql}");
+    assert!(
+        sql.contains(r#"EXISTS (SELECT 1 FROM "relation_by_object" AS "n1""#),
+        "{sql}"
+    );
+}
+
+#[test]
+fn with_a_copy_by_object_a_not_clause_alone_reads_the_table_split_by_its_fixed_entity() {
+    let text = "?c:country, not ?c -- Iran";
+    // No relation outside `not`: each way round reads the table split by Iran's
+    // column (its object, then its subject), one shard group.
+    let with = compiled_for_copy(text, true).text;
+    assert!(
+        with.contains(r#"EXISTS (SELECT 1 FROM "relation_by_object" AS "n1""#),
+        "{with}"
+    );
+    assert!(
+        with.contains(r#"EXISTS (SELECT 1 FROM "relation" AS "n2""#),
+        "{with}"
+    );
+    assert!(!compiled_for_copy(text, false)
+        .text
+        .contains("relation_by_object"));
 }
