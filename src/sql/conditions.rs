@@ -230,20 +230,49 @@ pub(super) fn condition(
             for o in m.orientations() {
                 *counter += 1;
                 let alias = ident(format_args!("n{counter}"));
+                let ends = stored_ends(m, o);
+                let holds_shared = shared.is_some_and(|p| ends.0 == p || ends.1 == p);
+                // Where the store is split (Citus) and this relation does not hold the
+                // entity the outer clauses share, a subquery correlated with the outer
+                // query would read other shard groups than its rows, which Citus does
+                // not run: one that meets the outer query only in one entity is asked
+                // as a list instead (`key IN (SELECT …)`, the same rows: both sides are
+                // never NULL), which Citus reads first and sends to the nodes.
+                let list = (copy_by_object && !holds_shared)
+                    .then(|| only_outer_entity(m, ends))
+                    .flatten();
                 let mut conds = Vec::new();
-                relation_conditions(&alias, m, o, params, keys, &mut conds);
+                match list {
+                    Some((var, _)) => {
+                        // The variable's equality is the list's: the rest as it is.
+                        let mut alone = m.clone();
+                        for end in [&mut alone.left, &mut alone.right] {
+                            if *end == Node::Var(var) {
+                                *end = Node::Any;
+                            }
+                        }
+                        relation_conditions(&alias, &alone, o, params, keys, &mut conds);
+                    }
+                    None => relation_conditions(&alias, m, o, params, keys, &mut conds),
+                }
                 let mut table = relation_table(keys.recorded, params);
                 // Split by the outer branch's entity where this relation holds it (the
                 // subquery runs inside each shard group), else by an entity it fixes
                 // (the subquery reads one shard group).
-                let ends = stored_ends(m, o);
                 let by = shared
-                    .filter(|p| ends.0 == *p || ends.1 == *p)
+                    .filter(|_| holds_shared)
                     .or_else(|| [ends.0, ends.1].into_iter().find(Node::is_fixed));
                 if copy_by_object && reads_copy(ends, by) && table == ident("relation") {
                     table = ident(COPY_BY_OBJECT);
                 }
-                let mut sub = format!("EXISTS (SELECT 1 FROM {table} AS {alias}");
+                let mut sub = match list {
+                    Some((var, column)) => format!(
+                        "{} IN (SELECT {alias}.{} FROM {table} AS {alias}",
+                        keys.entity(var),
+                        ident(column)
+                    ),
+                    None => format!("EXISTS (SELECT 1 FROM {table} AS {alias}"),
+                };
                 if !conds.is_empty() {
                     let _ = write!(sub, " WHERE {}", conds.join(" AND "));
                 }
@@ -252,5 +281,25 @@ pub(super) fn condition(
             }
             parts.join(" OR ")
         }
+    }
+}
+
+/// The one entity variable through which a relation inside `not` meets the outer query,
+/// and the stored column (`subject`, `object`) that holds it: `None` when it meets it
+/// otherwise too (a second variable, a predicate variable, a label's time).
+fn only_outer_entity(m: &RelationMatch, ends: (Node, Node)) -> Option<(usize, &'static str)> {
+    let labels = m.filters.iter().any(|f| {
+        [f.lo, f.hi]
+            .iter()
+            .any(|b| matches!(b, Bound::StartOf(_) | Bound::EndOf(_)))
+    });
+    if labels || matches!(m.predicate, PredMatch::Var(_)) {
+        return None;
+    }
+    match ends {
+        (Node::Var(_), Node::Var(_)) => None,
+        (Node::Var(v), _) => Some((v, "subject")),
+        (_, Node::Var(v)) => Some((v, "object")),
+        _ => None,
     }
 }

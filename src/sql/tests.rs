@@ -405,20 +405,26 @@ fn with_a_copy_by_object_a_not_clause_reads_the_table_split_by_the_shared_entity
 }
 
 #[test]
-fn with_a_copy_by_object_a_not_clause_alone_reads_the_table_split_by_its_fixed_entity() {
+fn with_a_copy_by_object_a_not_clause_alone_is_asked_as_a_list() {
     let text = "?c:country, not ?c -- Iran";
-    // No relation outside `not`: each way round reads the table split by Iran's
-    // column (its object, then its subject), one shard group.
+    // No relation outside `not`: each way round is a list of the entities related to
+    // Iran, read from the table split by Iran's column (its object, then its subject).
     let with = compiled_for_copy(text, true).text;
+    for list in [
+        r#""e0"."key" IN (SELECT "n1"."subject" FROM "relation_by_object" AS "n1" WHERE "n1"."object" = "#,
+        r#""e0"."key" IN (SELECT "n2"."object" FROM "relation" AS "n2" WHERE "n2"."subject" = "#,
+    ] {
+        assert!(with.contains(list), "{with}");
+    }
+    assert!(!with.contains("EXISTS"), "{with}");
+    let without = compiled_for_copy(text, false).text;
     assert!(
-        with.contains(r#"EXISTS (SELECT 1 FROM "relation_by_object" AS "n1""#),
-        "{with}"
+        without.contains("EXISTS (SELECT 1 FROM \"relation\" AS \"n1\""),
+        "{without}"
     );
-    assert!(
-        with.contains(r#"EXISTS (SELECT 1 FROM "relation" AS "n2""#),
-        "{with}"
-    );
-    assert!(!compiled_for_copy(text, false)
-        .text
-        .contains("relation_by_object"));
+    // A relation that meets the outer query otherwise too (a label's time) stays a
+    // correlated subquery.
+    let labelled =
+        compiled_for_copy("?who visited ?where @v, not _ received ?who on @v", true).text;
+    assert!(labelled.contains("EXISTS (SELECT 1 FROM"), "{labelled}");
 }
