@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::bounds::bound_col;
-use super::colocation::{reads_copy_by_object, shared_entity, COPY_BY_OBJECT};
+use super::colocation::{reads_copy_by_object, shared_entity, stands_alone, COPY_BY_OBJECT};
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
 use super::recorded::{entity_table, relation_from, unmerged, Source};
@@ -56,6 +56,13 @@ pub(super) fn branch(
     } else {
         Vec::new()
     };
+    // Clauses that share no entity cannot be joined inside shard groups: the first, if
+    // it fixes an entity and meets the others only through them, is read on its own
+    // (a subquery Citus runs first, on that entity's node, and sends to the nodes).
+    let first_alone = copy_by_object
+        && shared.is_none()
+        && relations.len() > 1
+        && relations.first().is_some_and(|m| stands_alone(m));
     for (i, m) in relations.iter().enumerate() {
         let alias = rel_alias(i);
         let source = sources.and_then(|s| s.get(i).copied());
@@ -64,6 +71,16 @@ pub(super) fn branch(
         // subquery of versions as recorded).
         if copies.get(i).copied().unwrap_or(false) && table == ident("relation") {
             table = ident(COPY_BY_OBJECT);
+        }
+        if i == 0 && first_alone {
+            let mut own: Vec<String> = current.into_iter().collect();
+            relation_conditions(&alias, m, orientation[i], params, &keys, &mut own);
+            let mut sub = format!("(SELECT * FROM {table} AS {alias}");
+            if !own.is_empty() {
+                let _ = write!(sub, " WHERE {}", own.join(" AND "));
+            }
+            from.push(format!("{sub}) AS {alias}"));
+            continue;
         }
         from.push(format!("{table} AS {alias}"));
         conds.extend(current);

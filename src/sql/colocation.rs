@@ -7,7 +7,7 @@
 //! shards, or on every node at once with the joins inside each (no rows moved between
 //! nodes); a branch with no such entity reads `relation` throughout.
 
-use crate::plan::{Node, Orientation, RelationMatch};
+use crate::plan::{Bound, Node, Orientation, RelationMatch};
 
 /// The relations' copy split by object (docs/citus_prepare.sql).
 pub const COPY_BY_OBJECT: &str = "relation_by_object";
@@ -62,6 +62,23 @@ pub(super) fn reads_copy_by_object(
         .zip(orientation)
         .map(|(m, o)| reads_copy(stored_ends(m, *o), shared))
         .collect()
+}
+
+/// Whether the first relation clause of a branch whose clauses share no entity can be
+/// read on its own: it fixes an entity (its rows are on one node) and its conditions
+/// name no other clause (no label's time in its filters; its variables are its own,
+/// being the first).
+pub(super) fn stands_alone(m: &RelationMatch) -> bool {
+    (m.left.is_fixed() || m.right.is_fixed()) && !compares_with_a_label(m)
+}
+
+/// Whether a clause's time filters compare with another clause's relation (`after @a`).
+pub(super) fn compares_with_a_label(m: &RelationMatch) -> bool {
+    m.filters.iter().any(|f| {
+        [f.lo, f.hi]
+            .iter()
+            .any(|b| matches!(b, Bound::StartOf(_) | Bound::EndOf(_)))
+    })
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::branch::Keys;
-use super::colocation::{reads_copy, stored_ends, COPY_BY_OBJECT};
+use super::colocation::{compares_with_a_label, reads_copy, stored_ends, COPY_BY_OBJECT};
 use super::recorded::{relation_table, unmerged};
 use super::{entity_alias, ident, rel_alias, Dialect, Params};
 use crate::plan::{
@@ -288,12 +288,7 @@ pub(super) fn condition(
 /// and the stored column (`subject`, `object`) that holds it: `None` when it meets it
 /// otherwise too (a second variable, a predicate variable, a label's time).
 fn only_outer_entity(m: &RelationMatch, ends: (Node, Node)) -> Option<(usize, &'static str)> {
-    let labels = m.filters.iter().any(|f| {
-        [f.lo, f.hi]
-            .iter()
-            .any(|b| matches!(b, Bound::StartOf(_) | Bound::EndOf(_)))
-    });
-    if labels || matches!(m.predicate, PredMatch::Var(_)) {
+    if compares_with_a_label(m) || matches!(m.predicate, PredMatch::Var(_)) {
         return None;
     }
     match ends {

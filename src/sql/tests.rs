@@ -428,3 +428,23 @@ fn with_a_copy_by_object_a_not_clause_alone_is_asked_as_a_list() {
         compiled_for_copy("?who visited ?where @v, not _ received ?who on @v", true).text;
     assert!(labelled.contains("EXISTS (SELECT 1 FROM"), "{labelled}");
 }
+
+#[test]
+fn with_a_copy_by_object_clauses_sharing_no_entity_read_the_first_on_its_own() {
+    // The two clauses share no entity: the first, which fixes one, becomes a subquery
+    // holding its own conditions; the second is joined to it by time.
+    let text = "Pezeshkian visited Baku @v, ?a ?r ?b within @v";
+    let with = compiled_for_copy(text, true).text;
+    assert!(
+        with.contains(r#"FROM (SELECT * FROM "relation" AS "r0" WHERE "r0"."subject" = "#),
+        "{with}"
+    );
+    assert!(with.contains(r#") AS "r0", "relation" AS "r1""#), "{with}");
+    // The same rows' SQL otherwise: without the copy the first clause is a table.
+    let without = compiled_for_copy(text, false).text;
+    assert!(!without.contains("SELECT * FROM"), "{without}");
+    // A first clause that fixes no entity stays a table (a subquery would bring every
+    // relation to the coordinator).
+    let unfixed = compiled_for_copy("?x visited ?y @v, ?a ?r ?b within @v", true).text;
+    assert!(!unfixed.contains("SELECT * FROM"), "{unfixed}");
+}

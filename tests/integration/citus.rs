@@ -1,8 +1,7 @@
 //! A store distributed by Citus (SERVER.md, "Citus"; docs/SCALE.md): the seed data
 //! imported through the binary, the store distributed by the project's own scripts
 //! (docs/citus_prepare.sql, docs/citus_distribute.sql), then every query of the language
-//! corpus gives SQLite's rows (but for one that Citus refuses, pinned below), one-entity
-//! questions run on one node, `check`, `stats`, `describe` and `export` answer as on
+//! corpus gives SQLite's rows, one-entity questions run on one node, `check`, `stats`, `describe` and `export` answer as on
 //! SQLite, and writes are refused (exit 2) with the store unchanged.
 //!
 //! Citus is not packaged for Debian, so CI has none: the test is ignored unless asked for
@@ -21,14 +20,6 @@ const SCRIPTS: [&str; 2] = [
     concat!(env!("CARGO_MANIFEST_DIR"), "/docs/citus_prepare.sql"),
     concat!(env!("CARGO_MANIFEST_DIR"), "/docs/citus_distribute.sql"),
 ];
-
-/// The corpus's queries Citus refuses, with its error: two clauses that hold no entity
-/// in common, joined by their times alone. Pinned, so that a change making it run on
-/// Citus updates this list and docs/SCALE.md with it.
-const REFUSED_BY_CITUS: [(&str, &str); 1] = [(
-    "label_range_end",
-    "joined on their distribution columns with equal operator",
-)];
 
 /// One-entity questions of the seed data, each asked of the entity on either side:
 /// Citus runs each on the one node that holds the entity's shards (SERVER.md).
@@ -86,7 +77,7 @@ fn a_store_citus_distributes_answers_as_on_sqlite_and_refuses_writes() {
     );
 
     let sqlite = seed_store();
-    let mut differ = differences_from_sqlite(&on_citus, &REFUSED_BY_CITUS);
+    let mut differ = differences_from_sqlite(&on_citus);
     for args in [
         &["stats"][..],
         &["query", "--format", "jsonl", "describe pezeshkian"],
@@ -149,7 +140,7 @@ fn a_store_prepared_for_citus_reads_its_copy_by_object_and_refuses_writes() {
             .contains("\"relation_by_object\" AS \"r0\""),
         "{explained:?}"
     );
-    let differ = differences_from_sqlite(&on_postgres, &[]);
+    let differ = differences_from_sqlite(&on_postgres);
     assert!(differ.is_empty(), "{}", differ.join("\n"));
     let checked = on_postgres(&["check"]);
     assert_eq!(checked.status, 0, "{checked:?}");
