@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use super::bounds::bound_col;
-use super::colocation::{reads_copy_by_object, shared_entity, stands_alone, COPY_BY_OBJECT};
+use super::colocation::{
+    fixed_entity, reads_copy, shared_entity, stands_alone, stored_ends, COPY_BY_OBJECT,
+};
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
 use super::recorded::{entity_table, relation_from, unmerged, Source};
@@ -51,11 +53,6 @@ pub(super) fn branch(
     } else {
         None
     };
-    let copies = if copy_by_object {
-        reads_copy_by_object(relations, orientation)
-    } else {
-        Vec::new()
-    };
     // Clauses that share no entity cannot be joined inside shard groups: the first, if
     // it fixes an entity and meets the others only through them, is read on its own
     // (a subquery Citus runs first, on that entity's node, and sends to the nodes).
@@ -67,9 +64,16 @@ pub(super) fn branch(
         let alias = rel_alias(i);
         let source = sources.and_then(|s| s.get(i).copied());
         let (mut table, current) = relation_from(select.recorded, source, &alias, params);
-        // The copy has the table's columns: only the name read changes (not for a
-        // subquery of versions as recorded).
-        if copies.get(i).copied().unwrap_or(false) && table == ident("relation") {
+        // The table split by the shared entity (by the entity it fixes, for a first
+        // clause read alone). The copy has the table's columns: only the name read
+        // changes (not for a subquery of versions as recorded).
+        let ends = stored_ends(m, orientation[i]);
+        let by = if i == 0 && first_alone {
+            fixed_entity(ends)
+        } else {
+            shared
+        };
+        if copy_by_object && reads_copy(ends, by) && table == ident("relation") {
             table = ident(COPY_BY_OBJECT);
         }
         if i == 0 && first_alone {

@@ -43,25 +43,17 @@ pub(super) fn shared_entity(
     shared.first().copied()
 }
 
+/// The first entity a relation with stored ends `(subject, object)` fixes: its rows are
+/// in that entity's shard group of the table split by its column.
+pub(super) fn fixed_entity(ends: (Node, Node)) -> Option<Node> {
+    [ends.0, ends.1].into_iter().find(Node::is_fixed)
+}
+
 /// Whether a relation with stored ends `(subject, object)` is read from the copy by
 /// object: where `shared` (the branch's [`shared_entity`]) is its object and not its
 /// subject.
 pub(super) fn reads_copy(ends: (Node, Node), shared: Option<Node>) -> bool {
     shared.is_some_and(|p| ends.0 != p && ends.1 == p)
-}
-
-/// For each relation clause read the way `orientation` gives, whether it reads the copy
-/// by object ([`reads_copy`] of the branch's [`shared_entity`]).
-pub(super) fn reads_copy_by_object(
-    relations: &[&RelationMatch],
-    orientation: &[Orientation],
-) -> Vec<bool> {
-    let shared = shared_entity(relations, orientation);
-    relations
-        .iter()
-        .zip(orientation)
-        .map(|(m, o)| reads_copy(stored_ends(m, *o), shared))
-        .collect()
 }
 
 /// Whether the first relation clause of a branch whose clauses share no entity can be
@@ -85,6 +77,19 @@ pub(super) fn compares_with_a_label(m: &RelationMatch) -> bool {
 mod tests {
     use super::*;
     use crate::plan::PredMatch;
+
+    /// For each clause read the way `orientation` gives, whether it reads the copy.
+    fn reads_copy_by_object(
+        relations: &[&RelationMatch],
+        orientation: &[Orientation],
+    ) -> Vec<bool> {
+        let shared = shared_entity(relations, orientation);
+        relations
+            .iter()
+            .zip(orientation)
+            .map(|(m, o)| reads_copy(stored_ends(m, *o), shared))
+            .collect()
+    }
 
     fn clause(left: Node, right: Node) -> RelationMatch {
         RelationMatch {

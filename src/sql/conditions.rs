@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use super::branch::Keys;
-use super::colocation::{compares_with_a_label, reads_copy, stored_ends, COPY_BY_OBJECT};
+use super::colocation::{
+    compares_with_a_label, fixed_entity, reads_copy, stored_ends, COPY_BY_OBJECT,
+};
 use super::recorded::{relation_table, unmerged};
 use super::{entity_alias, ident, rel_alias, Dialect, Params};
 use crate::plan::{
@@ -261,7 +263,7 @@ pub(super) fn condition(
                 // (the subquery reads one shard group).
                 let by = shared
                     .filter(|_| holds_shared)
-                    .or_else(|| [ends.0, ends.1].into_iter().find(Node::is_fixed));
+                    .or_else(|| fixed_entity(ends));
                 if copy_by_object && reads_copy(ends, by) && table == ident("relation") {
                     table = ident(COPY_BY_OBJECT);
                 }
