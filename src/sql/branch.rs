@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::bounds::bound_col;
 use super::colocation::{
-    fixed_entity, reads_copy, shared_entity, stands_alone, stored_ends, COPY_BY_OBJECT,
+    fixed_entity, shared_entity, split_table, stands_alone, stored_ends, Split,
 };
 use super::columns::relation_column;
 use super::conditions::{condition, relation_conditions};
@@ -48,34 +48,30 @@ pub(super) fn branch(
     let mut conds: Vec<String> = Vec::new();
     // The entity all the branch's clauses hold, where the store has the copy by object:
     // its relation clauses and those inside `not` read the table split by it.
-    let shared = if copy_by_object {
-        shared_entity(relations, orientation)
-    } else {
-        None
-    };
+    let split = copy_by_object.then(|| Split {
+        shared: shared_entity(relations, orientation),
+    });
+    let shared = split.and_then(|s| s.shared);
     // Clauses that share no entity cannot be joined inside shard groups: the first, if
     // it fixes an entity and meets the others only through them, is read on its own
     // (a subquery Citus runs first, on that entity's node, and sends to the nodes).
-    let first_alone = copy_by_object
+    let first_alone = split.is_some()
         && shared.is_none()
         && relations.len() > 1
         && relations.first().is_some_and(|m| stands_alone(m));
     for (i, m) in relations.iter().enumerate() {
         let alias = rel_alias(i);
         let source = sources.and_then(|s| s.get(i).copied());
-        let (mut table, current) = relation_from(select.recorded, source, &alias, params);
+        let (table, current) = relation_from(select.recorded, source, &alias, params);
         // The table split by the shared entity (by the entity it fixes, for a first
-        // clause read alone). The copy has the table's columns: only the name read
-        // changes (not for a subquery of versions as recorded).
+        // clause read alone).
         let ends = stored_ends(m, orientation[i]);
         let by = if i == 0 && first_alone {
             fixed_entity(ends)
         } else {
             shared
         };
-        if copy_by_object && reads_copy(ends, by) && table == ident("relation") {
-            table = ident(COPY_BY_OBJECT);
-        }
+        let table = split_table(table, ends, by);
         if i == 0 && first_alone {
             let mut own: Vec<String> = current.into_iter().collect();
             relation_conditions(&alias, m, orientation[i], params, &keys, &mut own);
@@ -131,7 +127,6 @@ pub(super) fn branch(
                 conds.push(unmerged(&entity_alias(*var)));
             }
             crate::plan::Clause::Not(inner) => {
-                let split = (copy_by_object, shared);
                 let cond = condition(inner, params, &keys, split, &mut not_counter);
                 conds.push(format!("NOT ({cond})"));
             }

@@ -7,6 +7,7 @@
 //! shards, or on every node at once with the joins inside each (no rows moved between
 //! nodes); a branch with no such entity reads `relation` throughout.
 
+use super::ident;
 use crate::plan::{Bound, Node, Orientation, RelationMatch};
 
 /// The relations' copy split by object (docs/citus_prepare.sql).
@@ -49,11 +50,28 @@ pub(super) fn fixed_entity(ends: (Node, Node)) -> Option<Node> {
     [ends.0, ends.1].into_iter().find(Node::is_fixed)
 }
 
+/// Where the store has the relations' copy by object: the entity the clauses of the
+/// branch being compiled hold ([`shared_entity`]), if any.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Split {
+    pub(super) shared: Option<Node>,
+}
+
 /// Whether a relation with stored ends `(subject, object)` is read from the copy by
-/// object: where `shared` (the branch's [`shared_entity`]) is its object and not its
-/// subject.
-pub(super) fn reads_copy(ends: (Node, Node), shared: Option<Node>) -> bool {
-    shared.is_some_and(|p| ends.0 != p && ends.1 == p)
+/// object: where `by` (the entity to keep it with) is its object and not its subject.
+fn reads_copy(ends: (Node, Node), by: Option<Node>) -> bool {
+    by.is_some_and(|p| ends.0 != p && ends.1 == p)
+}
+
+/// What a relation with stored ends `ends` reads, `table` being what it reads unsplit:
+/// the copy by object where [`reads_copy`] says so and `table` is `relation` itself
+/// (the copy has its columns; a subquery of versions as recorded stays), else `table`.
+pub(super) fn split_table(table: String, ends: (Node, Node), by: Option<Node>) -> String {
+    if reads_copy(ends, by) && table == ident("relation") {
+        ident(COPY_BY_OBJECT)
+    } else {
+        table
+    }
 }
 
 /// Whether the first relation clause of a branch whose clauses share no entity can be

@@ -4,9 +4,7 @@
 use std::fmt::Write as _;
 
 use super::branch::Keys;
-use super::colocation::{
-    compares_with_a_label, fixed_entity, reads_copy, stored_ends, COPY_BY_OBJECT,
-};
+use super::colocation::{compares_with_a_label, fixed_entity, split_table, stored_ends, Split};
 use super::recorded::{relation_table, unmerged};
 use super::{entity_alias, ident, rel_alias, Dialect, Params};
 use crate::plan::{
@@ -204,15 +202,15 @@ pub(super) fn bound(b: Bound, params: &mut Params) -> String {
 }
 
 /// A clause inside `not`, as a boolean SQL expression over the outer query's aliases.
-/// `copy_by_object`: the store has the relations' copy by object, and `shared` is the
-/// entity the outer branch's clauses hold ([`super::colocation`]); a relation inside
-/// `not` that holds it reads the table split by it, so that Citus runs the correlated
-/// subquery inside each shard group.
+/// `split`: where the store has the relations' copy by object, the entity the outer
+/// branch's clauses hold ([`super::colocation`]); a relation inside `not` that holds it
+/// reads the table split by it, so that Citus runs the correlated subquery inside each
+/// shard group.
 pub(super) fn condition(
     c: &crate::plan::Clause,
     params: &mut Params,
     keys: &Keys,
-    (copy_by_object, shared): (bool, Option<Node>),
+    split: Option<Split>,
     counter: &mut usize,
 ) -> String {
     match c {
@@ -224,7 +222,6 @@ pub(super) fn condition(
             unmerged(&entity_alias(*var))
         ),
         crate::plan::Clause::Not(inner) => {
-            let split = (copy_by_object, shared);
             format!("NOT ({})", condition(inner, params, keys, split, counter))
         }
         crate::plan::Clause::Relation(m) => {
@@ -233,6 +230,7 @@ pub(super) fn condition(
                 *counter += 1;
                 let alias = ident(format_args!("n{counter}"));
                 let ends = stored_ends(m, o);
+                let shared = split.and_then(|s| s.shared);
                 let holds_shared = shared.is_some_and(|p| ends.0 == p || ends.1 == p);
                 // Where the store is split (Citus) and this relation does not hold the
                 // entity the outer clauses share, a subquery correlated with the outer
@@ -240,7 +238,7 @@ pub(super) fn condition(
                 // not run: one that meets the outer query only in one entity is asked
                 // as a list instead (`key IN (SELECT …)`, the same rows: both sides are
                 // never NULL), which Citus reads first and sends to the nodes.
-                let list = (copy_by_object && !holds_shared)
+                let list = (split.is_some() && !holds_shared)
                     .then(|| only_outer_entity(m, ends))
                     .flatten();
                 let mut conds = Vec::new();
@@ -257,16 +255,17 @@ pub(super) fn condition(
                     }
                     None => relation_conditions(&alias, m, o, params, keys, &mut conds),
                 }
-                let mut table = relation_table(keys.recorded, params);
                 // Split by the outer branch's entity where this relation holds it (the
                 // subquery runs inside each shard group), else by an entity it fixes
                 // (the subquery reads one shard group).
-                let by = shared
-                    .filter(|_| holds_shared)
-                    .or_else(|| fixed_entity(ends));
-                if copy_by_object && reads_copy(ends, by) && table == ident("relation") {
-                    table = ident(COPY_BY_OBJECT);
-                }
+                let by = split.and_then(|_| {
+                    if holds_shared {
+                        shared
+                    } else {
+                        fixed_entity(ends)
+                    }
+                });
+                let table = split_table(relation_table(keys.recorded, params), ends, by);
                 let mut sub = match list {
                     Some((var, column)) => format!(
                         "{} IN (SELECT {alias}.{} FROM {table} AS {alias}",

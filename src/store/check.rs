@@ -211,7 +211,7 @@ impl Store {
                 .collect();
             push_limited(problems, "sqlite integrity", findings);
         }
-        check_rules(db, problems)
+        check_rules(db, self.copy_by_object(), problems)
     }
 }
 
@@ -220,14 +220,18 @@ impl Store {
 /// must have none before it is committed.
 pub(super) fn rule_problems(conn: &(impl Sql + ?Sized)) -> Result<Vec<Problem>, DbError> {
     let mut problems = Vec::new();
-    check_rules(conn, &mut problems).map_err(|failure| failure.source)?;
+    // A restored history goes into a new store, never one prepared for Citus (which
+    // refuses imports): no copy by object.
+    check_rules(conn, false, &mut problems).map_err(|failure| failure.source)?;
     Ok(problems)
 }
 
 /// SQLite's foreign key check (a PostgreSQL server enforces foreign keys itself), then
-/// the store's rules.
+/// the store's rules; `copy_by_object`: the store has the relations' copy by object (see
+/// [`super::Store::copy_by_object`]).
 fn check_rules(
     conn: &(impl Sql + ?Sized),
+    copy_by_object: bool,
     problems: &mut Vec<Problem>,
 ) -> Result<(), CheckFailure> {
     let d = conn.dialect();
@@ -310,7 +314,7 @@ fn check_rules(
     // relations' copy by object (prepared for Citus, which splits `relation` by subject),
     // `b` is read from the copy, whose shards hold the same entities' rows as `a`'s: a
     // join Citus runs on each node (docs/SCALE.md).
-    let mirror = if super::server::copy_by_object(conn).map_err(rules)? {
+    let mirror = if copy_by_object {
         crate::sql::COPY_BY_OBJECT
     } else {
         "relation"

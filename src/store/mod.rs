@@ -495,9 +495,10 @@ pub struct Store {
     /// relation key before the first of them, and the SQL of the insert triggers dropped
     /// meanwhile (see `Store::defer_add_triggers`).
     deferred_triggers: Option<(i64, String)>,
-    /// The store has its relations' copy by object (a PostgreSQL store prepared for
-    /// Citus, docs/SCALE.md), which queries read where it keeps them on one node.
-    copy_by_object: bool,
+    /// What a PostgreSQL store knows of Citus (docs/SCALE.md): its relations' copy by
+    /// object, which queries read where it keeps them on one node; whether Citus is
+    /// installed. Nothing for a SQLite store.
+    citus: server::Citus,
 }
 
 impl std::fmt::Debug for Store {
@@ -540,7 +541,7 @@ impl Store {
     /// Whether the store has its relations' copy by object (docs/SCALE.md), for the
     /// compiler ([`crate::sql::CompileOptions::copy_by_object`]).
     pub fn copy_by_object(&self) -> bool {
-        self.copy_by_object
+        self.citus.copy_by_object
     }
 
     /// The SQLite connection, for the fuzz harness alone (feature `fuzzing`, never on by

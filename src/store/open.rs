@@ -206,7 +206,7 @@ impl Store {
             change: None,
             group: false,
             deferred_triggers: None,
-            copy_by_object: false,
+            citus: super::server::Citus::default(),
         })
     }
 }
@@ -306,7 +306,7 @@ impl Store {
             change: None,
             group: false,
             deferred_triggers: None,
-            copy_by_object: false,
+            citus: super::server::Citus::default(),
         })
     }
 }

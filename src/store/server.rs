@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use super::db::postgres::{config, is_conninfo, quote_identifier, redact};
-use super::db::{Db, PgConn, Sql};
+use super::db::{Db, PgConn};
 use super::{Mode, Store, StoreError};
 
 /// The PostgreSQL schema that holds a store when `--schema` is not given.
@@ -109,8 +109,8 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
     let path = PathBuf::from(&label);
 
     let read = StoreError::db("cannot read the store's schema version");
-    let (exists, version, copied) = match quick_version(&db, schema, read_only) {
-        Some((version, copied)) => (true, version, copied),
+    let (exists, version, citus) = match quick_version(&db, schema, read_only) {
+        Some((version, citus)) => (true, version, citus),
         None => {
             // The settings again as statements: a connection pooler may have dropped
             // the startup packet's (PgBouncer's `ignore_startup_parameters`).
@@ -118,10 +118,10 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
                 pg.set_session(schema, read_only).map_err(read)?;
             }
             let (exists, version) = version(&db, schema).map_err(read)?;
-            let copied = exists && copy_by_object(&db).map_err(read)?;
-            db.query_row(&format!("SELECT {PAGE_COST_SQL}"), &[], |_| Ok(()))
+            let citus = db
+                .query_row(&format!("SELECT {}", session_sql()), &[], Citus::read)
                 .map_err(read)?;
-            (exists, version, copied)
+            (exists, version, citus)
         }
     };
     if !exists && mode != Mode::Create {
@@ -162,25 +162,42 @@ fn open(conninfo: &str, schema: &str, mode: Mode) -> Result<Store, StoreError> {
         change: None,
         group: false,
         deferred_triggers: None,
-        copy_by_object: copied,
+        citus,
     })
 }
 
-/// Whether the store's schema (the search path) holds the relations' copy by object,
-/// which docs/citus_prepare.sql makes for Citus: an expression.
-fn copy_by_object_sql() -> String {
-    format!("to_regclass('{}') IS NOT NULL", crate::sql::COPY_BY_OBJECT)
+/// What a PostgreSQL store knows of Citus once it is opened (docs/SCALE.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Citus {
+    /// The store's schema holds the relations' copy by object, which
+    /// docs/citus_prepare.sql makes (a store prepared for Citus).
+    pub(crate) copy_by_object: bool,
+    /// Citus's catalogue is in the database (the extension is installed).
+    pub(crate) installed: bool,
 }
 
-/// Whether the store has the relations' copy by object ([`copy_by_object_sql`]); never
-/// a SQLite store.
-pub(crate) fn copy_by_object(db: &(impl Sql + ?Sized)) -> Result<bool, super::db::DbError> {
-    if db.dialect() != super::db::Dialect::Postgres {
-        return Ok(false);
+impl Citus {
+    /// The two columns [`session_sql`] gives after the first `at` others.
+    fn read_at(r: &super::db::Row<'_>, at: usize) -> Result<Citus, super::db::DbError> {
+        Ok(Citus {
+            copy_by_object: r.get(at)?,
+            installed: r.get(at + 1)?,
+        })
     }
-    db.query_row(&format!("SELECT {}", copy_by_object_sql()), &[], |r| {
-        r.get(0)
-    })
+
+    fn read(r: &super::db::Row<'_>) -> Result<Citus, super::db::DbError> {
+        Citus::read_at(r, 0)
+    }
+}
+
+/// The columns a store reads of its session when it opens: [`Citus`]'s two, then the
+/// page cost it sets ([`PAGE_COST_SQL`]). The store's schema is the search path.
+fn session_sql() -> String {
+    format!(
+        "to_regclass('{}') IS NOT NULL, \
+         to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL, {PAGE_COST_SQL}",
+        crate::sql::COPY_BY_OBJECT
+    )
 }
 
 /// The planner's cost of a page read at random, for the session: 1.1 (the tables in the
@@ -191,20 +208,19 @@ pub(crate) fn copy_by_object(db: &(impl Sql + ?Sized)) -> Result<bool, super::db
 const PAGE_COST_SQL: &str = "CASE WHEN current_setting('random_page_cost') = '4' \
      THEN set_config('random_page_cost', '1.1', false) END";
 
-/// The version of the store the session's settings name, and whether it has the
-/// relations' copy by object, in one statement (one round trip), which also sets the
-/// session's page cost ([`PAGE_COST_SQL`]): its version table is on the search path, the
-/// store's schema alone. `None` for anything else (no schema, no version table, no
-/// version, no right to read it, or a session without the settings asked for), which
-/// [`version`] then asks step by step.
-fn quick_version(db: &Db, schema: &str, read_only: bool) -> Option<(i64, bool)> {
-    let (version, current, read_only_now, copied) = db
+/// The version of the store the session's settings name, and what it knows of Citus, in
+/// one statement (one round trip), which also sets the session's page cost
+/// ([`session_sql`]): its version table is on the search path, the store's schema alone.
+/// `None` for anything else (no schema, no version table, no version, no right to read
+/// it, or a session without the settings asked for), which [`version`] then asks step
+/// by step.
+fn quick_version(db: &Db, schema: &str, read_only: bool) -> Option<(i64, Citus)> {
+    let (version, current, read_only_now, citus) = db
         .query_row(
             &format!(
                 "SELECT max(version), current_schema(), \
-                 current_setting('default_transaction_read_only'), {}, {PAGE_COST_SQL} \
-                 FROM schema_version",
-                copy_by_object_sql()
+                 current_setting('default_transaction_read_only'), {} FROM schema_version",
+                session_sql()
             ),
             &[],
             |r| {
@@ -212,13 +228,13 @@ fn quick_version(db: &Db, schema: &str, read_only: bool) -> Option<(i64, bool)> 
                     r.get::<Option<i64>>(0)?,
                     r.get::<Option<String>>(1)?,
                     r.get::<String>(2)?,
-                    r.get::<bool>(3)?,
+                    Citus::read_at(r, 3)?,
                 ))
             },
         )
         .ok()?;
     let settled = current.as_deref() == Some(schema) && (read_only_now == "on") == read_only;
-    version.filter(|&v| v > 0 && settled).map(|v| (v, copied))
+    version.filter(|&v| v > 0 && settled).map(|v| (v, citus))
 }
 
 /// Whether the schema exists, and the store's schema version in it (0 for none).
@@ -249,47 +265,41 @@ fn has_tables(db: &Db, schema: &str) -> Result<bool, super::db::DbError> {
     )
 }
 
-/// Whether Citus's catalogue is in the database (the extension is installed).
-const CITUS_SQL: &str = "SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL";
-
 /// Whether Citus distributes a table of the store's schema (the search path), or copies it
-/// to every node (a reference table).
+/// to every node (a reference table). Asked only where Citus is installed.
 const DISTRIBUTED_SQL: &str = "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition p \
      JOIN pg_catalog.pg_class c ON c.oid = p.logicalrelid \
      WHERE c.relnamespace = CAST(current_schema() AS regnamespace))";
 
-/// Whether Citus distributes the store's tables (docs/SCALE.md): false for a SQLite store
-/// and for a database without Citus (one statement), else Citus's catalogue says.
-pub(crate) fn distributed(db: &(impl Sql + ?Sized)) -> Result<bool, super::db::DbError> {
-    if db.dialect() != super::db::Dialect::Postgres {
-        return Ok(false);
+impl Store {
+    /// Refuses to write to a store prepared for Citus or distributed by it: its writes
+    /// would need the changes of docs/SCALE.md ("Writes"). Without them some fail in the
+    /// server, and others succeed but leave the counts, the words of names and the copy
+    /// by object behind. Known from the store's opening; Citus's catalogue is read only
+    /// where Citus is installed.
+    pub(crate) fn refuse_distributed_writes(&self) -> Result<(), StoreError> {
+        let Citus {
+            copy_by_object,
+            installed,
+        } = self.citus;
+        let distributed = installed
+            && self
+                .db
+                .query_row(DISTRIBUTED_SQL, &[], |r| r.get(0))
+                .map_err(StoreError::db(
+                    "cannot tell whether Citus distributes the store",
+                ))?;
+        if copy_by_object || distributed {
+            return Err(StoreError::Refused(
+                "this store is prepared for Citus or distributed by it: factstore reads such \
+                 a store but does not write to it (its writes, imports included, are not \
+                 made for distributed tables yet; see docs/SCALE.md). Write to the store \
+                 before it is prepared, or to an undistributed copy."
+                    .into(),
+            ));
+        }
+        Ok(())
     }
-    if !db.query_row(CITUS_SQL, &[], |r| r.get::<bool>(0))? {
-        return Ok(false);
-    }
-    db.query_row(DISTRIBUTED_SQL, &[], |r| r.get(0))
-}
-
-/// Refuses to write to a store prepared for Citus or distributed by it: its writes would need the changes of
-/// docs/SCALE.md ("What the compiler and the store must change"). Without them some fail
-/// in the server, and others succeed but leave the counts, the words of names and the
-/// copy by object behind.
-pub(crate) fn refuse_distributed_writes(db: &Db) -> Result<(), StoreError> {
-    let failed = StoreError::db("cannot tell whether Citus distributes the store");
-    if db.dialect() != super::db::Dialect::Postgres {
-        return Ok(());
-    }
-    // Prepared for Citus (its triggers dropped, a copy no write keeps) or distributed.
-    if copy_by_object(db).map_err(failed)? || distributed(db).map_err(failed)? {
-        return Err(StoreError::Refused(
-            "this store is prepared for Citus or distributed by it: factstore reads such a \
-             store but does not write to it (its writes, imports included, are not made \
-             for distributed tables yet; see docs/SCALE.md). Write to the store before it \
-             is prepared, or to an undistributed copy."
-                .into(),
-        ));
-    }
-    Ok(())
 }
 
 /// Applies the missing migrations in one transaction, under a lock on the schema's name

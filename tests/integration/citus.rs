@@ -13,7 +13,7 @@ use std::process::Command;
 
 use crate::corpus::differences_from_sqlite;
 use crate::postgres_server;
-use crate::support::{assert_refused, seed_store, seeded_schema, SEED};
+use crate::support::{assert_refused, seed_store, seeded_schema, Output, SEED};
 
 /// The project's scripts that distribute a store, in the order they run.
 const SCRIPTS: [&str; 2] = [
@@ -106,19 +106,24 @@ fn a_store_citus_distributes_answers_as_on_sqlite_and_refuses_writes() {
         }
     }
     assert!(differ.is_empty(), "{}", differ.join("\n"));
-    let checked = on_citus(&["check"]);
-    assert_eq!(checked.status, 0, "{checked:?}");
+    checked_then_writes_refused(&on_citus);
+}
 
-    // Writes are refused, whatever writes: a statement, a REPL's, an import.
-    let export = on_citus(&["export"]).stdout;
+/// `check` finds nothing on the store `on_store` runs the binary on, and its writes are
+/// refused (exit 2), whatever writes (an add, a retraction, an import), the store left
+/// as it was.
+fn checked_then_writes_refused(on_store: &dyn Fn(&[&str]) -> Output) {
+    let checked = on_store(&["check"]);
+    assert_eq!(checked.status, 0, "{checked:?}");
+    let export = on_store(&["export"]).stdout;
     let says = "prepared for Citus or distributed by it";
     assert_refused(
-        &on_citus(&["query", "add entity zz person \"Zed Zee\""]),
+        &on_store(&["query", "add entity zz person \"Zed Zee\""]),
         says,
     );
-    assert_refused(&on_citus(&["query", "retract #1 because \"test\""]), says);
-    assert_refused(&on_citus(&["import", SEED]), says);
-    assert_eq!(on_citus(&["export"]).stdout, export, "the store changed");
+    assert_refused(&on_store(&["query", "retract #1 because \"test\""]), says);
+    assert_refused(&on_store(&["import", SEED]), says);
+    assert_eq!(on_store(&["export"]).stdout, export, "the store changed");
 }
 
 /// The first step alone on PostgreSQL without Citus (what CI can run): with the
@@ -142,14 +147,5 @@ fn a_store_prepared_for_citus_reads_its_copy_by_object_and_refuses_writes() {
     );
     let differ = differences_from_sqlite(&on_postgres);
     assert!(differ.is_empty(), "{}", differ.join("\n"));
-    let checked = on_postgres(&["check"]);
-    assert_eq!(checked.status, 0, "{checked:?}");
-    let export = on_postgres(&["export"]).stdout;
-    let says = "prepared for Citus or distributed by it";
-    assert_refused(
-        &on_postgres(&["query", "add entity zz person \"Zed Zee\""]),
-        says,
-    );
-    assert_refused(&on_postgres(&["import", SEED]), says);
-    assert_eq!(on_postgres(&["export"]).stdout, export, "the store changed");
+    checked_then_writes_refused(&on_postgres);
 }

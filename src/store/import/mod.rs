@@ -335,6 +335,8 @@ impl Store {
         name: &str,
         opts: ImportOptions<'_>,
     ) -> Result<ImportSummary, StoreError> {
+        self.refuse_distributed_writes()
+            .map_err(|e| import_failed(name, e))?;
         // A file that ends within its first SMALL_FILE bytes is imported from memory, on
         // this thread, with the store's own checks on: for a few records the writer
         // thread and the relaxed checks cost more than they save (switching the checks
@@ -517,7 +519,6 @@ fn write_file(
     // These statements, like the importer's, stay compiled in the connection's cache for
     // its next import (once the table exists, the first is compiled again to do nothing).
     let db = &*db;
-    super::server::refuse_distributed_writes(db)?;
     stage_sql(db.dialect())
         .iter()
         .chain([&empty_stage_sql(db.dialect())])

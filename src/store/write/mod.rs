@@ -205,7 +205,7 @@ impl Store {
 
     /// Begins the transaction of a change, or of a group of changes: the writers' lock.
     fn begin_transaction(&mut self) -> Result<(), StoreError> {
-        super::server::refuse_distributed_writes(&self.db)?;
+        self.refuse_distributed_writes()?;
         // Each write's statement journal in memory, not in a file per statement.
         self.keep_temporary_data(true)?;
         if let Err(e) = self.db.execute_batch(dialect::begin_change(self.dialect())) {
